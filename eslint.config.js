@@ -1,0 +1,22 @@
+// Lint configuration: recommended rules plus the house rule that nothing spawns a shell.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'scripts/**', 'eslint.config.js'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'no-restricted-imports': ['error', {
+        paths: [{ name: 'node:child_process', importNames: ['exec', 'execSync'], message: 'Never a shell: use src/system/runner.ts.' }],
+      }],
+      'no-restricted-properties': ['error', { property: 'exit', object: 'process', message: 'Only src/cli/main.ts exits.' }],
+    },
+  },
+  {
+    files: ['src/cli/main.ts', 'test/**', 'bench/**'],
+    rules: { 'no-restricted-properties': 'off' },
+  },
+);

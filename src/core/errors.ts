@@ -1,0 +1,78 @@
+/**
+ * Typed errors with stable codes. Library code throws these; the CLI maps
+ * `usage` errors to exit code 2 and the rest to 1, the API maps `httpStatus`.
+ * The full table of codes is documented in docs/errors.md.
+ */
+
+/** Category of an error, used by the CLI (exit code) and the API (HTTP status). */
+export type ErrorKind = 'usage' | 'not-found' | 'conflict' | 'failed' | 'unavailable';
+
+const HTTP_STATUS: Record<ErrorKind, number> = {
+  usage: 422,
+  'not-found': 404,
+  conflict: 409,
+  failed: 500,
+  unavailable: 503,
+};
+
+/** Base class of every error the library throws on purpose. */
+export class DisklessError extends Error {
+  /** Stable machine-readable code, e.g. `E_IMAGE_NOT_FOUND`. */
+  readonly code: string;
+  readonly kind: ErrorKind;
+  /** What the user can do about it; printed after the message by the CLI. */
+  readonly hint?: string;
+
+  constructor(code: string, kind: ErrorKind, message: string, hint?: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+    this.code = code;
+    this.kind = kind;
+    this.hint = hint;
+  }
+
+  /** HTTP status the API answers with for this error. */
+  get httpStatus(): number {
+    return HTTP_STATUS[this.kind];
+  }
+
+  /** The one line the CLI prints: message, then the fix. */
+  get oneLine(): string {
+    return this.hint ? `${this.message}; ${this.hint}` : this.message;
+  }
+}
+
+/** Bad input from the user: nothing was changed. CLI exit code 2, HTTP 422. */
+export class UsageError extends DisklessError {
+  constructor(code: string, message: string, hint?: string) {
+    super(code, 'usage', message, hint);
+  }
+}
+
+/** A named object (image, kernel, module, node, job) does not exist. */
+export class NotFoundError extends DisklessError {
+  constructor(code: string, message: string, hint?: string) {
+    super(code, 'not-found', message, hint);
+  }
+}
+
+/** The object exists but its state forbids the action (name taken, busy, mounted). */
+export class ConflictError extends DisklessError {
+  constructor(code: string, message: string, hint?: string) {
+    super(code, 'conflict', message, hint);
+  }
+}
+
+/** An operation was attempted and failed (a tool exited non-zero, a disk was full). */
+export class OperationError extends DisklessError {
+  constructor(code: string, message: string, hint?: string, options?: { cause?: unknown }) {
+    super(code, 'failed', message, hint, options);
+  }
+}
+
+/** A system tool or facility the action needs is missing on this host. */
+export class UnavailableError extends DisklessError {
+  constructor(code: string, message: string, hint?: string) {
+    super(code, 'unavailable', message, hint);
+  }
+}

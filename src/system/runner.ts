@@ -1,0 +1,165 @@
+/**
+ * The one way this project runs external programs: an argument array, never a
+ * shell. Every run has a timeout and can be aborted; stderr is captured (and
+ * stdout unless streamed) and a failure becomes a typed {@link CommandError}.
+ */
+import { spawn } from 'node:child_process';
+import { DisklessError } from '../core/errors.js';
+
+/** Options of {@link run}. */
+export interface RunOptions {
+  /** Working directory of the child. */
+  cwd?: string;
+  /** Extra environment variables (merged over the current environment). */
+  env?: Record<string, string | undefined>;
+  /** Kill the child after this many milliseconds (default: no limit). */
+  timeoutMs?: number;
+  /** Abort signal: the child is killed when it fires. */
+  signal?: AbortSignal;
+  /** Data written to the child's stdin, then stdin is closed. Use for secrets. */
+  input?: string | Buffer;
+  /** Called with each chunk of stdout instead of capturing it. */
+  onStdout?: (chunk: Buffer) => void;
+  /** Called with each chunk of stderr (stderr is captured as well). */
+  onStderr?: (chunk: Buffer) => void;
+  /** Let the child use the terminal (interactive shells). Nothing is captured. */
+  inheritStdio?: boolean;
+  /** Do not throw on a non-zero exit; the caller reads `exitCode`. */
+  allowFailure?: boolean;
+  /** Captured output beyond this many bytes is dropped (default 16 MiB). */
+  maxBuffer?: number;
+}
+
+/** Result of a finished command. */
+export interface RunResult {
+  command: string[];
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Why a command failed. */
+export type CommandFailure = 'not-found' | 'exit-code' | 'signal' | 'timeout' | 'aborted';
+
+/**
+ * A command failed: `<reason>: <command>` plus the tail of its stderr.
+ * Codes: E_COMMAND_NOT_FOUND, E_COMMAND_FAILED, E_COMMAND_TIMEOUT, E_COMMAND_ABORTED.
+ */
+export class CommandError extends DisklessError {
+  readonly command: string[];
+  readonly failure: CommandFailure;
+  readonly exitCode?: number;
+  readonly stderr: string;
+
+  constructor(command: string[], failure: CommandFailure, stderr: string, exitCode?: number, signalName?: string) {
+    const reason = {
+      'not-found': 'command not found',
+      'exit-code': `command failed with exit code ${exitCode}`,
+      signal: `command killed by ${signalName}`,
+      timeout: 'command timed out',
+      aborted: 'command aborted',
+    }[failure];
+    const tail = stderr.trim().split('\n').slice(-3).join(' | ');
+    const message = `${reason}: ${formatCommand(command)}${tail ? ` (${tail})` : ''}`;
+    const code = failure === 'not-found' ? 'E_COMMAND_NOT_FOUND'
+      : failure === 'timeout' ? 'E_COMMAND_TIMEOUT'
+        : failure === 'aborted' ? 'E_COMMAND_ABORTED' : 'E_COMMAND_FAILED';
+    super(code, failure === 'not-found' ? 'unavailable' : 'failed', message,
+      failure === 'not-found' ? `install the package that provides ${command[0]}` : undefined);
+    this.command = command;
+    this.failure = failure;
+    this.exitCode = exitCode;
+    this.stderr = stderr;
+  }
+}
+
+/** Renders an argument array for messages (quoted where needed; never executed). */
+export function formatCommand(command: readonly string[]): string {
+  return command.map((arg) => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`)).join(' ');
+}
+
+/** Runs `command[0]` with arguments `command.slice(1)`; resolves when it exits. */
+export function run(command: readonly string[], options: RunOptions = {}): Promise<RunResult> {
+  const [file, ...args] = command;
+  if (!file) throw new TypeError('run: empty command');
+  const argv = [...command];
+  const maxBuffer = options.maxBuffer ?? 16 * 1024 * 1024;
+  return new Promise((resolve, reject) => {
+    if (options.signal?.aborted) {
+      reject(new CommandError(argv, 'aborted', ''));
+      return;
+    }
+    const child = spawn(file, args, {
+      cwd: options.cwd,
+      env: options.env ? { ...process.env, ...options.env } : process.env,
+      stdio: options.inheritStdio ? 'inherit' : ['pipe', 'pipe', 'pipe'],
+      shell: false,
+    });
+    const stdout: Buffer[] = [];
+    const stderr: Buffer[] = [];
+    let stdoutSize = 0;
+    let stderrSize = 0;
+    let ending: CommandFailure | undefined;
+
+    const kill = (why: CommandFailure) => {
+      ending = why;
+      child.kill('SIGTERM');
+      // A child that ignores SIGTERM is killed for good shortly after.
+      setTimeout(() => child.kill('SIGKILL'), 5000).unref();
+    };
+    const timer = options.timeoutMs ? setTimeout(() => kill('timeout'), options.timeoutMs) : undefined;
+    const onAbort = () => kill('aborted');
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+
+    child.stdout?.on('data', (chunk: Buffer) => {
+      if (options.onStdout) options.onStdout(chunk);
+      else if (stdoutSize < maxBuffer) { stdout.push(chunk); stdoutSize += chunk.length; }
+    });
+    child.stderr?.on('data', (chunk: Buffer) => {
+      options.onStderr?.(chunk);
+      if (stderrSize < maxBuffer) { stderr.push(chunk); stderrSize += chunk.length; }
+    });
+    if (child.stdin) {
+      child.stdin.on('error', () => { /* the child may exit without reading its input */ });
+      if (options.input !== undefined) child.stdin.end(options.input);
+      else child.stdin.end();
+    }
+
+    const finish = () => {
+      if (timer) clearTimeout(timer);
+      options.signal?.removeEventListener('abort', onAbort);
+    };
+    child.on('error', (error: NodeJS.ErrnoException) => {
+      finish();
+      reject(error.code === 'ENOENT' ? new CommandError(argv, 'not-found', '') : error);
+    });
+    child.on('close', (code, signalName) => {
+      finish();
+      const result: RunResult = {
+        command: argv,
+        exitCode: code ?? -1,
+        stdout: Buffer.concat(stdout).toString('utf8'),
+        stderr: Buffer.concat(stderr).toString('utf8'),
+      };
+      if (ending) reject(new CommandError(argv, ending, result.stderr));
+      else if (signalName) reject(new CommandError(argv, 'signal', result.stderr, undefined, signalName));
+      else if (code !== 0 && !options.allowFailure) reject(new CommandError(argv, 'exit-code', result.stderr, code ?? -1));
+      else resolve(result);
+    });
+  });
+}
+
+/** Absolute path of `name` on PATH, or undefined. Used to check system tools before a build. */
+export async function which(name: string): Promise<string | undefined> {
+  const { access, constants } = await import('node:fs/promises');
+  const { delimiter, join } = await import('node:path');
+  for (const dir of (process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin').split(delimiter)) {
+    if (!dir) continue;
+    const candidate = join(dir, name);
+    try {
+      await access(candidate, constants.X_OK);
+      return candidate;
+    } catch { /* try the next folder */ }
+  }
+  return undefined;
+}
