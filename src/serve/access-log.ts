@@ -1,0 +1,45 @@
+/**
+ * One access-log line per request: client, method, path, status, body bytes,
+ * duration — written when the connection is done with the answer, so aborted
+ * downloads are logged too (with the bytes actually handed over).
+ */
+
+/** Fields of one access-log line. */
+export interface AccessRecord {
+  client: string;
+  method: string;
+  path: string;
+  status: number;
+  bytes: number;
+  durationMs: number;
+  /** The client left before the answer was complete. */
+  aborted: boolean;
+}
+
+/**
+ * Makes request data safe for a log line: anything outside printable ASCII
+ * (including spaces and control characters a client could use to forge
+ * lines) is percent-encoded.
+ */
+export function sanitizeForLog(value: string): string {
+  return value.replace(/[^\x21-\x7e]/gu, (char) =>
+    [...Buffer.from(char, 'utf8')].map((byte) => `%${byte.toString(16).toUpperCase().padStart(2, '0')}`).join(''));
+}
+
+/**
+ * Formats a record as `CLIENT METHOD PATH STATUS BYTES DURATIONms`, with
+ * ` aborted` appended when the client left early. Space-separated so it is
+ * easy to cut/awk; the path is sanitized so it never contains a space.
+ */
+export function formatAccessLine(record: AccessRecord): string {
+  const fields = [
+    record.client,
+    sanitizeForLog(record.method),
+    sanitizeForLog(record.path),
+    String(record.status),
+    String(record.bytes),
+    `${record.durationMs.toFixed(1)}ms`,
+  ];
+  if (record.aborted) fields.push('aborted');
+  return fields.join(' ');
+}

@@ -1,0 +1,108 @@
+/**
+ * Answers GET/HEAD for one regular file. The file is opened first and every
+ * header (length, ETag, Last-Modified) comes from `fstat` of that descriptor,
+ * and the body is streamed from the same descriptor: when an image is
+ * replaced by rename during a rebuild, a node already downloading keeps
+ * receiving the old inode, complete and consistent with the headers it got.
+ */
+import { constants } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { pipeline } from 'node:stream/promises';
+import { entityTag, isNotModified, lastModified, rangeStillValid } from './conditional.js';
+import { contentTypeFor } from './content-type.js';
+import { decideRange, type ByteRange } from './ranges.js';
+import { sendStatus, type Exchange } from './responses.js';
+
+/** Default read size: large reads mean fewer syscalls and thread-pool hops per byte. */
+export const DEFAULT_READ_CHUNK_BYTES = 512 * 1024;
+
+async function openRegularFile(filePath: string): Promise<FileHandle | 403 | 404> {
+  let handle: FileHandle;
+  try {
+    // O_NOFOLLOW: the path is already a realpath; a link appearing in its place since is refused.
+    handle = await open(filePath, constants.O_RDONLY | constants.O_NOFOLLOW);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return 404;
+    if (code === 'ELOOP' || code === 'EACCES' || code === 'EPERM') return 403;
+    throw error;
+  }
+  return handle;
+}
+
+/**
+ * Sends `filePath` (a realpath inside the root) as the answer to `req`.
+ * Directories and special files are answered 404: there is no listing.
+ */
+export async function sendFile(
+  req: IncomingMessage,
+  res: ServerResponse,
+  filePath: string,
+  exchange: Exchange,
+  readChunkBytes: number = DEFAULT_READ_CHUNK_BYTES,
+): Promise<void> {
+  const opened = await openRegularFile(filePath);
+  if (typeof opened === 'number') {
+    sendStatus(req, res, opened, exchange);
+    return;
+  }
+  const handle = opened;
+  let streaming = false;
+  try {
+    const stats = await handle.stat();
+    if (!stats.isFile()) {
+      sendStatus(req, res, 404, exchange);
+      return;
+    }
+    const etag = entityTag(stats);
+    res.setHeader('ETag', etag);
+    res.setHeader('Last-Modified', lastModified(stats));
+    res.setHeader('Accept-Ranges', 'bytes');
+    // Images are rebuilt in place: caches must revalidate (cheap with the ETag).
+    res.setHeader('Cache-Control', 'no-cache');
+    if (isNotModified(req.headers, etag, stats)) {
+      res.writeHead(304).end();
+      return;
+    }
+    const decision = rangeStillValid(req.headers, etag, stats)
+      ? decideRange(req.headers.range, stats.size)
+      : { kind: 'full' as const };
+    if (decision.kind === 'unsatisfiable') {
+      sendStatus(req, res, 416, exchange, { 'Content-Range': `bytes */${stats.size}` });
+      return;
+    }
+    const range: ByteRange = decision.kind === 'partial' ? decision.range : { start: 0, end: stats.size - 1 };
+    const length = range.end - range.start + 1;
+    res.setHeader('Content-Type', contentTypeFor(filePath));
+    res.setHeader('Content-Length', length);
+    if (decision.kind === 'partial') {
+      res.setHeader('Content-Range', `bytes ${range.start}-${range.end}/${stats.size}`);
+      res.statusCode = 206;
+    } else {
+      res.statusCode = 200;
+    }
+    if (req.method === 'HEAD' || length === 0) {
+      res.end();
+      return;
+    }
+    const body = handle.createReadStream({
+      start: range.start,
+      end: range.end,
+      highWaterMark: readChunkBytes,
+      autoClose: true,
+    });
+    streaming = true;
+    body.on('data', (chunk: string | Buffer) => { exchange.bytes += chunk.length; });
+    try {
+      // pipeline gives backpressure (reads pause while the socket is full)
+      // and destroys the stream, closing the descriptor, when the client leaves.
+      await pipeline(body, res);
+    } catch {
+      // The client went away or the disk failed mid-body: the connection is
+      // already torn down by pipeline, and the access log records the short count.
+    }
+  } finally {
+    if (!streaming) await handle.close();
+  }
+}

@@ -1,0 +1,150 @@
+/**
+ * The embedded boot HTTP server: serves the tree holding
+ * `preboot_execution_environment` to booting nodes (GET/HEAD, ranges,
+ * conditional requests, no listing, nothing outside the root), and hands
+ * everything under `/api/` to an optional handler so the REST API can be
+ * mounted on the same port. Built on node:http only.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { realpath, stat } from 'node:fs/promises';
+import { NotFoundError, UsageError } from '../core/errors.js';
+import { formatAccessLine } from './access-log.js';
+import { resolveRequestPath } from './request-path.js';
+import { sendStatus, type Exchange } from './responses.js';
+import { DEFAULT_READ_CHUNK_BYTES, sendFile } from './send-file.js';
+
+/**
+ * Handler of requests whose path is `/api` or starts with `/api/` (any
+ * method). Resolve `true` when it answered; `false` makes the server answer
+ * 404. A thrown error becomes a 500 if nothing was sent yet.
+ */
+export type ApiHandler = (req: IncomingMessage, res: ServerResponse) => boolean | Promise<boolean>;
+
+/** Options of {@link createBootServer}. */
+export interface BootServerOptions {
+  /** HTTP document root: the folder that contains `preboot_execution_environment`. */
+  root: string;
+  /** Address to bind (default `127.0.0.1`: nothing is exposed until asked). */
+  listen?: string;
+  /** TCP port (default 80, where iPXE scripts point; 0 picks a free port). */
+  port?: number;
+  /** Receives one formatted line per finished request. */
+  accessLog?: (line: string) => void;
+  /** Mount point of the REST API: requests under `/api/`. */
+  apiHandler?: ApiHandler;
+  /** Size of file reads while streaming (default {@link DEFAULT_READ_CHUNK_BYTES}). */
+  readChunkBytes?: number;
+}
+
+/** A listening boot server. */
+export interface BootServer {
+  server: Server;
+  /** Base URL, e.g. `http://127.0.0.1:8080/` (brackets around IPv6 addresses). */
+  url: string;
+  /** Stops listening and closes every connection, including downloads in progress. */
+  close(): Promise<void>;
+}
+
+/** Default bind address. */
+export const DEFAULT_LISTEN = '127.0.0.1';
+/** Default port: iPXE scripts use `http://${next-server}/...` without a port. */
+export const DEFAULT_PORT = 80;
+/** A connection idle this long (stalled client, forgotten keep-alive) is dropped. */
+const SOCKET_IDLE_TIMEOUT_MS = 120_000;
+
+function isApiPath(rawPath: string): boolean {
+  return rawPath === '/api' || rawPath.startsWith('/api/');
+}
+
+async function dispatch(
+  req: IncomingMessage, res: ServerResponse, realRoot: string, options: BootServerOptions, exchange: Exchange,
+): Promise<void> {
+  const target = req.url ?? '';
+  const queryAt = target.search(/[?#]/);
+  const rawPath = queryAt >= 0 ? target.slice(0, queryAt) : target;
+  if (isApiPath(rawPath)) {
+    const handled = options.apiHandler ? await options.apiHandler(req, res) : false;
+    if (!handled) sendStatus(req, res, 404, exchange);
+    return;
+  }
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    sendStatus(req, res, 405, exchange, { Allow: 'GET, HEAD' });
+    return;
+  }
+  const resolved = await resolveRequestPath(realRoot, rawPath);
+  if (!resolved.ok) {
+    sendStatus(req, res, resolved.status, exchange);
+    return;
+  }
+  await sendFile(req, res, resolved.path, exchange, options.readChunkBytes);
+}
+
+function trackForLog(req: IncomingMessage, res: ServerResponse, exchange: Exchange, log: (line: string) => void): void {
+  const started = process.hrtime.bigint();
+  res.once('close', () => {
+    log(formatAccessLine({
+      client: req.socket.remoteAddress ?? '-',
+      method: req.method ?? '-',
+      path: req.url ?? '-',
+      status: res.statusCode,
+      bytes: exchange.bytes,
+      durationMs: Number(process.hrtime.bigint() - started) / 1e6,
+      aborted: !res.writableFinished,
+    }));
+  });
+}
+
+async function checkRoot(root: string): Promise<string> {
+  let realRoot: string;
+  try {
+    realRoot = await realpath(root);
+  } catch {
+    throw new NotFoundError('E_SERVE_ROOT_NOT_FOUND', `document root ${root} does not exist`,
+      'create it or pass the folder that contains preboot_execution_environment');
+  }
+  if (!(await stat(realRoot)).isDirectory()) {
+    throw new UsageError('E_SERVE_ROOT_NOT_DIRECTORY', `document root ${root} is not a directory`);
+  }
+  return realRoot;
+}
+
+/**
+ * Starts the boot server and resolves once it listens.
+ * Throws NotFoundError (E_SERVE_ROOT_NOT_FOUND) or UsageError
+ * (E_SERVE_ROOT_NOT_DIRECTORY) for a bad root; listen errors (EADDRINUSE,
+ * EACCES) are rethrown as they come from node:net.
+ */
+export async function createBootServer(options: BootServerOptions): Promise<BootServer> {
+  // The root is resolved once: every served file's realpath must lie below it.
+  const realRoot = await checkRoot(options.root);
+  const server = createServer((req, res) => {
+    const exchange: Exchange = { bytes: 0 };
+    if (options.accessLog) trackForLog(req, res, exchange, options.accessLog);
+    dispatch(req, res, realRoot, options, exchange).catch(() => {
+      if (res.headersSent) res.destroy();
+      else sendStatus(req, res, 500, exchange);
+    });
+  });
+  server.timeout = SOCKET_IDLE_TIMEOUT_MS;
+  const host = options.listen ?? DEFAULT_LISTEN;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? DEFAULT_PORT, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return {
+    server,
+    url: `http://${shownHost}:${address.port}/`,
+    close: () => new Promise<void>((resolve, reject) => {
+      server.close((error) => (error ? reject(error) : resolve()));
+      server.closeAllConnections();
+    }),
+  };
+}
+
+export { DEFAULT_READ_CHUNK_BYTES };
