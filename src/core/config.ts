@@ -1,0 +1,86 @@
+/**
+ * The optional config file `<root>/etc/diskless/diskless.yml`. Everything in it
+ * has a default, so a missing file is a valid configuration.
+ */
+import { readFile } from 'node:fs/promises';
+import { parse } from 'yaml';
+import { UsageError } from './errors.js';
+import { PATH_KEYS, Paths, type PathKey } from './paths.js';
+
+/** Parsed configuration. */
+export interface DisklessConfig {
+  /** Single-path overrides (logical paths, relocated under the root prefix). */
+  paths: Partial<Record<PathKey, string>>;
+  /** Extra arguments appended to every dracut run. */
+  dracutExtraArgs: string[];
+  /** Options of the NFS export lines (the original used rw,no_root_squash,sync). */
+  nfsExportOptions: string;
+  /** Clients allowed by the NFS export lines. */
+  nfsExportClients: string;
+  /** Console used by boot files when the site sets no `eq-console`. */
+  defaultConsole: string;
+}
+
+export const DEFAULT_CONFIG: DisklessConfig = {
+  paths: {},
+  dracutExtraArgs: [],
+  nfsExportOptions: 'rw,no_root_squash,sync',
+  nfsExportClients: '*',
+  defaultConsole: 'console=tty0 console=ttyS0,115200',
+};
+
+function configProblem(file: string, what: string): UsageError {
+  return new UsageError('E_CONFIG_INVALID', `invalid config file ${file}: ${what}`, 'fix or remove the file');
+}
+
+/** Validates a parsed config document. */
+export function parseConfig(document: unknown, file: string): DisklessConfig {
+  if (document === null || document === undefined) return { ...DEFAULT_CONFIG };
+  if (typeof document !== 'object' || Array.isArray(document)) throw configProblem(file, 'top level must be a mapping');
+  const raw = document as Record<string, unknown>;
+  const config: DisklessConfig = { ...DEFAULT_CONFIG, paths: {} };
+  const known = new Set(['paths', 'dracut_extra_args', 'nfs_export_options', 'nfs_export_clients', 'default_console']);
+  for (const key of Object.keys(raw)) if (!known.has(key)) throw configProblem(file, `unknown key "${key}"`);
+  if (raw.paths !== undefined) {
+    if (typeof raw.paths !== 'object' || raw.paths === null) throw configProblem(file, '"paths" must be a mapping');
+    for (const [key, value] of Object.entries(raw.paths)) {
+      if (!(PATH_KEYS as readonly string[]).includes(key)) {
+        throw configProblem(file, `unknown path "${key}" (known: ${PATH_KEYS.join(', ')})`);
+      }
+      if (typeof value !== 'string' || !value.startsWith('/')) throw configProblem(file, `path "${key}" must be absolute`);
+      config.paths[key as PathKey] = value.replace(/\/+$/, '') || '/';
+    }
+  }
+  if (raw.dracut_extra_args !== undefined) {
+    if (!Array.isArray(raw.dracut_extra_args) || !raw.dracut_extra_args.every((a) => typeof a === 'string')) {
+      throw configProblem(file, '"dracut_extra_args" must be a list of strings');
+    }
+    config.dracutExtraArgs = raw.dracut_extra_args as string[];
+  }
+  for (const [key, field] of [['nfs_export_options', 'nfsExportOptions'], ['nfs_export_clients', 'nfsExportClients'],
+    ['default_console', 'defaultConsole']] as const) {
+    const value = raw[key];
+    if (value === undefined) continue;
+    if (typeof value !== 'string') throw configProblem(file, `"${key}" must be a string`);
+    config[field] = value;
+  }
+  return config;
+}
+
+/** Reads the config file of a root prefix; a missing file gives the defaults. */
+export async function loadConfig(root: string): Promise<DisklessConfig> {
+  const file = Paths.configFile(root);
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { ...DEFAULT_CONFIG };
+    throw error;
+  }
+  try {
+    return parseConfig(parse(text), file);
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    throw configProblem(file, (error as Error).message.split('\n')[0] ?? 'unreadable YAML');
+  }
+}

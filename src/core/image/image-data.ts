@@ -1,0 +1,107 @@
+/**
+ * `image_data.yml`, the attributes of one image, under a top `image_data:` key.
+ * Files written by the original tool hold Python `str()` values (`False`,
+ * `Type.STANDARD`, `['vim', 'htop']`, `None`); they are normalised on load.
+ */
+import { readFile } from 'node:fs/promises';
+import { parse, stringify } from 'yaml';
+import { OperationError } from '../errors.js';
+import { writeFileAtomic } from '../state/atomic-file.js';
+
+/** Attributes of an image. Modules add their own keys. */
+export interface ImageData {
+  name: string;
+  image_class: string;
+  creation_date?: string;
+  /** Kernel file name (`vmlinuz-<version>`), for bootable images. */
+  kernel?: string;
+  /** Initramfs file name (`initramfs-kernel-<version>`); the original calls it `image`. */
+  image?: string;
+  [attribute: string]: unknown;
+}
+
+/** Attributes never shown by listings (secrets). */
+export const SECRET_ATTRIBUTES = new Set(['password']);
+
+/** Attributes that hold the original's absolute folders; recomputed from paths, never trusted. */
+export const DERIVED_ATTRIBUTES = new Set(['IMAGE_DIRECTORY', 'WORKING_DIRECTORY', 'MOUNT_DIRECTORY', 'NFS_DIRECTORY']);
+
+/** Parses a Python list literal of strings or numbers, e.g. `['vim', "htop", 3]`. */
+function parsePythonList(text: string): unknown[] | undefined {
+  const inner = text.trim().slice(1, -1).trim();
+  if (inner === '') return [];
+  const items: unknown[] = [];
+  const itemPattern = /\s*(?:'((?:[^'\\]|\\.)*)'|"((?:[^"\\]|\\.)*)"|(-?\d+(?:\.\d+)?))\s*(?:,|$)/y;
+  let position = 0;
+  while (position < inner.length) {
+    itemPattern.lastIndex = position;
+    const match = itemPattern.exec(inner);
+    if (!match) return undefined;
+    items.push(match[3] !== undefined ? Number(match[3]) : (match[1] ?? match[2] ?? '').replace(/\\(.)/g, '$1'));
+    position = itemPattern.lastIndex;
+  }
+  return items;
+}
+
+/** Converts one value written by the original tool to its natural type. */
+export function normaliseLegacyValue(value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  const text = value.trim();
+  if (text === 'True') return true;
+  if (text === 'False') return false;
+  if (text === 'None') return null;
+  const enumMatch = /^[A-Z]\w*\.([A-Z_]+)$/.exec(text);
+  if (enumMatch?.[1]) return enumMatch[1].toLowerCase();
+  if (text.startsWith('[') && text.endsWith(']')) return parsePythonList(text) ?? value;
+  return value;
+}
+
+/** Parses the text of an image_data.yml file. */
+export function parseImageData(text: string, file: string): ImageData {
+  let document: unknown;
+  try {
+    document = parse(text);
+  } catch (error) {
+    throw new OperationError('E_IMAGE_DATA_INVALID', `unreadable ${file}: ${(error as Error).message.split('\n')[0]}`,
+      'restore the file or clean the image');
+  }
+  const body = (document as { image_data?: unknown } | null)?.image_data;
+  if (!body || typeof body !== 'object') {
+    throw new OperationError('E_IMAGE_DATA_INVALID', `${file} has no image_data mapping`, 'restore the file or clean the image');
+  }
+  const data: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(body)) data[key] = normaliseLegacyValue(value);
+  // A Python date was written unquoted; keep it as plain text.
+  if (data.creation_date instanceof Date) data.creation_date = data.creation_date.toISOString().slice(0, 10);
+  if (typeof data.name !== 'string' || typeof data.image_class !== 'string') {
+    throw new OperationError('E_IMAGE_DATA_INVALID', `${file} lacks name or image_class`, 'restore the file or clean the image');
+  }
+  return data as ImageData;
+}
+
+/** Loads an image_data.yml file. */
+export async function loadImageData(file: string): Promise<ImageData> {
+  return parseImageData(await readFile(file, 'utf8'), file);
+}
+
+/**
+ * Saves attributes atomically. The file may hold a password hash, so it is
+ * readable by its owner only.
+ */
+export async function saveImageData(file: string, data: ImageData): Promise<void> {
+  const stored: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(data)) {
+    if (value !== undefined && !DERIVED_ATTRIBUTES.has(key)) stored[key] = value;
+  }
+  await writeFileAtomic(file, stringify({ image_data: stored }), 0o600);
+}
+
+/** A copy of the attributes fit for display: secrets redacted, derived folders dropped. */
+export function publicAttributes(data: ImageData): Record<string, unknown> {
+  const shown: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(data)) {
+    if (DERIVED_ATTRIBUTES.has(key)) continue;
+    shown[key] = SECRET_ATTRIBUTES.has(key) && value ? '<redacted>' : value;
+  }
+  return shown;
+}

@@ -1,0 +1,233 @@
+/**
+ * The life cycle of images: list, load, create, remove, clean, change kernel.
+ * The CLI, the menu and the REST API all go through this class.
+ */
+import { mkdir, readdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ConflictError, NotFoundError } from '../errors.js';
+import type { ProgressSink } from '../progress.js';
+import { withLock } from '../state/lock.js';
+import { creatorAlive, type ImageStatus, type InstallationEntry } from '../state/installations.js';
+import { removeManagedPath } from '../state/safe-remove.js';
+import { unmountTree } from '../../system/mount.js';
+import { initramfsName } from '../kernel/kernel-manager.js';
+import { BuildJournal } from './build-journal.js';
+import type { ImageContext } from './context.js';
+import { IMAGE_DATA_FILE, type AnyImageClass, type Image, type ImageClass } from './image.js';
+import { loadImageData, publicAttributes, type ImageData } from './image-data.js';
+import { validateImageName } from './image-names.js';
+import { UnknownImage } from './unknown-image.js';
+import { existsSync } from 'node:fs';
+
+/** One image as listed. */
+export interface ImageSummary {
+  name: string;
+  status: ImageStatus;
+  image_class?: string;
+  /** Creator pid, for IN_CREATION and CORRUPTED images. */
+  pid?: number;
+  /** Whether a loaded module provides the image's class. */
+  module_installed?: boolean;
+  /** Attributes of CREATED images, secrets redacted. */
+  attributes?: Record<string, unknown>;
+}
+
+/** Options of {@link ImageManager.create}. */
+export interface CreateOptions {
+  progress?: ProgressSink;
+  signal?: AbortSignal;
+}
+
+/** A check run before an image is removed (e.g. "nodes still boot it"); throws to refuse. */
+export type RemovalGuard = (name: string) => Promise<void>;
+
+export class ImageManager {
+  private readonly removalGuards: RemovalGuard[] = [];
+
+  constructor(readonly context: ImageContext, private readonly classes: ReadonlyMap<string, AnyImageClass>) {}
+
+  /** Creates the tool's folders if missing. */
+  async ensureLayout(): Promise<void> {
+    for (const dir of this.context.paths.requiredDirs) await mkdir(dir, { recursive: true });
+  }
+
+  /** Registers a check that may refuse the removal of an image unless forced. */
+  addRemovalGuard(guard: RemovalGuard): void {
+    this.removalGuards.push(guard);
+  }
+
+  /** The image class registered under `className`, if its module is loaded. */
+  imageClass(className: string): AnyImageClass | undefined {
+    return this.classes.get(className);
+  }
+
+  /** Every image: created ones, builds in progress and corrupted leftovers. */
+  async list(): Promise<ImageSummary[]> {
+    const entries = await this.context.installations.read();
+    let folders: string[] = [];
+    try {
+      folders = (await readdir(this.context.paths.imagesDir, { withFileTypes: true }))
+        .filter((d) => d.isDirectory() && !d.name.startsWith('.')).map((d) => d.name);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+    const names = [...new Set([...folders, ...Object.keys(entries)])].sort();
+    return Promise.all(names.map((name) => this.summarize(name, entries[name])));
+  }
+
+  private async summarize(name: string, entry: InstallationEntry | undefined): Promise<ImageSummary> {
+    if (entry) {
+      return { name, status: creatorAlive(entry) ? 'IN_CREATION' : 'CORRUPTED', image_class: entry.image_class, pid: entry.pid };
+    }
+    try {
+      const data = await loadImageData(join(this.context.paths.imageDir(name), IMAGE_DATA_FILE));
+      return { name, status: 'CREATED', image_class: data.image_class, module_installed: this.classes.has(data.image_class),
+        attributes: publicAttributes(data) };
+    } catch (error) {
+      // A folder without readable data and no build in progress is a leftover.
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT' || (error as { code?: string }).code === 'E_IMAGE_DATA_INVALID') {
+        return { name, status: 'CORRUPTED' };
+      }
+      throw error;
+    }
+  }
+
+  /** Status of one image; throws E_IMAGE_NOT_FOUND if it does not exist at all. */
+  async status(name: string): Promise<ImageSummary> {
+    validateImageName(name);
+    const entry = (await this.context.installations.read())[name];
+    if (!entry && !existsSync(this.context.paths.imageDir(name))) throw this.notFound(name);
+    return this.summarize(name, entry);
+  }
+
+  private notFound(name: string): NotFoundError {
+    return new NotFoundError('E_IMAGE_NOT_FOUND', `image "${name}" does not exist`, 'list images with `disklessset image list`');
+  }
+
+  /** Loads a CREATED image. */
+  async get(name: string): Promise<Image> {
+    const summary = await this.status(name);
+    if (summary.status !== 'CREATED') {
+      throw new ConflictError('E_IMAGE_NOT_READY', `image "${name}" is ${summary.status}`,
+        summary.status === 'CORRUPTED' ? `clean it with \`disklessset image clean ${name}\`` : 'wait for its creation to finish');
+    }
+    const data = await loadImageData(join(this.context.paths.imageDir(name), IMAGE_DATA_FILE));
+    return this.instantiate(data);
+  }
+
+  private instantiate(data: ImageData): Image {
+    const imageClass = this.classes.get(data.image_class);
+    return imageClass ? imageClass.load(this.context, data) : new UnknownImage(this.context, data);
+  }
+
+  /**
+   * Creates an image with the class `className`. The name is registered in
+   * installations.yml first; any failure cleans what the build left.
+   */
+  async create<Options>(className: string, name: string, options: Options, createOptions: CreateOptions = {}): Promise<Image> {
+    validateImageName(name);
+    const imageClass = this.classes.get(className) as ImageClass<Options> | undefined;
+    if (!imageClass) throw new NotFoundError('E_CLASS_NOT_FOUND', `no loaded module provides ${className}`, 'see `disklessset module list`');
+    await this.ensureLayout();
+    await this.cleanCorrupted();
+    const imageDir = this.context.paths.imageDir(name);
+    await this.context.installations.begin(name, className, async () => {
+      if (existsSync(imageDir)) {
+        throw new ConflictError('E_IMAGE_EXISTS', `image "${name}" already exists`, 'choose another name or remove it first');
+      }
+    });
+    const journal = new BuildJournal(name, this.context.installations, createOptions.progress, createOptions.signal);
+    try {
+      await journal.makeDir(imageDir);
+      const image = await imageClass.create(this.context, journal, name, options);
+      image.data.name = name;
+      image.data.image_class = className;
+      image.data.creation_date ??= new Date().toISOString().slice(0, 10);
+      await image.writeBootFile();
+      await image.save();
+      await this.context.installations.remove(name);
+      return image;
+    } catch (error) {
+      await this.cleanBuild(name).catch(() => { /* the entry stays, so the next command cleans again */ });
+      throw error;
+    }
+  }
+
+  /** Undoes a build (journaled mounts and paths, then the class's own clean) and drops its entry. */
+  private async cleanBuild(name: string): Promise<void> {
+    const entry = (await this.context.installations.read())[name];
+    const { paths } = this.context;
+    for (const mountPoint of [...(entry?.mounts ?? [])].reverse()) await unmountTree(mountPoint);
+    for (const path of [...(entry?.paths ?? [])].reverse()) await removeManagedPath(path, paths.managedRoots);
+    const className = entry?.image_class;
+    const imageClass = className ? this.classes.get(className) : undefined;
+    await imageClass?.clean(this.context, name);
+    await removeManagedPath(paths.imageDir(name), paths.managedRoots);
+    if (entry) await this.context.installations.remove(name);
+  }
+
+  /** Runs `action` holding the image's own lock (removal, resize, mount...). */
+  async withImageLock<T>(name: string, action: () => Promise<T>): Promise<T> {
+    return withLock(join(this.context.paths.stateDir, 'locks', name), action, { timeoutMs: 5_000 });
+  }
+
+  /** Cleans every CORRUPTED image; returns their names. */
+  async cleanCorrupted(): Promise<string[]> {
+    const corrupted = (await this.list()).filter((s) => s.status === 'CORRUPTED').map((s) => s.name);
+    for (const name of corrupted) await this.clean(name);
+    return corrupted;
+  }
+
+  /**
+   * Removes every file a CREATED or CORRUPTED image may have, without needing
+   * it to load. Refused for an image being created.
+   */
+  async clean(name: string): Promise<void> {
+    const summary = await this.status(name);
+    if (summary.status === 'IN_CREATION') {
+      throw new ConflictError('E_IMAGE_BUSY', `image "${name}" is being created by pid ${summary.pid}`, 'wait for it or stop that process');
+    }
+    await this.withImageLock(name, async () => {
+      if (summary.status === 'CREATED') await this.instantiate(await this.loadData(name)).removeFiles().catch(() => undefined);
+      await this.cleanBuild(name);
+    });
+  }
+
+  private loadData(name: string): Promise<ImageData> {
+    return loadImageData(join(this.context.paths.imageDir(name), IMAGE_DATA_FILE));
+  }
+
+  /** Removes a CREATED image (a CORRUPTED one is cleaned). `force` skips removal guards. */
+  async remove(name: string, options: { force?: boolean } = {}): Promise<void> {
+    await this.cleanCorrupted();
+    const summary = await this.status(name);
+    if (summary.status !== 'CREATED') {
+      await this.clean(name);
+      return;
+    }
+    if (!options.force) for (const guard of this.removalGuards) await guard(name);
+    await this.withImageLock(name, async () => {
+      const image = await this.get(name);
+      await image.removeFiles();
+      await rm(image.imageDirectory, { recursive: true, force: true });
+    });
+  }
+
+  /** Makes an image boot another (available) kernel: rewrites boot file and data. */
+  async setKernel(name: string, kernel: string): Promise<Image> {
+    await this.cleanCorrupted();
+    return this.withImageLock(name, async () => {
+      const image = await this.get(name);
+      if (!image.usesKernel) {
+        throw new ConflictError('E_IMAGE_NO_KERNEL', `image "${name}" (${image.imageClass}) does not boot a kernel`, 'pick a livenet or NFS image');
+      }
+      await this.context.kernels.requireAvailable(kernel);
+      image.data.kernel = kernel;
+      image.data.image = initramfsName(kernel);
+      await image.onKernelChange(kernel);
+      await image.writeBootFile();
+      await image.save();
+      return image;
+    });
+  }
+}

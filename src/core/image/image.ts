@@ -1,0 +1,83 @@
+/**
+ * The abstract `Image` every image class extends, and the static side of an
+ * image class (`ImageClass`) that modules export. Constructing an image object
+ * never touches the disk: loading and creating go through `ImageManager`.
+ */
+import { join } from 'node:path';
+import { writeFileAtomic } from '../state/atomic-file.js';
+import type { ImageContext } from './context.js';
+import { saveImageData, type ImageData } from './image-data.js';
+import type { BuildJournal } from './build-journal.js';
+
+/** File names inside an image folder. */
+export const IMAGE_DATA_FILE = 'image_data.yml';
+export const BOOT_FILE = 'boot.ipxe';
+
+/** Base class of all images. */
+export abstract class Image {
+  constructor(readonly context: ImageContext, public data: ImageData) {}
+
+  get name(): string { return this.data.name; }
+  get imageClass(): string { return this.data.image_class; }
+
+  /** Folder of the image in the HTTP tree. */
+  get imageDirectory(): string { return this.context.paths.imageDir(this.name); }
+
+  /** Removes every file of this (created) image. */
+  abstract removeFiles(): Promise<void>;
+
+  /** Text of the image's iPXE boot file, or undefined if the image does not boot. */
+  abstract bootFile(): string | undefined;
+
+  /** Saves the attributes atomically. */
+  async save(): Promise<void> {
+    await saveImageData(join(this.imageDirectory, IMAGE_DATA_FILE), this.data);
+  }
+
+  /** (Re)writes `boot.ipxe` by rename, so a booting node never reads half a file. */
+  async writeBootFile(): Promise<void> {
+    const content = this.bootFile();
+    if (content !== undefined) await writeFileAtomic(join(this.imageDirectory, BOOT_FILE), content, 0o644);
+  }
+
+  /** Whether the image boots with one of the managed kernels. */
+  get usesKernel(): boolean { return typeof this.data.kernel === 'string'; }
+
+  /**
+   * Hook run when the image's kernel changes, after the data is updated and
+   * before boot file and data are saved (e.g. a module may check initramfs content).
+   */
+  async onKernelChange(_kernel: string): Promise<void> {}
+}
+
+/** Result of a creation, handed back to the manager. */
+export interface CreatedImage {
+  image: Image;
+}
+
+/** The static side of an image class, as modules export it. */
+export interface ImageClass<Options = Record<string, unknown>> {
+  /** Class name stored as `image_class` (e.g. `LivenetImage`). */
+  readonly className: string;
+  /** One line shown in module listings. */
+  readonly description?: string;
+  /** Builds the object of an existing image from its loaded attributes. */
+  load(context: ImageContext, data: ImageData): Image;
+  /**
+   * Builds a new image. Runs after the name is registered in installations.yml;
+   * every path or mount it creates must be recorded in `journal` first.
+   * Returns the image with its attributes set (the manager saves them).
+   */
+  create(context: ImageContext, journal: BuildJournal, name: string, options: Options): Promise<Image>;
+  /**
+   * Removes whatever a (possibly half-finished) build of `name` left that the
+   * journal does not cover. Must succeed when nothing exists.
+   */
+  clean(context: ImageContext, name: string): Promise<void>;
+  /** Validates raw options (from the API or a spec file) into typed ones; throws UsageError. */
+  parseOptions?(raw: Record<string, unknown>): Options;
+}
+
+/** An image class of any options type (the options are checked by its own `parseOptions`). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyImageClass = ImageClass<any>;

@@ -1,0 +1,16 @@
+/**
+ * An image whose module is not installed: still listed and shown with its
+ * attributes, and removable, but it cannot be rebuilt or booted from here.
+ */
+import { rm } from 'node:fs/promises';
+import { Image } from './image.js';
+
+export class UnknownImage extends Image {
+  async removeFiles(): Promise<void> {
+    await rm(this.imageDirectory, { recursive: true, force: true });
+  }
+
+  bootFile(): string | undefined {
+    return undefined;
+  }
+}

@@ -1,0 +1,149 @@
+/**
+ * Kernels live in the HTTP tree as `vmlinuz-<version>`; a kernel is available
+ * when `initramfs-kernel-<version>` sits beside it.
+ */
+import { chmod, copyFile, readdir, rename, rm, stat } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { NotFoundError, UsageError } from '../errors.js';
+import type { DisklessConfig } from '../config.js';
+import type { Paths } from '../paths.js';
+import { fsyncDirectory, temporarySibling } from '../state/atomic-file.js';
+import { buildInitramfs } from '../../system/dracut.js';
+
+/** One kernel as listed. */
+export interface KernelInfo {
+  /** File name, `vmlinuz-<version>`. */
+  kernel: string;
+  version: string;
+  /** Initramfs file name, `initramfs-kernel-<version>`. */
+  initramfs: string;
+  initramfs_present: boolean;
+}
+
+/** Options of {@link KernelManager.generateInitramfs}. */
+export interface InitramfsOptions {
+  /** Build inside this OS tree (chroot) so modules match the tree's kernel. */
+  chroot?: string;
+  /** Arguments appended to dracut's, after those of the config file. */
+  extraArgs?: string[];
+  onOutput?: (chunk: Buffer) => void;
+  signal?: AbortSignal;
+}
+
+const VERSION_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._+~-]{0,127}$/;
+
+/** Version of a kernel file name, or undefined if it is not one. */
+export function kernelVersion(fileName: string): string | undefined {
+  const match = /^vmlinuz-(.+)$/.exec(fileName);
+  return match?.[1] && VERSION_PATTERN.test(match[1]) ? match[1] : undefined;
+}
+
+/** Initramfs file name of a kernel file name. */
+export function initramfsName(kernel: string): string {
+  return `initramfs-kernel-${kernelVersion(kernel) ?? kernel}`;
+}
+
+/** Installs a file by copy to a temporary sibling then rename: never a half-written kernel. */
+async function installFile(source: string, target: string): Promise<void> {
+  const temporary = temporarySibling(target);
+  try {
+    await copyFile(source, temporary);
+    await chmod(temporary, 0o644);
+    await rename(temporary, target);
+  } finally {
+    await rm(temporary, { force: true });
+  }
+  await fsyncDirectory(join(target, '..'));
+}
+
+/** Lists, adds and prepares kernels. */
+export class KernelManager {
+  constructor(private readonly paths: Paths, private readonly config: DisklessConfig) {}
+
+  /** All kernels, sorted by name. */
+  async list(): Promise<KernelInfo[]> {
+    let files: string[];
+    try {
+      files = await readdir(this.paths.kernelsDir);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw error;
+    }
+    const present = new Set(files);
+    return files.filter((f) => kernelVersion(f) !== undefined).sort().map((kernel) => {
+      const version = kernelVersion(kernel) as string;
+      const initramfs = initramfsName(kernel);
+      return { kernel, version, initramfs, initramfs_present: present.has(initramfs) };
+    });
+  }
+
+  /** The kernel named `kernel`; throws E_KERNEL_NOT_FOUND. */
+  async get(kernel: string): Promise<KernelInfo> {
+    const found = (await this.list()).find((k) => k.kernel === kernel);
+    if (!found) {
+      throw new NotFoundError('E_KERNEL_NOT_FOUND', `kernel "${kernel}" is not in ${this.paths.kernelsDir}`,
+        'list kernels with `disklessset kernel list` or add one with `disklessset kernel add`');
+    }
+    return found;
+  }
+
+  /** The kernel, which must also have its initramfs; throws E_KERNEL_UNAVAILABLE. */
+  async requireAvailable(kernel: string): Promise<KernelInfo> {
+    const found = await this.get(kernel);
+    if (!found.initramfs_present) {
+      throw new UsageError('E_KERNEL_UNAVAILABLE', `kernel "${kernel}" has no initramfs (${found.initramfs})`,
+        `generate it with \`disklessset kernel initramfs ${kernel}\``);
+    }
+    return found;
+  }
+
+  /**
+   * Copies a kernel file (e.g. `/boot/vmlinuz-6.1.0-28-amd64`) into the kernels
+   * folder, optionally with a ready-made initramfs. Replaces by rename.
+   */
+  async add(source: string, options: { version?: string; initramfs?: string } = {}): Promise<KernelInfo> {
+    const version = options.version ?? kernelVersion(basename(source));
+    if (!version || !VERSION_PATTERN.test(version)) {
+      throw new UsageError('E_KERNEL_NAME', `cannot tell the kernel version of "${basename(source)}"`,
+        'name the file vmlinuz-<version> or pass --version');
+    }
+    for (const file of [source, options.initramfs]) {
+      if (file === undefined) continue;
+      const info = await stat(file).catch(() => undefined);
+      if (!info?.isFile()) throw new UsageError('E_FILE_NOT_FOUND', `no such file: ${file}`, 'give the path of an existing file');
+    }
+    const kernel = `vmlinuz-${version}`;
+    await installFile(source, join(this.paths.kernelsDir, kernel));
+    if (options.initramfs) await installFile(options.initramfs, join(this.paths.kernelsDir, initramfsName(kernel)));
+    return this.get(kernel);
+  }
+
+  /**
+   * Generates `initramfs-kernel-<version>` with dracut (the original's module
+   * set), written beside the kernel by rename, mode 0644.
+   */
+  async generateInitramfs(kernel: string, options: InitramfsOptions = {}): Promise<KernelInfo & { skippedModules: string[] }> {
+    const info = await this.get(kernel);
+    if (options.chroot) {
+      const modulesDir = await stat(join(options.chroot, 'lib/modules', info.version)).catch(() => undefined);
+      if (!modulesDir?.isDirectory()) {
+        throw new UsageError('E_CHROOT_KERNEL_MISSING', `${options.chroot} has no modules for kernel ${info.version}`,
+          'use the tree the kernel came from');
+      }
+    }
+    const target = join(this.paths.kernelsDir, info.initramfs);
+    const temporary = temporarySibling(target);
+    try {
+      const { skipped } = await buildInitramfs({
+        kernelVersion: info.version, output: temporary, chroot: options.chroot,
+        extraArgs: [...this.config.dracutExtraArgs, ...(options.extraArgs ?? [])],
+        onOutput: options.onOutput, signal: options.signal,
+      });
+      await chmod(temporary, 0o644);
+      await rename(temporary, target);
+      return { ...info, initramfs_present: true, skippedModules: skipped };
+    } finally {
+      await rm(temporary, { force: true });
+    }
+  }
+}

@@ -1,0 +1,106 @@
+/**
+ * Every on-disk location the tool uses, in one place. Defaults are the seed's;
+ * a root prefix relocates all of them, and the config file may override any
+ * single one (an override is itself taken relative to the root prefix).
+ *
+ * Two views exist of some locations: the physical path on this host (under the
+ * root prefix) and the logical path that nodes see in URLs and NFS mounts
+ * (without the prefix). Boot files always use the logical view.
+ */
+import { join, resolve } from 'node:path';
+
+/** Names of the locations that the config file's `paths:` section may override. */
+export const PATH_KEYS = [
+  'httpRoot', 'imagesDir', 'kernelsDir', 'bootNodesDir', 'nfsImagesDir', 'stateDir',
+  'workDir', 'configDir', 'modulesDir', 'exportsFile', 'ganeshaExportsFile', 'demoDir',
+] as const;
+export type PathKey = (typeof PATH_KEYS)[number];
+
+/** The seed's default locations (logical, i.e. without any root prefix). */
+export const DEFAULT_PATHS: Readonly<Record<PathKey, string>> = {
+  httpRoot: '/var/www/html',
+  imagesDir: '/var/www/html/preboot_execution_environment/diskless/images',
+  kernelsDir: '/var/www/html/preboot_execution_environment/diskless/kernels',
+  bootNodesDir: '/var/www/html/preboot_execution_environment/diskless/nodes',
+  nfsImagesDir: '/diskless/images/nfsimages',
+  stateDir: '/var/lib/diskless',
+  workDir: '/var/tmp/diskless/workdir',
+  configDir: '/etc/diskless',
+  modulesDir: '/etc/diskless/modules',
+  exportsFile: '/etc/exports.d/diskless.exports',
+  ganeshaExportsFile: '/etc/ganesha/diskless.conf',
+  demoDir: '/diskless',
+};
+
+/** Resolved locations of one installation of the tool. */
+export class Paths {
+  /** Root prefix ('/' on a production host). */
+  readonly root: string;
+  private readonly logicalPaths: Record<PathKey, string>;
+
+  constructor(root = '/', overrides: Partial<Record<PathKey, string>> = {}) {
+    this.root = resolve(root);
+    this.logicalPaths = { ...DEFAULT_PATHS, ...overrides };
+  }
+
+  /** Config file location; fixed relative to the root so it can be found before it is read. */
+  static configFile(root: string): string {
+    return join(resolve(root), DEFAULT_PATHS.configDir, 'diskless.yml');
+  }
+
+  /** Physical path of a location on this host. */
+  physical(key: PathKey): string {
+    return this.relocate(this.logicalPaths[key]);
+  }
+
+  /** Logical path of a location, as nodes and the original tool name it. */
+  logical(key: PathKey): string {
+    return this.logicalPaths[key];
+  }
+
+  /** Maps a logical absolute path to its physical place under the root prefix. */
+  relocate(logicalPath: string): string {
+    return this.root === '/' ? logicalPath : join(this.root, logicalPath);
+  }
+
+  get httpRoot(): string { return this.physical('httpRoot'); }
+  get imagesDir(): string { return this.physical('imagesDir'); }
+  get kernelsDir(): string { return this.physical('kernelsDir'); }
+  get bootNodesDir(): string { return this.physical('bootNodesDir'); }
+  get nfsImagesDir(): string { return this.physical('nfsImagesDir'); }
+  get stagingDir(): string { return join(this.nfsImagesDir, 'staging'); }
+  get goldenDir(): string { return join(this.nfsImagesDir, 'golden'); }
+  get stateDir(): string { return this.physical('stateDir'); }
+  get installationsFile(): string { return join(this.stateDir, 'installations.yml'); }
+  get workDir(): string { return this.physical('workDir'); }
+  get configDir(): string { return this.physical('configDir'); }
+  get modulesDir(): string { return this.physical('modulesDir'); }
+  get exportsFile(): string { return this.physical('exportsFile'); }
+  get ganeshaExportsFile(): string { return this.physical('ganeshaExportsFile'); }
+  get demoDir(): string { return this.physical('demoDir'); }
+
+  /** Folder of one image in the HTTP tree (image_data.yml, boot.ipxe, squashfs.img). */
+  imageDir(name: string): string { return join(this.imagesDir, name); }
+  /** Scratch folder of one image. */
+  imageWorkDir(name: string): string { return join(this.workDir, name); }
+
+  /**
+   * URL path (from the HTTP document root) of a location inside the HTTP tree,
+   * e.g. `/preboot_execution_environment/diskless/images`.
+   */
+  urlPath(key: 'imagesDir' | 'kernelsDir' | 'bootNodesDir'): string {
+    const base = this.logicalPaths.httpRoot.replace(/\/+$/, '');
+    const full = this.logicalPaths[key];
+    return full.startsWith(`${base}/`) ? full.slice(base.length) : full;
+  }
+
+  /** Folders that builds may create things in; cleaning refuses to delete anything else. */
+  get managedRoots(): string[] {
+    return [this.imagesDir, this.kernelsDir, this.nfsImagesDir, this.workDir, this.demoDir, this.bootNodesDir];
+  }
+
+  /** Folders created on first use. */
+  get requiredDirs(): string[] {
+    return [this.imagesDir, this.kernelsDir, this.stagingDir, this.goldenDir, this.stateDir, this.workDir];
+  }
+}

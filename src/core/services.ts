@@ -1,0 +1,51 @@
+/**
+ * The composition root: reads the config of a root prefix, loads the modules
+ * and wires the managers together. CLI and API each open one `Services`.
+ */
+import { resolve } from 'node:path';
+import { loadConfig, type DisklessConfig } from './config.js';
+import { Paths } from './paths.js';
+import { InstallationsRegistry } from './state/installations.js';
+import { KernelManager } from './kernel/kernel-manager.js';
+import { ImageManager } from './image/image-manager.js';
+import type { ImageContext } from './image/context.js';
+import type { AnyImageClass } from './image/image.js';
+import { loadModules } from '../modules/loader.js';
+import type { LoadedModule, ModuleDescriptor } from '../modules/contract.js';
+
+/** Everything the tool needs, for one root prefix. */
+export interface Services {
+  paths: Paths;
+  config: DisklessConfig;
+  installations: InstallationsRegistry;
+  kernels: KernelManager;
+  images: ImageManager;
+  /** Every module found, working or broken. */
+  modules: LoadedModule[];
+  /** The working modules' descriptors. */
+  activeModules: ModuleDescriptor[];
+}
+
+/** Options of {@link openServices}. */
+export interface OpenOptions {
+  /** Root prefix; default `DISKLESS_ROOT` or `/`. */
+  root?: string;
+  /** Built-in modules folder (tests may point elsewhere). */
+  builtinModulesDir?: string;
+}
+
+/** Opens the tool on a root prefix. */
+export async function openServices(options: OpenOptions = {}): Promise<Services> {
+  const root = resolve(options.root ?? process.env.DISKLESS_ROOT ?? '/');
+  const config = await loadConfig(root);
+  const paths = new Paths(root, config.paths);
+  const installations = new InstallationsRegistry(paths.installationsFile);
+  const kernels = new KernelManager(paths, config);
+  const context: ImageContext = { paths, config, installations, kernels };
+  const modules = await loadModules(paths.modulesDir, options.builtinModulesDir);
+  const activeModules = modules.flatMap((m) => (m.descriptor ? [m.descriptor] : []));
+  const classes = new Map<string, AnyImageClass>();
+  for (const descriptor of activeModules) for (const c of descriptor.imageClasses) classes.set(c.className, c);
+  const images = new ImageManager(context, classes);
+  return { paths, config, installations, kernels, images, modules, activeModules };
+}

@@ -1,0 +1,45 @@
+/**
+ * Crash-safe file replacement: write a temporary file beside the target, fsync
+ * it, rename it over the target, fsync the folder. A reader sees the old or the
+ * new content, never a mixture, and a crash leaves at most a stray temp file.
+ */
+import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+
+/** Temporary sibling name used while replacing `target`; starts with '.' so listings skip it. */
+export function temporarySibling(target: string, tag = 'tmp'): string {
+  return join(dirname(target), `.${basename(target)}.${tag}-${process.pid}-${randomBytes(4).toString('hex')}`);
+}
+
+/** Flushes a folder's entries to disk, so a rename inside it survives a power loss. */
+export async function fsyncDirectory(dir: string): Promise<void> {
+  const handle = await open(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Atomically replaces `target` with `content` (file mode `mode`, default 0644). */
+export async function writeFileAtomic(target: string, content: string | Buffer, mode = 0o644): Promise<void> {
+  await mkdir(dirname(target), { recursive: true });
+  const temporary = temporarySibling(target);
+  try {
+    const handle = await open(temporary, 'wx', mode);
+    try {
+      await handle.writeFile(content);
+      // The mode given to open() is filtered by the umask; secrets depend on the exact mode.
+      await handle.chmod(mode);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(temporary, target);
+  } catch (error) {
+    await rm(temporary, { force: true });
+    throw error;
+  }
+  await fsyncDirectory(dirname(target));
+}

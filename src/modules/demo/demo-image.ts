@@ -1,0 +1,93 @@
+/**
+ * DemoImage: an example image class. It stores a message, creates a folder and
+ * a temporary file outside its image folder, and can pause or crash half-way so
+ * that IN_CREATION and the cleaning of CORRUPTED images can be seen and tested.
+ */
+import { rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { UsageError } from '../../core/errors.js';
+import type { ImageContext } from '../../core/image/context.js';
+import type { BuildJournal } from '../../core/image/build-journal.js';
+import { Image, type ImageClass } from '../../core/image/image.js';
+import type { ImageData } from '../../core/image/image-data.js';
+import { StepReporter } from '../../core/progress.js';
+
+/** Options of a demo image. */
+export interface DemoOptions {
+  message: string;
+  /** Seconds to pause mid-build. */
+  delay?: number;
+  /** Kill the process mid-build, as a crash would. */
+  crash?: boolean;
+}
+
+function demoFolder(context: ImageContext, name: string): string {
+  return join(context.paths.demoDir, `demo_directory_${name}`);
+}
+
+function demoTemporaryFile(context: ImageContext, name: string): string {
+  return join(context.paths.workDir, `demo_${name}.tmp`);
+}
+
+export class DemoImage extends Image {
+  get message(): string { return String(this.data.my_message ?? ''); }
+
+  async removeFiles(): Promise<void> {
+    await DemoImageClass.clean(this.context, this.name);
+    await rm(this.imageDirectory, { recursive: true, force: true });
+  }
+
+  bootFile(): string {
+    // Not a bootable OS: the boot file only shows the message, as the original's placeholder did.
+    return `#!ipxe\necho Demo image ${this.name}: ${this.message.replace(/[\r\n$]/g, ' ')}\nprompt Press a key to continue\nexit\n`;
+  }
+}
+
+/** Checks raw options (CLI, API, spec file). */
+export function parseDemoOptions(raw: Record<string, unknown>): DemoOptions {
+  const { message, delay, crash } = raw;
+  if (typeof message !== 'string' || message.length === 0 || message.length > 1000) {
+    throw new UsageError('E_DEMO_MESSAGE', 'the demo image needs a message of 1 to 1000 characters', 'pass --message TEXT');
+  }
+  const delaySeconds = delay === undefined ? undefined : Number(delay);
+  if (delaySeconds !== undefined && (!Number.isFinite(delaySeconds) || delaySeconds < 0 || delaySeconds > 3600)) {
+    throw new UsageError('E_DEMO_DELAY', `invalid delay "${String(delay)}"`, 'give a number of seconds from 0 to 3600');
+  }
+  return { message, delay: delaySeconds, crash: crash === true || crash === 'true' };
+}
+
+export const DemoImageClass: ImageClass<DemoOptions> = {
+  className: 'DemoImage',
+  description: 'example image holding a message (for learning and testing)',
+
+  load(context: ImageContext, data: ImageData): Image {
+    return new DemoImage(context, data);
+  },
+
+  async create(context: ImageContext, journal: BuildJournal, name: string, options: DemoOptions): Promise<Image> {
+    const steps = new StepReporter(journal.progress, 3);
+    steps.step('create demo folder');
+    await journal.makeDir(demoFolder(context, name));
+    await writeFile(join(demoFolder(context, name), '.keep'), 'demo\n');
+    steps.step('write temporary file');
+    const temporary = await journal.trackPath(demoTemporaryFile(context, name));
+    await writeFile(temporary, options.message);
+    if (options.delay) await sleep(options.delay * 1000, undefined, { signal: journal.signal });
+    if (options.crash) {
+      // Simulates a crash for tests and demonstrations: no cleanup can run.
+      process.kill(process.pid, 'SIGKILL');
+    }
+    journal.checkAborted();
+    steps.step('finish');
+    await rm(temporary, { force: true });
+    return new DemoImage(context, { name, image_class: 'DemoImage', my_message: options.message });
+  },
+
+  async clean(context: ImageContext, name: string): Promise<void> {
+    await rm(demoFolder(context, name), { recursive: true, force: true });
+    await rm(demoTemporaryFile(context, name), { force: true });
+  },
+
+  parseOptions: parseDemoOptions,
+};

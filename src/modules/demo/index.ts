@@ -1,0 +1,44 @@
+/** The demo module: one example image class, its command and its menu. */
+import { MODULE_API_VERSION, type ModuleDescriptor } from '../contract.js';
+import { DemoImageClass, parseDemoOptions } from './demo-image.js';
+import type { CommandSpec } from '../../cli/command.js';
+import type { MenuAction } from '../../cli/menu/menu-ui.js';
+
+const createCommand: CommandSpec = {
+  path: ['create'],
+  summary: 'create a demo image holding a message',
+  args: [{ name: 'NAME', required: true }],
+  options: [
+    { name: 'message', type: 'string', description: 'message stored in the image', valueName: 'TEXT' },
+    { name: 'delay', type: 'string', description: 'pause this many seconds mid-build', valueName: 'SECONDS' },
+    { name: 'crash', type: 'boolean', description: 'kill the process mid-build (leaves a CORRUPTED image)' },
+  ],
+  async run({ services, io }, { args, options }) {
+    const demoOptions = parseDemoOptions({ message: options.message, delay: options.delay, crash: options.crash });
+    const image = await services.images.create('DemoImage', String(args.NAME), demoOptions, { progress: io.progress, signal: io.signal });
+    return { text: `demo image ${image.name} created`, data: { name: image.name, status: 'CREATED' } };
+  },
+};
+
+const menu: MenuAction[] = [{
+  label: 'Create a demo image',
+  async run(ui, services) {
+    const name = await ui.ask('Name of the new image:');
+    const message = await ui.ask('Message to store in it:');
+    const options = parseDemoOptions({ message });
+    await services.images.create('DemoImage', name, options);
+    ui.print(`Demo image ${name} created.`);
+  },
+}];
+
+const demoModule: ModuleDescriptor = {
+  name: 'demo',
+  apiVersion: MODULE_API_VERSION,
+  description: 'Example module: images that hold a message (learning and testing)',
+  imageClasses: [DemoImageClass],
+  commands: [createCommand],
+  menu,
+  requiredTools: [],
+};
+
+export default demoModule;

@@ -1,0 +1,88 @@
+/**
+ * Discovers image modules at run time: every folder of the built-in modules
+ * folder holding an `index.js`, then every module of the extra folder
+ * (`<name>/index.js`, `<name>.js` or `<name>.mjs`). Each is validated; a broken
+ * one is reported and skipped, never fatal.
+ */
+import { readdir, stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { which } from '../system/runner.js';
+import type { LoadedModule, ModuleDescriptor } from './contract.js';
+import { descriptorProblems } from './validate-descriptor.js';
+
+/** Folder of the built-in modules (this file's folder). */
+export const BUILTIN_MODULES_DIR = dirname(fileURLToPath(import.meta.url));
+
+async function candidates(folder: string): Promise<string[]> {
+  let entries;
+  try {
+    entries = await readdir(folder, { withFileTypes: true });
+  } catch {
+    return [];
+  }
+  const found: string[] = [];
+  for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+    if (entry.name.startsWith('.')) continue;
+    const full = join(folder, entry.name);
+    if (entry.isDirectory()) {
+      for (const index of ['index.js', 'index.mjs']) {
+        if (await stat(join(full, index)).then((s) => s.isFile(), () => false)) {
+          found.push(join(full, index));
+          break;
+        }
+      }
+    } else if (/\.m?js$/.test(entry.name)) {
+      found.push(full);
+    }
+  }
+  return found;
+}
+
+async function loadOne(source: string, builtin: boolean): Promise<LoadedModule> {
+  try {
+    const exported = (await import(pathToFileURL(source).href)) as { default?: unknown; module?: unknown };
+    const descriptor = exported.default ?? exported.module;
+    const problems = descriptorProblems(descriptor);
+    if (problems.length > 0) return { source, builtin, status: 'broken', error: problems.join('; ') };
+    return { source, builtin, status: 'ok', descriptor: descriptor as ModuleDescriptor };
+  } catch (error) {
+    return { source, builtin, status: 'broken', error: `cannot load: ${(error as Error).message.split('\n')[0]}` };
+  }
+}
+
+/** Loads the built-in modules, then those of `extraFolder`. Names and class names must be unique. */
+export async function loadModules(extraFolder: string, builtinFolder = BUILTIN_MODULES_DIR): Promise<LoadedModule[]> {
+  const builtins = (await candidates(builtinFolder)).filter((file) => dirname(file) !== builtinFolder);
+  const extras = await candidates(extraFolder);
+  const loaded = await Promise.all([
+    ...builtins.map((file) => loadOne(file, true)),
+    ...extras.map((file) => loadOne(file, false)),
+  ]);
+  const names = new Set<string>();
+  const classes = new Set<string>();
+  for (const module of loaded) {
+    const descriptor = module.descriptor;
+    if (!descriptor) continue;
+    const clash = names.has(descriptor.name) ? `module name "${descriptor.name}" is already taken`
+      : descriptor.imageClasses.map((c) => c.className).find((c) => classes.has(c));
+    if (clash) {
+      Object.assign(module, { status: 'broken', descriptor: undefined,
+        error: clash.startsWith('module') ? clash : `image class ${clash} is already provided by another module` });
+      continue;
+    }
+    names.add(descriptor.name);
+    for (const c of descriptor.imageClasses) classes.add(c.className);
+  }
+  return loaded;
+}
+
+/** Fills `missingTools` of each working module (a PATH look-up per tool). */
+export async function checkModuleTools(modules: LoadedModule[]): Promise<void> {
+  for (const module of modules) {
+    if (!module.descriptor?.requiredTools) continue;
+    const missing: string[] = [];
+    for (const tool of module.descriptor.requiredTools) if (!(await which(tool))) missing.push(tool);
+    module.missingTools = missing;
+  }
+}

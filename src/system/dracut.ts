@@ -1,0 +1,79 @@
+/**
+ * dracut wrapper: builds an initramfs on the host or inside an OS tree
+ * (chroot), so that the kernel modules packed match the image's kernel.
+ */
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { mount, unmountTree } from './mount.js';
+import { run } from './runner.js';
+
+/** The original tool's module set. */
+export const ORIGINAL_DRACUT_MODULES = ['network', 'base', 'nfs'];
+export const ORIGINAL_DRACUT_ADD = ['ifcfg', 'livenet', 'systemd', 'systemd-initrd', 'dracut-systemd'];
+/** What a livenet boot cannot do without, whatever the site adds. */
+export const LIVENET_DRACUT_MODULES = ['livenet', 'dmsquash-live', 'network'];
+
+/** Options of {@link buildInitramfs}. */
+export interface DracutOptions {
+  kernelVersion: string;
+  /** Final path of the initramfs on the host. */
+  output: string;
+  /** Build inside this OS tree with chroot instead of on the host. */
+  chroot?: string;
+  /** Extra arguments appended after the defaults (from the config file or the command line). */
+  extraArgs?: readonly string[];
+  onOutput?: (chunk: Buffer) => void;
+  signal?: AbortSignal;
+}
+
+/** dracut modules installed in a tree (or on the host with '/'), by name. */
+export async function availableDracutModules(tree = '/'): Promise<Set<string>> {
+  const names = new Set<string>();
+  for (const base of ['usr/lib/dracut/modules.d', 'lib/dracut/modules.d']) {
+    try {
+      for (const entry of await readdir(join(tree, base))) names.add(entry.replace(/^\d+/, ''));
+    } catch { /* this layout is not used here */ }
+  }
+  return names;
+}
+
+/**
+ * Arguments of the original's dracut call, without the modules this system's
+ * dracut does not have (e.g. `ifcfg` is gone from recent dracut): a requested
+ * but missing module would make dracut fail outright.
+ */
+export function dracutArguments(kernelVersion: string, output: string, available: Set<string>, extraArgs: readonly string[] = []): {
+  args: string[]; skipped: string[];
+} {
+  const keep = (name: string) => available.size === 0 || available.has(name);
+  const skipped = [...ORIGINAL_DRACUT_MODULES, ...ORIGINAL_DRACUT_ADD].filter((m) => !keep(m));
+  const modules = ORIGINAL_DRACUT_MODULES.filter(keep);
+  const added = [...ORIGINAL_DRACUT_ADD, 'dmsquash-live'].filter(keep);
+  const args = ['--xz', '-m', modules.join(' '), '--add', added.join(' '), '--add-drivers', 'xfs',
+    '--no-hostonly', '--nolvmconf', '--force', ...extraArgs, output, '--kver', kernelVersion];
+  return { args, skipped };
+}
+
+/** Runs dracut; in a chroot, /proc, /sys and /dev are bound for the duration. */
+export async function buildInitramfs(options: DracutOptions): Promise<{ skipped: string[] }> {
+  const tree = options.chroot;
+  const available = await availableDracutModules(tree ?? '/');
+  if (!tree) {
+    const { args, skipped } = dracutArguments(options.kernelVersion, options.output, available, options.extraArgs);
+    await run(['dracut', ...args], { timeoutMs: 30 * 60_000, signal: options.signal, onStderr: options.onOutput });
+    return { skipped };
+  }
+  const scratch = await mkdtemp(join(tree, 'tmp', 'disklessset-dracut-'));
+  const insideOutput = join('/', scratch.slice(tree.length), 'initramfs.img').replace(/\/+/g, '/');
+  const { args, skipped } = dracutArguments(options.kernelVersion, insideOutput, available, options.extraArgs);
+  try {
+    for (const system of ['proc', 'sys', 'dev']) await mount(['--bind', `/${system}`, join(tree, system)]);
+    await run(['chroot', tree, 'dracut', ...args], { timeoutMs: 30 * 60_000, signal: options.signal, onStderr: options.onOutput });
+    const { copyFile } = await import('node:fs/promises');
+    await copyFile(join(scratch, 'initramfs.img'), options.output);
+  } finally {
+    for (const system of ['dev', 'sys', 'proc']) await unmountTree(join(tree, system));
+    await rm(scratch, { recursive: true, force: true });
+  }
+  return { skipped };
+}

@@ -1,0 +1,52 @@
+/**
+ * mount/umount wrappers. Mount points are read from /proc/self/mountinfo, so
+ * unmounting a tree finds every nested mount (binds of /proc, /sys, /dev).
+ */
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { run } from './runner.js';
+
+/** Decodes the octal escapes mountinfo uses for spaces and the like. */
+function decodeMountPath(field: string): string {
+  return field.replace(/\\([0-7]{3})/g, (_m, octal: string) => String.fromCharCode(parseInt(octal, 8)));
+}
+
+/** Every current mount point of this process's namespace. */
+export async function listMountPoints(): Promise<string[]> {
+  let text: string;
+  try {
+    text = await readFile('/proc/self/mountinfo', 'utf8');
+  } catch {
+    return [];
+  }
+  return text.split('\n').filter(Boolean).map((line) => decodeMountPath(line.split(' ')[4] ?? ''));
+}
+
+/** Whether `path` is a mount point. */
+export async function isMountPoint(path: string): Promise<boolean> {
+  return (await listMountPoints()).includes(resolve(path));
+}
+
+/** Mount points at or below `path`, deepest first (the order to unmount them in). */
+export async function mountsUnder(path: string): Promise<string[]> {
+  const base = resolve(path);
+  return (await listMountPoints())
+    .filter((mountPoint) => mountPoint === base || mountPoint.startsWith(`${base}/`))
+    .sort((a, b) => b.length - a.length);
+}
+
+/** Runs `mount` with the given arguments. */
+export async function mount(args: readonly string[]): Promise<void> {
+  await run(['mount', ...args], { timeoutMs: 120_000 });
+}
+
+/**
+ * Unmounts everything at or below `path`. A busy mount is detached lazily
+ * rather than left behind, so a clean always completes.
+ */
+export async function unmountTree(path: string): Promise<void> {
+  for (const mountPoint of await mountsUnder(path)) {
+    const result = await run(['umount', mountPoint], { timeoutMs: 120_000, allowFailure: true });
+    if (result.exitCode !== 0) await run(['umount', '-l', mountPoint], { timeoutMs: 120_000, allowFailure: true });
+  }
+}
