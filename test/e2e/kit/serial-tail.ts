@@ -1,0 +1,47 @@
+/**
+ * Incremental reading of a growing serial console file: only new bytes are
+ * read at each poll, and a line cut between two polls is still matched.
+ */
+import { open, readFile } from 'node:fs/promises';
+
+/** Follows a serial log written by QEMU (`-serial file:...`). */
+export class SerialTail {
+  private offset = 0;
+  private pending = '';
+
+  constructor(readonly path: string) {}
+
+  /** Reads what was appended since the last call; returns the first complete line containing `text`. */
+  async findLine(text: string): Promise<string | undefined> {
+    let handle;
+    try {
+      handle = await open(this.path, 'r');
+    } catch {
+      return undefined; // QEMU has not created the file yet
+    }
+    try {
+      const chunk = Buffer.alloc(1024 * 1024);
+      for (;;) {
+        const { bytesRead } = await handle.read(chunk, 0, chunk.length, this.offset);
+        if (bytesRead === 0) break;
+        this.offset += bytesRead;
+        this.pending += chunk.subarray(0, bytesRead).toString('latin1');
+      }
+    } finally {
+      await handle.close();
+    }
+    const lines = this.pending.split(/\r?\n/);
+    // The last piece may be a line still being written: keep it for the next poll.
+    this.pending = lines.pop() ?? '';
+    return lines.find((line) => line.includes(text))?.replace(/\r/g, '');
+  }
+
+  /** The last `count` lines of the whole log, for error messages. */
+  async lastLines(count: number): Promise<string> {
+    const text = await readFile(this.path, 'latin1').catch(() => '');
+    // Strip terminal escape sequences the guest's console emits.
+    // eslint-disable-next-line no-control-regex
+    const clean = text.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '').replace(/\r/g, '');
+    return clean.split('\n').slice(-count).join('\n');
+  }
+}
