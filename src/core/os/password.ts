@@ -1,0 +1,147 @@
+/**
+ * Root passwords: SHA-512 crypt (`$6$`, the glibc/libxcrypt scheme that
+ * /etc/shadow uses), computed in TypeScript so a clear password never appears
+ * in a command line, and reading a password from a file, stdin or a hash.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { UsageError } from '../errors.js';
+
+/** Alphabet of crypt's base-64 encoding (not RFC 4648). */
+const CRYPT_ALPHABET = './0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+const DEFAULT_ROUNDS = 5000;
+const MAX_SALT_LENGTH = 16;
+
+/** Byte triples of the final digest, in the order the scheme encodes them. */
+const ENCODING_ORDER: readonly (readonly [number, number, number])[] = [
+  [0, 21, 42], [22, 43, 1], [44, 2, 23], [3, 24, 45], [25, 46, 4], [47, 5, 26], [6, 27, 48],
+  [28, 49, 7], [50, 8, 29], [9, 30, 51], [31, 52, 10], [53, 11, 32], [12, 33, 54], [34, 55, 13],
+  [56, 14, 35], [15, 36, 57], [37, 58, 16], [59, 17, 38], [18, 39, 60], [40, 61, 19], [62, 20, 41],
+];
+
+function sha512(...parts: Buffer[]): Buffer {
+  const hash = createHash('sha512');
+  for (const part of parts) hash.update(part);
+  return hash.digest();
+}
+
+/** `source` repeated (whole digests, then a prefix) up to `length` bytes. */
+function stretch(source: Buffer, length: number): Buffer {
+  const out = Buffer.alloc(length);
+  for (let offset = 0; offset < length; offset += source.length) source.copy(out, offset, 0, Math.min(source.length, length - offset));
+  return out;
+}
+
+function encode24(b2: number, b1: number, b0: number, count: number): string {
+  let word = (b2 << 16) | (b1 << 8) | b0;
+  let text = '';
+  for (let i = 0; i < count; i += 1) {
+    text += CRYPT_ALPHABET[word & 0x3f];
+    word >>>= 6;
+  }
+  return text;
+}
+
+/** A random salt of 16 characters from crypt's alphabet. */
+export function randomSalt(): string {
+  return [...randomBytes(MAX_SALT_LENGTH)].map((byte) => CRYPT_ALPHABET[byte & 0x3f]).join('');
+}
+
+/**
+ * SHA-512 crypt of `password` (`$6$[rounds=N$]salt$hash`), as `crypt(3)` computes
+ * it. `salt` may be a bare salt or `rounds=N$salt`; it is cut to 16 characters.
+ */
+export function sha512Crypt(password: string, salt: string = randomSalt()): string {
+  let rounds = DEFAULT_ROUNDS;
+  let explicitRounds = false;
+  let saltText = salt.replace(/^\$6\$/, '');
+  const roundsMatch = /^rounds=(\d+)\$/.exec(saltText);
+  if (roundsMatch?.[1]) {
+    rounds = Math.min(999_999_999, Math.max(1000, Number(roundsMatch[1])));
+    explicitRounds = true;
+    saltText = saltText.slice(roundsMatch[0].length);
+  }
+  saltText = saltText.split('$')[0]?.slice(0, MAX_SALT_LENGTH) ?? '';
+  const key = Buffer.from(password, 'utf8');
+  const saltBytes = Buffer.from(saltText, 'utf8');
+
+  const alternate = sha512(key, saltBytes, key);
+  const first = createHash('sha512').update(key).update(saltBytes);
+  first.update(stretch(alternate, key.length));
+  for (let length = key.length; length > 0; length >>= 1) first.update(length & 1 ? alternate : key);
+  let digest = first.digest();
+
+  const keyDigest = sha512(...Array.from({ length: key.length }, () => key));
+  const keySequence = stretch(keyDigest, key.length);
+  const saltDigest = sha512(...Array.from({ length: 16 + (digest[0] ?? 0) }, () => saltBytes));
+  const saltSequence = stretch(saltDigest, saltBytes.length);
+
+  for (let round = 0; round < rounds; round += 1) {
+    const hash = createHash('sha512');
+    hash.update(round & 1 ? keySequence : digest);
+    if (round % 3) hash.update(saltSequence);
+    if (round % 7) hash.update(keySequence);
+    hash.update(round & 1 ? digest : keySequence);
+    digest = hash.digest();
+  }
+
+  let encoded = '';
+  for (const [a, b, c] of ENCODING_ORDER) encoded += encode24(digest[a] ?? 0, digest[b] ?? 0, digest[c] ?? 0, 4);
+  encoded += encode24(0, 0, digest[63] ?? 0, 2);
+  return `$6$${explicitRounds ? `rounds=${rounds}$` : ''}${saltText}$${encoded}`;
+}
+
+/** Whether `password` matches a `$6$` hash. */
+export function verifySha512Crypt(password: string, hash: string): boolean {
+  const match = /^\$6\$((?:rounds=\d+\$)?[^$]*)\$/.exec(hash);
+  return match?.[1] !== undefined && sha512Crypt(password, match[1]) === hash;
+}
+
+/** Shape of a SHA-512 crypt hash as /etc/shadow holds it. */
+export const SHA512_HASH_PATTERN = /^\$6\$(rounds=\d+\$)?[./0-9A-Za-z]{1,16}\$[./0-9A-Za-z]{86}$/;
+
+/** Where a root password comes from (exactly one). */
+export interface PasswordInput {
+  /** A file whose first line is the clear password. */
+  file?: string;
+  /** Text read from stdin (first line is the password). */
+  stdin?: string;
+  /** A ready `$6$` hash. */
+  hash?: string;
+}
+
+function firstLine(text: string): string {
+  return text.split(/\r?\n/)[0] ?? '';
+}
+
+/**
+ * Turns a password input into a `$6$` hash; the clear text never leaves this
+ * function. Throws UsageError (E_PASSWORD) on a missing file, an empty
+ * password, a malformed hash or more than one source.
+ */
+export async function readPasswordInput(input: PasswordInput): Promise<string> {
+  const given = [input.file, input.stdin, input.hash].filter((v) => v !== undefined).length;
+  if (given !== 1) {
+    throw new UsageError('E_PASSWORD', 'give exactly one of --password-file, --password-stdin or --password-hash',
+      'a clear password is never accepted as an argument');
+  }
+  if (input.hash !== undefined) {
+    if (!SHA512_HASH_PATTERN.test(input.hash)) {
+      throw new UsageError('E_PASSWORD', 'the password hash is not a SHA-512 crypt hash ($6$...)', 'make one with `mkpasswd -m sha-512`');
+    }
+    return input.hash;
+  }
+  let text: string;
+  if (input.file !== undefined) {
+    try {
+      text = await readFile(input.file, 'utf8');
+    } catch {
+      throw new UsageError('E_FILE_NOT_FOUND', `cannot read the password file ${input.file}`, 'give the path of a readable file');
+    }
+  } else {
+    text = input.stdin ?? '';
+  }
+  const password = firstLine(text);
+  if (password.length === 0) throw new UsageError('E_PASSWORD', 'the password is empty', 'put the password on the first line');
+  return sha512Crypt(password);
+}

@@ -1,0 +1,159 @@
+/**
+ * Where an OS tree comes from: a package manager installing into a folder
+ * (`dnf --installroot`, `debootstrap`, `mmdebstrap`), a root-filesystem
+ * tarball (`tar:PATH`) or an existing tree (`dir:PATH`). Shared by the
+ * livenet and NFS modules.
+ */
+import { mkdir, readFile, stat } from 'node:fs/promises';
+import { UnavailableError, UsageError } from '../errors.js';
+import type { ProgressSink } from '../progress.js';
+import { run, which } from '../../system/runner.js';
+import { packageManagerCommand } from './package-sets.js';
+
+/** A parsed `--source` value. */
+export type OsSource =
+  | { kind: 'dnf' }
+  | { kind: 'debootstrap' }
+  | { kind: 'mmdebstrap' }
+  | { kind: 'tar'; path: string }
+  | { kind: 'dir'; path: string };
+
+/** The original's image types: how much software goes in. */
+export type OsType = 'core' | 'small' | 'standard';
+export const OS_TYPES: readonly OsType[] = ['core', 'small', 'standard'];
+
+/** What {@link provisionTree} installs. */
+export interface ProvisionRequest {
+  source: OsSource;
+  type: OsType;
+  /** Release: `--releasever` for dnf, a suite (`bookworm`) for Debian tools; default the host's. */
+  release?: string;
+  /** Extra packages (check them first with {@link checkPackagesExist}). */
+  packages?: string[];
+  /** Leave out documentation, locales and weak dependencies. */
+  optimize?: boolean;
+  progress?: ProgressSink;
+  signal?: AbortSignal;
+}
+
+const SOURCE_HINT = 'use dnf, debootstrap, mmdebstrap, tar:/path/to/rootfs.tar or dir:/path/to/tree';
+
+/** Parses a `--source` value; throws UsageError E_SOURCE. */
+export function parseSource(spec: string): OsSource {
+  const text = spec.trim();
+  if (text === 'dnf' || text === 'debootstrap' || text === 'mmdebstrap') return { kind: text };
+  const match = /^(tar|dir):(.+)$/.exec(text);
+  if (match?.[1] && match[2]) {
+    if (!match[2].startsWith('/')) throw new UsageError('E_SOURCE', `the path in source "${spec}" must be absolute`, SOURCE_HINT);
+    return { kind: match[1] as 'tar' | 'dir', path: match[2].replace(/\/+$/, '') || '/' };
+  }
+  throw new UsageError('E_SOURCE', `unknown OS source "${spec}"`, SOURCE_HINT);
+}
+
+/** The text form of a source, as `--source` takes it (and as image data stores it). */
+export function formatSource(source: OsSource): string {
+  return source.kind === 'tar' || source.kind === 'dir' ? `${source.kind}:${source.path}` : source.kind;
+}
+
+/** Fields of the host's /etc/os-release. */
+export async function hostOsRelease(file = '/etc/os-release'): Promise<Record<string, string>> {
+  const fields: Record<string, string> = {};
+  try {
+    for (const line of (await readFile(file, 'utf8')).split('\n')) {
+      const match = /^([A-Z_][A-Z0-9_]*)=(.*)$/.exec(line.trim());
+      if (match?.[1] && match[2] !== undefined) fields[match[1]] = match[2].replace(/^(["'])(.*)\1$/, '$2');
+    }
+  } catch { /* no os-release: nothing known */ }
+  return fields;
+}
+
+function isDebianLike(fields: Record<string, string>): boolean {
+  return /\b(debian|ubuntu)\b/.test(`${fields.ID ?? ''} ${fields.ID_LIKE ?? ''}`);
+}
+
+/** The source used when none is given: dnf on EL/Fedora, mmdebstrap (or debootstrap) on Debian/Ubuntu. */
+export async function defaultSource(): Promise<string> {
+  const fields = await hostOsRelease();
+  if (isDebianLike(fields)) return (await which('mmdebstrap')) ? 'mmdebstrap' : 'debootstrap';
+  return 'dnf';
+}
+
+/** The release installed when none is given: the host's own. */
+export async function defaultRelease(source: OsSource): Promise<string | undefined> {
+  const fields = await hostOsRelease();
+  if (source.kind === 'dnf') return fields.VERSION_ID;
+  if (source.kind === 'debootstrap' || source.kind === 'mmdebstrap') return fields.VERSION_CODENAME || 'bookworm';
+  return undefined;
+}
+
+async function requireTool(tool: string): Promise<void> {
+  if (!(await which(tool))) {
+    throw new UnavailableError('E_TOOL_MISSING', `${tool} is not installed on this host`, `install the ${tool} package or choose another --source`);
+  }
+}
+
+/**
+ * Checks the source itself (tool installed, tarball or folder present) and
+ * that every extra package exists, before anything is built. Throws
+ * UsageError (E_SOURCE, E_PACKAGE_NOT_FOUND) or UnavailableError.
+ */
+export async function checkPackagesExist(source: OsSource, packages: readonly string[] = [], release?: string,
+  signal?: AbortSignal): Promise<void> {
+  if (source.kind === 'tar' || source.kind === 'dir') {
+    const info = await stat(source.path).catch(() => undefined);
+    const fits = source.kind === 'tar' ? info?.isFile() : info?.isDirectory();
+    if (!fits) throw new UsageError('E_SOURCE', `no such ${source.kind === 'tar' ? 'file' : 'folder'}: ${source.path}`, SOURCE_HINT);
+    if (packages.length > 0) {
+      throw new UsageError('E_SOURCE', `extra packages cannot be installed from a ${source.kind}: source`,
+        'add them to the tree or tarball, or use a package-manager source');
+    }
+    return;
+  }
+  await requireTool(source.kind);
+  const bad = packages.filter((p) => !/^[A-Za-z0-9@][A-Za-z0-9@._+:-]*$/.test(p));
+  if (bad.length > 0) throw new UsageError('E_PACKAGE_NOT_FOUND', `invalid package names: ${bad.join(', ')}`, 'give plain package names');
+  const missing: string[] = [];
+  for (const name of packages) {
+    const command = source.kind === 'dnf'
+      ? ['dnf', '-q', 'repoquery', ...(release ? ['--releasever', release] : []), '--whatprovides', name]
+      : ['apt-cache', 'show', '--no-all-versions', name];
+    const result = await run(command, { allowFailure: true, timeoutMs: 300_000, signal });
+    if (result.exitCode !== 0 || result.stdout.trim() === '') missing.push(name);
+  }
+  if (missing.length > 0) {
+    throw new UsageError('E_PACKAGE_NOT_FOUND', `packages not found in the configured repositories: ${missing.join(', ')}`,
+      'check the names (and the repositories of this host)');
+  }
+}
+
+/**
+ * Fills `target` (created if missing) with an OS tree from the request's
+ * source. Owners, modes, links and extended attributes are kept for tar:
+ * and dir: sources.
+ */
+export async function provisionTree(target: string, request: ProvisionRequest): Promise<void> {
+  const { source, signal } = request;
+  const log = (chunk: Buffer) => {
+    for (const line of chunk.toString('utf8').split('\n')) {
+      if (line.trim()) request.progress?.({ type: 'log', level: 'debug', message: line.trimEnd() });
+    }
+  };
+  const options = { signal, timeoutMs: 4 * 3600_000, onStdout: log, onStderr: log };
+  await mkdir(target, { recursive: true });
+  if (source.kind === 'dir') {
+    await run(['cp', '-a', '--sparse=always', `${source.path}/.`, target], options);
+    return;
+  }
+  if (source.kind === 'tar') {
+    await run(['tar', '--numeric-owner', '--xattrs', '--xattrs-include=*', '--acls', '-xpf', source.path, '-C', target], options);
+    return;
+  }
+  await requireTool(source.kind);
+  const release = request.release ?? await defaultRelease(source);
+  const command = await packageManagerCommand(target, { ...request, release });
+  try {
+    await run(command.argv, options);
+  } finally {
+    await command.cleanup();
+  }
+}
