@@ -1,0 +1,26 @@
+import { UsageError } from '../../../core/errors.js';
+import type { CommandSpec } from '../../command.js';
+import { requireConfirmation } from '../../confirm.js';
+
+export const imageClean: CommandSpec = {
+  path: ['image', 'clean'],
+  summary: 'clear a corrupted (or created) image without loading it; --all-corrupted clears every corrupted one',
+  args: [{ name: 'NAME' }],
+  options: [{ name: 'all-corrupted', type: 'boolean', description: 'clean every CORRUPTED image' }],
+  async run(context, { args, options }) {
+    const { images } = context.services;
+    if (options['all-corrupted']) {
+      if (args.NAME) throw new UsageError('E_USAGE', 'give either NAME or --all-corrupted, not both', 'drop one of them');
+      const corrupted = (await images.list()).filter((i) => i.status === 'CORRUPTED').map((i) => i.name);
+      if (corrupted.length > 0) await requireConfirmation(context, `clean ${corrupted.length} corrupted image(s): ${corrupted.join(', ')}`);
+      for (const name of corrupted) await images.clean(name);
+      return { text: corrupted.length ? `cleaned: ${corrupted.join(', ')}` : 'no corrupted image', data: { cleaned: corrupted } };
+    }
+    if (!args.NAME) throw new UsageError('E_USAGE', 'image clean needs NAME or --all-corrupted', 'see `disklessset image clean --help`');
+    const name = String(args.NAME);
+    const summary = await images.status(name);
+    await requireConfirmation(context, `clean ${summary.status} image ${name}`);
+    await images.clean(name);
+    return { text: `image ${name} cleaned`, data: { cleaned: [name] } };
+  },
+};

@@ -1,0 +1,16 @@
+import type { CommandSpec } from '../../command.js';
+import { requireConfirmation } from '../../confirm.js';
+
+export const imageRemove: CommandSpec = {
+  path: ['image', 'remove'],
+  summary: 'remove an image and every file it owns',
+  args: [{ name: 'NAME', required: true }],
+  options: [{ name: 'force', type: 'boolean', description: 'remove even if nodes are assigned to boot it' }],
+  async run(context, { args, options }) {
+    const name = String(args.NAME);
+    await context.services.images.status(name);
+    await requireConfirmation(context, `remove image ${name}`);
+    await context.services.images.remove(name, { force: options.force === true });
+    return { text: `image ${name} removed`, data: { name, removed: true } };
+  },
+};

@@ -1,0 +1,11 @@
+import type { CommandSpec } from '../../command.js';
+
+export const imageSetKernel: CommandSpec = {
+  path: ['image', 'set-kernel'],
+  summary: "change an image's kernel (rewrites its boot file and data)",
+  args: [{ name: 'NAME', required: true }, { name: 'KERNEL', required: true }],
+  async run({ services }, { args }) {
+    const image = await services.images.setKernel(String(args.NAME), String(args.KERNEL));
+    return { text: `image ${image.name} now boots ${image.data.kernel}`, data: { name: image.name, kernel: image.data.kernel, initramfs: image.data.image } };
+  },
+};

@@ -1,0 +1,23 @@
+import type { CommandSpec } from '../../command.js';
+
+export const kernelInitramfs: CommandSpec = {
+  path: ['kernel', 'initramfs'],
+  summary: 'generate the initramfs of a kernel with dracut (on this host, or inside an OS tree with --chroot)',
+  args: [{ name: 'KERNEL', required: true }],
+  options: [
+    { name: 'chroot', type: 'string', description: 'run dracut inside this OS tree, so modules match its kernel', valueName: 'TREE' },
+    { name: 'dracut-arg', type: 'string', repeatable: true, description: 'extra dracut argument (repeatable)', valueName: 'ARG' },
+  ],
+  async run({ services, io }, { args, options }) {
+    const kernel = String(args.KERNEL);
+    io.progress({ type: 'step', step: `dracut for ${kernel}`, index: 1, total: 1 });
+    const result = await services.kernels.generateInitramfs(kernel, {
+      chroot: options.chroot as string | undefined,
+      extraArgs: (options['dracut-arg'] as string[] | undefined) ?? [],
+      signal: io.signal,
+    });
+    const warnings = result.skippedModules.length
+      ? [`dracut modules not available here and skipped: ${result.skippedModules.join(', ')}`] : [];
+    return { data: result, warnings, text: `initramfs ${result.initramfs} generated for ${kernel}` };
+  },
+};

@@ -1,0 +1,107 @@
+#!/usr/bin/env node
+/**
+ * Entry point of the `disklessset` command: the only place that prints
+ * results and errors and sets the exit code (0 ok, 1 failed, 2 bad usage).
+ */
+import { readFileSync } from 'node:fs';
+import { DisklessError, UsageError } from '../core/errors.js';
+import { openServices } from '../core/services.js';
+import { parseCommandInput, parseGlobal, selectCommand } from './args.js';
+import type { CommandContext, CommandIO } from './command.js';
+import { commandHelp, generalHelp } from './help.js';
+import { runMainMenu } from './menu/main-menu.js';
+import { TerminalUi } from './menu/terminal-ui.js';
+import { progressRenderer } from './progress-renderer.js';
+import { allCommands } from './registry.js';
+import { EXTRA_COMMANDS } from './extra-commands.js';
+
+function write(stream: NodeJS.WriteStream, text: string): Promise<void> {
+  return new Promise((resolve) => (text ? stream.write(text.endsWith('\n') ? text : `${text}\n`, () => resolve()) : resolve()));
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function version(): string {
+  const packageFile = new URL('../../../package.json', import.meta.url);
+  return (JSON.parse(readFileSync(packageFile, 'utf8')) as { version: string }).version;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const { global, words } = parseGlobal(argv);
+  if (global.version) {
+    await write(process.stdout, version());
+    return 0;
+  }
+  const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY);
+  const color = global.color ?? (Boolean(process.stderr.isTTY) && !process.env.NO_COLOR);
+  const services = await openServices({ root: global.root });
+  const commands = allCommands(services.activeModules, EXTRA_COMMANDS);
+
+  if (words.length === 0 && !global.help) {
+    if (!interactive) throw new UsageError('E_USAGE', 'no command given', 'run `disklessset --help`, or start it on a terminal for the menu');
+    const ui = new TerminalUi();
+    try {
+      await runMainMenu(ui, services);
+    } finally {
+      ui.close();
+    }
+    return 0;
+  }
+  const { command, remaining } = selectCommand(commands, words);
+  if (!command || global.help) {
+    if (global.help || words.length === 0) {
+      await write(process.stdout, command ? commandHelp(command) : generalHelp(commands, words));
+      return 0;
+    }
+    const known = commands.some((c) => c.path[0] === words[0]);
+    throw new UsageError('E_UNKNOWN_COMMAND', `unknown command "${words.join(' ')}"`,
+      known ? `see \`disklessset ${words[0]} --help\`` : 'see `disklessset --help`');
+  }
+  const input = parseCommandInput(command, remaining);
+
+  const abort = new AbortController();
+  process.on('SIGINT', () => {
+    if (abort.signal.aborted) process.exit(130);
+    abort.abort();
+  });
+  const io: CommandIO = {
+    interactive,
+    confirm: async (question) => {
+      const ui = new TerminalUi();
+      try {
+        return await ui.confirm(question);
+      } finally {
+        ui.close();
+      }
+    },
+    readStdin,
+    progress: global.json ? () => {} : progressRenderer(process.stderr, { tty: Boolean(process.stderr.isTTY), color }),
+    signal: abort.signal,
+    write: (text) => process.stdout.write(text),
+  };
+  const context: CommandContext = { services, io, yes: global.yes, json: global.json };
+  const result = await command.run(context, input);
+  for (const warning of result.warnings ?? []) await write(process.stderr, `${color ? '\x1b[33mwarning:\x1b[0m' : 'warning:'} ${warning}`);
+  if (global.json) await write(process.stdout, JSON.stringify(result.data ?? null, null, 2));
+  else if (result.text) await write(process.stdout, result.text);
+  return result.exitCode ?? 0;
+}
+
+const debug = process.argv.includes('--debug');
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  async (error: unknown) => {
+    if (error instanceof DisklessError) {
+      await write(process.stderr, `disklessset: ${error.oneLine}`);
+      if (debug) await write(process.stderr, String(error.stack));
+      process.exit(error.kind === 'usage' ? 2 : 1);
+    }
+    await write(process.stderr, `disklessset: unexpected error: ${(error as Error)?.message ?? String(error)}${debug ? '' : ' (rerun with --debug for details)'}`);
+    if (debug) await write(process.stderr, String((error as Error)?.stack));
+    process.exit(1);
+  },
+);

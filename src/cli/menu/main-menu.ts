@@ -1,0 +1,110 @@
+/**
+ * The interactive main menu with the original's 8 actions. Ctrl-C inside an
+ * action returns here; Ctrl-C at the main menu leaves.
+ */
+import type { Services } from '../../core/services.js';
+import { DisklessError } from '../../core/errors.js';
+import type { MenuUi } from './menu-ui.js';
+import { MenuInterrupted } from './terminal-ui.js';
+import { renderTree } from '../render.js';
+
+async function pickImage(ui: MenuUi, services: Services, statuses: string[], title: string): Promise<string | undefined> {
+  const images = (await services.images.list()).filter((i) => statuses.includes(i.status));
+  if (images.length === 0) {
+    ui.print('No image to choose from.');
+    return undefined;
+  }
+  return images[await ui.choose(title, images.map((i) => `${i.name} (${i.status}, ${i.image_class ?? '?'})`))]?.name;
+}
+
+async function pickKernel(ui: MenuUi, services: Services, onlyAvailable: boolean): Promise<string | undefined> {
+  const kernels = (await services.kernels.list()).filter((k) => !onlyAvailable || k.initramfs_present);
+  if (kernels.length === 0) {
+    ui.print(onlyAvailable ? 'No kernel with an initramfs.' : 'No kernel.');
+    return undefined;
+  }
+  return kernels[await ui.choose('Which kernel?', kernels.map((k) => k.kernel))]?.kernel;
+}
+
+const ACTIONS: { label: string; mutates: boolean; run(ui: MenuUi, services: Services): Promise<void> }[] = [
+  { label: 'Manage or create images (through a module)', mutates: true, async run(ui, services) {
+    const modules = services.activeModules.filter((m) => m.menu && m.menu.length > 0);
+    if (modules.length === 0) return ui.print('No module offers a menu.');
+    const module = modules[await ui.choose('Which module?', modules.map((m) => `${m.name} - ${m.description}`))];
+    if (!module?.menu) return;
+    const action = module.menu[await ui.choose(`${module.name} module`, module.menu.map((a) => a.label))];
+    await action?.run(ui, services);
+  } },
+  { label: 'List images', mutates: false, async run(ui, services) {
+    const images = await services.images.list();
+    if (images.length === 0) return ui.print('No images.');
+    for (const status of ['CREATED', 'IN_CREATION', 'CORRUPTED']) {
+      const group = images.filter((i) => i.status === status);
+      if (group.length === 0) continue;
+      ui.print(`\n${status}:`);
+      for (const image of group) {
+        ui.print(`  ${image.name} (${image.image_class ?? '?'})`);
+        if (image.attributes) ui.print(renderTree(image.attributes, '    ').join('\n'));
+      }
+    }
+  } },
+  { label: 'Remove an image', mutates: true, async run(ui, services) {
+    const name = await pickImage(ui, services, ['CREATED'], 'Which image to remove?');
+    if (name && await ui.confirm(`Remove image ${name} and all its files?`)) {
+      await services.images.remove(name);
+      ui.print(`Image ${name} removed.`);
+    }
+  } },
+  { label: "Change an image's kernel", mutates: true, async run(ui, services) {
+    const name = await pickImage(ui, services, ['CREATED'], 'Which image?');
+    const kernel = name ? await pickKernel(ui, services, true) : undefined;
+    if (name && kernel && await ui.confirm(`Make ${name} boot ${kernel}?`)) {
+      await services.images.setKernel(name, kernel);
+      ui.print(`Image ${name} now boots ${kernel}.`);
+    }
+  } },
+  { label: 'List kernels', mutates: false, async run(ui, services) {
+    const kernels = await services.kernels.list();
+    ui.print(kernels.length ? kernels.map((k) => `  ${k.kernel}: ${k.initramfs_present ? 'initramfs present' : `missing ${k.initramfs}`}`).join('\n') : 'No kernels.');
+  } },
+  { label: 'Generate an initramfs', mutates: true, async run(ui, services) {
+    const kernel = await pickKernel(ui, services, false);
+    if (kernel && await ui.confirm(`Generate the initramfs of ${kernel} with dracut?`)) {
+      await services.kernels.generateInitramfs(kernel);
+      ui.print('Initramfs generated.');
+    }
+  } },
+  { label: 'Clear a corrupted image', mutates: false, async run(ui, services) {
+    const name = await pickImage(ui, services, ['CREATED', 'CORRUPTED'], 'Which image to clear?');
+    if (name && await ui.confirm(`Clear image ${name}? Every file it may have left is deleted.`)) {
+      await services.images.clean(name);
+      ui.print(`Image ${name} cleared.`);
+    }
+  } },
+];
+
+/** Runs the menu until the user exits. */
+export async function runMainMenu(ui: MenuUi, services: Services): Promise<void> {
+  for (;;) {
+    let choice: number;
+    try {
+      choice = await ui.choose('disklessset - main menu', [...ACTIONS.map((a) => a.label), 'Exit']);
+    } catch (error) {
+      if (error instanceof MenuInterrupted) return;
+      throw error;
+    }
+    const action = ACTIONS[choice];
+    if (!action) return;
+    try {
+      if (action.mutates) {
+        const cleaned = await services.images.cleanCorrupted();
+        if (cleaned.length) ui.print(`Cleaned corrupted image(s): ${cleaned.join(', ')}`);
+      }
+      await action.run(ui, services);
+    } catch (error) {
+      if (error instanceof MenuInterrupted) ui.print('Back to the main menu.');
+      else if (error instanceof DisklessError) ui.print(`Error: ${error.oneLine}`);
+      else throw error;
+    }
+  }
+}
