@@ -1,0 +1,124 @@
+/**
+ * `disklessset nodeset -f|-e|-c ARGS...`: ClusterShell's `nodeset` command
+ * for folding, expanding and counting. Several arguments are united; the
+ * `-x SET`, `-i SET` and `-X SET` options exclude, intersect and xor, applied
+ * first like `nodeset` does. Output is what `nodeset` prints to stdout.
+ */
+import { UsageError } from '../core/errors.js';
+import { tableFromNames } from './bulk.js';
+import { NodeSet } from './nodeset.js';
+import { PatternTable } from './pattern-table.js';
+import { parseTable } from './parse.js';
+import { pySplitLines } from './python-compat.js';
+import { withSyntaxErrors } from './syntax-error.js';
+
+type Command = 'fold' | 'expand' | 'count';
+type Operation = 'intersection' | 'exclude' | 'xor';
+
+const COMMANDS: Record<string, Command> = {
+  '-f': 'fold', '--fold': 'fold', '-e': 'expand', '--expand': 'expand', '-c': 'count', '--count': 'count',
+};
+const OPERATIONS: Record<string, Operation> = {
+  '-i': 'intersection', '--intersection': 'intersection', '-x': 'exclude', '--exclude': 'exclude',
+  '-X': 'xor', '--xor': 'xor',
+};
+
+const USAGE_HINT = 'usage: disklessset nodeset -f|-e|-c [-x SET] [-i SET] [-X SET] NODESET...';
+
+function usage(message: string): UsageError {
+  return new UsageError('E_NODESET_USAGE', message, USAGE_HINT);
+}
+
+function apply(target: PatternTable, operation: Operation | 'union', operand: PatternTable): void {
+  if (operation === 'union') target.update(operand);
+  else if (operation === 'intersection') target.intersectionUpdate(operand);
+  else if (operation === 'exclude') target.differenceUpdate(operand);
+  else target.symmetricDifferenceUpdate(operand);
+}
+
+/** Like {@link apply}, but an empty standard input changes nothing (as in nodeset). */
+function applyStdin(target: PatternTable, operation: Operation | 'union', operand: PatternTable): void {
+  if (operand.entries.size > 0) apply(target, operation, operand);
+}
+
+/** An argument: its lines united, as `nodeset` reads a multi-line argument. */
+function argumentTable(arg: string): PatternTable {
+  return withSyntaxErrors(arg, () => tableFromNames(pySplitLines(arg)));
+}
+
+/**
+ * Standard input as `nodeset` reads it: words separated by whitespace, `#`
+ * starts a comment. (Like `nodeset`, a line without `#` loses its last
+ * character, normally its newline.)
+ */
+function stdinTable(stdin: string): PatternTable {
+  const words: string[] = [];
+  for (const raw of stdin.split(/(?<=\n)/)) {
+    const hash = raw.indexOf('#');
+    const line = hash < 0 ? raw.slice(0, -1) : raw.slice(0, hash);
+    for (const word of line.split(/\s+/)) if (word) words.push(word);
+  }
+  return withSyntaxErrors('(standard input)', () => tableFromNames(words));
+}
+
+/**
+ * Runs `nodeset` with `args` (e.g. `['-f', 'n[1-3]', 'n5']`) and returns its
+ * standard output, newline included. `stdin` is read when no node set
+ * argument is given or an argument is `-`.
+ * @throws UsageError `E_NODESET_USAGE` for bad options, `E_NODESET_SYNTAX` for a bad node set.
+ */
+export function runNodesetCommand(args: string[], stdin?: string): string {
+  let command: Command | undefined;
+  const early: Array<[Operation, string]> = [];
+  const operands: string[] = [];
+  for (let k = 0; k < args.length; k++) {
+    const arg = args[k] as string;
+    if (arg === '--') { operands.push(...args.slice(k + 1)); break; }
+    if (COMMANDS[arg]) {
+      if (command) throw usage('Multiple commands not allowed.');
+      command = COMMANDS[arg];
+    } else if (OPERATIONS[arg]) {
+      const value = args[++k];
+      if (value === undefined) throw usage(`option ${arg} needs a node set argument`);
+      early.push([OPERATIONS[arg] as Operation, value]);
+    } else if (arg.startsWith('-') && arg !== '-') {
+      throw usage(`unknown option ${arg}`);
+    } else {
+      operands.push(arg);
+    }
+  }
+  if (!command) throw usage('No command specified.');
+  const readStdin = (): PatternTable => {
+    if (stdin === undefined) throw usage('no node set given (and no standard input to read)');
+    return stdinTable(stdin);
+  };
+
+  const result = new PatternTable();
+  if (operands.length === 0) applyStdin(result, 'union', readStdin());
+  // Like nodeset: intersections, then exclusions, then xors given as options come first.
+  for (const wanted of ['intersection', 'exclude', 'xor'] as const) {
+    for (const [operation, value] of early) {
+      if (operation !== wanted) continue;
+      if (value === '-') applyStdin(result, operation, readStdin());
+      else apply(result, operation, withSyntaxErrors(value, () => parseTable(value)));
+    }
+  }
+  for (let k = 0; k < operands.length; k++) {
+    const arg = operands[k] as string;
+    const operation = OPERATIONS[arg];
+    if (operation) {
+      const value = operands[++k];
+      if (value === undefined) throw usage(`${arg} needs a node set argument`);
+      if (value === '-') applyStdin(result, operation, readStdin());
+      else apply(result, operation, argumentTable(value));
+    } else {
+      if (arg === '-') applyStdin(result, 'union', readStdin());
+      else apply(result, 'union', argumentTable(arg));
+    }
+  }
+
+  const set = NodeSet.wrap(result);
+  if (command === 'fold') return `${set.fold()}\n`;
+  if (command === 'expand') return `${set.expand().join(' ')}\n`;
+  return `${set.count}\n`;
+}

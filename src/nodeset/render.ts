@@ -1,0 +1,49 @@
+/**
+ * Text output of a {@link PatternTable}: the folded form (`nodeset -f`) and
+ * the list of node names (`nodeset -e`), in ClusterShell's order: patterns
+ * sorted as strings, indexes in index order, multi-dimensional sets vector by
+ * vector.
+ */
+import { fillPattern, oneSlotFiller, sortPatterns } from './pattern-text.js';
+import type { PatternTable } from './pattern-table.js';
+import { RangeSet } from './rangeset.js';
+import { formatRangeSet } from './rangeset-text.js';
+
+function bracketed(set: RangeSet): string {
+  const text = formatRangeSet(set);
+  return set.size > 1 ? `[${text}]` : text;
+}
+
+/** The folded text, e.g. `node[1-4,7],rack1-n[1-2]`. */
+export function foldTable(table: PatternTable): string {
+  const parts: string[] = [];
+  for (const pattern of sortPatterns(table.entries.keys())) {
+    const entry = table.entries.get(pattern) ?? null;
+    if (entry === null) parts.push(fillPattern(pattern, []));
+    else if (entry instanceof RangeSet) parts.push(fillPattern(pattern, [bracketed(entry)]));
+    else for (const vec of entry.folded()) parts.push(fillPattern(pattern, vec.map(bracketed)));
+  }
+  return parts.join(',');
+}
+
+/** Calls `visit` with every node name, in order. */
+export function forEachNode(table: PatternTable, visit: (name: string) => void): void {
+  for (const pattern of sortPatterns(table.entries.keys())) {
+    const entry = table.entries.get(pattern) ?? null;
+    if (entry === null) {
+      visit(fillPattern(pattern, []));
+    } else if (entry instanceof RangeSet) {
+      const fill = oneSlotFiller(pattern);
+      for (const index of entry.strings()) visit(fill(index));
+    } else {
+      entry.forEachTuple((tuple) => visit(fillPattern(pattern, tuple)));
+    }
+  }
+}
+
+/** Every node name, in order. */
+export function expandTable(table: PatternTable): string[] {
+  const names: string[] = [];
+  forEachNode(table, (name) => names.push(name));
+  return names;
+}
