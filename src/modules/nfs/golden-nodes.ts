@@ -1,0 +1,62 @@
+/**
+ * Node operations on a golden image by name, each under the image's lock so
+ * that two commands never copy or delete trees of one image at once.
+ * Shared by the CLI commands, the menu and the API.
+ */
+import { UsageError } from '../../core/errors.js';
+import type { Services } from '../../core/services.js';
+import { GOLDEN_CLASS, NfsGoldenImage } from './golden-image.js';
+import { logicalGoldenNodesDir } from './nfs-layout.js';
+import { expandUserNodeSet, foldNodeNames } from './node-names.js';
+import { addNodeTrees, reconcileNodeTrees, removeNodeTrees, type AddResult, type NodeTreeOptions,
+  type RemoveResult } from './node-trees.js';
+
+/** Loads a created golden image; throws E_NOT_GOLDEN for another class. */
+export async function loadGoldenImage(services: Services, name: string): Promise<NfsGoldenImage> {
+  const image = await services.images.get(name);
+  if (!(image instanceof NfsGoldenImage)) {
+    throw new UsageError('E_NOT_GOLDEN', `image "${name}" is a ${image.imageClass}, not an ${GOLDEN_CLASS}`,
+      'node trees belong to NFS golden images');
+  }
+  return image;
+}
+
+/** Adds the nodes of `nodeSet` (e.g. `c[001-100]`) to golden image `name`. */
+export async function addGoldenNodes(services: Services, name: string, nodeSet: string,
+  options: NodeTreeOptions = {}): Promise<AddResult> {
+  const nodes = expandUserNodeSet(nodeSet);
+  await services.images.cleanCorrupted();
+  return services.images.withImageLock(name, async () => addNodeTrees(await loadGoldenImage(services, name), nodes, options));
+}
+
+/** Removes the nodes of `nodeSet` (their trees only) from golden image `name`. */
+export async function removeGoldenNodes(services: Services, name: string, nodeSet: string,
+  options: NodeTreeOptions = {}): Promise<RemoveResult> {
+  const nodes = expandUserNodeSet(nodeSet);
+  return services.images.withImageLock(name, async () => removeNodeTrees(await loadGoldenImage(services, name), nodes, options));
+}
+
+/** Nodes of a golden image, as listed. */
+export interface NodeListing {
+  image: string;
+  /** Folded node set ('' for none). */
+  nodes: string;
+  count: number;
+  /** One entry per node: its physical tree and the path it mounts over NFS. */
+  trees: { node: string; tree: string; nfs_path: string }[];
+  /** Listed nodes whose tree was gone (now dropped from the list). */
+  missing: string[];
+}
+
+/** Lists the nodes of golden image `name`, first reconciling the list with the trees on disk. */
+export async function listGoldenNodes(services: Services, name: string): Promise<NodeListing> {
+  return services.images.withImageLock(name, async () => {
+    const image = await loadGoldenImage(services, name);
+    const { nodes, missing } = await reconcileNodeTrees(image);
+    const nfsBase = logicalGoldenNodesDir(services.paths, name);
+    return {
+      image: name, nodes: foldNodeNames(nodes), count: nodes.length, missing,
+      trees: nodes.map((node) => ({ node, tree: image.nodeTree(node), nfs_path: `${nfsBase}/${node}` })),
+    };
+  });
+}

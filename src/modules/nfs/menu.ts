@@ -1,0 +1,97 @@
+/**
+ * The NFS module's interactive menu: the original's three actions (create a
+ * staging image, create a golden image from a staging image, manage the
+ * nodes of a golden image), each asking for what it needs.
+ */
+import type { MenuAction, MenuUi } from '../../cli/menu/menu-ui.js';
+import type { Services } from '../../core/services.js';
+import { readPasswordInput } from '../../core/os/password.js';
+import { defaultSource } from '../../core/os/sources.js';
+import { GOLDEN_CLASS } from './golden-image.js';
+import { addGoldenNodes, listGoldenNodes, removeGoldenNodes } from './golden-nodes.js';
+import { readSshKey } from './image-commands.js';
+import { STAGING_CLASS } from './staging-image.js';
+import { parseStagingOptions } from './staging-options.js';
+
+async function createdImages(services: Services, className: string): Promise<string[]> {
+  return (await services.images.list()).filter((s) => s.status === 'CREATED' && s.image_class === className).map((s) => s.name);
+}
+
+async function askPasswordHash(ui: MenuUi): Promise<string> {
+  for (;;) {
+    const first = await ui.ask('Root password of the image:', { secret: true, validate: (a) => (a ? undefined : 'the password cannot be empty') });
+    const again = await ui.ask('Same password again:', { secret: true });
+    if (first === again) return readPasswordInput({ stdin: first });
+    ui.print('The passwords differ, try again.');
+  }
+}
+
+const createStaging: MenuAction = {
+  label: 'Create a staging image (OS tree booted read-write over NFS)',
+  async run(ui, services) {
+    const kernels = (await services.kernels.list()).filter((k) => k.initramfs_present).map((k) => k.kernel);
+    if (kernels.length === 0) {
+      ui.print('No kernel with an initramfs: add one first (main menu, kernels).');
+      return;
+    }
+    const name = await ui.ask('Name of the new staging image:');
+    const kernel = kernels[await ui.choose('Kernel to boot', kernels)] as string;
+    const source = await ui.ask('OS source (dnf, debootstrap, mmdebstrap, tar:PATH, dir:PATH):', { default: await defaultSource() });
+    const type = await ui.ask('Type (core, small, standard):', { default: 'core' });
+    const release = await ui.ask('Release (empty for the host\'s):', { default: '' });
+    const packages = await ui.ask('Extra packages (space separated, empty for none):', { default: '' });
+    const passwordHash = await askPasswordHash(ui);
+    const keyFile = await ui.ask('SSH public key file for root (empty for none):', { default: '' });
+    const options = parseStagingOptions({
+      kernel, source, type, release: release || undefined, packages, passwordHash,
+      sshPublicKey: await readSshKey(keyFile || undefined),
+    });
+    if (!(await ui.confirm(`Create staging image ${name} from ${source}?`))) return;
+    await services.images.create(STAGING_CLASS, name, options);
+    ui.print(`Staging image ${name} created.`);
+  },
+};
+
+const createGolden: MenuAction = {
+  label: 'Create a golden image from a staging image',
+  async run(ui, services) {
+    const stagings = await createdImages(services, STAGING_CLASS);
+    if (stagings.length === 0) {
+      ui.print('No staging image to copy: create one first.');
+      return;
+    }
+    const from = stagings[await ui.choose('Staging image to copy', stagings)] as string;
+    const name = await ui.ask('Name of the new golden image:');
+    await services.images.create(GOLDEN_CLASS, name, { from });
+    ui.print(`Golden image ${name} created from ${from}.`);
+  },
+};
+
+const manageNodes: MenuAction = {
+  label: 'Manage the nodes of a golden image',
+  async run(ui, services) {
+    const goldens = await createdImages(services, GOLDEN_CLASS);
+    if (goldens.length === 0) {
+      ui.print('No golden image yet: create one first.');
+      return;
+    }
+    const name = goldens[await ui.choose('Golden image', goldens)] as string;
+    for (;;) {
+      const listing = await listGoldenNodes(services, name);
+      ui.print(`Nodes of ${name}: ${listing.nodes || '(none)'} (${listing.count})`);
+      const choice = await ui.choose('Action', ['Add nodes', 'Remove nodes', 'Back']);
+      if (choice === 2) return;
+      const nodeSet = await ui.ask('Node set (e.g. c[001-100]):');
+      if (choice === 0) {
+        const result = await addGoldenNodes(services, name, nodeSet, { progress: () => {} });
+        ui.print(`Added ${result.added.length} nodes${result.mode ? ` (${result.mode} copy)` : ''}.`);
+      } else if (await ui.confirm(`Delete the NFS trees of ${nodeSet} in ${name}?`)) {
+        const result = await removeGoldenNodes(services, name, nodeSet);
+        ui.print(`Removed ${result.removed.length} nodes.`);
+      }
+    }
+  },
+};
+
+/** The menu actions, in the original's order. */
+export const nfsMenu: MenuAction[] = [createStaging, createGolden, manageNodes];

@@ -1,0 +1,55 @@
+/** `disklessset nfs nodes add|remove|list`. */
+import { UsageError } from '../../core/errors.js';
+import type { CommandSpec } from '../../cli/command.js';
+import { requireConfirmation } from '../../cli/confirm.js';
+import { addGoldenNodes, listGoldenNodes, removeGoldenNodes } from './golden-nodes.js';
+
+function jobsOption(value: unknown): number | undefined {
+  if (value === undefined) return undefined;
+  const jobs = Number(value);
+  if (!Number.isInteger(jobs) || jobs < 1 || jobs > 256) {
+    throw new UsageError('E_JOBS', `invalid --jobs "${String(value)}"`, 'give a whole number from 1 to 256');
+  }
+  return jobs;
+}
+
+const imageAndNodes = [{ name: 'GOLDEN', required: true }, { name: 'NODESET', required: true }];
+
+export const nodesAdd: CommandSpec = {
+  path: ['nodes', 'add'],
+  summary: 'give each node of NODESET its own writable copy of a golden image',
+  args: imageAndNodes,
+  options: [{ name: 'jobs', type: 'string', description: 'copies run at once (default: by copy mode and cores)', valueName: 'N' }],
+  async run({ services, io }, { args, options }) {
+    const result = await addGoldenNodes(services, String(args.GOLDEN), String(args.NODESET),
+      { progress: io.progress, signal: io.signal, jobs: jobsOption(options.jobs) });
+    const lines = [result.added.length === 0 ? 'no node to add' : `added ${result.added.length} nodes (${result.mode} copy)`];
+    if (result.present.length > 0) lines.push(`already present: ${result.present.length}`);
+    lines.push(`nodes of ${String(args.GOLDEN)}: ${result.nodes || '(none)'}`);
+    return { text: lines.join('\n'), data: result };
+  },
+};
+
+export const nodesRemove: CommandSpec = {
+  path: ['nodes', 'remove'],
+  summary: 'delete the trees of the nodes of NODESET (and only those)',
+  args: imageAndNodes,
+  async run(context, { args }) {
+    const golden = String(args.GOLDEN);
+    await requireConfirmation(context, `delete the NFS trees of ${String(args.NODESET)} in ${golden}`);
+    const result = await removeGoldenNodes(context.services, golden, String(args.NODESET), { progress: context.io.progress });
+    const warnings = result.absent.length > 0 ? [`not nodes of ${golden}: ${result.absent.join(' ')}`] : [];
+    return { text: `removed ${result.removed.length} nodes\nnodes of ${golden}: ${result.nodes || '(none)'}`, data: result, warnings };
+  },
+};
+
+export const nodesList: CommandSpec = {
+  path: ['nodes', 'list'],
+  summary: 'print the folded node set of a golden image (--json: one entry per node)',
+  args: [{ name: 'GOLDEN', required: true }],
+  async run({ services }, { args }) {
+    const listing = await listGoldenNodes(services, String(args.GOLDEN));
+    const warnings = listing.missing.length > 0 ? [`trees missing, dropped from the list: ${listing.missing.join(' ')}`] : [];
+    return { text: listing.nodes, data: listing, warnings };
+  },
+};

@@ -1,0 +1,174 @@
+/**
+ * The per-node trees of a golden image. The node list in image_data.yml and
+ * the folders under `nodes/` are kept equal, whatever interrupts us:
+ *
+ * - a node tree is copied under a hidden temporary name and renamed into
+ *   place only once complete, so a visible `nodes/<node>` is always whole;
+ * - a removed tree is first renamed to a hidden name, so it vanishes at once;
+ * - every operation starts by reconciling: hidden leftovers are deleted and the
+ *   list is rewritten from the complete trees found.
+ *
+ * Callers hold the image's lock (see `golden-nodes.ts`).
+ */
+import { mkdir, readdir, rename, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { OperationError } from '../../core/errors.js';
+import type { ProgressSink } from '../../core/progress.js';
+import { silentProgress } from '../../core/progress.js';
+import { removeManagedPath } from '../../core/state/safe-remove.js';
+import { copyTree, defaultCopyJobs, probeCopyMode, runPool, type CopyMode } from '../../system/copy-tree.js';
+import { run } from '../../system/runner.js';
+import type { NfsGoldenImage } from './golden-image.js';
+import { partialName, removingName } from './nfs-layout.js';
+import { foldNodeNames, isNodeName } from './node-names.js';
+
+/** Options of node additions and removals. */
+export interface NodeTreeOptions {
+  progress?: ProgressSink;
+  signal?: AbortSignal;
+  /** Copies run at once (default depends on the copy mode and the cores). */
+  jobs?: number;
+  /** Force a copy mode instead of probing the file system. */
+  mode?: CopyMode;
+}
+
+/** Outcome of a reconciliation. */
+export interface Reconciliation {
+  /** Complete node trees, sorted. */
+  nodes: string[];
+  /** Listed nodes whose tree was missing (dropped from the list). */
+  missing: string[];
+  /** Complete trees that were not listed (an interrupted run finished them; now listed). */
+  adopted: string[];
+  /** Hidden leftovers deleted. */
+  leftovers: string[];
+}
+
+/**
+ * Makes the stored list equal to the complete trees on disk and deletes
+ * unfinished copies and half-deleted trees. Saves the data if it changed.
+ */
+export async function reconcileNodeTrees(image: NfsGoldenImage): Promise<Reconciliation> {
+  await mkdir(image.nodesDir, { recursive: true });
+  const entries = await readdir(image.nodesDir, { withFileTypes: true });
+  const leftovers = entries.filter((e) => /^\..+\.(partial|removing)$/.test(e.name)).map((e) => e.name);
+  for (const name of leftovers) await removeManagedPath(join(image.nodesDir, name), image.context.paths.managedRoots);
+  const onDisk = new Set(entries.filter((e) => e.isDirectory() && isNodeName(e.name)).map((e) => e.name));
+  const listed = new Set(image.nodes);
+  const missing = [...listed].filter((n) => !onDisk.has(n));
+  const adopted = [...onDisk].filter((n) => !listed.has(n));
+  const folded = foldNodeNames(onDisk);
+  if (folded !== (image.data.nodes ?? '')) {
+    image.data.nodes = folded;
+    await image.save();
+  }
+  return { nodes: [...onDisk].sort(), missing, adopted, leftovers };
+}
+
+/** Outcome of {@link addNodeTrees}. */
+export interface AddResult {
+  added: string[];
+  /** Requested nodes that already had a tree. */
+  present: string[];
+  /** Copy mode used (undefined when there was nothing to copy). */
+  mode?: CopyMode;
+  jobs?: number;
+  /** Folded node set of the image afterwards. */
+  nodes: string;
+}
+
+async function copyNodeTree(image: NfsGoldenImage, node: string, mode: CopyMode, signal?: AbortSignal): Promise<string> {
+  const partial = join(image.nodesDir, partialName(node));
+  await rm(partial, { recursive: true, force: true });
+  try {
+    await copyTree(image.imageTree, partial, { mode, signal });
+    await rename(partial, image.nodeTree(node));
+  } catch (error) {
+    await rm(partial, { recursive: true, force: true });
+    throw error;
+  }
+  return node;
+}
+
+/**
+ * Gives each of `requested` its own copy of the image tree. Copies run in
+ * batches; after each batch the file system is synced and the list saved,
+ * so an interruption loses at most the batch in flight, and running the
+ * same addition again completes the rest.
+ */
+export async function addNodeTrees(image: NfsGoldenImage, requested: readonly string[], options: NodeTreeOptions = {}): Promise<AddResult> {
+  const progress = options.progress ?? silentProgress;
+  const { nodes: existing } = await reconcileNodeTrees(image);
+  const current = new Set(existing);
+  const wanted = [...new Set(requested)];
+  const present = wanted.filter((n) => current.has(n));
+  const toAdd = wanted.filter((n) => !current.has(n));
+  if (toAdd.length === 0) return { added: [], present, nodes: foldNodeNames(current) };
+  const mode = options.mode ?? await probeCopyMode(image.nodesDir);
+  const jobs = Math.max(1, options.jobs ?? defaultCopyJobs(mode));
+  progress({ type: 'log', level: 'info', message: `copy mode: ${mode === 'reflink' ? 'reflink (data blocks shared with the image)' : 'full copy'}, ${jobs} at once` });
+  const step = `copy ${toAdd.length} node trees`;
+  progress({ type: 'progress', step, done: 0, total: toAdd.length, unit: 'nodes' });
+  const added: string[] = [];
+  const batchSize = jobs * 4;
+  for (let start = 0; start < toAdd.length; start += batchSize) {
+    const batch = toAdd.slice(start, start + batchSize);
+    const results = await runPool(batch, jobs, (node) => copyNodeTree(image, node, mode, options.signal), options.signal);
+    const done = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+    if (done.length > 0) {
+      // Trees reach the disk before the list names them, so a power cut never lists a half-written tree.
+      await run(['sync', '--file-system', image.nodesDir], { timeoutMs: 3_600_000 });
+      for (const node of done) current.add(node);
+      added.push(...done);
+      image.data.nodes = foldNodeNames(current);
+      await image.save();
+    }
+    progress({ type: 'progress', step, done: added.length, total: toAdd.length, unit: 'nodes' });
+    const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (options.signal?.aborted) {
+      throw new OperationError('E_INTERRUPTED', `interrupted after adding ${added.length} of ${toAdd.length} nodes (${foldNodeNames(added) || 'none'})`,
+        'run the same command again to add the rest');
+    }
+    if (failure) {
+      const reason = failure.reason as Error;
+      throw new OperationError('E_NODE_COPY', `copying a node tree failed after ${added.length} of ${toAdd.length} nodes: ${reason.message}`,
+        'fix the cause (often a full disk) and run the same command again', { cause: reason });
+    }
+  }
+  return { added, present, mode, jobs, nodes: foldNodeNames(current) };
+}
+
+/** Outcome of {@link removeNodeTrees}. */
+export interface RemoveResult {
+  removed: string[];
+  /** Requested nodes the image did not have. */
+  absent: string[];
+  nodes: string;
+}
+
+/**
+ * Deletes the trees of `requested` and only those. Each tree is renamed out
+ * of sight and the list saved before the (slow) deletion, so an interruption
+ * never leaves a listed node without its tree.
+ */
+export async function removeNodeTrees(image: NfsGoldenImage, requested: readonly string[], options: NodeTreeOptions = {}): Promise<RemoveResult> {
+  const { nodes: existing } = await reconcileNodeTrees(image);
+  const current = new Set(existing);
+  const wanted = [...new Set(requested)];
+  const absent = wanted.filter((n) => !current.has(n));
+  const toRemove = wanted.filter((n) => current.has(n));
+  for (const node of toRemove) {
+    await rename(image.nodeTree(node), join(image.nodesDir, removingName(node)));
+    current.delete(node);
+  }
+  image.data.nodes = foldNodeNames(current);
+  await image.save();
+  const step = `delete ${toRemove.length} node trees`;
+  let done = 0;
+  await runPool(toRemove, options.jobs ?? 4, async (node) => {
+    await removeManagedPath(join(image.nodesDir, removingName(node)), image.context.paths.managedRoots);
+    done += 1;
+    options.progress?.({ type: 'progress', step, done, total: toRemove.length, unit: 'nodes' });
+  });
+  return { removed: toRemove, absent, nodes: foldNodeNames(current) };
+}

@@ -1,0 +1,81 @@
+/**
+ * NfsStagingImage: an OS tree installed straight into
+ * `nfsimages/staging/<name>`, booted read-write over NFS for maintenance and
+ * copied into golden images.
+ */
+import { rm } from 'node:fs/promises';
+import type { ImageContext } from '../../core/image/context.js';
+import type { BuildJournal } from '../../core/image/build-journal.js';
+import { Image, type ImageClass } from '../../core/image/image.js';
+import type { ImageData } from '../../core/image/image-data.js';
+import { StepReporter } from '../../core/progress.js';
+import { removeManagedPath } from '../../core/state/safe-remove.js';
+import { checkPackagesExist, formatSource, provisionTree } from '../../core/os/sources.js';
+import { customizeTree, imageOsRelease } from '../../core/os/customize.js';
+import { initramfsName } from '../../core/kernel/kernel-manager.js';
+import { nfsBootFile } from './boot-file.js';
+import { logicalStagingTree, stagingTree } from './nfs-layout.js';
+import { parseStagingOptions, type StagingOptions } from './staging-options.js';
+
+export const STAGING_CLASS = 'NfsStagingImage';
+
+export class NfsStagingImage extends Image {
+  /** Physical folder of the tree. */
+  get tree(): string { return stagingTree(this.context.paths, this.name); }
+
+  async removeFiles(): Promise<void> {
+    await removeManagedPath(this.tree, this.context.paths.managedRoots);
+    await rm(this.imageDirectory, { recursive: true, force: true });
+  }
+
+  bootFile(): string | undefined {
+    if (typeof this.data.kernel !== 'string') return undefined;
+    return nfsBootFile({
+      paths: this.context.paths, imageName: this.name, kind: 'staging',
+      kernel: this.data.kernel, initramfs: String(this.data.image ?? initramfsName(this.data.kernel)),
+      nfsRoot: logicalStagingTree(this.context.paths, this.name), defaultConsole: this.context.config.defaultConsole,
+    });
+  }
+}
+
+export const NfsStagingImageClass: ImageClass<StagingOptions> = {
+  className: STAGING_CLASS,
+  description: 'OS tree on the NFS server, booted read-write (maintenance, source of golden images)',
+
+  load(context: ImageContext, data: ImageData): Image {
+    return new NfsStagingImage(context, data);
+  },
+
+  async create(context: ImageContext, journal: BuildJournal, name: string, options: StagingOptions): Promise<Image> {
+    const steps = new StepReporter(journal.progress, 3);
+    const kernel = await context.kernels.requireAvailable(options.kernel);
+    await checkPackagesExist(options.source, options.packages, options.release, journal.signal);
+    const tree = await journal.trackPath(stagingTree(context.paths, name));
+    // No image owns a leftover tree of this name (the manager checked): never install on top of one.
+    await removeManagedPath(tree, context.paths.managedRoots);
+    steps.step(`install the OS into ${tree} (${formatSource(options.source)})`);
+    await provisionTree(tree, {
+      source: options.source, type: options.type, release: options.release, packages: options.packages,
+      optimize: options.optimize, progress: journal.progress, signal: journal.signal,
+    });
+    journal.checkAborted();
+    steps.step('set password, SSH key and image identity');
+    await customizeTree(tree, {
+      passwordHash: options.passwordHash, sshPublicKey: options.sshPublicKey, selinux: options.selinux,
+      osRelease: imageOsRelease(name, kernel.kernel),
+    });
+    steps.step('write boot file');
+    return new NfsStagingImage(context, {
+      name, image_class: STAGING_CLASS, kernel: kernel.kernel, image: kernel.initramfs,
+      password: options.passwordHash, release_version: options.release ?? null,
+      source: formatSource(options.source), os_type: options.type, selinux: options.selinux,
+      optimize: options.optimize, additional_packages: options.packages, ssh_pub_key: options.sshPublicKey?.trim() ?? null,
+    });
+  },
+
+  async clean(context: ImageContext, name: string): Promise<void> {
+    await removeManagedPath(stagingTree(context.paths, name), context.paths.managedRoots);
+  },
+
+  parseOptions: parseStagingOptions,
+};
