@@ -1,0 +1,103 @@
+/**
+ * The livenet build pipeline: OS tree → customization → LiveOS/rootfs.img
+ * (or the tree itself, flat layout) → squashfs.img written beside the
+ * published one → checks → rename into place.
+ */
+import { mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ImageContext } from '../../core/image/context.js';
+import { StepReporter, silentProgress, type ProgressSink } from '../../core/progress.js';
+import { customizeTree, imageOsRelease } from '../../core/os/customize.js';
+import { formatSource, provisionTree } from '../../core/os/sources.js';
+import { initramfsWarnings, fileBytes, sizeWarnings } from './checks.js';
+import { makeRootfs, treeUsage } from './rootfs.js';
+import { makeSquashfs, pendingSquashfs, publishSquashfs } from './squashfs.js';
+import type { Compression, Layout, LivenetOptions } from './options.js';
+
+/** Folders of one image's scratch space. */
+export function workLayout(context: ImageContext, name: string): { work: string; tree: string; stage: string; rootfs: string; mnt: string;
+  inventory: string; } {
+  const work = context.paths.imageWorkDir(name);
+  return {
+    work,
+    tree: join(work, 'generated_os'),
+    stage: join(work, 'live'),
+    rootfs: join(work, 'live', 'LiveOS', 'rootfs.img'),
+    mnt: join(work, 'mnt'),
+    inventory: join(work, 'inventory'),
+  };
+}
+
+/** How a build reports and records what it does. */
+export interface BuildHooks {
+  progress?: ProgressSink;
+  signal?: AbortSignal;
+  /** Called with each path before it is created (the creation journal). */
+  trackPath?: (path: string) => Promise<unknown>;
+}
+
+/** Outcome of a build. */
+export interface BuildOutcome {
+  warnings: string[];
+  squashfsBytes: number;
+  treeBytes: number;
+}
+
+/** Squashes a finished tree (and its rootfs.img for liveos) and publishes it; the caller removes the work folder. */
+export async function squashAndPublish(context: ImageContext, name: string, settings: {
+  tree: string; layout: Layout; sizeMiB: number; compression: Compression; kernel: string; rootfsReady?: boolean;
+}, hooks: BuildHooks, steps: StepReporter): Promise<BuildOutcome> {
+  const { stage, rootfs } = workLayout(context, name);
+  const imageDir = context.paths.imageDir(name);
+  const usage = await treeUsage(settings.tree, hooks.signal);
+  if (settings.layout === 'liveos') {
+    steps.step(`make LiveOS/rootfs.img (ext4, ${settings.sizeMiB} MiB)`);
+    if (!settings.rootfsReady) {
+      await hooks.trackPath?.(stage);
+      await mkdir(join(stage, 'LiveOS'), { recursive: true });
+      await makeRootfs(settings.tree, rootfs, settings.sizeMiB, hooks.signal);
+    }
+  }
+  steps.step(`make squashfs.img (${settings.compression})`);
+  const pending = pendingSquashfs(imageDir);
+  await hooks.trackPath?.(pending);
+  await rm(pending, { force: true });
+  await makeSquashfs(settings.layout === 'liveos' ? stage : settings.tree, pending, settings.compression, hooks.signal);
+  steps.step('check initramfs and sizes');
+  const squashfsBytes = await fileBytes(pending);
+  const warnings = [
+    ...await initramfsWarnings(context.paths, settings.kernel, hooks.signal),
+    ...sizeWarnings({ squashfsBytes, treeBytes: usage.bytes, sizeMiB: settings.layout === 'liveos' ? settings.sizeMiB : undefined }),
+  ];
+  for (const warning of warnings) steps.warn(warning);
+  steps.step('publish squashfs.img');
+  await publishSquashfs(imageDir, pending);
+  return { warnings, squashfsBytes, treeBytes: usage.bytes };
+}
+
+/** Runs the whole pipeline for `options` and publishes the result in the image folder. */
+export async function buildLivenet(context: ImageContext, name: string, options: LivenetOptions, hooks: BuildHooks): Promise<BuildOutcome> {
+  const layout = workLayout(context, name);
+  const steps = new StepReporter(hooks.progress ?? silentProgress, options.layout === 'liveos' ? 6 : 5);
+  await hooks.trackPath?.(layout.work);
+  await rm(layout.work, { recursive: true, force: true });
+  await mkdir(layout.work, { recursive: true });
+  steps.step(`install the OS tree (${formatSource(options.source)}, ${options.type})`);
+  await provisionTree(layout.tree, {
+    source: options.source, type: options.type, release: options.release, packages: options.packages,
+    optimize: options.optimize, progress: hooks.progress, signal: hooks.signal,
+  });
+  hooks.signal?.throwIfAborted();
+  steps.step('set password, SSH key, SELinux and os-release');
+  await customizeTree(layout.tree, {
+    passwordHash: options.passwordHash,
+    sshPublicKey: options.sshKey,
+    selinux: options.selinux,
+    osRelease: imageOsRelease(name, options.kernel),
+  });
+  const outcome = await squashAndPublish(context, name, {
+    tree: layout.tree, layout: options.layout, sizeMiB: options.sizeMiB, compression: options.compression, kernel: options.kernel,
+  }, hooks, steps);
+  await rm(layout.work, { recursive: true, force: true });
+  return outcome;
+}

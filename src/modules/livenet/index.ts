@@ -1,0 +1,13 @@
+/** The livenet module: RAM-booted images (dracut `root=live:`), their commands and menu. */
+import { MODULE_API_VERSION, type ModuleDescriptor } from '../contract.js';
+import { LivenetImageClass } from './livenet-image.js';
+
+const livenetModule: ModuleDescriptor = {
+  name: 'livenet',
+  apiVersion: MODULE_API_VERSION,
+  description: 'Livenet images: an OS downloaded at boot and run from RAM',
+  imageClasses: [LivenetImageClass],
+  requiredTools: ['mksquashfs', 'unsquashfs', 'mkfs.ext4', 'e2fsck', 'resize2fs'],
+};
+
+export default livenetModule;

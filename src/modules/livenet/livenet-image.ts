@@ -1,0 +1,97 @@
+/**
+ * LivenetImage: an OS that nodes download over HTTP at boot and run from RAM
+ * (dracut `root=live:`). Its folder holds squashfs.img, boot.ipxe and
+ * image_data.yml; its scratch space is `workdir/<name>`.
+ */
+import { existsSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import type { BuildJournal } from '../../core/image/build-journal.js';
+import type { ImageContext } from '../../core/image/context.js';
+import { Image, type ImageClass } from '../../core/image/image.js';
+import type { ImageData } from '../../core/image/image-data.js';
+import { initramfsName } from '../../core/kernel/kernel-manager.js';
+import { removeManagedPath } from '../../core/state/safe-remove.js';
+import { unmountTree } from '../../system/mount.js';
+import { livenetBootFile } from './boot-file.js';
+import { buildLivenet, workLayout } from './build.js';
+import { initramfsWarnings } from './checks.js';
+import { parseLivenetOptions, recipeAttributes, type Layout, type LivenetOptions } from './options.js';
+import { requireKernel } from './preflight.js';
+
+export class LivenetImage extends Image {
+  /** Warnings of the last build or check (for the command's output). */
+  warnings: string[] = [];
+
+  get layout(): Layout { return this.data.layout === 'flat' ? 'flat' : 'liveos'; }
+  get sizeMiB(): number | undefined {
+    const size = Number(this.data.livenet_size);
+    return Number.isFinite(size) && size > 0 ? size : undefined;
+  }
+  get isMounted(): boolean { return this.data.is_mounted === true; }
+
+  bootFile(): string {
+    const kernel = String(this.data.kernel);
+    return livenetBootFile(this.context.paths, {
+      name: this.name,
+      kernel,
+      initramfs: typeof this.data.image === 'string' ? this.data.image : initramfsName(kernel),
+      selinux: this.data.selinux === true,
+      layout: this.layout,
+      defaultConsole: this.context.config.defaultConsole,
+    });
+  }
+
+  async removeFiles(): Promise<void> {
+    await LivenetImageClass.clean(this.context, this.name);
+    await rm(this.imageDirectory, { recursive: true, force: true });
+  }
+
+  override async onKernelChange(kernel: string): Promise<void> {
+    this.warnings = await initramfsWarnings(this.context.paths, kernel);
+  }
+}
+
+/** Attributes of a freshly built image. */
+export function livenetData(name: string, options: LivenetOptions): ImageData {
+  return {
+    name,
+    image_class: 'LivenetImage',
+    kernel: options.kernel,
+    image: initramfsName(options.kernel),
+    ...recipeAttributes(options),
+    is_mounted: false,
+  };
+}
+
+export const LivenetImageClass: ImageClass<LivenetOptions> = {
+  className: 'LivenetImage',
+  description: 'OS image that nodes download at boot and run in RAM (dracut root=live:)',
+
+  load(context: ImageContext, data: ImageData): Image {
+    return new LivenetImage(context, data);
+  },
+
+  async create(context: ImageContext, journal: BuildJournal, name: string, options: LivenetOptions): Promise<Image> {
+    // Callers other than the CLI (API, spec files) may skip the preflight: the kernel is checked again.
+    await requireKernel(context, options.kernel);
+    const outcome = await buildLivenet(context, name, options, {
+      progress: journal.progress,
+      signal: journal.signal,
+      trackPath: (path) => journal.trackPath(path),
+    });
+    const image = new LivenetImage(context, livenetData(name, options));
+    image.warnings = outcome.warnings;
+    return image;
+  },
+
+  async clean(context: ImageContext, name: string): Promise<void> {
+    const { work } = workLayout(context, name);
+    await unmountTree(work);
+    await removeManagedPath(work, context.paths.managedRoots);
+  },
+
+  parseOptions(raw: Record<string, unknown>): LivenetOptions {
+    // Synchronous: the host family is told by its marker file rather than os-release.
+    return parseLivenetOptions(raw, { source: existsSync('/etc/debian_version') ? 'mmdebstrap' : 'dnf' });
+  },
+};

@@ -1,0 +1,90 @@
+/**
+ * LiveOS/rootfs.img: an ext4 file system of exactly the requested size, made
+ * from a tree with `mkfs.ext4 -d` (no mount), and resized in place with
+ * e2fsprogs.
+ */
+import { open, stat, truncate } from 'node:fs/promises';
+import { OperationError, UsageError } from '../../core/errors.js';
+import { CommandError, run } from '../../system/runner.js';
+
+const MIB = 1024 * 1024;
+/** ext4 metadata (inode tables, journal, group descriptors) takes about this share of a small file system. */
+const METADATA_SHARE = 0.08;
+
+/** Disk usage of a tree in bytes and its number of entries. */
+export async function treeUsage(tree: string, signal?: AbortSignal): Promise<{ bytes: number; entries: number }> {
+  const du = await run(['du', '-s', '-x', '--block-size=1', tree], { timeoutMs: 3600_000, signal });
+  const bytes = Number(du.stdout.split(/\s/)[0] ?? 0);
+  const count = await run(['find', tree, '-xdev', '-printf', '.'], { timeoutMs: 3600_000, signal, maxBuffer: 1 << 30 });
+  return { bytes, entries: count.stdout.length };
+}
+
+function tooBig(sizeMiB: number, neededMiB: number): UsageError {
+  return new UsageError('E_TREE_TOO_BIG', `the OS tree needs about ${neededMiB} MiB but the image size is ${sizeMiB} MiB`,
+    `choose a size of at least ${Math.ceil((neededMiB * 1.1) / 100) * 100}M`);
+}
+
+/** MiB the tree needs in an ext4 file system (estimate, a little generous). */
+export function neededMiB(usage: { bytes: number; entries: number }): number {
+  return Math.ceil((usage.bytes + usage.entries * 256) / MIB / (1 - METADATA_SHARE)) + 16;
+}
+
+/**
+ * Makes `image` (sparse file of `sizeMiB`) an ext4 file system holding `tree`.
+ * Refused with E_TREE_TOO_BIG when the tree does not fit.
+ */
+export async function makeRootfs(tree: string, image: string, sizeMiB: number, signal?: AbortSignal): Promise<void> {
+  const needed = neededMiB(await treeUsage(tree, signal));
+  if (needed > sizeMiB) throw tooBig(sizeMiB, needed);
+  const handle = await open(image, 'w', 0o600);
+  try {
+    await handle.truncate(sizeMiB * MIB);
+  } finally {
+    await handle.close();
+  }
+  try {
+    await run(['mkfs.ext4', '-q', '-F', '-L', 'rootfs', '-m', '1', '-b', '4096', '-d', tree, image], { timeoutMs: 3600_000, signal });
+  } catch (error) {
+    if (error instanceof CommandError && /space|allocate|inode/i.test(error.stderr)) throw tooBig(sizeMiB, needed);
+    throw error;
+  }
+}
+
+/** Smallest size in MiB the file system can be shrunk to (resize2fs -P), after a check. */
+export async function minimumMiB(image: string, signal?: AbortSignal): Promise<number> {
+  await checkFs(image, signal);
+  const result = await run(['resize2fs', '-P', image], { timeoutMs: 600_000, signal });
+  const blocks = Number(/:\s*(\d+)\s*$/m.exec(result.stdout)?.[1] ?? NaN);
+  const info = await run(['dumpe2fs', '-h', image], { timeoutMs: 60_000, signal });
+  const blockSize = Number(/^Block size:\s*(\d+)/m.exec(info.stdout)?.[1] ?? 4096);
+  if (!Number.isFinite(blocks)) throw new OperationError('E_RESIZE', `cannot read the minimum size of ${image}`, 'run e2fsck on it');
+  return Math.ceil((blocks * blockSize) / MIB);
+}
+
+/** Forced e2fsck that repairs what it can; exit codes 0-2 mean the file system is fine now. */
+export async function checkFs(image: string, signal?: AbortSignal): Promise<void> {
+  const result = await run(['e2fsck', '-f', '-y', image], { timeoutMs: 3600_000, signal, allowFailure: true });
+  if (result.exitCode > 2) {
+    throw new OperationError('E_FS_DAMAGED', `e2fsck could not repair ${image} (exit ${result.exitCode})`, 'inspect it with e2fsck by hand');
+  }
+}
+
+/**
+ * Resizes the ext4 image in place: growing extends the file then the file
+ * system; shrinking shrinks the file system then the file. Refuses a size the
+ * content does not fit (E_TREE_TOO_BIG).
+ */
+export async function resizeRootfs(image: string, sizeMiB: number, signal?: AbortSignal): Promise<void> {
+  const current = Math.round((await stat(image)).size / MIB);
+  const minimum = await minimumMiB(image, signal);
+  // Room for writes at run time and for resize2fs's own rounding.
+  if (sizeMiB < Math.ceil(minimum * 1.05) + 8) throw tooBig(sizeMiB, Math.ceil(minimum * 1.05) + 8);
+  if (sizeMiB > current) {
+    await truncate(image, sizeMiB * MIB);
+    await run(['resize2fs', image, `${sizeMiB}M`], { timeoutMs: 3600_000, signal });
+  } else if (sizeMiB < current) {
+    await run(['resize2fs', image, `${sizeMiB}M`], { timeoutMs: 3600_000, signal });
+    await truncate(image, sizeMiB * MIB);
+  }
+  await checkFs(image, signal);
+}
