@@ -1,0 +1,156 @@
+/**
+ * Boot storm: CLIENTS nodes (default 200) download the same squashfs image
+ * (default 500 MB of random data) at once over loopback, from the embedded
+ * boot server and from nginx serving the same file, in one run. Reports
+ * aggregate throughput, completion time and the server's peak RSS (sampled
+ * from /proc/<pid>/status). Stops by itself: each server gets a deadline.
+ *
+ * Run: npm run build && node dist/bench/boot-storm.js
+ * Environment: BOOT_STORM_CLIENTS, BOOT_STORM_MB, BOOT_STORM_DEADLINE_S,
+ * BOOT_STORM_CHUNK_KB (read size of the embedded server).
+ */
+import { randomFillSync } from 'node:crypto';
+import { chmod, mkdir, mkdtemp, open, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { renderHttpConfig } from '../src/serve/http-config.js';
+import { run } from '../src/system/runner.js';
+import { freeLoopbackPort, startNginx } from '../test/serve/nginx-harness.js';
+
+const CLIENTS = Number(process.env.BOOT_STORM_CLIENTS ?? 200);
+const SIZE_MB = Number(process.env.BOOT_STORM_MB ?? 500);
+const DEADLINE_MS = Number(process.env.BOOT_STORM_DEADLINE_S ?? 240) * 1000;
+const CHUNK_BYTES = process.env.BOOT_STORM_CHUNK_KB ? Number(process.env.BOOT_STORM_CHUNK_KB) * 1024 : undefined;
+const IMAGE_PATH = '/preboot_execution_environment/diskless/images/storm/squashfs.img';
+const here = dirname(fileURLToPath(import.meta.url));
+
+interface LoadResult {
+  clients: number; completed: number; statuses: number[]; bodyBytes: number;
+  seconds: number; firstDoneSeconds: number; lastDoneSeconds: number;
+}
+interface Measurement { load: LoadResult; baselineRssMb: number; peakRssMb: number; cpuSeconds: number }
+
+async function writeRandomImage(path: string, bytes: number): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  const file = await open(path, 'w');
+  const block = Buffer.allocUnsafe(8 * 1024 * 1024);
+  try {
+    for (let written = 0; written < bytes; written += block.length) {
+      randomFillSync(block);
+      await file.write(block, 0, Math.min(block.length, bytes - written));
+    }
+  } finally {
+    await file.close();
+  }
+}
+
+/** Resident memory of the processes, in kB (missing processes count 0). */
+async function rssKb(pids: number[]): Promise<number> {
+  let total = 0;
+  for (const pid of pids) {
+    const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
+    total += Number(/^VmRSS:\s+(\d+)/m.exec(status)?.[1] ?? 0);
+  }
+  return total;
+}
+
+/** User+system CPU time of the processes, in seconds. */
+async function cpuSeconds(pids: number[]): Promise<number> {
+  let ticks = 0;
+  for (const pid of pids) {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    ticks += Number(fields[11] ?? 0) + Number(fields[12] ?? 0);
+  }
+  return ticks / 100;
+}
+
+/** nginx master plus its workers. */
+async function nginxPids(masterPid: number): Promise<number[]> {
+  const children = await readFile(`/proc/${masterPid}/task/${masterPid}/children`, 'utf8').catch(() => '');
+  return [masterPid, ...children.trim().split(/\s+/).filter(Boolean).map(Number)];
+}
+
+/** Runs the load generator against `url` while sampling the server processes. */
+async function storm(url: string, pids: () => Promise<number[]>): Promise<Measurement> {
+  const baselineRssMb = (await rssKb(await pids())) / 1024;
+  const cpuBefore = await cpuSeconds(await pids());
+  let peak = 0;
+  let sampling = true;
+  const sampler = (async () => {
+    while (sampling) {
+      peak = Math.max(peak, await rssKb(await pids()));
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  })();
+  const result = await run([process.execPath, join(here, 'boot-storm-load.js'), url, String(CLIENTS),
+    String(SIZE_MB * 1024 * 1024), String(DEADLINE_MS)], { timeoutMs: DEADLINE_MS + 60_000 });
+  const cpuAfter = await cpuSeconds(await pids());
+  sampling = false;
+  await sampler;
+  return { load: JSON.parse(result.stdout) as LoadResult, baselineRssMb, peakRssMb: peak / 1024, cpuSeconds: cpuAfter - cpuBefore };
+}
+
+async function measureEmbedded(root: string): Promise<Measurement> {
+  const controller = new AbortController();
+  let announce: (value: { pid: number; url: string }) => void = () => {};
+  const announced = new Promise<{ pid: number; url: string }>((resolve) => { announce = resolve; });
+  const args = [process.execPath, join(here, 'boot-storm-server.js'), root, ...(CHUNK_BYTES ? [String(CHUNK_BYTES)] : [])];
+  const exited = run(args, {
+    signal: controller.signal,
+    onStdout: (chunk) => announce(JSON.parse(chunk.toString().split('\n')[0] ?? '') as { pid: number; url: string }),
+  }).catch(() => { /* stopped on purpose */ });
+  const { pid, url } = await announced;
+  try {
+    return await storm(new URL(IMAGE_PATH, url).href, async () => [pid]);
+  } finally {
+    controller.abort();
+    await exited;
+  }
+}
+
+async function measureNginx(base: string, root: string): Promise<Measurement> {
+  const workDir = join(base, 'nginx');
+  await mkdir(workDir);
+  const port = await freeLoopbackPort();
+  const snippet = renderHttpConfig('nginx', { documentRoot: root, listen: '127.0.0.1', port });
+  const nginx = await startNginx({ workDir, snippet, port });
+  try {
+    return await storm(`http://127.0.0.1:${port}${IMAGE_PATH}`, () => nginxPids(nginx.masterPid));
+  } finally {
+    await nginx.stop();
+  }
+}
+
+function describe(name: string, m: Measurement): Record<string, string | number> {
+  const mbps = m.load.bodyBytes / 1024 / 1024 / m.load.seconds;
+  return {
+    server: name,
+    completed: `${m.load.completed}/${m.load.clients}`,
+    'throughput MB/s': Math.round(mbps),
+    'completion s': Number(m.load.seconds.toFixed(1)),
+    'first done s': Number(m.load.firstDoneSeconds.toFixed(1)),
+    'RSS idle MB': Math.round(m.baselineRssMb),
+    'RSS peak MB': Math.round(m.peakRssMb),
+    'server CPU s': Number(m.cpuSeconds.toFixed(1)),
+  };
+}
+
+const base = await mkdtemp(join(tmpdir(), 'disklessset-boot-storm-'));
+try {
+  await chmod(base, 0o755); // nginx workers read the tree unprivileged
+  const root = join(base, 'www');
+  console.error(`boot-storm: writing ${SIZE_MB} MB of random data`);
+  await writeRandomImage(join(root, IMAGE_PATH), SIZE_MB * 1024 * 1024);
+  console.error(`boot-storm: ${CLIENTS} clients against nginx`);
+  const nginx = await measureNginx(base, root);
+  console.error(`boot-storm: ${CLIENTS} clients against disklessset serve`);
+  const embedded = await measureEmbedded(root);
+  const rows = [describe('nginx (sendfile)', nginx), describe('disklessset serve', embedded)];
+  console.table(rows);
+  const ratio = (embedded.load.bodyBytes / embedded.load.seconds) / (nginx.load.bodyBytes / nginx.load.seconds);
+  console.log(`disklessset/nginx throughput: ${(ratio * 100).toFixed(0)}% (target >= 70%)`);
+} finally {
+  await rm(base, { recursive: true, force: true });
+}
