@@ -15,7 +15,7 @@ import { unmountTree } from '../../system/mount.js';
 import { livenetBootFile } from './boot-file.js';
 import { buildLivenet, workLayout } from './build.js';
 import { initramfsWarnings } from './checks.js';
-import { parseLivenetOptions, recipeAttributes, type Layout, type LivenetOptions } from './options.js';
+import { COMPRESSIONS, parseLivenetOptions, recipeAttributes, type Compression, type Layout, type LivenetOptions } from './options.js';
 import { requireKernel } from './preflight.js';
 
 export class LivenetImage extends Image {
@@ -28,6 +28,11 @@ export class LivenetImage extends Image {
     return Number.isFinite(size) && size > 0 ? size : undefined;
   }
   get isMounted(): boolean { return this.data.is_mounted === true; }
+  get compression(): Compression {
+    const value = this.data.compression;
+    // Images of the original tool were squashed with mksquashfs's default, gzip.
+    return (COMPRESSIONS as readonly unknown[]).includes(value) ? value as Compression : 'gzip';
+  }
 
   bootFile(): string {
     const kernel = String(this.data.kernel);

@@ -1,0 +1,120 @@
+/** `disklessset livenet ...` commands. */
+import type { CommandSpec, OptionSpec } from '../../cli/command.js';
+import { UsageError } from '../../core/errors.js';
+import { mountLivenet, shellLivenet, unmountLivenet } from './editing.js';
+import { rebuildLivenet, resizeLivenet, rollbackLivenet } from './maintenance.js';
+import { LivenetImage } from './livenet-image.js';
+import { parseSize } from './options.js';
+import { prepareLivenet } from './preflight.js';
+
+const nameArgument = [{ name: 'NAME', required: true }];
+
+const createOptions: OptionSpec[] = [
+  { name: 'kernel', type: 'string', description: 'kernel to boot (must have its initramfs)', valueName: 'vmlinuz-VERSION' },
+  { name: 'type', type: 'string', description: 'core, small or standard (default core)', valueName: 'TYPE' },
+  { name: 'size', type: 'string', description: 'size of the root file system, 100M..50000M (e.g. 5120M, 5G, 1.5G)', valueName: 'SIZE' },
+  { name: 'source', type: 'string', description: 'dnf, debootstrap, mmdebstrap, tar:PATH or dir:PATH (default per host)', valueName: 'SRC' },
+  { name: 'password-file', type: 'string', description: 'file whose first line is the root password', valueName: 'FILE' },
+  { name: 'password-stdin', type: 'boolean', description: 'read the root password from stdin' },
+  { name: 'password-hash', type: 'string', description: 'root password as a SHA-512 crypt hash ($6$...)', valueName: 'HASH' },
+  { name: 'ssh-key', type: 'string', description: "SSH public key file for root's authorized_keys", valueName: 'FILE' },
+  { name: 'selinux', type: 'boolean', description: 'enable SELinux (relabel at first boot, selinux=1)' },
+  { name: 'packages', type: 'string', description: 'extra packages, comma-separated (checked before the build)', valueName: 'A,B' },
+  { name: 'release', type: 'string', description: 'release to install (dnf --releasever, or a Debian suite)', valueName: 'VERSION' },
+  { name: 'optimize', type: 'boolean', description: 'leave out documentation, locales and weak dependencies' },
+  { name: 'compression', type: 'string', description: 'zstd (default), xz, gzip or lz4', valueName: 'ALGO' },
+  { name: 'layout', type: 'string', description: 'liveos (default: LiveOS/rootfs.img) or flat (squashfs of the tree)', valueName: 'LAYOUT' },
+  { name: 'from-file', type: 'string', description: 'YAML file giving every option (command-line options override it)', valueName: 'SPEC.yml' },
+];
+
+function name(args: Record<string, string | string[] | undefined>): string {
+  return String(args.NAME);
+}
+
+const create: CommandSpec = {
+  path: ['create'],
+  summary: 'build a livenet image (OS run from RAM) and publish it',
+  args: nameArgument,
+  options: createOptions,
+  async run({ services, io }, { args, options }) {
+    const { 'from-file': fromFile, ...rest } = options;
+    const prepared = await prepareLivenet(services.images.context, name(args), {
+      options: rest, fromFile: typeof fromFile === 'string' ? fromFile : undefined, readStdin: () => io.readStdin(),
+    });
+    const image = await services.images.create('LivenetImage', name(args), prepared, { progress: io.progress, signal: io.signal });
+    const warnings = image instanceof LivenetImage ? image.warnings : [];
+    return { text: `livenet image ${image.name} created`, data: { name: image.name, status: 'CREATED' }, warnings };
+  },
+};
+
+const rebuild: CommandSpec = {
+  path: ['rebuild'],
+  summary: 'build an image again from its recipe and publish it (the old one is kept for rollback)',
+  args: nameArgument,
+  async run({ services, io }, { args }) {
+    const { warnings } = await rebuildLivenet(services, name(args), { progress: io.progress, signal: io.signal });
+    return { text: `livenet image ${name(args)} rebuilt`, data: { name: name(args) }, warnings };
+  },
+};
+
+const rollback: CommandSpec = {
+  path: ['rollback'],
+  summary: 'put back the previously published squashfs.img',
+  args: nameArgument,
+  async run({ services }, { args }) {
+    await rollbackLivenet(services, name(args));
+    return { text: `livenet image ${name(args)} rolled back to its previous squashfs.img`, data: { name: name(args) } };
+  },
+};
+
+const mountCommand: CommandSpec = {
+  path: ['mount'],
+  summary: 'make the image tree editable in the work folder (with /proc, /sys, /dev and an Ansible inventory)',
+  args: nameArgument,
+  async run({ services, io }, { args }) {
+    const result = await mountLivenet(services, name(args), { progress: io.progress, signal: io.signal });
+    return {
+      text: `image ${name(args)} mounted at ${result.mountPoint} (${result.mode})\nAnsible inventory: ${result.inventory}`,
+      data: result,
+    };
+  },
+};
+
+const unmountCommand: CommandSpec = {
+  path: ['unmount'],
+  summary: 'repack the edited tree into a new squashfs.img and clean up',
+  args: nameArgument,
+  async run({ services, io }, { args }) {
+    const { warnings, republished } = await unmountLivenet(services, name(args), { progress: io.progress, signal: io.signal });
+    return {
+      text: republished ? `image ${name(args)} unmounted and republished` : `interrupted mount of ${name(args)} undone`,
+      data: { name: name(args), republished }, warnings,
+    };
+  },
+};
+
+const shell: CommandSpec = {
+  path: ['shell'],
+  summary: 'run a shell (or the command after --) chrooted in a mounted image',
+  args: nameArgument,
+  acceptsRest: true,
+  async run({ services, io }, { args, rest }) {
+    const result = await shellLivenet(services, name(args), rest, { interactive: true, signal: io.signal });
+    return { exitCode: result.exitCode };
+  },
+};
+
+const resize: CommandSpec = {
+  path: ['resize'],
+  summary: 'grow or shrink the root file system of an image (e.g. 8G)',
+  args: [{ name: 'NAME', required: true }, { name: 'SIZE', required: true }],
+  async run({ services, io }, { args }) {
+    if (typeof args.SIZE !== 'string') throw new UsageError('E_SIZE', 'a size is required', 'e.g. 8G or 6000M');
+    const sizeMiB = parseSize(args.SIZE);
+    const { warnings } = await resizeLivenet(services, name(args), sizeMiB, { progress: io.progress, signal: io.signal });
+    return { text: `image ${name(args)} resized to ${sizeMiB} MiB`, data: { name: name(args), livenet_size: sizeMiB }, warnings };
+  },
+};
+
+/** Every livenet command. */
+export const livenetCommands: CommandSpec[] = [create, rebuild, rollback, mountCommand, unmountCommand, shell, resize];

@@ -1,0 +1,125 @@
+/**
+ * Editing a livenet image: mount makes its tree writable at
+ * `workdir/<name>/mnt` (loop mount of rootfs.img, or an unpacked tree where
+ * loop devices are unavailable) with /proc, /sys and /dev bound for chroot
+ * work; unmount repacks it through the safe publishing; shell runs in it.
+ */
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ConflictError } from '../../core/errors.js';
+import type { ProgressSink } from '../../core/progress.js';
+import { StepReporter, silentProgress } from '../../core/progress.js';
+import type { Services } from '../../core/services.js';
+import { mount, unmountTree } from '../../system/mount.js';
+import { run, type RunResult } from '../../system/runner.js';
+import { squashAndPublish, workLayout } from './build.js';
+import { checkFs } from './rootfs.js';
+import { SQUASHFS_FILE } from './squashfs.js';
+import { loadLivenet, rememberPublished, type LivenetOperation } from './image-access.js';
+
+/** How a mounted image's tree is reachable. */
+export type MountMode = 'loop' | 'tree' | 'flat';
+
+/** Result of {@link mountLivenet}. */
+export interface MountResult {
+  mountPoint: string;
+  mode: MountMode;
+  inventory: string;
+}
+
+async function unsquash(image: string, target: string, signal?: AbortSignal): Promise<void> {
+  await run(['unsquashfs', '-no-progress', '-quiet', '-d', target, image], { timeoutMs: 3600_000, signal });
+}
+
+/** Makes the image's tree editable; returns where it is. Refused when already mounted. */
+export async function mountLivenet(services: Services, name: string, operation: LivenetOperation = {}): Promise<MountResult> {
+  return services.images.withImageLock(name, async () => {
+    const image = await loadLivenet(services, name);
+    if (image.isMounted) {
+      throw new ConflictError('E_IMAGE_MOUNTED', `image "${name}" is already mounted`, `unmount it with \`disklessset livenet unmount ${name}\``);
+    }
+    const steps = new StepReporter(operation.progress ?? silentProgress, 3);
+    const layout = workLayout(services.images.context, name);
+    // Marked before anything is created, so that unmount can undo a mount that was interrupted.
+    image.data.is_mounted = true;
+    image.data.mount_mode = 'incomplete';
+    await image.save();
+    await unmountTree(layout.work);
+    await rm(layout.work, { recursive: true, force: true });
+    await mkdir(layout.work, { recursive: true });
+    steps.step('unpack squashfs.img');
+    const squashfs = join(image.imageDirectory, SQUASHFS_FILE);
+    let mode: MountMode = 'flat';
+    if (image.layout === 'flat') {
+      await unsquash(squashfs, layout.mnt, operation.signal);
+    } else {
+      await unsquash(squashfs, layout.stage, operation.signal);
+      await mkdir(layout.mnt, { recursive: true });
+      steps.step('mount LiveOS/rootfs.img');
+      try {
+        await mount(['-o', 'loop', layout.rootfs, layout.mnt]);
+        mode = 'loop';
+      } catch {
+        steps.info('loop mounts are not possible here: unpacking the file system instead');
+        await run(['debugfs', '-R', `rdump / ${layout.mnt}`, layout.rootfs], { timeoutMs: 3600_000, signal: operation.signal });
+        mode = 'tree';
+      }
+    }
+    steps.step('bind /proc, /sys and /dev; write the Ansible inventory');
+    for (const system of ['proc', 'sys', 'dev']) {
+      await mkdir(join(layout.mnt, system), { recursive: true });
+      await mount(['--bind', `/${system}`, join(layout.mnt, system)]);
+    }
+    await mkdir(layout.inventory, { recursive: true });
+    const inventory = join(layout.inventory, 'host');
+    await writeFile(inventory, `${layout.mnt} ansible_connection=chroot\n`);
+    image.data.mount_mode = mode;
+    await image.save();
+    return { mountPoint: layout.mnt, mode, inventory };
+  });
+}
+
+/** Undoes the mounts, repacks the tree into a new squashfs.img (safely published) and cleans the work folder. */
+export async function unmountLivenet(services: Services, name: string, operation: LivenetOperation = {}): Promise<{ warnings: string[];
+  republished: boolean; }> {
+  return services.images.withImageLock(name, async () => {
+    const image = await loadLivenet(services, name);
+    if (!image.isMounted) throw new ConflictError('E_IMAGE_NOT_MOUNTED', `image "${name}" is not mounted`, 'mount it first');
+    const context = services.images.context;
+    const layout = workLayout(context, name);
+    const mode = image.data.mount_mode;
+    const progress: ProgressSink = operation.progress ?? silentProgress;
+    const steps = new StepReporter(progress, 5);
+    steps.step('unmount');
+    await unmountTree(layout.mnt);
+    let warnings: string[] = [];
+    const republished = mode === 'loop' || mode === 'tree' || mode === 'flat';
+    if (mode === 'loop') await checkFs(layout.rootfs, operation.signal);
+    if (republished) {
+      const previous = rememberPublished(image);
+      const outcome = await squashAndPublish(context, name, {
+        tree: layout.mnt, layout: image.layout, sizeMiB: image.sizeMiB ?? 0, compression: image.compression,
+        kernel: String(image.data.kernel), rootfsReady: mode === 'loop',
+      }, { progress, signal: operation.signal }, steps);
+      warnings = outcome.warnings;
+      image.data.previous = previous;
+    }
+    await rm(layout.work, { recursive: true, force: true });
+    image.data.is_mounted = false;
+    delete image.data.mount_mode;
+    await image.save();
+    return { warnings, republished };
+  });
+}
+
+/** Runs a command (default: a login shell) chrooted in a mounted image. */
+export async function shellLivenet(services: Services, name: string, command: string[],
+  options: { interactive?: boolean; signal?: AbortSignal } = {}): Promise<RunResult> {
+  const image = await loadLivenet(services, name);
+  if (!image.isMounted || image.data.mount_mode === 'incomplete') {
+    throw new ConflictError('E_IMAGE_NOT_MOUNTED', `image "${name}" is not mounted`, `mount it with \`disklessset livenet mount ${name}\``);
+  }
+  const { mnt } = workLayout(services.images.context, name);
+  const argv = ['chroot', mnt, ...(command.length > 0 ? command : ['/bin/sh', '-l'])];
+  return run(argv, { inheritStdio: options.interactive, allowFailure: true, signal: options.signal });
+}

@@ -1,0 +1,25 @@
+/** Loading a livenet image for an operation, and what operations share. */
+import { UsageError } from '../../core/errors.js';
+import type { ProgressSink } from '../../core/progress.js';
+import type { Services } from '../../core/services.js';
+import { LivenetImage } from './livenet-image.js';
+
+/** Progress and cancellation of a long operation. */
+export interface LivenetOperation {
+  progress?: ProgressSink;
+  signal?: AbortSignal;
+}
+
+/** Loads a CREATED image and checks it is a livenet one. */
+export async function loadLivenet(services: Services, name: string): Promise<LivenetImage> {
+  const image = await services.images.get(name);
+  if (!(image instanceof LivenetImage)) {
+    throw new UsageError('E_NOT_LIVENET', `image "${name}" is a ${image.imageClass}, not a livenet image`, 'pick a livenet image');
+  }
+  return image;
+}
+
+/** The attributes describing the squashfs.img now published (kept so a rollback can restore them). */
+export function rememberPublished(image: LivenetImage): Record<string, unknown> {
+  return { livenet_size: image.data.livenet_size, layout: image.layout, compression: image.compression, date: new Date().toISOString() };
+}

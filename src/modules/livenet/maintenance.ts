@@ -1,0 +1,103 @@
+/**
+ * Operations on a built livenet image: resize in place, rebuild from its
+ * recipe, and roll back to the previously published squashfs.img.
+ */
+import { mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ConflictError, UsageError } from '../../core/errors.js';
+import { StepReporter, silentProgress } from '../../core/progress.js';
+import type { Services } from '../../core/services.js';
+import { checkPackagesExist, defaultSource } from '../../core/os/sources.js';
+import { run } from '../../system/runner.js';
+import { unmountTree } from '../../system/mount.js';
+import { buildLivenet, squashAndPublish, workLayout } from './build.js';
+import { loadLivenet, rememberPublished, type LivenetOperation } from './image-access.js';
+import type { LivenetImage } from './livenet-image.js';
+import { optionsFromRecipe } from './options.js';
+import { requireKernel } from './preflight.js';
+import { resizeRootfs } from './rootfs.js';
+import { SQUASHFS_FILE, swapWithPrevious } from './squashfs.js';
+
+function refuseMounted(image: LivenetImage, action: string): void {
+  if (image.isMounted) {
+    throw new ConflictError('E_IMAGE_MOUNTED', `cannot ${action} image "${image.name}" while it is mounted`,
+      `unmount it first with \`disklessset livenet unmount ${image.name}\``);
+  }
+}
+
+/** Grows or shrinks LiveOS/rootfs.img to `sizeMiB` (e2fsprogs, in place) and republishes. */
+export async function resizeLivenet(services: Services, name: string, sizeMiB: number, operation: LivenetOperation = {}): Promise<{
+  warnings: string[]; }> {
+  return services.images.withImageLock(name, async () => {
+    const image = await loadLivenet(services, name);
+    refuseMounted(image, 'resize');
+    if (image.layout === 'flat') {
+      throw new UsageError('E_LAYOUT_FLAT', `image "${name}" uses the flat layout: it has no fixed size to change`, 'only liveos images are resized');
+    }
+    if (image.sizeMiB === sizeMiB) return { warnings: [] };
+    const context = services.images.context;
+    const layout = workLayout(context, name);
+    const steps = new StepReporter(operation.progress ?? silentProgress, 5);
+    await unmountTree(layout.work);
+    await rm(layout.work, { recursive: true, force: true });
+    await mkdir(layout.work, { recursive: true });
+    try {
+      steps.step(`resize LiveOS/rootfs.img from ${image.sizeMiB ?? '?'} to ${sizeMiB} MiB`);
+      await run(['unsquashfs', '-no-progress', '-quiet', '-d', layout.stage, join(image.imageDirectory, SQUASHFS_FILE)],
+        { timeoutMs: 3600_000, signal: operation.signal });
+      await resizeRootfs(layout.rootfs, sizeMiB, operation.signal);
+      const previous = rememberPublished(image);
+      // The tree is only measured for warnings; the resized rootfs.img is squashed as it is.
+      const outcome = await squashAndPublish(context, name, {
+        tree: layout.stage, layout: 'liveos', sizeMiB, compression: image.compression, kernel: String(image.data.kernel), rootfsReady: true,
+      }, operation, steps);
+      image.data.livenet_size = sizeMiB;
+      image.data.previous = previous;
+      await image.save();
+      return { warnings: outcome.warnings };
+    } finally {
+      await rm(layout.work, { recursive: true, force: true });
+    }
+  });
+}
+
+/** Builds the image again from its recipe (same source, type, packages, password...) and republishes it. */
+export async function rebuildLivenet(services: Services, name: string, operation: LivenetOperation = {}): Promise<{ warnings: string[] }> {
+  const context = services.images.context;
+  const first = await loadLivenet(services, name);
+  const options = optionsFromRecipe(first.data, { source: await defaultSource() });
+  await requireKernel(context, options.kernel);
+  await checkPackagesExist(options.source, options.packages, options.release, operation.signal);
+  return services.images.withImageLock(name, async () => {
+    const image = await loadLivenet(services, name);
+    refuseMounted(image, 'rebuild');
+    const previous = rememberPublished(image);
+    try {
+      const outcome = await buildLivenet(context, name, options, operation);
+      image.data.previous = previous;
+      image.data.rebuild_date = new Date().toISOString().slice(0, 10);
+      await image.writeBootFile();
+      await image.save();
+      return { warnings: outcome.warnings };
+    } finally {
+      await rm(workLayout(context, name).work, { recursive: true, force: true });
+      await rm(join(image.imageDirectory, `.${SQUASHFS_FILE}.new`), { force: true });
+    }
+  });
+}
+
+/** Restores the previous squashfs.img (and its size and layout); the current one becomes the previous. */
+export async function rollbackLivenet(services: Services, name: string): Promise<LivenetImage> {
+  return services.images.withImageLock(name, async () => {
+    const image = await loadLivenet(services, name);
+    refuseMounted(image, 'roll back');
+    await swapWithPrevious(image.imageDirectory);
+    const now = rememberPublished(image);
+    const previous = (image.data.previous ?? {}) as Record<string, unknown>;
+    for (const key of ['livenet_size', 'layout', 'compression'] as const) if (previous[key] !== undefined) image.data[key] = previous[key];
+    image.data.previous = now;
+    await image.writeBootFile();
+    await image.save();
+    return image;
+  });
+}

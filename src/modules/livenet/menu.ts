@@ -1,0 +1,97 @@
+/** The livenet module's interactive menu: the original's four actions and prompts. */
+import type { MenuAction, MenuUi } from '../../cli/menu/menu-ui.js';
+import type { Services } from '../../core/services.js';
+import { sha512Crypt } from '../../core/os/password.js';
+import { OS_TYPES } from '../../core/os/sources.js';
+import { mountLivenet, unmountLivenet } from './editing.js';
+import { resizeLivenet } from './maintenance.js';
+import { parseSize } from './options.js';
+import { prepareLivenet } from './preflight.js';
+
+function sizeProblem(answer: string): string | undefined {
+  try {
+    parseSize(answer);
+    return undefined;
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
+
+/** Asks the user to pick a livenet image, optionally only mounted (or unmounted) ones. */
+async function chooseImage(ui: MenuUi, services: Services, mounted?: boolean): Promise<string | undefined> {
+  const names = (await services.images.list())
+    .filter((s) => s.status === 'CREATED' && s.image_class === 'LivenetImage')
+    .filter((s) => mounted === undefined || (s.attributes?.is_mounted === true) === mounted)
+    .map((s) => s.name);
+  if (names.length === 0) {
+    ui.print(mounted ? 'No livenet image is mounted.' : 'No livenet image to choose from.');
+    return undefined;
+  }
+  return names[await ui.choose('Select an image:', names)];
+}
+
+const create: MenuAction = {
+  label: 'Create a new livenet image',
+  async run(ui, services) {
+    const kernels = (await services.kernels.list()).filter((k) => k.initramfs_present).map((k) => k.kernel);
+    if (kernels.length === 0) {
+      ui.print('No kernel with an initramfs is available: add one first (disklessset kernel add / initramfs).');
+      return;
+    }
+    const name = await ui.ask('Give a name for the new image:');
+    const hash = sha512Crypt(await ui.ask('Give the root password of the image:', { secret: true }));
+    const kernel = kernels[await ui.choose('Select the kernel:', kernels)];
+    const type = OS_TYPES[await ui.choose('Select the image type:', ['core (minimal)', 'small', 'standard'])];
+    const size = await ui.ask('Give the image size (e.g. 5120M or 5G):', { default: '5G', validate: sizeProblem });
+    const sshKey = await ui.ask('Path of an SSH public key for root (empty for none):', { default: '' });
+    const selinux = await ui.confirm('Activate SELinux?');
+    const packages = await ui.ask('Additional packages, comma-separated (empty for none):', { default: '' });
+    const release = await ui.ask('Release version (empty for the host\'s):', { default: '' });
+    const optimize = await ui.confirm('Optimize the image (no documentation, locales, weak dependencies)?');
+    const options = await prepareLivenet(services.images.context, name, {
+      options: {
+        kernel, type, size, 'password-hash': hash, 'ssh-key': sshKey || undefined, selinux, packages: packages || undefined,
+        release: release || undefined, optimize,
+      },
+    });
+    const image = await services.images.create('LivenetImage', name, options, {
+      progress: (event) => { if (event.type === 'step') ui.print(`[${event.index}/${event.total}] ${event.step}`); },
+    });
+    ui.print(`Livenet image ${image.name} created.`);
+  },
+};
+
+const mount: MenuAction = {
+  label: 'Mount a livenet image (edit it)',
+  async run(ui, services) {
+    const name = await chooseImage(ui, services, false);
+    if (!name) return;
+    const result = await mountLivenet(services, name);
+    ui.print(`Image ${name} mounted at ${result.mountPoint}; Ansible inventory: ${result.inventory}`);
+  },
+};
+
+const unmount: MenuAction = {
+  label: 'Unmount a livenet image (publish the edits)',
+  async run(ui, services) {
+    const name = await chooseImage(ui, services, true);
+    if (!name) return;
+    await unmountLivenet(services, name);
+    ui.print(`Image ${name} unmounted and republished.`);
+  },
+};
+
+const resize: MenuAction = {
+  label: 'Resize a livenet image',
+  async run(ui, services) {
+    const name = await chooseImage(ui, services, false);
+    if (!name) return;
+    const size = await ui.ask('Give the new size (e.g. 5120M or 5G):', { validate: sizeProblem });
+    if (!(await ui.confirm(`Resize image ${name} to ${size}?`))) return;
+    await resizeLivenet(services, name, parseSize(size));
+    ui.print(`Image ${name} resized.`);
+  },
+};
+
+/** Menu entries, in the original's order. */
+export const livenetMenu: MenuAction[] = [create, mount, unmount, resize];
