@@ -4,6 +4,7 @@
  * stdout unless streamed) and a failure becomes a typed {@link CommandError}.
  */
 import { spawn } from 'node:child_process';
+import { constants } from 'node:os';
 import { DisklessError } from '../core/errors.js';
 
 /** Options of {@link run}. */
@@ -36,6 +37,8 @@ export interface RunResult {
   exitCode: number;
   stdout: string;
   stderr: string;
+  /** Signal that killed the command (only with `allowFailure`). */
+  signal?: string;
 }
 
 /** Why a command failed. */
@@ -142,7 +145,8 @@ export function run(command: readonly string[], options: RunOptions = {}): Promi
         stderr: Buffer.concat(stderr).toString('utf8'),
       };
       if (ending) reject(new CommandError(argv, ending, result.stderr));
-      else if (signalName) reject(new CommandError(argv, 'signal', result.stderr, undefined, signalName));
+      else if (signalName && !options.allowFailure) reject(new CommandError(argv, 'signal', result.stderr, undefined, signalName));
+      else if (signalName) resolve({ ...result, exitCode: 128 + (constants.signals[signalName] ?? 0), signal: signalName });
       else if (code !== 0 && !options.allowFailure) reject(new CommandError(argv, 'exit-code', result.stderr, code ?? -1));
       else resolve(result);
     });

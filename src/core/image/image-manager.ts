@@ -63,7 +63,9 @@ export class ImageManager {
 
   /** Every image: created ones, builds in progress and corrupted leftovers. */
   async list(): Promise<ImageSummary[]> {
-    const entries = await this.context.installations.read();
+    // Folders first, then the registry: a build registers itself before it
+    // makes its folder, so a folder seen here without an entry is never a
+    // build that started in between.
     let folders: string[] = [];
     try {
       folders = (await readdir(this.context.paths.imagesDir, { withFileTypes: true }))
@@ -71,6 +73,7 @@ export class ImageManager {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
     }
+    const entries = await this.context.installations.read();
     const names = [...new Set([...folders, ...Object.keys(entries)])].sort();
     return Promise.all(names.map((name) => this.summarize(name, entries[name])));
   }
@@ -174,8 +177,17 @@ export class ImageManager {
   /** Cleans every CORRUPTED image; returns their names. */
   async cleanCorrupted(): Promise<string[]> {
     const corrupted = (await this.list()).filter((s) => s.status === 'CORRUPTED').map((s) => s.name);
-    for (const name of corrupted) await this.clean(name);
-    return corrupted;
+    const cleaned: string[] = [];
+    for (const name of corrupted) {
+      try {
+        await this.clean(name);
+        cleaned.push(name);
+      } catch (error) {
+        // Another process is cleaning it, or it changed state meanwhile: not ours to finish.
+        if (!(error instanceof ConflictError || error instanceof NotFoundError)) throw error;
+      }
+    }
+    return cleaned;
   }
 
   /**

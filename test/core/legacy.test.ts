@@ -1,0 +1,74 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { makeTempRoot } from '../helpers/temp-root.js';
+import { normaliseLegacyValue } from '../../src/core/image/image-data.js';
+
+interface Listed { name: string; status: string; image_class?: string; pid?: number; attributes?: Record<string, unknown> }
+
+test('images written by the original tool are listed with normalised attributes', async () => {
+  const t = await makeTempRoot('legacy-v1-root');
+  try {
+    const result = await t.cli(['image', 'list', '--json']);
+    assert.equal(result.exitCode, 0, result.stderr);
+    const listed = JSON.parse(result.stdout) as Listed[];
+    const byName = new Map(listed.map((i) => [i.name, i]));
+    assert.equal(byName.get('broken_build')?.status, 'CORRUPTED', 'creator pid 999999 is gone');
+    assert.equal(byName.get('broken_build')?.pid, 999999);
+    const space = byName.get('space_image');
+    assert.equal(space?.status, 'CREATED');
+    assert.equal(space?.image_class, 'LivenetImage');
+    assert.equal(space?.attributes?.selinux, false);
+    assert.equal(space?.attributes?.optimize, true);
+    assert.equal(space?.attributes?.livenet_type, 'standard');
+    assert.deepEqual(space?.attributes?.additional_packages, ['vim', 'htop']);
+    assert.equal(space?.attributes?.livenet_size, 1500);
+    assert.equal(space?.attributes?.password, '<redacted>');
+    assert.doesNotMatch(result.stdout, /\$6\$/, 'no password hash in listings');
+    assert.equal(byName.get('compute_golden')?.attributes?.nodes, 'c[001-003]');
+    assert.equal(byName.get('demo1')?.attributes?.my_message, 'hello world');
+  } finally {
+    await t.cleanup();
+  }
+});
+
+test('legacy kernels are listed with their initramfs state', async () => {
+  const t = await makeTempRoot('legacy-v1-root');
+  try {
+    const kernels = JSON.parse((await t.cli(['kernel', 'list', '--json'])).stdout) as { kernel: string; initramfs_present: boolean }[];
+    assert.deepEqual(kernels.map((k) => [k.kernel, k.initramfs_present]), [
+      ['vmlinuz-4.18.0-147.el8.x86_64', true], ['vmlinuz-4.18.0-193.el8.x86_64', false]]);
+    const text = (await t.cli(['kernel', 'list'])).stdout;
+    assert.match(text, /missing initramfs-kernel-4\.18\.0-193\.el8\.x86_64/);
+  } finally {
+    await t.cleanup();
+  }
+});
+
+test('a legacy demo image is removed with its folder, and the corrupted build is cleaned', async () => {
+  const t = await makeTempRoot('legacy-v1-root');
+  try {
+    const removed = await t.cli(['image', 'remove', 'demo1', '--yes']);
+    assert.equal(removed.exitCode, 0, removed.stderr);
+    const { paths } = await t.services();
+    assert.ok(!existsSync(paths.imageDir('demo1')));
+    assert.ok(!existsSync(join(paths.demoDir, 'demo_directory_demo1')));
+    // The mutating command cleaned the CORRUPTED build first.
+    assert.ok(!existsSync(paths.imageDir('broken_build')));
+    const listed = JSON.parse((await t.cli(['image', 'list', '--json'])).stdout) as Listed[];
+    assert.ok(!listed.some((i) => i.name === 'broken_build'));
+  } finally {
+    await t.cleanup();
+  }
+});
+
+test('Python str() values are converted', () => {
+  assert.equal(normaliseLegacyValue('False'), false);
+  assert.equal(normaliseLegacyValue('True'), true);
+  assert.equal(normaliseLegacyValue('None'), null);
+  assert.equal(normaliseLegacyValue('Type.CORE'), 'core');
+  assert.deepEqual(normaliseLegacyValue("['a', \"b c\", 3]"), ['a', 'b c', 3]);
+  assert.deepEqual(normaliseLegacyValue('[]'), []);
+  assert.equal(normaliseLegacyValue('node[1-3]'), 'node[1-3]');
+});
