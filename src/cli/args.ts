@@ -70,6 +70,7 @@ function findOption(command: CommandSpec, flag: string): OptionSpec | undefined 
 /** Parses a command's own options and positional arguments. */
 export function parseCommandInput(command: CommandSpec, words: readonly string[]): ParsedInput {
   const input: ParsedInput = { args: {}, options: {}, rest: [] };
+  if (command.rawArguments) return { ...input, rest: [...words] };
   const positionals: string[] = [];
   const usage = `see \`disklessset ${command.path.join(' ')} --help\``;
   for (let i = 0; i < words.length; i += 1) {

@@ -81,5 +81,7 @@ export interface CommandSpec {
   options?: OptionSpec[];
   /** Accepts arguments after `--` (e.g. a command to run in a chroot). */
   acceptsRest?: boolean;
+  /** Takes its words unparsed in `rest` (commands with their own syntax, e.g. `nodeset -f`). */
+  rawArguments?: boolean;
   run(context: CommandContext, input: ParsedInput): Promise<CommandResult>;
 }

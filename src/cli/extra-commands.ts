@@ -4,5 +4,6 @@
  * can add its commands here without touching the image commands.
  */
 import type { CommandSpec } from './command.js';
+import { nodesetCommand } from './commands/nodeset/nodeset.js';
 
-export const EXTRA_COMMANDS: CommandSpec[] = [];
+export const EXTRA_COMMANDS: CommandSpec[] = [nodesetCommand];
