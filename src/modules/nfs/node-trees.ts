@@ -12,6 +12,8 @@
  */
 import { mkdir, readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { OperationError } from '../../core/errors.js';
 import type { ProgressSink } from '../../core/progress.js';
 import { silentProgress } from '../../core/progress.js';
@@ -45,6 +47,25 @@ export interface Reconciliation {
 }
 
 /**
+ * Deletes a hidden leftover. A killed run's `cp` may still be writing into
+ * it (children outlive a SIGKILLed parent): renaming it first makes that
+ * copy fail at its next file, and the deletion is retried until it settles.
+ */
+async function removeLeftover(image: NfsGoldenImage, name: string): Promise<void> {
+  const moved = join(image.nodesDir, `${name}-${randomBytes(4).toString('hex')}.removing`);
+  await rename(join(image.nodesDir, name), moved);
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      await removeManagedPath(moved, image.context.paths.managedRoots);
+      return;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOTEMPTY' || attempt >= 20) throw error;
+      await sleep(250);
+    }
+  }
+}
+
+/**
  * Makes the stored list equal to the complete trees on disk and deletes
  * unfinished copies and half-deleted trees. Saves the data if it changed.
  */
@@ -52,7 +73,7 @@ export async function reconcileNodeTrees(image: NfsGoldenImage): Promise<Reconci
   await mkdir(image.nodesDir, { recursive: true });
   const entries = await readdir(image.nodesDir, { withFileTypes: true });
   const leftovers = entries.filter((e) => /^\..+\.(partial|removing)$/.test(e.name)).map((e) => e.name);
-  for (const name of leftovers) await removeManagedPath(join(image.nodesDir, name), image.context.paths.managedRoots);
+  for (const name of leftovers) await removeLeftover(image, name);
   const onDisk = new Set(entries.filter((e) => e.isDirectory() && isNodeName(e.name)).map((e) => e.name));
   const listed = new Set(image.nodes);
   const missing = [...listed].filter((n) => !onDisk.has(n));
