@@ -25,7 +25,8 @@ async function openRegularFile(filePath: string): Promise<FileHandle | 403 | 404
   let handle: FileHandle;
   try {
     // O_NOFOLLOW: the path is already a realpath; a link appearing in its place since is refused.
-    handle = await open(filePath, constants.O_RDONLY | constants.O_NOFOLLOW);
+    // O_NONBLOCK: opening a FIFO must not hang waiting for a writer (it is then refused as not a file).
+    handle = await open(filePath, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') return 404;

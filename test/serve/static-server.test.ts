@@ -2,6 +2,8 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { BootServer } from '../../src/serve/static-server.js';
 import { createBootServer } from '../../src/serve/static-server.js';
+import { run } from '../../src/system/runner.js';
+import { join } from 'node:path';
 import { fetchAnswer, makeBootTree, patterned, startServer, type BootTree } from './fixture.js';
 
 let tree: BootTree;
@@ -81,6 +83,13 @@ test('directories are not listed and missing files are 404', async () => {
     assert.equal(answer.status, 404, path);
     assert.doesNotMatch(answer.body.toString(), /vmlinuz|images/);
   }
+});
+
+test('a named pipe in the tree is refused without hanging the server', async () => {
+  const fifo = join(tree.root, 'pipe.img');
+  await run(['mkfifo', fifo]);
+  assert.equal((await fetchAnswer(boot.url, '/pipe.img')).status, 404);
+  assert.equal((await fetchAnswer(boot.url, '/index.html')).status, 200);
 });
 
 test('methods other than GET and HEAD are refused with 405 and Allow', async () => {
