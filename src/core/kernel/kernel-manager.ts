@@ -2,7 +2,7 @@
  * Kernels live in the HTTP tree as `vmlinuz-<version>`; a kernel is available
  * when `initramfs-kernel-<version>` sits beside it.
  */
-import { chmod, copyFile, readdir, rename, rm, stat } from 'node:fs/promises';
+import { chmod, copyFile, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { NotFoundError, UsageError } from '../errors.js';
 import type { DisklessConfig } from '../config.js';
@@ -113,6 +113,7 @@ export class KernelManager {
       if (!info?.isFile()) throw new UsageError('E_FILE_NOT_FOUND', `no such file: ${file}`, 'give the path of an existing file');
     }
     const kernel = `vmlinuz-${version}`;
+    await mkdir(this.paths.kernelsDir, { recursive: true });
     await installFile(source, join(this.paths.kernelsDir, kernel));
     if (options.initramfs) await installFile(options.initramfs, join(this.paths.kernelsDir, initramfsName(kernel)));
     return this.get(kernel);
