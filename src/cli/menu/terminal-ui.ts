@@ -31,16 +31,22 @@ export class TerminalUi implements MenuUi {
 
   private question(prompt: string, secret = false): Promise<string> {
     return new Promise((resolve, reject) => {
+      // Aborting drops the pending question, so the next prompt gets the next answer.
+      const pending = new AbortController();
       const onInterrupt = () => {
+        pending.abort();
+        this.rl.off('SIGINT', onInterrupt);
+        this.rl.off('close', onInterrupt);
         this.muted = false;
         this.output.write('\n');
         reject(new MenuInterrupted());
       };
       this.rl.once('SIGINT', onInterrupt);
       this.rl.once('close', onInterrupt);
-      this.output.write(prompt);
+      // A secret prompt is written before muting; a plain one goes through readline, which redraws it.
+      if (secret) this.output.write(prompt);
       this.muted = secret;
-      this.rl.question('', (answer) => {
+      this.rl.question(secret ? '' : prompt, { signal: pending.signal }, (answer) => {
         this.rl.off('SIGINT', onInterrupt);
         this.rl.off('close', onInterrupt);
         if (secret) this.output.write('\n');

@@ -1,0 +1,13 @@
+import { unsetBoot } from '../../../boot/index.js';
+import type { CommandSpec } from '../../command.js';
+
+export const bootUnset: CommandSpec = {
+  path: ['boot', 'unset'],
+  summary: 'remove the boot assignment of the nodes of NODESET (they get the menu)',
+  args: [{ name: 'NODESET', required: true }],
+  async run({ services }, { args }) {
+    const result = await unsetBoot(services, String(args.NODESET));
+    const warnings = result.notAssigned ? [`not assigned, nothing to do: ${result.notAssigned}`] : [];
+    return { data: result, warnings, text: result.removed ? `unassigned: ${result.removed}` : 'no node was assigned' };
+  },
+};
