@@ -6,6 +6,7 @@ import type { ModuleDescriptor } from '../modules/contract.js';
 import type { CommandSpec } from './command.js';
 import { imageClean } from './commands/image/clean.js';
 import { imageList } from './commands/image/list.js';
+import { imageRebuild } from './commands/image/rebuild.js';
 import { imageRemove } from './commands/image/remove.js';
 import { imageSetKernel } from './commands/image/set-kernel.js';
 import { imageShow } from './commands/image/show.js';
@@ -16,7 +17,7 @@ import { moduleList } from './commands/module/list.js';
 
 /** Commands that do not depend on any module. */
 export const CORE_COMMANDS: CommandSpec[] = [
-  imageList, imageShow, imageRemove, imageClean, imageSetKernel,
+  imageList, imageShow, imageRemove, imageClean, imageSetKernel, imageRebuild,
   kernelList, kernelAdd, kernelInitramfs,
   moduleList,
 ];

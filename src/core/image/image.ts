@@ -8,6 +8,8 @@ import { writeFileAtomic } from '../state/atomic-file.js';
 import type { ImageContext } from './context.js';
 import { saveImageData, type ImageData } from './image-data.js';
 import type { BuildJournal } from './build-journal.js';
+import type { Services } from '../services.js';
+import type { ProgressSink } from '../progress.js';
 
 /** File names inside an image folder. */
 export const IMAGE_DATA_FILE = 'image_data.yml';
@@ -76,6 +78,11 @@ export interface ImageClass<Options = Record<string, unknown>> {
   clean(context: ImageContext, name: string): Promise<void>;
   /** Validates raw options (from the API or a spec file) into typed ones; throws UsageError. */
   parseOptions?(raw: Record<string, unknown>): Options;
+  /**
+   * Rebuilds an existing image from the recipe it keeps, replacing what nodes
+   * boot only once the new build is complete (optional).
+   */
+  rebuild?(services: Services, name: string, operation: { progress?: ProgressSink; signal?: AbortSignal }): Promise<{ warnings: string[] }>;
 }
 
 /** An image class of any options type (the options are checked by its own `parseOptions`). */

@@ -1,0 +1,20 @@
+import { UsageError } from '../../../core/errors.js';
+import type { CommandSpec } from '../../command.js';
+
+export const imageRebuild: CommandSpec = {
+  path: ['image', 'rebuild'],
+  summary: 'rebuild an image from the recipe it keeps (nodes keep booting the old one until the new one is ready)',
+  args: [{ name: 'NAME', required: true }],
+  async run({ services, io }, { args }) {
+    const name = String(args.NAME);
+    await services.images.cleanCorrupted();
+    const summary = await services.images.status(name);
+    const imageClass = summary.image_class ? services.images.imageClass(summary.image_class) : undefined;
+    if (summary.status !== 'CREATED' || !imageClass?.rebuild) {
+      throw new UsageError('E_NOT_REBUILDABLE', `image "${name}" (${summary.image_class ?? 'unknown class'}, ${summary.status}) cannot be rebuilt`,
+        'only CREATED images of classes that keep a recipe (livenet) can be rebuilt');
+    }
+    const { warnings } = await imageClass.rebuild(services, name, { progress: io.progress, signal: io.signal });
+    return { text: `image ${name} rebuilt`, data: { name, rebuilt: true }, warnings };
+  },
+};
