@@ -1,0 +1,94 @@
+/**
+ * Livenet build benchmark: the original's pipeline (dd, mkfs.xfs, loop
+ * mount, cp -a, mksquashfs with its default gzip) against ours (mkfs.ext4 -d,
+ * mksquashfs zstd on every core), on the same OS tree, side by side.
+ *
+ * Tree: DISKLESS_BENCH_TREE, else the e2e kit's cached Debian tree, else one
+ * built once with mmdebstrap into /var/cache/disklessset-bench/.
+ * Run: npx tsc -p . && node dist/bench/livenet-build.js
+ */
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { run } from '../src/system/runner.js';
+import { makeRootfs } from '../src/modules/livenet/rootfs.js';
+import { makeSquashfs } from '../src/modules/livenet/squashfs.js';
+import type { Compression } from '../src/modules/livenet/options.js';
+
+const MIB = 1024 * 1024;
+
+async function findTree(): Promise<string> {
+  if (process.env.DISKLESS_BENCH_TREE) return process.env.DISKLESS_BENCH_TREE;
+  const e2e = '/var/cache/disklessset-e2e';
+  for (const key of await readdir(e2e).catch(() => [])) {
+    if (existsSync(join(e2e, key, 'build.json'))) return join(e2e, key, 'tree');
+  }
+  const tree = '/var/cache/disklessset-bench/tree';
+  if (!existsSync(join(tree, 'etc', 'os-release'))) {
+    await mkdir('/var/cache/disklessset-bench', { recursive: true });
+    await run(['mmdebstrap', '--variant=minbase', '--include=linux-image-amd64,openssh-server,iproute2,procps,systemd-sysv',
+      'bookworm', tree], { timeoutMs: 3600_000 });
+  }
+  return tree;
+}
+
+async function timed(action: () => Promise<unknown>): Promise<number> {
+  const started = process.hrtime.bigint();
+  await action();
+  return Number(process.hrtime.bigint() - started) / 1e9;
+}
+
+async function original(tree: string, work: string, sizeMiB: number): Promise<{ seconds: number; bytes: number }> {
+  const live = join(work, 'orig', 'live');
+  const rootfs = join(live, 'LiveOS', 'rootfs.img');
+  const mnt = join(work, 'orig', 'mnt');
+  const output = join(work, 'orig.squashfs.img');
+  await mkdir(join(live, 'LiveOS'), { recursive: true });
+  await mkdir(mnt, { recursive: true });
+  const seconds = await timed(async () => {
+    await run(['dd', 'if=/dev/zero', `of=${rootfs}`, 'bs=1M', `count=${sizeMiB}`, 'status=none']);
+    await run(['mkfs.xfs', '-q', rootfs]);
+    await run(['mount', '-o', 'loop', rootfs, mnt]);
+    try {
+      await run(['cp', '-a', `${tree}/.`, mnt], { timeoutMs: 3600_000 });
+    } finally {
+      await run(['umount', mnt]);
+    }
+    await run(['mksquashfs', live, output, '-noappend', '-no-progress', '-quiet'], { timeoutMs: 3600_000 });
+  });
+  return { seconds, bytes: (await stat(output)).size };
+}
+
+async function ours(tree: string, work: string, sizeMiB: number, compression: Compression): Promise<{ seconds: number; bytes: number }> {
+  const live = join(work, `ours-${compression}`);
+  const output = join(work, `ours-${compression}.squashfs.img`);
+  await mkdir(join(live, 'LiveOS'), { recursive: true });
+  const seconds = await timed(async () => {
+    await makeRootfs(tree, join(live, 'LiveOS', 'rootfs.img'), sizeMiB);
+    await makeSquashfs(live, output, compression);
+  });
+  return { seconds, bytes: (await stat(output)).size };
+}
+
+const tree = await findTree();
+const treeBytes = Number((await run(['du', '-sb', tree])).stdout.split(/\s/)[0]);
+const sizeMiB = Math.ceil((treeBytes * 1.6) / MIB / 100) * 100;
+const work = await mkdtemp('/var/tmp/disklessset-bench-livenet-');
+try {
+  console.log(`tree ${tree}: ${(treeBytes / MIB).toFixed(0)} MiB; rootfs.img ${sizeMiB} MiB; ${(await import('node:os')).availableParallelism()} cores`);
+  await run(['sync']);
+  const rows: [string, { seconds: number; bytes: number }][] = [];
+  rows.push(['original: dd + mkfs.xfs + loop mount + cp -a + mksquashfs (gzip)', await original(tree, work, sizeMiB)]);
+  await run(['sync']);
+  rows.push(['disklessset: mkfs.ext4 -d + mksquashfs zstd -Xcompression-level 8', await ours(tree, work, sizeMiB, 'zstd')]);
+  const base = rows[0]?.[1];
+  console.log('| pipeline | wall time | squashfs.img | speed-up |');
+  console.log('|---|---:|---:|---:|');
+  for (const [label, result] of rows) {
+    const speedUp = base ? (base.seconds / result.seconds).toFixed(1) : '-';
+    console.log(`| ${label} | ${result.seconds.toFixed(1)} s | ${(result.bytes / MIB).toFixed(0)} MiB | ${speedUp}× |`);
+  }
+} finally {
+  await run(['umount', join(work, 'orig', 'mnt')], { allowFailure: true });
+  await rm(work, { recursive: true, force: true });
+}
