@@ -56,11 +56,49 @@ export function normaliseLegacyValue(value: unknown): unknown {
   return value;
 }
 
+const SIMPLE_LINE = /^ {2,8}([A-Za-z_][\w-]*): ?(.*)$/;
+const PLAIN_VALUE = /^(?:[\w$][\w$./+:@-]*(?: [\w$./+:@-]+)*|\[[\w ,'".+:@/-]*\])?$/;
+const NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?$/;
+
+function simpleScalar(raw: string): unknown {
+  if (raw === '' || raw === 'null' || raw === '~') return null;
+  if (raw === 'true' || raw === 'True') return true;
+  if (raw === 'false' || raw === 'False') return false;
+  if (NUMBER.test(raw)) return Number(raw);
+  if (raw.startsWith('[')) return parsePythonList(raw) ?? parseFlowList(raw);
+  return raw;
+}
+
+function parseFlowList(raw: string): unknown[] {
+  const inner = raw.slice(1, -1).trim();
+  return inner === '' ? [] : inner.split(',').map((item) => simpleScalar(item.trim()));
+}
+
+/**
+ * Fast path for the flat files this tool and the original write (one
+ * `key: plain value` per line): listing 1,000 images must not pay for a full
+ * YAML parser. Returns undefined whenever the text holds anything else.
+ */
+function parseSimpleImageData(text: string): Record<string, unknown> | undefined {
+  const lines = text.split('\n');
+  if (lines[0]?.trimEnd() !== 'image_data:') return undefined;
+  const body: Record<string, unknown> = {};
+  for (const line of lines.slice(1)) {
+    if (line.trim() === '') continue;
+    const match = SIMPLE_LINE.exec(line.trimEnd());
+    if (!match?.[1] || match[2] === undefined || !PLAIN_VALUE.test(match[2])) return undefined;
+    if (match[1] in body) return undefined;
+    body[match[1]] = simpleScalar(match[2]);
+  }
+  return body;
+}
+
 /** Parses the text of an image_data.yml file. */
 export function parseImageData(text: string, file: string): ImageData {
-  let document: unknown;
+  const simple = parseSimpleImageData(text);
+  let document: unknown = simple ? { image_data: simple } : undefined;
   try {
-    document = parse(text);
+    document ??= parse(text);
   } catch (error) {
     throw new OperationError('E_IMAGE_DATA_INVALID', `unreadable ${file}: ${(error as Error).message.split('\n')[0]}`,
       'restore the file or clean the image');
