@@ -5,5 +5,16 @@
  */
 import type { CommandSpec } from './command.js';
 import { nodesetCommand } from './commands/nodeset/nodeset.js';
+import { bootList } from './commands/boot/list.js';
+import { bootSet } from './commands/boot/set.js';
+import { bootUnset } from './commands/boot/unset.js';
+import { serveCommand } from './commands/serve/serve.js';
+import { httpConfig } from './commands/http-config/http-config.js';
+import { apiTokenCreate, apiTokenList, apiTokenRevoke } from './commands/api/token.js';
 
-export const EXTRA_COMMANDS: CommandSpec[] = [nodesetCommand];
+export const EXTRA_COMMANDS: CommandSpec[] = [
+  nodesetCommand,
+  bootSet, bootUnset, bootList,
+  serveCommand, httpConfig,
+  apiTokenCreate, apiTokenList, apiTokenRevoke,
+];

@@ -1,0 +1,72 @@
+/**
+ * The REST API as a request handler for the boot server's `/api/` mount:
+ * version prefix, authentication, routing, role check, answers and errors.
+ * Thin layer: every route calls the same library as the CLI.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { installBootGuards } from '../boot/index.js';
+import type { Services } from '../core/services.js';
+import { authenticate, authorize } from './auth.js';
+import { HttpError, sendError, sendJson } from './http-io.js';
+import { JobManager } from './jobs.js';
+import { Router } from './router.js';
+import { bootRoutes } from './routes/boot.js';
+import { imageRoutes } from './routes/images.js';
+import { kernelRoutes } from './routes/kernels.js';
+import { miscRoutes } from './routes/misc.js';
+import { TokenStore } from './token-store.js';
+
+/** Prefix of every endpoint of this version. */
+export const API_PREFIX = '/api/v1';
+
+/** A mounted API. */
+export interface RestApi {
+  /** Give this to `createBootServer({ apiHandler })`. */
+  handler(req: IncomingMessage, res: ServerResponse): Promise<boolean>;
+  jobs: JobManager;
+  /** Stops the running jobs (they clean up) and waits for them. */
+  close(): Promise<void>;
+}
+
+/** Options of {@link createRestApi}. */
+export interface RestApiOptions {
+  /** Called with a short line for each failure that is not the caller's fault (500s). */
+  onInternalError?: (error: unknown) => void;
+}
+
+/** Builds the API over `services` (installs the boot guards on them). */
+export function createRestApi(services: Services, options: RestApiOptions = {}): RestApi {
+  installBootGuards(services);
+  const tokens = new TokenStore(services.paths);
+  const jobs = new JobManager();
+  const router = new Router([...imageRoutes, ...kernelRoutes, ...bootRoutes, ...miscRoutes]);
+
+  async function answer(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://api.invalid');
+    const path = url.pathname;
+    // Authentication comes first: without a token, not even the list of endpoints is revealed.
+    const token = await authenticate(req, tokens);
+    if (path !== API_PREFIX && !path.startsWith(`${API_PREFIX}/`)) {
+      throw new HttpError(404, 'E_API_NO_ROUTE', `no API endpoint ${path}`, `this server speaks ${API_PREFIX}`);
+    }
+    const method = req.method === 'HEAD' ? 'GET' : (req.method ?? 'GET');
+    const { route, params } = router.match(method, path.slice(API_PREFIX.length));
+    authorize(token, req.method ?? 'GET');
+    const result = await route.handle({ req, res, params, query: url.searchParams, services, jobs, token });
+    if (result) sendJson(res, result.status, result.body, result.headers);
+  }
+
+  return {
+    jobs,
+    async handler(req, res) {
+      try {
+        await answer(req, res);
+      } catch (error) {
+        if (!(error instanceof HttpError) && !(error as { httpStatus?: number }).httpStatus) options.onInternalError?.(error);
+        sendError(res, error);
+      }
+      return true;
+    },
+    close: () => jobs.stopAll(),
+  };
+}

@@ -1,0 +1,34 @@
+/**
+ * Bearer-token authentication of API calls. Tokens come only from the
+ * Authorization header (never the URL, which ends up in access logs).
+ */
+import type { IncomingMessage } from 'node:http';
+import { HttpError } from './http-io.js';
+import type { TokenInfo, TokenStore } from './token-store.js';
+
+const CHALLENGE = { 'WWW-Authenticate': 'Bearer realm="disklessset"' };
+
+/** Methods a read token may use. */
+const READ_METHODS = new Set(['GET', 'HEAD']);
+
+/** The caller's token, or a 401 HttpError. */
+export async function authenticate(req: IncomingMessage, tokens: TokenStore): Promise<TokenInfo> {
+  const header = req.headers.authorization ?? '';
+  const match = /^Bearer[ ]+([\x21-\x7e]{1,512})\s*$/i.exec(header);
+  if (!match) {
+    throw new HttpError(401, 'E_API_UNAUTHENTICATED', 'this call needs a bearer token',
+      'send "Authorization: Bearer <token>" (create one with `disklessset api token create`)', CHALLENGE);
+  }
+  const info = await tokens.verify(match[1] as string);
+  if (!info) {
+    throw new HttpError(401, 'E_API_BAD_TOKEN', 'the token is not valid (unknown or revoked)',
+      'check it, or create another with `disklessset api token create`', { 'WWW-Authenticate': 'Bearer error="invalid_token"' });
+  }
+  return info;
+}
+
+/** Throws 403 unless `token` may use `method`. */
+export function authorize(token: TokenInfo, method: string): void {
+  if (token.role === 'admin' || READ_METHODS.has(method)) return;
+  throw new HttpError(403, 'E_API_FORBIDDEN', `a ${token.role} token cannot change anything`, 'use an admin token');
+}

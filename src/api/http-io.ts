@@ -1,0 +1,96 @@
+/**
+ * Reading requests and writing JSON answers for the REST API. Every error
+ * answer has the shape `{"error": {"code", "message", "hint"}}`; typed
+ * library errors keep their code and map to their `httpStatus`.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { DisklessError } from '../core/errors.js';
+
+/** Largest accepted request body: API bodies are small JSON objects. */
+export const MAX_BODY_BYTES = 64 * 1024;
+
+/** An HTTP-level refusal that has no library error kind (400, 401, 403, 405, 413, 415). */
+export class HttpError extends Error {
+  constructor(readonly status: number, readonly code: string, message: string, readonly hint?: string,
+    readonly headers: Record<string, string> = {}) {
+    super(message);
+    this.name = 'HttpError';
+  }
+}
+
+/** Body of an error answer. */
+export interface ErrorBody {
+  error: { code: string; message: string; hint?: string };
+}
+
+/** Writes `body` as JSON with `status`. */
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = `${JSON.stringify(body, null, 2)}\n`;
+  res.writeHead(status, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': Buffer.byteLength(text),
+    'Cache-Control': 'no-store',
+    'X-Content-Type-Options': 'nosniff',
+    ...headers,
+  });
+  res.end(text);
+}
+
+/** Status and body of the answer for a thrown value. Unexpected errors stay vague: details may hold paths or secrets. */
+export function errorAnswer(error: unknown): { status: number; body: ErrorBody; headers: Record<string, string> } {
+  if (error instanceof HttpError) {
+    return { status: error.status, body: { error: { code: error.code, message: error.message, hint: error.hint } }, headers: error.headers };
+  }
+  if (error instanceof DisklessError) {
+    return { status: error.httpStatus, body: { error: { code: error.code, message: error.message, hint: error.hint } }, headers: {} };
+  }
+  return { status: 500, body: { error: { code: 'E_API_INTERNAL', message: 'internal error', hint: 'see the server log' } }, headers: {} };
+}
+
+/** Answers with the error of a thrown value (or drops the connection if an answer was already started). */
+export function sendError(res: ServerResponse, error: unknown): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  const { status, body, headers } = errorAnswer(error);
+  sendJson(res, status, body, headers);
+}
+
+/**
+ * Reads a JSON request body (at most {@link MAX_BODY_BYTES}). An empty body
+ * gives `{}`. Throws 413 for a larger body and 400 for invalid JSON.
+ */
+export async function readJsonBody(req: IncomingMessage): Promise<unknown> {
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > MAX_BODY_BYTES) {
+    req.resume();
+    throw new HttpError(413, 'E_API_BODY_TOO_LARGE', `request body over ${MAX_BODY_BYTES} bytes`, 'send a smaller JSON object');
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) {
+      req.resume();
+      throw new HttpError(413, 'E_API_BODY_TOO_LARGE', `request body over ${MAX_BODY_BYTES} bytes`, 'send a smaller JSON object');
+    }
+    chunks.push(chunk as Buffer);
+  }
+  const text = Buffer.concat(chunks).toString('utf8');
+  if (text.trim() === '') return {};
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new HttpError(400, 'E_API_BAD_JSON', 'the request body is not valid JSON', 'send a JSON object with Content-Type: application/json');
+  }
+}
+
+/** Reads a body that must be a JSON object. */
+export async function readJsonObject(req: IncomingMessage): Promise<Record<string, unknown>> {
+  const body = await readJsonBody(req);
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new HttpError(400, 'E_API_BAD_JSON', 'the request body must be a JSON object', 'send {"...": ...}');
+  }
+  return body as Record<string, unknown>;
+}

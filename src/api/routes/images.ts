@@ -1,0 +1,58 @@
+/** `/images` routes: list, show, create (job), remove, clean (job), change kernel. */
+import { validateImageName } from '../../core/image/image-names.js';
+import { readJsonObject } from '../http-io.js';
+import type { Route, RouteAnswer, RouteContext } from '../router.js';
+import { accepted, requireString } from './answers.js';
+import { parseCreationOptions, requireFreeName, resolveImageClass } from './image-type.js';
+
+async function createImage({ req, services, jobs }: RouteContext): Promise<RouteAnswer> {
+  const body = await readJsonObject(req);
+  const imageClass = resolveImageClass(services, requireString(body, 'type'));
+  const name = validateImageName(requireString(body, 'name'));
+  const options = parseCreationOptions(imageClass, body.options);
+  await requireFreeName(services, name);
+  const job = jobs.start('image.create', name, async (progress, signal) => {
+    await services.images.create(imageClass.className, name, options, { progress, signal });
+    return services.images.status(name);
+  });
+  return accepted(job);
+}
+
+export const imageRoutes: Route[] = [
+  {
+    method: 'GET', path: '/images',
+    handle: async ({ services }) => ({ status: 200, body: { images: await services.images.list() } }),
+  },
+  { method: 'POST', path: '/images', handle: createImage },
+  {
+    method: 'GET', path: '/images/{name}',
+    handle: async ({ services, params }) => ({ status: 200, body: { image: await services.images.status(params.name as string) } }),
+  },
+  {
+    method: 'DELETE', path: '/images/{name}',
+    async handle({ services, params, query }) {
+      const name = params.name as string;
+      await services.images.remove(name, { force: query.get('force') === 'true' });
+      return { status: 200, body: { name, removed: true } };
+    },
+  },
+  {
+    method: 'POST', path: '/images/{name}/clean',
+    async handle({ services, params, jobs }) {
+      const name = params.name as string;
+      await services.images.status(name);
+      return accepted(jobs.start('image.clean', name, async () => {
+        await services.images.clean(name);
+        return { name, cleaned: true };
+      }));
+    },
+  },
+  {
+    method: 'PUT', path: '/images/{name}/kernel',
+    async handle({ req, services, params }) {
+      const kernel = requireString(await readJsonObject(req), 'kernel');
+      const image = await services.images.setKernel(params.name as string, kernel);
+      return { status: 200, body: { image: await services.images.status(image.name) } };
+    },
+  },
+];

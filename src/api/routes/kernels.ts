@@ -1,0 +1,39 @@
+/** `/kernels` routes: list, add (from a file on the server), generate an initramfs (job). */
+import { UsageError } from '../../core/errors.js';
+import { readJsonObject } from '../http-io.js';
+import type { Route } from '../router.js';
+import { accepted, optionalString, requireString } from './answers.js';
+
+export const kernelRoutes: Route[] = [
+  {
+    method: 'GET', path: '/kernels',
+    handle: async ({ services }) => ({ status: 200, body: { kernels: await services.kernels.list() } }),
+  },
+  {
+    method: 'POST', path: '/kernels',
+    async handle({ req, services }) {
+      const body = await readJsonObject(req);
+      const kernel = await services.kernels.add(requireString(body, 'path'), {
+        version: optionalString(body, 'version'), initramfs: optionalString(body, 'initramfs'),
+      });
+      return { status: 201, body: { kernel } };
+    },
+  },
+  {
+    method: 'POST', path: '/kernels/{kernel}/initramfs',
+    async handle({ req, services, params, jobs }) {
+      const body = await readJsonObject(req);
+      const kernel = params.kernel as string;
+      const chroot = optionalString(body, 'chroot');
+      const extra = body.dracutArgs ?? [];
+      if (!Array.isArray(extra) || extra.some((a) => typeof a !== 'string')) {
+        throw new UsageError('E_API_BAD_FIELD', '"dracutArgs" must be a list of strings', 'send e.g. ["--add-drivers", "virtio_net"]');
+      }
+      await services.kernels.get(kernel);
+      return accepted(jobs.start('kernel.initramfs', kernel, async (progress, signal) => {
+        progress({ type: 'step', step: `dracut for ${kernel}`, index: 1, total: 1 });
+        return services.kernels.generateInitramfs(kernel, { chroot, extraArgs: extra as string[], signal });
+      }));
+    },
+  },
+];

@@ -1,0 +1,45 @@
+/** `/modules`, `/jobs` and `/openapi.json` routes. */
+import { HttpError } from '../http-io.js';
+import type { Job } from '../jobs.js';
+import { OPENAPI_DOCUMENT } from '../openapi.js';
+import type { Route, RouteContext } from '../router.js';
+import { streamJobEvents } from '../sse.js';
+
+function requireJob({ jobs, params }: RouteContext): Job {
+  const job = jobs.get(params.id as string);
+  if (!job) throw new HttpError(404, 'E_API_JOB_NOT_FOUND', `no job "${params.id}"`, 'jobs are forgotten when the server restarts; see GET /api/v1/jobs');
+  return job;
+}
+
+export const miscRoutes: Route[] = [
+  {
+    method: 'GET', path: '/modules',
+    async handle({ services }) {
+      const modules = services.modules.map((m) => ({
+        name: m.descriptor?.name, status: m.status, builtin: m.builtin, description: m.descriptor?.description,
+        image_classes: m.descriptor?.imageClasses.map((c) => ({ name: c.className, description: c.description, api_creatable: Boolean(c.parseOptions) })) ?? [],
+        error: m.error,
+      }));
+      return { status: 200, body: { modules } };
+    },
+  },
+  {
+    method: 'GET', path: '/jobs',
+    handle: async ({ jobs }) => ({ status: 200, body: { jobs: jobs.list().map((job) => job.view()) } }),
+  },
+  {
+    method: 'GET', path: '/jobs/{id}',
+    handle: async (context) => ({ status: 200, body: { job: requireJob(context).view() } }),
+  },
+  {
+    method: 'GET', path: '/jobs/{id}/events',
+    async handle(context) {
+      streamJobEvents(context.req, context.res, requireJob(context));
+      return undefined;
+    },
+  },
+  {
+    method: 'GET', path: '/openapi.json',
+    handle: async () => ({ status: 200, body: OPENAPI_DOCUMENT }),
+  },
+];

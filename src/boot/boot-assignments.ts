@@ -1,0 +1,103 @@
+/**
+ * Boot assignment: which image each node boots (what BlueBanquise's bootset
+ * did for diskless images). The CLI's `boot` commands and the API's `/boot`
+ * routes are thin layers over these functions.
+ */
+import { UsageError } from '../core/errors.js';
+import type { Services } from '../core/services.js';
+import { foldNodes } from '../nodeset/index.js';
+import { AssignmentStore, type AssignmentMap } from './assignment-store.js';
+import { hasBootFile, removeNodeScripts, writeNodeScripts } from './boot-files.js';
+import { writeEntryScript } from './boot-menu.js';
+import { expandBootNodes } from './node-names.js';
+
+/** The nodes booting one image. */
+export interface ImageAssignment {
+  image: string;
+  /** Folded node set, e.g. `c[001-010]`. */
+  nodes: string;
+  count: number;
+}
+
+/** Result of {@link setBoot}. */
+export interface SetBootResult {
+  image: string;
+  /** Folded node set now booting the image. */
+  nodes: string;
+  count: number;
+}
+
+/** Result of {@link unsetBoot}. */
+export interface UnsetBootResult {
+  /** Folded node set whose assignment was removed ('' if none was assigned). */
+  removed: string;
+  /** Folded node set of the given nodes that had no assignment. */
+  notAssigned: string;
+}
+
+function fold(names: readonly string[]): string {
+  return names.length === 0 ? '' : foldNodes(names);
+}
+
+/** Checks that `image` exists, is CREATED and has a boot file. */
+async function requireBootable(services: Services, image: string): Promise<void> {
+  const summary = await services.images.status(image);
+  if (summary.status !== 'CREATED') {
+    throw new UsageError('E_BOOT_IMAGE_NOT_READY', `image "${image}" is ${summary.status} and cannot be booted`,
+      'assign nodes to a CREATED image (see `disklessset image list`)');
+  }
+  if (!hasBootFile(services.paths, image)) {
+    throw new UsageError('E_BOOT_IMAGE_NO_BOOT_FILE', `image "${image}" has no boot.ipxe`,
+      'its class does not boot nodes; pick a livenet or NFS image');
+  }
+}
+
+/** Makes every node of `nodeSet` boot `image`; writes their scripts and the entry script. */
+export async function setBoot(services: Services, nodeSet: string, image: string): Promise<SetBootResult> {
+  const nodes = expandBootNodes(nodeSet);
+  await requireBootable(services, image);
+  const store = new AssignmentStore(services.paths);
+  return store.update(async (current) => {
+    const next: AssignmentMap = { ...current };
+    for (const node of nodes) next[node] = image;
+    await writeNodeScripts(services.paths, nodes, image);
+    await writeEntryScript(services);
+    return { next, result: { image, nodes: fold(nodes), count: nodes.length } };
+  });
+}
+
+/** Removes the assignment of every node of `nodeSet`, and their scripts. */
+export async function unsetBoot(services: Services, nodeSet: string): Promise<UnsetBootResult> {
+  const nodes = expandBootNodes(nodeSet);
+  const store = new AssignmentStore(services.paths);
+  return store.update(async (current) => {
+    const removed = nodes.filter((node) => node in current);
+    const notAssigned = nodes.filter((node) => !(node in current));
+    const next: AssignmentMap = { ...current };
+    for (const node of removed) delete next[node];
+    await removeNodeScripts(services.paths, removed);
+    return { next: removed.length ? next : undefined, result: { removed: fold(removed), notAssigned: fold(notAssigned) } };
+  });
+}
+
+/** Every image with the nodes booting it, sorted by image name. */
+export async function listBoot(services: Services): Promise<ImageAssignment[]> {
+  const current = await new AssignmentStore(services.paths).read();
+  const byImage = new Map<string, string[]>();
+  for (const [node, image] of Object.entries(current)) byImage.set(image, [...(byImage.get(image) ?? []), node]);
+  return [...byImage.entries()].sort(([a], [b]) => a.localeCompare(b))
+    .map(([image, nodes]) => ({ image, nodes: fold(nodes), count: nodes.length }));
+}
+
+/** The image each node of `nodeSet` boots (null: none). */
+export async function bootOf(services: Services, nodeSet: string): Promise<Record<string, string | null>> {
+  const nodes = expandBootNodes(nodeSet);
+  const current = await new AssignmentStore(services.paths).read();
+  return Object.fromEntries(nodes.map((node) => [node, current[node] ?? null]));
+}
+
+/** Nodes assigned to boot `image`. */
+export async function nodesBooting(services: Services, image: string): Promise<string[]> {
+  const current = await new AssignmentStore(services.paths).read();
+  return Object.keys(current).filter((node) => current[node] === image);
+}

@@ -1,0 +1,43 @@
+/**
+ * The entry script and its menu of images, kept in step with the images:
+ * {@link refreshBootMenu} runs after every change to images or assignments.
+ */
+import type { Services } from '../core/services.js';
+import { writeFileAtomic } from '../core/state/atomic-file.js';
+import { AssignmentStore, type AssignmentMap } from './assignment-store.js';
+import { bootUrls, entryScriptPath, hasBootFile, removeNodeScripts } from './boot-files.js';
+import { entryScript, type MenuImage } from './boot-scripts.js';
+
+/** CREATED images that have a boot file, by name. */
+async function bootableImages(services: Services): Promise<MenuImage[]> {
+  const images = await services.images.list();
+  return images
+    .filter((image) => image.status === 'CREATED' && hasBootFile(services.paths, image.name))
+    .map((image) => ({ name: image.name, imageClass: image.image_class ?? 'unknown' }));
+}
+
+/** Rewrites `diskless/boot.ipxe` from the current images (caller holds the assignments lock). */
+export async function writeEntryScript(services: Services): Promise<void> {
+  const images = await bootableImages(services);
+  await writeFileAtomic(entryScriptPath(services.paths), entryScript(bootUrls(services.paths), images), 0o644);
+}
+
+/**
+ * Brings the boot files in line with the images: drops the assignments (and
+ * node scripts) of images that no longer exist — e.g. after `image remove
+ * --force` — and regenerates the entry script's menu. Returns the nodes
+ * whose assignment was dropped.
+ */
+export async function refreshBootMenu(services: Services): Promise<string[]> {
+  const store = new AssignmentStore(services.paths);
+  return store.update(async (current) => {
+    const existing = new Set((await services.images.list()).map((image) => image.name));
+    const orphans = Object.keys(current).filter((node) => !existing.has(current[node] as string));
+    await removeNodeScripts(services.paths, orphans);
+    await writeEntryScript(services);
+    if (orphans.length === 0) return { result: orphans };
+    const next: AssignmentMap = { ...current };
+    for (const node of orphans) delete next[node];
+    return { next, result: orphans };
+  });
+}

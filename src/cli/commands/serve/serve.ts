@@ -1,0 +1,66 @@
+/**
+ * `disklessset serve`: the embedded HTTP server for the boot tree, with the
+ * REST API on the same port when `--api` is given. Runs until SIGINT or
+ * SIGTERM, then stops the API's jobs (they clean up) and returns.
+ */
+import { TokenStore } from '../../../api/token-store.js';
+import { createRestApi, API_PREFIX } from '../../../api/api-handler.js';
+import { refreshBootMenu } from '../../../boot/index.js';
+import { UsageError } from '../../../core/errors.js';
+import { createBootServer, DEFAULT_LISTEN, DEFAULT_PORT } from '../../../serve/static-server.js';
+import type { CommandSpec } from '../../command.js';
+
+function parsePort(value: unknown): number {
+  if (value === undefined) return DEFAULT_PORT;
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new UsageError('E_SERVE_BAD_PORT', `port "${String(value)}" is not a number from 0 to 65535`, 'pass --port 8080 for example (0 picks a free port)');
+  }
+  return port;
+}
+
+/** Resolves on the first of SIGTERM or an abort (SIGINT reaches commands as an abort). */
+function untilStopped(signal: AbortSignal): Promise<string> {
+  return new Promise((resolve) => {
+    const onTerm = () => done('SIGTERM');
+    const onAbort = () => done('SIGINT');
+    function done(reason: string): void {
+      process.off('SIGTERM', onTerm);
+      signal.removeEventListener('abort', onAbort);
+      resolve(reason);
+    }
+    process.once('SIGTERM', onTerm);
+    if (signal.aborted) done('SIGINT');
+    else signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+export const serveCommand: CommandSpec = {
+  path: ['serve'],
+  summary: 'serve the boot tree over HTTP (and the REST API with --api) until SIGINT/SIGTERM',
+  options: [
+    { name: 'listen', type: 'string', description: `address to bind (default ${DEFAULT_LISTEN})`, valueName: 'ADDR' },
+    { name: 'port', type: 'string', description: `TCP port (default ${DEFAULT_PORT}, where iPXE scripts point; 0: any free port)`, valueName: 'N' },
+    { name: 'api', type: 'boolean', description: `also answer the REST API under ${API_PREFIX} (bearer tokens)` },
+  ],
+  async run({ services, io }, { options }) {
+    const port = parsePort(options.port);
+    const log = (line: string) => process.stderr.write(`${line}\n`);
+    const api = options.api ? createRestApi(services, { onInternalError: (error) => log(`api: internal error: ${(error as Error)?.message ?? String(error)}`) }) : undefined;
+    if (api && (await new TokenStore(services.paths).list()).length === 0) {
+      log('warning: no API token exists, every API call will be refused; create one with `disklessset api token create --role admin`');
+    }
+    await services.images.ensureLayout();
+    await refreshBootMenu(services);
+    const server = await createBootServer({
+      root: services.paths.httpRoot, listen: options.listen as string | undefined, port, accessLog: log,
+      apiHandler: api?.handler,
+    });
+    io.write(`serving ${services.paths.httpRoot} at ${server.url}${api ? ` (REST API at ${server.url}${API_PREFIX.slice(1)})` : ''}\n`);
+    const reason = await untilStopped(io.signal);
+    log(`${reason}: stopping`);
+    await server.close();
+    await api?.close();
+    return { text: 'server stopped', data: { url: server.url, stopped: reason } };
+  },
+};
