@@ -4,10 +4,11 @@
  * dmsquash-live mounts it as /dev/mapper/live-rw (a writable snapshot in RAM).
  * Built without loop mounts: `mkfs.ext4 -d` fills the file system from the tree.
  */
-import { mkdir, open, rm, stat } from 'node:fs/promises';
+import { access, mkdir, mkdtemp, open, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { run } from '../../../src/system/runner.js';
 import { directorySize } from './sizes.js';
+import { removeStaleBuilds, type BootTree } from './os-tree.js';
 
 /** Figures of one livenet image build. */
 export interface LiveImage {
@@ -62,4 +63,29 @@ export async function buildLiveSquashfs(options: LiveImageOptions): Promise<Live
     mkfsSeconds,
     mksquashfsSeconds,
   };
+}
+
+/**
+ * The livenet squashfs of the cached boot tree, built once and kept beside the
+ * tree (`<cache>/<key>/squashfs.img`): squashing takes minutes on two cores.
+ * Built in a temporary folder and renamed into place, like the tree itself.
+ */
+export async function cachedLiveSquashfs(tree: BootTree, log: (line: string) => void): Promise<{ path: string; built?: LiveImage }> {
+  const keyDir = join(tree.treeDir, '..');
+  const path = join(keyDir, 'squashfs.img');
+  try {
+    await access(path);
+    log(`reusing cached ${path}`);
+    return { path };
+  } catch { /* not built yet */ }
+  await removeStaleBuilds(keyDir, log);
+  log('building the livenet squashfs of the cached tree (mkfs.ext4 -d + mksquashfs zstd, minutes)');
+  const workDir = await mkdtemp(join(keyDir, `squashfs.build-${process.pid}-`));
+  try {
+    const built = await buildLiveSquashfs({ treeDir: tree.treeDir, workDir, squashfsPath: join(workDir, 'squashfs.img') });
+    await rename(built.squashfsPath, path);
+    return { path, built: { ...built, squashfsPath: path } };
+  } finally {
+    await rm(workDir, { recursive: true, force: true });
+  }
 }

@@ -50,9 +50,10 @@ const MARKER_SCRIPT = [
   '#!/bin/sh',
   '# disklessset e2e kit: proves the node reached multi-user on its own root.',
   'host="$(hostname)"',
-  `echo "${MARKER_PREFIX} $host" > /dev/ttyS0`,
+  // Write and sync first: once the marker shows, the file is on the root's storage.
   'date -u > "/var/tmp/e2e-wrote-$host"',
   'sync',
+  `echo "${MARKER_PREFIX} $host" > /dev/ttyS0`,
   '',
 ].join('\n');
 

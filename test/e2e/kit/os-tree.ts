@@ -185,8 +185,8 @@ async function findKernelVersion(treeDir: string): Promise<string> {
   return last.slice('vmlinuz-'.length);
 }
 
-/** Removes build directories left by killed runs (their pid is gone). */
-async function removeStaleBuilds(cacheRoot: string, log: (line: string) => void): Promise<void> {
+/** Removes `*.build-<pid>-*` directories left in `cacheRoot` by killed runs (their pid is gone). */
+export async function removeStaleBuilds(cacheRoot: string, log: (line: string) => void): Promise<void> {
   for (const name of await readdir(cacheRoot)) {
     const match = /\.build-(\d+)-/.exec(name);
     if (!match?.[1] || isAlive(Number(match[1]))) continue;
