@@ -1,0 +1,45 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { MenuUi } from '../../src/cli/menu/menu-ui.js';
+import nfsModule from '../../src/modules/nfs/index.js';
+import { listGoldenNodes } from '../../src/modules/nfs/golden-nodes.js';
+import { rootWithStaging } from './trees.js';
+
+/** A MenuUi answering from a script; records the questions asked. */
+function scriptedUi(answers: (string | number | boolean)[]): MenuUi & { asked: string[]; printed: string[] } {
+  const queue = [...answers];
+  const asked: string[] = [];
+  const printed: string[] = [];
+  const next = (question: string) => {
+    asked.push(question);
+    if (queue.length === 0) throw new Error(`no scripted answer for "${question}"`);
+    return queue.shift();
+  };
+  return {
+    asked, printed,
+    async choose(title, items) {
+      const answer = next(title);
+      return typeof answer === 'number' ? answer : items.indexOf(String(answer));
+    },
+    async ask(question) { return String(next(question)); },
+    async confirm(question) { return next(question) === true; },
+    print(text) { printed.push(text); },
+  };
+}
+
+test('the menu has the original\'s three actions: staging, golden from staging, manage golden nodes', async () => {
+  assert.equal(nfsModule.menu?.length, 3);
+  const { temp, services } = await rootWithStaging();
+  try {
+    const [, createGolden, manageNodes] = nfsModule.menu ?? [];
+    await createGolden?.run(scriptedUi(['stage1', 'gold']), services);
+    assert.equal((await services.images.status('gold')).image_class, 'NfsGoldenImage');
+    const ui = scriptedUi(['gold', 'Add nodes', 'r[1-4]', 'Remove nodes', 'r2', true, 'Back']);
+    await manageNodes?.run(ui, services);
+    assert.equal((await listGoldenNodes(services, 'gold')).nodes, 'r[1,3-4]');
+    assert.ok(ui.printed.some((line) => line.startsWith('Nodes of gold: r[1-4]')));
+    assert.ok(ui.asked.some((q) => /Delete the NFS trees of r2/.test(q)), 'removal asks for confirmation');
+  } finally {
+    await temp.cleanup();
+  }
+});
