@@ -26,9 +26,12 @@ function needsParser(code: number): boolean {
  * the name has none, several, or needs the full parser.
  */
 function singleDigitRun(name: string): [number, number] | undefined {
-  if (name.length === 0 || isPyWhitespace(name[0] as string) || isPyWhitespace(name[name.length - 1] as string)) {
-    return undefined;
-  }
+  if (name.length === 0) return undefined;
+  const firstCode = name.charCodeAt(0);
+  const lastCode = name.charCodeAt(name.length - 1);
+  // Only look up the (rare) whitespace characters when the code could be one.
+  if ((firstCode <= 32 || firstCode >= 0x85) && isPyWhitespace(name[0] as string)) return undefined;
+  if ((lastCode <= 32 || lastCode >= 0x85) && isPyWhitespace(name[name.length - 1] as string)) return undefined;
   let start = -1;
   let end = -1;
   for (let i = 0; i < name.length; i++) {
@@ -75,13 +78,16 @@ export function tableFromNames(names: Iterable<string>): PatternTable {
       value = Number(name.slice(start, end));
       checkIndexMagnitude(value, name);
     }
-    const head = name.slice(0, start);
-    const tail = name.slice(end);
-    if (!lastValues || group !== lastGroup || head !== lastHead || tail !== lastTail) {
-      lastValues = valuesFor(acc, `${head}%s${tail}`, group);
-      lastHead = head; lastTail = tail; lastGroup = group;
+    // Consecutive names usually share their pattern: compare in place before slicing.
+    const samePattern = lastValues !== undefined && group === lastGroup && start === lastHead.length
+      && name.length - end === lastTail.length && name.startsWith(lastHead) && name.endsWith(lastTail);
+    if (!samePattern) {
+      lastHead = name.slice(0, start);
+      lastTail = name.slice(end);
+      lastGroup = group;
+      lastValues = valuesFor(acc, `${lastHead}%s${lastTail}`, group);
     }
-    lastValues.push(value);
+    (lastValues as number[]).push(value);
   }
   for (const [pattern, groups] of acc) {
     const indexes = RangeSet.empty();

@@ -1,8 +1,9 @@
 /**
  * `disklessset nodeset -f|-e|-c ARGS...`: ClusterShell's `nodeset` command
  * for folding, expanding and counting. Several arguments are united; the
- * `-x SET`, `-i SET` and `-X SET` options exclude, intersect and xor, applied
- * first like `nodeset` does. Output is what `nodeset` prints to stdout.
+ * `-x SET`, `-i SET` and `-X SET` exclude, intersect and xor: given before the
+ * first node set they apply first, after it they apply in order, as in `nodeset`.
+ * Output is what `nodeset` prints to stdout.
  */
 import { UsageError } from '../core/errors.js';
 import { tableFromNames } from './bulk.js';
@@ -84,7 +85,9 @@ export function runNodesetCommand(args: string[], stdin?: string): string {
     } else if (arg.startsWith('-') && arg !== '-') {
       throw usage(`unknown option ${arg}`);
     } else {
-      operands.push(arg);
+      // Like nodeset, options end at the first node set; later -x/-i/-X apply in order.
+      operands.push(...args.slice(k));
+      break;
     }
   }
   if (!command) throw usage('No command specified.');

@@ -33,10 +33,10 @@ export function fillPattern(pattern: string, args: readonly string[]): string {
   return out;
 }
 
-/** A filler for one-slot patterns, for the hot path of expanding big sets. */
-export function oneSlotFiller(pattern: string): (index: string) => string {
-  const [head = '', tail = ''] = piecesOf(pattern);
-  return (index) => head + index + tail;
+/** Text before and after the slot of a one-slot pattern (the hot path of expanding). */
+export function slotPieces(pattern: string): [string, string] {
+  const pieces = piecesOf(pattern);
+  return [pieces[0] as string, pieces[1] ?? ''];
 }
 
 /** Escapes user text for use inside a pattern. */

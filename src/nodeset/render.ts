@@ -4,9 +4,9 @@
  * sorted as strings, indexes in index order, multi-dimensional sets vector by
  * vector.
  */
-import { fillPattern, oneSlotFiller, sortPatterns } from './pattern-text.js';
+import { fillPattern, slotPieces, sortPatterns } from './pattern-text.js';
 import type { PatternTable } from './pattern-table.js';
-import { RangeSet } from './rangeset.js';
+import { RangeSet, indexText } from './rangeset.js';
 import { formatRangeSet } from './rangeset-text.js';
 
 function bracketed(set: RangeSet): string {
@@ -26,6 +26,18 @@ export function foldTable(table: PatternTable): string {
   return parts.join(',');
 }
 
+/** The names of a one-dimensional pattern, built straight from its ranges. */
+function visitNames(pattern: string, set: RangeSet, visit: (name: string) => void): void {
+  const [head, tail] = slotPieces(pattern);
+  set.forEachRange((group, lo, hi) => {
+    for (let v = lo; v <= hi; v++) {
+      // Only indexes shorter than their group need padding; most are not.
+      const index = group > 1 && v < 10 ** (group - 1) ? indexText(group, v) : v;
+      visit(head + index + tail);
+    }
+  });
+}
+
 /** Calls `visit` with every node name, in order. */
 export function forEachNode(table: PatternTable, visit: (name: string) => void): void {
   for (const pattern of sortPatterns(table.entries.keys())) {
@@ -33,8 +45,7 @@ export function forEachNode(table: PatternTable, visit: (name: string) => void):
     if (entry === null) {
       visit(fillPattern(pattern, []));
     } else if (entry instanceof RangeSet) {
-      const fill = oneSlotFiller(pattern);
-      for (const index of entry.strings()) visit(fill(index));
+      visitNames(pattern, entry, visit);
     } else {
       entry.forEachTuple((tuple) => visit(fillPattern(pattern, tuple)));
     }
