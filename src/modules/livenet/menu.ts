@@ -2,7 +2,7 @@
 import type { MenuAction, MenuUi } from '../../cli/menu/menu-ui.js';
 import type { Services } from '../../core/services.js';
 import { sha512Crypt } from '../../core/os/password.js';
-import { OS_TYPES } from '../../core/os/sources.js';
+import { OS_TYPES, defaultSource, parseSource } from '../../core/os/sources.js';
 import { mountLivenet, unmountLivenet } from './editing.js';
 import { resizeLivenet } from './maintenance.js';
 import { parseSize } from './options.js';
@@ -11,6 +11,15 @@ import { prepareLivenet } from './preflight.js';
 function sizeProblem(answer: string): string | undefined {
   try {
     parseSize(answer);
+    return undefined;
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
+
+function sourceProblem(answer: string): string | undefined {
+  try {
+    parseSource(answer);
     return undefined;
   } catch (error) {
     return (error as Error).message;
@@ -42,6 +51,9 @@ const create: MenuAction = {
     const hash = sha512Crypt(await ui.ask('Give the root password of the image:', { secret: true }));
     const kernel = kernels[await ui.choose('Select the kernel:', kernels)];
     const type = OS_TYPES[await ui.choose('Select the image type:', ['core (minimal)', 'small', 'standard'])];
+    const source = await ui.ask('OS source (dnf, debootstrap, mmdebstrap, tar:PATH or dir:PATH):', {
+      default: await defaultSource(), validate: sourceProblem,
+    });
     const size = await ui.ask('Give the image size (e.g. 5120M or 5G):', { default: '5G', validate: sizeProblem });
     const sshKey = await ui.ask('Path of an SSH public key for root (empty for none):', { default: '' });
     const selinux = await ui.confirm('Activate SELinux?');
@@ -50,7 +62,7 @@ const create: MenuAction = {
     const optimize = await ui.confirm('Optimize the image (no documentation, locales, weak dependencies)?');
     const options = await prepareLivenet(services.images.context, name, {
       options: {
-        kernel, type, size, 'password-hash': hash, 'ssh-key': sshKey || undefined, selinux, packages: packages || undefined,
+        kernel, type, size, source, 'password-hash': hash, 'ssh-key': sshKey || undefined, selinux, packages: packages || undefined,
         release: release || undefined, optimize,
       },
     });
