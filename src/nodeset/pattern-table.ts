@@ -29,6 +29,7 @@ function mismatch(): Error {
   return new Error('node set internal error: pattern and indexes disagree');
 }
 
+/** Pattern -> indexes, with ClusterShell's in-place set operations. */
 export class PatternTable {
   readonly entries = new Map<string, Indexes>();
 
@@ -39,12 +40,14 @@ export class PatternTable {
     return table;
   }
 
+  /** A copy whose indexes are copied too. */
   copy(): PatternTable {
     const table = new PatternTable();
     for (const [pattern, entry] of this.entries) table.entries.set(pattern, copyIndexes(entry));
     return table;
   }
 
+  /** Number of nodes. */
   get size(): number {
     let total = 0;
     for (const entry of this.entries.values()) total += countOf(entry);
@@ -63,10 +66,12 @@ export class PatternTable {
     this.entries.set(pattern, indexes !== null && hasIndexes(indexes) && copy ? indexes.copy() : indexes);
   }
 
+  /** Adds the nodes of `other`. */
   update(other: PatternTable): void {
     for (const [pattern, indexes] of other.entries) this.add(pattern, indexes);
   }
 
+  /** Keeps only the nodes also in `other`. */
   intersectionUpdate(other: PatternTable): void {
     if (other === this) return;
     const result = new PatternTable();
@@ -85,6 +90,7 @@ export class PatternTable {
     for (const [pattern, entry] of result.entries) this.entries.set(pattern, entry);
   }
 
+  /** Removes the nodes of `other`. */
   differenceUpdate(other: PatternTable): void {
     const purge: string[] = [];
     for (const [pattern, theirs] of other.entries) {
@@ -103,6 +109,7 @@ export class PatternTable {
     for (const pattern of purge) this.entries.delete(pattern);
   }
 
+  /** Keeps the nodes in exactly one of the two. */
   symmetricDifferenceUpdate(other: PatternTable): void {
     const purge: string[] = [];
     for (const [pattern, mine] of this.entries) {

@@ -49,11 +49,22 @@ export function pyInt(s: string): number | undefined {
   return match[1] === '-' ? -value : value;
 }
 
+// Line boundaries of Python's str.splitlines() besides \r\n.
+const LINE_BREAKS = new Set('\n\r\u000b\u000c\u001c\u001d\u001e\u0085\u2028\u2029');
+
 /** Python `str.splitlines()` (without keepends). */
 export function pySplitLines(s: string): string[] {
-  const lines = s.split(/\r\n|[\n\r\u000b\u000c\u001c\u001d\u001e\u0085\u2028\u2029]/);
-  // Python yields no trailing empty item for a final line break.
-  if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
+  const lines: string[] = [];
+  let start = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i] as string;
+    if (!LINE_BREAKS.has(c)) continue;
+    lines.push(s.slice(start, i));
+    if (c === '\r' && s[i + 1] === '\n') i++;
+    start = i + 1;
+  }
+  // Python yields no trailing empty item after a final line break.
+  if (start < s.length) lines.push(s.slice(start));
   return lines;
 }
 

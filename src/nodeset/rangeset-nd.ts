@@ -16,6 +16,7 @@ import { multivariateMerge } from './rangeset-nd-merge.js';
 /** A vector: one index set per dimension; it stands for their product. */
 export type Vector = RangeSet[];
 
+/** A mutable multi-dimensional index set that folds like ClusterShell's RangeSetND. */
 export class RangeSetND {
   private vectors: Vector[];
   private dirty = true;
@@ -54,6 +55,7 @@ export class RangeSetND {
     return total;
   }
 
+  /** A copy of the folded vectors (folds this set first, as ClusterShell does). */
   copy(): RangeSetND {
     const vectors = this.folded().map((vec) => vec.map((rs) => rs.copy()));
     const cpy = new RangeSetND(vectors);
@@ -74,6 +76,7 @@ export class RangeSetND {
     if (!this.multivarHint) this.foldUnivariate();
   }
 
+  /** Removes the tuples of `other`, splitting vectors that partly overlap it. */
   differenceUpdate(other: RangeSetND): void {
     const result: Vector[] = [];
     for (const vec1 of this.vectors) {
@@ -105,6 +108,7 @@ export class RangeSetND {
     this.replaceVectors(result);
   }
 
+  /** Keeps only the tuples also in `other`. */
   intersectionUpdate(other: RangeSetND): void {
     if (other === this) return;
     const acc = new RangeSetND();
@@ -117,6 +121,7 @@ export class RangeSetND {
     this.replaceVectors(acc.folded());
   }
 
+  /** Keeps the tuples in exactly one of the two sets. */
   symmetricDifferenceUpdate(other: RangeSetND): void {
     const otherOnly = other.copy();
     otherOnly.differenceUpdate(this);

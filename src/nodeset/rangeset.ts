@@ -138,10 +138,12 @@ export class RangeSet {
     return false;
   }
 
+  /** An independent copy. */
   copy(): RangeSet {
     return new RangeSet(this.segs.slice(), this.count);
   }
 
+  /** True when both hold exactly the same index strings. */
   equals(other: RangeSet): boolean {
     if (this.count !== other.count || this.segs.length !== other.segs.length) return false;
     for (let k = 0; k < this.segs.length; k++) if (this.segs[k] !== other.segs[k]) return false;
@@ -156,30 +158,36 @@ export class RangeSet {
     this.count = r.size;
   }
 
+  /** A new set with the indexes of both. */
   union(other: RangeSet): RangeSet {
     const r = combine(this.segs, other.segs, UNION);
     return new RangeSet(r.segs, r.size);
   }
 
+  /** A new set with the indexes in both. */
   intersection(other: RangeSet): RangeSet {
     const r = combine(this.segs, other.segs, INTERSECTION);
     return new RangeSet(r.segs, r.size);
   }
 
+  /** A new set with the indexes of this set not in `other`. */
   difference(other: RangeSet): RangeSet {
     const r = combine(this.segs, other.segs, DIFFERENCE);
     return new RangeSet(r.segs, r.size);
   }
 
+  /** A new set with the indexes in exactly one of the two. */
   symmetricDifference(other: RangeSet): RangeSet {
     const r = combine(this.segs, other.segs, XOR);
     return new RangeSet(r.segs, r.size);
   }
 
+  /** True when the two sets share an index. */
   intersects(other: RangeSet): boolean {
     return this.intersection(other).count > 0;
   }
 
+  /** True when every index of this set is in `other`. */
   isSubsetOf(other: RangeSet): boolean {
     return this.count <= other.count && this.difference(other).count === 0;
   }
