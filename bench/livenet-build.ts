@@ -3,12 +3,12 @@
  * mount, cp -a, mksquashfs with its default gzip) against ours (mkfs.ext4 -d,
  * mksquashfs zstd on every core), on the same OS tree, side by side.
  *
- * Tree: DISKLESS_BENCH_TREE, else the e2e kit's cached Debian tree, else one
- * built once with mmdebstrap into /var/cache/disklessset-bench/.
+ * Tree: DISKLESS_BENCH_TREE, else a private copy in /var/cache/disklessset-bench/
+ * (taken once from the e2e kit's cached Debian tree, or built with mmdebstrap).
  * Run: npx tsc -p . && node dist/bench/livenet-build.js
  */
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { run } from '../src/system/runner.js';
 import { makeRootfs } from '../src/modules/livenet/rootfs.js';
@@ -17,18 +17,26 @@ import type { Compression } from '../src/modules/livenet/options.js';
 
 const MIB = 1024 * 1024;
 
+/**
+ * A private copy, so that no other run can change the tree under the benchmark:
+ * taken once from the e2e kit's cached Debian tree, or built with mmdebstrap.
+ */
 async function findTree(): Promise<string> {
   if (process.env.DISKLESS_BENCH_TREE) return process.env.DISKLESS_BENCH_TREE;
+  const cache = '/var/cache/disklessset-bench';
+  const tree = join(cache, 'tree');
+  if (existsSync(join(cache, 'tree.done'))) return tree;
+  await rm(tree, { recursive: true, force: true });
+  await mkdir(cache, { recursive: true });
   const e2e = '/var/cache/disklessset-e2e';
-  for (const key of await readdir(e2e).catch(() => [])) {
-    if (existsSync(join(e2e, key, 'build.json'))) return join(e2e, key, 'tree');
-  }
-  const tree = '/var/cache/disklessset-bench/tree';
-  if (!existsSync(join(tree, 'etc', 'os-release'))) {
-    await mkdir('/var/cache/disklessset-bench', { recursive: true });
+  const cached = (await readdir(e2e).catch(() => [])).map((key) => join(e2e, key)).find((dir) => existsSync(join(dir, 'build.json')));
+  if (cached) {
+    await run(['cp', '-a', join(cached, 'tree'), tree], { timeoutMs: 3600_000 });
+  } else {
     await run(['mmdebstrap', '--variant=minbase', '--include=linux-image-amd64,openssh-server,iproute2,procps,systemd-sysv',
       'bookworm', tree], { timeoutMs: 3600_000 });
   }
+  await writeFile(join(cache, 'tree.done'), `${new Date().toISOString()}\n`);
   return tree;
 }
 
@@ -79,9 +87,11 @@ try {
   await run(['sync']);
   const rows: [string, { seconds: number; bytes: number }][] = [];
   rows.push(['original: dd + mkfs.xfs + loop mount + cp -a + mksquashfs (gzip)', await original(tree, work, sizeMiB)]);
+  console.log(`original done: ${JSON.stringify(rows[0]?.[1])}`);
   await run(['sync']);
   rows.push(['disklessset: mkfs.ext4 -d + mksquashfs zstd -Xcompression-level 8', await ours(tree, work, sizeMiB, 'zstd')]);
   const base = rows[0]?.[1];
+  console.log(`load average at the end: ${(await import('node:os')).loadavg().map((l) => l.toFixed(1)).join(' ')}`);
   console.log('| pipeline | wall time | squashfs.img | speed-up |');
   console.log('|---|---:|---:|---:|');
   for (const [label, result] of rows) {
