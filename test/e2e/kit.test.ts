@@ -11,6 +11,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { access, mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { createServer, type AddressInfo } from 'node:net';
 import { run } from '../../src/system/runner.js';
 import { ensureBootTree, type BootTree } from './kit/os-tree.js';
 import { MARKER_PREFIX } from './kit/os-tree-content.js';
@@ -139,11 +140,13 @@ test('e2e kit: an NFS golden node boots from ganesha and writes into its own tre
 
     const imageDir = join(ws.disklessDir, 'images', 'e2e-nfs');
     await mkdir(imageDir, { recursive: true });
-    const ganesha = await startGanesha({ exports: [{ path: ws.nfsImages, pseudo: NFS_PSEUDO }] });
+    // 2049 unless another run holds it: the node then gets port= in its root options.
+    const nfsPort = (await portIsFree(2049)) ? 2049 : await freePort();
+    const ganesha = await startGanesha({ exports: [{ path: ws.nfsImages, pseudo: NFS_PSEUDO }], port: nfsPort });
     const server = await serveOnPort80OrAny(ws.httpRoot);
     try {
       await writeFile(join(imageDir, 'boot.ipxe'), nfsBootIpxe({
-        imageName: 'e2e', kernelVersion: tree.kernelVersion, port: server.port, nfsServer: '10.0.2.2', pseudoRoot: NFS_PSEUDO,
+        imageName: 'e2e', kernelVersion: tree.kernelVersion, port: server.port, nfsServer: '10.0.2.2', pseudoRoot: NFS_PSEUDO, nfsPort,
       }));
       const base = server.port === 80 ? 'http://10.0.2.2' : `http://10.0.2.2:${server.port}`;
       await writeFile(join(ws.httpRoot, 'site.ipxe'),
@@ -179,4 +182,23 @@ test('e2e kit: an NFS golden node boots from ganesha and writes into its own tre
 
 async function exists(path: string): Promise<boolean> {
   try { await access(path); return true; } catch { return false; }
+}
+
+function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = createServer();
+    probe.once('error', () => resolve(false));
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
+  });
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
 }

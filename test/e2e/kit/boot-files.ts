@@ -51,12 +51,13 @@ export function livenetBootIpxe(options: BootFileOptions): string {
  * `<pseudo>/golden/<image>/nodes/${hostname}`, from the NFS server at
  * `nfsServer` (the next-server in the original; an address here).
  */
-export function nfsBootIpxe(options: BootFileOptions & { nfsServer: string; pseudoRoot: string }): string {
+export function nfsBootIpxe(options: BootFileOptions & { nfsServer: string; pseudoRoot: string; nfsPort?: number }): string {
   const base = `${httpBase(options.port)}/preboot_execution_environment/diskless`;
+  const nfsOptions = options.nfsPort && options.nfsPort !== 2049 ? `vers=4.2,port=${options.nfsPort}` : 'vers=4.2';
   return [
     ...header(options, 'nfs golden'),
     `kernel ${base}/kernels/\${image-kernel} initrd=\${image-initramfs} ` +
-      `root=nfs4:${options.nfsServer}:${options.pseudoRoot}/golden/${options.imageName}/nodes/\${hostname}:vers=4.2 rw ` +
+      `root=nfs4:${options.nfsServer}:${options.pseudoRoot}/golden/${options.imageName}/nodes/\${hostname}:${nfsOptions} rw ` +
       `rd.neednet=1 ip=dhcp \${eq-console} \${eq-kernel-parameters} \${dedicated-kernel-parameters} ${NET_TIMEOUTS} selinux=0`,
     `initrd ${base}/kernels/\${image-initramfs}`,
     'boot',
