@@ -9,11 +9,13 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { access, mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
+import { access, mkdir, mkdtemp, readFile, stat, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer, type AddressInfo } from 'node:net';
 import { run } from '../../src/system/runner.js';
-import { ensureBootTree, type BootTree } from './kit/os-tree.js';
+import { ensureBootTree, removeStaleBuilds, type BootTree } from './kit/os-tree.js';
+import { mountsBelow, removeTreeSafely } from './kit/chroot.js';
 import { MARKER_PREFIX } from './kit/os-tree-content.js';
 import { bootNode, detectAccel, qemuCommand } from './kit/qemu.js';
 import { ganeshaConfig, startGanesha } from './kit/ganesha.js';
@@ -81,6 +83,24 @@ test('e2e kit: Debian mirrors are read from both apt source formats', () => {
   assert.deepEqual(parseAptSources(deb822, true).map((s) => s.suite), ['bookworm', 'bookworm-updates']);
   assert.deepEqual(parseAptSources('deb [arch=amd64] http://m/debian bookworm main contrib # c\n', false),
     [{ uri: 'http://m/debian', suite: 'bookworm', components: ['main', 'contrib'] }]);
+});
+
+test('e2e kit: a killed build is cleaned up without deleting through its leftover /dev bind mount', async () => {
+  const cacheRoot = await mkdtemp(join(tmpdir(), 'disklessset-e2e-cache-'));
+  // pid 99999999 is above Linux's pid_max: the "builder" is certainly dead.
+  const leftover = join(cacheRoot, '0123456789abcdef.build-99999999-x');
+  await mkdir(join(leftover, 'tree', 'dev'), { recursive: true });
+  await run(['mount', '--rbind', '/dev', join(leftover, 'tree', 'dev')]);
+  await run(['mount', '--make-rslave', join(leftover, 'tree', 'dev')]);
+  try {
+    await removeStaleBuilds(cacheRoot, () => undefined);
+    assert.equal(await exists(leftover), false);
+    assert.ok((await stat('/dev/null')).isCharacterDevice(), "the host's /dev/null must survive");
+    assert.deepEqual(await mountsBelow(cacheRoot), []);
+  } finally {
+    // Never a plain rm here: it would descend into /dev if an unmount had failed.
+    await removeTreeSafely(cacheRoot);
+  }
 });
 
 test('e2e kit: a livenet image boots over iPXE + HTTP and prints the marker', { timeout: 40 * 60_000 }, async (t) => {
