@@ -94,3 +94,26 @@ test('resize grows and shrinks rootfs.img in place, keeps the content and refuse
     await t.cleanup();
   }
 });
+
+test('where loop mounts are impossible, mount unpacks the tree and unmount rebuilds rootfs.img of the same size', async () => {
+  const { t, s, squashfs } = await builtImage(140);
+  try {
+    const mounted = await mountLivenet(s, 'edit1', { unpack: true });
+    assert.equal(mounted.mode, 'tree');
+    assert.ok(!(await isMountPoint(mounted.mountPoint)), 'nothing is loop-mounted');
+    assert.match(await readFile(join(mounted.mountPoint, 'etc', 'passwd'), 'utf8'), /^root:/);
+    await writeFile(join(mounted.mountPoint, 'etc', 'unpacked-edit'), 'yes\n');
+    await unmountLivenet(s, 'edit1');
+    const after = await unpackSquashfs(squashfs);
+    try {
+      assert.equal(await after.rootfsBytes(), 140 * 1024 * 1024);
+      assert.equal(await after.cat('/etc/unpacked-edit'), 'yes\n');
+      assert.match(await after.cat('/etc/shadow'), /^root:\$6\$/m);
+    } finally {
+      await after.cleanup();
+    }
+    assert.deepEqual(await readdir(s.paths.workDir), []);
+  } finally {
+    await t.cleanup();
+  }
+});

@@ -71,8 +71,9 @@ const mountCommand: CommandSpec = {
   path: ['mount'],
   summary: 'make the image tree editable in the work folder (with /proc, /sys, /dev and an Ansible inventory)',
   args: nameArgument,
-  async run({ services, io }, { args }) {
-    const result = await mountLivenet(services, name(args), { progress: io.progress, signal: io.signal });
+  options: [{ name: 'unpack', type: 'boolean', description: 'unpack the file system instead of loop-mounting it' }],
+  async run({ services, io }, { args, options }) {
+    const result = await mountLivenet(services, name(args), { progress: io.progress, signal: io.signal, unpack: options.unpack === true });
     return {
       text: `image ${name(args)} mounted at ${result.mountPoint} (${result.mode})\nAnsible inventory: ${result.inventory}`,
       data: result,

@@ -32,7 +32,10 @@ async function unsquash(image: string, target: string, signal?: AbortSignal): Pr
 }
 
 /** Makes the image's tree editable; returns where it is. Refused when already mounted. */
-export async function mountLivenet(services: Services, name: string, operation: LivenetOperation = {}): Promise<MountResult> {
+export async function mountLivenet(services: Services, name: string, operation: LivenetOperation & {
+  /** Unpack the file system instead of loop-mounting it (as on hosts without loop devices). */
+  unpack?: boolean;
+} = {}): Promise<MountResult> {
   return services.images.withImageLock(name, async () => {
     const image = await loadLivenet(services, name);
     if (image.isMounted) {
@@ -57,6 +60,7 @@ export async function mountLivenet(services: Services, name: string, operation: 
       await mkdir(layout.mnt, { recursive: true });
       steps.step('mount LiveOS/rootfs.img');
       try {
+        if (operation.unpack) throw new Error('unpacking was asked for');
         await mount(['-o', 'loop', layout.rootfs, layout.mnt]);
         mode = 'loop';
       } catch {
