@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readEvents, startApi, waitForJob } from './harness.js';
 
@@ -66,7 +66,9 @@ test('clean runs as a job; a failing job ends with a failed event carrying the e
 
     // A kernel without modules in the given tree: the job starts, then dracut's preflight refuses.
     await writeFile(join(api.services.paths.kernelsDir, 'vmlinuz-9.9-test'), 'not a kernel');
-    const initramfs = await api.call('POST', '/api/v1/kernels/vmlinuz-9.9-test/initramfs', { body: { chroot: join(api.root.root, 'no-tree') } });
+    const tree = join(api.services.paths.workDir, 'empty-tree');
+    await mkdir(tree, { recursive: true });
+    const initramfs = await api.call('POST', '/api/v1/kernels/vmlinuz-9.9-test/initramfs', { body: { chroot: tree } });
     assert.equal(initramfs.status, 202);
     const stream = await readEvents(api, initramfs.body.job.links.events);
     const last = stream.events.at(-1);

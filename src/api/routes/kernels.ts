@@ -3,6 +3,7 @@ import { UsageError } from '../../core/errors.js';
 import { readJsonObject } from '../http-io.js';
 import type { Route } from '../router.js';
 import { accepted, optionalString, requireString } from './answers.js';
+import { allowedSourceRoots, requireAllowedPath } from './server-paths.js';
 
 export const kernelRoutes: Route[] = [
   {
@@ -13,8 +14,11 @@ export const kernelRoutes: Route[] = [
     method: 'POST', path: '/kernels',
     async handle({ req, services }) {
       const body = await readJsonObject(req);
-      const kernel = await services.kernels.add(requireString(body, 'path'), {
-        version: optionalString(body, 'version'), initramfs: optionalString(body, 'initramfs'),
+      const roots = allowedSourceRoots(services.paths);
+      const initramfs = optionalString(body, 'initramfs');
+      const kernel = await services.kernels.add(await requireAllowedPath(requireString(body, 'path'), roots, 'kernel file'), {
+        version: optionalString(body, 'version'),
+        initramfs: initramfs === undefined ? undefined : await requireAllowedPath(initramfs, roots, 'initramfs file'),
       });
       return { status: 201, body: { kernel } };
     },
@@ -24,7 +28,8 @@ export const kernelRoutes: Route[] = [
     async handle({ req, services, params, jobs }) {
       const body = await readJsonObject(req);
       const kernel = params.kernel as string;
-      const chroot = optionalString(body, 'chroot');
+      const tree = optionalString(body, 'chroot');
+      const chroot = tree === undefined ? undefined : await requireAllowedPath(tree, allowedSourceRoots(services.paths), 'OS tree');
       const extra = body.dracutArgs ?? [];
       if (!Array.isArray(extra) || extra.some((a) => typeof a !== 'string')) {
         throw new UsageError('E_API_BAD_FIELD', '"dracutArgs" must be a list of strings', 'send e.g. ["--add-drivers", "virtio_net"]');

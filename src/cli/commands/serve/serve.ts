@@ -3,12 +3,14 @@
  * REST API on the same port when `--api` is given. Runs until SIGINT or
  * SIGTERM, then stops the API's jobs (they clean up) and returns.
  */
-import { TokenStore } from '../../../api/token-store.js';
-import { createRestApi, API_PREFIX } from '../../../api/api-handler.js';
 import { refreshBootMenu } from '../../../boot/index.js';
 import { UsageError } from '../../../core/errors.js';
-import { createBootServer, DEFAULT_LISTEN, DEFAULT_PORT } from '../../../serve/static-server.js';
 import type { CommandSpec } from '../../command.js';
+
+// Loaded when `serve` runs, so other commands do not pay for the server and API modules at start-up.
+const DEFAULT_LISTEN = '127.0.0.1';
+const DEFAULT_PORT = 80;
+const API_PREFIX = '/api/v1';
 
 function parsePort(value: unknown): number {
   if (value === undefined) return DEFAULT_PORT;
@@ -45,6 +47,9 @@ export const serveCommand: CommandSpec = {
   ],
   async run({ services, io }, { options }) {
     const port = parsePort(options.port);
+    const { createBootServer } = await import('../../../serve/static-server.js');
+    const { createRestApi } = await import('../../../api/api-handler.js');
+    const { TokenStore } = await import('../../../api/token-store.js');
     const log = (line: string) => process.stderr.write(`${line}\n`);
     const api = options.api ? createRestApi(services, { onInternalError: (error) => log(`api: internal error: ${(error as Error)?.message ?? String(error)}`) }) : undefined;
     if (api && (await new TokenStore(services.paths).list()).length === 0) {
