@@ -14,7 +14,7 @@ import { buildLivenet, squashAndPublish, workLayout } from './build.js';
 import { loadLivenet, rememberPublished, type LivenetOperation } from './image-access.js';
 import type { LivenetImage } from './livenet-image.js';
 import { optionsFromRecipe } from './options.js';
-import { requireKernel } from './preflight.js';
+import { readSshKey, requireKernel } from './preflight.js';
 import { resizeRootfs } from './rootfs.js';
 import { SQUASHFS_FILE, swapWithPrevious } from './squashfs.js';
 
@@ -66,6 +66,8 @@ export async function rebuildLivenet(services: Services, name: string, operation
   const context = services.images.context;
   const first = await loadLivenet(services, name);
   const options = optionsFromRecipe(first.data, { source: await defaultSource() });
+  // Images made by the original tool only kept the key's path.
+  if (!options.sshKey && options.sshKeyFile) options.sshKey = await readSshKey(options.sshKeyFile);
   await requireKernel(context, options.kernel);
   await checkPackagesExist(options.source, options.packages, options.release, operation.signal);
   return services.images.withImageLock(name, async () => {

@@ -51,7 +51,8 @@ function snakeKeys(options: Record<string, unknown>): Record<string, unknown> {
   return out;
 }
 
-async function readSshKey(file: string): Promise<string> {
+/** Reads and checks an SSH public key file (UsageError E_FILE_NOT_FOUND, E_SSH_KEY). */
+export async function readSshKey(file: string): Promise<string> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
