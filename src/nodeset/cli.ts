@@ -10,7 +10,7 @@ import { tableFromNames } from './bulk.js';
 import { NodeSet } from './nodeset.js';
 import { PatternTable } from './pattern-table.js';
 import { parseTable } from './parse.js';
-import { pySplitLines } from './python-compat.js';
+import { isPyWhitespace, pySplitLines } from './python-compat.js';
 import { withSyntaxErrors } from './syntax-error.js';
 
 type Command = 'fold' | 'expand' | 'count';
@@ -54,12 +54,35 @@ function argumentTable(arg: string): PatternTable {
  */
 function stdinTable(stdin: string): PatternTable {
   const words: string[] = [];
-  for (const raw of stdin.split(/(?<=\n)/)) {
-    const hash = raw.indexOf('#');
-    const line = hash < 0 ? raw.slice(0, -1) : raw.slice(0, hash);
-    for (const word of line.split(/\s+/)) if (word) words.push(word);
+  let start = 0;
+  // Next '#' in the text, searched again only once passed (searching per line is quadratic).
+  let hash = stdin.indexOf('#');
+  while (start < stdin.length) {
+    const newline = stdin.indexOf('\n', start);
+    const lineEnd = newline < 0 ? stdin.length : newline + 1;
+    if (hash >= 0 && hash < start) hash = stdin.indexOf('#', start);
+    const end = hash >= 0 && hash < lineEnd ? hash : lineEnd - 1;
+    splitWords(stdin, start, end, words);
+    start = lineEnd;
   }
   return withSyntaxErrors('(standard input)', () => tableFromNames(words));
+}
+
+function isSpace(text: string, i: number): boolean {
+  const code = text.charCodeAt(i);
+  if (code < 0x80) return code === 32 || (code >= 9 && code <= 13) || (code >= 28 && code <= 31);
+  return isPyWhitespace(text[i] as string);
+}
+
+/** Python's `str.split()` of text[start, end), appended to `words`. */
+function splitWords(text: string, start: number, end: number, words: string[]): void {
+  let i = start;
+  while (i < end) {
+    while (i < end && isSpace(text, i)) i++;
+    const wordStart = i;
+    while (i < end && !isSpace(text, i)) i++;
+    if (i > wordStart) words.push(text.slice(wordStart, i));
+  }
 }
 
 /**

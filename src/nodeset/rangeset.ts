@@ -74,16 +74,40 @@ export class RangeSet {
 
   /** Builds the set of `values` (any order, duplicates allowed) written with `group` digits. */
   static fromValues(group: number, values: ArrayLike<number>): RangeSet {
-    const sorted = Float64Array.from(values as ArrayLike<number>);
+    let min = Infinity;
+    let max = -Infinity;
     let ordered = true;
-    for (let k = 1; k < sorted.length && ordered; k++) ordered = (sorted[k - 1] as number) <= (sorted[k] as number);
-    if (!ordered) sorted.sort();
+    for (let k = 0; k < values.length; k++) {
+      const v = values[k] as number;
+      if (v < max) ordered = false;
+      if (v < min) min = v;
+      if (v > max) max = v;
+    }
+    // Node numbers are usually dense: mark them in a bitmap instead of sorting.
+    if (!ordered && max - min < 4 * values.length + 1024) return RangeSet.fromDenseValues(group, values, min, max);
+    const sorted = ordered ? values : Float64Array.from(values).sort();
     const segs: number[] = [];
     let count = 0;
     for (let k = 0; k < sorted.length; k++) {
       const v = sorted[k] as number;
       const n = segs.length;
       if (n > 0 && v <= (segs[n - 1] as number)) continue;
+      if (n > 0 && (segs[n - 1] as number) + 1 === v) segs[n - 1] = v;
+      else segs.push(group, v, v);
+      count++;
+    }
+    return new RangeSet(segs, count);
+  }
+
+  private static fromDenseValues(group: number, values: ArrayLike<number>, min: number, max: number): RangeSet {
+    const present = new Uint8Array(max - min + 1);
+    for (let k = 0; k < values.length; k++) present[(values[k] as number) - min] = 1;
+    const segs: number[] = [];
+    let count = 0;
+    for (let k = 0; k < present.length; k++) {
+      if (present[k] === 0) continue;
+      const n = segs.length;
+      const v = k + min;
       if (n > 0 && (segs[n - 1] as number) + 1 === v) segs[n - 1] = v;
       else segs.push(group, v, v);
       count++;
