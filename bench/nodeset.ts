@@ -61,7 +61,8 @@ async function timeRuns(runs: number, once: () => Promise<string>): Promise<Timi
 }
 
 function seconds(ms: number): string {
-  return ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(0)} ms`;
+  if (ms >= 1000) return `${(ms / 1000).toFixed(2)} s`;
+  return ms >= 10 ? `${ms.toFixed(0)} ms` : `${ms.toFixed(1)} ms`;
 }
 
 async function main(): Promise<void> {
