@@ -4,7 +4,6 @@
  * Thin layer: every route calls the same library as the CLI.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { installBootGuards } from '../boot/index.js';
 import type { Services } from '../core/services.js';
 import { authenticate, authorize } from './auth.js';
 import { HttpError, sendError, sendJson } from './http-io.js';
@@ -34,9 +33,8 @@ export interface RestApiOptions {
   onInternalError?: (error: unknown) => void;
 }
 
-/** Builds the API over `services` (installs the boot guards on them). */
+/** Builds the API over `services`. */
 export function createRestApi(services: Services, options: RestApiOptions = {}): RestApi {
-  installBootGuards(services);
   const tokens = new TokenStore(services.paths);
   const jobs = new JobManager();
   const router = new Router([...imageRoutes, ...kernelRoutes, ...bootRoutes, ...miscRoutes]);

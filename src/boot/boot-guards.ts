@@ -14,22 +14,7 @@ import { refreshBootMenu } from './boot-menu.js';
 
 const installed = new WeakSet<ImageManager>();
 
-/** Refreshes the boot menu after `action`, whatever its outcome; a failing refresh never hides the action's own error. */
-async function thenRefresh<T>(services: Services, action: () => Promise<T>): Promise<T> {
-  try {
-    return await action();
-  } finally {
-    await refreshBootMenu(services).catch(() => undefined);
-  }
-}
-
-/**
- * Installs the boot guards on `services.images` (once per manager).
- *
- * ImageManager has no change notifications, so its create/remove/clean
- * methods are wrapped on this instance; a change listener in the core would
- * make this wrapping unnecessary.
- */
+/** Installs the boot guards on `services.images` (once per manager). */
 export function installBootGuards(services: Services): void {
   const images = services.images;
   if (installed.has(images)) return;
@@ -40,11 +25,7 @@ export function installBootGuards(services: Services): void {
     throw new ConflictError('E_IMAGE_BOOTED', `image "${name}" is still booted by ${nodes.length} node(s): ${foldNodes(nodes)}`,
       `assign them another image (\`disklessset boot set ${foldNodes(nodes)} IMAGE\`), unassign them (\`disklessset boot unset ...\`) or remove with --force`);
   });
-  const create = images.create.bind(images);
-  const remove = images.remove.bind(images);
-  const clean = images.clean.bind(images);
-  images.create = (className, name, options, createOptions) =>
-    thenRefresh(services, () => create(className, name, options, createOptions));
-  images.remove = (name, options) => thenRefresh(services, () => remove(name, options));
-  images.clean = (name) => thenRefresh(services, () => clean(name));
+  images.addChangeListener(async () => {
+    await refreshBootMenu(services);
+  });
 }

@@ -14,7 +14,6 @@ import { TerminalUi } from './menu/terminal-ui.js';
 import { progressRenderer } from './progress-renderer.js';
 import { allCommands } from './registry.js';
 import { EXTRA_COMMANDS } from './extra-commands.js';
-import { installBootGuards } from '../boot/index.js';
 
 function write(stream: NodeJS.WriteStream, text: string): Promise<void> {
   return new Promise((resolve) => (text ? stream.write(text.endsWith('\n') ? text : `${text}\n`, () => resolve()) : resolve()));
@@ -40,7 +39,6 @@ async function main(argv: string[]): Promise<number> {
   const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY);
   const color = global.color ?? (Boolean(process.stderr.isTTY) && !process.env.NO_COLOR);
   const services = await openServices({ root: global.root });
-  installBootGuards(services);
   const commands = allCommands(services.activeModules, EXTRA_COMMANDS);
 
   if (words.length === 0 && !global.help) {

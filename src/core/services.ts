@@ -12,6 +12,7 @@ import type { ImageContext } from './image/context.js';
 import type { AnyImageClass } from './image/image.js';
 import { loadModules } from '../modules/loader.js';
 import type { LoadedModule, ModuleDescriptor } from '../modules/contract.js';
+import { installBootGuards } from '../boot/boot-guards.js';
 
 /** Everything the tool needs, for one root prefix. */
 export interface Services {
@@ -47,5 +48,8 @@ export async function openServices(options: OpenOptions = {}): Promise<Services>
   const classes = new Map<string, AnyImageClass>();
   for (const descriptor of activeModules) for (const c of descriptor.imageClasses) classes.set(c.className, c);
   const images = new ImageManager(context, classes);
-  return { paths, config, installations, kernels, images, modules, activeModules };
+  const services: Services = { paths, config, installations, kernels, images, modules, activeModules };
+  // Boot assignments follow the image life cycle for every user of the library, not only the CLI.
+  installBootGuards(services);
+  return services;
 }

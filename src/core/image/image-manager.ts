@@ -41,8 +41,12 @@ export interface CreateOptions {
 /** A check run before an image is removed (e.g. "nodes still boot it"); throws to refuse. */
 export type RemovalGuard = (name: string) => Promise<void>;
 
+/** Told after an image was created, removed or cleaned (even when the action failed half-way). */
+export type ChangeListener = (name: string, change: 'created' | 'removed' | 'cleaned') => Promise<void>;
+
 export class ImageManager {
   private readonly removalGuards: RemovalGuard[] = [];
+  private readonly changeListeners: ChangeListener[] = [];
 
   constructor(readonly context: ImageContext, private readonly classes: ReadonlyMap<string, AnyImageClass>) {}
 
@@ -54,6 +58,16 @@ export class ImageManager {
   /** Registers a check that may refuse the removal of an image unless forced. */
   addRemovalGuard(guard: RemovalGuard): void {
     this.removalGuards.push(guard);
+  }
+
+  /** Registers a listener of image changes (e.g. the boot menu, regenerated after each). */
+  addChangeListener(listener: ChangeListener): void {
+    this.changeListeners.push(listener);
+  }
+
+  /** Tells every listener; a failing listener never hides the outcome of the change itself. */
+  private async notify(name: string, change: 'created' | 'removed' | 'cleaned'): Promise<void> {
+    for (const listener of this.changeListeners) await listener(name, change).catch(() => undefined);
   }
 
   /** The image class registered under `className`, if its module is loaded. */
@@ -153,6 +167,8 @@ export class ImageManager {
     } catch (error) {
       await this.cleanBuild(name).catch(() => { /* the entry stays, so the next command cleans again */ });
       throw error;
+    } finally {
+      await this.notify(name, 'created');
     }
   }
 
@@ -199,10 +215,14 @@ export class ImageManager {
     if (summary.status === 'IN_CREATION') {
       throw new ConflictError('E_IMAGE_BUSY', `image "${name}" is being created by pid ${summary.pid}`, 'wait for it or stop that process');
     }
-    await this.withImageLock(name, async () => {
-      if (summary.status === 'CREATED') await this.instantiate(await this.loadData(name)).removeFiles().catch(() => undefined);
-      await this.cleanBuild(name);
-    });
+    try {
+      await this.withImageLock(name, async () => {
+        if (summary.status === 'CREATED') await this.instantiate(await this.loadData(name)).removeFiles().catch(() => undefined);
+        await this.cleanBuild(name);
+      });
+    } finally {
+      await this.notify(name, 'cleaned');
+    }
   }
 
   private loadData(name: string): Promise<ImageData> {
@@ -218,11 +238,15 @@ export class ImageManager {
       return;
     }
     if (!options.force) for (const guard of this.removalGuards) await guard(name);
-    await this.withImageLock(name, async () => {
-      const image = await this.get(name);
-      await image.removeFiles();
-      await rm(image.imageDirectory, { recursive: true, force: true });
-    });
+    try {
+      await this.withImageLock(name, async () => {
+        const image = await this.get(name);
+        await image.removeFiles();
+        await rm(image.imageDirectory, { recursive: true, force: true });
+      });
+    } finally {
+      await this.notify(name, 'removed');
+    }
   }
 
   /** Makes an image boot another (available) kernel: rewrites boot file and data. */
