@@ -72,3 +72,15 @@ test('a second image of the same name is refused and the first is untouched', as
     await t.cleanup();
   }
 });
+
+test('image rebuild refuses classes without a recipe', async () => {
+  const t = await makeTempRoot();
+  try {
+    assert.equal((await t.cli(['demo', 'create', 'norecipe', '--message', 'm'])).exitCode, 0);
+    const refused = await t.cli(['image', 'rebuild', 'norecipe']);
+    assert.equal(refused.exitCode, 2);
+    assert.match(refused.stderr, /cannot be rebuilt/);
+  } finally {
+    await t.cleanup();
+  }
+});
