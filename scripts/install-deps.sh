@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Installs what disklessset's tests and demo need on Debian 12, as root:
+# the Debian packages (only those missing, so a second run is quick) and the
+# npm dependencies (when node_modules is absent or older than the lock file).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PACKAGES=(
+  squashfs-tools e2fsprogs xfsprogs mmdebstrap debootstrap   # image building
+  dracut-core cpio zstd xz-utils lz4 kmod util-linux          # initramfs, archives, mounts
+  qemu-system-x86 ipxe-qemu                                  # network-booting test nodes
+  nfs-ganesha nfs-ganesha-vfs                                # user-space NFSv4 server
+  clustershell                                               # reference nodeset for differential tests
+  nginx-light                                                # reference HTTP server for benchmarks
+  busybox-static whois ca-certificates                       # small test trees, mkpasswd
+)
+
+missing=()
+for package in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' || missing+=("$package")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "install-deps: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules ]; then
+  npm ci --no-audit --no-fund
+  touch node_modules
+fi
