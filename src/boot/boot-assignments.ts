@@ -9,7 +9,7 @@ import { foldNodes } from '../nodeset/index.js';
 import { AssignmentStore, type AssignmentMap } from './assignment-store.js';
 import { hasBootFile, removeNodeScripts, writeNodeScripts } from './boot-files.js';
 import { writeEntryScript } from './boot-menu.js';
-import { expandBootNodes } from './node-names.js';
+import { expandNodeNames } from '../nodeset/index.js';
 
 /** The nodes booting one image. */
 export interface ImageAssignment {
@@ -54,7 +54,7 @@ async function requireBootable(services: Services, image: string): Promise<void>
 
 /** Makes every node of `nodeSet` boot `image`; writes their scripts and the entry script. */
 export async function setBoot(services: Services, nodeSet: string, image: string): Promise<SetBootResult> {
-  const nodes = expandBootNodes(nodeSet);
+  const nodes = expandNodeNames(nodeSet);
   await requireBootable(services, image);
   const store = new AssignmentStore(services.paths);
   return store.update(async (current) => {
@@ -68,7 +68,7 @@ export async function setBoot(services: Services, nodeSet: string, image: string
 
 /** Removes the assignment of every node of `nodeSet`, and their scripts. */
 export async function unsetBoot(services: Services, nodeSet: string): Promise<UnsetBootResult> {
-  const nodes = expandBootNodes(nodeSet);
+  const nodes = expandNodeNames(nodeSet);
   const store = new AssignmentStore(services.paths);
   return store.update(async (current) => {
     const removed = nodes.filter((node) => node in current);
@@ -91,7 +91,7 @@ export async function listBoot(services: Services): Promise<ImageAssignment[]> {
 
 /** The image each node of `nodeSet` boots (null: none). */
 export async function bootOf(services: Services, nodeSet: string): Promise<Record<string, string | null>> {
-  const nodes = expandBootNodes(nodeSet);
+  const nodes = expandNodeNames(nodeSet);
   const current = await new AssignmentStore(services.paths).read();
   return Object.fromEntries(nodes.map((node) => [node, current[node] ?? null]));
 }

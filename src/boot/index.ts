@@ -4,4 +4,3 @@ export type { ImageAssignment, SetBootResult, UnsetBootResult } from './boot-ass
 export { refreshBootMenu } from './boot-menu.js';
 export { installBootGuards } from './boot-guards.js';
 export { entryScriptPath, nodeScriptPath } from './boot-files.js';
-export { expandBootNodes, isBootNodeName } from './node-names.js';

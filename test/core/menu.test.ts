@@ -1,39 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { ScriptedUi } from '../helpers/scripted-ui.js';
 import { makeTempRoot } from '../helpers/temp-root.js';
 import { runMainMenu } from '../../src/cli/menu/main-menu.js';
-import { MenuInterrupted } from '../../src/cli/menu/terminal-ui.js';
-import type { AskOptions, MenuUi } from '../../src/cli/menu/menu-ui.js';
 
-type Answer = number | string | boolean | 'CTRL-C';
 
-/** A menu UI that plays back answers (choices, text, confirmations) and records what was shown. */
-class ScriptedUi implements MenuUi {
-  readonly shown: string[] = [];
-  constructor(private readonly answers: Answer[]) {}
-  private next(): Answer {
-    const answer = this.answers.shift();
-    if (answer === undefined) throw new MenuInterrupted();
-    if (answer === 'CTRL-C') throw new MenuInterrupted();
-    return answer;
-  }
-  async choose(title: string, items: readonly string[]): Promise<number> {
-    this.shown.push(title, ...items);
-    return this.next() as number;
-  }
-  async ask(question: string, options?: AskOptions): Promise<string> {
-    this.shown.push(question);
-    const answer = String(this.next());
-    const problem = await options?.validate?.(answer);
-    if (problem) throw new Error(problem);
-    return answer;
-  }
-  async confirm(question: string): Promise<boolean> {
-    this.shown.push(question);
-    return this.next() as boolean;
-  }
-  print(text: string): void { this.shown.push(text); }
-}
 
 test('the main menu offers the original 8 actions, creates through a module and removes with confirmation', async () => {
   const t = await makeTempRoot();

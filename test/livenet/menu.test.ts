@@ -1,31 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { ScriptedUi } from '../helpers/scripted-ui.js';
 import { makeTempRoot } from '../helpers/temp-root.js';
-import type { AskOptions, MenuUi } from '../../src/cli/menu/menu-ui.js';
 import { livenetMenu } from '../../src/modules/livenet/menu.js';
 import { verifySha512Crypt } from '../../src/core/os/password.js';
 import { addDummyKernel, makeBusyboxTree } from './fixtures.js';
 
 /** Plays back answers and records the prompts. */
-class ScriptedUi implements MenuUi {
-  readonly shown: string[] = [];
-  constructor(private readonly answers: (number | string | boolean)[]) {}
-  private next(): number | string | boolean {
-    const answer = this.answers.shift();
-    if (answer === undefined) throw new Error(`no answer left after: ${this.shown.at(-1)}`);
-    return answer;
-  }
-  async choose(title: string, items: readonly string[]): Promise<number> { this.shown.push(title, ...items); return this.next() as number; }
-  async ask(question: string, options?: AskOptions): Promise<string> {
-    this.shown.push(question);
-    const answer = String(this.next());
-    const problem = await options?.validate?.(answer);
-    if (problem) throw new Error(problem);
-    return answer;
-  }
-  async confirm(question: string): Promise<boolean> { this.shown.push(question); return this.next() as boolean; }
-  print(text: string): void { this.shown.push(text); }
-}
 
 test('the livenet menu offers the original 4 actions: create, mount, unmount, resize', async () => {
   const t = await makeTempRoot();

@@ -7,7 +7,8 @@ import { UsageError } from '../../core/errors.js';
 import type { Services } from '../../core/services.js';
 import { GOLDEN_CLASS, NfsGoldenImage } from './golden-image.js';
 import { logicalGoldenNodesDir } from './nfs-layout.js';
-import { expandUserNodeSet, foldNodeNames } from './node-names.js';
+import { foldNodeNames } from './node-names.js';
+import { expandNodeNames } from '../../nodeset/index.js';
 import { addNodeTrees, reconcileNodeTrees, removeNodeTrees, type AddResult, type NodeTreeOptions,
   type RemoveResult } from './node-trees.js';
 
@@ -24,7 +25,7 @@ export async function loadGoldenImage(services: Services, name: string): Promise
 /** Adds the nodes of `nodeSet` (e.g. `c[001-100]`) to golden image `name`. */
 export async function addGoldenNodes(services: Services, name: string, nodeSet: string,
   options: NodeTreeOptions = {}): Promise<AddResult> {
-  const nodes = expandUserNodeSet(nodeSet);
+  const nodes = expandNodeNames(nodeSet);
   await services.images.cleanCorrupted();
   return services.images.withImageLock(name, async () => addNodeTrees(await loadGoldenImage(services, name), nodes, options));
 }
@@ -32,7 +33,7 @@ export async function addGoldenNodes(services: Services, name: string, nodeSet: 
 /** Removes the nodes of `nodeSet` (their trees only) from golden image `name`. */
 export async function removeGoldenNodes(services: Services, name: string, nodeSet: string,
   options: NodeTreeOptions = {}): Promise<RemoveResult> {
-  const nodes = expandUserNodeSet(nodeSet);
+  const nodes = expandNodeNames(nodeSet);
   return services.images.withImageLock(name, async () => removeNodeTrees(await loadGoldenImage(services, name), nodes, options));
 }
 
