@@ -2,7 +2,7 @@
  * dracut wrapper: builds an initramfs on the host or inside an OS tree
  * (chroot), so that the kernel modules packed match the image's kernel.
  */
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { access, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { mount, unmountTree } from './mount.js';
 import { run } from './runner.js';
@@ -10,6 +10,12 @@ import { run } from './runner.js';
 /** The original tool's module set. */
 export const ORIGINAL_DRACUT_MODULES = ['network', 'base', 'nfs'];
 export const ORIGINAL_DRACUT_ADD = ['ifcfg', 'livenet', 'systemd', 'systemd-initrd', 'dracut-systemd'];
+/**
+ * Added to the original's set: with `-m`, dracut leaves out `kernel-modules`,
+ * and a kernel whose bus drivers are modules (Debian: `virtio_pci`, PCI host
+ * controllers) then never sees its network card. RHEL builds them in.
+ */
+export const DRIVER_DRACUT_MODULES = ['kernel-modules'];
 /** What a livenet boot cannot do without, whatever the site adds. */
 export const LIVENET_DRACUT_MODULES = ['livenet', 'dmsquash-live', 'network'];
 
@@ -38,17 +44,34 @@ export async function availableDracutModules(tree = '/'): Promise<Set<string>> {
 }
 
 /**
+ * Whether the initrd should bring the network up with dracut's
+ * `network-legacy`: when the system has no NetworkManager, dracut's `network`
+ * module otherwise picks systemd-networkd (Debian ships it with systemd),
+ * with which livenet fails to fetch its image and which wants dbus.
+ */
+export async function prefersLegacyNetwork(tree: string, available: Set<string>): Promise<boolean> {
+  if (!available.has('network-legacy')) return false;
+  for (const binary of ['usr/sbin/NetworkManager', 'sbin/NetworkManager']) {
+    try {
+      await access(join(tree, binary));
+      return false; // the original's choice (network-manager) works there
+    } catch { /* not this path */ }
+  }
+  return true;
+}
+
+/**
  * Arguments of the original's dracut call, without the modules this system's
  * dracut does not have (e.g. `ifcfg` is gone from recent dracut): a requested
- * but missing module would make dracut fail outright.
+ * but missing module would make dracut fail outright. `legacyNetwork` adds
+ * `network-legacy` (see {@link prefersLegacyNetwork}).
  */
-export function dracutArguments(kernelVersion: string, output: string, available: Set<string>, extraArgs: readonly string[] = []): {
-  args: string[]; skipped: string[];
-} {
+export function dracutArguments(kernelVersion: string, output: string, available: Set<string>, extraArgs: readonly string[] = [],
+  legacyNetwork = false): { args: string[]; skipped: string[] } {
   const keep = (name: string) => available.size === 0 || available.has(name);
   const skipped = [...ORIGINAL_DRACUT_MODULES, ...ORIGINAL_DRACUT_ADD].filter((m) => !keep(m));
   const modules = ORIGINAL_DRACUT_MODULES.filter(keep);
-  const added = [...ORIGINAL_DRACUT_ADD, 'dmsquash-live'].filter(keep);
+  const added = [...ORIGINAL_DRACUT_ADD, 'dmsquash-live', ...DRIVER_DRACUT_MODULES, ...(legacyNetwork ? ['network-legacy'] : [])].filter(keep);
   const args = ['--xz', '-m', modules.join(' '), '--add', added.join(' '), '--add-drivers', 'xfs',
     '--no-hostonly', '--nolvmconf', '--force', ...extraArgs, output, '--kver', kernelVersion];
   return { args, skipped };
@@ -58,14 +81,15 @@ export function dracutArguments(kernelVersion: string, output: string, available
 export async function buildInitramfs(options: DracutOptions): Promise<{ skipped: string[] }> {
   const tree = options.chroot;
   const available = await availableDracutModules(tree ?? '/');
+  const legacyNetwork = await prefersLegacyNetwork(tree ?? '/', available);
   if (!tree) {
-    const { args, skipped } = dracutArguments(options.kernelVersion, options.output, available, options.extraArgs);
+    const { args, skipped } = dracutArguments(options.kernelVersion, options.output, available, options.extraArgs, legacyNetwork);
     await run(['dracut', ...args], { timeoutMs: 30 * 60_000, signal: options.signal, onStderr: options.onOutput });
     return { skipped };
   }
   const scratch = await mkdtemp(join(tree, 'tmp', 'disklessset-dracut-'));
   const insideOutput = join('/', scratch.slice(tree.length), 'initramfs.img').replace(/\/+/g, '/');
-  const { args, skipped } = dracutArguments(options.kernelVersion, insideOutput, available, options.extraArgs);
+  const { args, skipped } = dracutArguments(options.kernelVersion, insideOutput, available, options.extraArgs, legacyNetwork);
   try {
     for (const system of ['proc', 'sys', 'dev']) await mount(['--bind', `/${system}`, join(tree, system)]);
     await run(['chroot', tree, 'dracut', ...args], { timeoutMs: 30 * 60_000, signal: options.signal, onStderr: options.onOutput });

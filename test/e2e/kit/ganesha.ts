@@ -22,6 +22,8 @@ export interface GaneshaExport {
 /** Options of {@link startGanesha}. */
 export interface GaneshaOptions {
   exports: readonly GaneshaExport[];
+  /** Configuration files pulled in with `%include` (e.g. the EXPORT block `disklessset nfs exports --ganesha` writes). */
+  includes?: readonly string[];
   /** TCP port on 127.0.0.1 (default 2049: user-mode guests reach only what they dial, and dracut dials 2049). */
   port?: number;
   /** How long to wait for the port to accept connections. */
@@ -40,7 +42,10 @@ export interface GaneshaServer {
 }
 
 /** Writes the text of a ganesha configuration for `exports` (exported for tests and docs). */
-export function ganeshaConfig(exports: readonly GaneshaExport[], port: number, stateDir: string): string {
+export function ganeshaConfig(exports: readonly GaneshaExport[], port: number, stateDir: string, includes: readonly string[] = []): string {
+  for (const file of includes) {
+    if (!/^\/[\w./+-]*$/.test(file)) throw new UsageError('E_E2E_EXPORT_PATH', `include file "${file}" must be absolute, without spaces or quotes`);
+  }
   for (const entry of exports) {
     for (const value of [entry.path, entry.pseudo]) {
       if (!/^\/[\w./+-]*$/.test(value)) throw new UsageError('E_E2E_EXPORT_PATH', `export path "${value}" must be absolute, without spaces or quotes`);
@@ -80,12 +85,13 @@ LOG {
   Default_Log_Level = EVENT;
 }
 ${blocks.join('\n')}
+${includes.map((file) => `%include "${file}"`).join('\n')}
 `;
 }
 
 /** Starts ganesha in the foreground (as a child of this process) and waits until its port answers. */
 export async function startGanesha(options: GaneshaOptions): Promise<GaneshaServer> {
-  if (options.exports.length === 0) throw new UsageError('E_E2E_NO_EXPORT', 'ganesha needs at least one export');
+  if (options.exports.length === 0 && !options.includes?.length) throw new UsageError('E_E2E_NO_EXPORT', 'ganesha needs at least one export');
   const port = options.port ?? 2049;
   // Otherwise an NFS server already there would answer our readiness probe and serve the node.
   if (await portAnswers(port)) {
@@ -96,7 +102,7 @@ export async function startGanesha(options: GaneshaOptions): Promise<GaneshaServ
   await mkdir(join(stateDir, 'recovery'), { recursive: true });
   const configPath = join(stateDir, 'ganesha.conf');
   const logPath = join(stateDir, 'ganesha.log');
-  await writeFile(configPath, ganeshaConfig(options.exports, port, stateDir));
+  await writeFile(configPath, ganeshaConfig(options.exports, port, stateDir, options.includes));
 
   const stopper = new AbortController();
   let exitError: unknown;

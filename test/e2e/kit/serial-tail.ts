@@ -45,3 +45,31 @@ export class SerialTail {
     return clean.split('\n').slice(-count).join('\n');
   }
 }
+
+/**
+ * Copies what is appended to `path` to `write` every `intervalMs` until
+ * `signal` aborts (then one last read): the demo shows the node's console live.
+ */
+export async function followFile(path: string, write: (chunk: Buffer) => void, signal: AbortSignal, intervalMs = 300): Promise<void> {
+  let offset = 0;
+  const buffer = Buffer.alloc(256 * 1024);
+  const readNew = async () => {
+    const handle = await open(path, 'r').catch(() => undefined);
+    if (!handle) return; // QEMU has not created it yet
+    try {
+      for (;;) {
+        const { bytesRead } = await handle.read(buffer, 0, buffer.length, offset);
+        if (bytesRead === 0) break;
+        offset += bytesRead;
+        write(Buffer.from(buffer.subarray(0, bytesRead)));
+      }
+    } finally {
+      await handle.close();
+    }
+  };
+  while (!signal.aborted) {
+    await readNew();
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+  await readNew();
+}

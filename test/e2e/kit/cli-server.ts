@@ -1,0 +1,114 @@
+/**
+ * `disklessset serve` run as a child process for boot tests and the demo:
+ * the product's own HTTP server, on port 80 because iPXE's `${next-server}`
+ * carries no port, with its access log (stderr) parsed into requests.
+ */
+import { createServer } from 'node:net';
+import { ConflictError, OperationError } from '../../../src/core/errors.js';
+import { run, CommandError } from '../../../src/system/runner.js';
+
+/** One line of serve's access log. */
+export interface ServedRequest {
+  client: string;
+  method: string;
+  path: string;
+  status: number;
+  bytes: number;
+}
+
+/** A running `disklessset serve`. */
+export interface CliServer {
+  port: number;
+  /** Every request logged so far, oldest first. */
+  requests: ServedRequest[];
+  /** Everything the server wrote, for failure messages. */
+  output(): string;
+  /** SIGTERM, then waits for the process to end. */
+  stop(): Promise<void>;
+}
+
+/** Options of {@link startCliServer}. */
+export interface CliServerOptions {
+  /** Compiled CLI (dist/src/cli/main.js). */
+  cli: string;
+  /** Root prefix the CLI works on. */
+  root: string;
+  port?: number;
+  /** Each access-log line as it comes (the demo prints them). */
+  onRequest?: (request: ServedRequest) => void;
+  startTimeoutMs?: number;
+}
+
+/** Parses `CLIENT METHOD PATH STATUS BYTES DURATIONms [aborted]`. */
+export function parseAccessLine(line: string): ServedRequest | undefined {
+  const match = /^(\S+) (\S+) (\S+) (\d{3}) (\d+) [\d.]+ms/.exec(line);
+  if (!match) return undefined;
+  return { client: match[1]!, method: match[2]!, path: match[3]!, status: Number(match[4]), bytes: Number(match[5]) };
+}
+
+/** Who listens on a TCP port (from `ss`), for the message when it is taken. */
+async function portHolder(port: number): Promise<string> {
+  const result = await run(['ss', '-H', '-ltnp', `sport = :${port}`], { allowFailure: true, timeoutMs: 10_000 }).catch(() => undefined);
+  const users = result?.stdout.match(/users:\(\(.*\)\)/g);
+  return users ? users.join(' ') : 'an unknown process';
+}
+
+function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = createServer();
+    probe.once('error', () => resolve(false));
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
+  });
+}
+
+/**
+ * Starts `disklessset --root ROOT serve --listen 127.0.0.1 --port 80` and
+ * resolves once it says it is serving. Throws E_E2E_HTTP_PORT_BUSY naming
+ * the holder when the port is taken.
+ */
+export async function startCliServer(options: CliServerOptions): Promise<CliServer> {
+  const port = options.port ?? 80;
+  if (!(await portIsFree(port))) {
+    throw new ConflictError('E_E2E_HTTP_PORT_BUSY', `127.0.0.1:${port} is taken by ${await portHolder(port)}`,
+      "iPXE's ${next-server} URLs carry no port: stop that server (or the other test run) and retry");
+  }
+  const requests: ServedRequest[] = [];
+  let text = '';
+  let pending = '';
+  let serving: () => void = () => undefined;
+  const ready = new Promise<void>((resolve) => { serving = resolve; });
+  const onStderr = (chunk: Buffer) => {
+    text += chunk.toString('utf8');
+    pending += chunk.toString('utf8');
+    const lines = pending.split('\n');
+    pending = lines.pop() ?? '';
+    for (const line of lines) {
+      const request = parseAccessLine(line);
+      if (!request) continue;
+      requests.push(request);
+      options.onRequest?.(request);
+    }
+  };
+  const onStdout = (chunk: Buffer) => {
+    text += chunk.toString('utf8');
+    if (text.includes('serving ')) serving();
+  };
+  const stopper = new AbortController();
+  let exited: unknown;
+  let hasExited = false;
+  const child = run([process.execPath, options.cli, '--root', options.root, 'serve', '--listen', '127.0.0.1', '--port', String(port)], {
+    signal: stopper.signal, onStderr, onStdout, env: { DISKLESS_ROOT: undefined, NO_COLOR: '1' },
+  }).then(() => undefined, (error: unknown) => { exited = error; })
+    .finally(() => { hasExited = true; serving(); });
+
+  const timeout = setTimeout(() => serving(), options.startTimeoutMs ?? 30_000);
+  await ready;
+  clearTimeout(timeout);
+  const stop = async () => { stopper.abort(); await child; };
+  if (hasExited || !text.includes('serving ')) {
+    await stop();
+    const why = exited instanceof CommandError ? exited.message : 'it never said it was serving';
+    throw new OperationError('E_E2E_SERVE_START', `disklessset serve did not start (${why})`, text.trim().split('\n').slice(-10).join('\n'));
+  }
+  return { port, requests, output: () => text, stop };
+}
