@@ -53,6 +53,7 @@ async function main(): Promise<number> {
   const cli = cliOn(CLI, root);
   say(`root prefix (stands for / for every disklessset path): ${root}`);
   let server: CliServer | undefined;
+  let failed = false;
   try {
     started = Date.now();
     say(`disklessset kernel add ${tree.kernelPath}; disklessset kernel initramfs vmlinuz-${tree.kernelVersion} --chroot ${tree.treeDir}`);
@@ -98,16 +99,16 @@ async function main(): Promise<number> {
     return 0;
   } catch (error) {
     if (stop.signal.aborted) return 130;
+    failed = true;
     const hint = (error as { hint?: string }).hint;
     say(`FAILED: ${(error as Error).message}${hint ? `\n${hint}` : ''}`);
-    say(`root prefix kept for inspection: ${root}`);
     return 1;
   } finally {
     if (server) {
       await server.stop();
       say('server stopped');
     }
-    if (keep || process.exitCode === 1) {
+    if (keep || failed) {
       say(`kept: ${root} (remove it with: rm -r ${root})`);
     } else {
       await removeTreeSafely(root);

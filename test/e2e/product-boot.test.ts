@@ -90,7 +90,7 @@ test('product e2e: our kernel add + kernel initramfs --chroot make the initramfs
   t.diagnostic(`initramfs ${mib(kernel.initramfsBytes)} made by \`kernel initramfs --chroot\` in ${kernel.dracutSeconds.toFixed(0)} s (load ${load})`);
 
   const listing = await cli(['kernel', 'list']);
-  assert.match(listing.stdout, new RegExp(`${kernel.kernel}\\s+initramfs-kernel-${tree.kernelVersion}`));
+  assert.match(listing.stdout, new RegExp(`${kernel.kernel}\\s+initramfs present`));
   // lsinitrd shows what our dracut call put in: not the tree's or the kit's initramfs.
   const contents = (await run(['lsinitrd', kernel.initramfsPath], { timeoutMs: 300_000 })).stdout;
   assert.match(contents, /Arguments: .*-m 'network base nfs'/);
