@@ -50,7 +50,7 @@ async function main(): Promise<number> {
   const diskless = join(httpRoot, 'preboot_execution_environment', 'diskless');
   const logs = join(root, 'demo-logs');
   await mkdir(logs, { recursive: true });
-  const cli = cliOn(CLI, root);
+  const cli = cliOn(CLI, root, undefined, stop.signal);
   say(`root prefix (stands for / for every disklessset path): ${root}`);
   let server: CliServer | undefined;
   let failed = false;

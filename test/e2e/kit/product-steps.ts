@@ -12,11 +12,11 @@ import type { BootTree } from './os-tree.js';
 /** Runs `disklessset --root ROOT ...args`; throws with the CLI's output when it fails. */
 export type Cli = (args: string[]) => Promise<RunResult>;
 
-/** A {@link Cli} on `root`, using the compiled CLI at `cliPath`. */
-export function cliOn(cliPath: string, root: string, timeoutMs = 60 * 60_000): Cli {
+/** A {@link Cli} on `root`, using the compiled CLI at `cliPath`; `signal` stops a running command (SIGTERM). */
+export function cliOn(cliPath: string, root: string, timeoutMs = 60 * 60_000, signal?: AbortSignal): Cli {
   return async (args) => {
     const result = await run([process.execPath, cliPath, '--root', root, ...args], {
-      allowFailure: true, timeoutMs, env: { DISKLESS_ROOT: undefined, NO_COLOR: '1' },
+      allowFailure: true, timeoutMs, signal, env: { DISKLESS_ROOT: undefined, NO_COLOR: '1' },
     });
     if (result.exitCode !== 0) {
       throw new OperationError('E_E2E_CLI', `disklessset ${args.join(' ')} exited with ${result.exitCode}`,
