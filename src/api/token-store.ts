@@ -5,11 +5,10 @@
  * with every stored one in constant time.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { NotFoundError, OperationError, UsageError } from '../core/errors.js';
 import type { Paths } from '../core/paths.js';
-import { writeFileAtomic } from '../core/state/atomic-file.js';
+import { readTextIfExists, writeFileAtomic } from '../core/state/atomic-file.js';
 import { withLock } from '../core/state/lock.js';
 
 /** What a token may do: `read` only GETs, `admin` everything. */
@@ -46,13 +45,8 @@ export class TokenStore {
   }
 
   private async readAll(): Promise<StoredToken[]> {
-    let text: string;
-    try {
-      text = await readFile(this.file, 'utf8');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-      throw error;
-    }
+    const text = await readTextIfExists(this.file);
+    if (text === undefined) return [];
     try {
       const parsed = JSON.parse(text) as { tokens?: StoredToken[] };
       if (!Array.isArray(parsed.tokens)) throw new Error('no "tokens" list');

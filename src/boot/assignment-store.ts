@@ -4,11 +4,10 @@
  * iPXE files in the HTTP tree are derived from it. Every change is made under
  * the file's lock and written atomically.
  */
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { OperationError } from '../core/errors.js';
 import type { Paths } from '../core/paths.js';
-import { writeFileAtomic } from '../core/state/atomic-file.js';
+import { readTextIfExists, writeFileAtomic } from '../core/state/atomic-file.js';
 import { withLock } from '../core/state/lock.js';
 
 /** Node name → image name. */
@@ -27,13 +26,8 @@ export class AssignmentStore {
 
   /** Current assignments (none when the file does not exist yet). */
   async read(): Promise<AssignmentMap> {
-    let text: string;
-    try {
-      text = await readFile(this.file, 'utf8');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
-      throw error;
-    }
+    const text = await readTextIfExists(this.file);
+    if (text === undefined) return {};
     try {
       const parsed = JSON.parse(text) as { nodes?: unknown };
       const nodes = parsed.nodes;

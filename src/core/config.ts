@@ -2,10 +2,10 @@
  * The optional config file `<root>/etc/diskless/diskless.yml`. Everything in it
  * has a default, so a missing file is a valid configuration.
  */
-import { readFile } from 'node:fs/promises';
 import { parse } from 'yaml';
 import { UsageError } from './errors.js';
 import { PATH_KEYS, Paths, type PathKey } from './paths.js';
+import { readTextIfExists } from './state/atomic-file.js';
 
 /** Parsed configuration. */
 export interface DisklessConfig {
@@ -70,13 +70,8 @@ export function parseConfig(document: unknown, file: string): DisklessConfig {
 /** Reads the config file of a root prefix; a missing file gives the defaults. */
 export async function loadConfig(root: string): Promise<DisklessConfig> {
   const file = Paths.configFile(root);
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { ...DEFAULT_CONFIG };
-    throw error;
-  }
+  const text = await readTextIfExists(file);
+  if (text === undefined) return { ...DEFAULT_CONFIG };
   try {
     return parseConfig(parse(text), file);
   } catch (error) {

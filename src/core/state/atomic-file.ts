@@ -3,7 +3,7 @@
  * it, rename it over the target, fsync the folder. A reader sees the old or the
  * new content, never a mixture, and a crash leaves at most a stray temp file.
  */
-import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 
@@ -42,4 +42,14 @@ export async function writeFileAtomic(target: string, content: string | Buffer, 
     throw error;
   }
   await fsyncDirectory(dirname(target));
+}
+
+/** Reads a state file; undefined when it does not exist yet (other errors are thrown). */
+export async function readTextIfExists(file: string): Promise<string | undefined> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
 }

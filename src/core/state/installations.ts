@@ -5,10 +5,9 @@
  * and mount the build made, recorded *before* it is made so that cleaning can
  * always undo a killed build.
  */
-import { readFile } from 'node:fs/promises';
 import { parse, stringify } from 'yaml';
 import { ConflictError } from '../errors.js';
-import { writeFileAtomic } from './atomic-file.js';
+import { readTextIfExists, writeFileAtomic } from './atomic-file.js';
 import { withLock } from './lock.js';
 import { identify, isAlive } from './process-identity.js';
 
@@ -38,13 +37,8 @@ export class InstallationsRegistry {
 
   /** Current entries (a missing or empty file means none). */
   async read(): Promise<Record<string, InstallationEntry>> {
-    let text: string;
-    try {
-      text = await readFile(this.file, 'utf8');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
-      throw error;
-    }
+    const text = await readTextIfExists(this.file);
+    if (text === undefined) return {};
     const document = parse(text) as unknown;
     if (!document || typeof document !== 'object') return {};
     const entries: Record<string, InstallationEntry> = {};
