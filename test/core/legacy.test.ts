@@ -72,3 +72,26 @@ test('Python str() values are converted', () => {
   assert.deepEqual(normaliseLegacyValue('[]'), []);
   assert.equal(normaliseLegacyValue('node[1-3]'), 'node[1-3]');
 });
+
+test('legacy images change and go as our own: kernel change rewrites the boot file, removal deletes every tree', async () => {
+  const t = await makeTempRoot('legacy-v1-root');
+  try {
+    const changed = await t.cli(['image', 'set-kernel', 'compute_golden', 'vmlinuz-4.18.0-147.el8.x86_64']);
+    assert.equal(changed.exitCode, 0, changed.stderr);
+    const { paths } = await t.services();
+    const { readFile } = await import('node:fs/promises');
+    const bootFile = await readFile(join(paths.imageDir('compute_golden'), 'boot.ipxe'), 'utf8');
+    assert.match(bootFile, /\/diskless\/images\/nfsimages\/golden\/compute_golden\/nodes\/\$\{hostname\}/);
+    assert.doesNotMatch(bootFile, new RegExp(t.root), 'boot files name logical paths, never the root prefix');
+    const data = await readFile(join(paths.imageDir('compute_golden'), 'image_data.yml'), 'utf8');
+    assert.match(data, /nodes: c\[001-003\]/);
+
+    assert.equal((await t.cli(['image', 'remove', 'space_image', '--yes'])).exitCode, 0);
+    assert.ok(!existsSync(paths.imageDir('space_image')));
+    assert.equal((await t.cli(['image', 'remove', 'compute_golden', '--yes'])).exitCode, 0);
+    assert.ok(!existsSync(join(paths.goldenDir, 'compute_golden')), 'golden tree and node trees removed');
+    assert.ok(existsSync(join(paths.stagingDir, 'compute_staging')), 'another image is untouched');
+  } finally {
+    await t.cleanup();
+  }
+});
