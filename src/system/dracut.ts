@@ -2,7 +2,7 @@
  * dracut wrapper: builds an initramfs on the host or inside an OS tree
  * (chroot), so that the kernel modules packed match the image's kernel.
  */
-import { access, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { access, copyFile, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { mount, unmountTree } from './mount.js';
 import { run } from './runner.js';
@@ -91,9 +91,12 @@ export async function buildInitramfs(options: DracutOptions): Promise<{ skipped:
   const insideOutput = join('/', scratch.slice(tree.length), 'initramfs.img').replace(/\/+/g, '/');
   const { args, skipped } = dracutArguments(options.kernelVersion, insideOutput, available, options.extraArgs, legacyNetwork);
   try {
-    for (const system of ['proc', 'sys', 'dev']) await mount(['--bind', `/${system}`, join(tree, system)]);
+    for (const system of ['proc', 'sys', 'dev']) {
+      // Binds left by an earlier run that was killed are undone first, never stacked.
+      await unmountTree(join(tree, system));
+      await mount(['--bind', `/${system}`, join(tree, system)]);
+    }
     await run(['chroot', tree, 'dracut', ...args], { timeoutMs: 30 * 60_000, signal: options.signal, onStderr: options.onOutput });
-    const { copyFile } = await import('node:fs/promises');
     await copyFile(join(scratch, 'initramfs.img'), options.output);
   } finally {
     for (const system of ['dev', 'sys', 'proc']) await unmountTree(join(tree, system));
