@@ -1,9 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+import { mkdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { makeTempRoot } from '../helpers/temp-root.js';
+import { run } from '../../src/system/runner.js';
 import { FIXTURE_KERNEL, PASSWORD_HASH, entries, rootWithStaging } from './trees.js';
 
 test('a staging image is a customised OS tree in nfsimages/staging with an NFS boot file', async () => {
@@ -112,6 +113,26 @@ test('a killed staging build is CORRUPTED and cleaning removes its tree (legacy 
     assert.deepEqual(await services.images.cleanCorrupted(), ['broken_build']);
     assert.ok(!existsSync(broken));
     assert.ok(!existsSync(services.paths.imageDir('broken_build')));
+  } finally {
+    await temp.cleanup();
+  }
+});
+
+test('a staging tree with something mounted in it is never copied into a golden image', async () => {
+  const { temp, services } = await rootWithStaging();
+  try {
+    const procInStaging = join(services.paths.stagingDir, 'stage1', 'proc');
+    await mkdir(procInStaging, { recursive: true });
+    await run(['mount', '-t', 'tmpfs', 'leftover', procInStaging]);
+    try {
+      const golden = await temp.cli(['nfs', 'golden', 'create', 'gd', '--from', 'stage1']);
+      assert.equal(golden.exitCode, 1);
+      assert.match(golden.stderr, /mounted in it/);
+    } finally {
+      await run(['umount', procInStaging]);
+    }
+    assert.ok(!existsSync(join(services.paths.goldenDir, 'gd')), 'nothing of the refused golden image is left');
+    assert.equal((await temp.cli(['image', 'show', 'gd'])).exitCode, 1);
   } finally {
     await temp.cleanup();
   }
