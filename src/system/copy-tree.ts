@@ -10,8 +10,7 @@ import { copyFile, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { ConflictError } from '../core/errors.js';
-import { mountsUnder } from './mount.js';
+import { assertNothingMounted } from './mount.js';
 import { run } from './runner.js';
 
 /** How a tree is copied: `reflink` shares data blocks, `full` duplicates them. */
@@ -62,13 +61,7 @@ export interface CopyTreeOptions {
  * `cp` does this better than anything in Node: it alone preserves xattrs.
  */
 export async function copyTree(source: string, target: string, options: CopyTreeOptions): Promise<void> {
-  // A tree with something mounted in it (e.g. /proc or /dev bound for a chroot
-  // and left by a killed command) would copy the host's files into the image.
-  const mounted = await mountsUnder(source);
-  if (mounted.length > 0) {
-    throw new ConflictError('E_TREE_MOUNTED', `${source} has file systems mounted in it: ${mounted.slice(0, 3).join(', ')}`,
-      `unmount them first (umount ${mounted[0]})`);
-  }
+  await assertNothingMounted(source);
   const reflink = options.mode === 'reflink' ? '--reflink=always' : '--reflink=auto';
   await run(['cp', '-a', reflink, '--no-target-directory', '--', source, target],
     { signal: options.signal, timeoutMs: options.timeoutMs });

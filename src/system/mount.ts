@@ -4,6 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { ConflictError } from '../core/errors.js';
 import { run } from './runner.js';
 
 /** Decodes the octal escapes mountinfo uses for spaces and the like. */
@@ -30,8 +31,9 @@ export async function isMountPoint(path: string): Promise<boolean> {
 /** Mount points at or below `path`, deepest first (the order to unmount them in). */
 export async function mountsUnder(path: string): Promise<string[]> {
   const base = resolve(path);
+  const below = base === '/' ? '/' : `${base}/`;
   return (await listMountPoints())
-    .filter((mountPoint) => mountPoint === base || mountPoint.startsWith(`${base}/`))
+    .filter((mountPoint) => mountPoint === base || mountPoint.startsWith(below))
     .sort((a, b) => b.length - a.length);
 }
 
@@ -45,8 +47,24 @@ export async function mount(args: readonly string[]): Promise<void> {
  * rather than left behind, so a clean always completes.
  */
 export async function unmountTree(path: string): Promise<void> {
+  // Never the whole system, whatever a state file says.
+  if (resolve(path) === '/') throw new ConflictError('E_UNSAFE_PATH', 'refusing to unmount everything below /', 'name the mount point to undo');
   for (const mountPoint of await mountsUnder(path)) {
     const result = await run(['umount', mountPoint], { timeoutMs: 120_000, allowFailure: true });
     if (result.exitCode !== 0) await run(['umount', '-l', mountPoint], { timeoutMs: 120_000, allowFailure: true });
+  }
+}
+
+/**
+ * Refuses a tree with file systems mounted in it: copying it would copy the
+ * host's files (e.g. /proc or /dev bound for a chroot and left by a killed
+ * command), or never end.
+ */
+export async function assertNothingMounted(tree: string): Promise<void> {
+  // The tree may itself be a mount point (a dedicated file system): only what is below it counts.
+  const mounted = (await mountsUnder(tree)).filter((mountPoint) => mountPoint !== resolve(tree));
+  if (mounted.length > 0) {
+    throw new ConflictError('E_TREE_MOUNTED', `${tree} has file systems mounted in it: ${mounted.slice(0, 3).join(', ')}`,
+      `unmount them first (umount ${mounted[0]}), or give a tree that is not in use`);
   }
 }

@@ -36,3 +36,17 @@ test('valid names are accepted', () => {
   for (const name of ['a', 'compute_01', 'rocky-8.9', 'img+debug', 'A'.repeat(64)]) assert.equal(validateImageName(name), name);
   assert.ok(join('x', 'a').length > 0);
 });
+
+test('an OS source tree with file systems mounted below it is refused, and the whole system never is copied', async () => {
+  const t = await makeTempRoot();
+  try {
+    const { assertNothingMounted, mountsUnder } = await import('../../src/system/mount.js');
+    assert.ok((await mountsUnder('/')).length > 1, 'mounts below / are seen');
+    await assert.rejects(assertNothingMounted('/'), (error: { code?: string }) => error.code === 'E_TREE_MOUNTED');
+    await assertNothingMounted(t.root);
+    const { unmountTree } = await import('../../src/system/mount.js');
+    await assert.rejects(unmountTree('/'), (error: { code?: string }) => error.code === 'E_UNSAFE_PATH');
+  } finally {
+    await t.cleanup();
+  }
+});

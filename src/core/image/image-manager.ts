@@ -8,7 +8,7 @@ import { ConflictError, NotFoundError } from '../errors.js';
 import type { ProgressSink } from '../progress.js';
 import { withLock } from '../state/lock.js';
 import { creatorAlive, type ImageStatus, type InstallationEntry } from '../state/installations.js';
-import { removeManagedPath } from '../state/safe-remove.js';
+import { isInside, removeManagedPath } from '../state/safe-remove.js';
 import { unmountTree } from '../../system/mount.js';
 import { initramfsName } from '../kernel/kernel-manager.js';
 import { BuildJournal } from './build-journal.js';
@@ -176,7 +176,10 @@ export class ImageManager {
   private async cleanBuild(name: string): Promise<void> {
     const entry = (await this.context.installations.read())[name];
     const { paths } = this.context;
-    for (const mountPoint of [...(entry?.mounts ?? [])].reverse()) await unmountTree(mountPoint);
+    // Journaled mount points come from a state file: only those inside the tool's folders are undone.
+    for (const mountPoint of [...(entry?.mounts ?? [])].reverse()) {
+      if (isInside(mountPoint, paths.managedRoots)) await unmountTree(mountPoint);
+    }
     for (const path of [...(entry?.paths ?? [])].reverse()) await removeManagedPath(path, paths.managedRoots);
     const className = entry?.image_class;
     const imageClass = className ? this.classes.get(className) : undefined;

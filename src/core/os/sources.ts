@@ -9,6 +9,7 @@ import { UnavailableError, UsageError } from '../errors.js';
 import type { ProgressSink } from '../progress.js';
 import { run, which } from '../../system/runner.js';
 import { packageManagerCommand } from './package-sets.js';
+import { assertNothingMounted } from '../../system/mount.js';
 
 /** A parsed `--source` value. */
 export type OsSource =
@@ -141,6 +142,7 @@ export async function provisionTree(target: string, request: ProvisionRequest): 
   const options = { signal, timeoutMs: 4 * 3600_000, onStdout: log, onStderr: log };
   await mkdir(target, { recursive: true });
   if (source.kind === 'dir') {
+    await assertNothingMounted(source.path);
     await run(['cp', '-a', '--sparse=always', `${source.path}/.`, target], options);
     return;
   }
