@@ -14,8 +14,11 @@ const here = dirname(fileURLToPath(import.meta.url));
 export const REPO_ROOT = resolve(here, '..', '..', '..');
 /** The compiled CLI. */
 export const CLI = join(REPO_ROOT, 'dist', 'src', 'cli', 'main.js');
-/** The shared fixtures folder (read-only: copy before use). */
-export const FIXTURES = resolve(REPO_ROOT, '..', 'shared', 'fixtures');
+/**
+ * The fixtures kept in the repository (test/fixtures, read from the source
+ * tree: tsc does not copy them). Read-only for tests: copy before use.
+ */
+export const FIXTURES = join(REPO_ROOT, 'test', 'fixtures');
 
 /** A temporary root prefix. */
 export interface TempRoot {
