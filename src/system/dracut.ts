@@ -4,7 +4,7 @@
  */
 import { access, copyFile, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { mount, unmountTree } from './mount.js';
+import { bindSystemDirs, chrootCommand, unbindSystemDirs } from './chroot.js';
 import { run } from './runner.js';
 
 /** The original tool's module set. */
@@ -87,20 +87,20 @@ export async function buildInitramfs(options: DracutOptions): Promise<{ skipped:
     await run(['dracut', ...args], { timeoutMs: 30 * 60_000, signal: options.signal, onStderr: options.onOutput });
     return { skipped };
   }
-  const scratch = await mkdtemp(join(tree, 'tmp', 'disklessset-dracut-'));
-  const insideOutput = join('/', scratch.slice(tree.length), 'initramfs.img').replace(/\/+/g, '/');
-  const { args, skipped } = dracutArguments(options.kernelVersion, insideOutput, available, options.extraArgs, legacyNetwork);
+  // dracut in the tree gets a clean environment (see chroot.ts): e.g. the caller's TMPDIR may not exist there.
   try {
-    for (const system of ['proc', 'sys', 'dev']) {
-      // Binds left by an earlier run that was killed are undone first, never stacked.
-      await unmountTree(join(tree, system));
-      await mount(['--bind', `/${system}`, join(tree, system)]);
+    await bindSystemDirs(tree);
+    const scratch = await mkdtemp(join(tree, 'tmp', 'disklessset-dracut-'));
+    try {
+      const insideOutput = join('/', scratch.slice(tree.length), 'initramfs.img').replace(/\/+/g, '/');
+      const { args, skipped } = dracutArguments(options.kernelVersion, insideOutput, available, options.extraArgs, legacyNetwork);
+      await run(chrootCommand(tree, ['dracut', ...args]), { timeoutMs: 30 * 60_000, signal: options.signal, onStderr: options.onOutput });
+      await copyFile(join(scratch, 'initramfs.img'), options.output);
+      return { skipped };
+    } finally {
+      await rm(scratch, { recursive: true, force: true });
     }
-    await run(['chroot', tree, 'dracut', ...args], { timeoutMs: 30 * 60_000, signal: options.signal, onStderr: options.onOutput });
-    await copyFile(join(scratch, 'initramfs.img'), options.output);
   } finally {
-    for (const system of ['dev', 'sys', 'proc']) await unmountTree(join(tree, system));
-    await rm(scratch, { recursive: true, force: true });
+    await unbindSystemDirs(tree);
   }
-  return { skipped };
 }

@@ -10,6 +10,7 @@ import { ConflictError } from '../../core/errors.js';
 import type { ProgressSink } from '../../core/progress.js';
 import { StepReporter, silentProgress } from '../../core/progress.js';
 import type { Services } from '../../core/services.js';
+import { bindSystemDirs, chrootCommand } from '../../system/chroot.js';
 import { mount, unmountTree } from '../../system/mount.js';
 import { run, type RunResult } from '../../system/runner.js';
 import { squashAndPublish, workLayout } from './build.js';
@@ -70,10 +71,7 @@ export async function mountLivenet(services: Services, name: string, operation: 
       }
     }
     steps.step('bind /proc, /sys and /dev; write the Ansible inventory');
-    for (const system of ['proc', 'sys', 'dev']) {
-      await mkdir(join(layout.mnt, system), { recursive: true });
-      await mount(['--bind', `/${system}`, join(layout.mnt, system)]);
-    }
+    await bindSystemDirs(layout.mnt);
     await mkdir(layout.inventory, { recursive: true });
     const inventory = join(layout.inventory, 'host');
     await writeFile(inventory, `${layout.mnt} ansible_connection=chroot\n`);
@@ -124,6 +122,7 @@ export async function shellLivenet(services: Services, name: string, command: st
     throw new ConflictError('E_IMAGE_NOT_MOUNTED', `image "${name}" is not mounted`, `mount it with \`disklessset livenet mount ${name}\``);
   }
   const { mnt } = workLayout(services.images.context, name);
-  const argv = ['chroot', mnt, ...(command.length > 0 ? command : ['/bin/sh', '-l'])];
+  // The image's own environment, not the caller's; only the terminal type follows an interactive user.
+  const argv = chrootCommand(mnt, command.length > 0 ? command : ['/bin/sh', '-l'], { terminal: options.interactive ? process.env.TERM : undefined });
   return run(argv, { inheritStdio: options.interactive, allowFailure: true, signal: options.signal });
 }

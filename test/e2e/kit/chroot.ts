@@ -7,6 +7,7 @@ import { readFile, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { run, type RunOptions, type RunResult } from '../../../src/system/runner.js';
 import { OperationError } from '../../../src/core/errors.js';
+import { chrootCommand } from '../../../src/system/chroot.js';
 
 /** Mount points below `dir` (deepest first), read from the kernel's mount table. */
 export async function mountsBelow(dir: string): Promise<string[]> {
@@ -43,8 +44,10 @@ export async function removeTreeSafely(dir: string): Promise<void> {
 }
 
 /**
- * Runs `command` chrooted into `tree` with the kernel file systems mounted for
- * the duration of the call, and always unmounts them afterwards.
+ * Runs `command` chrooted into `tree` (with the product's minimal environment,
+ * see src/system/chroot.ts) with the kernel file systems mounted for the
+ * duration of the call, and always unmounts them afterwards. `options.env`
+ * does not reach the command.
  */
 export async function runInChroot(tree: string, command: readonly string[], options: RunOptions = {}): Promise<RunResult> {
   const mounts: [string[], string][] = [
@@ -59,7 +62,8 @@ export async function runInChroot(tree: string, command: readonly string[], opti
       // A recursive bind must not propagate our unmount back to the host's /dev.
       if (sub === 'dev') await run(['mount', '--make-rslave', target], { timeoutMs: 30_000 });
     }
-    return await run(['chroot', tree, ...command], options);
+    // The product's clean environment: the kit's build must not depend on who runs it either.
+    return await run(chrootCommand(tree, command), options);
   } finally {
     await unmountBelow(tree);
   }
