@@ -1,21 +1,24 @@
 /**
  * Cheap checks of the end-to-end kit itself (no boot): accelerator choice,
  * QEMU command line, ganesha configuration, apt sources, cleanup of a killed
- * build. The boots are proved with the product's own files in
+ * build, taken ports. The boots are proved with the product's own files in
  * product-boot.test.ts.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { access, mkdir, mkdtemp, stat } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { run } from '../../src/system/runner.js';
 import { removeStaleBuilds } from './kit/os-tree.js';
 import { mountsBelow, removeTreeSafely } from './kit/chroot.js';
 import { qemuCommand, detectAccel } from './kit/qemu.js';
-import { ganeshaConfig } from './kit/ganesha.js';
 import { parseAptSources } from './kit/apt-sources.js';
-import { parseAccessLine } from './kit/cli-server.js';
+import { parseAccessLine, startCliServer } from './kit/cli-server.js';
+import { ganeshaConfig, startGanesha } from './kit/ganesha.js';
+import { assertPortsFree, httpPort, nfsPort } from './kit/ports.js';
+import { CLI } from '../helpers/temp-root.js';
 
 test('e2e kit: the accelerator choice is stated', async (t) => {
   const choice = await detectAccel();
@@ -78,6 +81,25 @@ test('e2e kit: a killed build is cleaned up without deleting through its leftove
   } finally {
     // Never a plain rm here: it would descend into /dev if an unmount had failed.
     await removeTreeSafely(cacheRoot);
+  }
+});
+
+test('e2e kit: a taken HTTP or NFS port fails at once, naming the port, before any server or folder is started', async () => {
+  // A stand-in for whatever holds port 80 or 2049 (an ephemeral port here: the real ones may be in use by a boot run).
+  const holder = createServer();
+  await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
+  const port = (holder.address() as { port: number }).port;
+  const scratch = await mkdtemp(join(tmpdir(), 'disklessset-e2e-ports-'));
+  try {
+    await assert.rejects(assertPortsFree([nfsPort(port)]), (error: Error & { code?: string }) =>
+      error.code === 'E_E2E_NFS_PORT_BUSY' && error.message.includes(`127.0.0.1:${port}`));
+    await assert.rejects(startCliServer({ cli: CLI, root: scratch, port }), { code: 'E_E2E_HTTP_PORT_BUSY' });
+    await assert.rejects(startGanesha({ exports: [{ path: scratch, pseudo: '/p' }], port }), { code: 'E_E2E_NFS_PORT_BUSY' });
+    await new Promise<void>((resolve) => holder.close(() => resolve()));
+    await assertPortsFree([httpPort(port)]);
+  } finally {
+    if (holder.listening) holder.close();
+    await removeTreeSafely(scratch);
   }
 });
 

@@ -18,7 +18,8 @@ import { makeTempRoot, CLI, type TempRoot } from '../helpers/temp-root.js';
 import { ensureBootTree, type BootTree } from './kit/os-tree.js';
 import { MARKER_PREFIX } from './kit/os-tree-content.js';
 import { bootNode, detectAccel, type AccelChoice } from './kit/qemu.js';
-import { startGanesha } from './kit/ganesha.js';
+import { startGanesha, type GaneshaServer } from './kit/ganesha.js';
+import { assertPortsFree, httpPort, nfsPort } from './kit/ports.js';
 import { startCliServer, type CliServer } from './kit/cli-server.js';
 import { addKernelWithInitramfs, cliOn, loadAverage, passwordHash, SITE_SCRIPT_URL, writeSiteScript, type Cli, type InstalledKernel } from './kit/product-steps.js';
 import { mib } from './kit/sizes.js';
@@ -38,6 +39,8 @@ let logs: string;
 let failed = false;
 
 before(async () => {
+  // First, before anything is built or started: a taken port fails the whole file at once.
+  await assertPortsFree([httpPort(), nfsPort()]);
   root = await makeTempRoot();
   cli = cliOn(CLI, root.root);
   httpRoot = join(root.root, 'var', 'www', 'html');
@@ -48,8 +51,10 @@ before(async () => {
 });
 
 after(async () => {
+  if (!root) return; // the before hook failed first (e.g. a taken port): nothing was made
   if (failed) {
-    console.error(`e2e product: FAILED; root prefix kept at ${root.root} (serial logs in ${logs})`);
+    // Kept for debugging only when small; the serial logs are kept either way.
+    console.error(`e2e product: FAILED; ${await root.keepForDebugging({ alwaysKeep: ['e2e-logs'] })} (serial logs in ${logs})`);
     return;
   }
   await root.cleanup();
@@ -140,19 +145,23 @@ test('product e2e: an NFS golden node boots from the tool\'s ganesha export and 
   const exportBlock = services.paths.ganeshaExportsFile;
   const golden = join(services.paths.goldenDir, 'e2e-gold');
   assert.match(await readFile(exportBlock, 'utf8'), /Pseudo = "\/diskless\/images\/nfsimages";/);
-  const ganesha = await startGanesha({ exports: [], includes: [exportBlock] });
+  // Both servers start inside the try: whichever fails to start, the other is stopped (a
+  // ganesha left running would keep this process, and the suite, alive until its time limit).
+  let ganesha: GaneshaServer | undefined;
+  let server: CliServer | undefined;
   let keepGanesha = false;
-  const server = await startCliServer({ cli: CLI, root: root.root });
   try {
+    ganesha = await startGanesha({ exports: [], includes: [exportBlock] });
+    server = await startCliServer({ cli: CLI, root: root.root });
     const result = await bootWithServer(t, 'e2e-nfs1', server);
     assert.match(result.markerLine, /up on e2e-nfs1/);
   } catch (error) {
-    keepGanesha = true;
-    console.error(`e2e product: ganesha config and log kept in ${ganesha.stateDir}`);
+    keepGanesha = ganesha !== undefined;
+    if (ganesha) console.error(`e2e product: ganesha config and log kept in ${ganesha.stateDir}`);
     throw error;
   } finally {
-    await server.stop();
-    await ganesha.stop(keepGanesha);
+    await server?.stop();
+    await ganesha?.stop(keepGanesha);
   }
 
   // The marker script syncs the file before printing; the server may still be flushing.

@@ -2,7 +2,7 @@
  * Test helpers: every test works under a throw-away root prefix, so nothing
  * touches the host's real /var/www, /diskless, /var/lib/diskless or /etc.
  */
-import { cp, mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,6 +20,16 @@ export const CLI = join(REPO_ROOT, 'dist', 'src', 'cli', 'main.js');
  */
 export const FIXTURES = join(REPO_ROOT, 'test', 'fixtures');
 
+/**
+ * Most a failed run may leave behind for debugging (bytes; default 200 MiB,
+ * `DISKLESS_TEST_KEEP_MAX_MIB` changes it, 0 keeps nothing): an end-to-end
+ * root holds images of several GB, which must not pile up in /tmp.
+ */
+export function keepLimitBytes(env: NodeJS.ProcessEnv = process.env): number {
+  const mib = Number(env.DISKLESS_TEST_KEEP_MAX_MIB ?? 200);
+  return (Number.isFinite(mib) && mib >= 0 ? mib : 200) * 1024 * 1024;
+}
+
 /** A temporary root prefix. */
 export interface TempRoot {
   root: string;
@@ -27,13 +37,73 @@ export interface TempRoot {
   services(): Promise<Services>;
   /** Runs the CLI on this root as a separate process. */
   cli(args: string[], options?: { input?: string; env?: Record<string, string> }): Promise<RunResult>;
+  /** Unmounts what is mounted below the root, then deletes it. */
   cleanup(): Promise<void>;
+  /**
+   * After a failure: unmounts everything below the root, then keeps it if it
+   * uses at most `maxBytes` (default {@link keepLimitBytes}); otherwise
+   * deletes it except its top-level entries named in `alwaysKeep` (small
+   * logs). Returns one line saying what was kept where, to print.
+   */
+  keepForDebugging(options?: { maxBytes?: number; alwaysKeep?: readonly string[] }): Promise<string>;
+}
+
+/** Roots made and neither cleaned nor kept yet (see the beforeExit net below). */
+const liveRoots = new Set<string>();
+let netInstalled = false;
+
+/**
+ * Last net for a test that forgot its cleanup or threw before its `try`:
+ * when the test file is done (the event loop is empty), the roots still
+ * listed are removed, so runs do not leave /tmp/disklessset-test-* behind.
+ */
+function installCleanupNet(): void {
+  if (netInstalled) return;
+  netInstalled = true;
+  let swept = false;
+  process.on('beforeExit', () => {
+    if (swept || liveRoots.size === 0) return;
+    swept = true;
+    void (async () => {
+      for (const root of [...liveRoots]) {
+        await removeRoot(root);
+        process.stderr.write(`temp-root: removed ${root}, which a test left behind\n`);
+      }
+    })();
+  });
+}
+
+async function removeRoot(root: string, alwaysKeep: readonly string[] = []): Promise<void> {
+  const { unmountTree } = await import('../../src/system/mount.js');
+  // Never delete through a mount (a bound /dev or /proc would take the host's files with it).
+  await unmountTree(root);
+  liveRoots.delete(root);
+  if (alwaysKeep.length === 0) {
+    await rm(root, { recursive: true, force: true });
+    return;
+  }
+  for (const entry of await readdir(root)) {
+    if (!alwaysKeep.includes(entry)) await rm(join(root, entry), { recursive: true, force: true });
+  }
+}
+
+/** Disk space used below `dir`, in bytes (du, on this file system only). */
+async function diskUse(dir: string): Promise<number> {
+  const result = await run(['du', '-s', '-x', '-B1', dir], { timeoutMs: 600_000 });
+  return Number(result.stdout.split(/\s/)[0]);
 }
 
 /** Makes an empty temporary root, or a copy of a fixture root (e.g. `legacy-v1-root`). */
 export async function makeTempRoot(fixture?: string): Promise<TempRoot> {
+  installCleanupNet();
   const root = await mkdtemp(join(tmpdir(), 'disklessset-test-'));
-  if (fixture) await cp(join(FIXTURES, fixture), root, { recursive: true, preserveTimestamps: true });
+  liveRoots.add(root);
+  try {
+    if (fixture) await cp(join(FIXTURES, fixture), root, { recursive: true, preserveTimestamps: true });
+  } catch (error) {
+    await removeRoot(root);
+    throw error;
+  }
   return {
     root,
     services: () => openServices({ root }),
@@ -41,10 +111,21 @@ export async function makeTempRoot(fixture?: string): Promise<TempRoot> {
       allowFailure: true, input: options.input, timeoutMs: 600_000,
       env: { DISKLESS_ROOT: undefined, NO_COLOR: '1', ...options.env },
     }),
-    cleanup: async () => {
+    cleanup: () => removeRoot(root),
+    keepForDebugging: async (options = {}) => {
       const { unmountTree } = await import('../../src/system/mount.js');
       await unmountTree(root);
-      await rm(root, { recursive: true, force: true });
+      const limit = options.maxBytes ?? keepLimitBytes();
+      const used = await diskUse(root);
+      const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MiB`;
+      if (used <= limit) {
+        liveRoots.delete(root);
+        return `root prefix kept at ${root} (${mib(used)})`;
+      }
+      await removeRoot(root, options.alwaysKeep);
+      const kept = options.alwaysKeep?.length ? `; kept ${options.alwaysKeep.map((entry) => join(root, entry)).join(', ')}` : '';
+      return `root prefix ${root} deleted: it used ${mib(used)}, over the ${mib(limit)} a failed run may keep `
+        + `(DISKLESS_TEST_KEEP_MAX_MIB)${kept}`;
     },
   };
 }

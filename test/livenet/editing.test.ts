@@ -13,14 +13,20 @@ import { unpackSquashfs } from './inspect.js';
 
 async function builtImage(sizeMiB: number) {
   const t = await makeTempRoot();
-  const tree = await makeBusyboxTree(t.root);
-  const s = await t.services();
-  await addDummyKernel(s.paths.kernelsDir);
-  await s.images.create('LivenetImage', 'edit1', {
-    kernel: TEST_KERNEL, type: 'core', sizeMiB, source: parseSource(`dir:${tree}`), passwordHash: sha512Crypt('pw'),
-    selinux: false, packages: [], optimize: false, compression: 'zstd', layout: 'liveos',
-  });
-  return { t, s, squashfs: join(s.paths.imageDir('edit1'), 'squashfs.img') };
+  try {
+    const tree = await makeBusyboxTree(t.root);
+    const s = await t.services();
+    await addDummyKernel(s.paths.kernelsDir);
+    await s.images.create('LivenetImage', 'edit1', {
+      kernel: TEST_KERNEL, type: 'core', sizeMiB, source: parseSource(`dir:${tree}`), passwordHash: sha512Crypt('pw'),
+      selinux: false, packages: [], optimize: false, compression: 'zstd', layout: 'liveos',
+    });
+    return { t, s, squashfs: join(s.paths.imageDir('edit1'), 'squashfs.img') };
+  } catch (error) {
+    // The tests' finally never runs when the image could not be built.
+    await t.cleanup();
+    throw error;
+  }
 }
 
 test('mount, edit in a chroot, unmount: the edit is published and the old image can be rolled back', async () => {

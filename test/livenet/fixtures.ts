@@ -2,7 +2,7 @@
  * Fixtures of the livenet tests: a small OS tree made of busybox-static, and a
  * dummy kernel with its initramfs so that the kernel counts as available.
  */
-import { chmod, copyFile, mkdir, mkdtemp, symlink, writeFile } from 'node:fs/promises';
+import { chmod, copyFile, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -11,15 +11,21 @@ export const TEST_KERNEL = 'vmlinuz-6.1.0-test';
 /** Writes a tiny bootable-looking tree: busybox, a shell link, passwd/shadow and os-release (a link, as on Debian). */
 export async function makeBusyboxTree(parent?: string): Promise<string> {
   const tree = await mkdtemp(join(parent ?? tmpdir(), 'busybox-tree-'));
-  for (const dir of ['bin', 'etc', 'root', 'usr/lib', 'proc', 'sys', 'dev', 'tmp']) await mkdir(join(tree, dir), { recursive: true });
-  await chmod(join(tree, 'tmp'), 0o1777);
-  await copyFile('/bin/busybox', join(tree, 'bin', 'busybox'));
-  await chmod(join(tree, 'bin', 'busybox'), 0o755);
-  for (const tool of ['sh', 'cat', 'ls', 'echo']) await symlink('busybox', join(tree, 'bin', tool));
-  await writeFile(join(tree, 'etc', 'passwd'), 'root:x:0:0:root:/root:/bin/sh\n');
-  await writeFile(join(tree, 'etc', 'shadow'), 'root:*:19000:0:99999:7:::\nnobody:*:19000:0:99999:7:::\n', { mode: 0o640 });
-  await writeFile(join(tree, 'usr', 'lib', 'os-release'), 'NAME="Busybox Test"\nID=busybox\n');
-  await symlink('../usr/lib/os-release', join(tree, 'etc', 'os-release'));
+  try {
+    for (const dir of ['bin', 'etc', 'root', 'usr/lib', 'proc', 'sys', 'dev', 'tmp']) await mkdir(join(tree, dir), { recursive: true });
+    await chmod(join(tree, 'tmp'), 0o1777);
+    await copyFile('/bin/busybox', join(tree, 'bin', 'busybox'));
+    await chmod(join(tree, 'bin', 'busybox'), 0o755);
+    for (const tool of ['sh', 'cat', 'ls', 'echo']) await symlink('busybox', join(tree, 'bin', tool));
+    await writeFile(join(tree, 'etc', 'passwd'), 'root:x:0:0:root:/root:/bin/sh\n');
+    await writeFile(join(tree, 'etc', 'shadow'), 'root:*:19000:0:99999:7:::\nnobody:*:19000:0:99999:7:::\n', { mode: 0o640 });
+    await writeFile(join(tree, 'usr', 'lib', 'os-release'), 'NAME="Busybox Test"\nID=busybox\n');
+    await symlink('../usr/lib/os-release', join(tree, 'etc', 'os-release'));
+  } catch (error) {
+    // A half-made tree is not left in /tmp (the caller never got its path to clean).
+    await rm(tree, { recursive: true, force: true });
+    throw error;
+  }
   return tree;
 }
 

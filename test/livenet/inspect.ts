@@ -22,7 +22,12 @@ export interface Unpacked {
 export async function unpackSquashfs(squashfs: string, layout: 'liveos' | 'flat' = 'liveos'): Promise<Unpacked> {
   const parent = await mkdtemp(join(tmpdir(), 'unsquash-'));
   const dir = join(parent, 'root');
-  await run(['unsquashfs', '-no-progress', '-quiet', '-d', dir, squashfs]);
+  try {
+    await run(['unsquashfs', '-no-progress', '-quiet', '-d', dir, squashfs]);
+  } catch (error) {
+    await rm(parent, { recursive: true, force: true });
+    throw error;
+  }
   const rootfs = join(dir, 'LiveOS', 'rootfs.img');
   return {
     dir,

@@ -3,9 +3,9 @@
  * the product's own HTTP server, on port 80 because iPXE's `${next-server}`
  * carries no port, with its access log (stderr) parsed into requests.
  */
-import { createServer } from 'node:net';
-import { ConflictError, OperationError } from '../../../src/core/errors.js';
+import { OperationError } from '../../../src/core/errors.js';
 import { run, CommandError } from '../../../src/system/runner.js';
+import { assertPortsFree, httpPort } from './ports.js';
 
 /** One line of serve's access log. */
 export interface ServedRequest {
@@ -46,21 +46,6 @@ export function parseAccessLine(line: string): ServedRequest | undefined {
   return { client: match[1]!, method: match[2]!, path: match[3]!, status: Number(match[4]), bytes: Number(match[5]) };
 }
 
-/** Who listens on a TCP port (from `ss`), for the message when it is taken. */
-async function portHolder(port: number): Promise<string> {
-  const result = await run(['ss', '-H', '-ltnp', `sport = :${port}`], { allowFailure: true, timeoutMs: 10_000 }).catch(() => undefined);
-  const users = result?.stdout.match(/users:\(\(.*\)\)/g);
-  return users ? users.join(' ') : 'an unknown process';
-}
-
-function portIsFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const probe = createServer();
-    probe.once('error', () => resolve(false));
-    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
-  });
-}
-
 /**
  * Starts `disklessset --root ROOT serve --listen 127.0.0.1 --port 80` and
  * resolves once it says it is serving. Throws E_E2E_HTTP_PORT_BUSY naming
@@ -68,10 +53,7 @@ function portIsFree(port: number): Promise<boolean> {
  */
 export async function startCliServer(options: CliServerOptions): Promise<CliServer> {
   const port = options.port ?? 80;
-  if (!(await portIsFree(port))) {
-    throw new ConflictError('E_E2E_HTTP_PORT_BUSY', `127.0.0.1:${port} is taken by ${await portHolder(port)}`,
-      "iPXE's ${next-server} URLs carry no port: stop that server (or the other test run) and retry");
-  }
+  await assertPortsFree([httpPort(port)]);
   const requests: ServedRequest[] = [];
   let text = '';
   let pending = '';

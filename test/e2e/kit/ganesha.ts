@@ -9,7 +9,8 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { run, CommandError } from '../../../src/system/runner.js';
-import { ConflictError, OperationError, UsageError } from '../../../src/core/errors.js';
+import { OperationError, UsageError } from '../../../src/core/errors.js';
+import { assertPortsFree, nfsPort } from './ports.js';
 
 /** One exported directory and the path clients mount it as. */
 export interface GaneshaExport {
@@ -94,10 +95,7 @@ export async function startGanesha(options: GaneshaOptions): Promise<GaneshaServ
   if (options.exports.length === 0 && !options.includes?.length) throw new UsageError('E_E2E_NO_EXPORT', 'ganesha needs at least one export');
   const port = options.port ?? 2049;
   // Otherwise an NFS server already there would answer our readiness probe and serve the node.
-  if (await portAnswers(port)) {
-    throw new ConflictError('E_E2E_NFS_PORT_BUSY', `127.0.0.1:${port} is already taken (another NFS server or test run)`,
-      'stop it, or pass another port (the node then needs port=<n> in its nfs4 root options)');
-  }
+  await assertPortsFree([nfsPort(port)]);
   const stateDir = await mkdtemp(join(tmpdir(), 'disklessset-e2e-ganesha-'));
   await mkdir(join(stateDir, 'recovery'), { recursive: true });
   const configPath = join(stateDir, 'ganesha.conf');
