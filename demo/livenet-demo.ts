@@ -18,6 +18,7 @@ import { followFile } from '../test/e2e/kit/serial-tail.js';
 import { removeTreeSafely } from '../test/e2e/kit/chroot.js';
 import { addKernelWithInitramfs, cliOn, loadAverage, passwordHash, SITE_SCRIPT_URL, writeSiteScript } from '../test/e2e/kit/product-steps.js';
 import { directorySize, mib } from '../test/e2e/kit/sizes.js';
+import { keepForDebugging } from '../test/helpers/temp-root.js';
 
 const CLI = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'src', 'cli', 'main.js');
 const NODE = 'demo-node1';
@@ -108,8 +109,11 @@ async function main(): Promise<number> {
       await server.stop();
       say('server stopped');
     }
-    if (keep || failed) {
+    if (keep) {
       say(`kept: ${root} (remove it with: rm -r ${root})`);
+    } else if (failed) {
+      // Unasked, a failed run keeps its root only when small (it holds a 1200M image); the logs stay either way.
+      say(`${await keepForDebugging(root, { alwaysKeep: ['demo-logs'] })}; serial log in ${logs}`);
     } else {
       await removeTreeSafely(root);
       say(`removed ${root} (pass --keep to keep it); the cached OS tree stays in ${dirname(tree.treeDir)}`);

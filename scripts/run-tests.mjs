@@ -3,6 +3,8 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { sweepStaleTestRoots } from './sweep-test-roots.mjs';
 
 function findTests(dir, found = []) {
   let entries;
@@ -22,5 +24,8 @@ if (files.length === 0) {
   console.error('run-tests: no test files found under dist/ (did the build run?)');
   process.exit(1);
 }
+// Roots left by earlier runs that were killed (a finished run cleans its own).
+const { removed } = sweepStaleTestRoots(tmpdir());
+if (removed.length > 0) console.error(`run-tests: removed ${removed.length} temporary root(s) of killed earlier runs: ${removed.join(' ')}`);
 const result = spawnSync(process.execPath, ['--test', '--test-concurrency=2', ...files], { stdio: 'inherit' });
 process.exit(result.status ?? 1);

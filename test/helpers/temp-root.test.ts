@@ -4,7 +4,7 @@ import { access, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { run } from '../../src/system/runner.js';
-import { FIXTURES, REPO_ROOT, keepLimitBytes, makeTempRoot } from './temp-root.js';
+import { FIXTURES, KEPT_MARKER, REPO_ROOT, keepLimitBytes, makeTempRoot } from './temp-root.js';
 
 async function exists(path: string): Promise<boolean> {
   try { await access(path); return true; } catch { return false; }
@@ -12,7 +12,7 @@ async function exists(path: string): Promise<boolean> {
 
 /** Runs `body` with os.tmpdir() pointing at a private folder, so what is left in it is ours. */
 async function inPrivateTmp(body: (dir: string) => Promise<void>): Promise<void> {
-  const dir = await mkdtemp(join(tmpdir(), 'disklessset-test-tmp-'));
+  const dir = await mkdtemp(join(tmpdir(), 'disklessset-tmp-'));
   const saved = process.env.TMPDIR;
   process.env.TMPDIR = dir;
   try {
@@ -42,7 +42,7 @@ test('a root a test forgot to clean is removed when the test file ends, with a l
     const script = `const { makeTempRoot } = await import(${JSON.stringify(helper)}); const t = await makeTempRoot('legacy-v1-root'); console.log(t.root);`;
     const result = await run([process.execPath, '--input-type=module', '-e', script], { env: { TMPDIR: dir } });
     const root = result.stdout.trim();
-    assert.ok(root.startsWith(`${dir}/disklessset-test-`), root);
+    assert.match(root, new RegExp(`^${dir}/disklessset-test-\\d+-\\w{6}$`));
     assert.match(result.stderr, /removed .*disklessset-test-.*which a test left behind/);
     assert.deepEqual(await readdir(dir), []);
   });
@@ -56,13 +56,14 @@ test('a failed run keeps a small root and says where; a large one is deleted exc
     const kept = await small.keepForDebugging({ maxBytes: 1024 * 1024 });
     assert.equal(kept.startsWith(`root prefix kept at ${small.root} (`), true, kept);
     assert.ok(await exists(join(small.root, 'note')));
+    assert.ok(await exists(join(small.root, KEPT_MARKER)), 'the sweep of later runs must spare it');
 
     await mkdir(join(large.root, 'e2e-logs'));
     await writeFile(join(large.root, 'e2e-logs', 'node.serial.log'), 'boot log');
     await writeFile(join(large.root, 'squashfs.img'), Buffer.alloc(3 * 1024 * 1024, 1));
     const deleted = await large.keepForDebugging({ maxBytes: 1024 * 1024, alwaysKeep: ['e2e-logs'] });
     assert.match(deleted, /deleted: it used 3 MiB, over the 1 MiB a failed run may keep/);
-    assert.deepEqual(await readdir(large.root), ['e2e-logs']);
+    assert.deepEqual((await readdir(large.root)).sort(), [KEPT_MARKER, 'e2e-logs']);
     assert.ok(deleted.includes(join(large.root, 'e2e-logs')), deleted);
   } finally {
     await small.cleanup();

@@ -2,7 +2,7 @@
  * Test helpers: every test works under a throw-away root prefix, so nothing
  * touches the host's real /var/www, /diskless, /var/lib/diskless or /etc.
  */
-import { cp, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { cp, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,6 +29,9 @@ export function keepLimitBytes(env: NodeJS.ProcessEnv = process.env): number {
   const mib = Number(env.DISKLESS_TEST_KEEP_MAX_MIB ?? 200);
   return (Number.isFinite(mib) && mib >= 0 ? mib : 200) * 1024 * 1024;
 }
+
+/** File in a root kept by {@link TempRoot.keepForDebugging}: the stale-root sweep of run-tests.mjs spares it. */
+export const KEPT_MARKER = '.kept-for-debugging';
 
 /** A temporary root prefix. */
 export interface TempRoot {
@@ -93,10 +96,36 @@ async function diskUse(dir: string): Promise<number> {
   return Number(result.stdout.split(/\s/)[0]);
 }
 
+/**
+ * After a failed run: unmounts everything below `root`, then keeps it when it
+ * uses at most `maxBytes` (default {@link keepLimitBytes}; marked with
+ * {@link KEPT_MARKER}), else deletes it but for its top-level entries named
+ * in `alwaysKeep`. Returns one line saying what was kept where.
+ */
+export async function keepForDebugging(root: string, options: { maxBytes?: number; alwaysKeep?: readonly string[] } = {}): Promise<string> {
+  const { unmountTree } = await import('../../src/system/mount.js');
+  await unmountTree(root);
+  const limit = options.maxBytes ?? keepLimitBytes();
+  const used = await diskUse(root);
+  const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MiB`;
+  if (used <= limit) {
+    liveRoots.delete(root);
+    // Tells the sweep of scripts/run-tests.mjs to leave it for the person debugging.
+    await writeFile(join(root, KEPT_MARKER), `kept after a failed run (${mib(used)})\n`);
+    return `root prefix kept at ${root} (${mib(used)})`;
+  }
+  await removeRoot(root, options.alwaysKeep);
+  if (options.alwaysKeep?.length) await writeFile(join(root, KEPT_MARKER), `logs kept after a failed run (the rest used ${mib(used)})\n`);
+  const kept = options.alwaysKeep?.length ? `; kept ${options.alwaysKeep.map((entry) => join(root, entry)).join(', ')}` : '';
+  return `root prefix ${root} deleted: it used ${mib(used)}, over the ${mib(limit)} a failed run may keep `
+    + `(DISKLESS_TEST_KEEP_MAX_MIB)${kept}`;
+}
+
 /** Makes an empty temporary root, or a copy of a fixture root (e.g. `legacy-v1-root`). */
 export async function makeTempRoot(fixture?: string): Promise<TempRoot> {
   installCleanupNet();
-  const root = await mkdtemp(join(tmpdir(), 'disklessset-test-'));
+  // The pid in the name lets scripts/run-tests.mjs tell roots of killed runs from roots in use.
+  const root = await mkdtemp(join(tmpdir(), `disklessset-test-${process.pid}-`));
   liveRoots.add(root);
   try {
     if (fixture) await cp(join(FIXTURES, fixture), root, { recursive: true, preserveTimestamps: true });
@@ -112,20 +141,6 @@ export async function makeTempRoot(fixture?: string): Promise<TempRoot> {
       env: { DISKLESS_ROOT: undefined, NO_COLOR: '1', ...options.env },
     }),
     cleanup: () => removeRoot(root),
-    keepForDebugging: async (options = {}) => {
-      const { unmountTree } = await import('../../src/system/mount.js');
-      await unmountTree(root);
-      const limit = options.maxBytes ?? keepLimitBytes();
-      const used = await diskUse(root);
-      const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MiB`;
-      if (used <= limit) {
-        liveRoots.delete(root);
-        return `root prefix kept at ${root} (${mib(used)})`;
-      }
-      await removeRoot(root, options.alwaysKeep);
-      const kept = options.alwaysKeep?.length ? `; kept ${options.alwaysKeep.map((entry) => join(root, entry)).join(', ')}` : '';
-      return `root prefix ${root} deleted: it used ${mib(used)}, over the ${mib(limit)} a failed run may keep `
-        + `(DISKLESS_TEST_KEEP_MAX_MIB)${kept}`;
-    },
+    keepForDebugging: (options = {}) => keepForDebugging(root, options),
   };
 }

@@ -53,7 +53,7 @@ test('kernel initramfs --chroot gives the tree a clean environment: a TMPDIR mis
 
 test('a tree whose /proc is a link to a host folder is refused (exit 2) and nothing is bound over that folder', async () => {
   const t = await makeTempRoot();
-  const outside = await mkdtemp(join(tmpdir(), 'disklessset-test-outside-'));
+  const outside = await mkdtemp(join(tmpdir(), 'disklessset-outside-'));
   try {
     const tree = await treeWithDracut(t);
     await rm(join(tree, 'proc'), { recursive: true });
