@@ -15,6 +15,7 @@ import { StepReporter } from '../../core/progress.js';
 import { removeManagedPath } from '../../core/state/safe-remove.js';
 import { initramfsName } from '../../core/kernel/kernel-manager.js';
 import { copyTree, probeCopyMode } from '../../system/copy-tree.js';
+import { customizeTree, imageOsRelease } from '../../core/os/customize.js';
 import { nfsBootFile } from './boot-file.js';
 import { goldenImageTree, goldenNodesDir, goldenRoot, logicalGoldenNodesDir, stagingTree } from './nfs-layout.js';
 import { expandStoredNodes } from './node-names.js';
@@ -81,7 +82,7 @@ export const NfsGoldenImageClass: ImageClass<GoldenOptions> = {
   },
 
   async create(context: ImageContext, journal: BuildJournal, name: string, options: GoldenOptions): Promise<Image> {
-    const steps = new StepReporter(journal.progress, 2);
+    const steps = new StepReporter(journal.progress, 3);
     const staging = await stagingSource(context, options.from);
     const source = stagingTree(context.paths, options.from);
     // No image owns a leftover folder of this name (the manager checked): start from nothing.
@@ -92,6 +93,9 @@ export const NfsGoldenImageClass: ImageClass<GoldenOptions> = {
     steps.step(`copy staging image ${options.from} (${mode === 'reflink' ? 'reflink: blocks shared' : 'full copy'})`);
     await copyTree(source, goldenImageTree(context.paths, name), { mode, signal: journal.signal });
     journal.checkAborted();
+    // The copy says it is the staging image: the golden image's own name goes in (os-release is replaced, the staging tree is untouched).
+    steps.step('set image identity');
+    await customizeTree(goldenImageTree(context.paths, name), { osRelease: imageOsRelease(name, String(staging.kernel)) });
     steps.step('write boot file');
     return new NfsGoldenImage(context, {
       name, image_class: GOLDEN_CLASS, kernel: staging.kernel, image: staging.image,
