@@ -26,7 +26,7 @@ export interface LivenetOptions {
   /** Size of LiveOS/rootfs.img in MiB (liveos layout). */
   sizeMiB: number;
   source: OsSource;
-  /** `$6$` hash of root's password. */
+  /** crypt(3) hash of root's password (see `requirePasswordHash`). */
   passwordHash: string;
   /** Path of the SSH public key file given (kept for display and rebuilds). */
   sshKeyFile?: string;
