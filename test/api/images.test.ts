@@ -8,9 +8,9 @@ import { sha512Crypt, verifySha512Crypt } from '../../src/core/os/password.js';
 import { addDummyKernel, makeBusyboxTree, TEST_KERNEL } from '../livenet/fixtures.js';
 import { unpackSquashfs } from '../livenet/inspect.js';
 
-/** Posts a livenet creation and asserts 422 with `code`, no job and nothing registered or created. */
-async function assertRefused(api: ApiFixture, options: Record<string, unknown>, code: string): Promise<void> {
-  const answer = await api.call('POST', '/api/v1/images', { body: { type: 'livenet', name: 'img', options } });
+/** Posts a creation (livenet unless `type` says) and asserts 422 with `code`, no job and nothing registered or created. */
+async function assertRefused(api: ApiFixture, options: Record<string, unknown>, code: string, type = 'livenet'): Promise<void> {
+  const answer = await api.call('POST', '/api/v1/images', { body: { type, name: 'img', options } });
   assert.equal(answer.status, 422, `${JSON.stringify(options)}: ${JSON.stringify(answer.body)}`);
   assert.equal(answer.body.error.code, code, JSON.stringify(options));
   assert.deepEqual((await api.call('GET', '/api/v1/jobs')).body.jobs, []);
@@ -47,6 +47,31 @@ test('POST /images is as strict as the CLI: passwords, option keys and types, pa
       [{ ...base, password_hash: hash, ssh_key: 'not a key' }, 'E_SSH_KEY'],
     ];
     for (const [options, code] of cases) await assertRefused(api, options, code);
+  } finally {
+    await api.close();
+  }
+});
+
+test('NFS staging and golden creations through the API get the same checks', async () => {
+  const api = await startApi();
+  try {
+    const { paths } = api.services;
+    await addDummyKernel(paths.kernelsDir);
+    const hash = sha512Crypt('pw');
+    const base = { kernel: TEST_KERNEL, source: `dir:${await makeBusyboxTree(paths.workDir)}` };
+    const cases: [Record<string, unknown>, string][] = [
+      [{ ...base, passwordHash: '' }, 'E_PASSWORD'],
+      [{ ...base, passwordHash: `${hash}\nx` }, 'E_PASSWORD'],
+      [{ ...base, password: '' }, 'E_PASSWORD'],
+      [{ ...base, passwordHash: hash, sizee: 1 }, 'E_UNKNOWN_OPTION'],
+      [{ ...base, passwordHash: hash, source: 12 }, 'E_SOURCE'],
+      [{ ...base, passwordHash: hash, source: 'dir:/proc' }, 'E_API_PATH_NOT_ALLOWED'],
+      [{ ...base, passwordHash: hash, source: `dir:${paths.nfsImagesDir}` }, 'E_SOURCE'],
+      [{ ...base, passwordHash: hash, packages: ['-y'] }, 'E_PACKAGE_NOT_FOUND'],
+    ];
+    for (const [options, code] of cases) await assertRefused(api, options, code, 'NfsStagingImage');
+    await assertRefused(api, { from: '../../../../etc' }, 'E_IMAGE_NAME', 'NfsGoldenImage');
+    await assertRefused(api, { from: 'st', extra: 1 }, 'E_UNKNOWN_OPTION', 'NfsGoldenImage');
   } finally {
     await api.close();
   }

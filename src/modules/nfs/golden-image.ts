@@ -12,6 +12,8 @@ import type { BuildJournal } from '../../core/image/build-journal.js';
 import { IMAGE_DATA_FILE, Image, type ImageClass } from '../../core/image/image.js';
 import { loadImageData, type ImageData } from '../../core/image/image-data.js';
 import { StepReporter } from '../../core/progress.js';
+import { requireKnownKeys } from '../../core/raw-options.js';
+import { validateImageName } from '../../core/image/image-names.js';
 import { removeManagedPath } from '../../core/state/safe-remove.js';
 import { initramfsName } from '../../core/kernel/kernel-manager.js';
 import { copyTree, probeCopyMode } from '../../system/copy-tree.js';
@@ -109,9 +111,11 @@ export const NfsGoldenImageClass: ImageClass<GoldenOptions> = {
   },
 
   parseOptions(raw: Record<string, unknown>): GoldenOptions {
+    requireKnownKeys(raw, ['from'], 'the golden image options');
     if (typeof raw.from !== 'string' || raw.from === '') {
       throw new UsageError('E_GOLDEN_FROM', 'a golden image is made from a staging image', 'pass --from STAGING');
     }
-    return { from: raw.from };
+    // The staging name becomes a path: checked like any image name.
+    return { from: validateImageName(raw.from) };
   },
 };
