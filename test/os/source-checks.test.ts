@@ -11,7 +11,7 @@ test('the host root, kernel file systems and non-tar files are refused as source
   const t = await makeTempRoot();
   try {
     const scope = sourceScope((await t.services()).paths);
-    for (const spec of ['dir:/', 'dir:/dev', 'dir:/proc', 'dir:/sys', 'dir:/proc/self', 'dir:/sys/kernel', 'dir:/dev/pts',
+    for (const spec of ['dir:/', 'dir:/dev', 'dir:/proc', 'dir:/sys', 'dir:/proc/self', 'dir:/sys/kernel', 'dir:/dev/pts', 'dir:/dev/shm', 'dir:/run',
       'tar:/etc/passwd', 'tar:/proc/self/environ', 'dir:/etc/passwd', 'tar:/etc', 'dir:/nonexistent/tree', 'tar:/nonexistent.tar']) {
       await assert.rejects(checkSourceUsable(parseSource(spec), scope), { code: 'E_SOURCE', kind: 'usage' }, spec);
     }

@@ -35,6 +35,9 @@ export function sourceScope(paths: Paths, allowedRoots?: readonly string[]): Sou
 const KERNEL_FILE_SYSTEMS = new Set(['proc', 'sysfs', 'devtmpfs', 'devpts', 'cgroup', 'cgroup2', 'securityfs', 'debugfs', 'tracefs',
   'configfs', 'fusectl', 'mqueue', 'hugetlbfs', 'pstore', 'bpf', 'binfmt_misc', 'efivarfs', 'autofs', 'rpc_pipefs', 'nsfs', 'selinuxfs']);
 
+/** Folders of the running host that are never an OS tree to copy, whatever file system holds them. */
+const RUNNING_SYSTEM_FOLDERS = ['/proc', '/sys', '/dev', '/run'];
+
 /** Signatures of tar archives, plain (`ustar` at offset 257) or compressed as GNU tar reads them. */
 const COMPRESSED_SIGNATURES: readonly Buffer[] = [
   Buffer.from([0x1f, 0x8b]), // gzip
@@ -74,6 +77,9 @@ async function looksLikeTar(file: string): Promise<boolean> {
 }
 
 async function checkPlace(source: OsSource, path: string, scope: SourceScope): Promise<void> {
+  // By name too: in containers /dev and /run are often plain tmpfs.
+  const system = RUNNING_SYSTEM_FOLDERS.find((folder) => atOrBelow(path, folder));
+  if (system) throw refused(source, `is in ${system}, a folder of the running system`, 'give the folder of an OS tree');
   const kernelMount = (await listMounts()).find((m) => KERNEL_FILE_SYSTEMS.has(m.fsType) && atOrBelow(path, m.mountPoint));
   if (kernelMount) {
     throw refused(source, `is on ${kernelMount.mountPoint} (${kernelMount.fsType}), a file system the kernel makes up`, 'give the folder of an OS tree');
