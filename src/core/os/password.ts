@@ -1,7 +1,8 @@
 /**
  * Root passwords: SHA-512 crypt (`$6$`, the glibc/libxcrypt scheme that
  * /etc/shadow uses), computed in TypeScript so a clear password never appears
- * in a command line, and reading a password from a file, stdin or a hash.
+ * in a command line; reading a password from a file, stdin or a hash; and the
+ * one check of password hashes for the CLI, the menu and the API.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
@@ -141,7 +142,7 @@ export function hashClearPassword(clear: string): string {
 }
 
 /**
- * The root password hash of options given as data (API body, spec file):
+ * The root password hash of options given as data (API body, stored recipe):
  * `password` is a clear password, hashed here; `password_hash` (or
  * `passwordHash`) a ready hash. Exactly one of them; returns undefined if
  * none. Throws UsageError E_PASSWORD.
@@ -174,8 +175,8 @@ function firstLine(text: string): string {
 }
 
 /**
- * Turns a password input into a crypt(3) hash (clear passwords become `$6$`); the clear text never leaves this
- * function. Throws UsageError (E_PASSWORD) on a missing file, an empty
+ * Turns a password input into a crypt(3) hash (clear passwords become `$6$`);
+ * the clear text never leaves this function. Throws UsageError (E_PASSWORD) on a missing file, an empty
  * password, a malformed hash or more than one source.
  */
 export async function readPasswordInput(input: PasswordInput): Promise<string> {
