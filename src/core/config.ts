@@ -6,6 +6,7 @@ import { parse } from 'yaml';
 import { UsageError } from './errors.js';
 import { PATH_KEYS, Paths, type PathKey } from './paths.js';
 import { readTextIfExists } from './state/atomic-file.js';
+import { checkDracutArgs } from '../system/dracut-args.js';
 
 /** Parsed configuration. */
 export interface DisklessConfig {
@@ -55,6 +56,7 @@ export function parseConfig(document: unknown, file: string): DisklessConfig {
     if (!Array.isArray(raw.dracut_extra_args) || !raw.dracut_extra_args.every((a) => typeof a === 'string')) {
       throw configProblem(file, '"dracut_extra_args" must be a list of strings');
     }
+    checkDracutArgs(raw.dracut_extra_args as string[], `dracut_extra_args of ${file}`);
     config.dracutExtraArgs = raw.dracut_extra_args as string[];
   }
   for (const [key, field] of [['nfs_export_options', 'nfsExportOptions'], ['nfs_export_clients', 'nfsExportClients'],

@@ -12,15 +12,31 @@ function decodeMountPath(field: string): string {
   return field.replace(/\\([0-7]{3})/g, (_m, octal: string) => String.fromCharCode(parseInt(octal, 8)));
 }
 
-/** Every current mount point of this process's namespace. */
-export async function listMountPoints(): Promise<string[]> {
+/** One mount of this process's namespace. */
+export interface MountEntry {
+  mountPoint: string;
+  /** File system type (`ext4`, `proc`, `sysfs`, ...). */
+  fsType: string;
+}
+
+/** Every current mount of this process's namespace, in mount order. */
+export async function listMounts(): Promise<MountEntry[]> {
   let text: string;
   try {
     text = await readFile('/proc/self/mountinfo', 'utf8');
   } catch {
     return [];
   }
-  return text.split('\n').filter(Boolean).map((line) => decodeMountPath(line.split(' ')[4] ?? ''));
+  return text.split('\n').filter(Boolean).map((line) => {
+    // Optional fields end at " - ", after which comes the file system type.
+    const [before = '', after = ''] = line.split(' - ');
+    return { mountPoint: decodeMountPath(before.split(' ')[4] ?? ''), fsType: after.split(' ')[0] ?? '' };
+  });
+}
+
+/** Every current mount point of this process's namespace. */
+export async function listMountPoints(): Promise<string[]> {
+  return (await listMounts()).map((entry) => entry.mountPoint);
 }
 
 /** Whether `path` is a mount point. */

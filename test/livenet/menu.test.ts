@@ -35,3 +35,17 @@ test('the livenet menu offers the original 4 actions: create, mount, unmount, re
     await t.cleanup();
   }
 });
+
+test('the livenet menu refuses an empty root password before anything is created', async () => {
+  const t = await makeTempRoot();
+  try {
+    const services = await t.services();
+    await addDummyKernel(services.paths.kernelsDir);
+    const [create] = livenetMenu;
+    await assert.rejects(create?.run(new ScriptedUi(['nopw', '']), services) ?? Promise.resolve(), /password cannot be empty/);
+    assert.deepEqual(await services.installations.read(), {});
+    await assert.rejects(services.images.get('nopw'), { code: 'E_IMAGE_NOT_FOUND' });
+  } finally {
+    await t.cleanup();
+  }
+});

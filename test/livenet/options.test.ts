@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseLivenetOptions, parseSize } from '../../src/modules/livenet/options.js';
+import { sha512Crypt } from '../../src/core/os/password.js';
 
 test('sizes are read as the original did, in MiB, from 100 to 50000 MiB', () => {
   assert.equal(parseSize('5120M'), 5120);
@@ -15,7 +16,7 @@ test('sizes are read as the original did, in MiB, from 100 to 50000 MiB', () => 
 });
 
 test('options default to core, zstd and the liveos layout, and refuse bad values', () => {
-  const base = { kernel: 'vmlinuz-1', size: '1G', password_hash: '$6$x$y' };
+  const base = { kernel: 'vmlinuz-1', size: '1G', password_hash: sha512Crypt('pw') };
   const options = parseLivenetOptions(base, { source: 'mmdebstrap' });
   assert.equal(options.type, 'core');
   assert.equal(options.compression, 'zstd');

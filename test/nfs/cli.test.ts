@@ -42,3 +42,48 @@ test('the nfs commands: staging, golden, nodes add/list/remove and exports, end 
     await temp.cleanup();
   }
 });
+
+test('staging create refuses a host, kernel-file-system or non-tar source with exit 2 before registering anything', async () => {
+  const temp = await makeTempRoot('legacy-v1-root');
+  try {
+    const password = join(temp.root, 'password');
+    await writeFile(password, 'secret\n');
+    const services = await temp.services();
+    const before = await readFile(services.paths.installationsFile, 'utf8').catch(() => '');
+    for (const source of ['dir:/', 'dir:/dev', 'dir:/proc', 'dir:/sys', 'tar:/etc/passwd']) {
+      const result = await temp.cli(['nfs', 'staging', 'create', 'bad', '--kernel', FIXTURE_KERNEL, '--source', source, '--password-file', password]);
+      assert.equal(result.exitCode, 2, `${source}: ${result.stderr}`);
+      assert.equal(result.stderr.trim().split('\n').length, 1, result.stderr);
+      assert.match(result.stderr, /source/);
+      assert.equal(await readFile(services.paths.installationsFile, 'utf8').catch(() => ''), before, 'nothing registered');
+      assert.ok(!existsSync(services.paths.imageDir('bad')));
+      assert.ok(!existsSync(join(services.paths.stagingDir, 'bad')));
+    }
+  } finally {
+    await temp.cleanup();
+  }
+});
+
+test('a golden image says its own name in os-release, not its staging image\'s', async () => {
+  const temp = await makeTempRoot('legacy-v1-root');
+  try {
+    const source = join(temp.root, 'tree');
+    await makeOsTree(source);
+    const password = join(temp.root, 'password');
+    await writeFile(password, 'secret\n');
+    assert.equal((await temp.cli(['nfs', 'staging', 'create', 'st1', '--kernel', FIXTURE_KERNEL, '--source', `dir:${source}`,
+      '--password-file', password])).exitCode, 0);
+    const golden = await temp.cli(['nfs', 'golden', 'create', 'g1', '--from', 'st1']);
+    assert.equal(golden.exitCode, 0, golden.stderr);
+    const services = await temp.services();
+    const goldenRelease = await readFile(join(services.paths.goldenDir, 'g1', 'image', 'etc', 'os-release'), 'utf8');
+    assert.match(goldenRelease, /^DISKLESS_IMAGE_NAME="g1"$/m);
+    assert.match(goldenRelease, /^BLUEBANQUISE_IMAGE_NAME="g1"$/m);
+    assert.doesNotMatch(goldenRelease, /st1/);
+    assert.match(goldenRelease, /^ID=debian$/m, 'the rest of os-release is kept');
+    const stagingRelease = await readFile(join(services.paths.stagingDir, 'st1', 'etc', 'os-release'), 'utf8');
+    assert.match(stagingRelease, /^DISKLESS_IMAGE_NAME="st1"$/m, 'the staging tree is untouched');
+  } finally {
+    await temp.cleanup();
+  }
+});

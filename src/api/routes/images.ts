@@ -4,6 +4,7 @@ import { readJsonObject } from '../http-io.js';
 import type { Route, RouteAnswer, RouteContext } from '../router.js';
 import { accepted, requireString } from './answers.js';
 import { parseCreationOptions, requireFreeName, resolveImageClass } from './image-type.js';
+import { allowedSourceRoots } from './server-paths.js';
 
 async function createImage({ req, services, jobs }: RouteContext): Promise<RouteAnswer> {
   const body = await readJsonObject(req);
@@ -11,6 +12,8 @@ async function createImage({ req, services, jobs }: RouteContext): Promise<Route
   const name = validateImageName(requireString(body, 'name'));
   const options = parseCreationOptions(imageClass, body.options);
   await requireFreeName(services, name);
+  // Host checks answer 422 now rather than failing the job; server paths are confined like the other API paths.
+  await imageClass.check?.(services.images.context, options, { sourceRoots: allowedSourceRoots(services.paths) });
   const job = jobs.start('image.create', name, async (progress, signal) => {
     await services.images.create(imageClass.className, name, options, { progress, signal });
     return services.images.status(name);

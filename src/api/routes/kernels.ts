@@ -1,5 +1,6 @@
 /** `/kernels` routes: list, add (from a file on the server), generate an initramfs (job). */
 import { UsageError } from '../../core/errors.js';
+import { checkDracutArgs } from '../../system/dracut-args.js';
 import { readJsonObject } from '../http-io.js';
 import type { Route } from '../router.js';
 import { accepted, optionalString, requireString } from './answers.js';
@@ -34,6 +35,7 @@ export const kernelRoutes: Route[] = [
       if (!Array.isArray(extra) || extra.some((a) => typeof a !== 'string')) {
         throw new UsageError('E_API_BAD_FIELD', '"dracutArgs" must be a list of strings', 'send e.g. ["--add-drivers", "virtio_net"]');
       }
+      checkDracutArgs(extra as string[], 'dracutArgs');
       await services.kernels.get(kernel);
       return accepted(jobs.start('kernel.initramfs', kernel, async (progress, signal) => {
         progress({ type: 'step', step: `dracut for ${kernel}`, index: 1, total: 1 });

@@ -145,6 +145,8 @@ export class ImageManager {
     validateImageName(name);
     const imageClass = this.classes.get(className) as ImageClass<Options> | undefined;
     if (!imageClass) throw new NotFoundError('E_CLASS_NOT_FOUND', `no loaded module provides ${className}`, 'see `disklessset module list`');
+    // Bad input (unusable source, missing kernel) is refused before anything is registered or created.
+    await imageClass.check?.(this.context, options);
     await this.ensureLayout();
     await this.cleanCorrupted();
     const imageDir = this.context.paths.imageDir(name);

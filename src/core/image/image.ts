@@ -52,6 +52,12 @@ export abstract class Image {
   async onKernelChange(_kernel: string): Promise<void> {}
 }
 
+/** Limits of {@link ImageClass.check} that depend on who asks. */
+export interface CheckScope {
+  /** Folders that paths on the server named in the options must lie in (API requests). */
+  sourceRoots?: readonly string[];
+}
+
 /** Result of a creation, handed back to the manager. */
 export interface CreatedImage {
   image: Image;
@@ -78,6 +84,13 @@ export interface ImageClass<Options = Record<string, unknown>> {
   clean(context: ImageContext, name: string): Promise<void>;
   /** Validates raw options (from the API or a spec file) into typed ones; throws UsageError. */
   parseOptions?(raw: Record<string, unknown>): Options;
+  /**
+   * Checks of parsed options against the host (kernel available, source
+   * usable...). The manager runs it before the name is registered, the API
+   * before it answers, so bad input changes nothing. `scope.sourceRoots`
+   * (API requests) confines tar:/dir: sources to those folders.
+   */
+  check?(context: ImageContext, options: Options, scope?: CheckScope): Promise<void>;
   /**
    * Rebuilds an existing image from the recipe it keeps, replacing what nodes
    * boot only once the new build is complete (optional).

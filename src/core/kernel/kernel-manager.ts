@@ -9,6 +9,7 @@ import type { DisklessConfig } from '../config.js';
 import type { Paths } from '../paths.js';
 import { fsyncDirectory, temporarySibling } from '../state/atomic-file.js';
 import { buildInitramfs } from '../../system/dracut.js';
+import { checkDracutArgs } from '../../system/dracut-args.js';
 
 /** One kernel as listed. */
 export interface KernelInfo {
@@ -124,6 +125,8 @@ export class KernelManager {
    * set), written beside the kernel by rename, mode 0644.
    */
   async generateInitramfs(kernel: string, options: InitramfsOptions = {}): Promise<KernelInfo & { skippedModules: string[] }> {
+    checkDracutArgs(this.config.dracutExtraArgs, 'dracut_extra_args');
+    checkDracutArgs(options.extraArgs ?? [], 'the extra arguments');
     const info = await this.get(kernel);
     if (options.chroot) {
       const modulesDir = await stat(join(options.chroot, 'lib/modules', info.version)).catch(() => undefined);

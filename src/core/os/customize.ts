@@ -6,10 +6,11 @@
 import { chmod, chown, lstat, mkdir, readFile, readlink, rename, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { OperationError } from '../errors.js';
+import { requirePasswordHash } from './password.js';
 
 /** What {@link customizeTree} writes. */
 export interface TreeCustomization {
-  /** `$6$` hash for root in /etc/shadow. */
+  /** crypt(3) hash for root in /etc/shadow (checked with `requirePasswordHash`). */
   passwordHash?: string;
   /** Text of an SSH public key (one or more lines) for /root/.ssh/authorized_keys. */
   sshPublicKey?: string;
@@ -95,6 +96,8 @@ export function imageOsRelease(name: string, kernel: string, date = new Date().t
 /** Applies the customization to the OS tree at `tree`. */
 export async function customizeTree(tree: string, custom: TreeCustomization): Promise<void> {
   if (custom.passwordHash !== undefined) {
+    // Whatever the caller checked: never an empty field or an extra shadow line.
+    requirePasswordHash(custom.passwordHash);
     const shadow = await resolveInTree(tree, '/etc/shadow');
     await mkdir(dirname(shadow), { recursive: true });
     const text = await readFile(shadow, 'utf8').catch(() => '');

@@ -1,7 +1,8 @@
 /**
  * Root passwords: SHA-512 crypt (`$6$`, the glibc/libxcrypt scheme that
  * /etc/shadow uses), computed in TypeScript so a clear password never appears
- * in a command line, and reading a password from a file, stdin or a hash.
+ * in a command line; reading a password from a file, stdin or a hash; and the
+ * one check of password hashes for the CLI, the menu and the API.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
@@ -100,13 +101,72 @@ export function verifySha512Crypt(password: string, hash: string): boolean {
 /** Shape of a SHA-512 crypt hash as /etc/shadow holds it. */
 export const SHA512_HASH_PATTERN = /^\$6\$(rounds=\d+\$)?[./0-9A-Za-z]{1,16}\$[./0-9A-Za-z]{86}$/;
 
+/**
+ * Shapes of the crypt(3) hashes libxcrypt verifies: MD5 (`$1$`), SHA-256
+ * (`$5$`), SHA-512 (`$6$`), yescrypt (`$y$`, `$gy$`), bcrypt (`$2a$`,
+ * `$2b$`, `$2y$`). Only crypt's own alphabet: no `:` (a shadow field
+ * separator), no newline (an extra shadow line), nothing empty (`root::`).
+ */
+const CRYPT_HASH_PATTERNS: readonly RegExp[] = [
+  /^\$1\$[./0-9A-Za-z]{1,8}\$[./0-9A-Za-z]{22}$/,
+  /^\$5\$(rounds=\d{1,9}\$)?[./0-9A-Za-z]{1,16}\$[./0-9A-Za-z]{43}$/,
+  SHA512_HASH_PATTERN,
+  /^\$g?y\$[./0-9A-Za-z]{1,64}\$[./0-9A-Za-z]{1,86}\$[./0-9A-Za-z]{43}$/,
+  /^\$2[aby]\$\d{2}\$[./0-9A-Za-z]{53}$/,
+];
+
+/** A locked root password: no password login (SSH keys still work). */
+const LOCKED_HASHES = ['!', '*'];
+
+/**
+ * Returns `hash` if it is a crypt(3) hash /etc/shadow can hold (see the
+ * shapes above) or a locked password (`!`, `*`); throws UsageError E_PASSWORD
+ * otherwise. The one check for every hash given by the CLI, the menu, the
+ * API, a spec file or a stored recipe.
+ */
+export function requirePasswordHash(hash: unknown): string {
+  if (typeof hash === 'string' && (LOCKED_HASHES.includes(hash) || CRYPT_HASH_PATTERNS.some((p) => p.test(hash)))) return hash;
+  throw new UsageError('E_PASSWORD', 'the password hash is not a crypt(3) hash ($6$..., $y$..., $5$..., $2b$...) nor a locked "!"',
+    'make one with `mkpasswd -m sha-512`, or give the clear password by file or stdin');
+}
+
+/**
+ * The `$6$` hash of a clear password, which must be one non-empty line.
+ * Throws UsageError E_PASSWORD. The clear text is hashed in this process:
+ * it never appears on a command line, in a file or in a log.
+ */
+export function hashClearPassword(clear: string): string {
+  if (clear === '') throw new UsageError('E_PASSWORD', 'the password is empty', 'give a non-empty password');
+  if (/[\0\r\n]/.test(clear)) throw new UsageError('E_PASSWORD', 'the password must be a single line', 'remove the line breaks');
+  return sha512Crypt(clear);
+}
+
+/**
+ * The root password hash of options given as data (API body, stored recipe):
+ * `password` is a clear password, hashed here; `password_hash` (or
+ * `passwordHash`) a ready hash. Exactly one of them; returns undefined if
+ * none. Throws UsageError E_PASSWORD.
+ */
+export function passwordHashOption(raw: Record<string, unknown>): string | undefined {
+  const hash = raw.password_hash ?? raw.passwordHash;
+  const clear = raw.password;
+  if (hash !== undefined && clear !== undefined) {
+    throw new UsageError('E_PASSWORD', 'give either a clear password or a password hash, not both', 'drop one of them');
+  }
+  if (clear !== undefined) {
+    if (typeof clear !== 'string') throw new UsageError('E_PASSWORD', 'the password must be text', 'send it as a string');
+    return hashClearPassword(clear);
+  }
+  return hash === undefined ? undefined : requirePasswordHash(hash);
+}
+
 /** Where a root password comes from (exactly one). */
 export interface PasswordInput {
   /** A file whose first line is the clear password. */
   file?: string;
   /** Text read from stdin (first line is the password). */
   stdin?: string;
-  /** A ready `$6$` hash. */
+  /** A ready crypt(3) hash. */
   hash?: string;
 }
 
@@ -115,8 +175,8 @@ function firstLine(text: string): string {
 }
 
 /**
- * Turns a password input into a `$6$` hash; the clear text never leaves this
- * function. Throws UsageError (E_PASSWORD) on a missing file, an empty
+ * Turns a password input into a crypt(3) hash (clear passwords become `$6$`);
+ * the clear text never leaves this function. Throws UsageError (E_PASSWORD) on a missing file, an empty
  * password, a malformed hash or more than one source.
  */
 export async function readPasswordInput(input: PasswordInput): Promise<string> {
@@ -126,10 +186,7 @@ export async function readPasswordInput(input: PasswordInput): Promise<string> {
       'a clear password is never accepted as an argument');
   }
   if (input.hash !== undefined) {
-    if (!SHA512_HASH_PATTERN.test(input.hash)) {
-      throw new UsageError('E_PASSWORD', 'the password hash is not a SHA-512 crypt hash ($6$...)', 'make one with `mkpasswd -m sha-512`');
-    }
-    return input.hash;
+    return requirePasswordHash(input.hash);
   }
   let text: string;
   if (input.file !== undefined) {
@@ -141,7 +198,5 @@ export async function readPasswordInput(input: PasswordInput): Promise<string> {
   } else {
     text = input.stdin ?? '';
   }
-  const password = firstLine(text);
-  if (password.length === 0) throw new UsageError('E_PASSWORD', 'the password is empty', 'put the password on the first line');
-  return sha512Crypt(password);
+  return hashClearPassword(firstLine(text));
 }

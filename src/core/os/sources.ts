@@ -87,6 +87,16 @@ export async function defaultRelease(source: OsSource): Promise<string | undefin
   return undefined;
 }
 
+/**
+ * Throws UsageError E_PACKAGE_NOT_FOUND unless every name is a plain package
+ * name (no option for the package manager, no path). Checked when options are
+ * parsed, for every entry point.
+ */
+export function requirePackageNames(packages: readonly string[]): void {
+  const bad = packages.filter((p) => !/^[A-Za-z0-9@][A-Za-z0-9@._+:-]*$/.test(p));
+  if (bad.length > 0) throw new UsageError('E_PACKAGE_NOT_FOUND', `invalid package names: ${bad.join(', ')}`, 'give plain package names');
+}
+
 async function requireTool(tool: string): Promise<void> {
   if (!(await which(tool))) {
     throw new UnavailableError('E_TOOL_MISSING', `${tool} is not installed on this host`, `install the ${tool} package or choose another --source`);
@@ -111,8 +121,7 @@ export async function checkPackagesExist(source: OsSource, packages: readonly st
     return;
   }
   await requireTool(source.kind);
-  const bad = packages.filter((p) => !/^[A-Za-z0-9@][A-Za-z0-9@._+:-]*$/.test(p));
-  if (bad.length > 0) throw new UsageError('E_PACKAGE_NOT_FOUND', `invalid package names: ${bad.join(', ')}`, 'give plain package names');
+  requirePackageNames(packages);
   const missing: string[] = [];
   for (const name of packages) {
     const command = source.kind === 'dnf'

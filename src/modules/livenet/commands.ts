@@ -16,7 +16,7 @@ const createOptions: OptionSpec[] = [
   { name: 'source', type: 'string', description: 'dnf, debootstrap, mmdebstrap, tar:PATH or dir:PATH (default per host)', valueName: 'SRC' },
   { name: 'password-file', type: 'string', description: 'file whose first line is the root password', valueName: 'FILE' },
   { name: 'password-stdin', type: 'boolean', description: 'read the root password from stdin' },
-  { name: 'password-hash', type: 'string', description: 'root password as a SHA-512 crypt hash ($6$...)', valueName: 'HASH' },
+  { name: 'password-hash', type: 'string', description: 'root password as a crypt(3) hash ($6$..., $y$...) or ! (locked)', valueName: 'HASH' },
   { name: 'ssh-key', type: 'string', description: "SSH public key file for root's authorized_keys", valueName: 'FILE' },
   { name: 'selinux', type: 'boolean', description: 'enable SELinux (relabel at first boot, selinux=1)' },
   { name: 'packages', type: 'string', description: 'extra packages, comma-separated (checked before the build)', valueName: 'A,B' },

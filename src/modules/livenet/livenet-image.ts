@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import type { BuildJournal } from '../../core/image/build-journal.js';
 import type { ImageContext } from '../../core/image/context.js';
-import { Image, type ImageClass } from '../../core/image/image.js';
+import { Image, type CheckScope, type ImageClass } from '../../core/image/image.js';
 import type { ImageData } from '../../core/image/image-data.js';
 import { initramfsName } from '../../core/kernel/kernel-manager.js';
 import { removeManagedPath } from '../../core/state/safe-remove.js';
@@ -15,7 +15,9 @@ import { unmountTree } from '../../system/mount.js';
 import { livenetBootFile } from './boot-file.js';
 import { buildLivenet, workLayout } from './build.js';
 import { initramfsWarnings } from './checks.js';
-import { COMPRESSIONS, parseLivenetOptions, recipeAttributes, type Compression, type Layout, type LivenetOptions } from './options.js';
+import { checkSourceUsable, sourceScope } from '../../core/os/source-checks.js';
+import { requireKnownKeys } from '../../core/raw-options.js';
+import { COMPRESSIONS, LIVENET_API_KEYS, parseLivenetOptions, recipeAttributes, type Compression, type Layout, type LivenetOptions } from './options.js';
 import { requireKernel } from './preflight.js';
 
 export class LivenetImage extends Image {
@@ -96,7 +98,13 @@ export const LivenetImageClass: ImageClass<LivenetOptions> = {
   },
 
   parseOptions(raw: Record<string, unknown>): LivenetOptions {
+    requireKnownKeys(raw, LIVENET_API_KEYS, 'the options');
     // Synchronous: the host family is told by its marker file rather than os-release.
     return parseLivenetOptions(raw, { source: existsSync('/etc/debian_version') ? 'mmdebstrap' : 'dnf' });
+  },
+
+  async check(context: ImageContext, options: LivenetOptions, scope?: CheckScope): Promise<void> {
+    await requireKernel(context, options.kernel);
+    await checkSourceUsable(options.source, sourceScope(context.paths, scope?.sourceRoots));
   },
 };

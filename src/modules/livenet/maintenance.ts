@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { ConflictError, UsageError } from '../../core/errors.js';
 import { StepReporter, silentProgress } from '../../core/progress.js';
 import type { Services } from '../../core/services.js';
+import { checkSourceUsable, sourceScope } from '../../core/os/source-checks.js';
 import { checkPackagesExist, defaultSource } from '../../core/os/sources.js';
 import { run } from '../../system/runner.js';
 import { unmountTree } from '../../system/mount.js';
@@ -69,6 +70,7 @@ export async function rebuildLivenet(services: Services, name: string, operation
   // Images made by the original tool only kept the key's path.
   if (!options.sshKey && options.sshKeyFile) options.sshKey = await readSshKey(options.sshKeyFile);
   await requireKernel(context, options.kernel);
+  await checkSourceUsable(options.source, sourceScope(context.paths));
   await checkPackagesExist(options.source, options.packages, options.release, operation.signal);
   return services.images.withImageLock(name, async () => {
     const image = await loadLivenet(services, name);

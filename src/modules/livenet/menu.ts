@@ -1,7 +1,7 @@
 /** The livenet module's interactive menu: the original's four actions and prompts. */
 import type { MenuAction, MenuUi } from '../../cli/menu/menu-ui.js';
 import type { Services } from '../../core/services.js';
-import { sha512Crypt } from '../../core/os/password.js';
+import { hashClearPassword } from '../../core/os/password.js';
 import { OS_TYPES, defaultSource, parseSource } from '../../core/os/sources.js';
 import { mountLivenet, unmountLivenet } from './editing.js';
 import { resizeLivenet } from './maintenance.js';
@@ -48,7 +48,9 @@ const create: MenuAction = {
       return;
     }
     const name = await ui.ask('Give a name for the new image:');
-    const hash = sha512Crypt(await ui.ask('Give the root password of the image:', { secret: true }));
+    const hash = hashClearPassword(await ui.ask('Give the root password of the image:', {
+      secret: true, validate: (answer) => (answer ? undefined : 'the password cannot be empty'),
+    }));
     const kernel = kernels[await ui.choose('Select the kernel:', kernels)];
     const type = OS_TYPES[await ui.choose('Select the image type:', ['core (minimal)', 'small', 'standard'])];
     const source = await ui.ask('OS source (dnf, debootstrap, mmdebstrap, tar:PATH or dir:PATH):', {

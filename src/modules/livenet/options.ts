@@ -4,7 +4,9 @@
  * so that the image can be rebuilt the same way.
  */
 import { UsageError } from '../../core/errors.js';
-import { OS_TYPES, formatSource, parseSource, type OsSource, type OsType } from '../../core/os/sources.js';
+import { passwordHashOption } from '../../core/os/password.js';
+import { OS_TYPES, formatSource, parseSource, requirePackageNames, type OsSource, type OsType } from '../../core/os/sources.js';
+import { nameList, optionalFlag, optionalText } from '../../core/raw-options.js';
 
 /** Compressions mksquashfs offers that dracut's kernels read. */
 export const COMPRESSIONS = ['zstd', 'xz', 'gzip', 'lz4'] as const;
@@ -24,7 +26,7 @@ export interface LivenetOptions {
   /** Size of LiveOS/rootfs.img in MiB (liveos layout). */
   sizeMiB: number;
   source: OsSource;
-  /** `$6$` hash of root's password. */
+  /** crypt(3) hash of root's password (see `requirePasswordHash`). */
   passwordHash: string;
   /** Path of the SSH public key file given (kept for display and rebuilds). */
   sshKeyFile?: string;
@@ -54,59 +56,80 @@ export function parseSize(text: string): number {
   return mib;
 }
 
-function oneOf<T extends string>(value: unknown, allowed: readonly T[], what: string, fallback: T): T {
+function oneOf<T extends string>(value: unknown, allowed: readonly T[], what: string, code: string, fallback: T): T {
   if (value === undefined || value === null || value === '') return fallback;
   if (typeof value === 'string' && (allowed as readonly string[]).includes(value)) return value as T;
-  throw new UsageError(`E_${what.toUpperCase()}`, `invalid ${what} "${String(value)}"`, `choose one of ${allowed.join(', ')}`);
-}
-
-function flag(value: unknown): boolean {
-  return value === true || value === 'true' || value === 'yes' || value === 1;
-}
-
-/** Splits `a,b c` or a list into package names. */
-export function packageNames(value: unknown): string[] {
-  if (value === undefined || value === null || value === '') return [];
-  const items = Array.isArray(value) ? value.map(String) : String(value).split(/[\s,]+/);
-  return [...new Set(items.map((p) => p.trim()).filter(Boolean))];
+  throw new UsageError(code, `invalid ${what} ${JSON.stringify(value)}`, `choose one of ${allowed.join(', ')}`);
 }
 
 /**
- * Raw keys accepted (command line names, snake_case for files and the API):
- * kernel, type, size, source, password_hash, ssh_key_file, ssh_key, selinux,
- * packages, release, optimize, compression, layout.
+ * Keys an API body (`options` of `POST /images`) may give. `password` is a
+ * clear password (hashed at once), `ssh_key` the text of a public key: the
+ * API never reads files of the server.
+ */
+export const LIVENET_API_KEYS = ['kernel', 'type', 'size', 'source', 'password', 'password_hash', 'ssh_key', 'selinux', 'packages',
+  'release', 'optimize', 'compression', 'layout'] as const;
+
+/** Throws UsageError E_SSH_KEY unless every non-comment line of `text` is an SSH public key. Returns the lines joined. */
+export function requireSshPublicKey(text: string, what: string): string {
+  const lines = text.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+  if (lines.length === 0 || !lines.every((l) => /^(ssh-|ecdsa-|sk-|[a-z0-9-]+@openssh\.com)/.test(l.replace(/^\S+="[^"]*"\s+/, '')))) {
+    throw new UsageError('E_SSH_KEY', `${what} does not look like an SSH public key`, 'give a .pub file (not the private key)');
+  }
+  return lines.join('\n');
+}
+
+/** The first of `keys` that `raw` gives (original names are aliases of ours). */
+function pick(raw: Record<string, unknown>, ...keys: string[]): Record<string, unknown> {
+  const key = keys.find((k) => raw[k] !== undefined && raw[k] !== null);
+  return key === undefined ? {} : { [keys[0] as string]: raw[key] };
+}
+
+/**
+ * Parses raw options (command line, spec file, API, stored recipe; the
+ * original's attribute names `livenet_type`, `livenet_size`,
+ * `additional_packages`, `release_version`, `ssh_pub_key` are aliases) into
+ * checked options. Values of the wrong type are refused, never replaced by a
+ * default. Throws UsageError (E_KERNEL_REQUIRED, E_OS_TYPE, E_SIZE, E_SOURCE,
+ * E_PASSWORD, E_PACKAGE_NOT_FOUND, E_OPTION_TYPE, E_SSH_KEY...).
  */
 export function parseLivenetOptions(raw: Record<string, unknown>, defaults: { source: string }): LivenetOptions {
-  const pick = (...keys: string[]) => keys.map((k) => raw[k]).find((v) => v !== undefined);
-  const kernel = pick('kernel');
-  if (typeof kernel !== 'string' || kernel === '') throw new UsageError('E_KERNEL_REQUIRED', 'a kernel is required', 'pass --kernel vmlinuz-<version>');
-  const layout = oneOf(pick('layout'), LAYOUTS, 'layout', 'liveos');
-  const sizeRaw = pick('size', 'livenet_size');
+  const one = (...keys: string[]) => pick(raw, ...keys);
+  const kernel = optionalText(raw, 'kernel', 'E_KERNEL_REQUIRED');
+  if (!kernel) throw new UsageError('E_KERNEL_REQUIRED', 'a kernel is required', 'pass --kernel vmlinuz-<version>');
+  const layout = oneOf(raw.layout, LAYOUTS, 'layout', 'E_LAYOUT', 'liveos');
+  const size = one('size', 'livenet_size').size;
   let sizeMiB = 0;
-  if (typeof sizeRaw === 'number') sizeMiB = parseSize(`${sizeRaw}M`);
-  else if (sizeRaw !== undefined) sizeMiB = parseSize(String(sizeRaw));
+  if (typeof size === 'number') sizeMiB = parseSize(`${size}M`);
+  else if (typeof size === 'string') sizeMiB = parseSize(size);
+  else if (size !== undefined) throw new UsageError('E_SIZE', `invalid size ${JSON.stringify(size)}`, 'give a size such as 5G or 5120M');
   else if (layout === 'liveos') throw new UsageError('E_SIZE', 'a size is required for the liveos layout', 'pass --size 5G (or use --layout flat)');
-  const passwordHash = pick('password_hash', 'passwordHash', 'password');
-  if (typeof passwordHash !== 'string') {
+  const passwordHash = passwordHashOption(raw);
+  if (passwordHash === undefined) {
     throw new UsageError('E_PASSWORD', 'a root password is required', 'pass --password-file, --password-stdin or --password-hash');
   }
-  const source = pick('source');
-  const release = pick('release', 'release_version');
-  const sshKeyFile = pick('ssh_key_file', 'sshKeyFile', 'ssh-key', 'ssh_pub_key');
-  const sshKey = pick('ssh_key', 'sshKey');
+  const source = optionalText(raw, 'source', 'E_SOURCE');
+  const release = one('release', 'release_version').release;
+  if (release !== undefined && typeof release !== 'string' && typeof release !== 'number') {
+    throw new UsageError('E_RELEASE', `invalid release ${JSON.stringify(release)}`, 'give a version (9, 9.3) or a suite name (bookworm)');
+  }
+  const sshKeyFile = optionalText(one('ssh_key_file', 'ssh_pub_key'), 'ssh_key_file', 'E_SSH_KEY');
+  const sshKey = optionalText(raw, 'ssh_key', 'E_SSH_KEY');
+  const packages = nameList(one('packages', 'additional_packages'), 'packages');
+  requirePackageNames(packages);
   return {
     kernel,
-    type: oneOf(pick('type', 'livenet_type'), OS_TYPES, 'type', 'core'),
+    type: oneOf(one('type', 'livenet_type').type, OS_TYPES, 'OS type', 'E_OS_TYPE', 'core'),
     sizeMiB,
-    source: parseSource(typeof source === 'string' && source ? source : defaults.source),
+    source: parseSource(source || defaults.source),
     passwordHash,
-    sshKeyFile: typeof sshKeyFile === 'string' && sshKeyFile ? sshKeyFile : undefined,
-    sshKey: typeof sshKey === 'string' && sshKey ? sshKey : undefined,
-    selinux: flag(pick('selinux')),
-    packages: packageNames(pick('packages', 'additional_packages')),
-    release: release === undefined || release === null || release === '' ? undefined : String(release),
-    optimize: flag(pick('optimize')),
-    compression: oneOf(pick('compression'), COMPRESSIONS, 'compression', 'zstd'),
+    sshKeyFile: sshKeyFile || undefined,
+    sshKey: sshKey ? requireSshPublicKey(sshKey, 'the ssh_key option') : undefined,
+    selinux: optionalFlag(raw, 'selinux'),
+    packages,
+    release: release === undefined || release === '' ? undefined : String(release),
+    optimize: optionalFlag(raw, 'optimize'),
+    compression: oneOf(raw.compression, COMPRESSIONS, 'compression', 'E_COMPRESSION', 'zstd'),
     layout,
   };
 }
@@ -131,5 +154,6 @@ export function recipeAttributes(options: LivenetOptions): Record<string, unknow
 
 /** Rebuild options from a stored image's attributes (the recipe). */
 export function optionsFromRecipe(data: Record<string, unknown>, defaults: { source: string }): LivenetOptions {
-  return parseLivenetOptions({ ...data, size: data.livenet_size, password_hash: data.password }, defaults);
+  // The stored `password` is a hash, never a clear password.
+  return parseLivenetOptions({ ...data, password: undefined, password_hash: data.password }, defaults);
 }

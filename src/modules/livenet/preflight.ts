@@ -10,8 +10,10 @@ import { ConflictError, DisklessError, UsageError } from '../../core/errors.js';
 import type { ImageContext } from '../../core/image/context.js';
 import { validateImageName } from '../../core/image/image-names.js';
 import { readPasswordInput } from '../../core/os/password.js';
+import { checkSourceUsable, sourceScope } from '../../core/os/source-checks.js';
 import { checkPackagesExist, defaultSource } from '../../core/os/sources.js';
-import { parseLivenetOptions, type LivenetOptions } from './options.js';
+import { optionalFlag, optionalText, requireKnownKeys } from '../../core/raw-options.js';
+import { parseLivenetOptions, requireSshPublicKey, type LivenetOptions } from './options.js';
 
 /** Raw inputs of a creation, as the command line gives them. */
 export interface LivenetRequest {
@@ -23,7 +25,15 @@ export interface LivenetRequest {
   readStdin?: () => Promise<string>;
 }
 
-/** Reads a spec file: a mapping of option names (dashes or underscores). */
+/** Keys of a spec file: the options of `livenet create` (a clear `password` is refused with its own message). */
+const SPEC_KEYS = ['kernel', 'type', 'size', 'source', 'password', 'password_file', 'password_stdin', 'password_hash', 'ssh_key',
+  'selinux', 'packages', 'release', 'optimize', 'compression', 'layout'];
+
+/**
+ * Reads a spec file: a mapping of option names (dashes or underscores).
+ * Throws UsageError E_FILE_NOT_FOUND, E_SPEC_INVALID, or E_UNKNOWN_OPTION
+ * for a key that is not an option (naming the nearest one).
+ */
 export async function readSpecFile(file: string): Promise<Record<string, unknown>> {
   let text: string;
   try {
@@ -42,6 +52,7 @@ export async function readSpecFile(file: string): Promise<Record<string, unknown
   }
   const spec: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(document)) spec[key.replace(/-/g, '_')] = value;
+  requireKnownKeys(spec, SPEC_KEYS, file);
   return spec;
 }
 
@@ -59,11 +70,7 @@ export async function readSshKey(file: string): Promise<string> {
   } catch {
     throw new UsageError('E_FILE_NOT_FOUND', `cannot read the SSH public key ${file}`, 'give the path of a readable .pub file');
   }
-  const lines = text.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
-  if (lines.length === 0 || !lines.every((l) => /^(ssh-|ecdsa-|sk-|[a-z0-9-]+@openssh\.com)/.test(l.replace(/^\S+="[^"]*"\s+/, '')))) {
-    throw new UsageError('E_SSH_KEY', `${file} does not look like an SSH public key`, 'give a .pub file (not the private key)');
-  }
-  return lines.join('\n');
+  return requireSshPublicKey(text, file);
 }
 
 /** Checks a kernel is available; a missing one is the user's input error here. */
@@ -78,7 +85,8 @@ export async function requireKernel(context: ImageContext, kernel: string): Prom
 
 /**
  * Turns a request into checked options: spec file, password (hashed here),
- * SSH key, kernel, source and packages. The name must be free.
+ * SSH key, kernel, source (see `checkSourceUsable`) and packages. The name
+ * must be free. Nothing is registered or created.
  */
 export async function prepareLivenet(context: ImageContext, name: string, request: LivenetRequest): Promise<LivenetOptions> {
   validateImageName(name);
@@ -86,22 +94,23 @@ export async function prepareLivenet(context: ImageContext, name: string, reques
     throw new ConflictError('E_IMAGE_EXISTS', `image "${name}" already exists`, 'choose another name or remove it first');
   }
   const raw = { ...(request.fromFile ? await readSpecFile(request.fromFile) : {}), ...snakeKeys(request.options) };
-  const stdinWanted = raw.password_stdin === true;
-  const passwordHash = raw.password_hash !== undefined || raw.password_file !== undefined || stdinWanted
-    ? await readPasswordInput({
-      hash: raw.password_hash === undefined ? undefined : String(raw.password_hash),
-      file: raw.password_file === undefined ? undefined : String(raw.password_file),
-      stdin: stdinWanted ? await (request.readStdin?.() ?? Promise.resolve('')) : undefined,
-    })
-    : undefined;
   if (raw.password !== undefined) {
     throw new UsageError('E_PASSWORD', 'clear passwords are not accepted as options', 'use --password-file, --password-stdin or --password-hash');
   }
-  const sshKeyFile = raw.ssh_key === undefined ? undefined : String(raw.ssh_key);
+  const stdinWanted = optionalFlag(raw, 'password_stdin');
+  const hash = optionalText(raw, 'password_hash', 'E_PASSWORD');
+  const passwordFile = optionalText(raw, 'password_file', 'E_PASSWORD');
+  const passwordHash = hash !== undefined || passwordFile !== undefined || stdinWanted
+    ? await readPasswordInput({
+      hash, file: passwordFile, stdin: stdinWanted ? await (request.readStdin?.() ?? Promise.resolve('')) : undefined,
+    })
+    : undefined;
+  const sshKeyFile = optionalText(raw, 'ssh_key', 'E_SSH_KEY');
   const options = parseLivenetOptions({ ...raw, password_hash: passwordHash, ssh_key: undefined, ssh_key_file: sshKeyFile },
     { source: await defaultSource() });
   if (sshKeyFile) options.sshKey = await readSshKey(sshKeyFile);
   await requireKernel(context, options.kernel);
+  await checkSourceUsable(options.source, sourceScope(context.paths));
   await checkPackagesExist(options.source, options.packages, options.release);
   return options;
 }

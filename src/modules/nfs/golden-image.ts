@@ -12,9 +12,12 @@ import type { BuildJournal } from '../../core/image/build-journal.js';
 import { IMAGE_DATA_FILE, Image, type ImageClass } from '../../core/image/image.js';
 import { loadImageData, type ImageData } from '../../core/image/image-data.js';
 import { StepReporter } from '../../core/progress.js';
+import { requireKnownKeys } from '../../core/raw-options.js';
+import { validateImageName } from '../../core/image/image-names.js';
 import { removeManagedPath } from '../../core/state/safe-remove.js';
 import { initramfsName } from '../../core/kernel/kernel-manager.js';
 import { copyTree, probeCopyMode } from '../../system/copy-tree.js';
+import { customizeTree, imageOsRelease } from '../../core/os/customize.js';
 import { nfsBootFile } from './boot-file.js';
 import { goldenImageTree, goldenNodesDir, goldenRoot, logicalGoldenNodesDir, stagingTree } from './nfs-layout.js';
 import { expandStoredNodes } from './node-names.js';
@@ -81,7 +84,7 @@ export const NfsGoldenImageClass: ImageClass<GoldenOptions> = {
   },
 
   async create(context: ImageContext, journal: BuildJournal, name: string, options: GoldenOptions): Promise<Image> {
-    const steps = new StepReporter(journal.progress, 2);
+    const steps = new StepReporter(journal.progress, 3);
     const staging = await stagingSource(context, options.from);
     const source = stagingTree(context.paths, options.from);
     // No image owns a leftover folder of this name (the manager checked): start from nothing.
@@ -92,6 +95,9 @@ export const NfsGoldenImageClass: ImageClass<GoldenOptions> = {
     steps.step(`copy staging image ${options.from} (${mode === 'reflink' ? 'reflink: blocks shared' : 'full copy'})`);
     await copyTree(source, goldenImageTree(context.paths, name), { mode, signal: journal.signal });
     journal.checkAborted();
+    // The copy says it is the staging image: the golden image's own name goes in (os-release is replaced, the staging tree is untouched).
+    steps.step('set image identity');
+    await customizeTree(goldenImageTree(context.paths, name), { osRelease: imageOsRelease(name, String(staging.kernel)) });
     steps.step('write boot file');
     return new NfsGoldenImage(context, {
       name, image_class: GOLDEN_CLASS, kernel: staging.kernel, image: staging.image,
@@ -105,9 +111,11 @@ export const NfsGoldenImageClass: ImageClass<GoldenOptions> = {
   },
 
   parseOptions(raw: Record<string, unknown>): GoldenOptions {
+    requireKnownKeys(raw, ['from'], 'the golden image options');
     if (typeof raw.from !== 'string' || raw.from === '') {
       throw new UsageError('E_GOLDEN_FROM', 'a golden image is made from a staging image', 'pass --from STAGING');
     }
-    return { from: raw.from };
+    // The staging name becomes a path: checked like any image name.
+    return { from: validateImageName(raw.from) };
   },
 };

@@ -35,7 +35,7 @@ export const stagingCreate: CommandSpec = {
     { name: 'package', type: 'string', repeatable: true, description: 'extra package (repeat, or separate with commas)', valueName: 'NAME' },
     { name: 'password-file', type: 'string', description: 'file whose first line is the root password', valueName: 'FILE' },
     { name: 'password-stdin', type: 'boolean', description: 'read the root password from stdin' },
-    { name: 'password-hash', type: 'string', description: 'root password as a $6$ hash', valueName: 'HASH' },
+    { name: 'password-hash', type: 'string', description: 'root password as a crypt(3) hash ($6$..., $y$...) or ! (locked)', valueName: 'HASH' },
     { name: 'ssh-key', type: 'string', description: 'SSH public key for root', valueName: 'FILE.pub' },
     { name: 'selinux', type: 'boolean', description: 'relabel for SELinux at first boot' },
     { name: 'optimize', type: 'boolean', description: 'leave out documentation and locales' },

@@ -6,12 +6,13 @@
 import { rm } from 'node:fs/promises';
 import type { ImageContext } from '../../core/image/context.js';
 import type { BuildJournal } from '../../core/image/build-journal.js';
-import { Image, type ImageClass } from '../../core/image/image.js';
+import { Image, type CheckScope, type ImageClass } from '../../core/image/image.js';
 import type { ImageData } from '../../core/image/image-data.js';
 import { StepReporter } from '../../core/progress.js';
 import { removeManagedPath } from '../../core/state/safe-remove.js';
 import { checkPackagesExist, formatSource, provisionTree } from '../../core/os/sources.js';
 import { customizeTree, imageOsRelease } from '../../core/os/customize.js';
+import { checkSourceUsable, sourceScope } from '../../core/os/source-checks.js';
 import { initramfsName } from '../../core/kernel/kernel-manager.js';
 import { nfsBootFile } from './boot-file.js';
 import { logicalStagingTree, stagingTree } from './nfs-layout.js';
@@ -78,4 +79,9 @@ export const NfsStagingImageClass: ImageClass<StagingOptions> = {
   },
 
   parseOptions: parseStagingOptions,
+
+  async check(context: ImageContext, options: StagingOptions, scope?: CheckScope): Promise<void> {
+    await context.kernels.requireAvailable(options.kernel);
+    await checkSourceUsable(options.source, sourceScope(context.paths, scope?.sourceRoots));
+  },
 };

@@ -1,3 +1,4 @@
+import { checkDracutArgs } from '../../../system/dracut-args.js';
 import type { CommandSpec } from '../../command.js';
 
 export const kernelInitramfs: CommandSpec = {
@@ -10,10 +11,13 @@ export const kernelInitramfs: CommandSpec = {
   ],
   async run({ services, io }, { args, options }) {
     const kernel = String(args.KERNEL);
+    const extraArgs = (options['dracut-arg'] as string[] | undefined) ?? [];
+    // Bad input is refused before anything is printed.
+    checkDracutArgs(extraArgs, '--dracut-arg');
     io.progress({ type: 'step', step: `dracut for ${kernel}`, index: 1, total: 1 });
     const result = await services.kernels.generateInitramfs(kernel, {
       chroot: options.chroot as string | undefined,
-      extraArgs: (options['dracut-arg'] as string[] | undefined) ?? [],
+      extraArgs,
       signal: io.signal,
     });
     const warnings = result.skippedModules.length

@@ -1,0 +1,128 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { startApi, waitForJob, type ApiFixture } from './harness.js';
+import { sha512Crypt, verifySha512Crypt } from '../../src/core/os/password.js';
+import { addDummyKernel, makeBusyboxTree, TEST_KERNEL } from '../livenet/fixtures.js';
+import { unpackSquashfs } from '../livenet/inspect.js';
+
+/** Posts a creation (livenet unless `type` says) and asserts 422 with `code`, no job and nothing registered or created. */
+async function assertRefused(api: ApiFixture, options: Record<string, unknown>, code: string, type = 'livenet'): Promise<void> {
+  const answer = await api.call('POST', '/api/v1/images', { body: { type, name: 'img', options } });
+  assert.equal(answer.status, 422, `${JSON.stringify(options)}: ${JSON.stringify(answer.body)}`);
+  assert.equal(answer.body.error.code, code, JSON.stringify(options));
+  assert.deepEqual((await api.call('GET', '/api/v1/jobs')).body.jobs, []);
+  assert.ok(!existsSync(api.services.paths.imageDir('img')));
+  assert.deepEqual(await api.services.installations.read(), {});
+}
+
+test('POST /images is as strict as the CLI: passwords, option keys and types, packages and sources', async () => {
+  const api = await startApi();
+  try {
+    const { paths } = api.services;
+    await addDummyKernel(paths.kernelsDir);
+    const tree = await makeBusyboxTree(paths.workDir);
+    const outside = await makeBusyboxTree(api.root.root);
+    const hash = sha512Crypt('pw');
+    const base = { kernel: TEST_KERNEL, size: '200M', source: `dir:${tree}` };
+    const cases: [Record<string, unknown>, string][] = [
+      [{ ...base, password_hash: '' }, 'E_PASSWORD'],
+      [{ ...base, password_hash: `${hash}\nevil::0:0:99999:7:::` }, 'E_PASSWORD'],
+      [{ ...base, password_hash: 'plain-text' }, 'E_PASSWORD'],
+      [{ ...base, password: '' }, 'E_PASSWORD'],
+      [{ ...base, password: 'a', password_hash: hash }, 'E_PASSWORD'],
+      [{ ...base }, 'E_PASSWORD'],
+      [{ ...base, password_hash: hash, sizee: '5G' }, 'E_UNKNOWN_OPTION'],
+      [{ ...base, password_hash: hash, ssh_key_file: '/root/.ssh/id_rsa.pub' }, 'E_UNKNOWN_OPTION'],
+      [{ ...base, password_hash: hash, source: 12 }, 'E_SOURCE'],
+      [{ ...base, password_hash: hash, selinux: 'yes' }, 'E_OPTION_TYPE'],
+      [{ ...base, password_hash: hash, type: 'huge' }, 'E_OS_TYPE'],
+      [{ ...base, password_hash: hash, source: 'dnf', packages: ['--installroot=/'] }, 'E_PACKAGE_NOT_FOUND'],
+      [{ ...base, password_hash: hash, source: `dir:${outside}` }, 'E_API_PATH_NOT_ALLOWED'],
+      [{ ...base, password_hash: hash, source: 'dir:/' }, 'E_API_PATH_NOT_ALLOWED'],
+      [{ ...base, password_hash: hash, source: 'tar:/etc/passwd' }, 'E_API_PATH_NOT_ALLOWED'],
+      [{ ...base, password_hash: hash, source: `dir:${paths.workDir}` }, 'E_SOURCE'],
+      [{ ...base, password_hash: hash, ssh_key: 'not a key' }, 'E_SSH_KEY'],
+    ];
+    for (const [options, code] of cases) await assertRefused(api, options, code);
+  } finally {
+    await api.close();
+  }
+});
+
+test('NFS staging and golden creations through the API get the same checks', async () => {
+  const api = await startApi();
+  try {
+    const { paths } = api.services;
+    await addDummyKernel(paths.kernelsDir);
+    const hash = sha512Crypt('pw');
+    const base = { kernel: TEST_KERNEL, source: `dir:${await makeBusyboxTree(paths.workDir)}` };
+    const cases: [Record<string, unknown>, string][] = [
+      [{ ...base, passwordHash: '' }, 'E_PASSWORD'],
+      [{ ...base, passwordHash: `${hash}\nx` }, 'E_PASSWORD'],
+      [{ ...base, password: '' }, 'E_PASSWORD'],
+      [{ ...base, passwordHash: hash, sizee: 1 }, 'E_UNKNOWN_OPTION'],
+      [{ ...base, passwordHash: hash, source: 12 }, 'E_SOURCE'],
+      [{ ...base, passwordHash: hash, source: 'dir:/proc' }, 'E_API_PATH_NOT_ALLOWED'],
+      [{ ...base, passwordHash: hash, source: `dir:${paths.nfsImagesDir}` }, 'E_SOURCE'],
+      [{ ...base, passwordHash: hash, packages: ['-y'] }, 'E_PACKAGE_NOT_FOUND'],
+    ];
+    for (const [options, code] of cases) await assertRefused(api, options, code, 'NfsStagingImage');
+    await assertRefused(api, { from: '../../../../etc' }, 'E_IMAGE_NAME', 'NfsGoldenImage');
+    await assertRefused(api, { from: 'st', extra: 1 }, 'E_UNKNOWN_OPTION', 'NfsGoldenImage');
+  } finally {
+    await api.close();
+  }
+});
+
+test('a clear password given to the API is hashed into /etc/shadow and never stored in clear', async () => {
+  const api = await startApi();
+  try {
+    const { paths } = api.services;
+    await addDummyKernel(paths.kernelsDir);
+    const tree = await makeBusyboxTree(paths.workDir);
+    const clear = 'api-Clear-Pa55';
+    const started = await api.call('POST', '/api/v1/images', {
+      body: { type: 'livenet', name: 'apiimg', options: { kernel: TEST_KERNEL, layout: 'flat', source: `dir:${tree}`, password: clear } },
+    });
+    assert.equal(started.status, 202, JSON.stringify(started.body));
+    const job = await waitForJob(api, started.body.job.id);
+    assert.equal(job.status, 'succeeded', JSON.stringify(job.error));
+    const data = await readFile(join(paths.imageDir('apiimg'), 'image_data.yml'), 'utf8');
+    assert.ok(!data.includes(clear), 'image_data.yml holds no clear password');
+    const unpacked = await unpackSquashfs(join(paths.imageDir('apiimg'), 'squashfs.img'), 'flat');
+    try {
+      const shadow = await unpacked.cat('/etc/shadow');
+      assert.ok(!shadow.includes(clear));
+      const rootHash = /^root:([^:]*):/m.exec(shadow)?.[1] ?? '';
+      assert.ok(verifySha512Crypt(clear, rootHash), `root's hash verifies: ${rootHash}`);
+      assert.equal(shadow.trim().split('\n').length, 2, 'no extra shadow line');
+    } finally {
+      await unpacked.cleanup();
+    }
+    for (const file of await readdir(paths.imageDir('apiimg'))) {
+      if (file.endsWith('.img')) continue;
+      assert.ok(!(await readFile(join(paths.imageDir('apiimg'), file), 'utf8')).includes(clear), file);
+    }
+  } finally {
+    await api.close();
+  }
+});
+
+test('dracut arguments that would pack host files into a served initramfs are refused with 422', async () => {
+  const api = await startApi();
+  try {
+    await addDummyKernel(api.services.paths.kernelsDir);
+    for (const dracutArgs of [['--include', '/etc/shadow', '/x'], ['-I', '/etc/shadow'], ['--install=/etc/shadow'], ['--conf', '/tmp/c'],
+      ['/var/www/html/x.img']]) {
+      const answer = await api.call('POST', `/api/v1/kernels/${TEST_KERNEL}/initramfs`, { body: { dracutArgs } });
+      assert.equal(answer.status, 422, JSON.stringify(dracutArgs));
+      assert.equal(answer.body.error.code, 'E_DRACUT_ARG');
+    }
+    assert.deepEqual((await api.call('GET', '/api/v1/jobs')).body.jobs, []);
+  } finally {
+    await api.close();
+  }
+});
