@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { makeTempRoot } from '../helpers/temp-root.js';
-import { validateImageName } from '../../src/core/image/image-names.js';
+import { validateImageName } from '../../src/core/names.js';
 
 async function snapshot(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { recursive: true });

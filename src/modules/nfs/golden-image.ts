@@ -9,8 +9,9 @@ import { join } from 'node:path';
 import { ConflictError, NotFoundError, UsageError } from '../../core/errors.js';
 import type { ImageContext } from '../../core/image/context.js';
 import type { BuildJournal } from '../../core/image/build-journal.js';
-import { IMAGE_DATA_FILE, Image, type ImageClass } from '../../core/image/image.js';
-import { loadImageData, type ImageData } from '../../core/image/image-data.js';
+import { Image, type ImageClass } from '../../core/image/image.js';
+import type { ImageData } from '../../core/image/image-data.js';
+import { loadImageFolder } from '../../core/image/image-folder.js';
 import { StepReporter } from '../../core/progress.js';
 import { removeManagedPath } from '../../core/state/safe-remove.js';
 import { initramfsName } from '../../core/kernel/kernel-manager.js';
@@ -60,7 +61,7 @@ export class NfsGoldenImage extends Image {
 async function stagingSource(context: ImageContext, from: string): Promise<ImageData> {
   const entry = (await context.installations.read())[from];
   if (entry) throw new ConflictError('E_IMAGE_NOT_READY', `staging image "${from}" is not fully created`, 'wait for it or clean it');
-  const data = await loadImageData(join(context.paths.imageDir(from), IMAGE_DATA_FILE)).catch((error: unknown) => {
+  const data = await loadImageFolder(context.paths, from).catch((error: unknown) => {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
       throw new NotFoundError('E_IMAGE_NOT_FOUND', `image "${from}" does not exist`, 'list staging images with `disklessset image list`');
     }

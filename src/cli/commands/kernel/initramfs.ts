@@ -1,3 +1,4 @@
+import { validateKernelName } from '../../../core/names.js';
 import type { CommandSpec } from '../../command.js';
 
 export const kernelInitramfs: CommandSpec = {
@@ -9,7 +10,8 @@ export const kernelInitramfs: CommandSpec = {
     { name: 'dracut-arg', type: 'string', repeatable: true, description: 'extra dracut argument (repeatable)', valueName: 'ARG' },
   ],
   async run({ services, io }, { args, options }) {
-    const kernel = String(args.KERNEL);
+    // Checked before the step line is printed: a refused name prints nothing but its error.
+    const kernel = validateKernelName(String(args.KERNEL));
     io.progress({ type: 'step', step: `dracut for ${kernel}`, index: 1, total: 1 });
     const result = await services.kernels.generateInitramfs(kernel, {
       chroot: options.chroot as string | undefined,
