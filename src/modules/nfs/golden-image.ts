@@ -12,6 +12,7 @@ import type { BuildJournal } from '../../core/image/build-journal.js';
 import { Image, type ImageClass } from '../../core/image/image.js';
 import type { ImageData } from '../../core/image/image-data.js';
 import { loadImageFolder } from '../../core/image/image-folder.js';
+import { validateImageName } from '../../core/names.js';
 import { StepReporter } from '../../core/progress.js';
 import { removeManagedPath } from '../../core/state/safe-remove.js';
 import { initramfsName } from '../../core/kernel/kernel-manager.js';
@@ -109,6 +110,7 @@ export const NfsGoldenImageClass: ImageClass<GoldenOptions> = {
     if (typeof raw.from !== 'string' || raw.from === '') {
       throw new UsageError('E_GOLDEN_FROM', 'a golden image is made from a staging image', 'pass --from STAGING');
     }
-    return { from: raw.from };
+    // The source is an image name too: checked here, before the new image is registered.
+    return { from: validateImageName(raw.from) };
   },
 };
