@@ -5,6 +5,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { makeTempRoot } from '../helpers/temp-root.js';
 import { fingerprintTree, makeSentinel } from '../helpers/sentinel.js';
+import { loadImageFolder } from '../../src/core/image/image-folder.js';
 
 /** Rewrites the `name:` line of an image's image_data.yml. */
 async function forgeName(imageDir: string, name: string): Promise<void> {
@@ -63,6 +64,27 @@ test('an image loaded for a change is saved back into its own folder, whatever n
     await image.save();
     assert.equal(await readFile(join(services.paths.imageDir('b'), 'image_data.yml'), 'utf8'), before, 'image b untouched');
     assert.match(await readFile(join(services.paths.imageDir('a'), 'image_data.yml'), 'utf8'), /^ {2}name: a$/m);
+  } finally {
+    await t.cleanup();
+  }
+});
+
+test('a kernel or initramfs file name recorded in image_data.yml is never used as a path unless it passes the gate', async () => {
+  const t = await makeTempRoot();
+  try {
+    const services = await t.services();
+    await services.images.create('DemoImage', 'k', { message: 'm' });
+    const file = join(services.paths.imageDir('k'), 'image_data.yml');
+    const original = await readFile(file, 'utf8');
+    for (const line of ['  kernel: vmlinuz-../../../../etc/shadow', '  image: ../../../etc/shadow', '  kernel: /boot/vmlinuz-1']) {
+      await writeFile(file, `${original}${line}\n`);
+      await assert.rejects(loadImageFolder(services.paths, 'k'),
+        (error: { code?: string; message: string }) => error.code === 'E_IMAGE_DATA_INVALID' && /records an invalid/.test(error.message), line);
+      // Not loadable, so nothing (set-kernel, boot file, checks) ever builds a path from it.
+      await assert.rejects(services.images.get('k'), line);
+    }
+    await writeFile(file, `${original}  kernel: vmlinuz-6.1.0-28-amd64\n  image: initramfs-kernel-6.1.0-28-amd64\n`);
+    assert.equal((await services.images.get('k')).data.kernel, 'vmlinuz-6.1.0-28-amd64');
   } finally {
     await t.cleanup();
   }
