@@ -8,7 +8,7 @@ export { Image, type ImageClass, type AnyImageClass, IMAGE_DATA_FILE, BOOT_FILE 
 export { BuildJournal } from './core/image/build-journal.js';
 export type { ImageContext } from './core/image/context.js';
 export { loadImageData, saveImageData, publicAttributes, type ImageData } from './core/image/image-data.js';
-export { validateImageName } from './core/image/image-names.js';
+export { validateImageName, validateKernelName, validateTokenId } from './core/names.js';
 export { KernelManager, kernelVersion, initramfsName, type KernelInfo, type InitramfsOptions } from './core/kernel/kernel-manager.js';
 export { Paths, DEFAULT_PATHS, type PathKey } from './core/paths.js';
 export { loadConfig, type DisklessConfig } from './core/config.js';

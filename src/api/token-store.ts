@@ -7,6 +7,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { join } from 'node:path';
 import { NotFoundError, OperationError, UsageError } from '../core/errors.js';
+import { validateTokenId } from '../core/names.js';
 import type { Paths } from '../core/paths.js';
 import { readTextIfExists, writeFileAtomic } from '../core/state/atomic-file.js';
 import { withLock } from '../core/state/lock.js';
@@ -86,8 +87,9 @@ export class TokenStore {
     return (await this.readAll()).map(({ id, name, role, created }) => ({ id, name, role, created }));
   }
 
-  /** Deletes a token; throws E_API_TOKEN_NOT_FOUND. */
+  /** Deletes a token; throws E_API_TOKEN_ID (malformed id) or E_API_TOKEN_NOT_FOUND. */
   async revoke(id: string): Promise<TokenInfo> {
+    validateTokenId(id);
     return withLock(this.file, async () => {
       const tokens = await this.readAll();
       const found = tokens.find((t) => t.id === id);

@@ -4,6 +4,7 @@
  */
 import { parse } from 'yaml';
 import { UsageError } from './errors.js';
+import { checkPathPlacement, normaliseConfiguredPath } from './config-paths.js';
 import { PATH_KEYS, Paths, type PathKey } from './paths.js';
 import { readTextIfExists } from './state/atomic-file.js';
 import { checkDracutArgs } from '../system/dracut-args.js';
@@ -48,8 +49,7 @@ export function parseConfig(document: unknown, file: string): DisklessConfig {
       if (!(PATH_KEYS as readonly string[]).includes(key)) {
         throw configProblem(file, `unknown path "${key}" (known: ${PATH_KEYS.join(', ')})`);
       }
-      if (typeof value !== 'string' || !value.startsWith('/')) throw configProblem(file, `path "${key}" must be absolute`);
-      config.paths[key as PathKey] = value.replace(/\/+$/, '') || '/';
+      config.paths[key as PathKey] = normaliseConfiguredPath(key, value, file);
     }
   }
   if (raw.dracut_extra_args !== undefined) {
@@ -69,15 +69,22 @@ export function parseConfig(document: unknown, file: string): DisklessConfig {
   return config;
 }
 
-/** Reads the config file of a root prefix; a missing file gives the defaults. */
+/**
+ * Reads the config file of a root prefix; a missing file gives the defaults.
+ * Every location (configured or default) is checked against the root prefix
+ * and the HTTP root before anything uses it.
+ * @throws UsageError E_CONFIG_INVALID or an E_CONFIG_PATH_* code (see config-paths.ts).
+ */
 export async function loadConfig(root: string): Promise<DisklessConfig> {
   const file = Paths.configFile(root);
   const text = await readTextIfExists(file);
-  if (text === undefined) return { ...DEFAULT_CONFIG };
+  let config: DisklessConfig;
   try {
-    return parseConfig(parse(text), file);
+    config = text === undefined ? { ...DEFAULT_CONFIG } : parseConfig(parse(text), file);
   } catch (error) {
     if (error instanceof UsageError) throw error;
     throw configProblem(file, (error as Error).message.split('\n')[0] ?? 'unreadable YAML');
   }
+  checkPathPlacement(root, config.paths, file);
+  return config;
 }

@@ -8,6 +8,7 @@
  * (without the prefix). Boot files always use the logical view.
  */
 import { join, resolve } from 'node:path';
+import { validateImageName } from './names.js';
 
 /** Names of the locations that the config file's `paths:` section may override. */
 export const PATH_KEYS = [
@@ -72,6 +73,8 @@ export class Paths {
   get goldenDir(): string { return join(this.nfsImagesDir, 'golden'); }
   get stateDir(): string { return this.physical('stateDir'); }
   get installationsFile(): string { return join(this.stateDir, 'installations.yml'); }
+  /** Folder of the per-image locks. */
+  get locksDir(): string { return join(this.stateDir, 'locks'); }
   get workDir(): string { return this.physical('workDir'); }
   get configDir(): string { return this.physical('configDir'); }
   get modulesDir(): string { return this.physical('modulesDir'); }
@@ -79,10 +82,19 @@ export class Paths {
   get ganeshaExportsFile(): string { return this.physical('ganeshaExportsFile'); }
   get demoDir(): string { return this.physical('demoDir'); }
 
-  /** Folder of one image in the HTTP tree (image_data.yml, boot.ipxe, squashfs.img). */
-  imageDir(name: string): string { return join(this.imagesDir, name); }
-  /** Scratch folder of one image. */
-  imageWorkDir(name: string): string { return join(this.workDir, name); }
+  // Every method below that takes a name checks it again, although each entry
+  // point already did: a name that slipped past a caller must never become a path.
+
+  /** Folder of one image in the HTTP tree (image_data.yml, boot.ipxe, squashfs.img); throws E_IMAGE_NAME. */
+  imageDir(name: string): string { return join(this.imagesDir, validateImageName(name)); }
+  /** Scratch folder of one image; throws E_IMAGE_NAME. */
+  imageWorkDir(name: string): string { return join(this.workDir, validateImageName(name)); }
+  /** Lock file of one image (the lock itself is the folder `<this>.lock`); throws E_IMAGE_NAME. */
+  imageLock(name: string): string { return join(this.locksDir, validateImageName(name)); }
+  /** Tree of an NFS staging image; throws E_IMAGE_NAME. */
+  stagingTree(name: string): string { return join(this.stagingDir, validateImageName(name)); }
+  /** Folder owning everything of an NFS golden image; throws E_IMAGE_NAME. */
+  goldenRoot(name: string): string { return join(this.goldenDir, validateImageName(name)); }
 
   /**
    * URL path (from the HTTP document root) of a location inside the HTTP tree,

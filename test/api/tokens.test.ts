@@ -34,7 +34,10 @@ test('api token create prints the token once; the file is 0600 and holds only it
     const revoked = await root.cli(['api', 'token', 'revoke', tokens[0]?.id as string]);
     assert.equal(revoked.exitCode, 0, revoked.stderr);
     assert.deepEqual(JSON.parse((await root.cli(['--json', 'api', 'token', 'list'])).stdout), []);
-    assert.equal((await root.cli(['api', 'token', 'revoke', 'deadbeef'])).exitCode, 1);
+    assert.equal((await root.cli(['api', 'token', 'revoke', 'deadbeef0000'])).exitCode, 1, 'a well-formed unknown id is not found');
+    const malformed = await root.cli(['api', 'token', 'revoke', 'deadbeef']);
+    assert.equal(malformed.exitCode, 2, 'a malformed id is bad input');
+    assert.match(malformed.stderr, /invalid API token id "deadbeef"/);
   } finally {
     await root.cleanup();
   }

@@ -2,8 +2,14 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { makeTempRoot } from '../helpers/temp-root.js';
-import { validateImageName } from '../../src/core/image/image-names.js';
+import { makeTempRoot, type TempRoot } from '../helpers/temp-root.js';
+import { fingerprintTree, makeSentinel, type Sentinel } from '../helpers/sentinel.js';
+import { validateImageName, validateKernelName, validateTokenId } from '../../src/core/names.js';
+import { Paths } from '../../src/core/paths.js';
+import { TokenStore } from '../../src/api/token-store.js';
+import { mountLivenet, shellLivenet, unmountLivenet } from '../../src/modules/livenet/editing.js';
+import { rebuildLivenet, resizeLivenet, rollbackLivenet } from '../../src/modules/livenet/maintenance.js';
+import { addGoldenNodes, listGoldenNodes, removeGoldenNodes } from '../../src/modules/nfs/golden-nodes.js';
 
 async function snapshot(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { recursive: true });
@@ -49,4 +55,109 @@ test('an OS source tree with file systems mounted below it is refused, and the w
   } finally {
     await t.cleanup();
   }
+});
+
+/** A name that, joined under the image locks folder, would land on `victim` in the sentinel. */
+async function lockTraversal(t: TempRoot, sentinel: Sentinel): Promise<string> {
+  const locks = join(t.root, 'var', 'lib', 'diskless', 'locks');
+  return sentinel.relativeFrom(locks, 'victim');
+}
+
+test('a traversal image name is refused before any lock or folder: set-kernel, resize, mount, remove, clean (CLI)', async () => {
+  const t = await makeTempRoot();
+  const sentinel = await makeSentinel();
+  try {
+    const name = await lockTraversal(t, sentinel);
+    assert.match(name, /^\.\.\//);
+    const before = await sentinel.fingerprint();
+    const rootBefore = await fingerprintTree(t.root);
+    for (const args of [['image', 'set-kernel', name, 'vmlinuz-1'], ['livenet', 'resize', name, '2G'], ['livenet', 'mount', name],
+      ['image', 'remove', name, '--yes'], ['image', 'clean', name, '--yes']]) {
+      const result = await t.cli(args);
+      assert.equal(result.exitCode, 2, `${args.join(' ')}: ${result.stderr}`);
+      assert.equal(result.stderr.trim().split('\n').length, 1, result.stderr);
+      assert.match(result.stderr, /invalid image name/);
+      assert.equal(result.stdout, '');
+    }
+    assert.deepEqual(await sentinel.fingerprint(), before, 'nothing outside the root changed (victim.lock still there)');
+    assert.deepEqual(await fingerprintTree(t.root), rootBefore, 'nothing created inside the root either');
+  } finally {
+    await sentinel.cleanup();
+    await t.cleanup();
+  }
+});
+
+test('kernel names and token ids are refused before anything is printed or touched (CLI)', async () => {
+  const t = await makeTempRoot();
+  try {
+    const rootBefore = await fingerprintTree(t.root);
+    for (const [args, message] of [[['kernel', 'initramfs', '../../../etc/vmlinuz-1'], /invalid kernel name/],
+      [['image', 'set-kernel', 'img', 'vmlinuz-../../x'], /invalid kernel name/],
+      [['api', 'token', 'revoke', '../x'], /invalid API token id/]] as const) {
+      const result = await t.cli([...args]);
+      assert.equal(result.exitCode, 2, result.stderr);
+      assert.equal(result.stdout, '');
+      assert.equal(result.stderr.trim().split('\n').length, 1);
+      assert.match(result.stderr, message);
+    }
+    assert.deepEqual(await fingerprintTree(t.root), rootBefore);
+  } finally {
+    await t.cleanup();
+  }
+});
+
+test('every library entry point refuses a traversal name before it locks or touches anything', async () => {
+  const t = await makeTempRoot();
+  const sentinel = await makeSentinel();
+  try {
+    const services = await t.services();
+    const name = await lockTraversal(t, sentinel);
+    const before = await sentinel.fingerprint();
+    const rootBefore = await fingerprintTree(t.root);
+    const { images, kernels } = services;
+    let ran = false;
+    const attempts: [string, () => Promise<unknown>][] = [
+      ['withImageLock', () => images.withImageLock(name, async () => { ran = true; })],
+      ['setKernel', () => images.setKernel(name, 'vmlinuz-1')],
+      ['remove', () => images.remove(name, { force: true })],
+      ['clean', () => images.clean(name)],
+      ['status', () => images.status(name)],
+      ['get', () => images.get(name)],
+      ['resizeLivenet', () => resizeLivenet(services, name, 2048)],
+      ['mountLivenet', () => mountLivenet(services, name)],
+      ['unmountLivenet', () => unmountLivenet(services, name)],
+      ['shellLivenet', () => shellLivenet(services, name, ['true'])],
+      ['rebuildLivenet', () => rebuildLivenet(services, name)],
+      ['rollbackLivenet', () => rollbackLivenet(services, name)],
+      ['addGoldenNodes', () => addGoldenNodes(services, name, 'n1')],
+      ['removeGoldenNodes', () => removeGoldenNodes(services, name, 'n1')],
+      ['listGoldenNodes', () => listGoldenNodes(services, name)],
+    ];
+    for (const [label, attempt] of attempts) {
+      await assert.rejects(attempt(), (error: { code?: string }) => error.code === 'E_IMAGE_NAME', label);
+    }
+    for (const kernel of ['../vmlinuz-1', 'vmlinuz-../../x', 'initramfs-kernel-1', '']) {
+      await assert.rejects(kernels.get(kernel), (error: { code?: string }) => error.code === 'E_KERNEL_NAME', kernel);
+      await assert.rejects(kernels.generateInitramfs(kernel), (error: { code?: string }) => error.code === 'E_KERNEL_NAME', kernel);
+    }
+    await assert.rejects(new TokenStore(services.paths).revoke('../../x'), (error: { code?: string }) => error.code === 'E_API_TOKEN_ID');
+    assert.equal(ran, false, 'the locked action never ran');
+    assert.deepEqual(await sentinel.fingerprint(), before);
+    assert.deepEqual(await fingerprintTree(t.root), rootBefore);
+  } finally {
+    await sentinel.cleanup();
+    await t.cleanup();
+  }
+});
+
+test('the paths module re-checks every name it turns into a path', async () => {
+  const paths = new Paths('/tmp/some-root');
+  for (const bad of ['..', '../x', 'a/b', '', '.hidden', 'x\n']) {
+    for (const method of ['imageDir', 'imageWorkDir', 'imageLock', 'stagingTree', 'goldenRoot'] as const) {
+      assert.throws(() => paths[method](bad), (error: { code?: string }) => error.code === 'E_IMAGE_NAME', `${method}(${bad})`);
+    }
+  }
+  assert.equal(paths.imageLock('img-1'), '/tmp/some-root/var/lib/diskless/locks/img-1');
+  assert.equal(validateKernelName('vmlinuz-6.1.0-28-amd64'), 'vmlinuz-6.1.0-28-amd64');
+  assert.equal(validateTokenId('0123456789ab'), '0123456789ab');
 });

@@ -1,5 +1,5 @@
 /** `/images` routes: list, show, create (job), remove, clean (job), change kernel. */
-import { validateImageName } from '../../core/image/image-names.js';
+import { validateImageName } from '../../core/names.js';
 import { readJsonObject } from '../http-io.js';
 import type { Route, RouteAnswer, RouteContext } from '../router.js';
 import { accepted, requireString } from './answers.js';

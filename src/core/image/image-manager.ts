@@ -3,7 +3,6 @@
  * The CLI, the menu and the REST API all go through this class.
  */
 import { mkdir, readdir, rm } from 'node:fs/promises';
-import { join } from 'node:path';
 import { ConflictError, NotFoundError } from '../errors.js';
 import type { ProgressSink } from '../progress.js';
 import { withLock } from '../state/lock.js';
@@ -13,9 +12,10 @@ import { unmountTree } from '../../system/mount.js';
 import { initramfsName } from '../kernel/kernel-manager.js';
 import { BuildJournal } from './build-journal.js';
 import type { ImageContext } from './context.js';
-import { IMAGE_DATA_FILE, type AnyImageClass, type Image, type ImageClass } from './image.js';
-import { loadImageData, publicAttributes, type ImageData } from './image-data.js';
-import { validateImageName } from './image-names.js';
+import { type AnyImageClass, type Image, type ImageClass } from './image.js';
+import { publicAttributes, type ImageData } from './image-data.js';
+import { isImageName, validateImageName, validateKernelName } from '../names.js';
+import { loadImageFolder } from './image-folder.js';
 import { UnknownImage } from './unknown-image.js';
 import { existsSync } from 'node:fs';
 
@@ -83,12 +83,13 @@ export class ImageManager {
     let folders: string[] = [];
     try {
       folders = (await readdir(this.context.paths.imagesDir, { withFileTypes: true }))
-        .filter((d) => d.isDirectory() && !d.name.startsWith('.')).map((d) => d.name);
+        .filter((d) => d.isDirectory() && isImageName(d.name)).map((d) => d.name);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
     }
     const entries = await this.context.installations.read();
-    const names = [...new Set([...folders, ...Object.keys(entries)])].sort();
+    // A folder or entry whose name is not a valid image name was not made by this tool: never a path.
+    const names = [...new Set([...folders, ...Object.keys(entries).filter(isImageName)])].sort();
     return Promise.all(names.map((name) => this.summarize(name, entries[name])));
   }
 
@@ -97,7 +98,7 @@ export class ImageManager {
       return { name, status: creatorAlive(entry) ? 'IN_CREATION' : 'CORRUPTED', image_class: entry.image_class, pid: entry.pid };
     }
     try {
-      const data = await loadImageData(join(this.context.paths.imageDir(name), IMAGE_DATA_FILE));
+      const data = await loadImageFolder(this.context.paths, name);
       return { name, status: 'CREATED', image_class: data.image_class, module_installed: this.classes.has(data.image_class),
         attributes: publicAttributes(data) };
     } catch (error) {
@@ -128,7 +129,7 @@ export class ImageManager {
       throw new ConflictError('E_IMAGE_NOT_READY', `image "${name}" is ${summary.status}`,
         summary.status === 'CORRUPTED' ? `clean it with \`disklessset image clean ${name}\`` : 'wait for its creation to finish');
     }
-    const data = await loadImageData(join(this.context.paths.imageDir(name), IMAGE_DATA_FILE));
+    const data = await loadImageFolder(this.context.paths, name);
     return this.instantiate(data);
   }
 
@@ -192,7 +193,7 @@ export class ImageManager {
 
   /** Runs `action` holding the image's own lock (removal, resize, mount...). */
   async withImageLock<T>(name: string, action: () => Promise<T>): Promise<T> {
-    return withLock(join(this.context.paths.stateDir, 'locks', name), action, { timeoutMs: 5_000 });
+    return withLock(this.context.paths.imageLock(name), action, { timeoutMs: 5_000 });
   }
 
   /** Cleans every CORRUPTED image; returns their names. */
@@ -231,11 +232,12 @@ export class ImageManager {
   }
 
   private loadData(name: string): Promise<ImageData> {
-    return loadImageData(join(this.context.paths.imageDir(name), IMAGE_DATA_FILE));
+    return loadImageFolder(this.context.paths, name);
   }
 
   /** Removes a CREATED image (a CORRUPTED one is cleaned). `force` skips removal guards. */
   async remove(name: string, options: { force?: boolean } = {}): Promise<void> {
+    validateImageName(name);
     await this.cleanCorrupted();
     const summary = await this.status(name);
     if (summary.status !== 'CREATED') {
@@ -247,7 +249,7 @@ export class ImageManager {
       await this.withImageLock(name, async () => {
         const image = await this.get(name);
         await image.removeFiles();
-        await rm(image.imageDirectory, { recursive: true, force: true });
+        await rm(this.context.paths.imageDir(name), { recursive: true, force: true });
       });
     } finally {
       await this.notify(name, 'removed');
@@ -256,6 +258,8 @@ export class ImageManager {
 
   /** Makes an image boot another (available) kernel: rewrites boot file and data. */
   async setKernel(name: string, kernel: string): Promise<Image> {
+    validateImageName(name);
+    validateKernelName(kernel);
     await this.cleanCorrupted();
     return this.withImageLock(name, async () => {
       const image = await this.get(name);

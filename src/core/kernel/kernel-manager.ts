@@ -5,6 +5,7 @@
 import { chmod, copyFile, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { NotFoundError, UsageError } from '../errors.js';
+import { isKernelVersion, validateKernelName } from '../names.js';
 import type { DisklessConfig } from '../config.js';
 import type { Paths } from '../paths.js';
 import { fsyncDirectory, temporarySibling } from '../state/atomic-file.js';
@@ -31,12 +32,10 @@ export interface InitramfsOptions {
   signal?: AbortSignal;
 }
 
-const VERSION_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._+~-]{0,127}$/;
-
 /** Version of a kernel file name, or undefined if it is not one. */
 export function kernelVersion(fileName: string): string | undefined {
   const match = /^vmlinuz-(.+)$/.exec(fileName);
-  return match?.[1] && VERSION_PATTERN.test(match[1]) ? match[1] : undefined;
+  return isKernelVersion(match?.[1]) ? match[1] : undefined;
 }
 
 /** Initramfs file name of a kernel file name. */
@@ -78,8 +77,9 @@ export class KernelManager {
     });
   }
 
-  /** The kernel named `kernel`; throws E_KERNEL_NOT_FOUND. */
+  /** The kernel named `kernel`; throws E_KERNEL_NAME (invalid name) or E_KERNEL_NOT_FOUND. */
   async get(kernel: string): Promise<KernelInfo> {
+    validateKernelName(kernel);
     const found = (await this.list()).find((k) => k.kernel === kernel);
     if (!found) {
       throw new NotFoundError('E_KERNEL_NOT_FOUND', `kernel "${kernel}" is not in ${this.paths.kernelsDir}`,
@@ -104,7 +104,7 @@ export class KernelManager {
    */
   async add(source: string, options: { version?: string; initramfs?: string } = {}): Promise<KernelInfo> {
     const version = options.version ?? kernelVersion(basename(source));
-    if (!version || !VERSION_PATTERN.test(version)) {
+    if (!isKernelVersion(version)) {
       throw new UsageError('E_KERNEL_NAME', `cannot tell the kernel version of "${basename(source)}"`,
         'name the file vmlinuz-<version> or pass --version');
     }

@@ -7,6 +7,7 @@ import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { UsageError } from '../../core/errors.js';
+import { validateImageName } from '../../core/names.js';
 import type { ImageContext } from '../../core/image/context.js';
 import type { BuildJournal } from '../../core/image/build-journal.js';
 import { Image, type ImageClass } from '../../core/image/image.js';
@@ -23,11 +24,11 @@ export interface DemoOptions {
 }
 
 function demoFolder(context: ImageContext, name: string): string {
-  return join(context.paths.demoDir, `demo_directory_${name}`);
+  return join(context.paths.demoDir, `demo_directory_${validateImageName(name)}`);
 }
 
 function demoTemporaryFile(context: ImageContext, name: string): string {
-  return join(context.paths.workDir, `demo_${name}.tmp`);
+  return join(context.paths.workDir, `demo_${validateImageName(name)}.tmp`);
 }
 
 export class DemoImage extends Image {

@@ -1,6 +1,7 @@
 /** `disklessset livenet ...` commands. */
 import type { CommandSpec, OptionSpec } from '../../cli/command.js';
 import { UsageError } from '../../core/errors.js';
+import { validateImageName } from '../../core/names.js';
 import { mountLivenet, shellLivenet, unmountLivenet } from './editing.js';
 import { rebuildLivenet, resizeLivenet, rollbackLivenet } from './maintenance.js';
 import { LivenetImage } from './livenet-image.js';
@@ -27,8 +28,9 @@ const createOptions: OptionSpec[] = [
   { name: 'from-file', type: 'string', description: 'YAML file giving every option (command-line options override it)', valueName: 'SPEC.yml' },
 ];
 
+/** The image name argument, checked by the name gate before the command does anything. */
 function name(args: Record<string, string | string[] | undefined>): string {
-  return String(args.NAME);
+  return validateImageName(String(args.NAME));
 }
 
 const create: CommandSpec = {

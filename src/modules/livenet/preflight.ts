@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { parse } from 'yaml';
 import { ConflictError, DisklessError, UsageError } from '../../core/errors.js';
 import type { ImageContext } from '../../core/image/context.js';
-import { validateImageName } from '../../core/image/image-names.js';
+import { validateImageName } from '../../core/names.js';
 import { readPasswordInput } from '../../core/os/password.js';
 import { checkSourceUsable, sourceScope } from '../../core/os/source-checks.js';
 import { checkPackagesExist, defaultSource } from '../../core/os/sources.js';

@@ -9,11 +9,12 @@ import { join } from 'node:path';
 import { ConflictError, NotFoundError, UsageError } from '../../core/errors.js';
 import type { ImageContext } from '../../core/image/context.js';
 import type { BuildJournal } from '../../core/image/build-journal.js';
-import { IMAGE_DATA_FILE, Image, type ImageClass } from '../../core/image/image.js';
-import { loadImageData, type ImageData } from '../../core/image/image-data.js';
+import { Image, type ImageClass } from '../../core/image/image.js';
+import type { ImageData } from '../../core/image/image-data.js';
+import { loadImageFolder } from '../../core/image/image-folder.js';
+import { validateImageName } from '../../core/names.js';
 import { StepReporter } from '../../core/progress.js';
 import { requireKnownKeys } from '../../core/raw-options.js';
-import { validateImageName } from '../../core/image/image-names.js';
 import { removeManagedPath } from '../../core/state/safe-remove.js';
 import { initramfsName } from '../../core/kernel/kernel-manager.js';
 import { copyTree, probeCopyMode } from '../../system/copy-tree.js';
@@ -63,7 +64,7 @@ export class NfsGoldenImage extends Image {
 async function stagingSource(context: ImageContext, from: string): Promise<ImageData> {
   const entry = (await context.installations.read())[from];
   if (entry) throw new ConflictError('E_IMAGE_NOT_READY', `staging image "${from}" is not fully created`, 'wait for it or clean it');
-  const data = await loadImageData(join(context.paths.imageDir(from), IMAGE_DATA_FILE)).catch((error: unknown) => {
+  const data = await loadImageFolder(context.paths, from).catch((error: unknown) => {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
       throw new NotFoundError('E_IMAGE_NOT_FOUND', `image "${from}" does not exist`, 'list staging images with `disklessset image list`');
     }
@@ -115,7 +116,7 @@ export const NfsGoldenImageClass: ImageClass<GoldenOptions> = {
     if (typeof raw.from !== 'string' || raw.from === '') {
       throw new UsageError('E_GOLDEN_FROM', 'a golden image is made from a staging image', 'pass --from STAGING');
     }
-    // The staging name becomes a path: checked like any image name.
+    // The source is an image name too: checked here, before the new image is registered.
     return { from: validateImageName(raw.from) };
   },
 };

@@ -4,6 +4,7 @@
  * Shared by the CLI commands, the menu and the API.
  */
 import { UsageError } from '../../core/errors.js';
+import { validateImageName } from '../../core/names.js';
 import type { Services } from '../../core/services.js';
 import { GOLDEN_CLASS, NfsGoldenImage } from './golden-image.js';
 import { logicalGoldenNodesDir } from './nfs-layout.js';
@@ -25,6 +26,7 @@ export async function loadGoldenImage(services: Services, name: string): Promise
 /** Adds the nodes of `nodeSet` (e.g. `c[001-100]`) to golden image `name`. */
 export async function addGoldenNodes(services: Services, name: string, nodeSet: string,
   options: NodeTreeOptions = {}): Promise<AddResult> {
+  validateImageName(name);
   const nodes = expandNodeNames(nodeSet);
   await services.images.cleanCorrupted();
   return services.images.withImageLock(name, async () => addNodeTrees(await loadGoldenImage(services, name), nodes, options));

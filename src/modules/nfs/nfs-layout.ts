@@ -9,16 +9,17 @@
  *   golden/<name>/nodes/.<node>.removing   a node tree being deleted
  */
 import { join } from 'node:path';
+import { validateImageName } from '../../core/names.js';
 import type { Paths } from '../../core/paths.js';
 
 /** Physical folder of a staging image's tree. */
 export function stagingTree(paths: Paths, name: string): string {
-  return join(paths.stagingDir, name);
+  return paths.stagingTree(name);
 }
 
 /** Physical folder owning everything of a golden image. */
 export function goldenRoot(paths: Paths, name: string): string {
-  return join(paths.goldenDir, name);
+  return paths.goldenRoot(name);
 }
 
 /** Physical folder of a golden image's reference tree. */
@@ -33,12 +34,12 @@ export function goldenNodesDir(paths: Paths, name: string): string {
 
 /** Path nodes mount for a staging image (no root prefix). */
 export function logicalStagingTree(paths: Paths, name: string): string {
-  return `${paths.logical('nfsImagesDir')}/staging/${name}`;
+  return `${paths.logical('nfsImagesDir')}/staging/${validateImageName(name)}`;
 }
 
 /** Path nodes mount for a golden image, up to the folder of node trees. */
 export function logicalGoldenNodesDir(paths: Paths, name: string): string {
-  return `${paths.logical('nfsImagesDir')}/golden/${name}/nodes`;
+  return `${paths.logical('nfsImagesDir')}/golden/${validateImageName(name)}/nodes`;
 }
 
 /** Temporary name of a node tree while it is copied. */

@@ -1,4 +1,5 @@
 import { UsageError } from '../../../core/errors.js';
+import { validateImageName } from '../../../core/names.js';
 import type { CommandSpec } from '../../command.js';
 
 export const imageRebuild: CommandSpec = {
@@ -6,7 +7,7 @@ export const imageRebuild: CommandSpec = {
   summary: 'rebuild an image from the recipe it keeps (nodes keep booting the old one until the new one is ready)',
   args: [{ name: 'NAME', required: true }],
   async run({ services, io }, { args }) {
-    const name = String(args.NAME);
+    const name = validateImageName(String(args.NAME));
     await services.images.cleanCorrupted();
     const summary = await services.images.status(name);
     const imageClass = summary.image_class ? services.images.imageClass(summary.image_class) : undefined;

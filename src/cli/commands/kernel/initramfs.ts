@@ -1,4 +1,5 @@
 import { checkDracutArgs } from '../../../system/dracut-args.js';
+import { validateKernelName } from '../../../core/names.js';
 import type { CommandSpec } from '../../command.js';
 
 export const kernelInitramfs: CommandSpec = {
@@ -10,9 +11,9 @@ export const kernelInitramfs: CommandSpec = {
     { name: 'dracut-arg', type: 'string', repeatable: true, description: 'extra dracut argument (repeatable)', valueName: 'ARG' },
   ],
   async run({ services, io }, { args, options }) {
-    const kernel = String(args.KERNEL);
-    const extraArgs = (options['dracut-arg'] as string[] | undefined) ?? [];
     // Bad input is refused before anything is printed.
+    const kernel = validateKernelName(String(args.KERNEL));
+    const extraArgs = (options['dracut-arg'] as string[] | undefined) ?? [];
     checkDracutArgs(extraArgs, '--dracut-arg');
     io.progress({ type: 'step', step: `dracut for ${kernel}`, index: 1, total: 1 });
     const result = await services.kernels.generateInitramfs(kernel, {

@@ -1,0 +1,65 @@
+/**
+ * The gate for names given by users (CLI arguments, menu answers, REST paths
+ * and bodies, library callers). Image and kernel names become folder and file
+ * names under the root and parts of boot URLs; token ids are looked up in the
+ * token file. Every entry point checks its names here, before it touches the
+ * file system, takes a lock or registers anything, and the paths module checks
+ * them again (defence in depth). Node names are checked by src/nodeset.
+ */
+import { UsageError } from './errors.js';
+
+const IMAGE_NAME = /^[A-Za-z0-9_+][A-Za-z0-9_.+-]{0,63}$/;
+const KERNEL_VERSION = /^[A-Za-z0-9][A-Za-z0-9._+~-]{0,127}$/;
+const TOKEN_ID = /^[0-9a-f]{12}$/;
+
+/** A name as shown in an error message: quoted, control characters escaped, long ones cut. */
+function shown(name: string): string {
+  return JSON.stringify(name.length > 80 ? `${name.slice(0, 80)}...` : name);
+}
+
+/** Whether `name` is a valid image name (1-64 of `[A-Za-z0-9_.+-]`, not starting with `-` or `.`). */
+export function isImageName(name: unknown): name is string {
+  return typeof name === 'string' && IMAGE_NAME.test(name);
+}
+
+/**
+ * Returns `name` if it is a valid image name.
+ * @throws UsageError E_IMAGE_NAME otherwise.
+ */
+export function validateImageName(name: string): string {
+  if (!isImageName(name)) {
+    throw new UsageError('E_IMAGE_NAME', `invalid image name ${shown(String(name))}`,
+      'use 1 to 64 letters, digits or -_.+, not starting with - or .');
+  }
+  return name;
+}
+
+/** Whether `version` is a valid kernel version (1-128 of `[A-Za-z0-9._+~-]`, starting with a letter or digit). */
+export function isKernelVersion(version: unknown): version is string {
+  return typeof version === 'string' && KERNEL_VERSION.test(version);
+}
+
+/**
+ * Returns `name` if it is a valid kernel file name, `vmlinuz-<version>`.
+ * @throws UsageError E_KERNEL_NAME otherwise.
+ */
+export function validateKernelName(name: string): string {
+  const version = typeof name === 'string' && name.startsWith('vmlinuz-') ? name.slice('vmlinuz-'.length) : undefined;
+  if (!isKernelVersion(version)) {
+    throw new UsageError('E_KERNEL_NAME', `invalid kernel name ${shown(String(name))}`,
+      'give a kernel file name vmlinuz-VERSION as `disklessset kernel list` shows it');
+  }
+  return name;
+}
+
+/**
+ * Returns `id` if it is a valid API token id (12 lower-case hex digits).
+ * @throws UsageError E_API_TOKEN_ID otherwise.
+ */
+export function validateTokenId(id: string): string {
+  if (typeof id !== 'string' || !TOKEN_ID.test(id)) {
+    throw new UsageError('E_API_TOKEN_ID', `invalid API token id ${shown(String(id))}`,
+      'give the 12-character id shown by `disklessset api token list`');
+  }
+  return id;
+}
