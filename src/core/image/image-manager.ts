@@ -4,10 +4,13 @@
  */
 import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ConflictError, NotFoundError } from '../errors.js';
+import { ConflictError, DisklessError, NotFoundError } from '../errors.js';
 import type { ProgressSink } from '../progress.js';
 import { withLock } from '../state/lock.js';
 import { creatorAlive, type ImageStatus, type InstallationEntry } from '../state/installations.js';
+import { stopBuildChildren } from '../state/build-children.js';
+import { identify } from '../state/process-identity.js';
+import { trackChildren } from '../../system/runner.js';
 import { isInside, removeManagedPath } from '../state/safe-remove.js';
 import { unmountTree } from '../../system/mount.js';
 import { initramfsName } from '../kernel/kernel-manager.js';
@@ -26,6 +29,8 @@ export interface ImageSummary {
   image_class?: string;
   /** Creator pid, for IN_CREATION and CORRUPTED images. */
   pid?: number;
+  /** Why a DAMAGED image cannot be loaded (e.g. its image_data.yml does not parse). */
+  reason?: string;
   /** Whether a loaded module provides the image's class. */
   module_installed?: boolean;
   /** Attributes of CREATED images, secrets redacted. */
@@ -44,9 +49,13 @@ export type RemovalGuard = (name: string) => Promise<void>;
 /** Told after an image was created, removed or cleaned (even when the action failed half-way). */
 export type ChangeListener = (name: string, change: 'created' | 'removed' | 'cleaned') => Promise<void>;
 
+/** Told one line about something done or found without being asked (an automatic clean, a damaged state file). */
+export type NoticeListener = (message: string) => void;
+
 export class ImageManager {
   private readonly removalGuards: RemovalGuard[] = [];
   private readonly changeListeners: ChangeListener[] = [];
+  private readonly noticeListeners: NoticeListener[] = [];
 
   constructor(readonly context: ImageContext, private readonly classes: ReadonlyMap<string, AnyImageClass>) {}
 
@@ -63,6 +72,15 @@ export class ImageManager {
   /** Registers a listener of image changes (e.g. the boot menu, regenerated after each). */
   addChangeListener(listener: ChangeListener): void {
     this.changeListeners.push(listener);
+  }
+
+  /** Registers a listener of notices (the CLI prints them on stderr, the API logs them). */
+  addNoticeListener(listener: NoticeListener): void {
+    this.noticeListeners.push(listener);
+  }
+
+  private notice(message: string): void {
+    for (const listener of this.noticeListeners) listener(message);
   }
 
   /** Tells every listener; a failing listener never hides the outcome of the change itself. */
@@ -87,9 +105,20 @@ export class ImageManager {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
     }
-    const entries = await this.context.installations.read();
+    const entries = await this.readEntriesForListing();
     const names = [...new Set([...folders, ...Object.keys(entries)])].sort();
     return Promise.all(names.map((name) => this.summarize(name, entries[name])));
+  }
+
+  /** Build entries; a damaged registry is reported and read as empty, so listings still answer. */
+  private async readEntriesForListing(): Promise<Record<string, InstallationEntry>> {
+    try {
+      return await this.context.installations.read();
+    } catch (error) {
+      if (!(error instanceof DisklessError) || error.code !== 'E_STATE_FILE_INVALID') throw error;
+      this.notice(error.oneLine);
+      return {};
+    }
   }
 
   private async summarize(name: string, entry: InstallationEntry | undefined): Promise<ImageSummary> {
@@ -101,18 +130,19 @@ export class ImageManager {
       return { name, status: 'CREATED', image_class: data.image_class, module_installed: this.classes.has(data.image_class),
         attributes: publicAttributes(data) };
     } catch (error) {
-      // A folder without readable data and no build in progress is a leftover.
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT' || (error as { code?: string }).code === 'E_IMAGE_DATA_INVALID') {
-        return { name, status: 'CORRUPTED' };
-      }
-      throw error;
+      // No build entry: nobody was killed building it. Its data was damaged (by hand, by the
+      // disk): it is kept for the administrator to look at, never cleaned automatically.
+      const code = (error as { code?: unknown }).code;
+      if (typeof code !== 'string') throw error;
+      const reason = code === 'ENOENT' ? `${IMAGE_DATA_FILE} is missing` : (error as Error).message;
+      return { name, status: 'DAMAGED', reason };
     }
   }
 
   /** Status of one image; throws E_IMAGE_NOT_FOUND if it does not exist at all. */
   async status(name: string): Promise<ImageSummary> {
     validateImageName(name);
-    const entry = (await this.context.installations.read())[name];
+    const entry = (await this.readEntriesForListing())[name];
     if (!entry && !existsSync(this.context.paths.imageDir(name))) throw this.notFound(name);
     return this.summarize(name, entry);
   }
@@ -125,8 +155,9 @@ export class ImageManager {
   async get(name: string): Promise<Image> {
     const summary = await this.status(name);
     if (summary.status !== 'CREATED') {
-      throw new ConflictError('E_IMAGE_NOT_READY', `image "${name}" is ${summary.status}`,
-        summary.status === 'CORRUPTED' ? `clean it with \`disklessset image clean ${name}\`` : 'wait for its creation to finish');
+      throw new ConflictError('E_IMAGE_NOT_READY', `image "${name}" is ${summary.status}${summary.reason ? ` (${summary.reason})` : ''}`,
+        { CORRUPTED: `clean it with \`disklessset image clean ${name}\``, DAMAGED: `restore the file, or remove the image with \`disklessset image remove ${name} --force\``,
+          IN_CREATION: 'wait for its creation to finish', CREATED: '' }[summary.status]);
     }
     const data = await loadImageData(join(this.context.paths.imageDir(name), IMAGE_DATA_FILE));
     return this.instantiate(data);
@@ -156,7 +187,9 @@ export class ImageManager {
     const journal = new BuildJournal(name, this.context.installations, createOptions.progress, createOptions.signal);
     try {
       await journal.makeDir(imageDir);
-      const image = await imageClass.create(this.context, journal, name, options);
+      // Every command the build runs is journaled, so cleaning a killed build can stop it first.
+      const image = await trackChildren((pid) => this.context.installations.recordChild(name, identify(pid)),
+        () => imageClass.create(this.context, journal, name, options));
       image.data.name = name;
       image.data.image_class = className;
       image.data.creation_date ??= new Date().toISOString().slice(0, 10);
@@ -172,18 +205,25 @@ export class ImageManager {
     }
   }
 
-  /** Undoes a build (journaled mounts and paths, then the class's own clean) and drops its entry. */
-  private async cleanBuild(name: string): Promise<void> {
+  /**
+   * Undoes a build (its commands stopped first, then journaled mounts and paths,
+   * then the class's own clean) and drops its entry. Without an entry and
+   * `everyClass`, the image's class is unknown (DAMAGED): every class cleans
+   * what it would have named after the image.
+   */
+  private async cleanBuild(name: string, everyClass = false): Promise<void> {
     const entry = (await this.context.installations.read())[name];
     const { paths } = this.context;
+    // Nothing of the build is deleted while one of its commands may still write into it.
+    if (entry?.children?.length) await stopBuildChildren(entry.children, entry.boot_id);
     // Journaled mount points come from a state file: only those inside the tool's folders are undone.
     for (const mountPoint of [...(entry?.mounts ?? [])].reverse()) {
       if (isInside(mountPoint, paths.managedRoots)) await unmountTree(mountPoint);
     }
     for (const path of [...(entry?.paths ?? [])].reverse()) await removeManagedPath(path, paths.managedRoots);
     const className = entry?.image_class;
-    const imageClass = className ? this.classes.get(className) : undefined;
-    await imageClass?.clean(this.context, name);
+    const classes = everyClass ? [...this.classes.values()] : [className ? this.classes.get(className) : undefined];
+    for (const imageClass of classes) await imageClass?.clean(this.context, name);
     await removeManagedPath(paths.imageDir(name), paths.managedRoots);
     if (entry) await this.context.installations.remove(name);
   }
@@ -193,59 +233,82 @@ export class ImageManager {
     return withLock(join(this.context.paths.stateDir, 'locks', name), action, { timeoutMs: 5_000 });
   }
 
-  /** Cleans every CORRUPTED image; returns their names. */
+  /**
+   * Cleans every CORRUPTED image (a build or removal whose process is gone),
+   * announcing each through the notice listeners; returns their names. One
+   * that cannot be cleaned now is reported and left for a later command.
+   */
   async cleanCorrupted(): Promise<string[]> {
-    const corrupted = (await this.list()).filter((s) => s.status === 'CORRUPTED').map((s) => s.name);
+    const entries = await this.readEntriesForListing();
+    const corrupted = Object.keys(entries).filter((name) => !creatorAlive(entries[name] as InstallationEntry)).sort();
     const cleaned: string[] = [];
     for (const name of corrupted) {
+      const what = entries[name]?.operation === 'removal' ? 'killed removal' : 'killed build';
       try {
         await this.clean(name);
         cleaned.push(name);
+        this.notice(`cleaned leftovers of ${what} ${name}`);
       } catch (error) {
         // Another process is cleaning it, or it changed state meanwhile: not ours to finish.
-        if (!(error instanceof ConflictError || error instanceof NotFoundError)) throw error;
+        if (error instanceof ConflictError || error instanceof NotFoundError) continue;
+        if (!(error instanceof DisklessError)) throw error;
+        this.notice(`could not clean leftovers of ${what} ${name}: ${error.oneLine}`);
       }
     }
     return cleaned;
   }
 
   /**
-   * Removes every file a CREATED or CORRUPTED image may have, without needing
-   * it to load. Refused for an image being created.
+   * Removes every file an image may have, without needing it to load.
+   * Refused for an image being created; a DAMAGED image, or a CREATED one
+   * that nodes boot (removal guards), needs `force`.
    */
-  async clean(name: string): Promise<void> {
+  async clean(name: string, options: { force?: boolean } = {}): Promise<void> {
     const summary = await this.status(name);
     if (summary.status === 'IN_CREATION') {
       throw new ConflictError('E_IMAGE_BUSY', `image "${name}" is being created by pid ${summary.pid}`, 'wait for it or stop that process');
     }
+    if (summary.status === 'DAMAGED' && !options.force) throw this.damaged(summary);
+    if (summary.status === 'CREATED' && !options.force) for (const guard of this.removalGuards) await guard(name);
     try {
       await this.withImageLock(name, async () => {
         if (summary.status === 'CREATED') await this.instantiate(await this.loadData(name)).removeFiles().catch(() => undefined);
-        await this.cleanBuild(name);
+        await this.cleanBuild(name, summary.status === 'DAMAGED');
       });
     } finally {
       await this.notify(name, 'cleaned');
     }
   }
 
+  private damaged(summary: ImageSummary): ConflictError {
+    return new ConflictError('E_IMAGE_DAMAGED', `image "${summary.name}" is DAMAGED (${summary.reason ?? 'unreadable'}) and is not removed without --force`,
+      `restore its files, or remove it with \`disklessset image remove ${summary.name} --force\``);
+  }
+
   private loadData(name: string): Promise<ImageData> {
     return loadImageData(join(this.context.paths.imageDir(name), IMAGE_DATA_FILE));
   }
 
-  /** Removes a CREATED image (a CORRUPTED one is cleaned). `force` skips removal guards. */
+  /**
+   * Removes a CREATED image (a CORRUPTED one is cleaned). `force` skips removal
+   * guards, and is needed for a DAMAGED image. The removal is registered like
+   * a build, so a removal killed half-way is finished by the next command.
+   */
   async remove(name: string, options: { force?: boolean } = {}): Promise<void> {
     await this.cleanCorrupted();
     const summary = await this.status(name);
     if (summary.status !== 'CREATED') {
-      await this.clean(name);
+      await this.clean(name, options);
       return;
     }
     if (!options.force) for (const guard of this.removalGuards) await guard(name);
     try {
       await this.withImageLock(name, async () => {
         const image = await this.get(name);
+        await this.context.installations.beginRemoval(name, image.imageClass);
         await image.removeFiles();
         await rm(image.imageDirectory, { recursive: true, force: true });
+        await this.context.installations.remove(name);
       });
     } finally {
       await this.notify(name, 'removed');
