@@ -18,9 +18,14 @@ export type ChildRecorder = (pid: number) => Promise<void>;
 
 const recorders = new AsyncLocalStorage<ChildRecorder>();
 
-/** Runs `action`; every command it runs (at any depth) is reported to `recorder` once started. */
+/**
+ * Runs `action`; every command it runs (at any depth) is reported to
+ * `recorder` once started, and to the recorders of enclosing calls too.
+ */
 export function trackChildren<T>(recorder: ChildRecorder, action: () => Promise<T>): Promise<T> {
-  return recorders.run(recorder, action);
+  const outer = recorders.getStore();
+  const both: ChildRecorder = outer ? async (pid) => { await Promise.all([outer(pid), recorder(pid)]); } : recorder;
+  return recorders.run(both, action);
 }
 
 /** Process groups of children still running, stopped if this process exits (e.g. a second Ctrl-C). */

@@ -9,6 +9,7 @@ import type { ProgressSink } from '../progress.js';
 import { withLock } from '../state/lock.js';
 import { creatorAlive, type ImageStatus, type InstallationEntry } from '../state/installations.js';
 import { stopBuildChildren } from '../state/build-children.js';
+import { fullestFolderError, isDiskFull } from '../state/disk-full.js';
 import { identify } from '../state/process-identity.js';
 import { trackChildren } from '../../system/runner.js';
 import { isInside, removeManagedPath } from '../state/safe-remove.js';
@@ -199,6 +200,10 @@ export class ImageManager {
       return image;
     } catch (error) {
       await this.cleanBuild(name).catch(() => { /* the entry stays, so the next command cleans again */ });
+      if (isDiskFull(error) && (error as { code?: string }).code !== 'E_NO_SPACE') {
+        const { paths } = this.context;
+        throw fullestFolderError({ workDir: paths.workDir, imagesDir: paths.imagesDir, nfsImagesDir: paths.nfsImagesDir, stateDir: paths.stateDir }, error);
+      }
       throw error;
     } finally {
       await this.notify(name, 'created');

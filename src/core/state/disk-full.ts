@@ -58,3 +58,18 @@ export function diskFullError(error: unknown): OperationError {
   return new OperationError('E_NO_SPACE', 'no space left on a file system the tool writes to', 'free space (see `df`) and run the command again',
     { cause: error });
 }
+
+/**
+ * For a disk-full failure of a command (whose stderr rarely names the file):
+ * the E_NO_SPACE error of the folder, among `folders` (setting name → path),
+ * whose file system has the least free space.
+ */
+export function fullestFolderError(folders: Readonly<Record<string, string>>, cause: unknown): OperationError {
+  let fullest: [string, string] | undefined;
+  let least = Infinity;
+  for (const [setting, folder] of Object.entries(folders)) {
+    const free = freeMiB(folder) ?? Infinity;
+    if (!fullest || free < least) [fullest, least] = [[setting, folder], free];
+  }
+  return fullest ? noSpaceError(fullest[1], cause, fullest[0]) : diskFullError(cause);
+}

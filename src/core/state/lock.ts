@@ -6,14 +6,18 @@
  * owner died can always be recognised and taken over (or swept by
  * {@link sweepStaleLock}), and a crash never blocks the tool.
  */
-import { mkdir, readFile, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, readFile, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { temporarySibling } from './atomic-file.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ConflictError } from '../errors.js';
 import { identify, isAlive, type ProcessIdentity } from './process-identity.js';
+import { stopBuildChildren, type JournaledChild } from './build-children.js';
+import { trackChildren } from '../../system/runner.js';
 
 const OWNER_FILE = 'owner.json';
+/** One JSON identity per line: the commands the holder started (each in its own process group). */
+const CHILDREN_FILE = 'children';
 const ORPHAN_LOCK_MS = 10_000;
 
 async function olderThan(path: string, ms: number): Promise<boolean> {
@@ -32,6 +36,18 @@ async function readOwner(lockDir: string): Promise<ProcessIdentity | undefined> 
   }
 }
 
+async function readChildren(lockDir: string): Promise<JournaledChild[]> {
+  const text = await readFile(join(lockDir, CHILDREN_FILE), 'utf8').catch(() => '');
+  return text.split('\n').flatMap((line) => {
+    try {
+      const child = JSON.parse(line) as ProcessIdentity;
+      return Number.isInteger(child.pid) ? [{ pid: child.pid, start_time: child.startTime }] : [];
+    } catch {
+      return [];
+    }
+  });
+}
+
 /**
  * Moves a dead owner's lock aside. Renaming first (rather than deleting) means
  * that of two processes racing to break the same stale lock, only one succeeds;
@@ -46,6 +62,13 @@ async function breakStaleLock(lockDir: string, owner: ProcessIdentity | undefine
   }
   const movedOwner = await readOwner(graveyard);
   if (movedOwner?.pid === owner?.pid && movedOwner?.startTime === owner?.startTime) {
+    try {
+      // The dead holder's commands (a `cp` into a node tree...) must not outlive its lock.
+      await stopBuildChildren(await readChildren(graveyard), owner?.bootId);
+    } catch (error) {
+      await rename(graveyard, lockDir).catch(() => undefined);
+      throw error;
+    }
     await rm(graveyard, { recursive: true, force: true });
     return;
   }
@@ -93,9 +116,14 @@ export async function withLock<T>(file: string, action: () => Promise<T>, option
     delay = Math.min(delay * 2, 50);
   }
   try {
-    return await action();
+    // Commands run while holding the lock are recorded in it, so whoever breaks it after a kill stops them.
+    return await trackChildren((pid) => appendFile(join(lockDir, CHILDREN_FILE), `${JSON.stringify(identify(pid))}\n`), action);
   } finally {
-    await rm(lockDir, { recursive: true, force: true });
+    // Moved aside first: deleting in place would leave, for a moment, an empty lock folder
+    // that the next holder's rename could replace, and our delete would then hit its lock.
+    const released = temporarySibling(lockDir, 'stale');
+    await rename(lockDir, released);
+    await rm(released, { recursive: true, force: true });
   }
 }
 
