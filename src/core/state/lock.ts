@@ -9,6 +9,7 @@
 import { appendFile, mkdir, readFile, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { temporarySibling } from './atomic-file.js';
+import { isDiskFull, noSpaceError } from './disk-full.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ConflictError } from '../errors.js';
 import { identify, isAlive, type ProcessIdentity } from './process-identity.js';
@@ -134,13 +135,18 @@ export async function withLock<T>(file: string, action: () => Promise<T>, option
  */
 async function tryAcquire(lockDir: string): Promise<boolean> {
   const prepared = temporarySibling(lockDir);
-  await mkdir(prepared);
+  try {
+    await mkdir(prepared);
+  } catch (error) {
+    throw isDiskFull(error) ? noSpaceError(dirname(lockDir), error) : error;
+  }
   try {
     await writeFile(join(prepared, OWNER_FILE), JSON.stringify(identify()));
     await rename(prepared, lockDir);
     return true;
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
+    if (isDiskFull(error)) throw noSpaceError(dirname(lockDir), error);
     if (code !== 'ENOTEMPTY' && code !== 'EEXIST') throw error;
     return false;
   } finally {
