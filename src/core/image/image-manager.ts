@@ -2,41 +2,28 @@
  * The life cycle of images: list, load, create, remove, clean, change kernel.
  * The CLI, the menu and the REST API all go through this class.
  */
-import { mkdir, readdir, rm } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ConflictError, DisklessError, NotFoundError } from '../errors.js';
 import type { ProgressSink } from '../progress.js';
 import { withLock } from '../state/lock.js';
-import { creatorAlive, type ImageStatus, type InstallationEntry } from '../state/installations.js';
-import { stopBuildChildren } from '../state/build-children.js';
+import { creatorAlive, type InstallationEntry } from '../state/installations.js';
 import { fullestFolderError, isDiskFull } from '../state/disk-full.js';
 import { identify } from '../state/process-identity.js';
 import { trackChildren } from '../../system/runner.js';
-import { isInside, removeManagedPath } from '../state/safe-remove.js';
-import { unmountTree } from '../../system/mount.js';
 import { initramfsName } from '../kernel/kernel-manager.js';
 import { BuildJournal } from './build-journal.js';
 import type { ImageContext } from './context.js';
 import { IMAGE_DATA_FILE, type AnyImageClass, type Image, type ImageClass } from './image.js';
-import { loadImageData, publicAttributes, type ImageData } from './image-data.js';
+import { loadImageData, type ImageData } from './image-data.js';
+import { imageFolders, summarizeImage, type ImageSummary } from './image-status.js';
+import { undoBuild } from './build-undo.js';
+import { ImageEvents } from './image-events.js';
 import { validateImageName } from './image-names.js';
 import { UnknownImage } from './unknown-image.js';
 import { existsSync } from 'node:fs';
 
-/** One image as listed. */
-export interface ImageSummary {
-  name: string;
-  status: ImageStatus;
-  image_class?: string;
-  /** Creator pid, for IN_CREATION and CORRUPTED images. */
-  pid?: number;
-  /** Why a DAMAGED image cannot be loaded (e.g. its image_data.yml does not parse). */
-  reason?: string;
-  /** Whether a loaded module provides the image's class. */
-  module_installed?: boolean;
-  /** Attributes of CREATED images, secrets redacted. */
-  attributes?: Record<string, unknown>;
-}
+export type { ImageSummary } from './image-status.js';
 
 /** Options of {@link ImageManager.create}. */
 export interface CreateOptions {
@@ -44,49 +31,16 @@ export interface CreateOptions {
   signal?: AbortSignal;
 }
 
-/** A check run before an image is removed (e.g. "nodes still boot it"); throws to refuse. */
-export type RemovalGuard = (name: string) => Promise<void>;
+export type { ChangeListener, NoticeListener, RemovalGuard } from './image-events.js';
 
-/** Told after an image was created, removed or cleaned (even when the action failed half-way). */
-export type ChangeListener = (name: string, change: 'created' | 'removed' | 'cleaned') => Promise<void>;
-
-/** Told one line about something done or found without being asked (an automatic clean, a damaged state file). */
-export type NoticeListener = (message: string) => void;
-
-export class ImageManager {
-  private readonly removalGuards: RemovalGuard[] = [];
-  private readonly changeListeners: ChangeListener[] = [];
-  private readonly noticeListeners: NoticeListener[] = [];
-
-  constructor(readonly context: ImageContext, private readonly classes: ReadonlyMap<string, AnyImageClass>) {}
+export class ImageManager extends ImageEvents {
+  constructor(readonly context: ImageContext, private readonly classes: ReadonlyMap<string, AnyImageClass>) {
+    super();
+  }
 
   /** Creates the tool's folders if missing. */
   async ensureLayout(): Promise<void> {
     for (const dir of this.context.paths.requiredDirs) await mkdir(dir, { recursive: true });
-  }
-
-  /** Registers a check that may refuse the removal of an image unless forced. */
-  addRemovalGuard(guard: RemovalGuard): void {
-    this.removalGuards.push(guard);
-  }
-
-  /** Registers a listener of image changes (e.g. the boot menu, regenerated after each). */
-  addChangeListener(listener: ChangeListener): void {
-    this.changeListeners.push(listener);
-  }
-
-  /** Registers a listener of notices (the CLI prints them on stderr, the API logs them). */
-  addNoticeListener(listener: NoticeListener): void {
-    this.noticeListeners.push(listener);
-  }
-
-  private notice(message: string): void {
-    for (const listener of this.noticeListeners) listener(message);
-  }
-
-  /** Tells every listener; a failing listener never hides the outcome of the change itself. */
-  private async notify(name: string, change: 'created' | 'removed' | 'cleaned'): Promise<void> {
-    for (const listener of this.changeListeners) await listener(name, change).catch(() => undefined);
   }
 
   /** The image class registered under `className`, if its module is loaded. */
@@ -99,16 +53,10 @@ export class ImageManager {
     // Folders first, then the registry: a build registers itself before it
     // makes its folder, so a folder seen here without an entry is never a
     // build that started in between.
-    let folders: string[] = [];
-    try {
-      folders = (await readdir(this.context.paths.imagesDir, { withFileTypes: true }))
-        .filter((d) => d.isDirectory() && !d.name.startsWith('.')).map((d) => d.name);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-    }
+    const folders = await imageFolders(this.context.paths.imagesDir);
     const entries = await this.readEntriesForListing();
     const names = [...new Set([...folders, ...Object.keys(entries)])].sort();
-    return Promise.all(names.map((name) => this.summarize(name, entries[name])));
+    return Promise.all(names.map((name) => summarizeImage(this.context.paths, this.classes, name, entries[name])));
   }
 
   /** Build entries; a damaged registry is reported and read as empty, so listings still answer. */
@@ -122,30 +70,12 @@ export class ImageManager {
     }
   }
 
-  private async summarize(name: string, entry: InstallationEntry | undefined): Promise<ImageSummary> {
-    if (entry) {
-      return { name, status: creatorAlive(entry) ? 'IN_CREATION' : 'CORRUPTED', image_class: entry.image_class, pid: entry.pid };
-    }
-    try {
-      const data = await loadImageData(join(this.context.paths.imageDir(name), IMAGE_DATA_FILE));
-      return { name, status: 'CREATED', image_class: data.image_class, module_installed: this.classes.has(data.image_class),
-        attributes: publicAttributes(data) };
-    } catch (error) {
-      // No build entry: nobody was killed building it. Its data was damaged (by hand, by the
-      // disk): it is kept for the administrator to look at, never cleaned automatically.
-      const code = (error as { code?: unknown }).code;
-      if (typeof code !== 'string') throw error;
-      const reason = code === 'ENOENT' ? `${IMAGE_DATA_FILE} is missing` : (error as Error).message;
-      return { name, status: 'DAMAGED', reason };
-    }
-  }
-
   /** Status of one image; throws E_IMAGE_NOT_FOUND if it does not exist at all. */
   async status(name: string): Promise<ImageSummary> {
     validateImageName(name);
     const entry = (await this.readEntriesForListing())[name];
     if (!entry && !existsSync(this.context.paths.imageDir(name))) throw this.notFound(name);
-    return this.summarize(name, entry);
+    return summarizeImage(this.context.paths, this.classes, name, entry);
   }
 
   private notFound(name: string): NotFoundError {
@@ -160,8 +90,7 @@ export class ImageManager {
         { CORRUPTED: `clean it with \`disklessset image clean ${name}\``, DAMAGED: `restore the file, or remove the image with \`disklessset image remove ${name} --force\``,
           IN_CREATION: 'wait for its creation to finish', CREATED: '' }[summary.status]);
     }
-    const data = await loadImageData(join(this.context.paths.imageDir(name), IMAGE_DATA_FILE));
-    return this.instantiate(data);
+    return this.instantiate(await this.loadData(name));
   }
 
   private instantiate(data: ImageData): Image {
@@ -199,7 +128,7 @@ export class ImageManager {
       await this.context.installations.remove(name);
       return image;
     } catch (error) {
-      await this.cleanBuild(name).catch(() => { /* the entry stays, so the next command cleans again */ });
+      await undoBuild(this.context, this.classes, name).catch(() => { /* the entry stays, so the next command cleans again */ });
       if (isDiskFull(error) && (error as { code?: string }).code !== 'E_NO_SPACE') {
         const { paths } = this.context;
         throw fullestFolderError({ workDir: paths.workDir, imagesDir: paths.imagesDir, nfsImagesDir: paths.nfsImagesDir, stateDir: paths.stateDir }, error);
@@ -208,29 +137,6 @@ export class ImageManager {
     } finally {
       await this.notify(name, 'created');
     }
-  }
-
-  /**
-   * Undoes a build (its commands stopped first, then journaled mounts and paths,
-   * then the class's own clean) and drops its entry. Without an entry and
-   * `everyClass`, the image's class is unknown (DAMAGED): every class cleans
-   * what it would have named after the image.
-   */
-  private async cleanBuild(name: string, everyClass = false): Promise<void> {
-    const entry = (await this.context.installations.read())[name];
-    const { paths } = this.context;
-    // Nothing of the build is deleted while one of its commands may still write into it.
-    if (entry?.children?.length) await stopBuildChildren(entry.children, entry.boot_id);
-    // Journaled mount points come from a state file: only those inside the tool's folders are undone.
-    for (const mountPoint of [...(entry?.mounts ?? [])].reverse()) {
-      if (isInside(mountPoint, paths.managedRoots)) await unmountTree(mountPoint);
-    }
-    for (const path of [...(entry?.paths ?? [])].reverse()) await removeManagedPath(path, paths.managedRoots);
-    const className = entry?.image_class;
-    const classes = everyClass ? [...this.classes.values()] : [className ? this.classes.get(className) : undefined];
-    for (const imageClass of classes) await imageClass?.clean(this.context, name);
-    await removeManagedPath(paths.imageDir(name), paths.managedRoots);
-    if (entry) await this.context.installations.remove(name);
   }
 
   /** Runs `action` holding the image's own lock (removal, resize, mount...). */
@@ -244,7 +150,8 @@ export class ImageManager {
    * that cannot be cleaned now is reported and left for a later command.
    */
   async cleanCorrupted(): Promise<string[]> {
-    const entries = await this.readEntriesForListing();
+    // Changing commands need the registry: a damaged one stops them here, in one line.
+    const entries = await this.context.installations.read();
     const corrupted = Object.keys(entries).filter((name) => !creatorAlive(entries[name] as InstallationEntry)).sort();
     const cleaned: string[] = [];
     for (const name of corrupted) {
@@ -274,11 +181,12 @@ export class ImageManager {
       throw new ConflictError('E_IMAGE_BUSY', `image "${name}" is being created by pid ${summary.pid}`, 'wait for it or stop that process');
     }
     if (summary.status === 'DAMAGED' && !options.force) throw this.damaged(summary);
-    if (summary.status === 'CREATED' && !options.force) for (const guard of this.removalGuards) await guard(name);
+    if (summary.status === 'CREATED' && !options.force) await this.checkRemovalGuards(name);
     try {
       await this.withImageLock(name, async () => {
         if (summary.status === 'CREATED') await this.instantiate(await this.loadData(name)).removeFiles().catch(() => undefined);
-        await this.cleanBuild(name, summary.status === 'DAMAGED');
+        // A DAMAGED image's class is unknown: every class cleans what it would have named after it.
+        await undoBuild(this.context, summary.status === 'DAMAGED' ? [...this.classes.values()] : this.classes, name);
       });
     } finally {
       await this.notify(name, 'cleaned');
@@ -306,7 +214,7 @@ export class ImageManager {
       await this.clean(name, options);
       return;
     }
-    if (!options.force) for (const guard of this.removalGuards) await guard(name);
+    if (!options.force) await this.checkRemovalGuards(name);
     try {
       await this.withImageLock(name, async () => {
         const image = await this.get(name);
