@@ -55,7 +55,7 @@ test('a full disk: boot set and demo create fail in one line naming the file sys
   try {
     assert.equal((await t.cli(['demo', 'create', 'a', '--message', 'm'])).exitCode, 0);
     const { paths } = await t.services();
-    unmounts.push(await fullFileSystem(paths.bootNodesDir, '64k'));
+    unmounts.push(await fullFileSystem(paths.bootNodesDir, '1m'));
     const boot = await t.cli(['boot', 'set', 'n[1-20]', 'a']);
     assert.equal(boot.exitCode, 1);
     assert.equal(boot.stderr, `disklessset: no space left on the file system holding ${paths.bootNodesDir} (0 MiB free); free space there\n`);
@@ -65,7 +65,7 @@ test('a full disk: boot set and demo create fail in one line naming the file sys
     assert.match(list.stderr, /re-derived the boot scripts of 20 node/);
     await assertConsistent(t.root, paths, 'after space was freed');
 
-    unmounts.push(await fullFileSystem(paths.stateDir, '64k'));
+    unmounts.push(await fullFileSystem(paths.stateDir, '1m'));
     const create = await t.cli(['demo', 'create', 'b', '--message', 'm']);
     assert.equal(create.exitCode, 1);
     assert.match(create.stderr, new RegExp(`^disklessset: no space left on the file system holding ${paths.stateDir} \\(0 MiB free\\); free space there\\n$`));

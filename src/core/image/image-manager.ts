@@ -56,7 +56,8 @@ export class ImageManager extends ImageEvents {
     const folders = await imageFolders(this.context.paths.imagesDir);
     const entries = await this.readEntriesForListing();
     const names = [...new Set([...folders, ...Object.keys(entries)])].sort();
-    return Promise.all(names.map((name) => summarizeImage(this.context.paths, this.classes, name, entries[name])));
+    const summaries = await Promise.all(names.map((name) => summarizeImage(this.context.paths, this.classes, name, entries[name])));
+    return summaries.filter((summary): summary is ImageSummary => summary !== undefined);
   }
 
   /** Build entries; a damaged registry is reported and read as empty, so listings still answer. */
@@ -73,9 +74,9 @@ export class ImageManager extends ImageEvents {
   /** Status of one image; throws E_IMAGE_NOT_FOUND if it does not exist at all. */
   async status(name: string): Promise<ImageSummary> {
     validateImageName(name);
-    const entry = (await this.readEntriesForListing())[name];
-    if (!entry && !existsSync(this.context.paths.imageDir(name))) throw this.notFound(name);
-    return summarizeImage(this.context.paths, this.classes, name, entry);
+    const summary = await summarizeImage(this.context.paths, this.classes, name, (await this.readEntriesForListing())[name]);
+    if (!summary) throw this.notFound(name);
+    return summary;
   }
 
   private notFound(name: string): NotFoundError {

@@ -3,6 +3,7 @@
  * build entry (if any) and its image_data.yml. See ImageStatus for the four
  * statuses and why DAMAGED is never mistaken for a killed build.
  */
+import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Paths } from '../paths.js';
@@ -35,9 +36,12 @@ export async function imageFolders(imagesDir: string): Promise<string[]> {
   }
 }
 
-/** Summary of image `name` (already validated), given its build entry if it has one. */
+/**
+ * Summary of image `name` (already validated), given its build entry if it
+ * has one; undefined if its folder vanished meanwhile (a removal just ended).
+ */
 export async function summarizeImage(paths: Paths, classes: ReadonlyMap<string, AnyImageClass>, name: string,
-  entry: InstallationEntry | undefined): Promise<ImageSummary> {
+  entry: InstallationEntry | undefined): Promise<ImageSummary | undefined> {
   if (entry) {
     return { name, status: creatorAlive(entry) ? 'IN_CREATION' : 'CORRUPTED', image_class: entry.image_class, pid: entry.pid };
   }
@@ -50,6 +54,7 @@ export async function summarizeImage(paths: Paths, classes: ReadonlyMap<string, 
     // disk): it is kept for the administrator to look at, never cleaned automatically.
     const code = (error as { code?: unknown }).code;
     if (typeof code !== 'string') throw error;
+    if (code === 'ENOENT' && !existsSync(paths.imageDir(name))) return undefined;
     const reason = code === 'ENOENT' ? `${IMAGE_DATA_FILE} is missing` : (error as Error).message;
     return { name, status: 'DAMAGED', reason };
   }
