@@ -69,6 +69,12 @@ test('a full disk: boot set and demo create fail in one line naming the file sys
     const create = await t.cli(['demo', 'create', 'b', '--message', 'm']);
     assert.equal(create.exitCode, 1);
     assert.match(create.stderr, new RegExp(`^disklessset: no space left on the file system holding ${paths.stateDir} \\(0 MiB free\\); free space there\\n$`));
+
+    unmounts.push(await fullFileSystem(paths.configDir, '1m'));
+    const token = await t.cli(['api', 'token', 'create', '--role', 'read']);
+    assert.equal(token.exitCode, 1);
+    assert.match(token.stderr, new RegExp(`^disklessset: no space left on the file system holding ${paths.configDir} \\(0 MiB free\\); free space there\\n$`));
+    assert.deepEqual((await readdir(paths.configDir)).filter((n) => n.startsWith('.')), [], 'no temporary file is left');
   } finally {
     for (const unmount of unmounts.reverse()) await unmount();
     await t.cleanup();
