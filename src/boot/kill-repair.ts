@@ -3,13 +3,15 @@
  * repaired by the next one, whatever it is: temporary files and locks of dead
  * writers are swept from the tool's folders, and node scripts left behind by
  * a killed `boot set/unset` are re-derived from the assignments file.
- * Leftovers of killed builds are cleaned by the commands that change images
- * (see ImageManager.cleanCorrupted), after their children are stopped.
+ * The commands a killed build started are stopped too; its files are
+ * cleaned by the next command that changes images (ImageManager.cleanCorrupted).
  */
 import { readdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Paths } from '../core/paths.js';
 import { sweepLeftovers } from '../core/state/leftovers.js';
+import { creatorAlive, InstallationsRegistry } from '../core/state/installations.js';
+import { stopBuildChildren } from '../core/state/build-children.js';
 import { AssignmentStore } from './assignment-store.js';
 
 /** The folders the tool writes state, scripts and image files into (not recursive). */
@@ -36,6 +38,17 @@ export async function repairAfterKill(paths: Paths): Promise<string[]> {
     if (swept.length > 0) notices.push(`removed ${swept.length} leftover(s) of killed commands: ${swept.slice(0, 3).join(', ')}${swept.length > 3 ? ', ...' : ''}`);
   } catch (error) {
     notices.push(`could not sweep leftovers of killed commands: ${(error as Error).message}`);
+  }
+  try {
+    const entries = await new InstallationsRegistry(paths.installationsFile).read();
+    for (const [name, entry] of Object.entries(entries)) {
+      if (!entry.children?.length || creatorAlive(entry)) continue;
+      const stopped = await stopBuildChildren(entry.children, entry.boot_id);
+      if (stopped.length > 0) notices.push(`stopped ${stopped.length} command(s) left running by killed build ${name}`);
+    }
+  } catch (error) {
+    // A damaged registry is reported by the commands that read it.
+    if ((error as { code?: string }).code !== 'E_STATE_FILE_INVALID') notices.push(`could not stop the commands of killed builds: ${(error as Error).message}`);
   }
   try {
     const nodes = await new AssignmentStore(paths).repair();

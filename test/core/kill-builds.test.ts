@@ -74,7 +74,9 @@ test('a livenet build killed with SIGKILL: image clean stops its cp/mkfs/mksquas
     assert.notEqual(seen.length, 0, 'a command of the build was seen running');
     build.kill('SIGKILL');
     await exited;
+    // Any command stops what the killed build left running; the files wait for a clean.
     assert.equal((await statuses(t)).big, 'CORRUPTED');
+    assert.deepEqual(await processesUnder(t.root), [], `no command of the killed build runs after the next command (seen: ${seen.join('; ')})`);
 
     const cleaned = await t.cli(['image', 'clean', 'big', '--yes']);
     assert.equal(cleaned.exitCode, 0, cleaned.stderr);
