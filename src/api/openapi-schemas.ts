@@ -20,7 +20,8 @@ export const SCHEMAS = {
     type: 'object', required: ['name', 'status'],
     properties: {
       name: { type: 'string' },
-      status: { type: 'string', enum: ['CREATED', 'IN_CREATION', 'CORRUPTED'] },
+      status: { type: 'string', enum: ['CREATED', 'IN_CREATION', 'CORRUPTED', 'DAMAGED'] },
+      reason: { type: 'string', description: 'why a DAMAGED image cannot be loaded' },
       image_class: { type: 'string' },
       pid: { type: 'integer' },
       module_installed: { type: 'boolean' },

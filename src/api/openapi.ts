@@ -37,13 +37,17 @@ export const OPENAPI_DOCUMENT = {
       parameters: [imageName],
       get: { summary: 'Show an image', responses: { '200': jsonResponse('The image', obj({ image: ref('ImageSummary') })), ...read, '404': r('NotFound') } },
       delete: {
-        summary: 'Remove an image', parameters: [{ name: 'force', in: 'query', schema: { type: 'boolean' }, description: 'Remove even if nodes boot it (their assignments go too)' }],
+        summary: 'Remove an image', parameters: [{ name: 'force', in: 'query', schema: { type: 'boolean' }, description: 'Remove even if nodes boot it (their assignments go too); needed for a DAMAGED image' }],
         responses: { '200': jsonResponse('Removed', obj({ name: { type: 'string' }, removed: { type: 'boolean' } })), ...change, '404': r('NotFound'), '409': r('Conflict') },
       },
     },
     '/images/{name}/clean': {
       parameters: [imageName],
-      post: { summary: 'Clean a CORRUPTED (or CREATED) image without loading it (job)', responses: { ...jobAccepted, '404': r('NotFound') } },
+      post: {
+        summary: 'Clean a CORRUPTED (or CREATED) image without loading it (job)',
+        parameters: [{ name: 'force', in: 'query', schema: { type: 'boolean' }, description: 'Clean even if nodes boot it, or if it is DAMAGED' }],
+        responses: { ...jobAccepted, '404': r('NotFound') },
+      },
     },
     '/images/{name}/kernel': {
       parameters: [imageName],

@@ -2,13 +2,24 @@
  * The state of boot assignments: one JSON file under the state folder mapping
  * each node to the image it boots. It is the source of truth; the per-node
  * iPXE files in the HTTP tree are derived from it. Every change is made under
- * the file's lock and written atomically.
+ * the file's lock and written atomically, in an order a kill cannot break:
+ *
+ * 1. an intent file names the nodes whose scripts are about to change;
+ * 2. the assignments file is replaced;
+ * 3. the node scripts of those nodes are derived from it;
+ * 4. the intent file is deleted.
+ *
+ * A kill anywhere leaves either no intent (nothing changed, or all done) or an
+ * intent that {@link repairBootScripts} (run by the next command) completes.
  */
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { OperationError } from '../core/errors.js';
+import { ConflictError, OperationError } from '../core/errors.js';
 import type { Paths } from '../core/paths.js';
 import { readTextIfExists, writeFileAtomic } from '../core/state/atomic-file.js';
 import { withLock } from '../core/state/lock.js';
+import { isNodeName } from '../nodeset/index.js';
+import { syncNodeScripts } from './boot-files.js';
 
 /** Node name → image name. */
 export type AssignmentMap = Record<string, string>;
@@ -16,12 +27,26 @@ export type AssignmentMap = Record<string, string>;
 /** File name of the assignments, inside the state folder. */
 export const ASSIGNMENTS_FILE = 'boot-assignments.json';
 
+/** File name of the intent record (nodes whose scripts may disagree with the assignments), inside the state folder. */
+export const INTENT_FILE = 'boot-scripts.pending.json';
+
+/** What a change of node assignments returns to {@link AssignmentStore.changeNodes}. */
+export interface NodeChange<T> {
+  /** The new assignments (undefined: nothing to save). */
+  next?: AssignmentMap;
+  /** Nodes whose script must follow the new assignments. */
+  affected: readonly string[];
+  result: T;
+}
+
 /** Reads and changes the assignments file of one installation. */
 export class AssignmentStore {
   readonly file: string;
+  readonly intentFile: string;
 
-  constructor(paths: Paths) {
+  constructor(private readonly paths: Paths) {
     this.file = join(paths.stateDir, ASSIGNMENTS_FILE);
+    this.intentFile = join(paths.stateDir, INTENT_FILE);
   }
 
   /** Current assignments (none when the file does not exist yet). */
@@ -42,20 +67,49 @@ export class AssignmentStore {
   }
 
   /**
-   * Runs `change` on the current assignments while holding the lock, saves
-   * what it returns (unless it returns undefined) and hands back its result.
+   * Changes assignments and the scripts of the affected nodes, in the
+   * kill-safe order described above. `change` runs under the lock.
    */
-  async update<T>(change: (current: AssignmentMap) => Promise<{ next?: AssignmentMap; result: T }>): Promise<T> {
+  async changeNodes<T>(change: (current: AssignmentMap) => Promise<NodeChange<T>>): Promise<T> {
     return withLock(this.file, async () => {
-      const { next, result } = await change(await this.read());
-      if (next) await this.write(next);
+      await this.finishIntent();
+      const { next, affected, result } = await change(await this.read());
+      if (!next) return result;
+      if (affected.length > 0) await writeFileAtomic(this.intentFile, `${JSON.stringify({ nodes: affected })}\n`, 0o644);
+      await this.write(next);
+      await this.finishIntent();
       return result;
     });
   }
 
-  /** Runs `action` holding the lock without changing the assignments. */
-  async locked<T>(action: (current: AssignmentMap) => Promise<T>): Promise<T> {
-    return withLock(this.file, async () => action(await this.read()));
+  /** Completes a recorded intent (caller holds the lock): derives its nodes' scripts, then drops it. */
+  private async finishIntent(): Promise<string[]> {
+    const text = await readTextIfExists(this.intentFile);
+    if (text === undefined) return [];
+    let nodes: string[] = [];
+    try {
+      const parsed = JSON.parse(text) as { nodes?: unknown };
+      // Names from a file become file names: only valid node names are used.
+      if (Array.isArray(parsed.nodes)) nodes = parsed.nodes.filter((n): n is string => typeof n === 'string' && isNodeName(n));
+    } catch { /* a torn intent cannot exist (atomic write); an edited one is dropped */ }
+    await syncNodeScripts(this.paths, await this.read(), nodes);
+    await rm(this.intentFile, { force: true });
+    return nodes;
+  }
+
+  /**
+   * Finishes the change a killed command left half-done, if any: node scripts
+   * are re-derived from the assignments. Skipped (returns []) while another
+   * live command holds the lock: it finishes its own change.
+   */
+  async repair(): Promise<string[]> {
+    if ((await readTextIfExists(this.intentFile)) === undefined) return [];
+    try {
+      return await withLock(this.file, () => this.finishIntent(), { timeoutMs: 0 });
+    } catch (error) {
+      if (error instanceof ConflictError && error.code === 'E_LOCK_TIMEOUT') return [];
+      throw error;
+    }
   }
 
   private async write(map: AssignmentMap): Promise<void> {

@@ -7,7 +7,7 @@ import { UsageError } from '../core/errors.js';
 import type { Services } from '../core/services.js';
 import { foldNodes } from '../nodeset/index.js';
 import { AssignmentStore, type AssignmentMap } from './assignment-store.js';
-import { hasBootFile, removeNodeScripts, writeNodeScripts } from './boot-files.js';
+import { hasBootFile } from './boot-files.js';
 import { writeEntryScript } from './boot-menu.js';
 import { expandNodeNames } from '../nodeset/index.js';
 
@@ -57,12 +57,11 @@ export async function setBoot(services: Services, nodeSet: string, image: string
   const nodes = expandNodeNames(nodeSet);
   await requireBootable(services, image);
   const store = new AssignmentStore(services.paths);
-  return store.update(async (current) => {
+  return store.changeNodes(async (current) => {
     const next: AssignmentMap = { ...current };
     for (const node of nodes) next[node] = image;
-    await writeNodeScripts(services.paths, nodes, image);
     await writeEntryScript(services);
-    return { next, result: { image, nodes: fold(nodes), count: nodes.length } };
+    return { next, affected: nodes, result: { image, nodes: fold(nodes), count: nodes.length } };
   });
 }
 
@@ -70,13 +69,12 @@ export async function setBoot(services: Services, nodeSet: string, image: string
 export async function unsetBoot(services: Services, nodeSet: string): Promise<UnsetBootResult> {
   const nodes = expandNodeNames(nodeSet);
   const store = new AssignmentStore(services.paths);
-  return store.update(async (current) => {
+  return store.changeNodes(async (current) => {
     const removed = nodes.filter((node) => node in current);
     const notAssigned = nodes.filter((node) => !(node in current));
     const next: AssignmentMap = { ...current };
     for (const node of removed) delete next[node];
-    await removeNodeScripts(services.paths, removed);
-    return { next: removed.length ? next : undefined, result: { removed: fold(removed), notAssigned: fold(notAssigned) } };
+    return { next: removed.length ? next : undefined, affected: removed, result: { removed: fold(removed), notAssigned: fold(notAssigned) } };
   });
 }
 

@@ -3,7 +3,7 @@
  * files are replaced by rename, so a booting node never reads half a script.
  */
 import { existsSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Paths } from '../core/paths.js';
 import { writeFileAtomic } from '../core/state/atomic-file.js';
@@ -38,13 +38,21 @@ async function inBatches<T>(items: readonly T[], action: (item: T) => Promise<vo
   }
 }
 
-/** Writes the script of each node, chaining to `image`. */
-export async function writeNodeScripts(paths: Paths, nodes: readonly string[], image: string): Promise<void> {
+/**
+ * Makes the script of each of `nodes` follow `assignments`: written (unless
+ * already identical) for an assigned node, removed for an unassigned one.
+ */
+export async function syncNodeScripts(paths: Paths, assignments: Readonly<Record<string, string>>, nodes: readonly string[]): Promise<void> {
   const urls = bootUrls(paths);
-  await inBatches(nodes, (node) => writeFileAtomic(nodeScriptPath(paths, node), nodeScript(urls, node, image), 0o644));
-}
-
-/** Removes the scripts of these nodes (missing ones are fine). */
-export async function removeNodeScripts(paths: Paths, nodes: readonly string[]): Promise<void> {
-  await inBatches(nodes, (node) => rm(nodeScriptPath(paths, node), { force: true }));
+  await inBatches(nodes, async (node) => {
+    const file = nodeScriptPath(paths, node);
+    const image = Object.hasOwn(assignments, node) ? assignments[node] : undefined;
+    if (image === undefined) {
+      await rm(file, { force: true });
+      return;
+    }
+    const content = nodeScript(urls, node, image);
+    const current = await readFile(file, 'utf8').catch(() => undefined);
+    if (current !== content) await writeFileAtomic(file, content, 0o644);
+  });
 }

@@ -5,7 +5,7 @@
 import type { Services } from '../core/services.js';
 import { writeFileAtomic } from '../core/state/atomic-file.js';
 import { AssignmentStore, type AssignmentMap } from './assignment-store.js';
-import { bootUrls, entryScriptPath, hasBootFile, removeNodeScripts } from './boot-files.js';
+import { bootUrls, entryScriptPath, hasBootFile } from './boot-files.js';
 import { entryScript, type MenuImage } from './boot-scripts.js';
 
 /** CREATED images that have a boot file, by name. */
@@ -30,14 +30,13 @@ export async function writeEntryScript(services: Services): Promise<void> {
  */
 export async function refreshBootMenu(services: Services): Promise<string[]> {
   const store = new AssignmentStore(services.paths);
-  return store.update(async (current) => {
+  return store.changeNodes(async (current) => {
     const existing = new Set((await services.images.list()).map((image) => image.name));
     const orphans = Object.keys(current).filter((node) => !existing.has(current[node] as string));
-    await removeNodeScripts(services.paths, orphans);
     await writeEntryScript(services);
-    if (orphans.length === 0) return { result: orphans };
+    if (orphans.length === 0) return { affected: [], result: orphans };
     const next: AssignmentMap = { ...current };
     for (const node of orphans) delete next[node];
-    return { next, result: orphans };
+    return { next, affected: orphans, result: orphans };
   });
 }

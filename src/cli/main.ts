@@ -14,6 +14,7 @@ import { TerminalUi } from './menu/terminal-ui.js';
 import { progressRenderer } from './progress-renderer.js';
 import { allCommands } from './registry.js';
 import { EXTRA_COMMANDS } from './extra-commands.js';
+import { diskFullError, isDiskFull } from '../core/state/disk-full.js';
 
 function write(stream: NodeJS.WriteStream, text: string): Promise<void> {
   return new Promise((resolve) => (text ? stream.write(text.endsWith('\n') ? text : `${text}\n`, () => resolve()) : resolve()));
@@ -38,7 +39,8 @@ async function main(argv: string[]): Promise<number> {
   }
   const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY);
   const color = global.color ?? (Boolean(process.stderr.isTTY) && !process.env.NO_COLOR);
-  const services = await openServices({ root: global.root });
+  const notice = (message: string) => process.stderr.write(`disklessset: ${message}\n`);
+  const services = await openServices({ root: global.root, onNotice: notice });
   const commands = allCommands(services.activeModules, EXTRA_COMMANDS);
 
   if (words.length === 0 && !global.help) {
@@ -94,7 +96,10 @@ async function main(argv: string[]): Promise<number> {
 const debug = process.argv.includes('--debug');
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
-  async (error: unknown) => {
+  async (caught: unknown) => {
+    let error = caught;
+    // A disk-full error that escaped the layer that knows the folder still gets one clear line.
+    if (!(error instanceof DisklessError) && isDiskFull(error)) error = diskFullError(error);
     if (error instanceof DisklessError) {
       await write(process.stderr, `disklessset: ${error.oneLine}`);
       if (debug) await write(process.stderr, String(error.stack));

@@ -13,6 +13,7 @@ import type { AnyImageClass } from './image/image.js';
 import { loadModules } from '../modules/loader.js';
 import type { LoadedModule, ModuleDescriptor } from '../modules/contract.js';
 import { installBootGuards } from '../boot/boot-guards.js';
+import { repairAfterKill } from '../boot/kill-repair.js';
 
 /** Everything the tool needs, for one root prefix. */
 export interface Services {
@@ -33,6 +34,12 @@ export interface OpenOptions {
   root?: string;
   /** Built-in modules folder (tests may point elsewhere). */
   builtinModulesDir?: string;
+  /**
+   * Told one line about each repair or automatic clean done without being
+   * asked (leftovers of killed commands, damaged state files). The CLI prints
+   * them on stderr; default: dropped.
+   */
+  onNotice?: (message: string) => void;
 }
 
 /** Opens the tool on a root prefix. */
@@ -51,5 +58,8 @@ export async function openServices(options: OpenOptions = {}): Promise<Services>
   const services: Services = { paths, config, installations, kernels, images, modules, activeModules };
   // Boot assignments follow the image life cycle for every user of the library, not only the CLI.
   installBootGuards(services);
+  if (options.onNotice) images.addNoticeListener(options.onNotice);
+  // Whatever command comes next, a command killed earlier is repaired first.
+  for (const notice of await repairAfterKill(paths)) options.onNotice?.(notice);
   return services;
 }

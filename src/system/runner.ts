@@ -2,10 +2,50 @@
  * The one way this project runs external programs: an argument array, never a
  * shell. Every run has a timeout and can be aborted; stderr is captured (and
  * stdout unless streamed) and a failure becomes a typed {@link CommandError}.
+ *
+ * Each child runs in its own process group, so stopping it stops what it
+ * started too. A SIGKILLed parent cannot stop its children, so code that must
+ * be able to stop them later (a build) runs under {@link trackChildren}: every
+ * child's pid (= its process group) is handed to a recorder that journals it.
  */
 import { spawn } from 'node:child_process';
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { constants } from 'node:os';
 import { DisklessError } from '../core/errors.js';
+
+/** Told the pid (= process group id) of each child started under {@link trackChildren}. */
+export type ChildRecorder = (pid: number) => Promise<void>;
+
+const recorders = new AsyncLocalStorage<ChildRecorder>();
+
+/**
+ * Runs `action`; every command it runs (at any depth) is reported to
+ * `recorder` once started, and to the recorders of enclosing calls too.
+ */
+export function trackChildren<T>(recorder: ChildRecorder, action: () => Promise<T>): Promise<T> {
+  const outer = recorders.getStore();
+  const both: ChildRecorder = outer ? async (pid) => { await Promise.all([outer(pid), recorder(pid)]); } : recorder;
+  return recorders.run(both, action);
+}
+
+/** Process groups of children still running, stopped if this process exits (e.g. a second Ctrl-C). */
+const liveGroups = new Set<number>();
+let exitHookInstalled = false;
+
+function signalGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch { /* the group is gone */ }
+}
+
+function watchGroup(pid: number): void {
+  liveGroups.add(pid);
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.on('exit', () => {
+    for (const group of liveGroups) signalGroup(group, 'SIGKILL');
+  });
+}
 
 /** Options of {@link run}. */
 export interface RunOptions {
@@ -92,12 +132,23 @@ export function run(command: readonly string[], options: RunOptions = {}): Promi
       reject(new CommandError(argv, 'aborted', ''));
       return;
     }
+    // An interactive child keeps the terminal's process group (job control needs it).
+    const ownGroup = !options.inheritStdio;
     const child = spawn(file, args, {
       cwd: options.cwd,
       env: options.env ? { ...process.env, ...options.env } : process.env,
       stdio: options.inheritStdio ? 'inherit' : ['pipe', 'pipe', 'pipe'],
       shell: false,
+      detached: ownGroup,
     });
+    const pid = child.pid;
+    if (ownGroup && pid !== undefined) watchGroup(pid);
+    // The journal write is awaited before the result is handed back, so a finished run is always recorded.
+    const recorded = pid !== undefined ? recorders.getStore()?.(pid).catch(() => undefined) : undefined;
+    const stop = (signal: NodeJS.Signals) => {
+      if (ownGroup && pid !== undefined) signalGroup(pid, signal);
+      else child.kill(signal);
+    };
     const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];
     let stdoutSize = 0;
@@ -106,9 +157,9 @@ export function run(command: readonly string[], options: RunOptions = {}): Promi
 
     const kill = (why: CommandFailure) => {
       ending = why;
-      child.kill('SIGTERM');
+      stop('SIGTERM');
       // A child that ignores SIGTERM is killed for good shortly after.
-      setTimeout(() => child.kill('SIGKILL'), 5000).unref();
+      setTimeout(() => stop('SIGKILL'), 5000).unref();
     };
     const timer = options.timeoutMs ? setTimeout(() => kill('timeout'), options.timeoutMs) : undefined;
     const onAbort = () => kill('aborted');
@@ -134,10 +185,13 @@ export function run(command: readonly string[], options: RunOptions = {}): Promi
     };
     child.on('error', (error: NodeJS.ErrnoException) => {
       finish();
+      if (pid !== undefined) liveGroups.delete(pid);
       reject(error.code === 'ENOENT' ? new CommandError(argv, 'not-found', '') : error);
     });
-    child.on('close', (code, signalName) => {
+    child.on('close', async (code, signalName) => {
       finish();
+      if (pid !== undefined) liveGroups.delete(pid);
+      await recorded;
       const result: RunResult = {
         command: argv,
         exitCode: code ?? -1,

@@ -41,11 +41,12 @@ export const imageRoutes: Route[] = [
   },
   {
     method: 'POST', path: '/images/{name}/clean',
-    async handle({ services, params, jobs }) {
+    async handle({ services, params, query, jobs }) {
       const name = params.name as string;
       await services.images.status(name);
+      const force = query.get('force') === 'true';
       return accepted(jobs.start('image.clean', name, async () => {
-        await services.images.clean(name);
+        await services.images.clean(name, { force });
         return { name, cleaned: true };
       }));
     },

@@ -38,7 +38,7 @@ const ACTIONS: { label: string; mutates: boolean; run(ui: MenuUi, services: Serv
   { label: 'List images', mutates: false, async run(ui, services) {
     const images = await services.images.list();
     if (images.length === 0) return ui.print('No images.');
-    for (const status of ['CREATED', 'IN_CREATION', 'CORRUPTED']) {
+    for (const status of ['CREATED', 'IN_CREATION', 'CORRUPTED', 'DAMAGED']) {
       const group = images.filter((i) => i.status === status);
       if (group.length === 0) continue;
       ui.print(`\n${status}:`);

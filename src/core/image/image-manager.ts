@@ -2,35 +2,29 @@
  * The life cycle of images: list, load, create, remove, clean, change kernel.
  * The CLI, the menu and the REST API all go through this class.
  */
-import { mkdir, readdir, rm } from 'node:fs/promises';
-import { ConflictError, NotFoundError } from '../errors.js';
+import { mkdir, rm } from 'node:fs/promises';
+import { ConflictError, DisklessError, NotFoundError } from '../errors.js';
 import type { ProgressSink } from '../progress.js';
 import { withLock } from '../state/lock.js';
-import { creatorAlive, type ImageStatus, type InstallationEntry } from '../state/installations.js';
-import { isInside, removeManagedPath } from '../state/safe-remove.js';
-import { unmountTree } from '../../system/mount.js';
+import { creatorAlive, type InstallationEntry } from '../state/installations.js';
+import { fullestFolderError, isDiskFull } from '../state/disk-full.js';
+import { identify } from '../state/process-identity.js';
+import { trackChildren } from '../../system/runner.js';
 import { initramfsName } from '../kernel/kernel-manager.js';
 import { BuildJournal } from './build-journal.js';
 import type { ImageContext } from './context.js';
 import { type AnyImageClass, type Image, type ImageClass } from './image.js';
-import { publicAttributes, type ImageData } from './image-data.js';
-import { isImageName, validateImageName, validateKernelName } from '../names.js';
+import type { ImageData } from './image-data.js';
 import { loadImageFolder } from './image-folder.js';
+import { damagedError, imageFolders, summarizeImage, type ImageSummary } from './image-status.js';
+import { undoBuild } from './build-undo.js';
+import { ImageEvents } from './image-events.js';
+import { isImageName, validateImageName, validateKernelName } from '../names.js';
 import { UnknownImage } from './unknown-image.js';
 import { existsSync } from 'node:fs';
 
-/** One image as listed. */
-export interface ImageSummary {
-  name: string;
-  status: ImageStatus;
-  image_class?: string;
-  /** Creator pid, for IN_CREATION and CORRUPTED images. */
-  pid?: number;
-  /** Whether a loaded module provides the image's class. */
-  module_installed?: boolean;
-  /** Attributes of CREATED images, secrets redacted. */
-  attributes?: Record<string, unknown>;
-}
+export type { ImageSummary } from './image-status.js';
+export type { ChangeListener, NoticeListener, RemovalGuard } from './image-events.js';
 
 /** Options of {@link ImageManager.create}. */
 export interface CreateOptions {
@@ -38,36 +32,14 @@ export interface CreateOptions {
   signal?: AbortSignal;
 }
 
-/** A check run before an image is removed (e.g. "nodes still boot it"); throws to refuse. */
-export type RemovalGuard = (name: string) => Promise<void>;
-
-/** Told after an image was created, removed or cleaned (even when the action failed half-way). */
-export type ChangeListener = (name: string, change: 'created' | 'removed' | 'cleaned') => Promise<void>;
-
-export class ImageManager {
-  private readonly removalGuards: RemovalGuard[] = [];
-  private readonly changeListeners: ChangeListener[] = [];
-
-  constructor(readonly context: ImageContext, private readonly classes: ReadonlyMap<string, AnyImageClass>) {}
+export class ImageManager extends ImageEvents {
+  constructor(readonly context: ImageContext, private readonly classes: ReadonlyMap<string, AnyImageClass>) {
+    super();
+  }
 
   /** Creates the tool's folders if missing. */
   async ensureLayout(): Promise<void> {
     for (const dir of this.context.paths.requiredDirs) await mkdir(dir, { recursive: true });
-  }
-
-  /** Registers a check that may refuse the removal of an image unless forced. */
-  addRemovalGuard(guard: RemovalGuard): void {
-    this.removalGuards.push(guard);
-  }
-
-  /** Registers a listener of image changes (e.g. the boot menu, regenerated after each). */
-  addChangeListener(listener: ChangeListener): void {
-    this.changeListeners.push(listener);
-  }
-
-  /** Tells every listener; a failing listener never hides the outcome of the change itself. */
-  private async notify(name: string, change: 'created' | 'removed' | 'cleaned'): Promise<void> {
-    for (const listener of this.changeListeners) await listener(name, change).catch(() => undefined);
   }
 
   /** The image class registered under `className`, if its module is loaded. */
@@ -80,57 +52,45 @@ export class ImageManager {
     // Folders first, then the registry: a build registers itself before it
     // makes its folder, so a folder seen here without an entry is never a
     // build that started in between.
-    let folders: string[] = [];
-    try {
-      folders = (await readdir(this.context.paths.imagesDir, { withFileTypes: true }))
-        .filter((d) => d.isDirectory() && isImageName(d.name)).map((d) => d.name);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-    }
-    const entries = await this.context.installations.read();
-    // A folder or entry whose name is not a valid image name was not made by this tool: never a path.
+    const folders = await imageFolders(this.context.paths.imagesDir);
+    const entries = await this.readEntriesForListing();
+    // An entry whose name is not a valid image name was not made by this tool: never a path.
     const names = [...new Set([...folders, ...Object.keys(entries).filter(isImageName)])].sort();
-    return Promise.all(names.map((name) => this.summarize(name, entries[name])));
+    const summaries = await Promise.all(names.map((name) => summarizeImage(this.context.paths, this.classes, name, entries[name])));
+    return summaries.filter((summary): summary is ImageSummary => summary !== undefined);
   }
 
-  private async summarize(name: string, entry: InstallationEntry | undefined): Promise<ImageSummary> {
-    if (entry) {
-      return { name, status: creatorAlive(entry) ? 'IN_CREATION' : 'CORRUPTED', image_class: entry.image_class, pid: entry.pid };
-    }
+  /** Build entries; a damaged registry is reported and read as empty, so listings still answer. */
+  private async readEntriesForListing(): Promise<Record<string, InstallationEntry>> {
     try {
-      const data = await loadImageFolder(this.context.paths, name);
-      return { name, status: 'CREATED', image_class: data.image_class, module_installed: this.classes.has(data.image_class),
-        attributes: publicAttributes(data) };
+      return await this.context.installations.read();
     } catch (error) {
-      // A folder without readable data and no build in progress is a leftover.
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT' || (error as { code?: string }).code === 'E_IMAGE_DATA_INVALID') {
-        return { name, status: 'CORRUPTED' };
-      }
-      throw error;
+      if (!(error instanceof DisklessError) || error.code !== 'E_STATE_FILE_INVALID') throw error;
+      this.notice(error.oneLine);
+      return {};
     }
   }
 
   /** Status of one image; throws E_IMAGE_NOT_FOUND if it does not exist at all. */
   async status(name: string): Promise<ImageSummary> {
     validateImageName(name);
-    const entry = (await this.context.installations.read())[name];
-    if (!entry && !existsSync(this.context.paths.imageDir(name))) throw this.notFound(name);
-    return this.summarize(name, entry);
+    const summary = await summarizeImage(this.context.paths, this.classes, name, (await this.readEntriesForListing())[name]);
+    if (!summary) throw this.notFound(name);
+    return summary;
   }
 
   private notFound(name: string): NotFoundError {
     return new NotFoundError('E_IMAGE_NOT_FOUND', `image "${name}" does not exist`, 'list images with `disklessset image list`');
   }
-
   /** Loads a CREATED image. */
   async get(name: string): Promise<Image> {
     const summary = await this.status(name);
     if (summary.status !== 'CREATED') {
-      throw new ConflictError('E_IMAGE_NOT_READY', `image "${name}" is ${summary.status}`,
-        summary.status === 'CORRUPTED' ? `clean it with \`disklessset image clean ${name}\`` : 'wait for its creation to finish');
+      throw new ConflictError('E_IMAGE_NOT_READY', `image "${name}" is ${summary.status}${summary.reason ? ` (${summary.reason})` : ''}`,
+        { CORRUPTED: `clean it with \`disklessset image clean ${name}\``, DAMAGED: `restore the file, or remove the image with \`disklessset image remove ${name} --force\``,
+          IN_CREATION: 'wait for its creation to finish', CREATED: '' }[summary.status]);
     }
-    const data = await loadImageFolder(this.context.paths, name);
-    return this.instantiate(data);
+    return this.instantiate(await this.loadData(name));
   }
 
   private instantiate(data: ImageData): Image {
@@ -146,7 +106,6 @@ export class ImageManager {
     validateImageName(name);
     const imageClass = this.classes.get(className) as ImageClass<Options> | undefined;
     if (!imageClass) throw new NotFoundError('E_CLASS_NOT_FOUND', `no loaded module provides ${className}`, 'see `disklessset module list`');
-    // Bad input (unusable source, missing kernel) is refused before anything is registered or created.
     await imageClass.check?.(this.context, options);
     await this.ensureLayout();
     await this.cleanCorrupted();
@@ -159,7 +118,9 @@ export class ImageManager {
     const journal = new BuildJournal(name, this.context.installations, createOptions.progress, createOptions.signal);
     try {
       await journal.makeDir(imageDir);
-      const image = await imageClass.create(this.context, journal, name, options);
+      // Every command the build runs is journaled, so cleaning a killed build can stop it first.
+      const image = await trackChildren((pid) => this.context.installations.recordChild(name, identify(pid)),
+        () => imageClass.create(this.context, journal, name, options));
       image.data.name = name;
       image.data.image_class = className;
       image.data.creation_date ??= new Date().toISOString().slice(0, 10);
@@ -168,27 +129,15 @@ export class ImageManager {
       await this.context.installations.remove(name);
       return image;
     } catch (error) {
-      await this.cleanBuild(name).catch(() => { /* the entry stays, so the next command cleans again */ });
+      await undoBuild(this.context, this.classes, name).catch(() => { /* the entry stays, so the next command cleans again */ });
+      if (isDiskFull(error) && (error as { code?: string }).code !== 'E_NO_SPACE') {
+        const { paths } = this.context;
+        throw fullestFolderError({ workDir: paths.workDir, imagesDir: paths.imagesDir, nfsImagesDir: paths.nfsImagesDir, stateDir: paths.stateDir }, error);
+      }
       throw error;
     } finally {
       await this.notify(name, 'created');
     }
-  }
-
-  /** Undoes a build (journaled mounts and paths, then the class's own clean) and drops its entry. */
-  private async cleanBuild(name: string): Promise<void> {
-    const entry = (await this.context.installations.read())[name];
-    const { paths } = this.context;
-    // Journaled mount points come from a state file: only those inside the tool's folders are undone.
-    for (const mountPoint of [...(entry?.mounts ?? [])].reverse()) {
-      if (isInside(mountPoint, paths.managedRoots)) await unmountTree(mountPoint);
-    }
-    for (const path of [...(entry?.paths ?? [])].reverse()) await removeManagedPath(path, paths.managedRoots);
-    const className = entry?.image_class;
-    const imageClass = className ? this.classes.get(className) : undefined;
-    await imageClass?.clean(this.context, name);
-    await removeManagedPath(paths.imageDir(name), paths.managedRoots);
-    if (entry) await this.context.installations.remove(name);
   }
 
   /** Runs `action` holding the image's own lock (removal, resize, mount...). */
@@ -196,35 +145,49 @@ export class ImageManager {
     return withLock(this.context.paths.imageLock(name), action, { timeoutMs: 5_000 });
   }
 
-  /** Cleans every CORRUPTED image; returns their names. */
+  /**
+   * Cleans every CORRUPTED image (a build or removal whose process is gone),
+   * announcing each through the notice listeners; returns their names. One
+   * that cannot be cleaned now is reported and left for a later command.
+   */
   async cleanCorrupted(): Promise<string[]> {
-    const corrupted = (await this.list()).filter((s) => s.status === 'CORRUPTED').map((s) => s.name);
+    // Changing commands need the registry: a damaged one stops them here, in one line.
+    const entries = await this.context.installations.read();
+    const corrupted = Object.keys(entries).filter((name) => isImageName(name) && !creatorAlive(entries[name] as InstallationEntry)).sort();
     const cleaned: string[] = [];
     for (const name of corrupted) {
+      const what = entries[name]?.operation === 'removal' ? 'killed removal' : 'killed build';
       try {
         await this.clean(name);
         cleaned.push(name);
+        this.notice(`cleaned leftovers of ${what} ${name}`);
       } catch (error) {
         // Another process is cleaning it, or it changed state meanwhile: not ours to finish.
-        if (!(error instanceof ConflictError || error instanceof NotFoundError)) throw error;
+        if (error instanceof ConflictError || error instanceof NotFoundError) continue;
+        if (!(error instanceof DisklessError)) throw error;
+        this.notice(`could not clean leftovers of ${what} ${name}: ${error.oneLine}`);
       }
     }
     return cleaned;
   }
 
   /**
-   * Removes every file a CREATED or CORRUPTED image may have, without needing
-   * it to load. Refused for an image being created.
+   * Removes every file an image may have, without needing it to load.
+   * Refused for an image being created; a DAMAGED image, or a CREATED one
+   * that nodes boot (removal guards), needs `force`.
    */
-  async clean(name: string): Promise<void> {
+  async clean(name: string, options: { force?: boolean } = {}): Promise<void> {
     const summary = await this.status(name);
     if (summary.status === 'IN_CREATION') {
       throw new ConflictError('E_IMAGE_BUSY', `image "${name}" is being created by pid ${summary.pid}`, 'wait for it or stop that process');
     }
+    if (summary.status === 'DAMAGED' && !options.force) throw damagedError(summary);
+    if (summary.status === 'CREATED' && !options.force) await this.checkRemovalGuards(name);
     try {
       await this.withImageLock(name, async () => {
         if (summary.status === 'CREATED') await this.instantiate(await this.loadData(name)).removeFiles().catch(() => undefined);
-        await this.cleanBuild(name);
+        // A DAMAGED image's class is unknown: every class cleans what it would have named after it.
+        await undoBuild(this.context, summary.status === 'DAMAGED' ? [...this.classes.values()] : this.classes, name);
       });
     } finally {
       await this.notify(name, 'cleaned');
@@ -235,21 +198,27 @@ export class ImageManager {
     return loadImageFolder(this.context.paths, name);
   }
 
-  /** Removes a CREATED image (a CORRUPTED one is cleaned). `force` skips removal guards. */
+  /**
+   * Removes a CREATED image (a CORRUPTED one is cleaned). `force` skips removal
+   * guards, and is needed for a DAMAGED image. The removal is registered like
+   * a build, so a removal killed half-way is finished by the next command.
+   */
   async remove(name: string, options: { force?: boolean } = {}): Promise<void> {
     validateImageName(name);
     await this.cleanCorrupted();
     const summary = await this.status(name);
     if (summary.status !== 'CREATED') {
-      await this.clean(name);
+      await this.clean(name, options);
       return;
     }
-    if (!options.force) for (const guard of this.removalGuards) await guard(name);
+    if (!options.force) await this.checkRemovalGuards(name);
     try {
       await this.withImageLock(name, async () => {
         const image = await this.get(name);
+        await this.context.installations.beginRemoval(name, image.imageClass);
         await image.removeFiles();
         await rm(this.context.paths.imageDir(name), { recursive: true, force: true });
+        await this.context.installations.remove(name);
       });
     } finally {
       await this.notify(name, 'removed');

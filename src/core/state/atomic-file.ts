@@ -6,8 +6,13 @@
 import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { isDiskFull, noSpaceError } from './disk-full.js';
 
-/** Temporary sibling name used while replacing `target`; starts with '.' so listings skip it. */
+/**
+ * Temporary sibling name used while replacing `target`; starts with '.' so
+ * listings skip it. It carries the writer's pid (`.<name>.<tag>-<pid>-<hex>`),
+ * so the leftover of a killed writer is recognised and swept (see leftovers.ts).
+ */
 export function temporarySibling(target: string, tag = 'tmp'): string {
   return join(dirname(target), `.${basename(target)}.${tag}-${process.pid}-${randomBytes(4).toString('hex')}`);
 }
@@ -39,7 +44,7 @@ export async function writeFileAtomic(target: string, content: string | Buffer, 
     await rename(temporary, target);
   } catch (error) {
     await rm(temporary, { force: true });
-    throw error;
+    throw isDiskFull(error) ? noSpaceError(dirname(target), error) : error;
   }
   await fsyncDirectory(dirname(target));
 }

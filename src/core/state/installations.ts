@@ -6,7 +6,7 @@
  * always undo a killed build.
  */
 import { parse, stringify } from 'yaml';
-import { ConflictError } from '../errors.js';
+import { ConflictError, OperationError } from '../errors.js';
 import { readTextIfExists, writeFileAtomic } from './atomic-file.js';
 import { withLock } from './lock.js';
 import { identify, isAlive } from './process-identity.js';
@@ -21,10 +21,24 @@ export interface InstallationEntry {
   paths?: string[];
   /** Mount points the build mounted or was about to mount. */
   mounts?: string[];
+  /** Set when the entry registers a removal rather than a build. */
+  operation?: 'removal';
+  /** Commands the build started, each in its own process group (pid = group id). */
+  children?: { pid: number; start_time?: number }[];
 }
 
-/** Status of an image name, as the original defines it. */
-export type ImageStatus = 'CREATED' | 'IN_CREATION' | 'CORRUPTED';
+/**
+ * Status of an image name. The original's three, plus DAMAGED:
+ * - CREATED: its image_data.yml loads;
+ * - IN_CREATION: a build entry whose creator runs;
+ * - CORRUPTED: a build entry whose creator is gone (a killed build): cleaned automatically;
+ * - DAMAGED: no build entry and an image_data.yml that cannot be read: kept
+ *   (it may be a file damaged by hand or by the disk), removed only when forced.
+ */
+export type ImageStatus = 'CREATED' | 'IN_CREATION' | 'CORRUPTED' | 'DAMAGED';
+
+/** Aliases allowed in installations.yml: the tool writes none, so a few is plenty (an alias bomb is refused). */
+const MAX_ALIASES = 20;
 
 /** Whether the creator of an entry is still running. */
 export function creatorAlive(entry: InstallationEntry): boolean {
@@ -35,12 +49,19 @@ export function creatorAlive(entry: InstallationEntry): boolean {
 export class InstallationsRegistry {
   constructor(readonly file: string) {}
 
-  /** Current entries (a missing or empty file means none). */
+  /** Current entries (a missing or empty file means none); E_STATE_FILE_INVALID if it cannot be parsed. */
   async read(): Promise<Record<string, InstallationEntry>> {
     const text = await readTextIfExists(this.file);
     if (text === undefined) return {};
-    const document = parse(text) as unknown;
-    if (!document || typeof document !== 'object') return {};
+    let document: unknown;
+    try {
+      document = parse(text, { maxAliasCount: MAX_ALIASES });
+    } catch (error) {
+      throw new OperationError('E_STATE_FILE_INVALID',
+        `${this.file} is not valid YAML (${(error as Error).message.split('\n')[0]})`,
+        'fix it by hand, or move it aside if no build is running (its builds then show as DAMAGED images)');
+    }
+    if (!document || typeof document !== 'object' || Array.isArray(document)) return {};
     const entries: Record<string, InstallationEntry> = {};
     for (const [name, value] of Object.entries(document as Record<string, unknown>)) {
       if (value && typeof value === 'object') entries[String(name)] = value as InstallationEntry;
@@ -75,6 +96,18 @@ export class InstallationsRegistry {
     });
   }
 
+  /**
+   * Registers the removal of the CREATED image `name` by the current process:
+   * if it is killed half-way, the image shows as CORRUPTED and the next
+   * command finishes the removal.
+   */
+  async beginRemoval(name: string, imageClass: string): Promise<void> {
+    await this.update((entries) => {
+      const me = identify();
+      entries[name] = { pid: me.pid, image_class: imageClass, start_time: me.startTime, boot_id: me.bootId, operation: 'removal' };
+    });
+  }
+
   /** Adds a path (or mount point) to a build's journal before it is created. */
   async record(name: string, kind: 'paths' | 'mounts', path: string): Promise<void> {
     await this.update((entries) => {
@@ -83,6 +116,15 @@ export class InstallationsRegistry {
       const list = entry[kind] ?? [];
       if (!list.includes(path)) list.push(path);
       entry[kind] = list;
+    });
+  }
+
+  /** Adds a started command (its process group) to a build's journal. */
+  async recordChild(name: string, child: { pid: number; startTime?: number }): Promise<void> {
+    await this.update((entries) => {
+      const entry = entries[name];
+      if (!entry) return;
+      entry.children = [...(entry.children ?? []), { pid: child.pid, start_time: child.startTime }];
     });
   }
 

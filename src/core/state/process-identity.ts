@@ -39,7 +39,8 @@ export function identify(pid = process.pid): ProcessIdentity {
   return { pid, startTime: readStartTime(pid), bootId: readBootId() };
 }
 
-function pidExists(pid: number): boolean {
+/** Whether a process with this pid exists (whoever owns it). */
+export function pidExists(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

@@ -55,7 +55,7 @@ export async function squashAndPublish(context: ImageContext, name: string, sett
     if (!settings.rootfsReady) {
       await hooks.trackPath?.(stage);
       await mkdir(join(stage, 'LiveOS'), { recursive: true });
-      await makeRootfs(settings.tree, rootfs, settings.sizeMiB, hooks.signal);
+      await makeRootfs(settings.tree, rootfs, settings.sizeMiB, hooks.signal, context.paths.workDir);
     }
   }
   steps.step(`make squashfs.img (${settings.compression})`);

@@ -6,6 +6,8 @@
 import { open, stat, truncate } from 'node:fs/promises';
 import { OperationError, UsageError } from '../../core/errors.js';
 import { CommandError, run } from '../../system/runner.js';
+import { freeMiB, isDiskFull, noSpaceError } from '../../core/state/disk-full.js';
+import { dirname } from 'node:path';
 
 const MIB = 1024 * 1024;
 /** ext4 metadata (inode tables, journal, group descriptors) takes about this share of a small file system. */
@@ -31,9 +33,10 @@ export function neededMiB(usage: { bytes: number; entries: number }): number {
 
 /**
  * Makes `image` (sparse file of `sizeMiB`) an ext4 file system holding `tree`.
- * Refused with E_TREE_TOO_BIG when the tree does not fit.
+ * Refused with E_TREE_TOO_BIG when the tree does not fit; E_NO_SPACE (naming
+ * `workFolder`, default the image's folder) when the host's file system is full.
  */
-export async function makeRootfs(tree: string, image: string, sizeMiB: number, signal?: AbortSignal): Promise<void> {
+export async function makeRootfs(tree: string, image: string, sizeMiB: number, signal?: AbortSignal, workFolder = dirname(image)): Promise<void> {
   const needed = neededMiB(await treeUsage(tree, signal));
   if (needed > sizeMiB) throw tooBig(sizeMiB, needed);
   const handle = await open(image, 'w', 0o600);
@@ -45,6 +48,9 @@ export async function makeRootfs(tree: string, image: string, sizeMiB: number, s
   try {
     await run(['mkfs.ext4', '-q', '-F', '-L', 'rootfs', '-m', '1', '-b', '4096', '-d', tree, image], { timeoutMs: 3600_000, signal });
   } catch (error) {
+    // The host's file system full (mkfs cannot write the sparse file's blocks) is not a too small image.
+    const free = freeMiB(dirname(image));
+    if (isDiskFull(error) || (free !== undefined && free < needed)) throw noSpaceError(workFolder, error, 'workDir');
     if (error instanceof CommandError && /space|allocate|inode/i.test(error.stderr)) throw tooBig(sizeMiB, needed);
     throw error;
   }

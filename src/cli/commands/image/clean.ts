@@ -6,7 +6,10 @@ export const imageClean: CommandSpec = {
   path: ['image', 'clean'],
   summary: 'clear a corrupted (or created) image without loading it; --all-corrupted clears every corrupted one',
   args: [{ name: 'NAME' }],
-  options: [{ name: 'all-corrupted', type: 'boolean', description: 'clean every CORRUPTED image' }],
+  options: [
+    { name: 'all-corrupted', type: 'boolean', description: 'clean every CORRUPTED image' },
+    { name: 'force', type: 'boolean', description: 'clean even an image that nodes boot, or a DAMAGED one' },
+  ],
   async run(context, { args, options }) {
     const { images } = context.services;
     if (options['all-corrupted']) {
@@ -20,7 +23,7 @@ export const imageClean: CommandSpec = {
     const name = String(args.NAME);
     const summary = await images.status(name);
     await requireConfirmation(context, `clean ${summary.status} image ${name}`);
-    await images.clean(name);
+    await images.clean(name, { force: options.force === true });
     return { text: `image ${name} cleaned`, data: { cleaned: [name] } };
   },
 };

@@ -9,6 +9,7 @@ export const imageShow: CommandSpec = {
     const summary = await services.images.status(String(args.NAME));
     const lines = [`${summary.name}: ${summary.status}${summary.image_class ? ` (${summary.image_class})` : ''}`];
     if (summary.pid) lines.push(`  creator pid: ${summary.pid}`);
+    if (summary.reason) lines.push(`  damaged: ${summary.reason}`);
     if (summary.attributes) lines.push(...renderTree(summary.attributes, '  '));
     return { data: summary, text: lines.join('\n') };
   },

@@ -1,0 +1,60 @@
+/**
+ * What every command does first, so that a command killed at any moment is
+ * repaired by the next one, whatever it is: temporary files and locks of dead
+ * writers are swept from the tool's folders, and node scripts left behind by
+ * a killed `boot set/unset` are re-derived from the assignments file.
+ * The commands a killed build started are stopped too; its files are
+ * cleaned by the next command that changes images (ImageManager.cleanCorrupted).
+ */
+import { readdir } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import type { Paths } from '../core/paths.js';
+import { sweepLeftovers } from '../core/state/leftovers.js';
+import { creatorAlive, InstallationsRegistry } from '../core/state/installations.js';
+import { stopBuildChildren } from '../core/state/build-children.js';
+import { AssignmentStore } from './assignment-store.js';
+
+/** The folders the tool writes state, scripts and image files into (not recursive). */
+async function writtenFolders(paths: Paths): Promise<string[]> {
+  const folders = [paths.stateDir, join(paths.stateDir, 'locks'), paths.bootNodesDir, paths.imagesDir, dirname(paths.imagesDir),
+    paths.kernelsDir, paths.configDir, paths.workDir, dirname(paths.exportsFile), dirname(paths.ganeshaExportsFile)];
+  try {
+    for (const entry of await readdir(paths.imagesDir, { withFileTypes: true })) {
+      if (entry.isDirectory()) folders.push(join(paths.imagesDir, entry.name));
+    }
+  } catch { /* no images folder yet */ }
+  return [...new Set(folders)];
+}
+
+/**
+ * Repairs what killed commands left. Returns one line per repair, for the
+ * caller to show (the CLI prints them on stderr). Never throws: a repair that
+ * cannot run now is retried by the next command, and reported.
+ */
+export async function repairAfterKill(paths: Paths): Promise<string[]> {
+  const notices: string[] = [];
+  try {
+    const swept = await sweepLeftovers(await writtenFolders(paths));
+    if (swept.length > 0) notices.push(`removed ${swept.length} leftover(s) of killed commands: ${swept.slice(0, 3).join(', ')}${swept.length > 3 ? ', ...' : ''}`);
+  } catch (error) {
+    notices.push(`could not sweep leftovers of killed commands: ${(error as Error).message}`);
+  }
+  try {
+    const entries = await new InstallationsRegistry(paths.installationsFile).read();
+    for (const [name, entry] of Object.entries(entries)) {
+      if (!entry.children?.length || creatorAlive(entry)) continue;
+      const stopped = await stopBuildChildren(entry.children, entry.boot_id);
+      if (stopped.length > 0) notices.push(`stopped ${stopped.length} command(s) left running by killed build ${name}`);
+    }
+  } catch (error) {
+    // A damaged registry is reported by the commands that read it.
+    if ((error as { code?: string }).code !== 'E_STATE_FILE_INVALID') notices.push(`could not stop the commands of killed builds: ${(error as Error).message}`);
+  }
+  try {
+    const nodes = await new AssignmentStore(paths).repair();
+    if (nodes.length > 0) notices.push(`re-derived the boot scripts of ${nodes.length} node(s) left by a killed boot command`);
+  } catch (error) {
+    notices.push(`could not repair the boot scripts: ${(error as Error).message.split('\n')[0]}`);
+  }
+  return notices;
+}

@@ -1,0 +1,51 @@
+/**
+ * The hooks other layers hang on the image life cycle: removal guards (the
+ * boot layer refuses to remove a booted image), change listeners (the boot
+ * menu follows the images) and notices (what was done without being asked,
+ * e.g. an automatic clean, which the CLI prints and the server logs).
+ */
+
+/** A check run before an image is removed (e.g. "nodes still boot it"); throws to refuse. */
+export type RemovalGuard = (name: string) => Promise<void>;
+
+/** Told after an image was created, removed or cleaned (even when the action failed half-way). */
+export type ChangeListener = (name: string, change: 'created' | 'removed' | 'cleaned') => Promise<void>;
+
+/** Told one line about something done or found without being asked (an automatic clean, a damaged state file). */
+export type NoticeListener = (message: string) => void;
+
+/** Registration and dispatch of the hooks; ImageManager extends it. */
+export class ImageEvents {
+  private readonly removalGuards: RemovalGuard[] = [];
+  private readonly changeListeners: ChangeListener[] = [];
+  private readonly noticeListeners: NoticeListener[] = [];
+
+  /** Registers a check that may refuse the removal of an image unless forced. */
+  addRemovalGuard(guard: RemovalGuard): void {
+    this.removalGuards.push(guard);
+  }
+
+  /** Registers a listener of image changes (e.g. the boot menu, regenerated after each). */
+  addChangeListener(listener: ChangeListener): void {
+    this.changeListeners.push(listener);
+  }
+
+  /** Registers a listener of notices (the CLI prints them on stderr, `serve` logs them). */
+  addNoticeListener(listener: NoticeListener): void {
+    this.noticeListeners.push(listener);
+  }
+
+  /** Runs every removal guard; the first that refuses throws. */
+  protected async checkRemovalGuards(name: string): Promise<void> {
+    for (const guard of this.removalGuards) await guard(name);
+  }
+
+  protected notice(message: string): void {
+    for (const listener of this.noticeListeners) listener(message);
+  }
+
+  /** Tells every listener; a failing listener never hides the outcome of the change itself. */
+  protected async notify(name: string, change: 'created' | 'removed' | 'cleaned'): Promise<void> {
+    for (const listener of this.changeListeners) await listener(name, change).catch(() => undefined);
+  }
+}
