@@ -9,7 +9,11 @@ import { randomBytes } from 'node:crypto';
 
 /** Temporary sibling name used while replacing `target`; starts with '.' so listings skip it. */
 export function temporarySibling(target: string, tag = 'tmp'): string {
-  return join(dirname(target), `.${basename(target)}.${tag}-${process.pid}-${randomBytes(4).toString('hex')}`);
+  const suffix = `.${tag}-${process.pid}-${randomBytes(4).toString('hex')}`;
+  // File names stop at 255 bytes: a long target (a node script named after an FQDN) is cut in its temporary name.
+  let base = basename(target);
+  while (Buffer.byteLength(`.${base}${suffix}`) > 255) base = base.slice(0, -1);
+  return join(dirname(target), `.${base}${suffix}`);
 }
 
 /** Flushes a folder's entries to disk, so a rename inside it survives a power loss. */
