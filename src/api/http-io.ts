@@ -69,6 +69,10 @@ function bodyTooLarge(): HttpError {
     { Connection: 'close' });
 }
 
+function bodyBroken(): HttpError {
+  return new HttpError(400, 'E_API_BAD_BODY', 'the request body was broken off', 'send the whole body');
+}
+
 /** Reads and drops what is left of a refused body, within {@link MAX_DISCARD_BYTES}. */
 function discardBody(req: IncomingMessage): void {
   let discarded = 0;
@@ -91,6 +95,8 @@ export function readBody(req: IncomingMessage): Promise<Buffer> {
     discardBody(req);
     return Promise.reject(bodyTooLarge());
   }
+  // A client gone while the request was being authenticated: its 'close' has passed, waiting would never end.
+  if (req.destroyed) return Promise.reject(bodyBroken());
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -117,7 +123,7 @@ export function readBody(req: IncomingMessage): Promise<Buffer> {
     const onBroken = () => {
       stop();
       req.on('error', () => undefined);
-      reject(new HttpError(400, 'E_API_BAD_BODY', 'the request body was broken off', 'send the whole body'));
+      reject(bodyBroken());
     };
     req.on('data', onData);
     req.once('end', onEnd);
