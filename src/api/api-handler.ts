@@ -4,8 +4,9 @@
  * Thin layer: every route calls the same library as the CLI.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { DisklessError } from '../core/errors.js';
 import type { Services } from '../core/services.js';
-import { authenticate, authorize } from './auth.js';
+import { authenticate, authorize, refuseTokenInQuery } from './auth.js';
 import { HttpError, sendError, sendJson } from './http-io.js';
 import { JobManager } from './jobs.js';
 import { Router } from './router.js';
@@ -42,6 +43,7 @@ export function createRestApi(services: Services, options: RestApiOptions = {}):
   async function answer(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://api.invalid');
     const path = url.pathname;
+    refuseTokenInQuery(url.searchParams);
     // Authentication comes first: without a token, not even the list of endpoints is revealed.
     const token = await authenticate(req, tokens);
     if (path !== API_PREFIX && !path.startsWith(`${API_PREFIX}/`)) {
@@ -60,7 +62,14 @@ export function createRestApi(services: Services, options: RestApiOptions = {}):
       try {
         await answer(req, res);
       } catch (error) {
-        if (!(error instanceof HttpError) && !(error as { httpStatus?: number }).httpStatus) options.onInternalError?.(error);
+        const expected = error instanceof HttpError || error instanceof DisklessError;
+        if (!expected) {
+          try {
+            options.onInternalError?.(error);
+          } catch {
+            // A failing reporter must not stop the answer.
+          }
+        }
         sendError(res, error);
       }
       return true;

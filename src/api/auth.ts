@@ -8,6 +8,23 @@ import type { TokenInfo, TokenStore } from './token-store.js';
 
 const CHALLENGE = { 'WWW-Authenticate': 'Bearer realm="disklessset"' };
 
+/** Query parameters that look like an attempt to pass a token in the URL. */
+const TOKEN_PARAMETERS = new Set(['token', 'access_token', 'api_key', 'apikey', 'bearer']);
+
+/**
+ * Throws 400 `E_API_TOKEN_IN_URL` when the query string carries a token (by
+ * parameter name, or a value with the token prefix). Such a token is refused
+ * even if valid: URLs end up in logs, proxies and shell histories.
+ */
+export function refuseTokenInQuery(query: URLSearchParams): void {
+  for (const [name, value] of query) {
+    if (TOKEN_PARAMETERS.has(name.toLowerCase()) || value.startsWith('dlss_')) {
+      throw new HttpError(400, 'E_API_TOKEN_IN_URL', 'tokens are not accepted in the URL',
+        'send "Authorization: Bearer <token>" instead, and revoke a token that was sent in a URL (`disklessset api token revoke ID`)');
+    }
+  }
+}
+
 /** Methods a read token may use. */
 const READ_METHODS = new Set(['GET', 'HEAD']);
 

@@ -58,26 +58,86 @@ export function sendError(res: ServerResponse, error: unknown): void {
 }
 
 /**
- * Reads a JSON request body (at most {@link MAX_BODY_BYTES}). An empty body
- * gives `{}`. Throws 413 for a larger body and 400 for invalid JSON.
+ * After a body is refused, at most this much more is read and thrown away,
+ * so that a client still sending can read the 413; past it the connection is cut.
+ */
+const MAX_DISCARD_BYTES = 1024 * 1024;
+
+function bodyTooLarge(): HttpError {
+  // Connection: close, because the rest of the body is not read as a next request.
+  return new HttpError(413, 'E_API_BODY_TOO_LARGE', `request body over ${MAX_BODY_BYTES} bytes`, 'send a smaller JSON object',
+    { Connection: 'close' });
+}
+
+function bodyBroken(): HttpError {
+  return new HttpError(400, 'E_API_BAD_BODY', 'the request body was broken off', 'send the whole body');
+}
+
+/** Reads and drops what is left of a refused body, within {@link MAX_DISCARD_BYTES}. */
+function discardBody(req: IncomingMessage): void {
+  let discarded = 0;
+  req.on('data', (chunk: Buffer) => {
+    discarded += chunk.length;
+    if (discarded > MAX_DISCARD_BYTES) req.socket?.destroy();
+  });
+  req.on('error', () => undefined);
+  req.resume();
+}
+
+/**
+ * Reads a request body into memory, at most {@link MAX_BODY_BYTES} whether
+ * its length is declared or it comes chunked: reading stops at the limit.
+ * Throws HttpError 413 `E_API_BODY_TOO_LARGE` past the limit, 400
+ * `E_API_BAD_BODY` when the client breaks the body off.
+ */
+export function readBody(req: IncomingMessage): Promise<Buffer> {
+  if (Number(req.headers['content-length'] ?? 0) > MAX_BODY_BYTES) {
+    discardBody(req);
+    return Promise.reject(bodyTooLarge());
+  }
+  // A client gone while the request was being authenticated: its 'close' has passed, waiting would never end.
+  if (req.destroyed) return Promise.reject(bodyBroken());
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const stop = () => {
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', onBroken);
+      req.off('close', onBroken);
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_BODY_BYTES) {
+        chunks.push(chunk);
+        return;
+      }
+      stop();
+      discardBody(req);
+      reject(bodyTooLarge());
+    };
+    const onEnd = () => {
+      stop();
+      resolve(Buffer.concat(chunks));
+    };
+    const onBroken = () => {
+      stop();
+      req.on('error', () => undefined);
+      reject(bodyBroken());
+    };
+    req.on('data', onData);
+    req.once('end', onEnd);
+    req.once('error', onBroken);
+    req.once('close', onBroken);
+  });
+}
+
+/**
+ * Reads a JSON request body (see {@link readBody} for the size limit). An
+ * empty body gives `{}`. Throws 413 for a larger body and 400 for invalid JSON.
  */
 export async function readJsonBody(req: IncomingMessage): Promise<unknown> {
-  const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > MAX_BODY_BYTES) {
-    req.resume();
-    throw new HttpError(413, 'E_API_BODY_TOO_LARGE', `request body over ${MAX_BODY_BYTES} bytes`, 'send a smaller JSON object');
-  }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) {
-      req.resume();
-      throw new HttpError(413, 'E_API_BODY_TOO_LARGE', `request body over ${MAX_BODY_BYTES} bytes`, 'send a smaller JSON object');
-    }
-    chunks.push(chunk as Buffer);
-  }
-  const text = Buffer.concat(chunks).toString('utf8');
+  const text = (await readBody(req)).toString('utf8');
   if (text.trim() === '') return {};
   try {
     return JSON.parse(text) as unknown;

@@ -43,3 +43,13 @@ export function formatAccessLine(record: AccessRecord): string {
   if (record.aborted) fields.push('aborted');
   return fields.join(' ');
 }
+
+/**
+ * The request target as logged: the query string is replaced by `?REDACTED`,
+ * because a client may put a secret there (a token sent as `?token=`), and
+ * nothing secret is written to a log.
+ */
+export function loggedTarget(target: string): string {
+  const queryAt = target.indexOf('?');
+  return queryAt < 0 ? target : `${target.slice(0, queryAt)}?REDACTED`;
+}

@@ -6,6 +6,7 @@
 import { isAbsolute } from 'node:path';
 import { UsageError } from '../core/errors.js';
 import { knownContentTypes } from './content-type.js';
+import { HIDDEN_PATH_SOURCE } from './served-names.js';
 
 /** Web servers a snippet can be rendered for. */
 export type HttpServerKind = 'nginx' | 'apache';
@@ -66,6 +67,12 @@ function renderNginx(root: string, listen: string | undefined, port: number): st
     '    server_name _;',
     `    root ${root};`,
     '',
+    '    # State, recipes, locks, temporary files and dotfiles are never served (same list as `disklessset serve`).',
+    '    # Files that are not world-readable are refused by nginx itself: its workers cannot read them.',
+    `    location ~* "^/${BOOT_TREE_PREFIX}(/.*)?(${HIDDEN_PATH_SOURCE})" {`,
+    '        return 404;',
+    '    }',
+    '',
     `    location /${BOOT_TREE_PREFIX}/ {`,
     '        # Kernel-side copies: many nodes pulling one squashfs at once is the normal case.',
     '        sendfile on;',
@@ -92,6 +99,8 @@ function renderApache(root: string, listen: string | undefined, port: number, ex
   const tree = `${root === '/' ? '' : root}/${BOOT_TREE_PREFIX}`;
   const byMime = typesByMime();
   const body = [
+    '# State, recipes, locks, temporary files and dotfiles are never served (same list as `disklessset serve`).',
+    `RedirectMatch 404 "(?i)^/${BOOT_TREE_PREFIX}(/.*)?(${HIDDEN_PATH_SOURCE})"`,
     `Alias /${BOOT_TREE_PREFIX}/ "${tree}/"`,
     `<Directory "${tree}">`,
     '    Options -Indexes +SymLinksIfOwnerMatch',

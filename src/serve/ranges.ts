@@ -2,7 +2,8 @@
  * `Range: bytes=...` parsing (RFC 9110 §14). Only what a download needs:
  * a single satisfiable range is served as 206; several ranges are answered
  * with the whole file (200), which the RFC allows and which every boot
- * client (iPXE, dracut's curl) handles; no satisfiable range means 416.
+ * client (iPXE, dracut's curl) handles; no satisfiable range means 416,
+ * except on an empty file, which is answered whole (200, empty body).
  */
 
 /** Inclusive byte range. */
@@ -25,7 +26,10 @@ const MAX_RANGES = 64;
  * absent, malformed or not in bytes is ignored (full answer), as RFC 9110 asks.
  */
 export function decideRange(header: string | undefined, size: number): RangeDecision {
-  if (header === undefined) return { kind: 'full' };
+  // An empty file has no byte a range could select: RFC 9110 §14.2 lets the
+  // server ignore Range, and nginx answers 200 with the empty body; 416 would
+  // make a client that always sends Range fail on an empty script.
+  if (header === undefined || size === 0) return { kind: 'full' };
   const match = /^\s*bytes\s*=\s*(.+)$/i.exec(header);
   if (!match?.[1]) return { kind: 'full' };
   const specs = match[1].split(',').map((spec) => spec.trim()).filter((spec) => spec !== '');

@@ -8,10 +8,13 @@
  *   segments (in any encoding), or anything still percent-encoded after one
  *   decoding (double encoding);
  * - 403 when the name resolves (through symbolic links) outside the root;
- * - 404 when nothing is there.
+ * - 404 when nothing is there, or when the name (as asked or as resolved)
+ *   is one that is never served (state, recipes, locks, temporary files,
+ *   dotfiles: see served-names.ts); a refusal must not reveal what exists.
  */
 import { realpath } from 'node:fs/promises';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { isHiddenPath } from './served-names.js';
 
 /** Outcome of {@link resolveRequestPath}: a real file path, or the status to answer. */
 export type ResolvedPath =
@@ -57,6 +60,7 @@ export function isInside(root: string, candidate: string): boolean {
 export async function resolveRequestPath(realRoot: string, rawPath: string): Promise<ResolvedPath> {
   const decoded = decodeRequestPath(rawPath);
   if (!decoded.ok) return { ok: false, status: 400, reason: decoded.reason };
+  if (isHiddenPath(decoded.segments.join('/'))) return { ok: false, status: 404, reason: 'never served' };
   const candidate = resolve(realRoot, ...decoded.segments);
   // Belt and braces: after the checks above this cannot fail, but a lexical
   // escape must never reach the filesystem.
@@ -73,5 +77,7 @@ export async function resolveRequestPath(realRoot: string, rawPath: string): Pro
     throw error;
   }
   if (!isInside(realRoot, real)) return { ok: false, status: 403, reason: 'symbolic link leaves the root' };
+  // A link with an innocent name must not publish a hidden file.
+  if (isHiddenPath(relative(realRoot, real).split(sep).join('/'))) return { ok: false, status: 404, reason: 'never served' };
   return { ok: true, path: real };
 }

@@ -12,6 +12,7 @@ import { entityTag, isNotModified, lastModified, rangeStillValid } from './condi
 import { contentTypeFor } from './content-type.js';
 import { decideRange, type ByteRange } from './ranges.js';
 import { sendStatus, type Exchange } from './responses.js';
+import { isWorldReadable } from './served-names.js';
 import { streamFileRange } from './stream-body.js';
 
 /**
@@ -38,7 +39,8 @@ async function openRegularFile(filePath: string): Promise<FileHandle | 403 | 404
 
 /**
  * Sends `filePath` (a realpath inside the root) as the answer to `req`.
- * Directories and special files are answered 404: there is no listing.
+ * Directories, special files and files that are not world-readable are
+ * answered 404: there is no listing, and a private file's existence is not revealed.
  */
 export async function sendFile(
   req: IncomingMessage,
@@ -55,7 +57,7 @@ export async function sendFile(
   const handle = opened;
   try {
     const stats = await handle.stat();
-    if (!stats.isFile()) {
+    if (!stats.isFile() || !isWorldReadable(stats.mode)) {
       sendStatus(req, res, 404, exchange);
       return;
     }

@@ -9,10 +9,11 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { realpath, stat } from 'node:fs/promises';
 import { NotFoundError, UsageError } from '../core/errors.js';
-import { formatAccessLine } from './access-log.js';
+import { formatAccessLine, loggedTarget } from './access-log.js';
 import { resolveRequestPath } from './request-path.js';
 import { sendStatus, type Exchange } from './responses.js';
 import { DEFAULT_READ_CHUNK_BYTES, sendFile } from './send-file.js';
+import { MAX_HEADER_BYTES, guardServer, safeLog } from './server-guards.js';
 
 /**
  * Handler of requests whose path is `/api` or starts with `/api/` (any
@@ -29,8 +30,10 @@ export interface BootServerOptions {
   listen?: string;
   /** TCP port (default 80, where iPXE scripts point; 0 picks a free port). */
   port?: number;
-  /** Receives one formatted line per finished request. */
+  /** Receives one formatted line per finished request (query strings are redacted). */
   accessLog?: (line: string) => void;
+  /** Receives one line per unexpected failure (a request answered 500, a server socket error). */
+  errorLog?: (line: string) => void;
   /** Mount point of the REST API: requests under `/api/`. */
   apiHandler?: ApiHandler;
   /** Size of file reads while streaming (default {@link DEFAULT_READ_CHUNK_BYTES}). */
@@ -50,8 +53,6 @@ export interface BootServer {
 export const DEFAULT_LISTEN = '127.0.0.1';
 /** Default port: iPXE scripts use `http://${next-server}/...` without a port. */
 export const DEFAULT_PORT = 80;
-/** A connection idle this long (stalled client, forgotten keep-alive) is dropped. */
-const SOCKET_IDLE_TIMEOUT_MS = 120_000;
 
 function isApiPath(rawPath: string): boolean {
   return rawPath === '/api' || rawPath.startsWith('/api/');
@@ -82,16 +83,40 @@ async function dispatch(
 
 function trackForLog(req: IncomingMessage, res: ServerResponse, exchange: Exchange, log: (line: string) => void): void {
   const started = process.hrtime.bigint();
+  // Read now: once the connection is gone, req.socket is null.
+  const client = req.socket?.remoteAddress ?? '-';
   res.once('close', () => {
-    log(formatAccessLine({
-      client: req.socket.remoteAddress ?? '-',
+    safeLog(log, formatAccessLine({
+      client,
       method: req.method ?? '-',
-      path: req.url ?? '-',
+      path: loggedTarget(req.url ?? '-'),
       status: res.statusCode,
       bytes: exchange.bytes,
       durationMs: Number(process.hrtime.bigint() - started) / 1e6,
       aborted: !res.writableFinished,
     }));
+  });
+}
+
+/** The request listener: every failure ends as an answer or a closed connection, never as an uncaught error. */
+function handleRequest(req: IncomingMessage, res: ServerResponse, realRoot: string, options: BootServerOptions): void {
+  const exchange: Exchange = { bytes: 0 };
+  // Without listeners these would be thrown as uncaught errors; the connection is just dropped.
+  req.on('error', () => res.destroy());
+  res.on('error', () => res.destroy());
+  try {
+    if (options.accessLog) trackForLog(req, res, exchange, options.accessLog);
+  } catch (error) {
+    safeLog(options.errorLog, `access log: ${(error as Error)?.message ?? String(error)}`);
+  }
+  dispatch(req, res, realRoot, options, exchange).catch((error: unknown) => {
+    safeLog(options.errorLog, `internal error on ${req.method ?? '-'} ${loggedTarget(req.url ?? '-')}: ${(error as Error)?.message ?? String(error)}`);
+    try {
+      if (res.headersSent) res.destroy();
+      else sendStatus(req, res, 500, exchange);
+    } catch {
+      res.destroy();
+    }
   });
 }
 
@@ -118,15 +143,7 @@ async function checkRoot(root: string): Promise<string> {
 export async function createBootServer(options: BootServerOptions): Promise<BootServer> {
   // The root is resolved once: every served file's realpath must lie below it.
   const realRoot = await checkRoot(options.root);
-  const server = createServer((req, res) => {
-    const exchange: Exchange = { bytes: 0 };
-    if (options.accessLog) trackForLog(req, res, exchange, options.accessLog);
-    dispatch(req, res, realRoot, options, exchange).catch(() => {
-      if (res.headersSent) res.destroy();
-      else sendStatus(req, res, 500, exchange);
-    });
-  });
-  server.timeout = SOCKET_IDLE_TIMEOUT_MS;
+  const server = createServer({ maxHeaderSize: MAX_HEADER_BYTES }, (req, res) => handleRequest(req, res, realRoot, options));
   const host = options.listen ?? DEFAULT_LISTEN;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -135,6 +152,7 @@ export async function createBootServer(options: BootServerOptions): Promise<Boot
       resolve();
     });
   });
+  guardServer(server, { accessLog: options.accessLog, errorLog: options.errorLog });
   const address = server.address() as AddressInfo;
   const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   return {

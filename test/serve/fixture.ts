@@ -53,6 +53,29 @@ export async function makeBootTree(): Promise<BootTree> {
   return { base, root, diskless, image, cleanup: () => rm(base, { recursive: true, force: true }) };
 }
 
+/** Files the tool (or an editor) leaves in the tree that must never reach a client. */
+export const HIDDEN_FILES = [
+  'images/demo/image_data.yml',
+  'images/demo/SPEC.YAML',
+  'images/demo/.squashfs.img.new',
+  'images/demo.lock/owner.json',
+  'nodes/.n1.ipxe.tmp-123-abcd',
+  'nodes/n2.ipxe.tmp',
+  'nodes/n3.ipxe~',
+  'nodes/.n4.ipxe.swp',
+  'images/demo/boot.ipxe.bak',
+  'boot-assignments.json',
+  '.htpasswd',
+];
+
+/** Writes every hidden file (world-readable, so only the name refuses it) under `diskless`. */
+export async function writeHiddenFiles(diskless: string): Promise<void> {
+  for (const file of HIDDEN_FILES) {
+    await mkdir(join(diskless, file, '..'), { recursive: true });
+    await writeFile(join(diskless, file), 'password_hash: $6$secret\n', { mode: 0o644 });
+  }
+}
+
 /** Starts a server on 127.0.0.1, a free port, serving `root`. */
 export function startServer(root: string, extra: Partial<BootServerOptions> = {}): Promise<BootServer> {
   return createBootServer({ root, listen: '127.0.0.1', port: 0, ...extra });

@@ -1,15 +1,18 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmod, mkdir } from 'node:fs/promises';
+import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { renderHttpConfig } from '../../src/serve/http-config.js';
-import { fetchAnswer, makeBootTree } from './fixture.js';
+import { HIDDEN_FILES, fetchAnswer, makeBootTree, writeHiddenFiles } from './fixture.js';
 import { freeLoopbackPort, startNginx } from './nginx-harness.js';
 
 test('the nginx snippet makes the real nginx serve the boot tree', async () => {
   const tree = await makeBootTree();
   try {
     await chmod(tree.base, 0o755); // nginx workers run unprivileged
+    await writeHiddenFiles(tree.diskless);
+    await writeFile(join(tree.diskless, 'images', 'demo', 'private.img'), 'private\n');
+    await chmod(join(tree.diskless, 'images', 'demo', 'private.img'), 0o600);
     const workDir = join(tree.base, 'nginx');
     await mkdir(workDir);
     const port = await freeLoopbackPort();
@@ -30,6 +33,12 @@ test('the nginx snippet makes the real nginx serve the boot tree', async () => {
       assert.equal(kernel.headers['content-type'], 'application/octet-stream');
       const listing = await fetchAnswer(base, '/preboot_execution_environment/diskless/');
       assert.equal(listing.status, 403, 'no directory listing');
+      for (const file of HIDDEN_FILES) {
+        const hidden = await fetchAnswer(base, `/preboot_execution_environment/diskless/${file}`);
+        assert.equal(hidden.status, 404, `nginx must refuse ${file} like disklessset serve`);
+      }
+      const privateFile = await fetchAnswer(base, '/preboot_execution_environment/diskless/images/demo/private.img');
+      assert.notEqual(privateFile.status, 200, 'a file that is not world-readable is not served');
     } finally {
       await nginx.stop();
     }
@@ -53,6 +62,12 @@ test('the Apache snippet aliases the boot tree with no listing and text/plain iP
   assert.match(plain, /^<Directory "\/var\/www\/html\/preboot_execution_environment">$/m);
   assert.match(plain, /Options -Indexes/);
   assert.match(plain, /AddType text\/plain \.ipxe/);
+  // The deny rule, read back from the snippet, refuses the same files as the embedded server.
+  const deny = /^RedirectMatch 404 "\(\?i\)(.+)"$/m.exec(plain)?.[1];
+  assert.ok(deny, 'the Apache snippet denies hidden files');
+  const denied = new RegExp(deny, 'i');
+  for (const file of HIDDEN_FILES) assert.ok(denied.test(`/preboot_execution_environment/diskless/${file}`), file);
+  assert.ok(!denied.test('/preboot_execution_environment/diskless/images/demo/squashfs.img'));
   assert.doesNotMatch(plain, /Listen/);
   const hosted = renderHttpConfig('apache', { documentRoot: '/var/www/html', listen: '10.1.0.1', port: 8080 });
   assert.match(hosted, /^Listen 10\.1\.0\.1:8080$/m);

@@ -54,7 +54,6 @@ test('content types follow what each boot file is', async () => {
   const expected: Array<[string, string]> = [
     ['/preboot_execution_environment/diskless/images/demo/boot.ipxe', 'text/plain; charset=utf-8'],
     [IMAGE, 'application/octet-stream'],
-    ['/preboot_execution_environment/diskless/images/demo/image_data.yml', 'application/yaml'],
     [`${KERNELS}/vmlinuz-6.1.0-18-amd64`, 'application/octet-stream'],
     [`${KERNELS}/initramfs-6.1.0-18-amd64.img`, 'application/octet-stream'],
     ['/index.html', 'text/html; charset=utf-8'],

@@ -14,7 +14,11 @@ import { isDiskFull, noSpaceError } from './disk-full.js';
  * so the leftover of a killed writer is recognised and swept (see leftovers.ts).
  */
 export function temporarySibling(target: string, tag = 'tmp'): string {
-  return join(dirname(target), `.${basename(target)}.${tag}-${process.pid}-${randomBytes(4).toString('hex')}`);
+  const suffix = `.${tag}-${process.pid}-${randomBytes(4).toString('hex')}`;
+  // File names stop at 255 bytes: a long target (a node script named after an FQDN) is cut in its temporary name.
+  let base = basename(target);
+  while (Buffer.byteLength(`.${base}${suffix}`) > 255) base = base.slice(0, -1);
+  return join(dirname(target), `.${base}${suffix}`);
 }
 
 /** Flushes a folder's entries to disk, so a rename inside it survives a power loss. */

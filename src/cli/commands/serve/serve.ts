@@ -58,12 +58,17 @@ export const serveCommand: CommandSpec = {
     await services.images.ensureLayout();
     await refreshBootMenu(services);
     const server = await createBootServer({
-      root: services.paths.httpRoot, listen: options.listen as string | undefined, port, accessLog: log,
+      root: services.paths.httpRoot, listen: options.listen as string | undefined, port, accessLog: log, errorLog: log,
       apiHandler: api?.handler,
     });
+    // Last line of defence: a stray rejection from a background task (an API job, a
+    // stream callback) must not stop the boot service of the whole cluster.
+    const onStray = (error: unknown) => log(`internal error (kept serving): ${(error as Error)?.message ?? String(error)}`);
+    process.on('unhandledRejection', onStray);
     io.write(`serving ${services.paths.httpRoot} at ${server.url}${api ? ` (REST API at ${server.url}${API_PREFIX.slice(1)})` : ''}\n`);
     const reason = await untilStopped(io.signal);
     log(`${reason}: stopping`);
+    process.off('unhandledRejection', onStray);
     await server.close();
     await api?.close();
     return { text: 'server stopped', data: { url: server.url, stopped: reason } };

@@ -1,0 +1,74 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { chmod, symlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { BootServer } from '../../src/serve/static-server.js';
+import { isHiddenPath } from '../../src/serve/served-names.js';
+import { HIDDEN_FILES, fetchAnswer, makeBootTree, startServer, writeHiddenFiles, type BootTree } from './fixture.js';
+
+let tree: BootTree;
+let boot: BootServer;
+const DISKLESS = '/preboot_execution_environment/diskless';
+
+before(async () => {
+  tree = await makeBootTree();
+  await writeHiddenFiles(tree.diskless);
+  await writeFile(join(tree.diskless, 'images', 'demo', 'private.img'), 'private\n');
+  await chmod(join(tree.diskless, 'images', 'demo', 'private.img'), 0o600);
+  await writeFile(join(tree.diskless, 'images', 'demo', 'empty.ipxe'), '');
+  // A link with an innocent name pointing at a hidden file must not publish it.
+  await symlink(join(tree.diskless, 'images', 'demo', 'image_data.yml'), join(tree.diskless, 'images', 'demo', 'innocent.img'));
+  boot = await startServer(tree.root);
+});
+after(async () => {
+  await boot.close();
+  await tree.cleanup();
+});
+
+test('state, recipe, lock, temporary and dot files are answered 404, with GET and HEAD', async () => {
+  for (const file of HIDDEN_FILES) {
+    for (const method of ['GET', 'HEAD']) {
+      const answer = await fetchAnswer(boot.url, `${DISKLESS}/${file}`, { method });
+      assert.equal(answer.status, 404, `${method} ${file}`);
+      assert.doesNotMatch(answer.body.toString(), /secret/);
+    }
+  }
+  // Encoding the name does not get around it.
+  assert.equal((await fetchAnswer(boot.url, `${DISKLESS}/images/demo/image_data%2Eyml`)).status, 404);
+  assert.equal((await fetchAnswer(boot.url, `${DISKLESS}/images/demo/IMAGE_DATA.YML`)).status, 404);
+});
+
+test('a file that is not world-readable is answered 404, like a missing one', async () => {
+  const privateFile = await fetchAnswer(boot.url, `${DISKLESS}/images/demo/private.img`);
+  const missing = await fetchAnswer(boot.url, `${DISKLESS}/images/demo/nothing.img`);
+  assert.equal(privateFile.status, 404);
+  assert.deepEqual(privateFile.body, missing.body);
+});
+
+test('a link with an innocent name to a hidden file is refused', async () => {
+  assert.equal((await fetchAnswer(boot.url, `${DISKLESS}/images/demo/innocent.img`)).status, 404);
+});
+
+test('boot files next to the hidden ones are still served', async () => {
+  assert.equal((await fetchAnswer(boot.url, `${DISKLESS}/images/demo/boot.ipxe`)).status, 200);
+  assert.equal((await fetchAnswer(boot.url, `${DISKLESS}/images/demo/squashfs.img`, { method: 'HEAD' })).status, 200);
+  assert.equal((await fetchAnswer(boot.url, `${DISKLESS}/kernels/vmlinuz-6.1.0-18-amd64`, { method: 'HEAD' })).status, 200);
+});
+
+test('a Range request on an empty file is answered 200 with an empty body, as nginx does', async () => {
+  for (const range of ['bytes=0-', 'bytes=0-0', 'bytes=-1', 'bytes=5-10']) {
+    const answer = await fetchAnswer(boot.url, `${DISKLESS}/images/demo/empty.ipxe`, { headers: { Range: range } });
+    assert.equal(answer.status, 200, range);
+    assert.equal(answer.headers['content-length'], '0');
+    assert.equal(answer.body.length, 0);
+  }
+});
+
+test('the hidden-name rule matches by segment, not by accident', () => {
+  assert.equal(isHiddenPath('preboot_execution_environment/diskless/images/a/squashfs.img'), false);
+  assert.equal(isHiddenPath('preboot_execution_environment/diskless/images/a/squashfs.img.previous'), false);
+  assert.equal(isHiddenPath('preboot_execution_environment/diskless/nodes/n1.ipxe'), false);
+  assert.equal(isHiddenPath('preboot_execution_environment/diskless/images/lockers/boot.ipxe'), false);
+  assert.equal(isHiddenPath('preboot_execution_environment/diskless/images/a.lock'), true);
+  assert.equal(isHiddenPath('a/.git/config'), true);
+});
