@@ -34,6 +34,8 @@ export interface CliServerOptions {
   /** Root prefix the CLI works on. */
   root: string;
   port?: number;
+  /** More arguments of `serve` (e.g. `--api`). */
+  extraArgs?: string[];
   /** Each access-log line as it comes (the demo prints them). */
   onRequest?: (request: ServedRequest) => void;
   startTimeoutMs?: number;
@@ -78,7 +80,7 @@ export async function startCliServer(options: CliServerOptions): Promise<CliServ
   const stopper = new AbortController();
   let exited: unknown;
   let hasExited = false;
-  const child = run([process.execPath, options.cli, '--root', options.root, 'serve', '--listen', '127.0.0.1', '--port', String(port)], {
+  const child = run([process.execPath, options.cli, '--root', options.root, 'serve', '--listen', '127.0.0.1', '--port', String(port), ...(options.extraArgs ?? [])], {
     signal: stopper.signal, onStderr, onStdout, env: { DISKLESS_ROOT: undefined, NO_COLOR: '1' },
   }).then(() => undefined, (error: unknown) => { exited = error; })
     .finally(() => { hasExited = true; serving(); });
