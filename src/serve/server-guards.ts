@@ -49,6 +49,9 @@ export function guardServer(server: Server, logs: GuardLogs): void {
   server.headersTimeout = HEADERS_TIMEOUT_MS;
   server.requestTimeout = REQUEST_TIMEOUT_MS;
   server.timeout = SOCKET_IDLE_TIMEOUT_MS;
+  // A client that sends its request and then shuts down its side (`printf ... | nc -N`,
+  // some scripted clients) still gets its answer, as from nginx; node:http would drop it.
+  (server as Server & { httpAllowHalfOpen: boolean }).httpAllowHalfOpen = true;
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
     const client = (socket as { remoteAddress?: string }).remoteAddress ?? '-';
     // An answer already under way on this connection cannot be followed by another.

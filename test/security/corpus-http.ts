@@ -19,7 +19,8 @@ export interface HttpCase {
 
 const refused: StatusCheck = (s) => s >= 400 && s < 500;
 const refusedOrClosed: StatusCheck = (s) => s === 0 || (s >= 400 && s < 500);
-const notServed: StatusCheck = (s) => s === 403 || s === 404;
+// 400 (a dot segment refused outright), 403 or 404: anything but the file.
+const notServed: StatusCheck = (s) => s >= 400 && s < 500;
 
 /** What the requests name: tokens of both roles, an existing image and kernel, a valid password hash. */
 export interface HttpCorpusContext {

@@ -51,3 +51,25 @@ test('a failing access log or handler never stops the server; handler failures r
     await tree.cleanup();
   }
 });
+
+test('a client that shuts down its side right after its request still gets the whole answer, as from nginx', async () => {
+  const tree = await makeBootTree();
+  const boot = await startServer(tree.root);
+  try {
+    const { hostname, port } = new URL(boot.url);
+    const answer = await new Promise<string>((resolve, reject) => {
+      const socket = connect(Number(port), hostname, () => {
+        socket.end('GET /preboot_execution_environment/diskless/images/demo/boot.ipxe HTTP/1.1\r\nHost: x\r\n\r\n');
+      });
+      let text = '';
+      socket.on('data', (chunk: Buffer) => { text += chunk.toString('latin1'); });
+      socket.on('error', reject);
+      socket.on('close', () => resolve(text));
+    });
+    assert.match(answer, /^HTTP\/1\.1 200 /);
+    assert.match(answer, /#!ipxe/);
+  } finally {
+    await boot.close();
+    await tree.cleanup();
+  }
+});
