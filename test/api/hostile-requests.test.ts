@@ -10,6 +10,7 @@ import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { CLI, makeTempRoot } from '../helpers/temp-root.js';
+import { seededRandom } from '../helpers/seeded-random.js';
 
 const SEED = 0x5eed10;
 const HOSTILE_REQUESTS = 3000;
@@ -17,18 +18,6 @@ const CONCURRENCY = 16;
 /** Legitimate requests are made after every this many batches of hostile ones (96 requests). */
 const CHECK_EVERY_BATCHES = 6;
 const RSS_LIMIT_BYTES = 300 * 1024 * 1024;
-
-/** mulberry32: a small deterministic PRNG, so a failure can be replayed. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** One crafted exchange: raw bytes, and whether to hang up right after writing them (no answer awaited). */
 interface Hostile {
@@ -120,7 +109,7 @@ test('serve --api survives thousands of hostile requests, keeps answering, and s
     const reader = (await root.cli(['api', 'token', 'create', '--role', 'read'])).stdout.split('\n')[0] as string;
     assert.equal((await root.cli(['demo', 'create', 'img', '--message', 'hi'])).exitCode, 0);
 
-    const random = prng(SEED);
+    const random = seededRandom(SEED);
     const byKind = new Map<string, number>();
     const statusesByKind = new Map<string, Set<number>>();
     let legitimate = 0;

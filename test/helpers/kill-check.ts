@@ -10,18 +10,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Paths } from '../../src/core/paths.js';
 import { CLI } from './temp-root.js';
-
-/** A seeded pseudo-random generator (mulberry32): numbers in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom } from './seeded-random.js';
 
 /** Starts the CLI on `root` with `args`, kills it with SIGKILL after `delayMs` (if still running), waits for its end. */
 export async function runKilled(root: string, args: string[], delayMs: number): Promise<void> {

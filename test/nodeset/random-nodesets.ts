@@ -4,18 +4,7 @@
  * to brackets, operators, and a share of slightly broken inputs so that both
  * implementations must also agree on what they reject.
  */
-
-/** Small deterministic PRNG (mulberry32), so a failure can be replayed from its seed. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../helpers/seeded-random.js';
 
 export class NodeSetGenerator {
   private readonly random: () => number;
