@@ -4,9 +4,10 @@
  */
 export { openServices, type Services, type OpenOptions } from './services/services.js';
 export { ImageManager, type ImageSummary, type CreateOptions, type RemovalGuard } from './core/image/image-manager.js';
-export { Image, type ImageClass, type AnyImageClass, IMAGE_DATA_FILE, BOOT_FILE } from './core/image/image.js';
+export { Image, type ImageClass, type AnyImageClass, type ImageAccess, type RebuildServices, IMAGE_DATA_FILE, BOOT_FILE } from './core/image/image.js';
 export { BuildJournal } from './core/image/build-journal.js';
 export type { ImageContext } from './core/image/context.js';
+export type { CoreServices } from './core/core-services.js';
 export { loadImageData, saveImageData, publicAttributes, type ImageData } from './core/image/image-data.js';
 export { validateImageName, validateKernelName, validateTokenId } from './core/names.js';
 export { KernelManager, kernelVersion, initramfsName, type KernelInfo, type InitramfsOptions } from './core/kernel/kernel-manager.js';
