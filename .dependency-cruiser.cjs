@@ -15,7 +15,7 @@ const layerRules = LEVELS.slice(0, -1).map((level, index) => {
     comment: `${level.join(', ')} may only import ${LEVELS.slice(0, index + 1).flat().join(', ')}`,
     severity: 'error',
     from: { path: `^src/(${level.join('|')})/` },
-    to: { path: `^src/(${higher.join('|')}|index\\.ts$)` },
+    to: { path: `^src/(${higher.join('|')})/` },
   };
 });
 
@@ -48,6 +48,13 @@ module.exports = {
       severity: 'error',
       from: { path: '^src/' },
       to: { circular: true },
+    },
+    {
+      name: 'no-public-entry-inside',
+      comment: 'src/index.ts re-exports every layer; code inside src/ imports the file it needs instead',
+      severity: 'error',
+      from: { path: '^src/.+/' },
+      to: { path: '^src/index\\.ts$' },
     },
     {
       name: 'src-not-to-tests',
