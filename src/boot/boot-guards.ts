@@ -1,9 +1,9 @@
 /**
- * Ties boot assignments to the image life cycle of one `CoreServices`:
+ * Ties boot assignments to the image life cycle of one root (its `CoreServices`):
  * - removing an image that nodes still boot is refused (unless forced);
  * - after images are created, removed or cleaned, the entry script's menu is
  *   regenerated and the assignments of vanished images are dropped.
- * The CLI and the API call {@link installBootGuards} right after openServices.
+ * `openServices` (src/services/) installs them for every user of the library.
  */
 import { ConflictError } from '../errors/index.js';
 import type { ImageManager } from '../core/image/image-manager.js';
