@@ -13,7 +13,7 @@
 import { mkdir, mkdtemp, rm, statfs, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { openServices } from '../src/core/services.js';
+import { openServices } from '../src/services/services.js';
 import { run } from '../src/system/runner.js';
 import { mount, unmountTree } from '../src/system/mount.js';
 import { addGoldenNodes } from '../src/modules/nfs/golden-nodes.js';

@@ -2,18 +2,19 @@
  * Public API of disklessset, for programs that manage diskless images without
  * the CLI: `import { openServices, ImageManager } from 'disklessset'`.
  */
-export { openServices, type Services, type OpenOptions } from './core/services.js';
+export { openServices, type Services, type OpenOptions } from './services/services.js';
 export { ImageManager, type ImageSummary, type CreateOptions, type RemovalGuard } from './core/image/image-manager.js';
-export { Image, type ImageClass, type AnyImageClass, IMAGE_DATA_FILE, BOOT_FILE } from './core/image/image.js';
+export { Image, type ImageClass, type AnyImageClass, type ImageAccess, type RebuildServices, IMAGE_DATA_FILE, BOOT_FILE } from './core/image/image.js';
 export { BuildJournal } from './core/image/build-journal.js';
 export type { ImageContext } from './core/image/context.js';
+export type { CoreServices } from './core/core-services.js';
 export { loadImageData, saveImageData, publicAttributes, type ImageData } from './core/image/image-data.js';
 export { validateImageName, validateKernelName, validateTokenId } from './core/names.js';
 export { KernelManager, kernelVersion, initramfsName, type KernelInfo, type InitramfsOptions } from './core/kernel/kernel-manager.js';
 export { Paths, DEFAULT_PATHS, type PathKey } from './core/paths.js';
 export { loadConfig, type DisklessConfig } from './core/config.js';
 export { InstallationsRegistry, type InstallationEntry, type ImageStatus } from './core/state/installations.js';
-export * from './core/errors.js';
+export * from './errors/index.js';
 export type { ProgressEvent, ProgressSink } from './core/progress.js';
 export { MODULE_API_VERSION, type ModuleDescriptor, type LoadedModule } from './modules/contract.js';
 export type { CommandSpec, CommandContext, CommandResult } from './cli/command.js';

@@ -4,8 +4,8 @@
  * Thin layer: every route calls the same library as the CLI.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { DisklessError } from '../core/errors.js';
-import type { Services } from '../core/services.js';
+import { DisklessError } from '../errors/index.js';
+import type { Services } from '../services/services.js';
 import { authenticate, authorize, refuseTokenInQuery } from './auth.js';
 import { HttpError, sendError, sendJson } from './http-io.js';
 import { JobManager } from './jobs.js';

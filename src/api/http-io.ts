@@ -4,7 +4,7 @@
  * library errors keep their code and map to their `httpStatus`.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { DisklessError } from '../core/errors.js';
+import { DisklessError } from '../errors/index.js';
 
 /** Largest accepted request body: API bodies are small JSON objects. */
 export const MAX_BODY_BYTES = 64 * 1024;

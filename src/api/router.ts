@@ -4,7 +4,7 @@
  * or `undefined` when it wrote the response itself (event streams).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Services } from '../core/services.js';
+import type { Services } from '../services/services.js';
 import { HttpError } from './http-io.js';
 import type { JobManager } from './jobs.js';
 import type { TokenInfo } from './token-store.js';

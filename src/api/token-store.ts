@@ -6,7 +6,7 @@
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { join } from 'node:path';
-import { NotFoundError, OperationError, UsageError } from '../core/errors.js';
+import { NotFoundError, OperationError, UsageError } from '../errors/index.js';
 import { validateTokenId } from '../core/names.js';
 import type { Paths } from '../core/paths.js';
 import { readTextIfExists, writeFileAtomic } from '../core/state/atomic-file.js';

@@ -14,7 +14,7 @@
  */
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ConflictError, OperationError } from '../core/errors.js';
+import { ConflictError, OperationError } from '../errors/index.js';
 import type { Paths } from '../core/paths.js';
 import { readTextIfExists, writeFileAtomic } from '../core/state/atomic-file.js';
 import { withLock } from '../core/state/lock.js';

@@ -3,8 +3,8 @@
  * did for diskless images). The CLI's `boot` commands and the API's `/boot`
  * routes are thin layers over these functions.
  */
-import { UsageError } from '../core/errors.js';
-import type { Services } from '../core/services.js';
+import { UsageError } from '../errors/index.js';
+import type { CoreServices } from '../core/core-services.js';
 import { foldNodes } from '../nodeset/index.js';
 import { AssignmentStore, type AssignmentMap } from './assignment-store.js';
 import { hasBootFile } from './boot-files.js';
@@ -40,7 +40,7 @@ function fold(names: readonly string[]): string {
 }
 
 /** Checks that `image` exists, is CREATED and has a boot file. */
-async function requireBootable(services: Services, image: string): Promise<void> {
+async function requireBootable(services: CoreServices, image: string): Promise<void> {
   const summary = await services.images.status(image);
   if (summary.status !== 'CREATED') {
     throw new UsageError('E_BOOT_IMAGE_NOT_READY', `image "${image}" is ${summary.status} and cannot be booted`,
@@ -53,7 +53,7 @@ async function requireBootable(services: Services, image: string): Promise<void>
 }
 
 /** Makes every node of `nodeSet` boot `image`; writes their scripts and the entry script. */
-export async function setBoot(services: Services, nodeSet: string, image: string): Promise<SetBootResult> {
+export async function setBoot(services: CoreServices, nodeSet: string, image: string): Promise<SetBootResult> {
   const nodes = expandNodeNames(nodeSet);
   await requireBootable(services, image);
   const store = new AssignmentStore(services.paths);
@@ -66,7 +66,7 @@ export async function setBoot(services: Services, nodeSet: string, image: string
 }
 
 /** Removes the assignment of every node of `nodeSet`, and their scripts. */
-export async function unsetBoot(services: Services, nodeSet: string): Promise<UnsetBootResult> {
+export async function unsetBoot(services: CoreServices, nodeSet: string): Promise<UnsetBootResult> {
   const nodes = expandNodeNames(nodeSet);
   const store = new AssignmentStore(services.paths);
   return store.changeNodes(async (current) => {
@@ -79,7 +79,7 @@ export async function unsetBoot(services: Services, nodeSet: string): Promise<Un
 }
 
 /** Every image with the nodes booting it, sorted by image name. */
-export async function listBoot(services: Services): Promise<ImageAssignment[]> {
+export async function listBoot(services: CoreServices): Promise<ImageAssignment[]> {
   const current = await new AssignmentStore(services.paths).read();
   const byImage = new Map<string, string[]>();
   for (const [node, image] of Object.entries(current)) byImage.set(image, [...(byImage.get(image) ?? []), node]);
@@ -88,14 +88,14 @@ export async function listBoot(services: Services): Promise<ImageAssignment[]> {
 }
 
 /** The image each node of `nodeSet` boots (null: none). */
-export async function bootOf(services: Services, nodeSet: string): Promise<Record<string, string | null>> {
+export async function bootOf(services: CoreServices, nodeSet: string): Promise<Record<string, string | null>> {
   const nodes = expandNodeNames(nodeSet);
   const current = await new AssignmentStore(services.paths).read();
   return Object.fromEntries(nodes.map((node) => [node, current[node] ?? null]));
 }
 
 /** Nodes assigned to boot `image`. */
-export async function nodesBooting(services: Services, image: string): Promise<string[]> {
+export async function nodesBooting(services: CoreServices, image: string): Promise<string[]> {
   const current = await new AssignmentStore(services.paths).read();
   return Object.keys(current).filter((node) => current[node] === image);
 }

@@ -1,13 +1,13 @@
 /**
- * Ties boot assignments to the image life cycle of one `Services`:
+ * Ties boot assignments to the image life cycle of one root (its `CoreServices`):
  * - removing an image that nodes still boot is refused (unless forced);
  * - after images are created, removed or cleaned, the entry script's menu is
  *   regenerated and the assignments of vanished images are dropped.
- * The CLI and the API call {@link installBootGuards} right after openServices.
+ * `openServices` (src/services/) installs them for every user of the library.
  */
-import { ConflictError } from '../core/errors.js';
+import { ConflictError } from '../errors/index.js';
 import type { ImageManager } from '../core/image/image-manager.js';
-import type { Services } from '../core/services.js';
+import type { CoreServices } from '../core/core-services.js';
 import { foldNodes } from '../nodeset/index.js';
 import { nodesBooting } from './boot-assignments.js';
 import { refreshBootMenu } from './boot-menu.js';
@@ -15,7 +15,7 @@ import { refreshBootMenu } from './boot-menu.js';
 const installed = new WeakSet<ImageManager>();
 
 /** Installs the boot guards on `services.images` (once per manager). */
-export function installBootGuards(services: Services): void {
+export function installBootGuards(services: CoreServices): void {
   const images = services.images;
   if (installed.has(images)) return;
   installed.add(images);

@@ -2,14 +2,14 @@
  * The entry script and its menu of images, kept in step with the images:
  * {@link refreshBootMenu} runs after every change to images or assignments.
  */
-import type { Services } from '../core/services.js';
+import type { CoreServices } from '../core/core-services.js';
 import { writeFileAtomic } from '../core/state/atomic-file.js';
 import { AssignmentStore, type AssignmentMap } from './assignment-store.js';
 import { bootUrls, entryScriptPath, hasBootFile } from './boot-files.js';
 import { entryScript, type MenuImage } from './boot-scripts.js';
 
 /** CREATED images that have a boot file, by name. */
-async function bootableImages(services: Services): Promise<MenuImage[]> {
+async function bootableImages(services: CoreServices): Promise<MenuImage[]> {
   const images = await services.images.list();
   return images
     .filter((image) => image.status === 'CREATED' && hasBootFile(services.paths, image.name))
@@ -17,7 +17,7 @@ async function bootableImages(services: Services): Promise<MenuImage[]> {
 }
 
 /** Rewrites `diskless/boot.ipxe` from the current images (caller holds the assignments lock). */
-export async function writeEntryScript(services: Services): Promise<void> {
+export async function writeEntryScript(services: CoreServices): Promise<void> {
   const images = await bootableImages(services);
   await writeFileAtomic(entryScriptPath(services.paths), entryScript(bootUrls(services.paths), images), 0o644);
 }
@@ -28,7 +28,7 @@ export async function writeEntryScript(services: Services): Promise<void> {
  * --force` — and regenerates the entry script's menu. Returns the nodes
  * whose assignment was dropped.
  */
-export async function refreshBootMenu(services: Services): Promise<string[]> {
+export async function refreshBootMenu(services: CoreServices): Promise<string[]> {
   const store = new AssignmentStore(services.paths);
   return store.changeNodes(async (current) => {
     const existing = new Set((await services.images.list()).map((image) => image.name));

@@ -3,7 +3,7 @@
  * (longest match), then the command's own options and arguments. Bad usage is
  * a UsageError (exit code 2).
  */
-import { UsageError } from '../core/errors.js';
+import { UsageError } from '../errors/index.js';
 import type { CommandSpec, OptionSpec, ParsedInput } from './command.js';
 
 /** Options every command accepts. */

@@ -4,8 +4,8 @@
  * results and errors and sets the exit code (0 ok, 1 failed, 2 bad usage).
  */
 import { readFileSync } from 'node:fs';
-import { DisklessError, UsageError } from '../core/errors.js';
-import { openServices } from '../core/services.js';
+import { DisklessError, UsageError } from '../errors/index.js';
+import { openServices } from '../services/services.js';
 import { parseCommandInput, parseGlobal, selectCommand } from './args.js';
 import type { CommandContext, CommandIO } from './command.js';
 import { commandHelp, generalHelp } from './help.js';

@@ -6,7 +6,7 @@
  * symbolic links are followed, and, for what nodes download, to lie inside the
  * HTTP root (anything else would be written but never served).
  */
-import { UsageError } from './errors.js';
+import { UsageError } from '../errors/index.js';
 import { Paths, PATH_KEYS, type PathKey } from './paths.js';
 import { realPathOf } from './state/safe-remove.js';
 

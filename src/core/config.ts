@@ -3,7 +3,7 @@
  * has a default, so a missing file is a valid configuration.
  */
 import { parse } from 'yaml';
-import { UsageError } from './errors.js';
+import { UsageError } from '../errors/index.js';
 import { checkPathPlacement, normaliseConfiguredPath } from './config-paths.js';
 import { PATH_KEYS, Paths, type PathKey } from './paths.js';
 import { readTextIfExists } from './state/atomic-file.js';

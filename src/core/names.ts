@@ -6,7 +6,7 @@
  * file system, takes a lock or registers anything, and the paths module checks
  * them again (defence in depth). Node names are checked by src/nodeset.
  */
-import { UsageError } from './errors.js';
+import { UsageError } from '../errors/index.js';
 
 const IMAGE_NAME = /^[A-Za-z0-9_+][A-Za-z0-9_.+-]{0,63}$/;
 const KERNEL_VERSION = /^[A-Za-z0-9][A-Za-z0-9._+~-]{0,127}$/;

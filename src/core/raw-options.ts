@@ -5,7 +5,7 @@
  * of the wrong type is refused rather than replaced by a default, so that
  * `source: 12` never silently becomes a package-manager build.
  */
-import { UsageError } from './errors.js';
+import { UsageError } from '../errors/index.js';
 
 /** Number of single-character edits (insert, delete, replace) turning `a` into `b`. */
 function editDistance(a: string, b: string): number {

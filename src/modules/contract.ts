@@ -1,10 +1,14 @@
 /**
  * The contract every image module fulfils, built-in or third-party: a default
- * export (or named `module` export) of a {@link ModuleDescriptor}.
+ * export (or named `module` export) of a {@link ModuleDescriptor}, with the
+ * shapes of its commands and menu prompts. The CLI runs commands of these
+ * shapes (its own included); commands are plain async functions that return
+ * data (or text), only `cli/main.ts` prints and exits. Defined here, below
+ * the CLI, so a module never imports `src/cli/`.
  */
 import type { AnyImageClass } from '../core/image/image.js';
-import type { CommandSpec } from '../cli/command.js';
-import type { MenuAction } from '../cli/menu/menu-ui.js';
+import type { CoreServices } from '../core/core-services.js';
+import type { ProgressSink } from '../core/progress.js';
 
 /** Version of this contract. A module declaring another version is refused. */
 export const MODULE_API_VERSION = 1;
@@ -37,4 +41,111 @@ export interface LoadedModule {
   error?: string;
   /** Required tools not found on PATH. */
   missingTools?: string[];
+}
+
+/** One `--option` of a command. */
+export interface OptionSpec {
+  name: string;
+  type: 'boolean' | 'string';
+  short?: string;
+  description: string;
+  /** The option may be given several times; the value is then a string array. */
+  repeatable?: boolean;
+  /** Placeholder shown in help, e.g. `SECONDS`. */
+  valueName?: string;
+}
+
+/** One positional argument of a command. */
+export interface ArgumentSpec {
+  name: string;
+  required?: boolean;
+  /** Takes every remaining positional argument. */
+  variadic?: boolean;
+}
+
+/** Parsed command line handed to `run`. */
+export interface ParsedInput {
+  args: Record<string, string | string[] | undefined>;
+  options: Record<string, string | boolean | string[] | undefined>;
+  /** Arguments after a bare `--`, untouched. */
+  rest: string[];
+}
+
+/** What the command gives back to the entry point. */
+export interface CommandResult {
+  /** Text for humans (printed when --json is not given). */
+  text?: string;
+  /** Data for scripts (printed as JSON with --json; used by the API). */
+  data?: unknown;
+  /** Warnings printed on stderr. */
+  warnings?: string[];
+  /** Exit code when not 0 (e.g. an interactive shell's own status). */
+  exitCode?: number;
+}
+
+/** I/O facilities of the process running the command. */
+export interface CommandIO {
+  /** Whether stdin and stdout are a terminal (prompts, progress bars, colour). */
+  interactive: boolean;
+  /** Asks a yes/no question; only called when `interactive`. */
+  confirm(question: string): Promise<boolean>;
+  /** Reads all of stdin (e.g. `--password-stdin`). */
+  readStdin(): Promise<string>;
+  /** Progress of long work. */
+  progress: ProgressSink;
+  /** Fires on Ctrl-C. */
+  signal: AbortSignal;
+  /** Writes text straight to stdout (for streamed output such as a console). */
+  write(text: string): void;
+}
+
+/**
+ * Everything a command can use. `S` is what the command sees of the tool:
+ * module commands get the core managers, the CLI's own commands the full wiring.
+ */
+export interface CommandContext<S extends CoreServices = CoreServices> {
+  services: S;
+  io: CommandIO;
+  /** `--yes` was given: confirmations are answered yes. */
+  yes: boolean;
+  /** `--json` was given. */
+  json: boolean;
+}
+
+/** A command (built-in or a module's); `S` as in {@link CommandContext}. */
+export interface CommandSpec<S extends CoreServices = CoreServices> {
+  /** Words that select it, e.g. `['image', 'list']`; module commands are relative to the module name. */
+  path: string[];
+  summary: string;
+  args?: ArgumentSpec[];
+  options?: OptionSpec[];
+  /** Accepts arguments after `--` (e.g. a command to run in a chroot). */
+  acceptsRest?: boolean;
+  /** Takes its words unparsed in `rest` (commands with their own syntax, e.g. `nodeset -f`). */
+  rawArguments?: boolean;
+  run(context: CommandContext<S>, input: ParsedInput): Promise<CommandResult>;
+}
+
+/** Options of {@link MenuUi.ask}. */
+export interface AskOptions {
+  default?: string;
+  /** Returns a problem to show (and asks again), or undefined when the answer is fine. */
+  validate?: (answer: string) => string | undefined | Promise<string | undefined>;
+  /** Do not echo the answer (passwords). */
+  secret?: boolean;
+}
+
+/** Prompts of an interactive session. */
+export interface MenuUi {
+  /** Shows numbered items and returns the chosen index. */
+  choose(title: string, items: readonly string[]): Promise<number>;
+  ask(question: string, options?: AskOptions): Promise<string>;
+  confirm(question: string): Promise<boolean>;
+  print(text: string): void;
+}
+
+/** One entry of a menu; `S` as in {@link CommandContext}. */
+export interface MenuAction<S extends CoreServices = CoreServices> {
+  label: string;
+  run(ui: MenuUi, services: S): Promise<void>;
 }

@@ -5,7 +5,7 @@
  * first node set they apply first, after it they apply in order, as in `nodeset`.
  * Output is what `nodeset` prints to stdout.
  */
-import { UsageError } from '../core/errors.js';
+import { UsageError } from '../errors/index.js';
 import { tableFromNames } from './bulk.js';
 import { NodeSet } from './nodeset.js';
 import { PatternTable } from './pattern-table.js';

@@ -5,7 +5,7 @@
  * is built from it. This module is the one gate for node names and for node
  * sets given by users to commands that act on nodes.
  */
-import { UsageError } from '../core/errors.js';
+import { UsageError } from '../errors/index.js';
 import { expandNodeSet } from './nodeset.js';
 import { checkStrictNodeSet } from './strict.js';
 

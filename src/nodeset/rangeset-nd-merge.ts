@@ -6,7 +6,9 @@
  * exact order of sorting and merging, so this follows it step for step.
  */
 import type { RangeSet } from './rangeset.js';
-import type { Vector } from './rangeset-nd.js';
+
+/** A vector: one index set per dimension; it stands for their product. */
+export type Vector = RangeSet[];
 
 interface SortEntry {
   vec: Vector;

@@ -11,10 +11,9 @@
  * pairs of vectors are merged.
  */
 import { RangeSet } from './rangeset.js';
-import { multivariateMerge } from './rangeset-nd-merge.js';
+import { multivariateMerge, type Vector } from './rangeset-nd-merge.js';
 
-/** A vector: one index set per dimension; it stands for their product. */
-export type Vector = RangeSet[];
+export type { Vector } from './rangeset-nd-merge.js';
 
 /** A mutable multi-dimensional index set that folds like ClusterShell's RangeSetND. */
 export class RangeSetND {

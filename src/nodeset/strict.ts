@@ -10,7 +10,7 @@
  * the size has to be known from the text alone, before anything is built:
  * `n[1-999999999]` is refused in microseconds, not after the heap is gone.
  */
-import { UsageError } from '../core/errors.js';
+import { UsageError } from '../errors/index.js';
 import { NODESET_SYNTAX } from './syntax-error.js';
 
 /**

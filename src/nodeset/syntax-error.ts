@@ -3,7 +3,7 @@
  * deep inside (it only knows the bad fragment); the public entry points turn
  * it into a {@link UsageError} that also names the whole input.
  */
-import { UsageError } from '../core/errors.js';
+import { UsageError } from '../errors/index.js';
 
 /** Error code of every node set syntax error. */
 export const NODESET_SYNTAX = 'E_NODESET_SYNTAX';

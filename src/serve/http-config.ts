@@ -4,7 +4,7 @@
  * serve`. Printed by `disklessset http-config nginx|apache`.
  */
 import { isAbsolute } from 'node:path';
-import { UsageError } from '../core/errors.js';
+import { UsageError } from '../errors/index.js';
 import { knownContentTypes } from './content-type.js';
 import { HIDDEN_PATH_SOURCE } from './served-names.js';
 

@@ -8,7 +8,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { realpath, stat } from 'node:fs/promises';
-import { NotFoundError, UsageError } from '../core/errors.js';
+import { NotFoundError, UsageError } from '../errors/index.js';
 import { formatAccessLine, loggedTarget } from './access-log.js';
 import { resolveRequestPath } from './request-path.js';
 import { sendStatus, type Exchange } from './responses.js';

@@ -10,7 +10,7 @@
  */
 import { lstat, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { UsageError } from '../core/errors.js';
+import { UsageError } from '../errors/index.js';
 import { mount, unmountTree } from './mount.js';
 
 /** Host file systems a chrooted program needs, in mount order. */

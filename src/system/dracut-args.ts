@@ -8,7 +8,7 @@
  * and size flags, and options whose values are names (dracut modules, kernel
  * drivers, file systems) or the kernel command line.
  */
-import { UsageError } from '../core/errors.js';
+import { UsageError } from '../errors/index.js';
 
 /** Options without a value. */
 const FLAGS = new Set([

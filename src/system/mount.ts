@@ -4,7 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { ConflictError } from '../core/errors.js';
+import { ConflictError } from '../errors/index.js';
 import { run } from './runner.js';
 
 /** Decodes the octal escapes mountinfo uses for spaces and the like. */

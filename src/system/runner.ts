@@ -11,7 +11,7 @@
 import { spawn } from 'node:child_process';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { constants } from 'node:os';
-import { DisklessError } from '../core/errors.js';
+import { DisklessError } from '../errors/index.js';
 
 /** Told the pid (= process group id) of each child started under {@link trackChildren}. */
 export type ChildRecorder = (pid: number) => Promise<void>;

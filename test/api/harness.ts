@@ -5,7 +5,7 @@
 import { request as httpRequest } from 'node:http';
 import { createRestApi, type RestApi } from '../../src/api/api-handler.js';
 import { TokenStore } from '../../src/api/token-store.js';
-import type { Services } from '../../src/core/services.js';
+import type { Services } from '../../src/services/services.js';
 import { createBootServer, type BootServer } from '../../src/serve/static-server.js';
 import { makeTempRoot, type TempRoot } from '../helpers/temp-root.js';
 

@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { makeTempRoot, type TempRoot } from '../helpers/temp-root.js';
 import { entryScriptPath, installBootGuards, listBoot, nodeScriptPath, refreshBootMenu, setBoot, unsetBoot } from '../../src/boot/index.js';
-import type { Services } from '../../src/core/services.js';
+import type { Services } from '../../src/services/services.js';
 
 async function withRoot(action: (root: TempRoot, services: Services) => Promise<void>): Promise<void> {
   const root = await makeTempRoot();

@@ -6,7 +6,7 @@ import { cp, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { openServices, type Services } from '../../src/core/services.js';
+import { openServices, type Services } from '../../src/services/services.js';
 import { run, type RunResult } from '../../src/system/runner.js';
 
 const here = dirname(fileURLToPath(import.meta.url));

@@ -48,7 +48,7 @@ test('a process killed mid-copy leaves a loadable image; the next run drops part
     const script = join(temp.root, 'crash.mjs');
     await writeFile(script, `
       import { readdirSync, writeFileSync } from 'node:fs';
-      const { openServices } = await import(${JSON.stringify(module('src/core/services.js'))});
+      const { openServices } = await import(${JSON.stringify(module('src/services/services.js'))});
       const { addGoldenNodes } = await import(${JSON.stringify(module('src/modules/nfs/golden-nodes.js'))});
       const services = await openServices({ root: ${JSON.stringify(temp.root)} });
       let batches = 0;

@@ -2,7 +2,7 @@
 // generated inputs. Set NODESET_DIFF_SEED to replay or explore other inputs.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { UsageError } from '../../src/core/errors.js';
+import { UsageError } from '../../src/errors/index.js';
 import { runNodesetCommand } from '../../src/nodeset/index.js';
 import { run, which } from '../../src/system/runner.js';
 import { NodeSetGenerator } from './random-nodesets.js';

@@ -1,7 +1,7 @@
 // Table of node set cases whose expected output was checked against ClusterShell 1.9.1's nodeset.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { UsageError } from '../../src/core/errors.js';
+import { UsageError } from '../../src/errors/index.js';
 import { NodeSet, expandNodeSet, foldNodes, runNodesetCommand } from '../../src/nodeset/index.js';
 
 const FOLDS: Array<[string, string, number]> = [

@@ -1,5 +1,5 @@
 /** Pieces shared by the route files: the 202 answer of a job and body field checks. */
-import { UsageError } from '../../core/errors.js';
+import { UsageError } from '../../errors/index.js';
 import type { Job } from '../jobs.js';
 import type { RouteAnswer } from '../router.js';
 

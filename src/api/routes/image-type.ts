@@ -2,9 +2,9 @@
  * Resolves the `type` of `POST /images` (a module name or an image class
  * name) and checks the options with the class's own `parseOptions`.
  */
-import { ConflictError, NotFoundError, UsageError } from '../../core/errors.js';
+import { ConflictError, NotFoundError, UsageError } from '../../errors/index.js';
 import type { AnyImageClass } from '../../core/image/image.js';
-import type { Services } from '../../core/services.js';
+import type { Services } from '../../services/services.js';
 
 /** The image class `type` names: a class name, or a module with a single class. */
 export function resolveImageClass(services: Services, type: string): AnyImageClass {

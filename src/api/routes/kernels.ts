@@ -1,5 +1,5 @@
 /** `/kernels` routes: list, add (from a file on the server), generate an initramfs (job). */
-import { UsageError } from '../../core/errors.js';
+import { UsageError } from '../../errors/index.js';
 import { checkDracutArgs } from '../../system/dracut-args.js';
 import { readJsonObject } from '../http-io.js';
 import type { Route } from '../router.js';

@@ -6,7 +6,7 @@
  */
 import { realpath } from 'node:fs/promises';
 import { sep } from 'node:path';
-import { UsageError } from '../../core/errors.js';
+import { UsageError } from '../../errors/index.js';
 import type { Paths } from '../../core/paths.js';
 
 /** Folders the API may read kernels and OS trees from: the host's /boot, the work folder and the NFS trees. */

@@ -2,8 +2,8 @@
  * The interactive main menu with the original's 8 actions. Ctrl-C inside an
  * action returns here; Ctrl-C at the main menu leaves.
  */
-import type { Services } from '../../core/services.js';
-import { DisklessError } from '../../core/errors.js';
+import type { Services } from '../../services/services.js';
+import { DisklessError } from '../../errors/index.js';
 import type { MenuUi } from './menu-ui.js';
 import { MenuInterrupted } from './terminal-ui.js';
 import { renderTree } from '../render.js';

@@ -5,7 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { parse, stringify } from 'yaml';
-import { OperationError } from '../errors.js';
+import { OperationError } from '../../errors/index.js';
 import { writeFileAtomic } from '../state/atomic-file.js';
 
 /** Attributes of an image. Modules add their own keys. */

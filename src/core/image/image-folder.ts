@@ -6,7 +6,7 @@
  * become kernel-folder paths and boot URLs) must pass the name gate.
  */
 import { join } from 'node:path';
-import { OperationError } from '../errors.js';
+import { OperationError } from '../../errors/index.js';
 import { isKernelVersion } from '../names.js';
 import type { Paths } from '../paths.js';
 import { IMAGE_DATA_FILE } from './image.js';

@@ -3,7 +3,7 @@
  * The CLI, the menu and the REST API all go through this class.
  */
 import { mkdir, rm } from 'node:fs/promises';
-import { ConflictError, DisklessError, NotFoundError } from '../errors.js';
+import { ConflictError, DisklessError, NotFoundError } from '../../errors/index.js';
 import type { ProgressSink } from '../progress.js';
 import { withLock } from '../state/lock.js';
 import { creatorAlive, type InstallationEntry } from '../state/installations.js';

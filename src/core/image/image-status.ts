@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
-import { ConflictError } from '../errors.js';
+import { ConflictError } from '../../errors/index.js';
 import type { Paths } from '../paths.js';
 import { creatorAlive, type ImageStatus, type InstallationEntry } from '../state/installations.js';
 import { IMAGE_DATA_FILE, type AnyImageClass } from './image.js';

@@ -8,8 +8,23 @@ import { writeFileAtomic } from '../state/atomic-file.js';
 import type { ImageContext } from './context.js';
 import { saveImageData, type ImageData } from './image-data.js';
 import type { BuildJournal } from './build-journal.js';
-import type { Services } from '../services.js';
 import type { ProgressSink } from '../progress.js';
+
+/**
+ * What a rebuild hook may use of the image manager: its context, loading and
+ * the per-image lock. `ImageManager` fulfils it; declared here so an image
+ * class never names the manager (which imports this file).
+ */
+export interface ImageAccess {
+  readonly context: ImageContext;
+  get(name: string): Promise<Image>;
+  withImageLock<T>(name: string, action: () => Promise<T>): Promise<T>;
+}
+
+/** What {@link ImageClass.rebuild} is handed (any `CoreServices` fits). */
+export interface RebuildServices {
+  readonly images: ImageAccess;
+}
 
 /** File names inside an image folder. */
 export const IMAGE_DATA_FILE = 'image_data.yml';
@@ -95,7 +110,7 @@ export interface ImageClass<Options = Record<string, unknown>> {
    * Rebuilds an existing image from the recipe it keeps, replacing what nodes
    * boot only once the new build is complete (optional).
    */
-  rebuild?(services: Services, name: string, operation: { progress?: ProgressSink; signal?: AbortSignal }): Promise<{ warnings: string[] }>;
+  rebuild?(services: RebuildServices, name: string, operation: { progress?: ProgressSink; signal?: AbortSignal }): Promise<{ warnings: string[] }>;
 }
 
 /** An image class of any options type (the options are checked by its own `parseOptions`). */

@@ -4,7 +4,7 @@
  */
 import { chmod, copyFile, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { NotFoundError, UsageError } from '../errors.js';
+import { NotFoundError, UsageError } from '../../errors/index.js';
 import { isKernelVersion, validateKernelName } from '../names.js';
 import type { DisklessConfig } from '../config.js';
 import type { Paths } from '../paths.js';

@@ -5,7 +5,7 @@
  */
 import { chmod, chown, lstat, mkdir, readFile, readlink, rename, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
-import { OperationError } from '../errors.js';
+import { OperationError } from '../../errors/index.js';
 import { requirePasswordHash } from './password.js';
 
 /** What {@link customizeTree} writes. */

@@ -7,7 +7,7 @@
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { OsType, ProvisionRequest } from './sources.js';
+import type { OsType, ProvisionRequest } from './os-request.js';
 
 /** The original's EL8 package sets. */
 export const DNF_PACKAGES: Readonly<Record<OsType, readonly string[]>> = {

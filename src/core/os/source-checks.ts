@@ -6,7 +6,7 @@
  */
 import { open, realpath, stat } from 'node:fs/promises';
 import { resolve, sep } from 'node:path';
-import { UsageError } from '../errors.js';
+import { UsageError } from '../../errors/index.js';
 import type { Paths } from '../paths.js';
 import { assertNothingMounted, listMounts } from '../../system/mount.js';
 import { formatSource, type OsSource } from './sources.js';

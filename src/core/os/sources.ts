@@ -5,37 +5,13 @@
  * livenet and NFS modules.
  */
 import { mkdir, readFile, stat } from 'node:fs/promises';
-import { UnavailableError, UsageError } from '../errors.js';
-import type { ProgressSink } from '../progress.js';
+import { UnavailableError, UsageError } from '../../errors/index.js';
 import { run, which } from '../../system/runner.js';
 import { packageManagerCommand } from './package-sets.js';
 import { assertNothingMounted } from '../../system/mount.js';
 
-/** A parsed `--source` value. */
-export type OsSource =
-  | { kind: 'dnf' }
-  | { kind: 'debootstrap' }
-  | { kind: 'mmdebstrap' }
-  | { kind: 'tar'; path: string }
-  | { kind: 'dir'; path: string };
-
-/** The original's image types: how much software goes in. */
-export type OsType = 'core' | 'small' | 'standard';
-export const OS_TYPES: readonly OsType[] = ['core', 'small', 'standard'];
-
-/** What {@link provisionTree} installs. */
-export interface ProvisionRequest {
-  source: OsSource;
-  type: OsType;
-  /** Release: `--releasever` for dnf, a suite (`bookworm`) for Debian tools; default the host's. */
-  release?: string;
-  /** Extra packages (check them first with {@link checkPackagesExist}). */
-  packages?: string[];
-  /** Leave out documentation, locales and weak dependencies. */
-  optimize?: boolean;
-  progress?: ProgressSink;
-  signal?: AbortSignal;
-}
+export { OS_TYPES, type OsSource, type OsType, type ProvisionRequest } from './os-request.js';
+import type { OsSource, ProvisionRequest } from './os-request.js';
 
 const SOURCE_HINT = 'use dnf, debootstrap, mmdebstrap, tar:/path/to/rootfs.tar or dir:/path/to/tree';
 

@@ -6,7 +6,7 @@
  * on while one survives.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { OperationError } from '../errors.js';
+import { OperationError } from '../../errors/index.js';
 import { isAlive, pidExists } from './process-identity.js';
 
 /** A journaled child: pid (= process group id) and start time. */

@@ -5,7 +5,7 @@
  */
 import { statfsSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { OperationError } from '../errors.js';
+import { OperationError } from '../../errors/index.js';
 
 /** Whether `error` says the disk (or its inodes, or a quota) is exhausted. */
 export function isDiskFull(error: unknown): boolean {

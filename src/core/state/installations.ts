@@ -6,7 +6,7 @@
  * always undo a killed build.
  */
 import { parse, stringify } from 'yaml';
-import { ConflictError, OperationError } from '../errors.js';
+import { ConflictError, OperationError } from '../../errors/index.js';
 import { readTextIfExists, writeFileAtomic } from './atomic-file.js';
 import { withLock } from './lock.js';
 import { identify, isAlive } from './process-identity.js';

@@ -11,7 +11,7 @@ import { dirname, join } from 'node:path';
 import { temporarySibling } from './atomic-file.js';
 import { isDiskFull, noSpaceError } from './disk-full.js';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ConflictError } from '../errors.js';
+import { ConflictError } from '../../errors/index.js';
 import { identify, isAlive, type ProcessIdentity } from './process-identity.js';
 import { stopBuildChildren, type JournaledChild } from './build-children.js';
 import { trackChildren } from '../../system/runner.js';

@@ -12,7 +12,7 @@
 import { realpathSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { basename, dirname, join, resolve, sep } from 'node:path';
-import { OperationError } from '../errors.js';
+import { OperationError } from '../../errors/index.js';
 import { unmountTree } from '../../system/mount.js';
 
 /**

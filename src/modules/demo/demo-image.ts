@@ -6,7 +6,7 @@
 import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { UsageError } from '../../core/errors.js';
+import { UsageError } from '../../errors/index.js';
 import { validateImageName } from '../../core/names.js';
 import type { ImageContext } from '../../core/image/context.js';
 import type { BuildJournal } from '../../core/image/build-journal.js';

@@ -1,8 +1,6 @@
 /** The demo module: one example image class, its command and its menu. */
-import { MODULE_API_VERSION, type ModuleDescriptor } from '../contract.js';
+import { MODULE_API_VERSION, type CommandSpec, type MenuAction, type ModuleDescriptor } from '../contract.js';
 import { DemoImageClass, parseDemoOptions } from './demo-image.js';
-import type { CommandSpec } from '../../cli/command.js';
-import type { MenuAction } from '../../cli/menu/menu-ui.js';
 
 const createCommand: CommandSpec = {
   path: ['create'],

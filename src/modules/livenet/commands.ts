@@ -1,6 +1,6 @@
 /** `disklessset livenet ...` commands. */
-import type { CommandSpec, OptionSpec } from '../../cli/command.js';
-import { UsageError } from '../../core/errors.js';
+import type { CommandSpec, OptionSpec } from '../contract.js';
+import { UsageError } from '../../errors/index.js';
 import { validateImageName } from '../../core/names.js';
 import { mountLivenet, shellLivenet, unmountLivenet } from './editing.js';
 import { rebuildLivenet, resizeLivenet, rollbackLivenet } from './maintenance.js';

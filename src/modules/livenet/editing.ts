@@ -6,10 +6,10 @@
  */
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ConflictError } from '../../core/errors.js';
+import { ConflictError } from '../../errors/index.js';
 import type { ProgressSink } from '../../core/progress.js';
 import { StepReporter, silentProgress } from '../../core/progress.js';
-import type { Services } from '../../core/services.js';
+import type { CoreServices } from '../../core/core-services.js';
 import { bindSystemDirs, chrootCommand } from '../../system/chroot.js';
 import { mount, unmountTree } from '../../system/mount.js';
 import { run, type RunResult } from '../../system/runner.js';
@@ -33,7 +33,7 @@ async function unsquash(image: string, target: string, signal?: AbortSignal): Pr
 }
 
 /** Makes the image's tree editable; returns where it is. Refused when already mounted. */
-export async function mountLivenet(services: Services, name: string, operation: LivenetOperation & {
+export async function mountLivenet(services: CoreServices, name: string, operation: LivenetOperation & {
   /** Unpack the file system instead of loop-mounting it (as on hosts without loop devices). */
   unpack?: boolean;
 } = {}): Promise<MountResult> {
@@ -82,7 +82,7 @@ export async function mountLivenet(services: Services, name: string, operation: 
 }
 
 /** Undoes the mounts, repacks the tree into a new squashfs.img (safely published) and cleans the work folder. */
-export async function unmountLivenet(services: Services, name: string, operation: LivenetOperation = {}): Promise<{ warnings: string[];
+export async function unmountLivenet(services: CoreServices, name: string, operation: LivenetOperation = {}): Promise<{ warnings: string[];
   republished: boolean; }> {
   return services.images.withImageLock(name, async () => {
     const image = await loadLivenet(services, name);
@@ -115,7 +115,7 @@ export async function unmountLivenet(services: Services, name: string, operation
 }
 
 /** Runs a command (default: a login shell) chrooted in a mounted image. */
-export async function shellLivenet(services: Services, name: string, command: string[],
+export async function shellLivenet(services: CoreServices, name: string, command: string[],
   options: { interactive?: boolean; signal?: AbortSignal } = {}): Promise<RunResult> {
   const image = await loadLivenet(services, name);
   if (!image.isMounted || image.data.mount_mode === 'incomplete') {

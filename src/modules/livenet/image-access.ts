@@ -1,7 +1,7 @@
 /** Loading a livenet image for an operation, and what operations share. */
-import { UsageError } from '../../core/errors.js';
+import { UsageError } from '../../errors/index.js';
 import type { ProgressSink } from '../../core/progress.js';
-import type { Services } from '../../core/services.js';
+import type { RebuildServices } from '../../core/image/image.js';
 import { LivenetImage } from './livenet-image.js';
 
 /** Progress and cancellation of a long operation. */
@@ -11,7 +11,7 @@ export interface LivenetOperation {
 }
 
 /** Loads a CREATED image and checks it is a livenet one. */
-export async function loadLivenet(services: Services, name: string): Promise<LivenetImage> {
+export async function loadLivenet(services: RebuildServices, name: string): Promise<LivenetImage> {
   const image = await services.images.get(name);
   if (!(image instanceof LivenetImage)) {
     throw new UsageError('E_NOT_LIVENET', `image "${name}" is a ${image.imageClass}, not a livenet image`, 'pick a livenet image');

@@ -4,9 +4,10 @@
  */
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ConflictError, UsageError } from '../../core/errors.js';
+import { ConflictError, UsageError } from '../../errors/index.js';
 import { StepReporter, silentProgress } from '../../core/progress.js';
-import type { Services } from '../../core/services.js';
+import type { CoreServices } from '../../core/core-services.js';
+import type { RebuildServices } from '../../core/image/image.js';
 import { checkSourceUsable, sourceScope } from '../../core/os/source-checks.js';
 import { checkPackagesExist, defaultSource } from '../../core/os/sources.js';
 import { run } from '../../system/runner.js';
@@ -27,7 +28,7 @@ function refuseMounted(image: LivenetImage, action: string): void {
 }
 
 /** Grows or shrinks LiveOS/rootfs.img to `sizeMiB` (e2fsprogs, in place) and republishes. */
-export async function resizeLivenet(services: Services, name: string, sizeMiB: number, operation: LivenetOperation = {}): Promise<{
+export async function resizeLivenet(services: CoreServices, name: string, sizeMiB: number, operation: LivenetOperation = {}): Promise<{
   warnings: string[]; }> {
   return services.images.withImageLock(name, async () => {
     const image = await loadLivenet(services, name);
@@ -63,7 +64,7 @@ export async function resizeLivenet(services: Services, name: string, sizeMiB: n
 }
 
 /** Builds the image again from its recipe (same source, type, packages, password...) and republishes it. */
-export async function rebuildLivenet(services: Services, name: string, operation: LivenetOperation = {}): Promise<{ warnings: string[] }> {
+export async function rebuildLivenet(services: RebuildServices, name: string, operation: LivenetOperation = {}): Promise<{ warnings: string[] }> {
   const context = services.images.context;
   const first = await loadLivenet(services, name);
   const options = optionsFromRecipe(first.data, { source: await defaultSource() });
@@ -91,7 +92,7 @@ export async function rebuildLivenet(services: Services, name: string, operation
 }
 
 /** Restores the previous squashfs.img (and its size and layout); the current one becomes the previous. */
-export async function rollbackLivenet(services: Services, name: string): Promise<LivenetImage> {
+export async function rollbackLivenet(services: CoreServices, name: string): Promise<LivenetImage> {
   return services.images.withImageLock(name, async () => {
     const image = await loadLivenet(services, name);
     refuseMounted(image, 'roll back');

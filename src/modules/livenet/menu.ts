@@ -1,6 +1,6 @@
 /** The livenet module's interactive menu: the original's four actions and prompts. */
-import type { MenuAction, MenuUi } from '../../cli/menu/menu-ui.js';
-import type { Services } from '../../core/services.js';
+import type { MenuAction, MenuUi } from '../contract.js';
+import type { CoreServices } from '../../core/core-services.js';
 import { hashClearPassword } from '../../core/os/password.js';
 import { OS_TYPES, defaultSource, parseSource } from '../../core/os/sources.js';
 import { mountLivenet, unmountLivenet } from './editing.js';
@@ -27,7 +27,7 @@ function sourceProblem(answer: string): string | undefined {
 }
 
 /** Asks the user to pick a livenet image, optionally only mounted (or unmounted) ones. */
-async function chooseImage(ui: MenuUi, services: Services, mounted?: boolean): Promise<string | undefined> {
+async function chooseImage(ui: MenuUi, services: CoreServices, mounted?: boolean): Promise<string | undefined> {
   const names = (await services.images.list())
     .filter((s) => s.status === 'CREATED' && s.image_class === 'LivenetImage')
     .filter((s) => mounted === undefined || (s.attributes?.is_mounted === true) === mounted)

@@ -3,7 +3,7 @@
  * API, spec file) into typed options, and the recipe kept in image_data.yml
  * so that the image can be rebuilt the same way.
  */
-import { UsageError } from '../../core/errors.js';
+import { UsageError } from '../../errors/index.js';
 import { passwordHashOption } from '../../core/os/password.js';
 import { OS_TYPES, formatSource, parseSource, requirePackageNames, type OsSource, type OsType } from '../../core/os/sources.js';
 import { nameList, optionalFlag, optionalText } from '../../core/raw-options.js';

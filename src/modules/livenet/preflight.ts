@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { parse } from 'yaml';
-import { ConflictError, DisklessError, UsageError } from '../../core/errors.js';
+import { ConflictError, DisklessError, UsageError } from '../../errors/index.js';
 import type { ImageContext } from '../../core/image/context.js';
 import { validateImageName } from '../../core/names.js';
 import { readPasswordInput } from '../../core/os/password.js';

@@ -4,7 +4,7 @@
  * e2fsprogs.
  */
 import { open, stat, truncate } from 'node:fs/promises';
-import { OperationError, UsageError } from '../../core/errors.js';
+import { OperationError, UsageError } from '../../errors/index.js';
 import { CommandError, run } from '../../system/runner.js';
 import { freeMiB, isDiskFull, noSpaceError } from '../../core/state/disk-full.js';
 import { dirname } from 'node:path';

@@ -5,7 +5,7 @@
 import { link, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { availableParallelism } from 'node:os';
-import { NotFoundError } from '../../core/errors.js';
+import { NotFoundError } from '../../errors/index.js';
 import { fsyncDirectory } from '../../core/state/atomic-file.js';
 import { run } from '../../system/runner.js';
 import type { Compression } from './options.js';

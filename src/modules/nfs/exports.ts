@@ -7,7 +7,7 @@
  */
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { UsageError } from '../../core/errors.js';
+import { UsageError } from '../../errors/index.js';
 import type { DisklessConfig } from '../../core/config.js';
 import type { Paths } from '../../core/paths.js';
 import { writeFileAtomic } from '../../core/state/atomic-file.js';

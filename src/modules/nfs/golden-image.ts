@@ -6,7 +6,7 @@
  */
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ConflictError, NotFoundError, UsageError } from '../../core/errors.js';
+import { ConflictError, NotFoundError, UsageError } from '../../errors/index.js';
 import type { ImageContext } from '../../core/image/context.js';
 import type { BuildJournal } from '../../core/image/build-journal.js';
 import { Image, type ImageClass } from '../../core/image/image.js';

@@ -3,9 +3,9 @@
  * that two commands never copy or delete trees of one image at once.
  * Shared by the CLI commands, the menu and the API.
  */
-import { UsageError } from '../../core/errors.js';
+import { UsageError } from '../../errors/index.js';
 import { validateImageName } from '../../core/names.js';
-import type { Services } from '../../core/services.js';
+import type { CoreServices } from '../../core/core-services.js';
 import { GOLDEN_CLASS, NfsGoldenImage } from './golden-image.js';
 import { logicalGoldenNodesDir } from './nfs-layout.js';
 import { foldNodeNames } from './node-names.js';
@@ -14,7 +14,7 @@ import { addNodeTrees, reconcileNodeTrees, removeNodeTrees, type AddResult, type
   type RemoveResult } from './node-trees.js';
 
 /** Loads a created golden image; throws E_NOT_GOLDEN for another class. */
-export async function loadGoldenImage(services: Services, name: string): Promise<NfsGoldenImage> {
+export async function loadGoldenImage(services: CoreServices, name: string): Promise<NfsGoldenImage> {
   const image = await services.images.get(name);
   if (!(image instanceof NfsGoldenImage)) {
     throw new UsageError('E_NOT_GOLDEN', `image "${name}" is a ${image.imageClass}, not an ${GOLDEN_CLASS}`,
@@ -24,7 +24,7 @@ export async function loadGoldenImage(services: Services, name: string): Promise
 }
 
 /** Adds the nodes of `nodeSet` (e.g. `c[001-100]`) to golden image `name`. */
-export async function addGoldenNodes(services: Services, name: string, nodeSet: string,
+export async function addGoldenNodes(services: CoreServices, name: string, nodeSet: string,
   options: NodeTreeOptions = {}): Promise<AddResult> {
   validateImageName(name);
   const nodes = expandNodeNames(nodeSet);
@@ -33,7 +33,7 @@ export async function addGoldenNodes(services: Services, name: string, nodeSet: 
 }
 
 /** Removes the nodes of `nodeSet` (their trees only) from golden image `name`. */
-export async function removeGoldenNodes(services: Services, name: string, nodeSet: string,
+export async function removeGoldenNodes(services: CoreServices, name: string, nodeSet: string,
   options: NodeTreeOptions = {}): Promise<RemoveResult> {
   const nodes = expandNodeNames(nodeSet);
   return services.images.withImageLock(name, async () => removeNodeTrees(await loadGoldenImage(services, name), nodes, options));
@@ -52,7 +52,7 @@ export interface NodeListing {
 }
 
 /** Lists the nodes of golden image `name`, first reconciling the list with the trees on disk. */
-export async function listGoldenNodes(services: Services, name: string): Promise<NodeListing> {
+export async function listGoldenNodes(services: CoreServices, name: string): Promise<NodeListing> {
   return services.images.withImageLock(name, async () => {
     const image = await loadGoldenImage(services, name);
     const { nodes, missing } = await reconcileNodeTrees(image);

@@ -1,7 +1,7 @@
 /** `disklessset nfs staging create`, `nfs golden create` and `nfs exports`. */
 import { readFile } from 'node:fs/promises';
-import { UsageError } from '../../core/errors.js';
-import type { CommandSpec } from '../../cli/command.js';
+import { UsageError } from '../../errors/index.js';
+import type { CommandSpec } from '../contract.js';
 import { readPasswordInput } from '../../core/os/password.js';
 import { defaultSource } from '../../core/os/sources.js';
 import { GOLDEN_CLASS, NfsGoldenImageClass } from './golden-image.js';

@@ -3,8 +3,8 @@
  * staging image, create a golden image from a staging image, manage the
  * nodes of a golden image), each asking for what it needs.
  */
-import type { MenuAction, MenuUi } from '../../cli/menu/menu-ui.js';
-import type { Services } from '../../core/services.js';
+import type { MenuAction, MenuUi } from '../contract.js';
+import type { CoreServices } from '../../core/core-services.js';
 import { readPasswordInput } from '../../core/os/password.js';
 import { defaultSource } from '../../core/os/sources.js';
 import { GOLDEN_CLASS } from './golden-image.js';
@@ -13,7 +13,7 @@ import { readSshKey } from './image-commands.js';
 import { STAGING_CLASS } from './staging-image.js';
 import { parseStagingOptions } from './staging-options.js';
 
-async function createdImages(services: Services, className: string): Promise<string[]> {
+async function createdImages(services: CoreServices, className: string): Promise<string[]> {
   return (await services.images.list()).filter((s) => s.status === 'CREATED' && s.image_class === className).map((s) => s.name);
 }
 

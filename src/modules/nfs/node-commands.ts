@@ -1,7 +1,7 @@
 /** `disklessset nfs nodes add|remove|list`. */
-import { UsageError } from '../../core/errors.js';
-import type { CommandSpec } from '../../cli/command.js';
-import { requireConfirmation } from '../../cli/confirm.js';
+import { UsageError } from '../../errors/index.js';
+import type { CommandSpec } from '../contract.js';
+import { requireConfirmation } from '../confirm.js';
 import { addGoldenNodes, listGoldenNodes, removeGoldenNodes } from './golden-nodes.js';
 
 function jobsOption(value: unknown): number | undefined {

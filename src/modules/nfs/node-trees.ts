@@ -14,7 +14,7 @@ import { mkdir, readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { OperationError } from '../../core/errors.js';
+import { OperationError } from '../../errors/index.js';
 import type { ProgressSink } from '../../core/progress.js';
 import { silentProgress } from '../../core/progress.js';
 import { removeManagedPath } from '../../core/state/safe-remove.js';

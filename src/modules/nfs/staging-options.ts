@@ -1,5 +1,5 @@
 /** Options of a staging image, checked once for the CLI, the menu and the API. */
-import { UsageError } from '../../core/errors.js';
+import { UsageError } from '../../errors/index.js';
 import { passwordHashOption } from '../../core/os/password.js';
 import { OS_TYPES, parseSource, requirePackageNames, type OsSource, type OsType } from '../../core/os/sources.js';
 import { nameList, optionalFlag, optionalText, requireKnownKeys } from '../../core/raw-options.js';

@@ -6,7 +6,7 @@
 import { readFile, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { run, type RunOptions, type RunResult } from '../../../src/system/runner.js';
-import { OperationError } from '../../../src/core/errors.js';
+import { OperationError } from '../../../src/errors/index.js';
 import { chrootCommand } from '../../../src/system/chroot.js';
 
 /** Mount points below `dir` (deepest first), read from the kernel's mount table. */

@@ -3,7 +3,7 @@
  * the product's own HTTP server, on port 80 because iPXE's `${next-server}`
  * carries no port, with its access log (stderr) parsed into requests.
  */
-import { OperationError } from '../../../src/core/errors.js';
+import { OperationError } from '../../../src/errors/index.js';
 import { run, CommandError } from '../../../src/system/runner.js';
 import { assertPortsFree, httpPort } from './ports.js';
 

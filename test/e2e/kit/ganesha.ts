@@ -9,7 +9,7 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { run, CommandError } from '../../../src/system/runner.js';
-import { OperationError, UsageError } from '../../../src/core/errors.js';
+import { OperationError, UsageError } from '../../../src/errors/index.js';
 import { assertPortsFree, nfsPort } from './ports.js';
 
 /** One exported directory and the path clients mount it as. */

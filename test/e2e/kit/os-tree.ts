@@ -11,7 +11,7 @@ import { createHash } from 'node:crypto';
 import { lstat, mkdir, mkdtemp, readdir, readFile, rename, rm, stat, symlink, writeFile, chmod } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { run } from '../../../src/system/runner.js';
-import { OperationError } from '../../../src/core/errors.js';
+import { OperationError } from '../../../src/errors/index.js';
 import { debianMirrorLines } from './apt-sources.js';
 import { removeTreeSafely, runInChroot } from './chroot.js';
 import { DRACUT_MODULES, OVERLAY, PACKAGES, ROOT_PASSWORD } from './os-tree-content.js';

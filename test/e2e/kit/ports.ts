@@ -5,7 +5,7 @@
  * instead of surfacing as a boot that never finishes.
  */
 import { createServer } from 'node:net';
-import { ConflictError } from '../../../src/core/errors.js';
+import { ConflictError } from '../../../src/errors/index.js';
 import { run } from '../../../src/system/runner.js';
 
 /** A port a test needs, and what to say when it is taken. */

@@ -4,7 +4,7 @@
  */
 import { stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { OperationError } from '../../../src/core/errors.js';
+import { OperationError } from '../../../src/errors/index.js';
 import { run, type RunResult } from '../../../src/system/runner.js';
 import { siteChainIpxe } from './boot-files.js';
 import type { BootTree } from './os-tree.js';

@@ -6,7 +6,7 @@
  */
 import { access, constants, readFile } from 'node:fs/promises';
 import { run, CommandError } from '../../../src/system/runner.js';
-import { OperationError, UsageError } from '../../../src/core/errors.js';
+import { OperationError, UsageError } from '../../../src/errors/index.js';
 import { SerialTail } from './serial-tail.js';
 
 /** Accelerator chosen for QEMU and why. */

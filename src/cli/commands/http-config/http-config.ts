@@ -1,4 +1,4 @@
-import { UsageError } from '../../../core/errors.js';
+import { UsageError } from '../../../errors/index.js';
 import { renderHttpConfig, type HttpServerKind } from '../../../serve/http-config.js';
 import type { CommandSpec } from '../../command.js';
 

@@ -1,6 +1,6 @@
-import { UsageError } from '../../../core/errors.js';
+import { UsageError } from '../../../errors/index.js';
 import type { CommandSpec } from '../../command.js';
-import { requireConfirmation } from '../../confirm.js';
+import { requireConfirmation } from '../../../modules/confirm.js';
 
 export const imageClean: CommandSpec = {
   path: ['image', 'clean'],

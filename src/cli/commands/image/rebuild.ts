@@ -1,4 +1,4 @@
-import { UsageError } from '../../../core/errors.js';
+import { UsageError } from '../../../errors/index.js';
 import { validateImageName } from '../../../core/names.js';
 import type { CommandSpec } from '../../command.js';
 

@@ -1,5 +1,5 @@
 import type { CommandSpec } from '../../command.js';
-import { requireConfirmation } from '../../confirm.js';
+import { requireConfirmation } from '../../../modules/confirm.js';
 
 export const imageRemove: CommandSpec = {
   path: ['image', 'remove'],

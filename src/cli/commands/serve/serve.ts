@@ -4,7 +4,7 @@
  * SIGTERM, then stops the API's jobs (they clean up) and returns.
  */
 import { refreshBootMenu } from '../../../boot/index.js';
-import { UsageError } from '../../../core/errors.js';
+import { UsageError } from '../../../errors/index.js';
 import type { CommandSpec } from '../../command.js';
 
 // Loaded when `serve` runs, so other commands do not pay for the server and API modules at start-up.

@@ -3,25 +3,21 @@
  * and wires the managers together. CLI and API each open one `Services`.
  */
 import { resolve } from 'node:path';
-import { loadConfig, type DisklessConfig } from './config.js';
-import { Paths } from './paths.js';
-import { InstallationsRegistry } from './state/installations.js';
-import { KernelManager } from './kernel/kernel-manager.js';
-import { ImageManager } from './image/image-manager.js';
-import type { ImageContext } from './image/context.js';
-import type { AnyImageClass } from './image/image.js';
+import { loadConfig } from '../core/config.js';
+import { Paths } from '../core/paths.js';
+import { InstallationsRegistry } from '../core/state/installations.js';
+import { KernelManager } from '../core/kernel/kernel-manager.js';
+import { ImageManager } from '../core/image/image-manager.js';
+import type { ImageContext } from '../core/image/context.js';
+import type { AnyImageClass } from '../core/image/image.js';
+import type { CoreServices } from '../core/core-services.js';
 import { loadModules } from '../modules/loader.js';
 import type { LoadedModule, ModuleDescriptor } from '../modules/contract.js';
 import { installBootGuards } from '../boot/boot-guards.js';
 import { repairAfterKill } from '../boot/kill-repair.js';
 
-/** Everything the tool needs, for one root prefix. */
-export interface Services {
-  paths: Paths;
-  config: DisklessConfig;
-  installations: InstallationsRegistry;
-  kernels: KernelManager;
-  images: ImageManager;
+/** Everything the tool needs, for one root prefix: the core managers plus the loaded modules. */
+export interface Services extends CoreServices {
   /** Every module found, working or broken. */
   modules: LoadedModule[];
   /** The working modules' descriptors. */

@@ -1,6 +1,6 @@
-/** Confirmation before destroying anything: asked on a terminal, required as --yes in scripts. */
-import { UsageError } from '../core/errors.js';
-import type { CommandContext } from './command.js';
+/** Confirmation before destroying anything (commands of the CLI and of modules): asked on a terminal, required as --yes in scripts. */
+import { UsageError } from '../errors/index.js';
+import type { CommandContext } from './contract.js';
 
 /** Resolves when the action is confirmed; throws E_NOT_CONFIRMED otherwise. */
 export async function requireConfirmation(context: CommandContext, question: string): Promise<void> {

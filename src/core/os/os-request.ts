@@ -1,0 +1,32 @@
+/**
+ * The words of an OS request: a parsed `--source`, the image type and what
+ * `provisionTree` (sources.ts) installs. Kept apart from sources.ts so the package
+ * sets can name them without importing the provisioning code back.
+ */
+import type { ProgressSink } from '../progress.js';
+
+/** A parsed `--source` value. */
+export type OsSource =
+  | { kind: 'dnf' }
+  | { kind: 'debootstrap' }
+  | { kind: 'mmdebstrap' }
+  | { kind: 'tar'; path: string }
+  | { kind: 'dir'; path: string };
+
+/** The original's image types: how much software goes in. */
+export type OsType = 'core' | 'small' | 'standard';
+export const OS_TYPES: readonly OsType[] = ['core', 'small', 'standard'];
+
+/** What `provisionTree` (sources.ts) installs. */
+export interface ProvisionRequest {
+  source: OsSource;
+  type: OsType;
+  /** Release: `--releasever` for dnf, a suite (`bookworm`) for Debian tools; default the host's. */
+  release?: string;
+  /** Extra packages (check them first with `checkPackagesExist`). */
+  packages?: string[];
+  /** Leave out documentation, locales and weak dependencies. */
+  optimize?: boolean;
+  progress?: ProgressSink;
+  signal?: AbortSignal;
+}
