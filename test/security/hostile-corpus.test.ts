@@ -11,7 +11,7 @@ import { createServer } from 'node:net';
 import { rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { run, type RunResult } from '../../src/system/runner.js';
-import { openServices } from '../../src/core/services.js';
+import { openServices } from '../../src/services/services.js';
 import { CLI } from '../helpers/temp-root.js';
 import { addDummyKernel, makeBusyboxTree } from '../livenet/fixtures.js';
 import { startCliServer, type CliServer } from '../e2e/kit/cli-server.js';
