@@ -1,6 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { makeTempRoot } from '../../helpers/temp-root.js';
+import { rootWithStaging } from '../../nfs/trees.js';
 import { demoBootFile, livenetBootFile, nfsBootFile } from '../../../src/boot/ipxe.js';
 import type { Paths } from '../../../src/core/paths.js';
 
@@ -48,4 +51,18 @@ test('a kernel, initramfs or NFS root that iPXE would split is refused with E_IP
 
 test('a demo message stays on the echo line', () => {
   assert.equal(demoBootFile('demo1', 'hi\nshell'), '#!ipxe\necho Demo image demo1: hi shell\nprompt Press a key to continue\nexit\n');
+});
+
+test('an image whose data names an initramfs iPXE would split keeps its old boot file', async () => {
+  const { temp, services } = await rootWithStaging();
+  try {
+    const file = join(services.paths.imageDir('stage1'), 'boot.ipxe');
+    const before = await readFile(file, 'utf8');
+    const image = await services.images.get('stage1');
+    image.data.image = 'initramfs.img\nshell';
+    await assert.rejects(image.writeBootFile(), { code: 'E_IPXE_VALUE' });
+    assert.equal(await readFile(file, 'utf8'), before);
+  } finally {
+    await temp.cleanup();
+  }
 });
