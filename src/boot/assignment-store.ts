@@ -19,7 +19,7 @@ import type { Paths } from '../core/paths.js';
 import { readTextIfExists, writeFileAtomic } from '../core/state/atomic-file.js';
 import { withLock } from '../core/state/lock.js';
 import { isNodeName } from '../nodeset/index.js';
-import { syncNodeScripts } from './boot-files.js';
+import { syncNodeScripts } from './node-scripts.js';
 
 /** Node name → image name. */
 export type AssignmentMap = Record<string, string>;

@@ -7,8 +7,8 @@ import { UsageError } from '../errors/index.js';
 import type { CoreServices } from '../core/core-services.js';
 import { foldNodes } from '../nodeset/index.js';
 import { AssignmentStore, type AssignmentMap } from './assignment-store.js';
-import { hasBootFile } from './boot-files.js';
-import { writeEntryScript } from './boot-menu.js';
+import { hasBootFile } from './boot-paths.js';
+import { writeEntryScript } from './entry-script.js';
 import { expandNodeNames } from '../nodeset/index.js';
 
 /** The nodes booting one image. */

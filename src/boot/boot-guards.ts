@@ -10,7 +10,7 @@ import type { ImageManager } from '../core/image/image-manager.js';
 import type { CoreServices } from '../core/core-services.js';
 import { foldNodes } from '../nodeset/index.js';
 import { nodesBooting } from './boot-assignments.js';
-import { refreshBootMenu } from './boot-menu.js';
+import { refreshBootMenu } from './entry-script.js';
 
 const installed = new WeakSet<ImageManager>();
 

@@ -1,6 +1,6 @@
 /** Boot assignment: per-node iPXE scripts, the entry script and its menu. */
 export { setBoot, unsetBoot, listBoot, bootOf, nodesBooting } from './boot-assignments.js';
 export type { ImageAssignment, SetBootResult, UnsetBootResult } from './boot-assignments.js';
-export { refreshBootMenu } from './boot-menu.js';
+export { refreshBootMenu } from './entry-script.js';
 export { installBootGuards } from './boot-guards.js';
-export { entryScriptPath, nodeScriptPath } from './boot-files.js';
+export { entryScriptPath, nodeScriptPath } from './boot-paths.js';

@@ -6,6 +6,7 @@
 import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { demoBootFile } from '../../boot/ipxe.js';
 import { UsageError } from '../../errors/index.js';
 import { validateImageName } from '../../core/names.js';
 import type { ImageContext } from '../../core/image/context.js';
@@ -40,8 +41,7 @@ export class DemoImage extends Image {
   }
 
   bootFile(): string {
-    // Not a bootable OS: the boot file only shows the message, as the original's placeholder did.
-    return `#!ipxe\necho Demo image ${this.name}: ${this.message.replace(/[\r\n$]/g, ' ')}\nprompt Press a key to continue\nexit\n`;
+    return demoBootFile(this.name, this.message);
   }
 }
 

@@ -12,7 +12,8 @@ import type { ImageData } from '../../core/image/image-data.js';
 import { initramfsName } from '../../core/kernel/kernel-manager.js';
 import { removeManagedPath } from '../../core/state/safe-remove.js';
 import { unmountTree } from '../../system/mount.js';
-import { livenetBootFile } from './boot-file.js';
+import { livenetBootFile } from '../../boot/ipxe.js';
+import { SQUASHFS_FILE } from './squashfs.js';
 import { buildLivenet, workLayout } from './build.js';
 import { initramfsWarnings } from './checks.js';
 import { checkSourceUsable, sourceScope } from '../../core/os/source-checks.js';
@@ -44,6 +45,7 @@ export class LivenetImage extends Image {
       initramfs: typeof this.data.image === 'string' ? this.data.image : initramfsName(kernel),
       selinux: this.data.selinux === true,
       layout: this.layout,
+      squashfsFile: SQUASHFS_FILE,
       defaultConsole: this.context.config.defaultConsole,
     });
   }

@@ -19,7 +19,7 @@ import { removeManagedPath } from '../../core/state/safe-remove.js';
 import { initramfsName } from '../../core/kernel/kernel-manager.js';
 import { copyTree, probeCopyMode } from '../../system/copy-tree.js';
 import { customizeTree, imageOsRelease } from '../../core/os/customize.js';
-import { nfsBootFile } from './boot-file.js';
+import { nfsBootFile } from '../../boot/ipxe.js';
 import { goldenImageTree, goldenNodesDir, goldenRoot, logicalGoldenNodesDir, stagingTree } from './nfs-layout.js';
 import { expandStoredNodes } from './node-names.js';
 import { STAGING_CLASS } from './staging-image.js';
@@ -54,7 +54,7 @@ export class NfsGoldenImage extends Image {
     return nfsBootFile({
       paths: this.context.paths, imageName: this.name, kind: 'golden',
       kernel: this.data.kernel, initramfs: String(this.data.image ?? initramfsName(this.data.kernel)),
-      nfsRoot: `${logicalGoldenNodesDir(this.context.paths, this.name)}/\${hostname}`,
+      nfsRoot: logicalGoldenNodesDir(this.context.paths, this.name), perNode: true,
       defaultConsole: this.context.config.defaultConsole,
     });
   }

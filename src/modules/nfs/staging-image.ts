@@ -14,7 +14,7 @@ import { checkPackagesExist, formatSource, provisionTree } from '../../core/os/s
 import { customizeTree, imageOsRelease } from '../../core/os/customize.js';
 import { checkSourceUsable, sourceScope } from '../../core/os/source-checks.js';
 import { initramfsName } from '../../core/kernel/kernel-manager.js';
-import { nfsBootFile } from './boot-file.js';
+import { nfsBootFile } from '../../boot/ipxe.js';
 import { logicalStagingTree, stagingTree } from './nfs-layout.js';
 import { parseStagingOptions, type StagingOptions } from './staging-options.js';
 
@@ -34,7 +34,7 @@ export class NfsStagingImage extends Image {
     return nfsBootFile({
       paths: this.context.paths, imageName: this.name, kind: 'staging',
       kernel: this.data.kernel, initramfs: String(this.data.image ?? initramfsName(this.data.kernel)),
-      nfsRoot: logicalStagingTree(this.context.paths, this.name), defaultConsole: this.context.config.defaultConsole,
+      nfsRoot: logicalStagingTree(this.context.paths, this.name), perNode: false, defaultConsole: this.context.config.defaultConsole,
     });
   }
 }

@@ -3,29 +3,34 @@
  * arguments, plus defaults for the site variables when its chain sets none.
  */
 import type { Paths } from '../../core/paths.js';
-import type { Layout } from './options.js';
-import { SQUASHFS_FILE } from './squashfs.js';
+import { ipxeText, ipxeWord } from './quote.js';
+import { bootUrls, imageFileUrl, kernelsUrl } from './urls.js';
 
-/** What the boot file depends on. */
+/** What a livenet boot file depends on. */
 export interface LivenetBootSettings {
   name: string;
+  /** Kernel file name in the kernels folder. */
   kernel: string;
+  /** Initramfs file name in the kernels folder. */
   initramfs: string;
   selinux: boolean;
-  layout: Layout;
+  /** `flat`: the squashfs holds the tree itself and is booted with an overlayfs. */
+  layout: 'liveos' | 'flat';
+  /** File name of the squashfs in the image folder. */
+  squashfsFile: string;
   /** Console arguments used when the site's chain sets no `eq-console`. */
   defaultConsole: string;
 }
 
-/** iPXE has no quoting: keep only characters that are safe in a `set` line. */
-function ipxeSafe(text: string): string {
-  return text.replace(/[^\w .,=:/@+-]/g, '');
-}
-
-/** Text of boot.ipxe. */
+/**
+ * Text of a livenet image's `boot.ipxe`.
+ * @throws UsageError `E_IPXE_VALUE` when a name or path could not stand in a script.
+ */
 export function livenetBootFile(paths: Paths, settings: LivenetBootSettings): string {
-  const kernels = `http://\${next-server}${paths.urlPath('kernelsDir')}`;
-  const squashfs = `http://\${next-server}${paths.urlPath('imagesDir')}/${settings.name}/${SQUASHFS_FILE}`;
+  const urls = bootUrls(paths);
+  const name = ipxeWord(settings.name, 'image name');
+  const kernels = kernelsUrl(urls);
+  const squashfs = imageFileUrl(urls, name, ipxeWord(settings.squashfsFile, 'squashfs file'));
   const liveArguments = [
     `root=live:${squashfs}`, 'rw',
     '${eq-console}', '${eq-kernel-parameters}', '${dedicated-kernel-parameters}',
@@ -37,16 +42,16 @@ export function livenetBootFile(paths: Paths, settings: LivenetBootSettings): st
   return [
     '#!ipxe',
     '',
-    `# Livenet image ${settings.name}, written by disklessset.`,
-    `set image-kernel ${settings.kernel}`,
-    `set image-initramfs ${settings.initramfs}`,
+    `# Livenet image ${name}, written by disklessset.`,
+    `set image-kernel ${ipxeWord(settings.kernel, 'kernel')}`,
+    `set image-initramfs ${ipxeWord(settings.initramfs, 'initramfs')}`,
     '',
     '# The site chain may set these; a node must boot without them as well.',
-    `isset \${eq-console} || set eq-console ${ipxeSafe(settings.defaultConsole)}`,
+    `isset \${eq-console} || set eq-console ${ipxeText(settings.defaultConsole)}`,
     'isset ${eq-kernel-parameters} || clear eq-kernel-parameters',
     'isset ${dedicated-kernel-parameters} || clear dedicated-kernel-parameters',
     '',
-    `echo | Booting livenet image ${settings.name}`,
+    `echo | Booting livenet image ${name}`,
     'echo | Console: ${eq-console}',
     'echo | Additional kernel parameters: ${eq-kernel-parameters} ${dedicated-kernel-parameters}',
     'echo | Loading kernel and initramfs, then the image into RAM...',

@@ -1,12 +1,13 @@
 /**
- * The entry script and its menu of images, kept in step with the images:
- * {@link refreshBootMenu} runs after every change to images or assignments.
+ * Writing the entry script (`diskless/boot.ipxe`) with its iPXE menu of
+ * images, kept in step with the images: {@link refreshBootMenu} runs after
+ * every change to images or assignments.
  */
 import type { CoreServices } from '../core/core-services.js';
 import { writeFileAtomic } from '../core/state/atomic-file.js';
 import { AssignmentStore, type AssignmentMap } from './assignment-store.js';
-import { bootUrls, entryScriptPath, hasBootFile } from './boot-files.js';
-import { entryScript, type MenuImage } from './boot-scripts.js';
+import { entryScriptPath, hasBootFile } from './boot-paths.js';
+import { bootUrls, entryScript, type MenuImage } from './ipxe.js';
 
 /** CREATED images that have a boot file, by name. */
 async function bootableImages(services: CoreServices): Promise<MenuImage[]> {

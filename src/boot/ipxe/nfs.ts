@@ -9,6 +9,8 @@
  * gets a console and a valid kernel line.
  */
 import type { Paths } from '../../core/paths.js';
+import { ipxeText, ipxeWord } from './quote.js';
+import { bootUrls, kernelsUrl } from './urls.js';
 
 /** What an NFS boot file needs. */
 export interface NfsBootFileInput {
@@ -16,10 +18,13 @@ export interface NfsBootFileInput {
   imageName: string;
   /** `staging` or `golden`, shown on the console. */
   kind: 'staging' | 'golden';
+  /** Kernel and initramfs file names in the kernels folder. */
   kernel: string;
   initramfs: string;
-  /** Logical NFS path of the root, may contain `${hostname}`. */
+  /** Logical NFS path of the root, or of the folder holding one tree per node when `perNode`. */
   nfsRoot: string;
+  /** Each node mounts `<nfsRoot>/${hostname}` (golden images). */
+  perNode: boolean;
   /** Console arguments used when the site sets no `eq-console`. */
   defaultConsole: string;
 }
@@ -27,41 +32,42 @@ export interface NfsBootFileInput {
 /** Kernel arguments dracut needs to bring the network up before mounting the root. */
 const NETWORK_ARGS = 'rd.neednet=1 ip=dhcp rd.net.timeout.carrier=30 rd.net.timeout.ifup=60 rd.net.dhcp.retry=4';
 
-/** iPXE `set` takes the rest of the line literally; keep values on one line and free of expansions. */
-function ipxeValue(text: string): string {
-  return text.replace(/[\r\n]+/g, ' ').replace(/\$\{/g, '$ {');
-}
-
-/** Text of the boot file. */
+/**
+ * Text of an NFS image's `boot.ipxe`.
+ * @throws UsageError `E_IPXE_VALUE` when a name or path could not stand in a script.
+ */
 export function nfsBootFile(input: NfsBootFileInput): string {
-  const kernels = `http://\${next-server}${input.paths.urlPath('kernelsDir')}`;
+  const kernels = kernelsUrl(bootUrls(input.paths));
+  const base = ipxeWord(input.nfsRoot, 'NFS root');
+  // The expansion is added here, after the check: it is the one `${` the path may hold.
+  const nfsRoot = input.perNode ? `${base}/\${hostname}` : base;
   const lines = [
     '#!ipxe',
-    `# NFS ${input.kind} image ${input.imageName}, written by disklessset (rewritten on kernel change)`,
+    `# NFS ${input.kind} image ${ipxeWord(input.imageName, 'image name')}, written by disklessset (rewritten on kernel change)`,
     `set image-name ${input.imageName}`,
-    `set image-kernel ${input.kernel}`,
-    `set image-initramfs ${input.initramfs}`,
-    `isset \${eq-console} || set eq-console ${ipxeValue(input.defaultConsole)}`,
+    `set image-kernel ${ipxeWord(input.kernel, 'kernel')}`,
+    `set image-initramfs ${ipxeWord(input.initramfs, 'initramfs')}`,
+    `isset \${eq-console} || set eq-console ${ipxeText(input.defaultConsole)}`,
     // An unset variable would expand to nothing anyway; defining them keeps `show`/echo output readable.
     'isset ${eq-kernel-parameters} || set eq-kernel-parameters',
     'isset ${dedicated-kernel-parameters} || set dedicated-kernel-parameters',
   ];
-  if (input.nfsRoot.includes('${hostname}')) {
+  if (input.perNode) {
     // Without a host name every node would mount the same missing folder: stop with a clear message.
     lines.push('isset ${hostname} || goto no_hostname');
   }
   lines.push(
     `echo Booting NFS ${input.kind} image \${image-name} on \${hostname}`,
-    'echo | Root: nfs:${next-server}:' + input.nfsRoot,
+    'echo | Root: nfs:${next-server}:' + nfsRoot,
     'echo | Console: ${eq-console}',
     'echo | Extra kernel parameters: ${eq-kernel-parameters} ${dedicated-kernel-parameters}',
     `kernel ${kernels}/\${image-kernel} initrd=\${image-initramfs} ` +
-      `root=nfs:\${next-server}:${input.nfsRoot},vers=4.2,rw rw ` +
+      `root=nfs:\${next-server}:${nfsRoot},vers=4.2,rw rw ` +
       `\${eq-console} \${eq-kernel-parameters} \${dedicated-kernel-parameters} ${NETWORK_ARGS}`,
     `initrd ${kernels}/\${image-initramfs}`,
     'boot',
   );
-  if (input.nfsRoot.includes('${hostname}')) {
+  if (input.perNode) {
     lines.push(
       ':no_hostname',
       'echo This node has no ${hostname}: DHCP must give it one to pick its own NFS root.',

@@ -1,0 +1,20 @@
+/** Where the boot layer's files live in the HTTP tree. */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { BOOT_FILE } from '../core/image/image.js';
+import type { Paths } from '../core/paths.js';
+
+/** Physical path of the entry script, `diskless/boot.ipxe`, beside the images folder. */
+export function entryScriptPath(paths: Paths): string {
+  return join(paths.physical('imagesDir'), '..', 'boot.ipxe');
+}
+
+/** Physical path of a node's script, `diskless/nodes/<node>.ipxe` (`node` already validated). */
+export function nodeScriptPath(paths: Paths, node: string): string {
+  return join(paths.bootNodesDir, `${node}.ipxe`);
+}
+
+/** Whether a CREATED image has a boot file that nodes can chain to. */
+export function hasBootFile(paths: Paths, image: string): boolean {
+  return existsSync(join(paths.imageDir(image), BOOT_FILE));
+}
