@@ -47,7 +47,9 @@ export function parseGlobal(argv: readonly string[]): { global: GlobalOptions; w
     else if (flag === '--debug') global.debug = true;
     else if (flag === '--help' || flag === '-h') global.help = true;
     else if (flag === '--no-color') global.color = false;
-    else if (flag === '--version') global.version = true;
+    // `--version` before any command word asks for the tool's version; after one it is the
+    // command's own option (`kernel add FILE --version 6.1.0-9-amd64`).
+    else if (flag === '--version' && words.length === 0) global.version = true;
     else words.push(arg);
   }
   return { global, words };

@@ -7,6 +7,7 @@
  * them again (defence in depth). Node names are checked by src/nodeset.
  */
 import { UsageError } from '../errors/index.js';
+import { isHiddenPath } from '../serve/served-names.js';
 
 const IMAGE_NAME = /^[A-Za-z0-9_+][A-Za-z0-9_.+-]{0,63}$/;
 const KERNEL_VERSION = /^[A-Za-z0-9][A-Za-z0-9._+~-]{0,127}$/;
@@ -17,9 +18,14 @@ function shown(name: string): string {
   return JSON.stringify(name.length > 80 ? `${name.slice(0, 80)}...` : name);
 }
 
-/** Whether `name` is a valid image name (1-64 of `[A-Za-z0-9_.+-]`, not starting with `-` or `.`). */
+/**
+ * Whether `name` is a valid image name: 1-64 of `[A-Za-z0-9_.+-]`, not
+ * starting with `-` or `.`, and not shaped like a file the boot server never
+ * serves (`x.lock`, `x.yml`, `x.tmp`, `x.bak`, ... in any case): such an image
+ * could not boot, and its folder would look like the tool's own leftovers.
+ */
 export function isImageName(name: unknown): name is string {
-  return typeof name === 'string' && IMAGE_NAME.test(name);
+  return typeof name === 'string' && IMAGE_NAME.test(name) && !isHiddenPath(name);
 }
 
 /**
@@ -29,14 +35,15 @@ export function isImageName(name: unknown): name is string {
 export function validateImageName(name: string): string {
   if (!isImageName(name)) {
     throw new UsageError('E_IMAGE_NAME', `invalid image name ${shown(String(name))}`,
-      'use 1 to 64 letters, digits or -_.+, not starting with - or .');
+      'use 1 to 64 letters, digits or -_.+, not starting with - or . nor ending like a lock, YAML, temporary or backup file');
   }
   return name;
 }
 
 /** Whether `version` is a valid kernel version (1-128 of `[A-Za-z0-9._+~-]`, starting with a letter or digit). */
 export function isKernelVersion(version: unknown): version is string {
-  return typeof version === 'string' && KERNEL_VERSION.test(version);
+  return typeof version === 'string' && KERNEL_VERSION.test(version)
+    && !isHiddenPath(`vmlinuz-${version}`) && !isHiddenPath(`initramfs-kernel-${version}`);
 }
 
 /**

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmod, mkdir, readFile, readdir, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, readdir, stat, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { makeTempRoot } from '../helpers/temp-root.js';
 
@@ -37,7 +37,10 @@ test('kernel add refuses a missing file or an unnamed version with exit code 2',
     const unnamed = await t.cli(['kernel', 'add', join(t.root, 'bzImage')]);
     assert.equal(unnamed.exitCode, 2);
     assert.match(unnamed.stderr, /--version/);
-    assert.equal((await t.cli(['kernel', 'add', join(t.root, 'bzImage'), '--version', '6.1-x'])).exitCode, 0);
+    // --version after the command is the command's option, not the tool's version.
+    const named = await t.cli(['kernel', 'add', join(t.root, 'bzImage'), '--version', '6.1-x']);
+    assert.equal(named.exitCode, 0, named.stderr);
+    assert.equal(await readFile(join((await t.services()).paths.kernelsDir, 'vmlinuz-6.1-x'), 'utf8'), 'k');
   } finally {
     await t.cleanup();
   }
@@ -72,6 +75,29 @@ test('set-kernel rewrites boot file and data; an unavailable kernel is refused',
     const notBootable = await t.cli(['image', 'set-kernel', 'demo1', 'vmlinuz-4.18.0-147.el8.x86_64']);
     assert.equal(notBootable.exitCode, 1);
     assert.match(notBootable.stderr, /does not boot a kernel/);
+  } finally {
+    await t.cleanup();
+  }
+});
+
+test('kernel add refuses files their owner keeps private: the kernels folder is served to every node', async () => {
+  const t = await makeTempRoot();
+  try {
+    const source = join(t.root, 'host');
+    await mkdir(source);
+    await writeFile(join(source, 'vmlinuz-6.1.0-1-amd64'), 'kernel bytes');
+    await writeFile(join(source, 'shadow'), 'root:$6$secret:::', { mode: 0o640 });
+    await chmod(join(source, 'shadow'), 0o640);
+    await symlink(join(source, 'shadow'), join(source, 'vmlinuz-6.1.0-2-amd64'));
+    for (const args of [['kernel', 'add', join(source, 'vmlinuz-6.1.0-1-amd64'), '--initramfs', join(source, 'shadow')],
+      ['kernel', 'add', join(source, 'vmlinuz-6.1.0-2-amd64')]]) {
+      const refused = await t.cli(args);
+      assert.equal(refused.exitCode, 2, refused.stderr);
+      assert.match(refused.stderr, /^disklessset: .*not readable by everyone \(mode 0640\).*\n$/);
+      assert.equal(refused.stderr.trim().split('\n').length, 1);
+    }
+    const { paths } = await t.services();
+    assert.deepEqual(await readdir(paths.kernelsDir).catch(() => []), []);
   } finally {
     await t.cleanup();
   }

@@ -161,3 +161,20 @@ test('the paths module re-checks every name it turns into a path', async () => {
   assert.equal(validateKernelName('vmlinuz-6.1.0-28-amd64'), 'vmlinuz-6.1.0-28-amd64');
   assert.equal(validateTokenId('0123456789ab'), '0123456789ab');
 });
+
+test('names shaped like files the server never serves are refused: such an image could not boot and would pass for a leftover', async () => {
+  for (const name of ['victim.lock', 'x.LOCK', 'recipe.yml', 'old.YAML', 'work.tmp', 'copy.bak', 'edit.swp', 'patch.orig', 'x.rej']) {
+    assert.throws(() => validateImageName(name), (error: { code?: string }) => error.code === 'E_IMAGE_NAME', name);
+  }
+  assert.throws(() => validateKernelName('vmlinuz-6.1.lock'), (error: { code?: string }) => error.code === 'E_KERNEL_NAME');
+  assert.equal(validateImageName('rocky9.lockdown'), 'rocky9.lockdown');
+  const t = await makeTempRoot();
+  try {
+    const refused = await t.cli(['demo', 'create', 'victim.lock', '--message', 'hi']);
+    assert.equal(refused.exitCode, 2, refused.stderr);
+    assert.equal(refused.stderr.trim().split('\n').length, 1);
+    assert.equal((await t.cli(['image', 'list', '--json'])).stdout.includes('victim.lock'), false);
+  } finally {
+    await t.cleanup();
+  }
+});

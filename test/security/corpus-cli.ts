@@ -24,7 +24,7 @@ export const GOOD_KERNEL = 'vmlinuz-6.1.0-test';
 
 const BAD_NAMES = [
   ...traversalNames(), '..', '.', '/abs/victim', 'a/b', 'img/../img', '.hidden', '-dash', 'with space', '$(touch pwned)',
-  'semi;colon', 'new\nline', 'x'.repeat(300), 'é', '%2e%2e%2fvictim', '..\\victim', '',
+  'semi;colon', 'new\nline', 'victim.lock', 'x.LOCK', 'img.yml', 'x'.repeat(300), 'é', '%2e%2e%2fvictim', '..\\victim', '',
 ];
 
 function forNames(build: (name: string) => string[]): CliCase[] {

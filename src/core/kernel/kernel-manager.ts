@@ -11,6 +11,7 @@ import type { Paths } from '../paths.js';
 import { fsyncDirectory, temporarySibling } from '../state/atomic-file.js';
 import { buildInitramfs } from '../../system/dracut.js';
 import { checkDracutArgs } from '../../system/dracut-args.js';
+import { isWorldReadable } from '../../serve/served-names.js';
 
 /** One kernel as listed. */
 export interface KernelInfo {
@@ -112,6 +113,12 @@ export class KernelManager {
       if (file === undefined) continue;
       const info = await stat(file).catch(() => undefined);
       if (!info?.isFile()) throw new UsageError('E_FILE_NOT_FOUND', `no such file: ${file}`, 'give the path of an existing file');
+      // The kernels folder is served to every node: a file its owner keeps private
+      // (/etc/shadow, a host-only initramfs holding keys) must not be published by a copy.
+      if (!isWorldReadable(info.mode)) {
+        throw new UsageError('E_KERNEL_SOURCE_PRIVATE', `${file} is not readable by everyone (mode ${(info.mode & 0o777).toString(8).padStart(4, '0')}) and the kernels folder is served to every node`,
+          'check that it holds no secret, then make it readable (chmod o+r) or generate the initramfs with `disklessset kernel initramfs`');
+      }
     }
     const kernel = `vmlinuz-${version}`;
     await mkdir(this.paths.kernelsDir, { recursive: true });
