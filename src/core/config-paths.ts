@@ -57,7 +57,7 @@ export function checkPathPlacement(root: string, overrides: Partial<Record<PathK
   const httpRoot = paths.logical('httpRoot');
   for (const key of SERVED_KEYS) {
     if (!inside(paths.logical(key), httpRoot)) {
-      throw new UsageError('E_CONFIG_PATH_NOT_SERVED', `config file ${file}: ${key} ${paths.logical(key)} is outside httpRoot ${httpRoot}, so nodes could never download it`,
+      throw new UsageError('E_CONFIG_PATH_NOT_SERVED', `config file ${file}: ${key} ${paths.logical(key)} is not a folder below httpRoot ${httpRoot}, so nodes could never download it`,
         `put ${key} below httpRoot (e.g. ${httpRoot}/diskless/${key === 'imagesDir' ? 'images' : key === 'kernelsDir' ? 'kernels' : 'nodes'}) or set httpRoot to a folder holding it`);
     }
   }
