@@ -19,6 +19,11 @@ import { withSyntaxErrors } from './syntax-error.js';
 /** A node set, or node set text to parse. */
 export type NodeSetLike = NodeSet | string;
 
+/**
+ * An immutable set of node names, stored as folded patterns with range sets
+ * (so `n[1-1000000]` costs a few bytes). Iterates in ClusterShell's order.
+ * @throws UsageError E_NODESET_SYNTAX from the parsing factories.
+ */
 export class NodeSet implements Iterable<string> {
   private readonly table: PatternTable;
 

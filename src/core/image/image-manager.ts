@@ -32,6 +32,7 @@ export interface CreateOptions {
   signal?: AbortSignal;
 }
 
+/** The one front door for images (CLI, menu, API): list, status, load, create, remove, clean, set kernel; names checked first. */
 export class ImageManager extends ImageEvents {
   constructor(readonly context: ImageContext, private readonly classes: ReadonlyMap<string, AnyImageClass>) {
     super();

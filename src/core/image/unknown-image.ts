@@ -5,6 +5,7 @@
 import { rm } from 'node:fs/promises';
 import { Image } from './image.js';
 
+/** An image of a class no loaded module provides: listed, shown and removed by its folder, never booted or rebuilt. */
 export class UnknownImage extends Image {
   async removeFiles(): Promise<void> {
     await rm(this.imageDirectory, { recursive: true, force: true });

@@ -32,6 +32,7 @@ function demoTemporaryFile(context: ImageContext, name: string): string {
   return join(context.paths.workDir, `demo_${validateImageName(name)}.tmp`);
 }
 
+/** A demo image: `my_message` in its data, a folder `demo_directory_<name>` and an iPXE file that echoes the message. */
 export class DemoImage extends Image {
   get message(): string { return String(this.data.my_message ?? ''); }
 

@@ -21,6 +21,11 @@ import { requireKnownKeys } from '../../core/raw-options.js';
 import { COMPRESSIONS, LIVENET_API_KEYS, parseLivenetOptions, recipeAttributes, type Compression, type Layout, type LivenetOptions } from './options.js';
 import { requireKernel } from './preflight.js';
 
+/**
+ * A livenet image as loaded from its `image_data.yml`: boot file (kernel,
+ * initramfs, `root=live:` URL of squashfs.img), warnings of its build, and
+ * removal of its folder and scratch space. Built by the livenet image class's `create`.
+ */
 export class LivenetImage extends Image {
   /** Warnings of the last build or check (for the command's output). */
   warnings: string[] = [];

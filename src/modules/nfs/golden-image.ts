@@ -32,6 +32,7 @@ export interface GoldenOptions {
   from: string;
 }
 
+/** A golden NFS image as loaded from its data: the node list and one boot file for all its nodes. */
 export class NfsGoldenImage extends Image {
   /** Physical folder owning all trees of the image. */
   get root(): string { return goldenRoot(this.context.paths, this.name); }

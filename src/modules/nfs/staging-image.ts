@@ -20,6 +20,7 @@ import { parseStagingOptions, type StagingOptions } from './staging-options.js';
 
 export const STAGING_CLASS = 'NfsStagingImage';
 
+/** A staging NFS image as loaded from its data: its tree, booted read-write by one node for maintenance. */
 export class NfsStagingImage extends Image {
   /** Physical folder of the tree. */
   get tree(): string { return stagingTree(this.context.paths, this.name); }
