@@ -73,11 +73,6 @@ export interface CheckScope {
   sourceRoots?: readonly string[];
 }
 
-/** Result of a creation, handed back to the manager. */
-export interface CreatedImage {
-  image: Image;
-}
-
 /** The static side of an image class, as modules export it. */
 export interface ImageClass<Options = Record<string, unknown>> {
   /** Class name stored as `image_class` (e.g. `LivenetImage`). */
