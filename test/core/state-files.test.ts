@@ -23,19 +23,29 @@ async function withInstallations(text: string, check: (t: TempRoot) => Promise<v
   }
 }
 
-for (const [what, text] of [['invalid YAML', 'broken: [pid: 1\n'], ['an alias bomb', ALIAS_BOMB]] as const) {
+const NOT_YAML = /installations\.yml is not valid YAML/;
+const BAD_SHAPE = /installations\.yml is not a valid build registry/;
+for (const [what, text, problem] of [
+  ['invalid YAML', 'broken: [pid: 1\n', NOT_YAML],
+  ['an alias bomb', ALIAS_BOMB, NOT_YAML],
+  ['fields of the wrong type', 'x:\n  pid: abc\n  paths: 5\n', BAD_SHAPE],
+  ['paths that are not strings', 'x:\n  pid: 999999\n  image_class: DemoImage\n  paths: [5, {a: 1}]\n', BAD_SHAPE],
+  ['a list instead of a mapping', '- pid: 1\n  image_class: DemoImage\n', BAD_SHAPE],
+  ['random bytes', '\u0007\u00b1q9Zk\u00e9 \u0002garbage', BAD_SHAPE],
+] as const) {
   test(`installations.yml holding ${what}: read-only commands answer with a warning, changing ones fail in one line naming the file`, async () => {
     await withInstallations(text, async (t) => {
       const list = await t.cli(['image', 'list']);
       assert.equal(list.exitCode, 0, list.stderr);
       assert.match(list.stdout, /kept \[DemoImage\]/);
-      assert.match(list.stderr, /installations\.yml is not valid YAML/);
+      assert.match(list.stderr, problem);
       assert.equal((await t.cli(['boot', 'list'])).exitCode, 0);
       const create = await t.cli(['demo', 'create', 'x', '--message', 'm']);
       assert.equal(create.exitCode, 1);
       const lines = create.stderr.trim().split('\n').filter((l) => l.startsWith('disklessset:'));
       assert.equal(lines.length, 1, create.stderr);
-      assert.match(lines[0] ?? '', /^disklessset: \S+\/installations\.yml is not valid YAML \(.*\); fix it by hand/);
+      assert.match(lines[0] ?? '', /^disklessset: \S+\/installations\.yml is not .* \(.*\); fix it by hand/);
+      assert.match(lines[0] ?? '', problem);
       assert.doesNotMatch(create.stderr, /unexpected error/);
     });
   });
