@@ -10,13 +10,21 @@
  * 4. the intent file is deleted.
  *
  * A kill anywhere leaves either no intent (nothing changed, or all done) or an
- * intent that {@link repairBootScripts} (run by the next command) completes.
+ * intent that {@link AssignmentStore.repair} (run by the next command) completes.
+ *
+ * When step 2 or 3 fails (a full disk, typically), the change is rolled back
+ * with the intent still in place: new scripts are removed first (which frees
+ * space), the previous assignments are written back, the intent nodes' scripts
+ * are derived from them, then the intent is dropped. A kill during the roll
+ * back leaves an intent, and the next command derives scripts from whichever
+ * assignments file is on disk: the two always agree in the end.
  */
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ConflictError, OperationError } from '../errors/index.js';
 import type { Paths } from '../core/paths.js';
 import { readTextIfExists, writeFileAtomic } from '../core/state/atomic-file.js';
+import { diskFullError, isDiskFull } from '../core/state/disk-full.js';
 import { withLock } from '../core/state/lock.js';
 import { isNodeName } from '../nodeset/index.js';
 import { syncNodeScripts } from './node-scripts.js';
@@ -69,17 +77,46 @@ export class AssignmentStore {
   /**
    * Changes assignments and the scripts of the affected nodes, in the
    * kill-safe order described above. `change` runs under the lock.
+   * @throws OperationError E_NO_SPACE when a file system filled up: the
+   *   previous assignments and scripts are back, nothing was changed.
    */
   async changeNodes<T>(change: (current: AssignmentMap) => Promise<NodeChange<T>>): Promise<T> {
     return withLock(this.file, async () => {
       await this.finishIntent();
-      const { next, affected, result } = await change(await this.read());
+      const current = await this.read();
+      const { next, affected, result } = await change({ ...current });
       if (!next) return result;
       if (affected.length > 0) await writeFileAtomic(this.intentFile, `${JSON.stringify({ nodes: affected })}\n`, 0o644);
-      await this.write(next);
-      await this.finishIntent();
+      try {
+        await this.write(next);
+        await this.finishIntent();
+      } catch (error) {
+        throw await this.rollBack(current, affected, error);
+      }
       return result;
     });
+  }
+
+  /**
+   * Puts `previous` back after a failed change of `affected` (caller holds the
+   * lock, the intent is on disk) and returns the error to throw: for a full
+   * disk, one E_NO_SPACE line saying nothing changed. When the roll back fails
+   * too, the intent stays for the next command and `error` is returned as is.
+   */
+  private async rollBack(previous: AssignmentMap, affected: readonly string[], error: unknown): Promise<unknown> {
+    try {
+      // Scripts of nodes that had no assignment go first: removing them frees the space the rest needs.
+      const added = affected.filter((node) => !Object.hasOwn(previous, node));
+      await syncNodeScripts(this.paths, previous, added);
+      await this.write(previous);
+      await syncNodeScripts(this.paths, previous, affected);
+      await rm(this.intentFile, { force: true });
+    } catch {
+      return error;
+    }
+    if (!isDiskFull(error) && !(error instanceof OperationError && error.code === 'E_NO_SPACE')) return error;
+    const full = error instanceof OperationError ? error : diskFullError(error);
+    return new OperationError('E_NO_SPACE', `${full.message}: no boot assignment was changed`, full.hint, { cause: error });
   }
 
   /** Completes a recorded intent (caller holds the lock): derives its nodes' scripts, then drops it. */

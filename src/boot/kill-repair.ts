@@ -12,6 +12,7 @@ import type { Paths } from '../core/paths.js';
 import { sweepLeftovers } from '../core/state/leftovers.js';
 import { creatorAlive, InstallationsRegistry } from '../core/state/installations.js';
 import { stopBuildChildren } from '../core/state/build-children.js';
+import { isDiskFull } from '../core/state/disk-full.js';
 import { AssignmentStore } from './assignment-store.js';
 
 /** The folders the tool writes state, scripts and image files into (not recursive). */
@@ -26,35 +27,45 @@ async function writtenFolders(paths: Paths): Promise<string[]> {
   return [...new Set(folders)];
 }
 
+/** One line about a repair; `lackOfSpace` when it could not run because a file system is full. */
+export interface RepairNotice {
+  text: string;
+  lackOfSpace?: boolean;
+}
+
+function lackOfSpace(error: unknown): boolean {
+  return isDiskFull(error) || (error as { code?: string }).code === 'E_NO_SPACE';
+}
+
 /**
- * Repairs what killed commands left. Returns one line per repair, for the
+ * Repairs what killed commands left. Returns one notice per repair, for the
  * caller to show (the CLI prints them on stderr). Never throws: a repair that
  * cannot run now is retried by the next command, and reported.
  */
-export async function repairAfterKill(paths: Paths): Promise<string[]> {
-  const notices: string[] = [];
+export async function repairAfterKill(paths: Paths): Promise<RepairNotice[]> {
+  const notices: RepairNotice[] = [];
   try {
     const swept = await sweepLeftovers(await writtenFolders(paths));
-    if (swept.length > 0) notices.push(`removed ${swept.length} leftover(s) of killed commands: ${swept.slice(0, 3).join(', ')}${swept.length > 3 ? ', ...' : ''}`);
+    if (swept.length > 0) notices.push({ text: `removed ${swept.length} leftover(s) of killed commands: ${swept.slice(0, 3).join(', ')}${swept.length > 3 ? ', ...' : ''}` });
   } catch (error) {
-    notices.push(`could not sweep leftovers of killed commands: ${(error as Error).message}`);
+    notices.push({ text: `could not sweep leftovers of killed commands: ${(error as Error).message}`, lackOfSpace: lackOfSpace(error) });
   }
   try {
     const entries = await new InstallationsRegistry(paths.installationsFile).read();
     for (const [name, entry] of Object.entries(entries)) {
       if (!entry.children?.length || creatorAlive(entry)) continue;
       const stopped = await stopBuildChildren(entry.children, entry.boot_id);
-      if (stopped.length > 0) notices.push(`stopped ${stopped.length} command(s) left running by killed build ${name}`);
+      if (stopped.length > 0) notices.push({ text: `stopped ${stopped.length} command(s) left running by killed build ${name}` });
     }
   } catch (error) {
     // A damaged registry is reported by the commands that read it.
-    if ((error as { code?: string }).code !== 'E_STATE_FILE_INVALID') notices.push(`could not stop the commands of killed builds: ${(error as Error).message}`);
+    if ((error as { code?: string }).code !== 'E_STATE_FILE_INVALID') notices.push({ text: `could not stop the commands of killed builds: ${(error as Error).message}` });
   }
   try {
     const nodes = await new AssignmentStore(paths).repair();
-    if (nodes.length > 0) notices.push(`re-derived the boot scripts of ${nodes.length} node(s) left by a killed boot command`);
+    if (nodes.length > 0) notices.push({ text: `re-derived the boot scripts of ${nodes.length} node(s) left by a killed boot command` });
   } catch (error) {
-    notices.push(`could not repair the boot scripts: ${(error as Error).message.split('\n')[0]}`);
+    notices.push({ text: `could not repair the boot scripts: ${(error as Error).message.split('\n')[0]}`, lackOfSpace: lackOfSpace(error) });
   }
   return notices;
 }

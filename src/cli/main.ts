@@ -40,13 +40,17 @@ async function main(argv: string[]): Promise<number> {
   const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY);
   const color = global.color ?? (Boolean(process.stderr.isTTY) && !process.env.NO_COLOR);
   const notice = (message: string) => process.stderr.write(`disklessset: ${message}\n`);
-  const services = await openServices({ root: global.root, onNotice: notice });
+  // A repair that failed for lack of space is told only if the command succeeds: a failing one prints its own E_NO_SPACE line.
+  const spaceNotices: string[] = [];
+  const services = await openServices({ root: global.root, onNotice: notice, onLackOfSpaceNotice: (message) => spaceNotices.push(message) });
+  const tellSpaceNotices = (): void => { for (const message of spaceNotices.splice(0)) notice(message); };
   const commands = allCommands(services.activeModules, EXTRA_COMMANDS);
 
   if (words.length === 0 && !global.help) {
     if (!interactive) throw new UsageError('E_USAGE', 'no command given', 'run `disklessset --help`, or start it on a terminal for the menu');
     const ui = new TerminalUi();
     try {
+      tellSpaceNotices();
       await runMainMenu(ui, services);
     } finally {
       ui.close();
@@ -87,6 +91,7 @@ async function main(argv: string[]): Promise<number> {
   };
   const context: CommandContext = { services, io, yes: global.yes, json: global.json };
   const result = await command.run(context, input);
+  tellSpaceNotices();
   for (const warning of result.warnings ?? []) await write(process.stderr, `${color ? '\x1b[33mwarning:\x1b[0m' : 'warning:'} ${warning}`);
   if (global.json) await write(process.stdout, JSON.stringify(result.data ?? null, null, 2));
   else if (result.text) await write(process.stdout, result.text);

@@ -36,6 +36,13 @@ export interface OpenOptions {
    * them on stderr; default: dropped.
    */
   onNotice?: (message: string) => void;
+  /**
+   * Told, instead of `onNotice`, about a start-of-command repair that could
+   * not run because a file system is full: the CLI shows it only if its
+   * command then succeeds, since a failing command's own E_NO_SPACE line
+   * already says what to do. Default: `onNotice`.
+   */
+  onLackOfSpaceNotice?: (message: string) => void;
 }
 
 /** Opens the tool on a root prefix. */
@@ -56,6 +63,8 @@ export async function openServices(options: OpenOptions = {}): Promise<Services>
   installBootGuards(services);
   if (options.onNotice) images.addNoticeListener(options.onNotice);
   // Whatever command comes next, a command killed earlier is repaired first.
-  for (const notice of await repairAfterKill(paths)) options.onNotice?.(notice);
+  for (const notice of await repairAfterKill(paths)) {
+    (notice.lackOfSpace ? options.onLackOfSpaceNotice ?? options.onNotice : options.onNotice)?.(notice.text);
+  }
   return services;
 }

@@ -130,7 +130,7 @@ export class ImageManager extends ImageEvents {
       await this.context.installations.remove(name);
       return image;
     } catch (error) {
-      await undoBuild(this.context, this.classes, name).catch(() => { /* the entry stays, so the next command cleans again */ });
+      await undoBuild(this.context, this.classes, name, (text) => this.notice(text)).catch(() => { /* the entry stays, so the next command cleans again */ });
       if (isDiskFull(error) && (error as { code?: string }).code !== 'E_NO_SPACE') {
         const { paths } = this.context;
         throw fullestFolderError({ workDir: paths.workDir, imagesDir: paths.imagesDir, nfsImagesDir: paths.nfsImagesDir, stateDir: paths.stateDir }, error);
@@ -188,7 +188,8 @@ export class ImageManager extends ImageEvents {
       await this.withImageLock(name, async () => {
         if (summary.status === 'CREATED') await this.instantiate(await this.loadData(name)).removeFiles().catch(() => undefined);
         // A DAMAGED image's class is unknown: every class cleans what it would have named after it.
-        await undoBuild(this.context, summary.status === 'DAMAGED' ? [...this.classes.values()] : this.classes, name);
+        await undoBuild(this.context, summary.status === 'DAMAGED' ? [...this.classes.values()] : this.classes, name,
+          (text) => this.notice(text));
       });
     } finally {
       await this.notify(name, 'cleaned');

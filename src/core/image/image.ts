@@ -92,6 +92,13 @@ export interface ImageClass<Options = Record<string, unknown>> {
    * journal does not cover. Must succeed when nothing exists.
    */
   clean(context: ImageContext, name: string): Promise<void>;
+  /**
+   * Locations outside the image folder and its work folder that belong to the
+   * image `name` alone (files or folders, physical paths from `context.paths`).
+   * Undoing a build deletes a journaled path or mount point only inside the
+   * image folder, the work folder or one of these; throws E_IMAGE_NAME.
+   */
+  ownedPaths?(context: ImageContext, name: string): string[];
   /** Validates raw options (from the API or a spec file) into typed ones; throws UsageError. */
   parseOptions?(raw: Record<string, unknown>): Options;
   /**

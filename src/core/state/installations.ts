@@ -8,24 +8,11 @@
 import { parse, stringify } from 'yaml';
 import { ConflictError, OperationError } from '../../errors/index.js';
 import { readTextIfExists, writeFileAtomic } from './atomic-file.js';
+import { checkInstallations, type InstallationEntry } from './installations-shape.js';
 import { withLock } from './lock.js';
 import { identify, isAlive } from './process-identity.js';
 
-/** One build in progress as stored on disk. */
-export interface InstallationEntry {
-  pid: number;
-  image_class: string;
-  start_time?: number;
-  boot_id?: string;
-  /** Paths the build created or was about to create. */
-  paths?: string[];
-  /** Mount points the build mounted or was about to mount. */
-  mounts?: string[];
-  /** Set when the entry registers a removal rather than a build. */
-  operation?: 'removal';
-  /** Commands the build started, each in its own process group (pid = group id). */
-  children?: { pid: number; start_time?: number }[];
-}
+export type { InstallationEntry } from './installations-shape.js';
 
 /**
  * Status of an image name. The original's three, plus DAMAGED:
@@ -49,7 +36,7 @@ export function creatorAlive(entry: InstallationEntry): boolean {
 export class InstallationsRegistry {
   constructor(readonly file: string) {}
 
-  /** Current entries (a missing or empty file means none); E_STATE_FILE_INVALID if it cannot be parsed. */
+  /** Current entries (a missing or empty file means none); E_STATE_FILE_INVALID if it cannot be parsed or has the wrong shape. */
   async read(): Promise<Record<string, InstallationEntry>> {
     const text = await readTextIfExists(this.file);
     if (text === undefined) return {};
@@ -61,12 +48,7 @@ export class InstallationsRegistry {
         `${this.file} is not valid YAML (${(error as Error).message.split('\n')[0]})`,
         'fix it by hand, or move it aside if no build is running (its builds then show as DAMAGED images)');
     }
-    if (!document || typeof document !== 'object' || Array.isArray(document)) return {};
-    const entries: Record<string, InstallationEntry> = {};
-    for (const [name, value] of Object.entries(document as Record<string, unknown>)) {
-      if (value && typeof value === 'object') entries[String(name)] = value as InstallationEntry;
-    }
-    return entries;
+    return checkInstallations(this.file, document);
   }
 
   /** Read-modify-write under the lock; `change` may mutate the entries it gets. */

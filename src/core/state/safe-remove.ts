@@ -48,6 +48,19 @@ export function isInside(path: string, roots: readonly string[]): boolean {
 }
 
 /**
+ * Whether `path` is one of `locations` or lies inside one, links of its parent
+ * chain and of the locations followed (the locations an image owns, where a
+ * journaled path may be deleted).
+ */
+export function isWithin(path: string, locations: readonly string[]): boolean {
+  const target = physicalEntry(path);
+  return locations.some((location) => {
+    const real = realPathOf(location);
+    return target === real || target.startsWith(real + sep);
+  });
+}
+
+/**
  * Unmounts anything below `path`, then deletes it recursively.
  * @throws OperationError E_UNSAFE_PATH when `path` (links of its parent chain followed) is not inside `roots`.
  */

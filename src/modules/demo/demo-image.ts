@@ -91,5 +91,9 @@ export const DemoImageClass: ImageClass<DemoOptions> = {
     await rm(demoTemporaryFile(context, name), { force: true });
   },
 
+  ownedPaths(context: ImageContext, name: string): string[] {
+    return [demoFolder(context, name), demoTemporaryFile(context, name)];
+  },
+
   parseOptions: parseDemoOptions,
 };

@@ -104,6 +104,11 @@ export const LivenetImageClass: ImageClass<LivenetOptions> = {
     await removeManagedPath(work, context.paths.managedRoots);
   },
 
+  ownedPaths(context: ImageContext, name: string): string[] {
+    // The work folder holds the tree, the stage and every mount point (mnt) of an edit.
+    return [workLayout(context, name).work];
+  },
+
   parseOptions(raw: Record<string, unknown>): LivenetOptions {
     requireKnownKeys(raw, LIVENET_API_KEYS, 'the options');
     // Synchronous: the host family is told by its marker file rather than os-release.

@@ -112,6 +112,11 @@ export const NfsGoldenImageClass: ImageClass<GoldenOptions> = {
     await removeManagedPath(goldenRoot(context.paths, name), context.paths.managedRoots);
   },
 
+  ownedPaths(context: ImageContext, name: string): string[] {
+    // The reference tree and every node tree live under the golden root.
+    return [goldenRoot(context.paths, name)];
+  },
+
   parseOptions(raw: Record<string, unknown>): GoldenOptions {
     requireKnownKeys(raw, ['from'], 'the golden image options');
     if (typeof raw.from !== 'string' || raw.from === '') {

@@ -79,6 +79,10 @@ export const NfsStagingImageClass: ImageClass<StagingOptions> = {
     await removeManagedPath(stagingTree(context.paths, name), context.paths.managedRoots);
   },
 
+  ownedPaths(context: ImageContext, name: string): string[] {
+    return [stagingTree(context.paths, name)];
+  },
+
   parseOptions: parseStagingOptions,
 
   async check(context: ImageContext, options: StagingOptions, scope?: CheckScope): Promise<void> {
