@@ -28,13 +28,13 @@ async function assertRefused(t: TempRoot, problem: RegExp, message: RegExp): Pro
 test('configured paths that leave the root, are not served or break iPXE lines are refused with exit 2, nothing written', async () => {
   const cases: [string, RegExp, RegExp][] = [
     ['imagesDir: /../escaped/images', /E_CONFIG_PATH_OUTSIDE_ROOT|\. or \.\. part/, /imagesDir/],
-    ['imagesDir: /srv/pxe/diskless/images', /outside httpRoot/, /put imagesDir below httpRoot/],
+    ['imagesDir: /srv/pxe/diskless/images', /not a folder below httpRoot/, /put imagesDir below httpRoot/],
     ["imagesDir: '/var/www/html/pxe boot/images'", /characters that break/, /imagesDir/],
     ['kernelsDir: /var/www/html/k$x', /characters that break/, /kernelsDir/],
     ['bootNodesDir: /var/www/html/a%20b', /characters that break/, /bootNodesDir/],
     ["bootNodesDir: '/var/www/html/a#b'", /characters that break/, /bootNodesDir/],
     ['stateDir: /var/www/html/state', /inside httpRoot/, /stateDir/],
-    ['httpRoot: /srv/www', /outside httpRoot/, /imagesDir/],
+    ['httpRoot: /srv/www', /not a folder below httpRoot/, /imagesDir/],
   ];
   const t = await makeTempRoot();
   const outsideBefore = existsSync(join(t.root, '..', 'escaped'));
