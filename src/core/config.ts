@@ -2,7 +2,7 @@
  * The optional config file `<root>/etc/diskless/diskless.yml`. Everything in it
  * has a default, so a missing file is a valid configuration.
  */
-import { parse } from 'yaml';
+import { parseYamlText } from './yaml-text.js';
 import { UsageError } from '../errors/index.js';
 import { checkPathPlacement, normaliseConfiguredPath } from './config-paths.js';
 import { PATH_KEYS, Paths, type PathKey } from './paths.js';
@@ -80,7 +80,7 @@ export async function loadConfig(root: string): Promise<DisklessConfig> {
   const text = await readTextIfExists(file);
   let config: DisklessConfig;
   try {
-    config = text === undefined ? { ...DEFAULT_CONFIG } : parseConfig(parse(text), file);
+    config = text === undefined ? { ...DEFAULT_CONFIG } : parseConfig(parseYamlText(text), file);
   } catch (error) {
     if (error instanceof UsageError) throw error;
     throw configProblem(file, (error as Error).message.split('\n')[0] ?? 'unreadable YAML');
