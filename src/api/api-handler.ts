@@ -6,7 +6,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { DisklessError } from '../errors/index.js';
 import type { Services } from '../services/services.js';
-import { authenticate, authorize, refuseTokenInQuery } from './auth.js';
+import { authenticate, authorize, refuseTokenInUrl } from './auth.js';
 import { HttpError, sendError, sendJson } from './http-io.js';
 import { JobManager } from './jobs.js';
 import { Router } from './router.js';
@@ -43,7 +43,7 @@ export function createRestApi(services: Services, options: RestApiOptions = {}):
   async function answer(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://api.invalid');
     const path = url.pathname;
-    refuseTokenInQuery(url.searchParams);
+    refuseTokenInUrl(req.url ?? '/', url.searchParams);
     // Authentication comes first: without a token, not even the list of endpoints is revealed.
     const token = await authenticate(req, tokens);
     if (path !== API_PREFIX && !path.startsWith(`${API_PREFIX}/`)) {

@@ -3,6 +3,7 @@
  * Authorization header (never the URL, which ends up in access logs).
  */
 import type { IncomingMessage } from 'node:http';
+import { containsTokenText } from '../serve/access-log.js';
 import { HttpError } from './http-io.js';
 import type { TokenInfo, TokenStore } from './token-store.js';
 
@@ -12,16 +13,16 @@ const CHALLENGE = { 'WWW-Authenticate': 'Bearer realm="disklessset"' };
 const TOKEN_PARAMETERS = new Set(['token', 'access_token', 'api_key', 'apikey', 'bearer']);
 
 /**
- * Throws 400 `E_API_TOKEN_IN_URL` when the query string carries a token (by
- * parameter name, or a value with the token prefix). Such a token is refused
- * even if valid: URLs end up in logs, proxies and shell histories.
+ * Throws 400 `E_API_TOKEN_IN_URL` when the request target (`req.url`, path
+ * or query, percent-decoded, any case) holds token-looking text, or the query
+ * has a token parameter. Such a token is refused even if valid: URLs end up
+ * in logs, proxies and shell histories, and error messages echo paths.
  */
-export function refuseTokenInQuery(query: URLSearchParams): void {
-  for (const [name, value] of query) {
-    if (TOKEN_PARAMETERS.has(name.toLowerCase()) || value.startsWith('dlss_')) {
-      throw new HttpError(400, 'E_API_TOKEN_IN_URL', 'tokens are not accepted in the URL',
-        'send "Authorization: Bearer <token>" instead, and revoke a token that was sent in a URL (`disklessset api token revoke ID`)');
-    }
+export function refuseTokenInUrl(target: string, query: URLSearchParams): void {
+  const names = [...query.keys()].map((name) => name.toLowerCase());
+  if (containsTokenText(target) || names.some((name) => TOKEN_PARAMETERS.has(name))) {
+    throw new HttpError(400, 'E_API_TOKEN_IN_URL', 'tokens are not accepted in the URL',
+      'send "Authorization: Bearer <token>" instead, and revoke a token that was sent in a URL (`disklessset api token revoke ID`)');
   }
 }
 

@@ -2,7 +2,7 @@
  * The optional config file `<root>/etc/diskless/diskless.yml`. Everything in it
  * has a default, so a missing file is a valid configuration.
  */
-import { parse } from 'yaml';
+import { parseYamlText } from './yaml-text.js';
 import { UsageError } from '../errors/index.js';
 import { checkPathPlacement, normaliseConfiguredPath } from './config-paths.js';
 import { PATH_KEYS, Paths, type PathKey } from './paths.js';
@@ -42,12 +42,12 @@ export function parseConfig(document: unknown, file: string): DisklessConfig {
   const raw = document as Record<string, unknown>;
   const config: DisklessConfig = { ...DEFAULT_CONFIG, paths: {} };
   const known = new Set(['paths', 'dracut_extra_args', 'nfs_export_options', 'nfs_export_clients', 'default_console']);
-  for (const key of Object.keys(raw)) if (!known.has(key)) throw configProblem(file, `unknown key "${key}"`);
+  for (const key of Object.keys(raw)) if (!known.has(key)) throw configProblem(file, `unknown key ${JSON.stringify(key)}`);
   if (raw.paths !== undefined) {
     if (typeof raw.paths !== 'object' || raw.paths === null) throw configProblem(file, '"paths" must be a mapping');
     for (const [key, value] of Object.entries(raw.paths)) {
       if (!(PATH_KEYS as readonly string[]).includes(key)) {
-        throw configProblem(file, `unknown path "${key}" (known: ${PATH_KEYS.join(', ')})`);
+        throw configProblem(file, `unknown path ${JSON.stringify(key)} (known: ${PATH_KEYS.join(', ')})`);
       }
       config.paths[key as PathKey] = normaliseConfiguredPath(key, value, file);
     }
@@ -80,7 +80,7 @@ export async function loadConfig(root: string): Promise<DisklessConfig> {
   const text = await readTextIfExists(file);
   let config: DisklessConfig;
   try {
-    config = text === undefined ? { ...DEFAULT_CONFIG } : parseConfig(parse(text), file);
+    config = text === undefined ? { ...DEFAULT_CONFIG } : parseConfig(parseYamlText(text), file);
   } catch (error) {
     if (error instanceof UsageError) throw error;
     throw configProblem(file, (error as Error).message.split('\n')[0] ?? 'unreadable YAML');

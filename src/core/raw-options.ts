@@ -41,8 +41,11 @@ export function nearestKey(key: string, known: readonly string[]): string | unde
  * names the file or body for the message.
  */
 export function requireKnownKeys(raw: Record<string, unknown>, known: readonly string[], where: string): void {
-  for (const key of Object.keys(raw)) {
-    if (known.includes(key)) continue;
+  // Own keys (enumerable or not) against a Set: `__proto__`, `constructor` or
+  // `prototype` are unknown keys like any other, never looked up on Object.prototype.
+  const allowed = new Set(known);
+  for (const key of Object.getOwnPropertyNames(raw)) {
+    if (allowed.has(key)) continue;
     const nearest = nearestKey(key, known);
     throw new UsageError('E_UNKNOWN_OPTION', `unknown key ${JSON.stringify(key)} in ${where}${nearest ? `; did you mean ${nearest}?` : ''}`,
       nearest ? `rename it to ${nearest}` : `known keys: ${known.join(', ')}`);

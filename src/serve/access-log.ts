@@ -44,12 +44,42 @@ export function formatAccessLine(record: AccessRecord): string {
   return fields.join(' ');
 }
 
+/** Prefix of the API's bearer tokens (see api/token-store.ts). */
+const TOKEN_PREFIX = 'dlss_';
+
+/** `text` percent-decoded until stable (double encoding included); malformed escapes are kept as they are. */
+function fullyDecoded(text: string): string {
+  let current = text;
+  for (let round = 0; round < 5; round++) {
+    let next: string;
+    try {
+      next = decodeURIComponent(current);
+    } catch {
+      next = current.replace(/%([0-9A-Fa-f]{2})/gu, (_match, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)));
+    }
+    if (next === current) break;
+    current = next;
+  }
+  return current;
+}
+
+/**
+ * Whether `text` (a request target or part of it) holds token-looking text:
+ * the token prefix, in any case, once percent-decoded.
+ */
+export function containsTokenText(text: string): boolean {
+  return text.toLowerCase().includes(TOKEN_PREFIX) || fullyDecoded(text).toLowerCase().includes(TOKEN_PREFIX);
+}
+
 /**
  * The request target as logged: the query string is replaced by `?REDACTED`,
  * because a client may put a secret there (a token sent as `?token=`), and
- * nothing secret is written to a log.
+ * every path segment holding token-looking text by `REDACTED` (a token pasted
+ * into the path): nothing secret is written to a log.
  */
 export function loggedTarget(target: string): string {
   const queryAt = target.indexOf('?');
-  return queryAt < 0 ? target : `${target.slice(0, queryAt)}?REDACTED`;
+  const path = queryAt < 0 ? target : target.slice(0, queryAt);
+  const safePath = path.split('/').map((segment) => (containsTokenText(segment) ? 'REDACTED' : segment)).join('/');
+  return queryAt < 0 ? safePath : `${safePath}?REDACTED`;
 }

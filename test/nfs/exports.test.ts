@@ -81,3 +81,22 @@ test('export options that could break the file are refused', async () => {
     await temp.cleanup();
   }
 });
+
+test('a refused export option or config key is shown JSON-quoted, on one line', async () => {
+  const temp = await makeTempRoot();
+  try {
+    const config = join(temp.root, 'etc/diskless/diskless.yml');
+    await mkdir(join(temp.root, 'etc/diskless'), { recursive: true });
+    await writeFile(config, 'nfs_export_options: "rw\\n/ *(rw)"\n');
+    const services = await temp.services();
+    await assert.rejects(writeExports(services.paths, services.config), (error: Error & { code?: string }) =>
+      error.code === 'E_EXPORT_SYNTAX' && error.message.includes('"rw\\n/ *(rw)"') && !error.message.includes('\n'));
+    await writeFile(config, '"bad\\nkey": 1\n');
+    const result = await temp.cli(['image', 'list']);
+    assert.equal(result.exitCode, 2, result.stderr);
+    assert.ok(result.stderr.includes('unknown key "bad\\nkey"'), result.stderr);
+    assert.equal(result.stderr.trim().split('\n').length, 1, result.stderr);
+  } finally {
+    await temp.cleanup();
+  }
+});

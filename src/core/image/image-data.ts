@@ -4,7 +4,8 @@
  * `Type.STANDARD`, `['vim', 'htop']`, `None`); they are normalised on load.
  */
 import { readFile } from 'node:fs/promises';
-import { parse, stringify } from 'yaml';
+import { stringify } from 'yaml';
+import { parseYamlText } from '../yaml-text.js';
 import { OperationError } from '../../errors/index.js';
 import { writeFileAtomic } from '../state/atomic-file.js';
 
@@ -98,7 +99,7 @@ export function parseImageData(text: string, file: string): ImageData {
   const simple = parseSimpleImageData(text);
   let document: unknown = simple ? { image_data: simple } : undefined;
   try {
-    document ??= parse(text);
+    document ??= parseYamlText(text);
   } catch (error) {
     throw new OperationError('E_IMAGE_DATA_INVALID', `unreadable ${file}: ${(error as Error).message.split('\n')[0]}`,
       'restore the file or clean the image');

@@ -31,8 +31,15 @@ export async function fsyncDirectory(dir: string): Promise<void> {
   }
 }
 
-/** Atomically replaces `target` with `content` (file mode `mode`, default 0644). */
-export async function writeFileAtomic(target: string, content: string | Buffer, mode = 0o644): Promise<void> {
+/**
+ * Atomically replaces `target` with `content` (file mode `mode`, default 0644).
+ * `options.sync: false` skips the fsyncs (still temp + rename): for callers
+ * writing many files that flush their folder once afterwards with
+ * {@link fsyncDirectory} and can re-derive the files after a crash.
+ */
+export async function writeFileAtomic(target: string, content: string | Buffer, mode = 0o644,
+  options: { sync?: boolean } = {}): Promise<void> {
+  const sync = options.sync ?? true;
   await mkdir(dirname(target), { recursive: true });
   const temporary = temporarySibling(target);
   try {
@@ -41,7 +48,7 @@ export async function writeFileAtomic(target: string, content: string | Buffer, 
       await handle.writeFile(content);
       // The mode given to open() is filtered by the umask; secrets depend on the exact mode.
       await handle.chmod(mode);
-      await handle.sync();
+      if (sync) await handle.sync();
     } finally {
       await handle.close();
     }
@@ -50,7 +57,7 @@ export async function writeFileAtomic(target: string, content: string | Buffer, 
     await rm(temporary, { force: true });
     throw isDiskFull(error) ? noSpaceError(dirname(target), error) : error;
   }
-  await fsyncDirectory(dirname(target));
+  if (sync) await fsyncDirectory(dirname(target));
 }
 
 /** Reads a state file; undefined when it does not exist yet (other errors are thrown). */

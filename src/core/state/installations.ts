@@ -5,7 +5,8 @@
  * and mount the build made, recorded *before* it is made so that cleaning can
  * always undo a killed build.
  */
-import { parse, stringify } from 'yaml';
+import { stringify } from 'yaml';
+import { parseYamlText } from '../yaml-text.js';
 import { ConflictError, OperationError } from '../../errors/index.js';
 import { readTextIfExists, writeFileAtomic } from './atomic-file.js';
 import { checkInstallations, type InstallationEntry } from './installations-shape.js';
@@ -42,7 +43,7 @@ export class InstallationsRegistry {
     if (text === undefined) return {};
     let document: unknown;
     try {
-      document = parse(text, { maxAliasCount: MAX_ALIASES });
+      document = parseYamlText(text, { maxAliasCount: MAX_ALIASES });
     } catch (error) {
       throw new OperationError('E_STATE_FILE_INVALID',
         `${this.file} is not valid YAML (${(error as Error).message.split('\n')[0]})`,

@@ -7,6 +7,7 @@ import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { demoBootFile } from '../../boot/ipxe.js';
+import { requireKnownKeys } from '../../core/raw-options.js';
 import { UsageError } from '../../errors/index.js';
 import { validateImageName } from '../../core/names.js';
 import type { ImageContext } from '../../core/image/context.js';
@@ -48,6 +49,7 @@ export class DemoImage extends Image {
 
 /** Checks raw options (CLI, API, spec file). */
 export function parseDemoOptions(raw: Record<string, unknown>): DemoOptions {
+  requireKnownKeys(raw, ['message', 'delay', 'crash'], 'the demo image options');
   const { message, delay, crash } = raw;
   if (typeof message !== 'string' || message.length === 0 || message.length > 1000) {
     throw new UsageError('E_DEMO_MESSAGE', 'the demo image needs a message of 1 to 1000 characters', 'pass --message TEXT');

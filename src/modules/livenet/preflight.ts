@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { parse } from 'yaml';
+import { parseYamlText } from '../../core/yaml-text.js';
 import { ConflictError, DisklessError, UsageError } from '../../errors/index.js';
 import type { ImageContext } from '../../core/image/context.js';
 import { validateImageName } from '../../core/names.js';
@@ -43,7 +43,7 @@ export async function readSpecFile(file: string): Promise<Record<string, unknown
   }
   let document: unknown;
   try {
-    document = parse(text);
+    document = parseYamlText(text);
   } catch (error) {
     throw new UsageError('E_SPEC_INVALID', `${file} is not valid YAML: ${(error as Error).message.split('\n')[0]}`, 'fix the file');
   }
@@ -51,7 +51,10 @@ export async function readSpecFile(file: string): Promise<Record<string, unknown
     throw new UsageError('E_SPEC_INVALID', `${file} must hold a mapping of options`, 'see docs/livenet.md for an example');
   }
   const spec: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(document)) spec[key.replace(/-/g, '_')] = value;
+  // defineProperty, not assignment: a `__proto__` key stays an own (hence unknown) key instead of replacing the prototype.
+  for (const [key, value] of Object.entries(document)) {
+    Object.defineProperty(spec, key.replace(/-/g, '_'), { value, enumerable: true, writable: true, configurable: true });
+  }
   requireKnownKeys(spec, SPEC_KEYS, file);
   return spec;
 }

@@ -27,7 +27,7 @@ export interface ExportEntry {
 /** Export paths and options go into configuration files: refuse anything that could break out of a line. */
 function checkExportText(value: string, what: string): string {
   if (!/^[^\s"#\\;{}]+$/.test(value)) {
-    throw new UsageError('E_EXPORT_SYNTAX', `the NFS export ${what} "${value}" contains spaces or special characters`,
+    throw new UsageError('E_EXPORT_SYNTAX', `the NFS export ${what} ${JSON.stringify(value)} contains spaces or special characters`,
       'fix nfs_export_options / nfs_export_clients or the paths in the config file');
   }
   return value;

@@ -3,6 +3,7 @@
  * REST API on the same port when `--api` is given. Runs until SIGINT or
  * SIGTERM, then stops the API's jobs (they clean up) and returns.
  */
+import { isIP } from 'node:net';
 import { refreshBootMenu } from '../../../boot/index.js';
 import { UsageError } from '../../../errors/index.js';
 import type { CommandSpec } from '../../command.js';
@@ -12,11 +13,25 @@ const DEFAULT_LISTEN = '127.0.0.1';
 const DEFAULT_PORT = 80;
 const API_PREFIX = '/api/v1';
 
+/** A host name the resolver can take: labels of letters, digits and '-', dot-separated. */
+const HOST_NAME = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$/;
+
+/** Checks --listen before anything starts: an IP literal or a host name (else the resolver failed later, exit 1). */
+function parseListen(value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  const text = String(value);
+  if (isIP(text) === 0 && !HOST_NAME.test(text)) {
+    throw new UsageError('E_SERVE_BAD_LISTEN', `listen address ${JSON.stringify(text)} is neither an IP address nor a host name`,
+      'pass --listen 0.0.0.0, --listen 192.0.2.10, --listen :: or a host name of letters, digits, dots and dashes');
+  }
+  return text;
+}
+
 function parsePort(value: unknown): number {
   if (value === undefined) return DEFAULT_PORT;
-  const port = Number(value);
+  const port = /^\d{1,5}$/u.test(String(value)) ? Number(value) : Number.NaN;
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new UsageError('E_SERVE_BAD_PORT', `port "${String(value)}" is not a number from 0 to 65535`, 'pass --port 8080 for example (0 picks a free port)');
+    throw new UsageError('E_SERVE_BAD_PORT', `port ${JSON.stringify(String(value))} is not a number from 0 to 65535`, 'pass --port 8080 for example (0 picks a free port)');
   }
   return port;
 }
@@ -46,6 +61,7 @@ export const serveCommand: CommandSpec = {
     { name: 'api', type: 'boolean', description: `also answer the REST API under ${API_PREFIX} (bearer tokens)` },
   ],
   async run({ services, io }, { options }) {
+    const listen = parseListen(options.listen);
     const port = parsePort(options.port);
     const { createBootServer } = await import('../../../serve/static-server.js');
     const { createRestApi } = await import('../../../api/api-handler.js');
@@ -58,7 +74,7 @@ export const serveCommand: CommandSpec = {
     await services.images.ensureLayout();
     await refreshBootMenu(services);
     const server = await createBootServer({
-      root: services.paths.httpRoot, listen: options.listen as string | undefined, port, accessLog: log, errorLog: log,
+      root: services.paths.httpRoot, listen, port, accessLog: log, errorLog: log,
       apiHandler: api?.handler,
     });
     // Last line of defence: a stray rejection from a background task (an API job, a
