@@ -116,7 +116,7 @@ test('dracut arguments that would pack host files into a served initramfs are re
   try {
     await addDummyKernel(api.services.paths.kernelsDir);
     for (const dracutArgs of [['--include', '/etc/shadow', '/x'], ['-I', '/etc/shadow'], ['--install=/etc/shadow'], ['--conf', '/tmp/c'],
-      ['/var/www/html/x.img']]) {
+      [join(api.services.paths.httpRoot, 'x.img')]]) {
       const answer = await api.call('POST', `/api/v1/kernels/${TEST_KERNEL}/initramfs`, { body: { dracutArgs } });
       assert.equal(answer.status, 422, JSON.stringify(dracutArgs));
       assert.equal(answer.body.error.code, 'E_DRACUT_ARG');

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { tmpdir } from 'node:os';
 import { checkDracutArgs } from '../../src/system/dracut-args.js';
 import { parseConfig } from '../../src/core/config.js';
 import { initramfsName } from '../../src/core/kernel/kernel-manager.js';
@@ -20,7 +21,7 @@ test('dracut arguments that read or write host files are refused', () => {
   for (const args of [['--include', '/etc/shadow', '/x'], ['-i', '/etc/shadow', '/x'], ['--install', '/etc/shadow'], ['-I', '/etc/shadow'],
     ['--include=/etc'], ['--conf', '/tmp/evil.conf'], ['--confdir', '/tmp'], ['--tmpdir', '/'], ['--kmoddir', '/tmp/mods'], ['--sysroot', '/'],
     ['-c', '/tmp/c'], ['--add-fstab', '/etc/fstab'], ['--fstab'], ['--compress', '/tmp/evil'], ['--hostonly'], ['-H'],
-    ['/var/www/html/evil.img'], ['--add-drivers', '../../../etc/shadow'], ['--add', '/etc'], ['--add-drivers'], ['--zstd=1'],
+    [join(tmpdir(), 'disklessset-test-root', 'evil.img')], ['--add-drivers', '../../../etc/shadow'], ['--add', '/etc'], ['--add-drivers'], ['--zstd=1'],
     ['--kernel-cmdline', 'a\nb'], ['--loginstall', '/tmp/log'], ['--mount', '/etc /x ext4 ro']]) {
     assert.throws(() => checkDracutArgs(args, 'test'), { code: 'E_DRACUT_ARG', kind: 'usage' }, JSON.stringify(args));
   }

@@ -1,10 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ipxeText, ipxeWord } from '../../../src/boot/ipxe.js';
+
+/** An NFS root as a temporary root would give it (only a string here; nothing is touched). */
+const NFS_ROOT = join(tmpdir(), 'disklessset-test-root', 'nfsimages', 'golden', 'gold', 'nodes');
 
 test('ipxeWord passes names, file names and paths through unchanged', () => {
   for (const value of ['compute-el9', 'vmlinuz-6.1.0-test', 'initramfs-kernel-4.18.0-147.el8.x86_64', '52-54-00-12-34-56',
-    'c001.cluster.local', '/diskless/images/nfsimages/golden/gold/nodes', 'a+b_c~d,e=f:g@h']) {
+    'c001.cluster.local', NFS_ROOT, 'a+b_c~d,e=f:g@h']) {
     assert.equal(ipxeWord(value, 'value'), value);
   }
 });
