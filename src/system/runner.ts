@@ -154,12 +154,14 @@ export function run(command: readonly string[], options: RunOptions = {}): Promi
     let stdoutSize = 0;
     let stderrSize = 0;
     let ending: CommandFailure | undefined;
+    let closed = false;
 
     const kill = (why: CommandFailure) => {
       ending = why;
       stop('SIGTERM');
-      // A child that ignores SIGTERM is killed for good shortly after.
-      setTimeout(() => stop('SIGKILL'), 5000).unref();
+      // A child that ignores SIGTERM is killed for good shortly after; never once it is gone:
+      // pids wrap (pid_max may be 32768), and a late signal would hit whoever got the number.
+      setTimeout(() => { if (!closed) stop('SIGKILL'); }, 5000).unref();
     };
     const timer = options.timeoutMs ? setTimeout(() => kill('timeout'), options.timeoutMs) : undefined;
     const onAbort = () => kill('aborted');
@@ -180,6 +182,7 @@ export function run(command: readonly string[], options: RunOptions = {}): Promi
     }
 
     const finish = () => {
+      closed = true;
       if (timer) clearTimeout(timer);
       options.signal?.removeEventListener('abort', onAbort);
     };

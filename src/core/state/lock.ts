@@ -1,12 +1,22 @@
 /**
- * An inter-process lock on a state file. The lock is a folder holding the
- * owner's identity. It is prepared under a temporary name (owner file
- * included) and renamed into place, which fails while another non-empty lock
- * folder is there: a lock is never seen without its owner, so a lock whose
- * owner died can always be recognised and taken over (or swept by
- * {@link sweepStaleLock}), and a crash never blocks the tool.
+ * An inter-process lock on a state file: the folder `<file>.lock`.
+ *
+ * Each holding is named by a token, unique per acquisition, and leaves two
+ * files in the folder: `owner-<token>.json` (the holder's identity) and, once
+ * it starts commands, `children-<token>` (their process groups). The folder is
+ * prepared under a temporary name, owner file included, then renamed into
+ * place; the rename fails while another non-empty lock folder is there, so a
+ * live lock always shows its owner.
+ *
+ * Why tokens: pids wrap, processes get killed, and two processes may try to
+ * break the same dead holder's lock at once. Breaking renames that holder's
+ * own owner file away (a unique name: one breaker wins, and a newer holder's
+ * lock is never touched), deletes its children file, then removes the folder
+ * with rmdir, which only succeeds on an empty folder. No step can take a live
+ * holder's lock, whatever the interleaving.
  */
-import { appendFile, mkdir, readFile, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, readFile, readdir, rename, rm, rmdir, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { temporarySibling } from './atomic-file.js';
 import { isDiskFull, noSpaceError } from './disk-full.js';
@@ -16,29 +26,51 @@ import { identify, isAlive, type ProcessIdentity } from './process-identity.js';
 import { stopBuildChildren, type JournaledChild } from './build-children.js';
 import { trackChildren } from '../../system/runner.js';
 
-const OWNER_FILE = 'owner.json';
-/** One JSON identity per line: the commands the holder started (each in its own process group). */
-const CHILDREN_FILE = 'children';
-const ORPHAN_LOCK_MS = 10_000;
+/** Files of one holding. The token `''` is the single-holder layout of earlier versions (`owner.json`, `children`). */
+function ownerFile(token: string): string { return token === '' ? 'owner.json' : `owner-${token}.json`; }
+function childrenFile(token: string): string { return token === '' ? 'children' : `children-${token}`; }
+const OWNER_NAME = /^owner(?:-([0-9a-f]+-[0-9a-f]+))?\.json$/;
+const CHILDREN_NAME = /^children(?:-[0-9a-f]+-[0-9a-f]+)?$/;
 
-async function olderThan(path: string, ms: number): Promise<boolean> {
-  try {
-    return Date.now() - (await stat(path)).mtimeMs > ms;
-  } catch {
-    return false;
-  }
+/** What a lock folder holds right now. */
+interface LockState {
+  present: boolean;
+  /** The holding whose owner file is there (if several, the first: only one can be live). */
+  token?: string;
+  /** Its identity; undefined if the file is unreadable (then it is no live holder's). */
+  owner?: ProcessIdentity;
+  /** Every entry name, for cleaning a folder whose owner is gone. */
+  names: string[];
 }
 
-async function readOwner(lockDir: string): Promise<ProcessIdentity | undefined> {
+async function inspect(lockDir: string): Promise<LockState> {
+  let names: string[];
   try {
-    return JSON.parse(await readFile(join(lockDir, OWNER_FILE), 'utf8')) as ProcessIdentity;
+    names = await readdir(lockDir);
   } catch {
-    return undefined;
+    return { present: false, names: [] };
   }
+  for (const name of names) {
+    const match = OWNER_NAME.exec(name);
+    if (!match) continue;
+    const token = match[1] ?? '';
+    try {
+      return { present: true, token, owner: JSON.parse(await readFile(join(lockDir, name), 'utf8')) as ProcessIdentity, names };
+    } catch (error) {
+      // Released while we looked: look again. Unparseable: garbage, no live holder wrote it (it is complete before the rename).
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return inspect(lockDir);
+      return { present: true, token, names };
+    }
+  }
+  return { present: true, names };
 }
 
-async function readChildren(lockDir: string): Promise<JournaledChild[]> {
-  const text = await readFile(join(lockDir, CHILDREN_FILE), 'utf8').catch(() => '');
+function holderAlive(state: LockState): boolean {
+  return state.owner !== undefined && Number.isInteger(state.owner.pid) && isAlive(state.owner);
+}
+
+async function readChildren(path: string): Promise<JournaledChild[]> {
+  const text = await readFile(path, 'utf8').catch(() => '');
   return text.split('\n').flatMap((line) => {
     try {
       const child = JSON.parse(line) as ProcessIdentity;
@@ -50,34 +82,42 @@ async function readChildren(lockDir: string): Promise<JournaledChild[]> {
 }
 
 /**
- * Moves a dead owner's lock aside. Renaming first (rather than deleting) means
- * that of two processes racing to break the same stale lock, only one succeeds;
- * the loser's rename fails with ENOENT and it simply retries.
+ * Ends a dead holder's holding of `token`: stops the commands it started (a
+ * `cp` into a node tree must not outlive its lock), claims its owner file by
+ * renaming it away (one breaker wins), deletes its children file, then removes
+ * the folder if that left it empty.
  */
-async function breakStaleLock(lockDir: string, owner: ProcessIdentity | undefined): Promise<void> {
-  const graveyard = temporarySibling(lockDir, 'stale');
+async function breakDeadHolding(lockDir: string, token: string, owner: ProcessIdentity | undefined): Promise<void> {
+  await stopBuildChildren(await readChildren(join(lockDir, childrenFile(token))), owner?.bootId);
+  const claimed = temporarySibling(lockDir, 'stale');
   try {
-    await rename(lockDir, graveyard);
+    await rename(join(lockDir, ownerFile(token)), claimed);
   } catch {
-    return;
+    return; // another process broke it first
   }
-  const movedOwner = await readOwner(graveyard);
-  if (movedOwner?.pid === owner?.pid && movedOwner?.startTime === owner?.startTime) {
-    try {
-      // The dead holder's commands (a `cp` into a node tree...) must not outlive its lock.
-      await stopBuildChildren(await readChildren(graveyard), owner?.bootId);
-    } catch (error) {
-      await rename(graveyard, lockDir).catch(() => undefined);
-      throw error;
-    }
-    await rm(graveyard, { recursive: true, force: true });
-    return;
+  await rm(claimed, { force: true });
+  await rm(join(lockDir, childrenFile(token)), { force: true });
+  await removeIfEmpty(lockDir);
+}
+
+/**
+ * A folder without owner file is what a release or a break left when killed
+ * half-way: its children files (already stopped) are deleted by name, then the
+ * folder if empty. A live lock is never ownerless, and names are per holding.
+ */
+async function clearOwnerless(lockDir: string, names: readonly string[]): Promise<void> {
+  for (const name of names) {
+    if (CHILDREN_NAME.test(name)) await rm(join(lockDir, name), { force: true });
   }
-  // We moved a lock that a live process had just taken: give it back if the slot is still free.
+  await removeIfEmpty(lockDir);
+}
+
+async function removeIfEmpty(lockDir: string): Promise<boolean> {
   try {
-    await rename(graveyard, lockDir);
-  } catch {
-    await rm(graveyard, { recursive: true, force: true });
+    await rmdir(lockDir);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ENOENT';
   }
 }
 
@@ -89,87 +129,87 @@ export interface LockOptions {
 
 /**
  * Runs `action` while holding the lock `<file>.lock`. Waits for other holders;
- * breaks the lock of a dead holder.
+ * ends the holding of a dead one (see the module comment).
+ *
+ * @throws ConflictError E_LOCK_TIMEOUT if a live holder keeps it past `timeoutMs`.
+ * @throws OperationError E_NO_SPACE if the lock cannot be written for lack of space.
  */
 export async function withLock<T>(file: string, action: () => Promise<T>, options: LockOptions = {}): Promise<T> {
   const lockDir = `${file}.lock`;
   const deadline = Date.now() + (options.timeoutMs ?? 60_000);
   await mkdir(dirname(lockDir), { recursive: true });
   let delay = 2;
+  let token: string | undefined;
   for (;;) {
-    if (await tryAcquire(lockDir)) break;
-    const owner = await readOwner(lockDir);
-    if (owner && !isAlive(owner)) {
-      await breakStaleLock(lockDir, owner);
+    token = await tryAcquire(lockDir);
+    if (token !== undefined) break;
+    const state = await inspect(lockDir);
+    if (!state.present) continue;
+    if (state.token !== undefined && !holderAlive(state)) {
+      await breakDeadHolding(lockDir, state.token, state.owner);
       continue;
     }
-    // A lock folder without owner comes from an older version (mkdir, then write):
-    // its holder is between the two steps, unless that has lasted long enough to mean it died.
-    if (!owner && await olderThan(lockDir, ORPHAN_LOCK_MS)) {
-      await breakStaleLock(lockDir, undefined);
-      continue;
-    }
+    if (state.token === undefined) await clearOwnerless(lockDir, state.names);
     if (Date.now() >= deadline) {
-      throw new ConflictError('E_LOCK_TIMEOUT', `could not lock ${file}: held by pid ${owner?.pid ?? 'unknown'}`,
-        'wait for the other disklessset command to finish');
+      throw new ConflictError('E_LOCK_TIMEOUT', `could not lock ${file}: ${state.owner ? `held by pid ${state.owner.pid}` : `${lockDir} holds unknown files`}`,
+        state.owner ? 'wait for the other disklessset command to finish' : `remove ${lockDir} if no disklessset command is running`);
     }
     await sleep(delay);
     delay = Math.min(delay * 2, 50);
   }
+  const held = token;
   try {
     // Commands run while holding the lock are recorded in it, so whoever breaks it after a kill stops them.
-    return await trackChildren((pid) => appendFile(join(lockDir, CHILDREN_FILE), `${JSON.stringify(identify(pid))}\n`), action);
+    return await trackChildren((pid) => appendFile(join(lockDir, childrenFile(held)), `${JSON.stringify(identify(pid))}\n`), action);
   } finally {
-    // Moved aside first: deleting in place would leave, for a moment, an empty lock folder
-    // that the next holder's rename could replace, and our delete would then hit its lock.
-    const released = temporarySibling(lockDir, 'stale');
-    await rename(lockDir, released);
-    await rm(released, { recursive: true, force: true });
+    // Our files by name, children first: the folder shows its owner until the very end.
+    await rm(join(lockDir, childrenFile(held)), { force: true });
+    await rm(join(lockDir, ownerFile(held)), { force: true });
+    await removeIfEmpty(lockDir);
   }
 }
 
 /**
  * Takes the lock folder if free: prepares `.<lock>.tmp-<pid>-<hex>` with the
- * owner file, then renames it into place. The temporary folder carries our pid,
+ * owner file, then renames it into place. Returns the holding's token, or
+ * undefined if another holder is there. The temporary folder carries our pid,
  * so a kill in between leaves a leftover the sweep recognises as dead.
  */
-async function tryAcquire(lockDir: string): Promise<boolean> {
+async function tryAcquire(lockDir: string): Promise<string | undefined> {
   const prepared = temporarySibling(lockDir);
+  const token = `${process.pid.toString(16)}-${randomBytes(6).toString('hex')}`;
   try {
     await mkdir(prepared);
   } catch (error) {
     throw isDiskFull(error) ? noSpaceError(dirname(lockDir), error) : error;
   }
   try {
-    await writeFile(join(prepared, OWNER_FILE), JSON.stringify(identify()));
+    await writeFile(join(prepared, ownerFile(token)), JSON.stringify(identify()));
     await rename(prepared, lockDir);
-    return true;
+    return token;
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (isDiskFull(error)) throw noSpaceError(dirname(lockDir), error);
     if (code !== 'ENOTEMPTY' && code !== 'EEXIST') throw error;
-    return false;
+    return undefined;
   } finally {
     await rm(prepared, { recursive: true, force: true });
   }
 }
 
 /**
- * Removes `lockDir` if its owner is dead (or, for an ownerless folder left by
- * an older version, if it is old). Returns whether it was removed. Used by the
+ * Removes `lockDir` if no live process holds it (a dead holder's holding is
+ * ended as {@link withLock} would). Returns whether it is gone. Used by the
  * start-of-command sweep, so no stale lock outlives the next command.
  */
 export async function sweepStaleLock(lockDir: string): Promise<boolean> {
-  const owner = await readOwner(lockDir);
-  if (!owner) {
-    // A release killed between deleting the owner file and the folder leaves it empty:
-    // rmdir only succeeds on an empty folder, so it can never remove a live lock.
-    try {
-      await rmdir(lockDir);
-      return true;
-    } catch { /* not empty: maybe an older version's holder between its two steps */ }
+  const state = await inspect(lockDir);
+  if (!state.present) return false;
+  if (state.token === undefined) {
+    await clearOwnerless(lockDir, state.names);
+  } else {
+    if (holderAlive(state)) return false;
+    await breakDeadHolding(lockDir, state.token, state.owner);
   }
-  if (owner ? isAlive(owner) : !(await olderThan(lockDir, ORPHAN_LOCK_MS))) return false;
-  await breakStaleLock(lockDir, owner);
-  return true;
+  return !(await inspect(lockDir)).present;
 }
