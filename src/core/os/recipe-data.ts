@@ -33,6 +33,14 @@ export function recipeAttributes(recipe: OsRecipe, typeKey: 'livenet_type' | 'os
   };
 }
 
+/** The OS type as stored: ours (`small`), or the original's enum text (`Type.STANDARD`; its `minimal` is our `core`). */
+function storedType(value: unknown): unknown {
+  const match = typeof value === 'string' ? /^Type\.([A-Z]+)$/.exec(value) : null;
+  if (!match?.[1]) return value;
+  const word = match[1].toLowerCase();
+  return word === 'minimal' ? 'core' : word;
+}
+
 /** A stored recipe as read back: the OS input, the module's own attributes, and a key file path of an older image. */
 export interface StoredRecipe {
   input: OsInput;
@@ -51,7 +59,7 @@ export function recipeFromData(data: Readonly<Record<string, unknown>>, moduleKe
   const keyText = [stored('ssh_key'), stored('ssh_pub_key')].find((v) => typeof v === 'string' && isSshPublicKey(v)) as string | undefined;
   const keyPath = stored('ssh_pub_key');
   const raw: Record<string, unknown> = {
-    kernel: stored('kernel'), type: stored('livenet_type') ?? stored('os_type'), source: stored('source'),
+    kernel: stored('kernel'), type: storedType(stored('livenet_type') ?? stored('os_type')), source: stored('source'),
     release: stored('release_version'), packages: stored('additional_packages'),
     // The stored `password` is a hash, never a clear password.
     password_hash: stored('password'), ssh_pub_key: keyText,

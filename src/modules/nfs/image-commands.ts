@@ -1,7 +1,8 @@
 /** `disklessset nfs staging create`, `nfs golden create` and `nfs exports`. */
 import type { CommandSpec } from '../contract.js';
 import { createFromCommandLine, FROM_FILE_OPTION, osOptionSpecs } from '../os-options.js';
-import { GOLDEN_CLASS, NfsGoldenImageClass } from './golden-image.js';
+import { GOLDEN_CLASS, type GoldenOptions } from './golden-image.js';
+import { prepareCreation } from '../../core/image/creation.js';
 import { STAGING_CLASS } from './staging-image.js';
 import { writeExports } from './exports.js';
 
@@ -23,7 +24,9 @@ export const goldenCreate: CommandSpec = {
   args: [{ name: 'NAME', required: true }],
   options: [{ name: 'from', type: 'string', description: 'staging image to copy', valueName: 'STAGING' }],
   async run({ services, io }, { args, options }) {
-    const golden = NfsGoldenImageClass.parseOptions?.({ from: options.from }) ?? { from: String(options.from) };
+    // The same preparation as the API's: name free, options parsed by the class.
+    const golden = await prepareCreation<GoldenOptions>(services.images, GOLDEN_CLASS, String(args.NAME), { from: options.from },
+      { origin: 'cli' });
     const image = await services.images.create(GOLDEN_CLASS, String(args.NAME), golden, { progress: io.progress, signal: io.signal });
     return { text: `golden image ${image.name} created from ${golden.from}; add nodes with \`disklessset nfs nodes add ${image.name} NODESET\``,
       data: { name: image.name, status: 'CREATED', image_class: GOLDEN_CLASS, from: golden.from } };

@@ -61,7 +61,7 @@ const createGolden: MenuAction = {
     }
     const from = stagings[await ui.choose('Staging image to copy', stagings)] as string;
     const name = await ui.ask('Name of the new golden image:');
-    await services.images.create(GOLDEN_CLASS, name, { from });
+    await services.images.create(GOLDEN_CLASS, name, await prepareCreation(services.images, GOLDEN_CLASS, name, { from }, { origin: 'cli' }));
     ui.print(`Golden image ${name} created from ${from}.`);
   },
 };

@@ -1,12 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { legacyKey, recipeAttributes, recipeFromData } from '../../../src/core/os/recipe-data.js';
 import { resolveOsRecipe } from '../../../src/core/os/recipe-prepare.js';
 import { sha512Crypt } from '../../../src/core/os/password.js';
 import type { OsRecipe } from '../../../src/core/os/recipe.js';
-import { makeTempRoot } from '../../helpers/temp-root.js';
+import { parseImageData } from '../../../src/core/image/image-data.js';
+import { FIXTURES, makeTempRoot } from '../../helpers/temp-root.js';
 
 const HASH = sha512Crypt('pw');
 const KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIE ops@site';
@@ -45,6 +46,22 @@ test('both legacy meanings of ssh_pub_key are read: the key text, or the path of
   assert.deepEqual(theirs.rest, { livenet_size: 5120 });
   assert.equal(theirs.input.release, '8');
   assert.equal(recipeFromData({ ...original, ssh_pub_key: null }).legacyKeyFile, undefined);
+});
+
+test('an image_data.yml of the original tool reads as a recipe: its type enum, size, packages, release and key path', async () => {
+  const data = parseImageData(await readFile(join(FIXTURES, 'legacy-v1-root', 'var/www/html/preboot_execution_environment/diskless/images',
+    'space_image', 'image_data.yml'), 'utf8'), 'image_data.yml');
+  const { input, rest, legacyKeyFile } = recipeFromData(data, ['livenet_size']);
+  assert.equal(input.type, 'standard', 'Type.STANDARD');
+  assert.equal(input.kernel, 'vmlinuz-4.18.0-147.el8.x86_64');
+  assert.deepEqual(input.packages, ['vim', 'htop']);
+  assert.equal(input.release, '8');
+  assert.equal(input.optimize, true);
+  assert.equal(input.source, undefined, 'the original had no source: the host default is used');
+  assert.match(input.passwordHash ?? '', /^\$6\$/);
+  assert.deepEqual(rest, { livenet_size: 1500 });
+  assert.equal(legacyKeyFile, '/root/.ssh/id_rsa.pub');
+  assert.equal(recipeFromData({ ...data, livenet_type: 'Type.MINIMAL' }).input.type, 'core');
 });
 
 test('a legacy key path is read only when it names an absolute .pub file; otherwise the rebuild is warned', async () => {
