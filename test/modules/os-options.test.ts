@@ -7,6 +7,7 @@ import type { CommandContext, CommandSpec, OptionSpec } from '../../src/modules/
 import { livenetCommands } from '../../src/modules/livenet/commands.js';
 import { stagingCreate } from '../../src/modules/nfs/image-commands.js';
 import { osOptionSpecs } from '../../src/modules/os-options.js';
+import { prepareCreation } from '../../src/core/image/creation.js';
 import { sha512Crypt } from '../../src/core/os/password.js';
 import type { Services } from '../../src/services/services.js';
 import { startApi, type ApiFixture } from '../api/harness.js';
@@ -103,6 +104,34 @@ test('a module option is refused by the API through the class\'s own check: demo
     assert.equal(await apiCode(api, 'demo', 'x', { message: 'hi', crash: true }), 'E_API_CRASH_REFUSED');
     assert.equal(await apiCode(api, 'demo', 'x', { message: 'hi', crassh: true }), 'E_UNKNOWN_OPTION');
     assert.ok(!existsSync(api.services.paths.imageDir('x')));
+  } finally {
+    await api.close();
+  }
+});
+
+test('the same OS options give the same recipe to livenet and NFS staging, from the CLI or the API', async () => {
+  const api = await startApi();
+  try {
+    const { services } = api;
+    await addDummyKernel(services.paths.kernelsDir);
+    const tree = await makeBusyboxTree(services.paths.workDir);
+    const hash = sha512Crypt('pw');
+    const os = { kernel: TEST_KERNEL, source: `dir:${tree}`, type: 'small', release_version: '12', password_hash: hash,
+      ssh_pub_key: 'ssh-ed25519 AAAAsame ops@site', selinux: true, optimize: true };
+    const recipes = [];
+    for (const origin of ['cli', 'api'] as const) {
+      const livenet = await prepareCreation<Record<string, unknown>>(services.images, 'LivenetImage', 'img', { ...os, layout: 'flat' }, { origin });
+      const staging = await prepareCreation<Record<string, unknown>>(services.images, 'NfsStagingImage', 'img', os, { origin });
+      const { sizeMiB, compression, layout, ...livenetOs } = livenet;
+      assert.deepEqual({ sizeMiB, compression, layout }, { sizeMiB: 0, compression: 'zstd', layout: 'flat' });
+      assert.deepEqual(livenetOs, staging);
+      recipes.push(staging);
+    }
+    assert.deepEqual(recipes[0], recipes[1]);
+    assert.deepEqual(recipes[0], {
+      kernel: TEST_KERNEL, type: 'small', source: { kind: 'dir', path: tree }, release: '12', packages: [], passwordHash: hash,
+      sshKey: 'ssh-ed25519 AAAAsame ops@site', selinux: true, optimize: true,
+    });
   } finally {
     await api.close();
   }
