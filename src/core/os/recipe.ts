@@ -57,7 +57,7 @@ export interface OsParseContext {
   where?: string;
 }
 
-/** Copy of `raw` with dashes in keys turned to underscores (`password-file` is `password_file`); absent and false flags dropped. */
+/** Copy of `raw` with dashes in keys turned to underscores (`password-file` is `password_file`); undefined values dropped. */
 export function normalizeOptionKeys(raw: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const key of Object.getOwnPropertyNames(raw)) {
