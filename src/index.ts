@@ -4,7 +4,10 @@
  */
 export { openServices, type Services, type OpenOptions } from './services/services.js';
 export { ImageManager, type ImageSummary, type CreateOptions, type RemovalGuard } from './core/image/image-manager.js';
-export { Image, type ImageClass, type AnyImageClass, type ImageAccess, type RebuildServices, IMAGE_DATA_FILE, BOOT_FILE } from './core/image/image.js';
+export { Image, type ImageClass, type AnyImageClass, type ImageAccess, type RebuildServices, type CreationRequest, IMAGE_DATA_FILE, BOOT_FILE } from './core/image/image.js';
+export { prepareCreation, requireFreeName } from './core/image/creation.js';
+export { OS_OPTIONS, type OsOptionEntry, type OsOrigin } from './core/os/recipe-table.js';
+export { parseOsOptions, type OsRecipe, type OsInput } from './core/os/recipe.js';
 export { BuildJournal } from './core/image/build-journal.js';
 export type { ImageContext } from './core/image/context.js';
 export type { CoreServices } from './core/core-services.js';

@@ -18,6 +18,37 @@ async function assertRefused(api: ApiFixture, options: Record<string, unknown>, 
   assert.deepEqual(await api.services.installations.read(), {});
 }
 
+/** OS option refusals every OS image class gives, over the API, with the same codes (`base` has kernel and a usable source). */
+function osRefusals(base: Record<string, unknown>, hash: string, paths: ApiFixture['services']['paths'], outside: string): [Record<string, unknown>, string][] {
+  return [
+    [{ ...base, password_hash: '' }, 'E_PASSWORD'],
+    [{ ...base, password_hash: `${hash}\nevil::0:0:99999:7:::` }, 'E_PASSWORD'],
+    [{ ...base, password_hash: 'plain-text' }, 'E_PASSWORD'],
+    [{ ...base, password: '' }, 'E_PASSWORD'],
+    [{ ...base, password: 'a', password_hash: hash }, 'E_PASSWORD'],
+    [{ ...base }, 'E_PASSWORD'],
+    [{ ...base, password_hash: hash, sizee: '5G' }, 'E_UNKNOWN_OPTION'],
+    [{ ...base, password_hash: hash, ssh_key_file: '/root/.ssh/id_rsa.pub' }, 'E_UNKNOWN_OPTION'],
+    // The API reads no file of the server: a key file or a password file is refused, the key text is checked.
+    [{ ...base, password_hash: hash, ssh_key: '/root/.ssh/id_rsa.pub' }, 'E_UNKNOWN_OPTION'],
+    [{ ...base, password_file: '/etc/shadow' }, 'E_UNKNOWN_OPTION'],
+    [{ ...base, password_hash: hash, ssh_pub_key: 'not a key' }, 'E_SSH_KEY'],
+    [{ ...base, password_hash: hash, source: 12 }, 'E_SOURCE'],
+    [{ ...base, password_hash: hash, selinux: 'yes' }, 'E_OPTION_TYPE'],
+    [{ ...base, password_hash: hash, type: 'huge' }, 'E_OS_TYPE'],
+    [{ ...base, password_hash: hash, release: 'a b' }, 'E_RELEASE'],
+    [{ ...base, password_hash: hash, kernel: undefined }, 'E_KERNEL_REQUIRED'],
+    [{ ...base, password_hash: hash, source: 'dnf', packages: ['--installroot=/'] }, 'E_PACKAGE_NOT_FOUND'],
+    [{ ...base, password_hash: hash, packages: ['vim'] }, 'E_SOURCE'],
+    [{ ...base, password_hash: hash, source: `dir:${outside}` }, 'E_API_PATH_NOT_ALLOWED'],
+    [{ ...base, password_hash: hash, source: 'dir:/' }, 'E_API_PATH_NOT_ALLOWED'],
+    [{ ...base, password_hash: hash, source: 'dir:/proc' }, 'E_API_PATH_NOT_ALLOWED'],
+    [{ ...base, password_hash: hash, source: 'tar:/etc/passwd' }, 'E_API_PATH_NOT_ALLOWED'],
+    [{ ...base, password_hash: hash, source: `dir:${paths.workDir}` }, 'E_SOURCE'],
+    [{ ...base, password_hash: hash, source: `dir:${paths.nfsImagesDir}` }, 'E_SOURCE'],
+  ];
+}
+
 test('POST /images is as strict as the CLI: passwords, option keys and types, packages and sources', async () => {
   const api = await startApi();
   try {
@@ -28,23 +59,9 @@ test('POST /images is as strict as the CLI: passwords, option keys and types, pa
     const hash = sha512Crypt('pw');
     const base = { kernel: TEST_KERNEL, size: '200M', source: `dir:${tree}` };
     const cases: [Record<string, unknown>, string][] = [
-      [{ ...base, password_hash: '' }, 'E_PASSWORD'],
-      [{ ...base, password_hash: `${hash}\nevil::0:0:99999:7:::` }, 'E_PASSWORD'],
-      [{ ...base, password_hash: 'plain-text' }, 'E_PASSWORD'],
-      [{ ...base, password: '' }, 'E_PASSWORD'],
-      [{ ...base, password: 'a', password_hash: hash }, 'E_PASSWORD'],
-      [{ ...base }, 'E_PASSWORD'],
-      [{ ...base, password_hash: hash, sizee: '5G' }, 'E_UNKNOWN_OPTION'],
-      [{ ...base, password_hash: hash, ssh_key_file: '/root/.ssh/id_rsa.pub' }, 'E_UNKNOWN_OPTION'],
-      [{ ...base, password_hash: hash, source: 12 }, 'E_SOURCE'],
-      [{ ...base, password_hash: hash, selinux: 'yes' }, 'E_OPTION_TYPE'],
-      [{ ...base, password_hash: hash, type: 'huge' }, 'E_OS_TYPE'],
-      [{ ...base, password_hash: hash, source: 'dnf', packages: ['--installroot=/'] }, 'E_PACKAGE_NOT_FOUND'],
-      [{ ...base, password_hash: hash, source: `dir:${outside}` }, 'E_API_PATH_NOT_ALLOWED'],
-      [{ ...base, password_hash: hash, source: 'dir:/' }, 'E_API_PATH_NOT_ALLOWED'],
-      [{ ...base, password_hash: hash, source: 'tar:/etc/passwd' }, 'E_API_PATH_NOT_ALLOWED'],
-      [{ ...base, password_hash: hash, source: `dir:${paths.workDir}` }, 'E_SOURCE'],
-      [{ ...base, password_hash: hash, ssh_key: 'not a key' }, 'E_SSH_KEY'],
+      ...osRefusals(base, hash, paths, outside),
+      [{ ...base, password_hash: hash, size: '5T' }, 'E_SIZE'],
+      [{ ...base, password_hash: hash, compression: 'bzip2' }, 'E_COMPRESSION'],
     ];
     for (const [options, code] of cases) await assertRefused(api, options, code);
   } finally {
@@ -60,14 +77,9 @@ test('NFS staging and golden creations through the API get the same checks', asy
     const hash = sha512Crypt('pw');
     const base = { kernel: TEST_KERNEL, source: `dir:${await makeBusyboxTree(paths.workDir)}` };
     const cases: [Record<string, unknown>, string][] = [
-      [{ ...base, passwordHash: '' }, 'E_PASSWORD'],
-      [{ ...base, passwordHash: `${hash}\nx` }, 'E_PASSWORD'],
-      [{ ...base, password: '' }, 'E_PASSWORD'],
-      [{ ...base, passwordHash: hash, sizee: 1 }, 'E_UNKNOWN_OPTION'],
-      [{ ...base, passwordHash: hash, source: 12 }, 'E_SOURCE'],
-      [{ ...base, passwordHash: hash, source: 'dir:/proc' }, 'E_API_PATH_NOT_ALLOWED'],
-      [{ ...base, passwordHash: hash, source: `dir:${paths.nfsImagesDir}` }, 'E_SOURCE'],
-      [{ ...base, passwordHash: hash, packages: ['-y'] }, 'E_PACKAGE_NOT_FOUND'],
+      ...osRefusals(base, hash, paths, await makeBusyboxTree(api.root.root)),
+      // Livenet's image-format options are not OS options.
+      [{ ...base, password_hash: hash, size: '5G' }, 'E_UNKNOWN_OPTION'],
     ];
     for (const [options, code] of cases) await assertRefused(api, options, code, 'NfsStagingImage');
     await assertRefused(api, { from: '../../../../etc' }, 'E_IMAGE_NAME', 'NfsGoldenImage');

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { requireKnownKeys } from '../../src/core/raw-options.js';
-import { readSpecFile } from '../../src/modules/livenet/preflight.js';
+import { readSpecFile } from '../../src/core/os/spec-file.js';
+import { requireOsKeys } from '../../src/core/os/recipe.js';
 import { parseDemoOptions } from '../../src/modules/demo/demo-image.js';
 import { makeTempRoot } from '../helpers/temp-root.js';
 
@@ -25,9 +26,10 @@ test('a spec file with a __proto__ key is refused, not silently merged into the 
   try {
     const file = join(root.root, 'spec.yml');
     await writeFile(file, 'type: core\n__proto__:\n  polluted: 1\n');
-    await assert.rejects(readSpecFile(file), unknown('__proto__'));
+    const check = async () => requireOsKeys(await readSpecFile(file), { origin: 'cli', moduleKeys: ['size'], where: file });
+    await assert.rejects(check(), unknown('__proto__'));
     await writeFile(file, 'type: core\nconstructor: 1\n');
-    await assert.rejects(readSpecFile(file), unknown('constructor'));
+    await assert.rejects(check(), unknown('constructor'));
     assert.equal(({} as Record<string, unknown>).polluted, undefined);
   } finally {
     await root.cleanup();

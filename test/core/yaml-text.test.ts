@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { parseYamlText } from '../../src/core/yaml-text.js';
 import { parseImageData } from '../../src/core/image/image-data.js';
 import { Paths } from '../../src/core/paths.js';
-import { readSpecFile } from '../../src/modules/livenet/preflight.js';
+import { readSpecFile } from '../../src/core/os/spec-file.js';
 import { makeTempRoot } from '../helpers/temp-root.js';
 
 test('an unresolved YAML tag is a bad value: one-line error, no warning printed', async () => {

@@ -1,7 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseLivenetOptions, parseSize } from '../../src/modules/livenet/options.js';
-import { sha512Crypt } from '../../src/core/os/password.js';
+import { parseLivenetFormat, parseSize } from '../../src/modules/livenet/options.js';
 
 test('sizes are read as the original did, in MiB, from 100 to 50000 MiB', () => {
   assert.equal(parseSize('5120M'), 5120);
@@ -15,16 +14,13 @@ test('sizes are read as the original did, in MiB, from 100 to 50000 MiB', () => 
   }
 });
 
-test('options default to core, zstd and the liveos layout, and refuse bad values', () => {
-  const base = { kernel: 'vmlinuz-1', size: '1G', password_hash: sha512Crypt('pw') };
-  const options = parseLivenetOptions(base, { source: 'mmdebstrap' });
-  assert.equal(options.type, 'core');
-  assert.equal(options.compression, 'zstd');
-  assert.equal(options.layout, 'liveos');
-  assert.deepEqual(options.source, { kind: 'mmdebstrap' });
-  assert.deepEqual(parseLivenetOptions({ ...base, packages: 'vim, htop,vim' }, { source: 'dnf' }).packages, ['vim', 'htop']);
-  assert.throws(() => parseLivenetOptions({ ...base, compression: 'bzip2' }, { source: 'dnf' }), { kind: 'usage' });
-  assert.throws(() => parseLivenetOptions({ ...base, type: 'huge' }, { source: 'dnf' }), { kind: 'usage' });
-  assert.throws(() => parseLivenetOptions({ ...base, size: undefined }, { source: 'dnf' }), { code: 'E_SIZE' });
-  assert.equal(parseLivenetOptions({ ...base, size: undefined, layout: 'flat' }, { source: 'dnf' }).layout, 'flat');
+test('livenet format options default to zstd and the liveos layout, which needs a size, and refuse bad values', () => {
+  const format = parseLivenetFormat({ size: '1G' });
+  assert.deepEqual(format, { sizeMiB: 1024, compression: 'zstd', layout: 'liveos' });
+  assert.equal(parseLivenetFormat({ livenet_size: 5120 }).sizeMiB, 5120, 'the original attribute name, a number of MiB');
+  assert.throws(() => parseLivenetFormat({ size: '1G', compression: 'bzip2' }), { code: 'E_COMPRESSION', kind: 'usage' });
+  assert.throws(() => parseLivenetFormat({ size: '1G', layout: 'tree' }), { code: 'E_LAYOUT', kind: 'usage' });
+  assert.throws(() => parseLivenetFormat({}), { code: 'E_SIZE' });
+  assert.throws(() => parseLivenetFormat({ size: true }), { code: 'E_SIZE' });
+  assert.deepEqual(parseLivenetFormat({ layout: 'flat' }), { sizeMiB: 0, compression: 'zstd', layout: 'flat' });
 });

@@ -87,3 +87,34 @@ test('a golden image says its own name in os-release, not its staging image\'s',
     await temp.cleanup();
   }
 });
+
+test('staging create takes --from-file and the same option names as livenet; the key is kept as text in ssh_pub_key', async () => {
+  const temp = await makeTempRoot('legacy-v1-root');
+  try {
+    const source = join(temp.root, 'tree');
+    await makeOsTree(source);
+    await writeFile(join(temp.root, 'password'), 'secret\n');
+    await writeFile(join(temp.root, 'key.pub'), 'ssh-ed25519 AAAAstaging ops@site\n');
+    const spec = join(temp.root, 'staging.yml');
+    await writeFile(spec, [`kernel: ${FIXTURE_KERNEL}`, `source: dir:${source}`, `password-file: ${join(temp.root, 'password')}`,
+      `ssh_key: ${join(temp.root, 'key.pub')}`, 'type: small', 'release_version: 11', 'selinux: true', ''].join('\n'));
+    const made = await temp.cli(['nfs', 'staging', 'create', 'fromspec', '--from-file', spec, '--release', '12']);
+    assert.equal(made.exitCode, 0, made.stderr);
+    const services = await temp.services();
+    const data = (await services.images.get('fromspec')).data;
+    assert.equal(data.release_version, '12', 'the command line wins over the file, whatever spelling the file used');
+    assert.equal(data.os_type, 'small');
+    assert.equal(data.selinux, true);
+    assert.equal(data.ssh_pub_key, 'ssh-ed25519 AAAAstaging ops@site');
+    assert.equal((await readFile(join(services.paths.stagingDir, 'fromspec', 'root/.ssh/authorized_keys'), 'utf8')).trim(),
+      'ssh-ed25519 AAAAstaging ops@site');
+
+    await writeFile(spec, `kernel: ${FIXTURE_KERNEL}\npakages: vim\n`);
+    const typo = await temp.cli(['nfs', 'staging', 'create', 'typo', '--from-file', spec]);
+    assert.equal(typo.exitCode, 2);
+    assert.match(typo.stderr, /unknown key "pakages" in .*staging\.yml; did you mean packages\?/);
+    assert.ok(!existsSync(services.paths.imageDir('typo')));
+  } finally {
+    await temp.cleanup();
+  }
+});

@@ -3,17 +3,18 @@ import { validateImageName } from '../../core/names.js';
 import { readJsonObject } from '../http-io.js';
 import type { Route, RouteAnswer, RouteContext } from '../router.js';
 import { accepted, requireString } from './answers.js';
-import { parseCreationOptions, requireFreeName, resolveImageClass } from './image-type.js';
+import { creationOptions, resolveImageClass } from './image-type.js';
+import { prepareCreation } from '../../core/image/creation.js';
 import { allowedSourceRoots } from './server-paths.js';
 
 async function createImage({ req, services, jobs }: RouteContext): Promise<RouteAnswer> {
   const body = await readJsonObject(req);
   const imageClass = resolveImageClass(services, requireString(body, 'type'));
   const name = validateImageName(requireString(body, 'name'));
-  const options = parseCreationOptions(imageClass, body.options);
-  await requireFreeName(services, name);
-  // Host checks answer 422 now rather than failing the job; server paths are confined like the other API paths.
-  await imageClass.check?.(services.images.context, options, { sourceRoots: allowedSourceRoots(services.paths) });
+  // The same preparation as the CLI's create: every check answers now (422, 409) rather than failing the job;
+  // server paths are confined like the other API paths, and no file of the server is read.
+  const options = await prepareCreation(services.images, imageClass.className, name, creationOptions(body.options),
+    { origin: 'api', sourceRoots: allowedSourceRoots(services.paths) });
   const job = jobs.start('image.create', name, async (progress, signal) => {
     await services.images.create(imageClass.className, name, options, { progress, signal });
     return services.images.status(name);

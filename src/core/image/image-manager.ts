@@ -18,10 +18,10 @@ import type { ImageData } from './image-data.js';
 import { loadImageFolder } from './image-folder.js';
 import { damagedError, imageFolders, summarizeImage, type ImageSummary } from './image-status.js';
 import { undoBuild } from './build-undo.js';
+import { requireFreeName } from './creation.js';
 import { ImageEvents } from './image-events.js';
 import { isImageName, validateImageName, validateKernelName } from '../names.js';
 import { UnknownImage } from './unknown-image.js';
-import { existsSync } from 'node:fs';
 
 export type { ImageSummary } from './image-status.js';
 export type { ChangeListener, NoticeListener, RemovalGuard } from './image-events.js';
@@ -111,11 +111,8 @@ export class ImageManager extends ImageEvents {
     await this.ensureLayout();
     await this.cleanCorrupted();
     const imageDir = this.context.paths.imageDir(name);
-    await this.context.installations.begin(name, className, async () => {
-      if (existsSync(imageDir)) {
-        throw new ConflictError('E_IMAGE_EXISTS', `image "${name}" already exists`, 'choose another name or remove it first');
-      }
-    });
+    // Under the registry's lock, so two creations of one name cannot both pass.
+    await this.context.installations.begin(name, className, () => requireFreeName(this.context, name));
     const journal = new BuildJournal(name, this.context.installations, createOptions.progress, createOptions.signal);
     try {
       await journal.makeDir(imageDir);

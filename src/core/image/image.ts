@@ -9,6 +9,7 @@ import type { ImageContext } from './context.js';
 import { saveImageData, type ImageData } from './image-data.js';
 import type { BuildJournal } from './build-journal.js';
 import type { ProgressSink } from '../progress.js';
+import type { OsOrigin } from '../os/recipe-table.js';
 
 /**
  * What a rebuild hook may use of the image manager: its context, loading and
@@ -73,6 +74,19 @@ export interface CheckScope {
   sourceRoots?: readonly string[];
 }
 
+/** Who asks for a creation (see {@link ImageClass.prepare}). */
+export interface CreationRequest extends CheckScope {
+  /**
+   * `cli`: command line and spec files, in the user's own process (files of
+   * this host may be named). `api`: an API body, built inside the long-lived
+   * server process (no server file is read on its behalf).
+   */
+  origin: OsOrigin;
+  /** Reads stdin (`--password-stdin`); CLI only. */
+  readStdin?: () => Promise<string>;
+  signal?: AbortSignal;
+}
+
 /** The static side of an image class, as modules export it. */
 export interface ImageClass<Options = Record<string, unknown>> {
   /** Class name stored as `image_class` (e.g. `LivenetImage`). */
@@ -101,6 +115,14 @@ export interface ImageClass<Options = Record<string, unknown>> {
   ownedPaths?(context: ImageContext, name: string): string[];
   /** Validates raw options (from the API or a spec file) into typed ones; throws UsageError. */
   parseOptions?(raw: Record<string, unknown>): Options;
+  /**
+   * Turns raw options into checked ones for a creation: parses them, reads
+   * what they name, and runs every check that can fail before the build is
+   * registered (its `check` included). The CLI's create command and the API
+   * both reach it through `prepareCreation` (creation.ts). Without it,
+   * `parseOptions` then `check` are used. Throws UsageError.
+   */
+  prepare?(context: ImageContext, raw: Record<string, unknown>, request: CreationRequest): Promise<Options>;
   /**
    * Checks of parsed options against the host (kernel available, source
    * usable...). The manager runs it before the name is registered, the API

@@ -12,7 +12,7 @@ import { UsageError } from '../../errors/index.js';
 import { validateImageName } from '../../core/names.js';
 import type { ImageContext } from '../../core/image/context.js';
 import type { BuildJournal } from '../../core/image/build-journal.js';
-import { Image, type ImageClass } from '../../core/image/image.js';
+import { Image, type CreationRequest, type ImageClass } from '../../core/image/image.js';
 import type { ImageData } from '../../core/image/image-data.js';
 import { StepReporter } from '../../core/progress.js';
 
@@ -98,4 +98,13 @@ export const DemoImageClass: ImageClass<DemoOptions> = {
   },
 
   parseOptions: parseDemoOptions,
+
+  async prepare(_context: ImageContext, raw: Record<string, unknown>, request: CreationRequest): Promise<DemoOptions> {
+    const options = parseDemoOptions(raw);
+    // A simulated crash kills the process that builds: for an API request, the server itself.
+    if (options.crash && request.origin === 'api') {
+      throw new UsageError('E_API_CRASH_REFUSED', 'a simulated crash would kill the API server', 'use the CLI to try crashes');
+    }
+    return options;
+  },
 };

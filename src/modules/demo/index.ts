@@ -1,5 +1,6 @@
 /** The demo module: one example image class, its command and its menu. */
 import { MODULE_API_VERSION, type CommandSpec, type MenuAction, type ModuleDescriptor } from '../contract.js';
+import { prepareCreation } from '../../core/image/creation.js';
 import { DemoImageClass, parseDemoOptions } from './demo-image.js';
 
 const createCommand: CommandSpec = {
@@ -12,8 +13,10 @@ const createCommand: CommandSpec = {
     { name: 'crash', type: 'boolean', description: 'kill the process mid-build (leaves a CORRUPTED image)' },
   ],
   async run({ services, io }, { args, options }) {
-    const demoOptions = parseDemoOptions({ message: options.message, delay: options.delay, crash: options.crash });
-    const image = await services.images.create('DemoImage', String(args.NAME), demoOptions, { progress: io.progress, signal: io.signal });
+    const name = String(args.NAME);
+    const demoOptions = await prepareCreation(services.images, 'DemoImage', name, { message: options.message, delay: options.delay,
+      crash: options.crash }, { origin: 'cli' });
+    const image = await services.images.create('DemoImage', name, demoOptions, { progress: io.progress, signal: io.signal });
     return { text: `demo image ${image.name} created`, data: { name: image.name, status: 'CREATED' } };
   },
 };

@@ -5,27 +5,18 @@ import { validateImageName } from '../../core/names.js';
 import { mountLivenet, shellLivenet, unmountLivenet } from './editing.js';
 import { rebuildLivenet, resizeLivenet, rollbackLivenet } from './maintenance.js';
 import { LivenetImage } from './livenet-image.js';
-import { parseSize } from './options.js';
-import { prepareLivenet } from './preflight.js';
+import { LIVENET_FORMAT_KEYS, parseSize } from './options.js';
+import { createFromCommandLine, FROM_FILE_OPTION, osOptionSpecs } from '../os-options.js';
 
 const nameArgument = [{ name: 'NAME', required: true }];
 
+/** The OS options of the shared table, then livenet's own image-format options. */
 const createOptions: OptionSpec[] = [
-  { name: 'kernel', type: 'string', description: 'kernel to boot (must have its initramfs)', valueName: 'vmlinuz-VERSION' },
-  { name: 'type', type: 'string', description: 'core, small or standard (default core)', valueName: 'TYPE' },
+  ...osOptionSpecs(),
   { name: 'size', type: 'string', description: 'size of the root file system, 100M..50000M (e.g. 5120M, 5G, 1.5G)', valueName: 'SIZE' },
-  { name: 'source', type: 'string', description: 'dnf, debootstrap, mmdebstrap, tar:PATH or dir:PATH (default per host)', valueName: 'SRC' },
-  { name: 'password-file', type: 'string', description: 'file whose first line is the root password', valueName: 'FILE' },
-  { name: 'password-stdin', type: 'boolean', description: 'read the root password from stdin' },
-  { name: 'password-hash', type: 'string', description: 'root password as a crypt(3) hash ($6$..., $y$...) or ! (locked)', valueName: 'HASH' },
-  { name: 'ssh-key', type: 'string', description: "SSH public key file for root's authorized_keys", valueName: 'FILE' },
-  { name: 'selinux', type: 'boolean', description: 'enable SELinux (relabel at first boot, selinux=1)' },
-  { name: 'packages', type: 'string', description: 'extra packages, comma-separated (checked before the build)', valueName: 'A,B' },
-  { name: 'release', type: 'string', description: 'release to install (dnf --releasever, or a Debian suite)', valueName: 'VERSION' },
-  { name: 'optimize', type: 'boolean', description: 'leave out documentation, locales and weak dependencies' },
   { name: 'compression', type: 'string', description: 'zstd (default), xz, gzip or lz4', valueName: 'ALGO' },
   { name: 'layout', type: 'string', description: 'liveos (default: LiveOS/rootfs.img) or flat (squashfs of the tree)', valueName: 'LAYOUT' },
-  { name: 'from-file', type: 'string', description: 'YAML file giving every option (command-line options override it)', valueName: 'SPEC.yml' },
+  FROM_FILE_OPTION,
 ];
 
 /** The image name argument, checked by the name gate before the command does anything. */
@@ -38,12 +29,8 @@ const create: CommandSpec = {
   summary: 'build a livenet image (OS run from RAM) and publish it',
   args: nameArgument,
   options: createOptions,
-  async run({ services, io }, { args, options }) {
-    const { 'from-file': fromFile, ...rest } = options;
-    const prepared = await prepareLivenet(services.images.context, name(args), {
-      options: rest, fromFile: typeof fromFile === 'string' ? fromFile : undefined, readStdin: () => io.readStdin(),
-    });
-    const image = await services.images.create('LivenetImage', name(args), prepared, { progress: io.progress, signal: io.signal });
+  async run(context, input) {
+    const image = await createFromCommandLine(context, 'LivenetImage', LIVENET_FORMAT_KEYS, input);
     const warnings = image instanceof LivenetImage ? image.warnings : [];
     return { text: `livenet image ${image.name} created`, data: { name: image.name, status: 'CREATED' }, warnings };
   },

@@ -3,7 +3,6 @@
  * (dracut `root=live:`). Its folder holds squashfs.img, boot.ipxe and
  * image_data.yml; its scratch space is `workdir/<name>`.
  */
-import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import type { BuildJournal } from '../../core/image/build-journal.js';
 import type { ImageContext } from '../../core/image/context.js';
@@ -17,9 +16,9 @@ import { SQUASHFS_FILE } from './squashfs.js';
 import { buildLivenet, workLayout } from './build.js';
 import { initramfsWarnings } from './checks.js';
 import { checkSourceUsable, sourceScope } from '../../core/os/source-checks.js';
-import { requireKnownKeys } from '../../core/raw-options.js';
-import { COMPRESSIONS, LIVENET_API_KEYS, parseLivenetOptions, recipeAttributes, type Compression, type Layout, type LivenetOptions } from './options.js';
-import { requireKernel } from './preflight.js';
+import { requireKernel } from '../../core/os/recipe-prepare.js';
+import { COMPRESSIONS, livenetRecipeAttributes, type Compression, type Layout, type LivenetOptions } from './options.js';
+import { prepareLivenet } from './preflight.js';
 
 /**
  * A livenet image as loaded from its `image_data.yml`: boot file (kernel,
@@ -70,9 +69,8 @@ export function livenetData(name: string, options: LivenetOptions): ImageData {
   return {
     name,
     image_class: 'LivenetImage',
-    kernel: options.kernel,
+    ...livenetRecipeAttributes(options),
     image: initramfsName(options.kernel),
-    ...recipeAttributes(options),
     is_mounted: false,
   };
 }
@@ -86,7 +84,7 @@ export const LivenetImageClass: ImageClass<LivenetOptions> = {
   },
 
   async create(context: ImageContext, journal: BuildJournal, name: string, options: LivenetOptions): Promise<Image> {
-    // Callers other than the CLI (API, spec files) may skip the preflight: the kernel is checked again.
+    // A library caller may call the manager without `prepare`: the kernel is checked again.
     await requireKernel(context, options.kernel);
     const outcome = await buildLivenet(context, name, options, {
       progress: journal.progress,
@@ -109,12 +107,9 @@ export const LivenetImageClass: ImageClass<LivenetOptions> = {
     return [workLayout(context, name).work];
   },
 
-  parseOptions(raw: Record<string, unknown>): LivenetOptions {
-    requireKnownKeys(raw, LIVENET_API_KEYS, 'the options');
-    // Synchronous: the host family is told by its marker file rather than os-release.
-    return parseLivenetOptions(raw, { source: existsSync('/etc/debian_version') ? 'mmdebstrap' : 'dnf' });
-  },
+  prepare: prepareLivenet,
 
+  /** The cheap host checks, run again by the manager just before a build registers (packages are checked by `prepare`). */
   async check(context: ImageContext, options: LivenetOptions, scope?: CheckScope): Promise<void> {
     await requireKernel(context, options.kernel);
     await checkSourceUsable(options.source, sourceScope(context.paths, scope?.sourceRoots));

@@ -8,15 +8,13 @@ import { ConflictError, UsageError } from '../../errors/index.js';
 import { StepReporter, silentProgress } from '../../core/progress.js';
 import type { CoreServices } from '../../core/core-services.js';
 import type { RebuildServices } from '../../core/image/image.js';
-import { checkSourceUsable, sourceScope } from '../../core/os/source-checks.js';
-import { checkPackagesExist, defaultSource } from '../../core/os/sources.js';
+import { checkOsRecipe } from '../../core/os/recipe-prepare.js';
 import { run } from '../../system/runner.js';
 import { unmountTree } from '../../system/mount.js';
 import { buildLivenet, squashAndPublish, workLayout } from './build.js';
 import { loadLivenet, rememberPublished, type LivenetOperation } from './image-access.js';
 import type { LivenetImage } from './livenet-image.js';
-import { optionsFromRecipe } from './options.js';
-import { readSshKey, requireKernel } from './preflight.js';
+import { optionsFromRecipe } from './preflight.js';
 import { resizeRootfs } from './rootfs.js';
 import { SQUASHFS_FILE, swapWithPrevious } from './squashfs.js';
 
@@ -67,12 +65,8 @@ export async function resizeLivenet(services: CoreServices, name: string, sizeMi
 export async function rebuildLivenet(services: RebuildServices, name: string, operation: LivenetOperation = {}): Promise<{ warnings: string[] }> {
   const context = services.images.context;
   const first = await loadLivenet(services, name);
-  const options = optionsFromRecipe(first.data, { source: await defaultSource() });
-  // Images made by the original tool only kept the key's path.
-  if (!options.sshKey && options.sshKeyFile) options.sshKey = await readSshKey(options.sshKeyFile);
-  await requireKernel(context, options.kernel);
-  await checkSourceUsable(options.source, sourceScope(context.paths));
-  await checkPackagesExist(options.source, options.packages, options.release, operation.signal);
+  const { options, warnings } = await optionsFromRecipe(first.data);
+  await checkOsRecipe(context, options, { signal: operation.signal });
   return services.images.withImageLock(name, async () => {
     const image = await loadLivenet(services, name);
     refuseMounted(image, 'rebuild');
@@ -83,7 +77,7 @@ export async function rebuildLivenet(services: RebuildServices, name: string, op
       image.data.rebuild_date = new Date().toISOString().slice(0, 10);
       await image.writeBootFile();
       await image.save();
-      return { warnings: outcome.warnings };
+      return { warnings: [...warnings, ...outcome.warnings] };
     } finally {
       await rm(workLayout(context, name).work, { recursive: true, force: true });
       await rm(join(image.imageDirectory, `.${SQUASHFS_FILE}.new`), { force: true });

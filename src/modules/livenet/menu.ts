@@ -6,7 +6,7 @@ import { OS_TYPES, defaultSource, parseSource } from '../../core/os/sources.js';
 import { mountLivenet, unmountLivenet } from './editing.js';
 import { resizeLivenet } from './maintenance.js';
 import { parseSize } from './options.js';
-import { prepareLivenet } from './preflight.js';
+import { prepareCreation } from '../../core/image/creation.js';
 
 function sizeProblem(answer: string): string | undefined {
   try {
@@ -62,12 +62,11 @@ const create: MenuAction = {
     const packages = await ui.ask('Additional packages, comma-separated (empty for none):', { default: '' });
     const release = await ui.ask('Release version (empty for the host\'s):', { default: '' });
     const optimize = await ui.confirm('Optimize the image (no documentation, locales, weak dependencies)?');
-    const options = await prepareLivenet(services.images.context, name, {
-      options: {
-        kernel, type, size, source, 'password-hash': hash, 'ssh-key': sshKey || undefined, selinux, packages: packages || undefined,
-        release: release || undefined, optimize,
-      },
-    });
+    // The menu's answers go through the same preparation as the command line and the API.
+    const options = await prepareCreation(services.images, 'LivenetImage', name, {
+      kernel, type, size, source, password_hash: hash, ssh_key: sshKey || undefined, selinux, packages: packages || undefined,
+      release: release || undefined, optimize,
+    }, { origin: 'cli' });
     const image = await services.images.create('LivenetImage', name, options, {
       progress: (event) => { if (event.type === 'step') ui.print(`[${event.index}/${event.total}] ${event.step}`); },
     });

@@ -9,9 +9,8 @@ import { readPasswordInput } from '../../core/os/password.js';
 import { defaultSource } from '../../core/os/sources.js';
 import { GOLDEN_CLASS } from './golden-image.js';
 import { addGoldenNodes, listGoldenNodes, removeGoldenNodes } from './golden-nodes.js';
-import { readSshKey } from './image-commands.js';
 import { STAGING_CLASS } from './staging-image.js';
-import { parseStagingOptions } from './staging-options.js';
+import { prepareCreation } from '../../core/image/creation.js';
 
 async function createdImages(services: CoreServices, className: string): Promise<string[]> {
   return (await services.images.list()).filter((s) => s.status === 'CREATED' && s.image_class === className).map((s) => s.name);
@@ -42,10 +41,10 @@ const createStaging: MenuAction = {
     const packages = await ui.ask('Extra packages (space separated, empty for none):', { default: '' });
     const passwordHash = await askPasswordHash(ui);
     const keyFile = await ui.ask('SSH public key file for root (empty for none):', { default: '' });
-    const options = parseStagingOptions({
-      kernel, source, type, release: release || undefined, packages, passwordHash,
-      sshPublicKey: await readSshKey(keyFile || undefined),
-    });
+    // The menu's answers go through the same preparation as the command line and the API.
+    const options = await prepareCreation(services.images, STAGING_CLASS, name, {
+      kernel, source, type, release: release || undefined, packages, password_hash: passwordHash, ssh_key: keyFile || undefined,
+    }, { origin: 'cli' });
     if (!(await ui.confirm(`Create staging image ${name} from ${source}?`))) return;
     await services.images.create(STAGING_CLASS, name, options);
     ui.print(`Staging image ${name} created.`);
@@ -62,7 +61,7 @@ const createGolden: MenuAction = {
     }
     const from = stagings[await ui.choose('Staging image to copy', stagings)] as string;
     const name = await ui.ask('Name of the new golden image:');
-    await services.images.create(GOLDEN_CLASS, name, { from });
+    await services.images.create(GOLDEN_CLASS, name, await prepareCreation(services.images, GOLDEN_CLASS, name, { from }, { origin: 'cli' }));
     ui.print(`Golden image ${name} created from ${from}.`);
   },
 };

@@ -10,13 +10,15 @@ import { Image, type CheckScope, type ImageClass } from '../../core/image/image.
 import type { ImageData } from '../../core/image/image-data.js';
 import { StepReporter } from '../../core/progress.js';
 import { removeManagedPath } from '../../core/state/safe-remove.js';
-import { checkPackagesExist, formatSource, provisionTree } from '../../core/os/sources.js';
+import { formatSource, provisionTree } from '../../core/os/sources.js';
+import { recipeAttributes } from '../../core/os/recipe-data.js';
+import { requireKernel } from '../../core/os/recipe-prepare.js';
 import { customizeTree, imageOsRelease } from '../../core/os/customize.js';
 import { checkSourceUsable, sourceScope } from '../../core/os/source-checks.js';
 import { initramfsName } from '../../core/kernel/kernel-manager.js';
 import { nfsBootFile } from '../../boot/ipxe.js';
 import { logicalStagingTree, stagingTree } from './nfs-layout.js';
-import { parseStagingOptions, type StagingOptions } from './staging-options.js';
+import { prepareStaging, type StagingOptions } from './staging-options.js';
 
 export const STAGING_CLASS = 'NfsStagingImage';
 
@@ -51,7 +53,6 @@ export const NfsStagingImageClass: ImageClass<StagingOptions> = {
   async create(context: ImageContext, journal: BuildJournal, name: string, options: StagingOptions): Promise<Image> {
     const steps = new StepReporter(journal.progress, 3);
     const kernel = await context.kernels.requireAvailable(options.kernel);
-    await checkPackagesExist(options.source, options.packages, options.release, journal.signal);
     const tree = await journal.trackPath(stagingTree(context.paths, name));
     // No image owns a leftover tree of this name (the manager checked): never install on top of one.
     await removeManagedPath(tree, context.paths.managedRoots);
@@ -63,15 +64,12 @@ export const NfsStagingImageClass: ImageClass<StagingOptions> = {
     journal.checkAborted();
     steps.step('set password, SSH key and image identity');
     await customizeTree(tree, {
-      passwordHash: options.passwordHash, sshPublicKey: options.sshPublicKey, selinux: options.selinux,
+      passwordHash: options.passwordHash, sshPublicKey: options.sshKey, selinux: options.selinux,
       osRelease: imageOsRelease(name, kernel.kernel),
     });
     steps.step('write boot file');
     return new NfsStagingImage(context, {
-      name, image_class: STAGING_CLASS, kernel: kernel.kernel, image: kernel.initramfs,
-      password: options.passwordHash, release_version: options.release ?? null,
-      source: formatSource(options.source), os_type: options.type, selinux: options.selinux,
-      optimize: options.optimize, additional_packages: options.packages, ssh_pub_key: options.sshPublicKey?.trim() ?? null,
+      name, image_class: STAGING_CLASS, ...recipeAttributes(options, 'os_type'), kernel: kernel.kernel, image: kernel.initramfs,
     });
   },
 
@@ -83,10 +81,11 @@ export const NfsStagingImageClass: ImageClass<StagingOptions> = {
     return [stagingTree(context.paths, name)];
   },
 
-  parseOptions: parseStagingOptions,
+  prepare: prepareStaging,
 
+  /** The cheap host checks, run again by the manager just before a build registers (packages are checked by `prepare`). */
   async check(context: ImageContext, options: StagingOptions, scope?: CheckScope): Promise<void> {
-    await context.kernels.requireAvailable(options.kernel);
+    await requireKernel(context, options.kernel);
     await checkSourceUsable(options.source, sourceScope(context.paths, scope?.sourceRoots));
   },
 };

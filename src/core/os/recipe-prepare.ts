@@ -1,0 +1,64 @@
+/**
+ * From parsed OS options to a recipe ready to build: the files they name are
+ * read (password, SSH key), the default source is chosen, then everything
+ * the host can tell is checked before a build is registered (kernel, source,
+ * packages). Livenet, NFS staging, their CLI commands and the API all go
+ * through these two functions.
+ */
+import { DisklessError, UsageError } from '../../errors/index.js';
+import type { KernelManager } from '../kernel/kernel-manager.js';
+import type { Paths } from '../paths.js';
+import { readPasswordInput } from './password.js';
+import type { OsInput, OsRecipe } from './recipe.js';
+import { checkSourceUsable, sourceScope } from './source-checks.js';
+import { checkPackagesExist, defaultSource, parseSource } from './sources.js';
+import { readSshKeyFile } from './ssh-key.js';
+
+/** What resolving may use: stdin for `--password-stdin`. */
+export interface ResolveIo {
+  readStdin?: () => Promise<string>;
+}
+
+/**
+ * Reads the password file or stdin (hashing at once) and the SSH key file,
+ * and picks the host's default source (`defaultSource`) when none was given.
+ * Throws UsageError E_PASSWORD, E_FILE_NOT_FOUND, E_SSH_KEY.
+ */
+export async function resolveOsRecipe(input: OsInput, io: ResolveIo = {}): Promise<OsRecipe> {
+  const { passwordFile, passwordStdin, sshKeyFile, ...rest } = input;
+  const passwordHash = input.passwordHash ?? await readPasswordInput({
+    file: passwordFile, stdin: passwordStdin ? await (io.readStdin?.() ?? Promise.resolve('')) : undefined,
+  });
+  const sshKey = input.sshKey ?? (sshKeyFile ? await readSshKeyFile(sshKeyFile) : undefined);
+  return { ...rest, source: input.source ?? parseSource(await defaultSource()), passwordHash, sshKey };
+}
+
+/** What the host checks need. */
+export interface OsCheckContext {
+  readonly paths: Paths;
+  readonly kernels: KernelManager;
+}
+
+/** Throws unless `kernel` has its initramfs; a missing kernel is the user's input error here (UsageError, same code). */
+export async function requireKernel(context: OsCheckContext, kernel: string): Promise<void> {
+  try {
+    await context.kernels.requireAvailable(kernel);
+  } catch (error) {
+    if (error instanceof DisklessError && error.kind === 'not-found') throw new UsageError(error.code, error.message, error.hint);
+    throw error;
+  }
+}
+
+/**
+ * The host checks of a recipe, in order: kernel available, source usable
+ * (tar:/dir: confined to `sourceRoots` when given, see `checkSourceUsable`),
+ * extra packages found by the source's package manager. Throws UsageError
+ * (E_KERNEL_NOT_FOUND, E_KERNEL_UNAVAILABLE, E_SOURCE, E_API_PATH_NOT_ALLOWED,
+ * E_PACKAGE_NOT_FOUND) or UnavailableError E_TOOL_MISSING.
+ */
+export async function checkOsRecipe(context: OsCheckContext, recipe: OsRecipe,
+  scope: { sourceRoots?: readonly string[]; signal?: AbortSignal } = {}): Promise<void> {
+  await requireKernel(context, recipe.kernel);
+  await checkSourceUsable(recipe.source, sourceScope(context.paths, scope.sourceRoots));
+  await checkPackagesExist(recipe.source, recipe.packages, recipe.release, scope.signal);
+}
