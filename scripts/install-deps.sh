@@ -13,6 +13,7 @@ PACKAGES=(
   clustershell                                               # reference nodeset for differential tests
   nginx-light                                                # reference HTTP server for benchmarks
   busybox-static whois ca-certificates                       # small test trees, mkpasswd
+  ansible-core                                               # `node import --ansible-inventory` (ansible-inventory)
 )
 
 missing=()
