@@ -94,6 +94,7 @@ export function checkAttributes(raw: unknown, where: string, allowProfiles: bool
   }
   if (entry.kernelArgs !== undefined && entry.kernelArgs !== null) {
     const args = entry.kernelArgs;
+    // eslint-disable-next-line no-control-regex -- control characters are exactly what must be refused
     if (typeof args !== 'string' || args.length > MAX_KERNEL_ARGS || /[\0-\x1f\x7f]/.test(args)) {
       bad('E_NODE_KERNEL_ARGS', `kernelArgs in ${where} must be one line of printable text (at most ${MAX_KERNEL_ARGS} characters)`, 'e.g. kernelArgs: "console=ttyS0,115200"');
     }

@@ -50,3 +50,23 @@ export function effectiveNode(name: string, node: NodeEntry, profiles: Readonly<
   apply(result, node, 'node');
   return result;
 }
+
+/**
+ * Node → the image it boots, for every node that has one (its own, else the
+ * last of its profiles that sets one). The boot layer renders node scripts
+ * from this map. Linear in nodes × profiles per node.
+ */
+export function effectiveImages(document: { nodes: Readonly<Record<string, NodeEntry>>; profiles: Readonly<Record<string, ProfileEntry>> }): Record<string, string> {
+  const images: Record<string, string> = Object.create(null) as Record<string, string>;
+  for (const [name, node] of Object.entries(document.nodes)) {
+    let image = node.image;
+    if (image === undefined) {
+      for (const profile of node.profiles ?? []) {
+        const fromProfile = Object.hasOwn(document.profiles, profile) ? document.profiles[profile]?.image : undefined;
+        if (fromProfile !== undefined) image = fromProfile;
+      }
+    }
+    if (image !== undefined) images[name] = image;
+  }
+  return images;
+}

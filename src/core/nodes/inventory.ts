@@ -12,6 +12,7 @@ import { withLock } from '../state/lock.js';
 import { validateProfileName } from '../names.js';
 import { ATTRIBUTE_KEYS, type NodeAttributes, type NodeEntry, type ProfileEntry } from './attributes.js';
 import { effectiveNode, type EffectiveNode } from './effective.js';
+import type { InventoryPublisher } from './publisher.js';
 import { compareNames, emptyInventory, formatInventory, parseInventory, type InventoryDocument } from './inventory-file.js';
 
 /** A change to nodes or to a profile; every field is optional. */
@@ -30,6 +31,16 @@ export interface AttributeChanges {
 
 function fold(names: readonly string[]): string {
   return names.length === 0 ? '' : foldNodes(names);
+}
+
+/** Nodes a change touched: folded node set and count. */
+export interface NodeSetResult {
+  nodes: string;
+  nodeCount: number;
+}
+
+function result(names: readonly string[]): NodeSetResult {
+  return { nodes: fold(names), nodeCount: names.length };
 }
 
 function requireProfiles(document: InventoryDocument, names: readonly string[] | undefined): void {
@@ -56,8 +67,11 @@ function applyChanges(entry: NodeEntry, changes: AttributeChanges): void {
 
 /** Reads and changes the node inventory of one installation. */
 export class NodeInventory {
-  /** @param file the inventory file (`Paths.inventoryFile`). */
-  constructor(readonly file: string) {}
+  /**
+   * @param file the inventory file (`Paths.inventoryFile`).
+   * @param publisher hooks run around each change (the wiring passes the boot layer's).
+   */
+  constructor(readonly file: string, private readonly publisher?: InventoryPublisher) {}
 
   /**
    * The whole inventory (empty when the file does not exist yet).
@@ -73,22 +87,54 @@ export class NodeInventory {
    * and the file is replaced only if `change` returns without throwing.
    * @throws ConflictError E_LOCK_TIMEOUT; whatever `change` throws.
    */
-  async update<T>(change: (document: InventoryDocument) => T): Promise<T> {
+  async update<T>(change: (document: InventoryDocument) => T | Promise<T>): Promise<T> {
     return withLock(this.file, async () => {
       const document = await this.read();
-      const result = change(document);
-      await writeFileAtomic(this.file, formatInventory(document), 0o644);
+      await this.publisher?.recover(document);
+      const previous = structuredClone(document);
+      const result = await change(document);
+      if (!this.publisher) {
+        await this.write(document);
+        return result;
+      }
+      const pending = await this.publisher.before(previous, document);
+      try {
+        await this.write(document);
+        await this.publisher.after(document, pending);
+      } catch (error) {
+        throw await this.publisher.failed(previous, pending, error, () => this.write(previous));
+      }
       return result;
     });
   }
 
   /**
+   * Runs the publisher's recovery alone (the start-of-command repair), unless
+   * another live command holds the lock: it finishes its own change. Returns
+   * how many nodes were repaired.
+   */
+  async recover(): Promise<number> {
+    if (!this.publisher) return 0;
+    const publisher = this.publisher;
+    try {
+      return await withLock(this.file, async () => publisher.recover(await this.read()), { timeoutMs: 0 });
+    } catch (error) {
+      if (!(error instanceof ConflictError && error.code === 'E_LOCK_TIMEOUT')) throw error;
+      return 0;
+    }
+  }
+
+  private async write(document: InventoryDocument): Promise<void> {
+    await writeFileAtomic(this.file, formatInventory(document), 0o644);
+  }
+
+  /**
    * Adds the nodes of `nodeSet` (strictly read, see nodeset/node-names.ts),
-   * each with `entry`. Returns the folded node set added.
+   * each with `entry`. Returns the nodes added.
    * @throws UsageError (node set), ConflictError E_NODE_EXISTS if one of them
    *   exists already, NotFoundError E_PROFILE_NOT_FOUND for an unknown profile.
    */
-  async addNodes(nodeSet: string, entry: NodeEntry): Promise<string> {
+  async addNodes(nodeSet: string, entry: NodeEntry): Promise<NodeSetResult> {
     const names = expandNodeNames(nodeSet);
     return this.update((document) => {
       const existing = names.filter((name) => Object.hasOwn(document.nodes, name));
@@ -97,35 +143,35 @@ export class NodeInventory {
       }
       requireProfiles(document, entry.profiles);
       for (const name of names) document.nodes[name] = structuredClone(entry);
-      return fold(names);
+      return result(names);
     });
   }
 
   /**
-   * Changes every node of `nodeSet`. Returns the folded node set changed.
+   * Changes every node of `nodeSet`. Returns the nodes changed.
    * @throws UsageError (node set), NotFoundError E_NODE_NOT_FOUND if one of
    *   them is not in the inventory, E_PROFILE_NOT_FOUND for an unknown profile.
    */
-  async changeNodes(nodeSet: string, changes: AttributeChanges): Promise<string> {
+  async changeNodes(nodeSet: string, changes: AttributeChanges): Promise<NodeSetResult> {
     const names = expandNodeNames(nodeSet);
     return this.update((document) => {
       this.requireNodes(document, names);
       requireProfiles(document, changes.profiles);
       for (const name of names) applyChanges(document.nodes[name] as NodeEntry, changes);
-      return fold(names);
+      return result(names);
     });
   }
 
   /**
-   * Removes the nodes of `nodeSet`. Returns the folded node set removed.
+   * Removes the nodes of `nodeSet`. Returns the nodes removed.
    * @throws UsageError (node set), NotFoundError E_NODE_NOT_FOUND.
    */
-  async removeNodes(nodeSet: string): Promise<string> {
+  async removeNodes(nodeSet: string): Promise<NodeSetResult> {
     const names = expandNodeNames(nodeSet);
     return this.update((document) => {
       this.requireNodes(document, names);
       for (const name of names) delete document.nodes[name];
-      return fold(names);
+      return result(names);
     });
   }
 
@@ -156,10 +202,10 @@ export class NodeInventory {
 
   /**
    * Removes a profile. With nodes still listing it, refused unless `force`,
-   * which also takes it out of their lists. Returns the folded nodes that listed it.
+   * which also takes it out of their lists. Returns the nodes that listed it.
    * @throws UsageError E_PROFILE_NAME, NotFoundError E_PROFILE_NOT_FOUND, ConflictError E_PROFILE_IN_USE.
    */
-  async removeProfile(name: string, options: { force?: boolean } = {}): Promise<string> {
+  async removeProfile(name: string, options: { force?: boolean } = {}): Promise<NodeSetResult> {
     validateProfileName(name);
     return this.update((document) => {
       requireProfiles(document, [name]);
@@ -173,7 +219,7 @@ export class NodeInventory {
         entry.profiles = (entry.profiles ?? []).filter((profile) => profile !== name);
       }
       delete document.profiles[name];
-      return fold(users);
+      return result(users);
     });
   }
 

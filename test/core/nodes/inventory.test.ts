@@ -51,7 +51,7 @@ test('a profile used by nodes is removed only with force, which takes it out of 
     await inventory.addProfile('compute', { image: 'gold' });
     await inventory.addNodes('c[1-2]', { profiles: ['compute'] });
     await assert.rejects(inventory.removeProfile('compute'), code('E_PROFILE_IN_USE'));
-    assert.equal(await inventory.removeProfile('compute', { force: true }), 'c[1-2]');
+    assert.deepEqual(await inventory.removeProfile('compute', { force: true }), { nodes: 'c[1-2]', nodeCount: 2 });
     const nodes = await inventory.effectiveNodes();
     assert.deepEqual(nodes.map((node) => node.profiles), [[], []]);
     assert.equal(nodes[0]?.attributes.image, undefined);
@@ -84,7 +84,7 @@ test('attribute values are checked before they are stored (they end up in boot s
 test('10,000 nodes round-trip through the file in natural order', async () => {
   await withInventory(async (inventory, file) => {
     await inventory.addProfile('compute', { image: 'gold' });
-    assert.equal(await inventory.addNodes('c[00001-10000]', { profiles: ['compute'] }), 'c[00001-10000]');
+    assert.deepEqual(await inventory.addNodes('c[00001-10000]', { profiles: ['compute'] }), { nodes: 'c[00001-10000]', nodeCount: 10_000 });
     const nodes = await inventory.effectiveNodes();
     assert.equal(nodes.length, 10_000);
     assert.equal(nodes[9]?.name, 'c00010');
