@@ -1,156 +1,88 @@
 /**
- * The state of boot assignments: one JSON file under the state folder mapping
- * each node to the image it boots. It is the source of truth; the per-node
- * iPXE files in the HTTP tree are derived from it. Every change is made under
- * the file's lock and written atomically, in an order a kill cannot break:
- *
- * 1. an intent file names the nodes whose scripts are about to change;
- * 2. the assignments file is replaced;
- * 3. the node scripts of those nodes are derived from it;
- * 4. the intent file is deleted.
- *
- * A kill anywhere leaves either no intent (nothing changed, or all done) or an
- * intent that {@link AssignmentStore.repair} (run by the next command) completes.
- *
- * When step 2 or 3 fails (a full disk, typically), the change is rolled back
- * with the intent still in place: new scripts are removed first (which frees
- * space), the previous assignments are written back, the intent nodes' scripts
- * are derived from them, then the intent is dropped. A kill during the roll
- * back leaves an intent, and the next command derives scripts from whichever
- * assignments file is on disk: the two always agree in the end.
+ * The boot view of the node inventory: which image each node boots (its
+ * effective `image`, see core/nodes/effective.ts). Node scripts are
+ * published from the inventory by {@link BootScriptPublisher} on every
+ * change; this module reads the assignments, repairs what a killed change
+ * left, and moves the assignments file of earlier versions into the inventory.
  */
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ConflictError, OperationError } from '../errors/index.js';
+import { OperationError } from '../errors/index.js';
 import type { Paths } from '../core/paths.js';
-import { readTextIfExists, writeFileAtomic } from '../core/state/atomic-file.js';
-import { diskFullError, isDiskFull } from '../core/state/disk-full.js';
-import { withLock } from '../core/state/lock.js';
+import { readTextIfExists } from '../core/state/atomic-file.js';
+import { effectiveImages } from '../core/nodes/effective.js';
+import { NodeInventory } from '../core/nodes/inventory.js';
+import { isImageName } from '../core/names.js';
 import { isNodeName } from '../nodeset/index.js';
-import { syncNodeScripts } from './node-scripts.js';
+import { BootScriptPublisher, INTENT_FILE } from './boot-publisher.js';
+
+export { INTENT_FILE };
 
 /** Node name → image name. */
 export type AssignmentMap = Record<string, string>;
 
-/** File name of the assignments, inside the state folder. */
+/** File name of the assignments of earlier versions, inside the state folder (moved into nodes.yml by {@link AssignmentStore.repair}). */
 export const ASSIGNMENTS_FILE = 'boot-assignments.json';
 
-/** File name of the intent record (nodes whose scripts may disagree with the assignments), inside the state folder. */
-export const INTENT_FILE = 'boot-scripts.pending.json';
-
-/** What a change of node assignments returns to {@link AssignmentStore.changeNodes}. */
-export interface NodeChange<T> {
-  /** The new assignments (undefined: nothing to save). */
-  next?: AssignmentMap;
-  /** Nodes whose script must follow the new assignments. */
-  affected: readonly string[];
-  result: T;
+/** The inventory of `paths` with node scripts published from it: the one way the tool opens it. */
+export function bootInventory(paths: Paths): NodeInventory {
+  return new NodeInventory(paths.inventoryFile, new BootScriptPublisher(paths));
 }
 
-/** Reads and changes the assignments file of one installation. */
+/** Reads boot assignments and repairs them after a kill. */
 export class AssignmentStore {
-  readonly file: string;
-  readonly intentFile: string;
+  readonly inventory: NodeInventory;
 
-  constructor(private readonly paths: Paths) {
-    this.file = join(paths.stateDir, ASSIGNMENTS_FILE);
-    this.intentFile = join(paths.stateDir, INTENT_FILE);
+  constructor(private readonly paths: Paths, inventory?: NodeInventory) {
+    this.inventory = inventory ?? bootInventory(paths);
   }
 
-  /** Current assignments (none when the file does not exist yet). */
+  /**
+   * Current assignments (node → image) from the inventory.
+   * @throws OperationError E_INVENTORY_INVALID when nodes.yml cannot be read.
+   */
   async read(): Promise<AssignmentMap> {
-    const text = await readTextIfExists(this.file);
-    if (text === undefined) return {};
+    return effectiveImages(await this.inventory.read());
+  }
+
+  /**
+   * Run first by every command: moves an assignments file of an earlier
+   * version into the inventory, then finishes a change a killed command left
+   * half-done (skipped while another live command holds the lock). Returns
+   * how many nodes' assignments were moved, and how many scripts repaired.
+   * @throws OperationError E_BOOT_STATE_INVALID for an unreadable old file.
+   */
+  async repair(): Promise<{ moved: number; repaired: number }> {
+    const moved = await this.moveLegacyAssignments();
+    // Most commands find no intent: they skip the lock altogether.
+    if ((await readTextIfExists(join(this.paths.stateDir, INTENT_FILE))) === undefined) return { moved, repaired: 0 };
+    return { moved, repaired: await this.inventory.recover() };
+  }
+
+  private async moveLegacyAssignments(): Promise<number> {
+    const file = join(this.paths.stateDir, ASSIGNMENTS_FILE);
+    const text = await readTextIfExists(file);
+    if (text === undefined) return 0;
+    let nodes: Record<string, unknown>;
     try {
       const parsed = JSON.parse(text) as { nodes?: unknown };
-      const nodes = parsed.nodes;
-      if (typeof nodes !== 'object' || nodes === null || Array.isArray(nodes)) throw new Error('no "nodes" object');
-      const map: AssignmentMap = {};
-      for (const [node, image] of Object.entries(nodes)) if (typeof image === 'string') map[node] = image;
-      return map;
+      if (typeof parsed.nodes !== 'object' || parsed.nodes === null || Array.isArray(parsed.nodes)) throw new Error('no "nodes" object');
+      nodes = parsed.nodes as Record<string, unknown>;
     } catch (error) {
-      throw new OperationError('E_BOOT_STATE_INVALID', `${this.file} is not a valid assignments file: ${(error as Error).message}`,
+      throw new OperationError('E_BOOT_STATE_INVALID', `${file} is not a valid assignments file: ${(error as Error).message}`,
         'restore it from a backup or remove it and assign the nodes again');
     }
-  }
-
-  /**
-   * Changes assignments and the scripts of the affected nodes, in the
-   * kill-safe order described above. `change` runs under the lock.
-   * @throws OperationError E_NO_SPACE when a file system filled up: the
-   *   previous assignments and scripts are back, nothing was changed.
-   */
-  async changeNodes<T>(change: (current: AssignmentMap) => Promise<NodeChange<T>>): Promise<T> {
-    return withLock(this.file, async () => {
-      await this.finishIntent();
-      const current = await this.read();
-      const { next, affected, result } = await change({ ...current });
-      if (!next) return result;
-      if (affected.length > 0) await writeFileAtomic(this.intentFile, `${JSON.stringify({ nodes: affected })}\n`, 0o644);
-      try {
-        await this.write(next);
-        await this.finishIntent();
-      } catch (error) {
-        throw await this.rollBack(current, affected, error);
+    // Names from a file become file names and boot URLs: only valid ones move.
+    const valid = Object.entries(nodes).filter((entry): entry is [string, string] => isNodeName(entry[0]) && isImageName(entry[1]));
+    await this.inventory.update((document) => {
+      for (const [node, image] of valid) {
+        const entry = Object.hasOwn(document.nodes, node) ? document.nodes[node] : undefined;
+        if (!entry) document.nodes[node] = { image };
+        else entry.image ??= image;
       }
-      return result;
     });
-  }
-
-  /**
-   * Puts `previous` back after a failed change of `affected` (caller holds the
-   * lock, the intent is on disk) and returns the error to throw: for a full
-   * disk, one E_NO_SPACE line saying nothing changed. When the roll back fails
-   * too, the intent stays for the next command and `error` is returned as is.
-   */
-  private async rollBack(previous: AssignmentMap, affected: readonly string[], error: unknown): Promise<unknown> {
-    try {
-      // Scripts of nodes that had no assignment go first: removing them frees the space the rest needs.
-      const added = affected.filter((node) => !Object.hasOwn(previous, node));
-      await syncNodeScripts(this.paths, previous, added);
-      await this.write(previous);
-      await syncNodeScripts(this.paths, previous, affected);
-      await rm(this.intentFile, { force: true });
-    } catch {
-      return error;
-    }
-    if (!isDiskFull(error) && !(error instanceof OperationError && error.code === 'E_NO_SPACE')) return error;
-    const full = error instanceof OperationError ? error : diskFullError(error);
-    return new OperationError('E_NO_SPACE', `${full.message}: no boot assignment was changed`, full.hint, { cause: error });
-  }
-
-  /** Completes a recorded intent (caller holds the lock): derives its nodes' scripts, then drops it. */
-  private async finishIntent(): Promise<string[]> {
-    const text = await readTextIfExists(this.intentFile);
-    if (text === undefined) return [];
-    let nodes: string[] = [];
-    try {
-      const parsed = JSON.parse(text) as { nodes?: unknown };
-      // Names from a file become file names: only valid node names are used.
-      if (Array.isArray(parsed.nodes)) nodes = parsed.nodes.filter((n): n is string => typeof n === 'string' && isNodeName(n));
-    } catch { /* a torn intent cannot exist (atomic write); an edited one is dropped */ }
-    await syncNodeScripts(this.paths, await this.read(), nodes);
-    await rm(this.intentFile, { force: true });
-    return nodes;
-  }
-
-  /**
-   * Finishes the change a killed command left half-done, if any: node scripts
-   * are re-derived from the assignments. Skipped (returns []) while another
-   * live command holds the lock: it finishes its own change.
-   */
-  async repair(): Promise<string[]> {
-    if ((await readTextIfExists(this.intentFile)) === undefined) return [];
-    try {
-      return await withLock(this.file, () => this.finishIntent(), { timeoutMs: 0 });
-    } catch (error) {
-      if (error instanceof ConflictError && error.code === 'E_LOCK_TIMEOUT') return [];
-      throw error;
-    }
-  }
-
-  private async write(map: AssignmentMap): Promise<void> {
-    const sorted = Object.fromEntries(Object.entries(map).sort(([a], [b]) => a.localeCompare(b)));
-    await writeFileAtomic(this.file, `${JSON.stringify({ version: 1, nodes: sorted }, null, 2)}\n`, 0o644);
+    // Only once the inventory holds them: a kill before this line moves them again (same result).
+    await rm(file, { force: true });
+    return valid.length;
   }
 }

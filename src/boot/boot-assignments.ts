@@ -6,7 +6,8 @@
 import { UsageError } from '../errors/index.js';
 import type { CoreServices } from '../core/core-services.js';
 import { foldNodes } from '../nodeset/index.js';
-import { AssignmentStore, type AssignmentMap } from './assignment-store.js';
+import { AssignmentStore } from './assignment-store.js';
+import { effectiveImages } from '../core/nodes/effective.js';
 import { hasBootFile } from './boot-paths.js';
 import { writeEntryScript } from './entry-script.js';
 import { expandNodeNames } from '../nodeset/index.js';
@@ -31,8 +32,10 @@ export interface SetBootResult {
 export interface UnsetBootResult {
   /** Folded node set whose assignment was removed ('' if none was assigned). */
   removed: string;
-  /** Folded node set of the given nodes that had no assignment. */
+  /** Folded node set of the given nodes that had no assignment of their own. */
   notAssigned: string;
+  /** Folded node set of removed nodes that still boot an image given by a profile. */
+  stillBooting: string;
 }
 
 function fold(names: readonly string[]): string {
@@ -52,29 +55,42 @@ async function requireBootable(services: CoreServices, image: string): Promise<v
   }
 }
 
-/** Makes every node of `nodeSet` boot `image`; writes their scripts and the entry script. */
+/**
+ * Makes every node of `nodeSet` boot `image` (its own `image` in the
+ * inventory; nodes not in the inventory yet are added), then refreshes the
+ * entry script. Shorthand for `node set NODESET --image IMAGE`.
+ * @throws UsageError (node set) E_BOOT_IMAGE_NOT_READY, E_BOOT_IMAGE_NO_BOOT_FILE;
+ *   NotFoundError E_IMAGE_NOT_FOUND; OperationError E_NO_SPACE (nothing changed).
+ */
 export async function setBoot(services: CoreServices, nodeSet: string, image: string): Promise<SetBootResult> {
   const nodes = expandNodeNames(nodeSet);
   await requireBootable(services, image);
-  const store = new AssignmentStore(services.paths);
-  return store.changeNodes(async (current) => {
-    const next: AssignmentMap = { ...current };
-    for (const node of nodes) next[node] = image;
+  return services.inventory.update(async (document) => {
+    for (const node of nodes) {
+      const entry = Object.hasOwn(document.nodes, node) ? document.nodes[node] : undefined;
+      if (entry) entry.image = image;
+      else document.nodes[node] = { image };
+    }
     await writeEntryScript(services);
-    return { next, affected: nodes, result: { image, nodes: fold(nodes), count: nodes.length } };
+    return { image, nodes: fold(nodes), count: nodes.length };
   });
 }
 
-/** Removes the assignment of every node of `nodeSet`, and their scripts. */
+/**
+ * Removes the own image of every node of `nodeSet` (they get the menu, unless
+ * a profile still gives them one: those are named in `stillBooting`).
+ * @throws UsageError (node set); OperationError E_NO_SPACE.
+ */
 export async function unsetBoot(services: CoreServices, nodeSet: string): Promise<UnsetBootResult> {
   const nodes = expandNodeNames(nodeSet);
-  const store = new AssignmentStore(services.paths);
-  return store.changeNodes(async (current) => {
-    const removed = nodes.filter((node) => Object.hasOwn(current, node));
-    const notAssigned = nodes.filter((node) => !Object.hasOwn(current, node));
-    const next: AssignmentMap = { ...current };
-    for (const node of removed) delete next[node];
-    return { next: removed.length ? next : undefined, affected: removed, result: { removed: fold(removed), notAssigned: fold(notAssigned) } };
+  return services.inventory.update((document) => {
+    const removed = nodes.filter((node) => Object.hasOwn(document.nodes, node) && document.nodes[node]?.image !== undefined);
+    const removedSet = new Set(removed);
+    const notAssigned = nodes.filter((node) => !removedSet.has(node));
+    for (const node of removed) delete (document.nodes[node] as { image?: string }).image;
+    const inherited = effectiveImages(document);
+    const stillBooting = removed.filter((node) => node in inherited);
+    return { removed: fold(removed), notAssigned: fold(notAssigned), stillBooting: fold(stillBooting) };
   });
 }
 

@@ -5,7 +5,7 @@
  */
 import type { CoreServices } from '../core/core-services.js';
 import { writeFileAtomic } from '../core/state/atomic-file.js';
-import { AssignmentStore, type AssignmentMap } from './assignment-store.js';
+import { effectiveImages } from '../core/nodes/effective.js';
 import { entryScriptPath, hasBootFile } from './boot-paths.js';
 import { bootUrls, entryScript, type MenuImage } from './ipxe.js';
 
@@ -17,7 +17,7 @@ async function bootableImages(services: CoreServices): Promise<MenuImage[]> {
     .map((image) => ({ name: image.name, imageClass: image.image_class ?? 'unknown' }));
 }
 
-/** Rewrites `diskless/boot.ipxe` from the current images (caller holds the assignments lock). */
+/** Rewrites `diskless/boot.ipxe` from the current images (caller holds the inventory lock). */
 export async function writeEntryScript(services: CoreServices): Promise<void> {
   const images = await bootableImages(services);
   await writeFileAtomic(entryScriptPath(services.paths), entryScript(bootUrls(services.paths), images), 0o644);
@@ -30,14 +30,15 @@ export async function writeEntryScript(services: CoreServices): Promise<void> {
  * whose assignment was dropped.
  */
 export async function refreshBootMenu(services: CoreServices): Promise<string[]> {
-  const store = new AssignmentStore(services.paths);
-  return store.changeNodes(async (current) => {
+  return services.inventory.update(async (document) => {
     const existing = new Set((await services.images.list()).map((image) => image.name));
-    const orphans = Object.keys(current).filter((node) => !existing.has(current[node] as string));
+    const before = effectiveImages(document);
+    // An image that is gone is taken out of the nodes and profiles that named it.
+    for (const entry of [...Object.values(document.nodes), ...Object.values(document.profiles)]) {
+      if (entry.image !== undefined && !existing.has(entry.image)) delete entry.image;
+    }
     await writeEntryScript(services);
-    if (orphans.length === 0) return { affected: [], result: orphans };
-    const next: AssignmentMap = { ...current };
-    for (const node of orphans) delete next[node];
-    return { next, affected: orphans, result: orphans };
+    const after = effectiveImages(document);
+    return Object.keys(before).filter((node) => !(node in after));
   });
 }

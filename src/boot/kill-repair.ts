@@ -62,8 +62,9 @@ export async function repairAfterKill(paths: Paths): Promise<RepairNotice[]> {
     if ((error as { code?: string }).code !== 'E_STATE_FILE_INVALID') notices.push({ text: `could not stop the commands of killed builds: ${(error as Error).message}` });
   }
   try {
-    const nodes = await new AssignmentStore(paths).repair();
-    if (nodes.length > 0) notices.push({ text: `re-derived the boot scripts of ${nodes.length} node(s) left by a killed boot command` });
+    const { moved, repaired } = await new AssignmentStore(paths).repair();
+    if (moved > 0) notices.push({ text: `moved the boot assignments of ${moved} node(s) into the node inventory (nodes.yml)` });
+    if (repaired > 0) notices.push({ text: `re-derived the boot scripts of ${repaired} node(s) left by a killed boot command` });
   } catch (error) {
     notices.push({ text: `could not repair the boot scripts: ${(error as Error).message.split('\n')[0]}`, lackOfSpace: lackOfSpace(error) });
   }

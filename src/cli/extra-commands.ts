@@ -11,10 +11,16 @@ import { bootUnset } from './commands/boot/unset.js';
 import { serveCommand } from './commands/serve/serve.js';
 import { httpConfig } from './commands/http-config/http-config.js';
 import { apiTokenCreate, apiTokenList, apiTokenRevoke } from './commands/api/token.js';
+import { nodeAdd, nodeRemove, nodeSet } from './commands/node/node.js';
+import { nodeList, nodeShow } from './commands/node/node-list.js';
+import { nodeImport } from './commands/node/import.js';
+import { profileAdd, profileList, profileRemove, profileSet, profileShow } from './commands/profile/profile.js';
 
 export const EXTRA_COMMANDS: CommandSpec[] = [
   nodesetCommand,
   bootSet, bootUnset, bootList,
   serveCommand, httpConfig,
   apiTokenCreate, apiTokenList, apiTokenRevoke,
+  nodeAdd, nodeSet, nodeRemove, nodeList, nodeShow, nodeImport,
+  profileAdd, profileSet, profileRemove, profileList, profileShow,
 ];

@@ -8,6 +8,7 @@ import type { Paths } from './paths.js';
 import type { InstallationsRegistry } from './state/installations.js';
 import type { KernelManager } from './kernel/kernel-manager.js';
 import type { ImageManager } from './image/image-manager.js';
+import type { NodeInventory } from './nodes/inventory.js';
 
 /** Locations, configuration, registry and managers of one root prefix. */
 export interface CoreServices {
@@ -16,4 +17,6 @@ export interface CoreServices {
   installations: InstallationsRegistry;
   kernels: KernelManager;
   images: ImageManager;
+  /** Nodes and profiles (nodes.yml). */
+  inventory: NodeInventory;
 }

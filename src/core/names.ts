@@ -70,3 +70,18 @@ export function validateTokenId(id: string): string {
   }
   return id;
 }
+
+const PROFILE_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.+-]{0,63}$/;
+
+/**
+ * Returns `name` if it is a valid node profile name (1-64 of `[A-Za-z0-9_.+-]`,
+ * starting with a letter, digit or `_`; an Ansible group name fits).
+ * @throws UsageError E_PROFILE_NAME otherwise.
+ */
+export function validateProfileName(name: string): string {
+  if (typeof name !== 'string' || !PROFILE_NAME.test(name) || name.includes('..')) {
+    throw new UsageError('E_PROFILE_NAME', `invalid profile name ${shown(String(name))}`,
+      'use 1 to 64 letters, digits or -_.+, starting with a letter, digit or _');
+  }
+  return name;
+}

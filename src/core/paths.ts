@@ -73,6 +73,8 @@ export class Paths {
   get goldenDir(): string { return join(this.nfsImagesDir, 'golden'); }
   get stateDir(): string { return this.physical('stateDir'); }
   get installationsFile(): string { return join(this.stateDir, 'installations.yml'); }
+  /** The node inventory (nodes and profiles), see core/nodes. */
+  get inventoryFile(): string { return join(this.stateDir, 'nodes.yml'); }
   /** Folder of the per-image locks. */
   get locksDir(): string { return join(this.stateDir, 'locks'); }
   get workDir(): string { return this.physical('workDir'); }

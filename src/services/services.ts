@@ -2,6 +2,7 @@
  * The composition root: reads the config of a root prefix, loads the modules
  * and wires the managers together. CLI and API each open one `Services`.
  */
+import { bootInventory } from '../boot/assignment-store.js';
 import { resolve } from 'node:path';
 import { loadConfig } from '../core/config.js';
 import { Paths } from '../core/paths.js';
@@ -58,7 +59,8 @@ export async function openServices(options: OpenOptions = {}): Promise<Services>
   const classes = new Map<string, AnyImageClass>();
   for (const descriptor of activeModules) for (const c of descriptor.imageClasses) classes.set(c.className, c);
   const images = new ImageManager(context, classes);
-  const services: Services = { paths, config, installations, kernels, images, modules, activeModules };
+  const inventory = bootInventory(paths);
+  const services: Services = { paths, config, installations, kernels, images, inventory, modules, activeModules };
   // Boot assignments follow the image life cycle for every user of the library, not only the CLI.
   installBootGuards(services);
   if (options.onNotice) images.addNoticeListener(options.onNotice);

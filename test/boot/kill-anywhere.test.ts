@@ -1,6 +1,7 @@
+import { readAssigned, writeAssignedInventory } from '../helpers/inventory.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { makeTempRoot } from '../helpers/temp-root.js';
 import { ANY_COMMANDS, assertConsistent, runKilled, seededRandom } from '../helpers/kill-check.js';
@@ -40,13 +41,13 @@ test('the reproduction of the issue: half-written node scripts are re-derived fr
     const { paths } = await t.services();
     // What a kill between the intent record and the scripts leaves: b assigned, scripts still chaining a,
     // and a temporary file of a dead writer (pid 2^22 + 1 is above Linux's pid limit, so never alive).
-    const assignments = JSON.parse(await readFile(join(paths.stateDir, 'boot-assignments.json'), 'utf8')) as { nodes: Record<string, string> };
-    for (const node of Object.keys(assignments.nodes)) assignments.nodes[node] = 'b';
-    await writeFile(join(paths.stateDir, 'boot-assignments.json'), JSON.stringify(assignments));
-    await writeFile(join(paths.stateDir, 'boot-scripts.pending.json'), JSON.stringify({ nodes: Object.keys(assignments.nodes) }));
+    const assigned = await readAssigned(paths);
+    for (const node of Object.keys(assigned)) assigned[node] = 'b';
+    await writeAssignedInventory(paths, assigned);
+    await writeFile(join(paths.stateDir, 'boot-scripts.pending.json'), JSON.stringify({ nodes: Object.keys(assigned) }));
     await writeFile(join(paths.bootNodesDir, '.n2.ipxe.tmp-4194305-0a1b2c3d'), 'half');
-    await mkdir(join(paths.stateDir, 'boot-assignments.json.lock'));
-    await writeFile(join(paths.stateDir, 'boot-assignments.json.lock', 'owner.json'), JSON.stringify({ pid: 4194305 }));
+    await mkdir(join(paths.stateDir, 'nodes.yml.lock'));
+    await writeFile(join(paths.stateDir, 'nodes.yml.lock', 'owner-10-aa.json'), JSON.stringify({ pid: 4194305 }));
 
     const listed = await t.cli(['boot', 'list']);
     assert.equal(listed.exitCode, 0, listed.stderr);

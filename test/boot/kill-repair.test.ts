@@ -4,7 +4,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { makeTempRoot } from '../helpers/temp-root.js';
 import { run } from '../../src/system/runner.js';
-import { ASSIGNMENTS_FILE, INTENT_FILE } from '../../src/boot/assignment-store.js';
+import { INTENT_FILE } from '../../src/boot/assignment-store.js';
+import { writeAssignedInventory } from '../helpers/inventory.js';
 
 test('a repair that fails for lack of space adds no line before a failing command\'s own error, and is told when a command succeeds', async () => {
   const t = await makeTempRoot();
@@ -14,7 +15,7 @@ test('a repair that fails for lack of space adds no line before a failing comman
     const { paths } = await t.services();
     // What a boot set killed after saving the assignments leaves: scripts still to derive.
     const nodes = Array.from({ length: 20 }, (_, i) => `n${i + 1}`);
-    await writeFile(join(paths.stateDir, ASSIGNMENTS_FILE), JSON.stringify({ version: 1, nodes: Object.fromEntries(nodes.map((n) => [n, 'a'])) }));
+    await writeAssignedInventory(paths, Object.fromEntries(nodes.map((n) => [n, 'a'])));
     await writeFile(join(paths.stateDir, INTENT_FILE), JSON.stringify({ nodes }));
     await mkdir(paths.bootNodesDir, { recursive: true });
     await run(['mount', '-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', paths.bootNodesDir]);

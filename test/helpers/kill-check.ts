@@ -3,6 +3,7 @@
  * can be replayed), a CLI run killed by SIGKILL after a given delay, and the
  * check that the state on disk agrees with itself afterwards.
  */
+import { readAssigned } from './inventory.js';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { readdir, readFile } from 'node:fs/promises';
@@ -57,8 +58,7 @@ export async function processesUnder(root: string): Promise<string[]> {
  * lock is left anywhere under the root, and no command of the root still runs.
  */
 export async function assertConsistent(root: string, paths: Paths, context: string): Promise<void> {
-  const text = await readFile(join(paths.stateDir, 'boot-assignments.json'), 'utf8').catch(() => '{"nodes":{}}');
-  const assigned = (JSON.parse(text) as { nodes: Record<string, string> }).nodes;
+  const assigned = await readAssigned(paths);
   const scripts = (await readdir(paths.bootNodesDir).catch(() => [] as string[])).filter((n) => n.endsWith('.ipxe'));
   assert.deepEqual(scripts.map((n) => n.slice(0, -'.ipxe'.length)).sort(), Object.keys(assigned).sort(), `${context}: scripts = assignments`);
   for (const [node, image] of Object.entries(assigned)) {

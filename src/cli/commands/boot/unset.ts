@@ -8,6 +8,7 @@ export const bootUnset: CommandSpec = {
   async run({ services }, { args }) {
     const result = await unsetBoot(services, String(args.NODESET));
     const warnings = result.notAssigned ? [`not assigned, nothing to do: ${result.notAssigned}`] : [];
+    if (result.stillBooting) warnings.push(`still booting the image of one of their profiles: ${result.stillBooting} (see \`disklessset node show\`)`);
     return { data: result, warnings, text: result.removed ? `unassigned: ${result.removed}` : 'no node was assigned' };
   },
 };

@@ -1,0 +1,39 @@
+/** `disklessset node import --csv FILE | --ansible-inventory FILE`: nodes from what the cluster already keeps. */
+import { readFile, stat } from 'node:fs/promises';
+import { UsageError } from '../../../errors/index.js';
+import { applyImport, planCsvImport, readAnsibleInventory } from '../../../core/nodes/import.js';
+import type { CommandSpec } from '../../command.js';
+
+const MAX_CSV_BYTES = 64 * 1024 * 1024;
+
+export const nodeImport: CommandSpec = {
+  path: ['node', 'import'],
+  summary: 'add or update nodes from a CSV list or an Ansible inventory (groups become profiles)',
+  options: [
+    { name: 'csv', type: 'string', description: 'CSV with a header row: name,mac,ip,profiles,image,kernelArgs; other columns become variables', valueName: 'FILE' },
+    { name: 'ansible-inventory', type: 'string', description: 'any Ansible inventory (read with ansible-inventory --list)', valueName: 'FILE' },
+  ],
+  async run({ services }, { options }) {
+    const csv = options.csv as string | undefined;
+    const ansible = options['ansible-inventory'] as string | undefined;
+    if ((csv === undefined) === (ansible === undefined)) {
+      throw new UsageError('E_IMPORT_SOURCE', 'give exactly one of --csv FILE and --ansible-inventory FILE', 'e.g. disklessset node import --ansible-inventory inventory/');
+    }
+    let plan;
+    if (csv !== undefined) {
+      const info = await stat(csv).catch(() => undefined);
+      // A device or a huge file is no node list: refuse before reading it into memory.
+      if (!info?.isFile() || info.size > MAX_CSV_BYTES) {
+        throw new UsageError('E_IMPORT_SOURCE', `${csv} is not a readable CSV file of at most 64 MiB`, 'give the path of a CSV file');
+      }
+      const text = await readFile(csv, 'utf8');
+      plan = planCsvImport(text, csv);
+    } else {
+      plan = await readAnsibleInventory(String(ansible));
+    }
+    const result = await applyImport(services.inventory, plan);
+    const lines = [`imported ${result.nodeCount} node(s): ${result.added} added, ${result.updated} updated${result.nodes ? ` (${result.nodes})` : ''}`];
+    if (result.profilesCreated.length) lines.push(`profiles created: ${result.profilesCreated.join(', ')}`);
+    return { data: result, text: lines.join('\n'), warnings: result.skipped.map((line) => `left out: ${line}`) };
+  },
+};

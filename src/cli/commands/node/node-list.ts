@@ -1,0 +1,50 @@
+/** `disklessset node list|show`: what the inventory says of each node, profiles applied. */
+import { NotFoundError, UsageError } from '../../../errors/index.js';
+import type { EffectiveNode } from '../../../core/nodes/effective.js';
+import { isNodeName } from '../../../nodeset/index.js';
+import type { CommandSpec } from '../../command.js';
+
+function row(node: EffectiveNode): Record<string, string> {
+  const { image, mac, ip } = node.attributes;
+  return { name: node.name, profiles: node.profiles.join(',') || '-', image: image ?? '-', mac: mac?.join(',') ?? '-', ip: ip ?? '-' };
+}
+
+function table(rows: Record<string, string>[], columns: string[]): string {
+  const widths = columns.map((column) => Math.max(column.length, ...rows.map((r) => (r[column] ?? '').length)));
+  const line = (cells: string[]) => cells.map((cell, i) => (i === cells.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join('  ').trimEnd();
+  return [line(columns.map((c) => c.toUpperCase())), ...rows.map((r) => line(columns.map((c) => r[c] ?? '')))].join('\n');
+}
+
+export const nodeList: CommandSpec = {
+  path: ['node', 'list'],
+  summary: 'list the nodes of the inventory (or of NODESET): one row per node',
+  args: [{ name: 'NODESET' }],
+  async run({ services }, { args }) {
+    const nodes = await services.inventory.effectiveNodes(args.NODESET === undefined ? undefined : String(args.NODESET));
+    const data = nodes.map((node) => ({ name: node.name, profiles: node.profiles, ...node.attributes }));
+    const text = nodes.length === 0 ? 'No nodes.' : table(nodes.map(row), ['name', 'profiles', 'image', 'mac', 'ip']);
+    return { data, text };
+  },
+};
+
+export const nodeShow: CommandSpec = {
+  path: ['node', 'show'],
+  summary: 'show one node: its effective attributes and where each comes from',
+  args: [{ name: 'NODE', required: true }],
+  async run({ services }, { args }) {
+    const name = String(args.NODE);
+    if (!isNodeName(name)) throw new UsageError('E_NODE_NAME', `invalid node name ${JSON.stringify(name)}`, 'give one node name, as `disklessset node list` shows it');
+    const [node] = await services.inventory.effectiveNodes(name);
+    if (!node) {
+      throw new NotFoundError('E_NODE_NOT_FOUND', `${name} not in the inventory`, 'see `disklessset node list`');
+    }
+    const lines = [`${node.name}${node.profiles.length ? ` (profiles: ${node.profiles.join(', ')})` : ''}`];
+    for (const [key, value] of Object.entries(node.attributes)) {
+      if (key === 'vars') continue;
+      lines.push(`  ${key}: ${Array.isArray(value) ? value.join(', ') : String(value)}  [${node.origins[key]}]`);
+    }
+    for (const [key, value] of Object.entries(node.attributes.vars ?? {})) lines.push(`  vars.${key}: ${value}  [${node.origins[`vars.${key}`]}]`);
+    if (node.missingProfiles.length) lines.push(`  missing profiles: ${node.missingProfiles.join(', ')}`);
+    return { data: node, text: lines.join('\n') };
+  },
+};

@@ -1,0 +1,43 @@
+/** `disklessset node add|set|remove`: the nodes of the inventory (thin layer over NodeInventory). */
+import type { CommandSpec } from '../../command.js';
+import { ATTRIBUTE_OPTIONS, PROFILE_OPTION, UNSET_OPTIONS, attributesFromOptions, changesFromOptions } from './node-options.js';
+
+function count(folded: string, nodes: number): string {
+  return `${folded} (${nodes} node${nodes === 1 ? '' : 's'})`;
+}
+
+export const nodeAdd: CommandSpec = {
+  path: ['node', 'add'],
+  summary: 'add the nodes of NODESET to the inventory, with profiles and attributes',
+  args: [{ name: 'NODESET', required: true }],
+  options: [PROFILE_OPTION, ...ATTRIBUTE_OPTIONS],
+  async run({ services }, { args, options }) {
+    const entry = attributesFromOptions(options, true);
+    if (entry.image !== undefined) await services.images.status(entry.image);
+    const result = await services.inventory.addNodes(String(args.NODESET), entry);
+    return { data: result, text: `added ${count(result.nodes, result.nodeCount)}` };
+  },
+};
+
+export const nodeSet: CommandSpec = {
+  path: ['node', 'set'],
+  summary: 'change attributes or profiles of the nodes of NODESET (all or none)',
+  args: [{ name: 'NODESET', required: true }],
+  options: [PROFILE_OPTION, ...ATTRIBUTE_OPTIONS, ...UNSET_OPTIONS],
+  async run({ services }, { args, options }) {
+    const changes = changesFromOptions(options, true);
+    if (changes.set?.image !== undefined) await services.images.status(changes.set.image);
+    const result = await services.inventory.changeNodes(String(args.NODESET), changes);
+    return { data: result, text: `changed ${count(result.nodes, result.nodeCount)}` };
+  },
+};
+
+export const nodeRemove: CommandSpec = {
+  path: ['node', 'remove'],
+  summary: 'remove the nodes of NODESET from the inventory',
+  args: [{ name: 'NODESET', required: true }],
+  async run({ services }, { args }) {
+    const result = await services.inventory.removeNodes(String(args.NODESET));
+    return { data: result, text: `removed ${count(result.nodes, result.nodeCount)}` };
+  },
+};

@@ -1,0 +1,76 @@
+/** `disklessset profile add|set|remove|list|show`: attributes shared by nodes (thin layer over NodeInventory). */
+import { NotFoundError } from '../../../errors/index.js';
+import { validateProfileName } from '../../../core/names.js';
+import type { CommandSpec } from '../../command.js';
+import { ATTRIBUTE_OPTIONS, UNSET_OPTIONS, attributesFromOptions, changesFromOptions } from '../node/node-options.js';
+
+export const profileAdd: CommandSpec = {
+  path: ['profile', 'add'],
+  summary: 'add a profile: attributes that nodes listing it inherit',
+  args: [{ name: 'PROFILE', required: true }],
+  options: ATTRIBUTE_OPTIONS,
+  async run({ services }, { args, options }) {
+    const name = validateProfileName(String(args.PROFILE));
+    const entry = attributesFromOptions(options, false);
+    if (entry.image !== undefined) await services.images.status(entry.image);
+    await services.inventory.addProfile(name, entry);
+    return { data: { name, ...entry }, text: `profile ${name} added` };
+  },
+};
+
+export const profileSet: CommandSpec = {
+  path: ['profile', 'set'],
+  summary: 'change a profile (every node listing it follows)',
+  args: [{ name: 'PROFILE', required: true }],
+  options: [...ATTRIBUTE_OPTIONS, ...UNSET_OPTIONS],
+  async run({ services }, { args, options }) {
+    const name = validateProfileName(String(args.PROFILE));
+    const changes = changesFromOptions(options, false);
+    if (changes.set?.image !== undefined) await services.images.status(changes.set.image);
+    await services.inventory.changeProfile(name, changes);
+    return { data: { name }, text: `profile ${name} changed` };
+  },
+};
+
+export const profileRemove: CommandSpec = {
+  path: ['profile', 'remove'],
+  summary: 'remove a profile (--force: also when nodes list it; it leaves their lists)',
+  args: [{ name: 'PROFILE', required: true }],
+  options: [{ name: 'force', type: 'boolean', description: 'remove it from the nodes that list it too' }],
+  async run({ services }, { args, options }) {
+    const name = validateProfileName(String(args.PROFILE));
+    const users = await services.inventory.removeProfile(name, { force: options.force === true });
+    const said = users.nodeCount ? `; taken out of the profiles of ${users.nodes} (${users.nodeCount} nodes)` : '';
+    return { data: { name, ...users }, text: `profile ${name} removed${said}` };
+  },
+};
+
+export const profileList: CommandSpec = {
+  path: ['profile', 'list'],
+  summary: 'list profiles with the number of nodes listing each',
+  async run({ services }) {
+    const document = await services.inventory.read();
+    const users = new Map<string, number>();
+    for (const node of Object.values(document.nodes)) for (const p of node.profiles ?? []) users.set(p, (users.get(p) ?? 0) + 1);
+    const data = Object.keys(document.profiles).sort().map((name) => ({ name, nodeCount: users.get(name) ?? 0, ...document.profiles[name] }));
+    const width = Math.max(7, ...data.map((p) => p.name.length));
+    const text = data.length === 0 ? 'No profiles.'
+      : [`${'PROFILE'.padEnd(width)}  NODES  IMAGE`, ...data.map((p) => `${p.name.padEnd(width)}  ${String(p.nodeCount).padStart(5)}  ${p.image ?? '-'}`)].join('\n');
+    return { data, text };
+  },
+};
+
+export const profileShow: CommandSpec = {
+  path: ['profile', 'show'],
+  summary: 'show one profile',
+  args: [{ name: 'PROFILE', required: true }],
+  async run({ services }, { args }) {
+    const name = validateProfileName(String(args.PROFILE));
+    const document = await services.inventory.read();
+    const profile = Object.hasOwn(document.profiles, name) ? document.profiles[name] : undefined;
+    if (!profile) throw new NotFoundError('E_PROFILE_NOT_FOUND', `no profile named ${name}`, 'see `disklessset profile list`');
+    const lines = [name, ...Object.entries(profile).map(([key, value]) =>
+      `  ${key}: ${Array.isArray(value) ? value.join(', ') : typeof value === 'object' ? JSON.stringify(value) : String(value)}`)];
+    return { data: { name, ...profile }, text: lines.join('\n') };
+  },
+};

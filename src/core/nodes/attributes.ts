@@ -1,0 +1,113 @@
+/**
+ * The attributes a node or a profile carries in the inventory, and their one
+ * validation. Values come from the CLI, the API, imports (CSV, Ansible) and
+ * the inventory file itself; all of them pass here before they are stored,
+ * because several end up in boot scripts (image, kernel arguments) or in
+ * file names.
+ */
+import { isIP } from 'node:net';
+import { UsageError } from '../../errors/index.js';
+import { isImageName, validateProfileName } from '../names.js';
+import { requireKnownKeys } from '../raw-options.js';
+
+/** What a node or a profile may set. Every field is optional: an absent one is inherited. */
+export interface NodeAttributes {
+  /** MAC addresses, lower case, colon separated (`52:54:00:12:34:56`). */
+  mac?: string[];
+  /** IPv4 or IPv6 address. */
+  ip?: string;
+  /** Image the node boots. */
+  image?: string;
+  /** Extra kernel arguments, one line, at most {@link MAX_KERNEL_ARGS} characters. */
+  kernelArgs?: string;
+  /** Free-form variables (for overlays and templates): name → text. */
+  vars?: Record<string, string>;
+}
+
+/** A node: its own attributes plus the profiles it inherits, in order. */
+export interface NodeEntry extends NodeAttributes {
+  profiles?: string[];
+}
+
+/** A profile: attributes shared by the nodes that list it. Profiles do not nest. */
+export type ProfileEntry = NodeAttributes;
+
+/** The attribute names, in the order listings show them. */
+export const ATTRIBUTE_KEYS = ['image', 'kernelArgs', 'mac', 'ip', 'vars'] as const;
+/** Keys allowed on a node. */
+export const NODE_KEYS: readonly string[] = ['profiles', ...ATTRIBUTE_KEYS];
+
+/** Longest `kernelArgs` (characters): iPXE lines stay well below its limits. */
+export const MAX_KERNEL_ARGS = 2048;
+const MAC = /^[0-9a-f]{2}([:-][0-9a-f]{2}){5}$/i;
+const VAR_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
+const MAX_VAR_VALUE = 4096;
+
+function bad(code: string, message: string, hint: string): never {
+  throw new UsageError(code, message, hint);
+}
+
+/** A MAC in the inventory's form (lower case, colons); UsageError E_NODE_MAC otherwise. */
+export function normalizeMac(value: unknown, where: string): string {
+  if (typeof value !== 'string' || !MAC.test(value)) {
+    bad('E_NODE_MAC', `invalid MAC address ${JSON.stringify(value)} in ${where}`, 'write it as six hexadecimal pairs, e.g. 52:54:00:12:34:56');
+  }
+  return value.toLowerCase().replace(/-/g, ':');
+}
+
+function checkVars(value: unknown, where: string): Record<string, string> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    bad('E_NODE_VAR', `"vars" in ${where} must be a map of names to text`, 'e.g. vars: {rack: a12}');
+  }
+  const vars: Record<string, string> = {};
+  for (const key of Object.getOwnPropertyNames(value)) {
+    const text = (value as Record<string, unknown>)[key];
+    if (!VAR_NAME.test(key)) bad('E_NODE_VAR', `invalid variable name ${JSON.stringify(key)} in ${where}`, 'use letters, digits and _ (not first), at most 64');
+    const asText = typeof text === 'number' || typeof text === 'boolean' ? String(text) : text;
+    if (typeof asText !== 'string' || asText.length > MAX_VAR_VALUE || /[\0\r\n]/.test(asText)) {
+      bad('E_NODE_VAR', `variable ${key} in ${where} must be one line of text (at most ${MAX_VAR_VALUE} characters)`, `e.g. ${key}: value`);
+    }
+    vars[key] = asText;
+  }
+  return vars;
+}
+
+/**
+ * Checks attributes given as data (inventory file, API body, import) and
+ * returns them normalized (MACs lower case, duplicates dropped). `allowProfiles`
+ * says whether a `profiles` list is allowed (nodes: yes; profiles: no).
+ * @throws UsageError E_UNKNOWN_OPTION (with the nearest key), E_NODE_MAC,
+ *   E_NODE_IP, E_IMAGE_NAME, E_NODE_KERNEL_ARGS, E_NODE_VAR, E_PROFILE_NAME.
+ */
+export function checkAttributes(raw: unknown, where: string, allowProfiles: boolean): NodeEntry {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) bad('E_NODE_ENTRY', `${where} must be a map of attributes`, `known keys: ${NODE_KEYS.join(', ')}`);
+  const entry = raw as Record<string, unknown>;
+  requireKnownKeys(entry, allowProfiles ? NODE_KEYS : ATTRIBUTE_KEYS, where);
+  const checked: NodeEntry = {};
+  if (entry.profiles !== undefined && entry.profiles !== null) {
+    if (!Array.isArray(entry.profiles)) bad('E_PROFILE_NAME', `"profiles" in ${where} must be a list`, 'e.g. profiles: [compute, gpu]');
+    checked.profiles = [...new Set(entry.profiles.map((name) => validateProfileName(String(name))))];
+  }
+  if (entry.image !== undefined && entry.image !== null) {
+    if (!isImageName(entry.image)) bad('E_IMAGE_NAME', `invalid image name ${JSON.stringify(entry.image)} in ${where}`, 'see `disklessset image list`');
+    checked.image = entry.image;
+  }
+  if (entry.kernelArgs !== undefined && entry.kernelArgs !== null) {
+    const args = entry.kernelArgs;
+    // eslint-disable-next-line no-control-regex -- control characters are exactly what must be refused
+    if (typeof args !== 'string' || args.length > MAX_KERNEL_ARGS || /[\0-\x1f\x7f]/.test(args)) {
+      bad('E_NODE_KERNEL_ARGS', `kernelArgs in ${where} must be one line of printable text (at most ${MAX_KERNEL_ARGS} characters)`, 'e.g. kernelArgs: "console=ttyS0,115200"');
+    }
+    checked.kernelArgs = args;
+  }
+  if (entry.mac !== undefined && entry.mac !== null) {
+    const list = Array.isArray(entry.mac) ? entry.mac : [entry.mac];
+    checked.mac = [...new Set(list.map((mac) => normalizeMac(mac, where)))];
+  }
+  if (entry.ip !== undefined && entry.ip !== null) {
+    if (typeof entry.ip !== 'string' || isIP(entry.ip) === 0) bad('E_NODE_IP', `invalid IP address ${JSON.stringify(entry.ip)} in ${where}`, 'e.g. ip: 10.10.0.1');
+    checked.ip = entry.ip;
+  }
+  if (entry.vars !== undefined && entry.vars !== null) checked.vars = checkVars(entry.vars, where);
+  return checked;
+}

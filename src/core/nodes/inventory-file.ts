@@ -1,0 +1,94 @@
+/**
+ * The inventory file, `<stateDir>/nodes.yml`: YAML meant to be read (and, with
+ * care, edited) by people, with two maps, `profiles` and `nodes`. Every load
+ * checks the whole document: a hand edit with a typo (`imgae:`) stops the
+ * tool with the file, the entry and the nearest valid key named, instead of
+ * being ignored. Writes are atomic, under the file's lock (see inventory.ts).
+ */
+import { stringify } from 'yaml';
+import { DisklessError, OperationError } from '../../errors/index.js';
+import { isNodeName } from '../../nodeset/index.js';
+import { validateProfileName } from '../names.js';
+import { requireKnownKeys } from '../raw-options.js';
+import { parseYamlText } from '../yaml-text.js';
+import { checkAttributes, type NodeEntry, type ProfileEntry } from './attributes.js';
+
+/** The whole inventory. Maps have no prototype, so a node named `constructor` is just a node. */
+export interface InventoryDocument {
+  profiles: Record<string, ProfileEntry>;
+  nodes: Record<string, NodeEntry>;
+}
+
+/** An empty inventory. */
+export function emptyInventory(): InventoryDocument {
+  return { profiles: Object.create(null) as Record<string, ProfileEntry>, nodes: Object.create(null) as Record<string, NodeEntry> };
+}
+
+function invalid(file: string, what: string): OperationError {
+  return new OperationError('E_INVENTORY_INVALID', `${file} is not a valid node inventory: ${what}`,
+    'fix the file by hand (or restore it from a backup); `disklessset node` commands refuse to change it until then');
+}
+
+function section(document: Record<string, unknown>, key: string, file: string): Record<string, unknown> {
+  const value = document[key];
+  if (value === undefined || value === null) return {};
+  if (typeof value !== 'object' || Array.isArray(value)) throw invalid(file, `"${key}" must be a map`);
+  return value as Record<string, unknown>;
+}
+
+/**
+ * Parses and checks the text of an inventory file (empty text: an empty inventory).
+ * @throws OperationError E_INVENTORY_INVALID naming `file` and the first problem.
+ */
+export function parseInventory(text: string, file: string): InventoryDocument {
+  let parsed: unknown;
+  try {
+    parsed = parseYamlText(text, { maxAliasCount: 0 });
+  } catch (error) {
+    throw invalid(file, (error as Error).message);
+  }
+  const result = emptyInventory();
+  if (parsed === null || parsed === undefined) return result;
+  if (typeof parsed !== 'object' || Array.isArray(parsed)) throw invalid(file, 'the top level must be a map with "profiles" and "nodes"');
+  const document = parsed as Record<string, unknown>;
+  try {
+    requireKnownKeys(document, ['profiles', 'nodes'], file);
+    for (const [name, entry] of Object.entries(section(document, 'profiles', file))) {
+      result.profiles[validateProfileName(name)] = checkAttributes(entry ?? {}, `profile ${name}`, false);
+    }
+    for (const [name, entry] of Object.entries(section(document, 'nodes', file))) {
+      if (!isNodeName(name)) throw invalid(file, `invalid node name ${JSON.stringify(name)}`);
+      result.nodes[name] = checkAttributes(entry ?? {}, `node ${name}`, true);
+    }
+  } catch (error) {
+    if (error instanceof DisklessError && error.code !== 'E_INVENTORY_INVALID') throw invalid(file, error.message);
+    throw error;
+  }
+  return result;
+}
+
+function plain(entry: NodeEntry): Record<string, unknown> {
+  // Fixed key order, empty values left out: diffs of the file stay small and readable.
+  const out: Record<string, unknown> = {};
+  for (const key of ['profiles', 'image', 'kernelArgs', 'mac', 'ip', 'vars'] as const) {
+    const value = entry[key];
+    if (value === undefined || (Array.isArray(value) ? value.length === 0 : typeof value === 'object' && Object.keys(value).length === 0)) continue;
+    out[key] = value;
+  }
+  return out;
+}
+
+/** The file text of `document`: a header comment, then profiles and nodes in name order. */
+export function formatInventory(document: InventoryDocument): string {
+  const sorted = <T extends NodeEntry>(map: Record<string, T>): Record<string, unknown> =>
+    Object.fromEntries(Object.keys(map).sort(compareNames).map((name) => [name, plain(map[name] as T)]));
+  const body = stringify({ profiles: sorted(document.profiles), nodes: sorted(document.nodes) }, { lineWidth: 0 });
+  return `# disklessset node inventory. Change it with \`disklessset node\` and \`disklessset profile\`;\n# a hand edit is checked by the next command.\n${body}`;
+}
+
+const collator = new Intl.Collator('en', { numeric: true });
+
+/** Natural order (`n2` before `n10`), as node set folding shows nodes. */
+export function compareNames(a: string, b: string): number {
+  return collator.compare(a, b);
+}
