@@ -19,6 +19,7 @@ export const kernelInitramfs: CommandSpec = {
     const result = await services.kernels.generateInitramfs(kernel, {
       chroot: options.chroot as string | undefined,
       extraArgs,
+      progress: io.progress,
       signal: io.signal,
     });
     const warnings = result.skippedModules.length
