@@ -1,6 +1,7 @@
 /** The demo module: one example image class, its command and its menu. */
 import { MODULE_API_VERSION, type CommandSpec, type MenuAction, type ModuleDescriptor } from '../contract.js';
 import { DemoImageClass, parseDemoOptions } from './demo-image.js';
+import { showImageState } from '../image-state.js';
 
 const createCommand: CommandSpec = {
   path: ['create'],
@@ -14,7 +15,7 @@ const createCommand: CommandSpec = {
   async run({ services, io }, { args, options }) {
     const demoOptions = parseDemoOptions({ message: options.message, delay: options.delay, crash: options.crash });
     const image = await services.images.create('DemoImage', String(args.NAME), demoOptions, { progress: io.progress, signal: io.signal });
-    return { text: `demo image ${image.name} created`, data: { name: image.name, status: 'CREATED' } };
+    return { text: `demo image ${image.name} created`, data: await showImageState(services, image.name) };
   },
 };
 

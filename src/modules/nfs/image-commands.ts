@@ -8,6 +8,7 @@ import { GOLDEN_CLASS, NfsGoldenImageClass } from './golden-image.js';
 import { STAGING_CLASS } from './staging-image.js';
 import { parseStagingOptions } from './staging-options.js';
 import { writeExports } from './exports.js';
+import { showImageState } from '../image-state.js';
 
 function text(value: unknown): string | undefined {
   return typeof value === 'string' ? value : undefined;
@@ -51,7 +52,7 @@ export const stagingCreate: CommandSpec = {
       sshPublicKey: await readSshKey(text(options['ssh-key'])), selinux: options.selinux, optimize: options.optimize,
     });
     const image = await services.images.create(STAGING_CLASS, String(args.NAME), staging, { progress: io.progress, signal: io.signal });
-    return { text: `staging image ${image.name} created`, data: { name: image.name, status: 'CREATED', image_class: STAGING_CLASS } };
+    return { text: `staging image ${image.name} created`, data: await showImageState(services, image.name) };
   },
 };
 
@@ -64,7 +65,7 @@ export const goldenCreate: CommandSpec = {
     const golden = NfsGoldenImageClass.parseOptions?.({ from: options.from }) ?? { from: String(options.from) };
     const image = await services.images.create(GOLDEN_CLASS, String(args.NAME), golden, { progress: io.progress, signal: io.signal });
     return { text: `golden image ${image.name} created from ${golden.from}; add nodes with \`disklessset nfs nodes add ${image.name} NODESET\``,
-      data: { name: image.name, status: 'CREATED', image_class: GOLDEN_CLASS, from: golden.from } };
+      data: { ...await showImageState(services, image.name), from: golden.from } };
   },
 };
 

@@ -1,5 +1,6 @@
 import { unsetBoot } from '../../../boot/index.js';
 import type { CommandSpec } from '../../command.js';
+import { namedNodeSet } from '../../../modules/json-answer.js';
 
 export const bootUnset: CommandSpec = {
   path: ['boot', 'unset'],
@@ -8,6 +9,7 @@ export const bootUnset: CommandSpec = {
   async run({ services }, { args }) {
     const result = await unsetBoot(services, String(args.NODESET));
     const warnings = result.notAssigned ? [`not assigned, nothing to do: ${result.notAssigned}`] : [];
-    return { data: result, warnings, text: result.removed ? `unassigned: ${result.removed}` : 'no node was assigned' };
+    const data = { ...namedNodeSet('removed', result.removed), ...namedNodeSet('notAssigned', result.notAssigned) };
+    return { data, warnings, text: result.removed ? `unassigned: ${result.removed}` : 'no node was assigned' };
   },
 };
