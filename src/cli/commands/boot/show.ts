@@ -21,7 +21,11 @@ export const bootShow: CommandSpec = {
     const unassigned: string[] = [];
     for (const [node, image] of Object.entries(boots)) {
       if (image === null) unassigned.push(node);
-      else byImage.set(image, [...byImage.get(image) ?? [], node]);
+      else {
+        const nodes = byImage.get(image);
+        if (nodes) nodes.push(node);
+        else byImage.set(image, [node]);
+      }
     }
     const data: BootShowAnswer = {
       ...nodeSetAnswer(Object.keys(boots)),
