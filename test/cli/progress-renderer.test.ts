@@ -128,3 +128,22 @@ test('the mode follows --json first, then whether stderr is a terminal', () => {
   assert.equal(progressMode({ json: false, tty: true }), 'terminal');
   assert.equal(progressMode({ json: false, tty: false }), 'plain');
 });
+
+test('on a terminal, the redrawn line shows a bar, the amount, the elapsed time and an estimate, then is cleared for the step\'s duration', () => {
+  const hand = handClock();
+  let text = '';
+  const terminal = { isTTY: true, columns: 100, write: (chunk: string) => { text += chunk; return true; } };
+  const view = createProgressView(terminal, { mode: 'terminal', clock: hand.clock });
+  view.sink({ type: 'step', step: 'copy 6 node trees', index: 1, total: 1 });
+  hand.advance(4000);
+  view.sink({ type: 'progress', step: 'copy 6 node trees', done: 3, total: 6, unit: 'nodes' });
+  view.sink({ type: 'log', level: 'warn', message: 'a log line goes above the bar' });
+  hand.advance(4000);
+  view.finish('done');
+  // eslint-disable-next-line no-control-regex
+  const plain = text.replace(/\x1b\[[0-9;?]*[a-zA-Z]/g, '');
+  assert.match(plain, /^\[1\/1\] copy 6 node trees\n/);
+  assert.match(plain, / {2}\[=+-+\] copy 6 node trees: 3\/6 nodes, 4s elapsed, about 4s left/);
+  assert.match(plain, /warning: a log line goes above the bar\n/);
+  assert.match(plain, / {2}copy 6 node trees: done in 8s\nfinished in 8s\n$/);
+});
