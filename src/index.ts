@@ -18,7 +18,7 @@ export { Paths, DEFAULT_PATHS, type PathKey } from './core/paths.js';
 export { loadConfig, type DisklessConfig } from './core/config.js';
 export { InstallationsRegistry, type InstallationEntry, type ImageStatus } from './core/state/installations.js';
 export * from './errors/index.js';
-export type { ProgressEvent, ProgressSink } from './core/progress.js';
+export type { ProgressEvent, ProgressSink, ProgressUnit } from './core/progress.js';
 export { MODULE_API_VERSION, type ModuleDescriptor, type LoadedModule } from './modules/contract.js';
 export type { CommandSpec, CommandContext, CommandResult } from './cli/command.js';
 export type { MenuAction, MenuUi } from './cli/menu/menu-ui.js';

@@ -8,6 +8,7 @@ import { nodesetCommand } from './commands/nodeset/nodeset.js';
 import { bootList } from './commands/boot/list.js';
 import { bootSet } from './commands/boot/set.js';
 import { bootUnset } from './commands/boot/unset.js';
+import { bootShow } from './commands/boot/show.js';
 import { serveCommand } from './commands/serve/serve.js';
 import { httpConfig } from './commands/http-config/http-config.js';
 import { apiTokenCreate, apiTokenList, apiTokenRevoke } from './commands/api/token.js';
@@ -18,7 +19,7 @@ import { profileAdd, profileList, profileRemove, profileSet, profileShow } from 
 
 export const EXTRA_COMMANDS: CommandSpec[] = [
   nodesetCommand,
-  bootSet, bootUnset, bootList,
+  bootSet, bootUnset, bootList, bootShow,
   serveCommand, httpConfig,
   apiTokenCreate, apiTokenList, apiTokenRevoke,
   nodeAdd, nodeSet, nodeRemove, nodeList, nodeShow, nodeImport,

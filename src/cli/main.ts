@@ -11,7 +11,7 @@ import type { CommandContext, CommandIO } from './command.js';
 import { commandHelp, generalHelp } from './help.js';
 import { runMainMenu } from './menu/main-menu.js';
 import { TerminalUi } from './menu/terminal-ui.js';
-import { progressRenderer } from './progress-renderer.js';
+import { createProgressView, progressMode } from './progress-renderer.js';
 import { allCommands } from './registry.js';
 import { EXTRA_COMMANDS } from './extra-commands.js';
 import { diskFullError, isDiskFull } from '../core/state/disk-full.js';
@@ -74,6 +74,8 @@ async function main(argv: string[]): Promise<number> {
     if (abort.signal.aborted) process.exit(130);
     abort.abort();
   });
+  // Progress goes to stderr (JSON lines under --json): stdout keeps only the answer.
+  const progressView = createProgressView(process.stderr, { mode: progressMode({ json: global.json, tty: Boolean(process.stderr.isTTY) }), color });
   const io: CommandIO = {
     interactive,
     confirm: async (question) => {
@@ -85,12 +87,16 @@ async function main(argv: string[]): Promise<number> {
       }
     },
     readStdin,
-    progress: global.json ? () => {} : progressRenderer(process.stderr, { tty: Boolean(process.stderr.isTTY), color }),
+    progress: progressView.sink,
     signal: abort.signal,
     write: (text) => process.stdout.write(text),
   };
   const context: CommandContext = { services, io, yes: global.yes, json: global.json };
-  const result = await command.run(context, input);
+  const result = await command.run(context, input).catch((error: unknown) => {
+    progressView.finish('failed');
+    throw error;
+  });
+  progressView.finish('done');
   tellSpaceNotices();
   for (const warning of result.warnings ?? []) await write(process.stderr, `${color ? '\x1b[33mwarning:\x1b[0m' : 'warning:'} ${warning}`);
   if (global.json) await write(process.stdout, JSON.stringify(result.data ?? null, null, 2));

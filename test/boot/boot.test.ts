@@ -121,7 +121,7 @@ test('CLI: boot set, list --json and unset', async () => {
     assert.equal(set.exitCode, 0, set.stderr);
     assert.match(set.stdout, /node\[001-004\] \(4 nodes\) now boot img/);
     const list = await root.cli(['--json', 'boot', 'list']);
-    assert.deepEqual(JSON.parse(list.stdout), [{ image: 'img', nodes: 'node[001-004]', count: 4 }]);
+    assert.deepEqual(JSON.parse(list.stdout), [{ image: 'img', nodes: 'node[001-004]', nodeCount: 4 }]);
     const unset = await root.cli(['boot', 'unset', 'node[003-004]']);
     assert.equal(unset.exitCode, 0, unset.stderr);
     assert.match((await root.cli(['boot', 'list'])).stdout, /img\s+2\s+node\[001-002\]/);

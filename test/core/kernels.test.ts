@@ -15,12 +15,12 @@ test('kernel add installs vmlinuz-VERSION (and an initramfs) and kernel list rep
     assert.equal(added.exitCode, 0, added.stderr);
     assert.match(added.stdout, /no initramfs yet/);
     let kernels = JSON.parse((await t.cli(['kernel', 'list', '--json'])).stdout) as Record<string, unknown>[];
-    assert.deepEqual(kernels, [{ kernel: 'vmlinuz-6.1.0-99-amd64', version: '6.1.0-99-amd64', initramfs: 'initramfs-kernel-6.1.0-99-amd64', initramfs_present: false }]);
+    assert.deepEqual(kernels, [{ kernel: 'vmlinuz-6.1.0-99-amd64', version: '6.1.0-99-amd64', initramfs: 'initramfs-kernel-6.1.0-99-amd64', initramfsPresent: false }]);
 
     const withInitramfs = await t.cli(['kernel', 'add', join(source, 'vmlinuz-6.1.0-99-amd64'), '--initramfs', join(source, 'initrd.img')]);
     assert.equal(withInitramfs.exitCode, 0, withInitramfs.stderr);
     kernels = JSON.parse((await t.cli(['kernel', 'list', '--json'])).stdout) as Record<string, unknown>[];
-    assert.equal(kernels[0]?.initramfs_present, true);
+    assert.equal(kernels[0]?.initramfsPresent, true);
     const { paths } = await t.services();
     assert.equal(await readFile(join(paths.kernelsDir, 'initramfs-kernel-6.1.0-99-amd64'), 'utf8'), 'initramfs bytes');
     assert.equal((await stat(join(paths.kernelsDir, 'vmlinuz-6.1.0-99-amd64'))).mode & 0o777, 0o644);

@@ -5,7 +5,10 @@ import { join } from 'node:path';
 import { makeTempRoot } from '../helpers/temp-root.js';
 import { normaliseLegacyValue } from '../../src/core/image/image-data.js';
 
-interface Listed { name: string; status: string; image_class?: string; pid?: number; attributes?: Record<string, unknown> }
+interface Listed {
+  name: string; status: string; imageClass: string | null; kernel: string | null; initramfs: string | null; creatorPid?: number;
+  attributes: Record<string, unknown>;
+}
 
 test('images written by the original tool are listed with normalised attributes', async () => {
   const t = await makeTempRoot('legacy-v1-root');
@@ -15,19 +18,22 @@ test('images written by the original tool are listed with normalised attributes'
     const listed = JSON.parse(result.stdout) as Listed[];
     const byName = new Map(listed.map((i) => [i.name, i]));
     assert.equal(byName.get('broken_build')?.status, 'CORRUPTED', 'creator pid 999999 is gone');
-    assert.equal(byName.get('broken_build')?.pid, 999999);
+    assert.equal(byName.get('broken_build')?.creatorPid, 999999);
     const space = byName.get('space_image');
     assert.equal(space?.status, 'CREATED');
-    assert.equal(space?.image_class, 'LivenetImage');
+    assert.equal(space?.imageClass, 'LivenetImage');
     assert.equal(space?.attributes?.selinux, false);
     assert.equal(space?.attributes?.optimize, true);
-    assert.equal(space?.attributes?.livenet_type, 'standard');
-    assert.deepEqual(space?.attributes?.additional_packages, ['vim', 'htop']);
-    assert.equal(space?.attributes?.livenet_size, 1500);
+    assert.equal(space?.attributes.livenetType, 'standard');
+    assert.deepEqual(space?.attributes.additionalPackages, ['vim', 'htop']);
+    assert.equal(space?.attributes.livenetSizeMiB, 1500, 'the size says its unit');
+    assert.equal(space?.kernel, 'vmlinuz-4.18.0-147.el8.x86_64');
+    assert.equal(space?.initramfs, 'initramfs-kernel-4.18.0-147.el8.x86_64');
     assert.equal(space?.attributes?.password, '<redacted>');
     assert.doesNotMatch(result.stdout, /\$6\$/, 'no password hash in listings');
-    assert.equal(byName.get('compute_golden')?.attributes?.nodes, 'c[001-003]');
-    assert.equal(byName.get('demo1')?.attributes?.my_message, 'hello world');
+    assert.equal(byName.get('compute_golden')?.attributes.nodes, 'c[001-003]');
+    assert.equal(byName.get('compute_golden')?.attributes.nodeCount, 3);
+    assert.equal(byName.get('demo1')?.attributes.myMessage, 'hello world');
   } finally {
     await t.cleanup();
   }
@@ -36,8 +42,8 @@ test('images written by the original tool are listed with normalised attributes'
 test('legacy kernels are listed with their initramfs state', async () => {
   const t = await makeTempRoot('legacy-v1-root');
   try {
-    const kernels = JSON.parse((await t.cli(['kernel', 'list', '--json'])).stdout) as { kernel: string; initramfs_present: boolean }[];
-    assert.deepEqual(kernels.map((k) => [k.kernel, k.initramfs_present]), [
+    const kernels = JSON.parse((await t.cli(['kernel', 'list', '--json'])).stdout) as { kernel: string; initramfsPresent: boolean }[];
+    assert.deepEqual(kernels.map((k) => [k.kernel, k.initramfsPresent]), [
       ['vmlinuz-4.18.0-147.el8.x86_64', true], ['vmlinuz-4.18.0-193.el8.x86_64', false]]);
     const text = (await t.cli(['kernel', 'list'])).stdout;
     assert.match(text, /missing initramfs-kernel-4\.18\.0-193\.el8\.x86_64/);

@@ -19,11 +19,11 @@ test('demo image life cycle through the CLI: create, list, show, remove', async 
     assert.equal(listed.length, 1);
     assert.equal(listed[0]?.name, 'demo-1');
     assert.equal(listed[0]?.status, 'CREATED');
-    assert.equal(listed[0]?.image_class, 'DemoImage');
-    assert.equal((listed[0]?.attributes as Record<string, unknown>).my_message, 'hello cluster');
+    assert.equal(listed[0]?.imageClass, 'DemoImage');
+    assert.equal((listed[0]?.attributes as Record<string, unknown>).myMessage, 'hello cluster');
 
     const shown = await t.cli(['image', 'show', 'demo-1']);
-    assert.match(shown.stdout, /my_message: hello cluster/);
+    assert.match(shown.stdout, /^ {2}my message +hello cluster$/m);
 
     const refused = await t.cli(['image', 'remove', 'demo-1']);
     assert.equal(refused.exitCode, 2, 'removal without --yes from a script is refused');
@@ -67,7 +67,7 @@ test('a second image of the same name is refused and the first is untouched', as
     assert.equal(again.exitCode, 1);
     assert.match(again.stderr, /already exists/);
     const shown = JSON.parse((await t.cli(['image', 'show', 'twin', '--json'])).stdout) as { attributes: Record<string, unknown> };
-    assert.equal(shown.attributes.my_message, 'first');
+    assert.equal(shown.attributes.myMessage, 'first');
   } finally {
     await t.cleanup();
   }

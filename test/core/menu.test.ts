@@ -22,7 +22,7 @@ test('the main menu offers the original 8 actions, creates through a module and 
     assert.deepEqual(ui.shown.slice(1, 9), ['Manage or create images (through a module)', 'List images', 'Remove an image',
       "Change an image's kernel", 'List kernels', 'Generate an initramfs', 'Clear a corrupted image', 'Exit']);
     assert.ok(ui.shown.includes('Demo image menu-img created.'));
-    assert.ok(ui.shown.some((line) => /my_message: hi there/.test(line)));
+    assert.ok(ui.shown.some((line) => /^menu-img +DemoImage +CREATED /m.test(line)), 'the list shows the image as a table row');
     assert.ok(ui.shown.includes('Image menu-img removed.'));
     assert.deepEqual(await services.images.list(), []);
   } finally {

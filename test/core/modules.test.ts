@@ -59,8 +59,8 @@ test('a module dropped into the extra folder is found and usable; broken ones ar
 
     const created = await t.cli(['hello', 'create', 'h1']);
     assert.equal(created.exitCode, 0, created.stderr);
-    const images = JSON.parse((await t.cli(['image', 'list', '--json'])).stdout) as { name: string; image_class: string }[];
-    assert.deepEqual(images.map((i) => [i.name, i.image_class]), [['h1', 'HelloImage']]);
+    const images = JSON.parse((await t.cli(['image', 'list', '--json'])).stdout) as { name: string; imageClass: string }[];
+    assert.deepEqual(images.map((i) => [i.name, i.imageClass]), [['h1', 'HelloImage']]);
     // The demo module still works alongside.
     assert.equal((await t.cli(['demo', 'create', 'd1', '--message', 'x'])).exitCode, 0);
   } finally {
@@ -76,7 +76,7 @@ test('an image whose module is not installed is still listed with its attributes
     await writeFile(join(paths.imageDir('alien'), 'image_data.yml'), 'image_data:\n  name: alien\n  image_class: MarsImage\n  colour: red\n');
     const images = JSON.parse((await t.cli(['image', 'list', '--json'])).stdout) as Record<string, unknown>[];
     assert.equal(images[0]?.status, 'CREATED');
-    assert.equal(images[0]?.module_installed, false);
+    assert.equal(images[0]?.moduleInstalled, false);
     assert.equal((images[0]?.attributes as Record<string, unknown>).colour, 'red');
   } finally {
     await t.cleanup();

@@ -37,7 +37,7 @@ for (const [what, text, problem] of [
     await withInstallations(text, async (t) => {
       const list = await t.cli(['image', 'list']);
       assert.equal(list.exitCode, 0, list.stderr);
-      assert.match(list.stdout, /kept \[DemoImage\]/);
+      assert.match(list.stdout, /^kept\s+DemoImage\s+CREATED\s/m);
       assert.match(list.stderr, problem);
       assert.equal((await t.cli(['boot', 'list'])).exitCode, 0);
       const create = await t.cli(['demo', 'create', 'x', '--message', 'm']);

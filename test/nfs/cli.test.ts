@@ -25,9 +25,9 @@ test('the nfs commands: staging, golden, nodes add/list/remove and exports, end 
     const removal = await temp.cli(['nfs', 'nodes', 'remove', 'gd', 'cn[2-3]']);
     assert.notEqual(removal.exitCode, 0, 'removal needs confirmation from a script');
     assert.equal((await temp.cli(['--yes', 'nfs', 'nodes', 'remove', 'gd', 'cn[2-3]'])).exitCode, 0);
-    const listing = JSON.parse((await temp.cli(['--json', 'nfs', 'nodes', 'list', 'gd'])).stdout) as { nodes: string; count: number };
+    const listing = JSON.parse((await temp.cli(['--json', 'nfs', 'nodes', 'list', 'gd'])).stdout) as { nodes: string; nodeCount: number };
     assert.equal(listing.nodes, 'cn[1,4-5]');
-    assert.equal(listing.count, 3);
+    assert.equal(listing.nodeCount, 3);
     const printed = await temp.cli(['nfs', 'exports', '--print']);
     assert.equal(printed.exitCode, 0, printed.stderr);
     assert.match(printed.stdout, /would write .*diskless\.exports/);

@@ -60,7 +60,7 @@ test('a process killed mid-copy leaves a loadable image; the next run drops part
           process.kill(process.pid, 'SIGKILL');
         }
       }, 1);
-      await addGoldenNodes(services, 'gold', 'k[1-60]', { jobs: 2, progress: (e) => { if (e.type === 'progress' && e.done > 0) batches += 1; } });
+      await addGoldenNodes(services, 'gold', 'k[1-60]', { jobs: 2, progress: (e) => { if (e.type === 'detail' && e.message.includes('saved')) batches += 1; } });
     `);
     const child = await run([process.execPath, script], { allowFailure: true, timeoutMs: 120_000 }).catch((error: unknown) => error);
     const ending = child as { failure?: string; signal?: string };

@@ -6,7 +6,8 @@ import type { Services } from '../../services/services.js';
 import { DisklessError } from '../../errors/index.js';
 import type { MenuUi } from './menu-ui.js';
 import { MenuInterrupted } from './terminal-ui.js';
-import { renderTree } from '../render.js';
+import { renderImageTable } from '../image-text.js';
+import { listImageStates } from '../../modules/image-state.js';
 
 async function pickImage(ui: MenuUi, services: Services, statuses: string[], title: string): Promise<string | undefined> {
   const images = (await services.images.list()).filter((i) => statuses.includes(i.status));
@@ -36,17 +37,7 @@ const ACTIONS: { label: string; mutates: boolean; run(ui: MenuUi, services: Serv
     await action?.run(ui, services);
   } },
   { label: 'List images', mutates: false, async run(ui, services) {
-    const images = await services.images.list();
-    if (images.length === 0) return ui.print('No images.');
-    for (const status of ['CREATED', 'IN_CREATION', 'CORRUPTED', 'DAMAGED']) {
-      const group = images.filter((i) => i.status === status);
-      if (group.length === 0) continue;
-      ui.print(`\n${status}:`);
-      for (const image of group) {
-        ui.print(`  ${image.name} (${image.image_class ?? '?'})`);
-        if (image.attributes) ui.print(renderTree(image.attributes, '    ').join('\n'));
-      }
-    }
+    ui.print(renderImageTable(await listImageStates(services)));
   } },
   { label: 'Remove an image', mutates: true, async run(ui, services) {
     const name = await pickImage(ui, services, ['CREATED'], 'Which image to remove?');

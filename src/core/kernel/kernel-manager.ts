@@ -12,6 +12,7 @@ import { fsyncDirectory, temporarySibling } from '../state/atomic-file.js';
 import { buildInitramfs } from '../../system/dracut.js';
 import { checkDracutArgs } from '../../system/dracut-args.js';
 import { isWorldReadable } from '../../serve/served-names.js';
+import { lineRelay, type ProgressSink } from '../progress.js';
 
 /** One kernel as listed. */
 export interface KernelInfo {
@@ -30,7 +31,23 @@ export interface InitramfsOptions {
   /** Arguments appended to dracut's, after those of the config file. */
   extraArgs?: string[];
   onOutput?: (chunk: Buffer) => void;
+  /** Receives dracut's stages (`detail` events) and the initramfs size. */
+  progress?: ProgressSink;
   signal?: AbortSignal;
+}
+
+/** dracut's stage lines, e.g. `dracut: *** Including module: base ***`, as `detail` events beside `onOutput`. */
+function dracutOutput(options: InitramfsOptions): ((chunk: Buffer) => void) | undefined {
+  const { progress, onOutput } = options;
+  if (!progress) return onOutput;
+  const stages = lineRelay((line) => {
+    const stage = /\*\*\*\s*(.+?)\s*\*\*\*/.exec(line)?.[1];
+    if (stage) progress({ type: 'detail', message: `dracut: ${stage}` });
+  });
+  return (chunk) => {
+    stages(chunk);
+    onOutput?.(chunk);
+  };
 }
 
 /** Version of a kernel file name, or undefined if it is not one. */
@@ -148,9 +165,10 @@ export class KernelManager {
       const { skipped } = await buildInitramfs({
         kernelVersion: info.version, output: temporary, chroot: options.chroot,
         extraArgs: [...this.config.dracutExtraArgs, ...(options.extraArgs ?? [])],
-        onOutput: options.onOutput, signal: options.signal,
+        onOutput: dracutOutput(options), signal: options.signal,
       });
       await chmod(temporary, 0o644);
+      options.progress?.({ type: 'size', label: info.initramfs, bytes: (await stat(temporary)).size });
       await rename(temporary, target);
       return { ...info, initramfs_present: true, skippedModules: skipped };
     } finally {

@@ -2,6 +2,7 @@
 import { MODULE_API_VERSION, type CommandSpec, type MenuAction, type ModuleDescriptor } from '../contract.js';
 import { prepareCreation } from '../../core/image/creation.js';
 import { DemoImageClass, parseDemoOptions } from './demo-image.js';
+import { showImageState } from '../image-state.js';
 
 const createCommand: CommandSpec = {
   path: ['create'],
@@ -17,7 +18,7 @@ const createCommand: CommandSpec = {
     const demoOptions = await prepareCreation(services.images, 'DemoImage', name, { message: options.message, delay: options.delay,
       crash: options.crash }, { origin: 'cli' });
     const image = await services.images.create('DemoImage', name, demoOptions, { progress: io.progress, signal: io.signal });
-    return { text: `demo image ${image.name} created`, data: { name: image.name, status: 'CREATED' } };
+    return { text: `demo image ${image.name} created`, data: await showImageState(services, image.name) };
   },
 };
 

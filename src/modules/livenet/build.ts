@@ -58,11 +58,13 @@ export async function squashAndPublish(context: ImageContext, name: string, sett
       await makeRootfs(settings.tree, rootfs, settings.sizeMiB, hooks.signal, context.paths.workDir);
     }
   }
-  steps.step(`make squashfs.img (${settings.compression})`);
+  const squashStep = `make squashfs.img (${settings.compression})`;
+  steps.step(squashStep);
   const pending = pendingSquashfs(imageDir);
   await hooks.trackPath?.(pending);
   await rm(pending, { force: true });
-  await makeSquashfs(settings.layout === 'liveos' ? stage : settings.tree, pending, settings.compression, hooks.signal);
+  await makeSquashfs(settings.layout === 'liveos' ? stage : settings.tree, pending, settings.compression, hooks.signal,
+    hooks.progress, squashStep);
   steps.step('check initramfs and sizes');
   const squashfsBytes = await fileBytes(pending);
   const warnings = [
@@ -72,6 +74,8 @@ export async function squashAndPublish(context: ImageContext, name: string, sett
   for (const warning of warnings) steps.warn(warning);
   steps.step('publish squashfs.img');
   await publishSquashfs(imageDir, pending);
+  steps.size('OS tree', usage.bytes);
+  steps.size('squashfs.img', squashfsBytes);
   return { warnings, squashfsBytes, treeBytes: usage.bytes };
 }
 

@@ -7,6 +7,7 @@ import { rebuildLivenet, resizeLivenet, rollbackLivenet } from './maintenance.js
 import { LivenetImage } from './livenet-image.js';
 import { LIVENET_FORMAT_KEYS, parseSize } from './options.js';
 import { createFromCommandLine, FROM_FILE_OPTION, osOptionSpecs } from '../os-options.js';
+import { showImageState } from '../image-state.js';
 
 const nameArgument = [{ name: 'NAME', required: true }];
 
@@ -32,7 +33,7 @@ const create: CommandSpec = {
   async run(context, input) {
     const image = await createFromCommandLine(context, 'LivenetImage', LIVENET_FORMAT_KEYS, input);
     const warnings = image instanceof LivenetImage ? image.warnings : [];
-    return { text: `livenet image ${image.name} created`, data: { name: image.name, status: 'CREATED' }, warnings };
+    return { text: `livenet image ${image.name} created`, data: await showImageState(context.services, image.name), warnings };
   },
 };
 
@@ -42,7 +43,7 @@ const rebuild: CommandSpec = {
   args: nameArgument,
   async run({ services, io }, { args }) {
     const { warnings } = await rebuildLivenet(services, name(args), { progress: io.progress, signal: io.signal });
-    return { text: `livenet image ${name(args)} rebuilt`, data: { name: name(args) }, warnings };
+    return { text: `livenet image ${name(args)} rebuilt`, data: await showImageState(services, name(args)), warnings };
   },
 };
 
@@ -52,7 +53,7 @@ const rollback: CommandSpec = {
   args: nameArgument,
   async run({ services }, { args }) {
     await rollbackLivenet(services, name(args));
-    return { text: `livenet image ${name(args)} rolled back to its previous squashfs.img`, data: { name: name(args) } };
+    return { text: `livenet image ${name(args)} rolled back to its previous squashfs.img`, data: await showImageState(services, name(args)) };
   },
 };
 
@@ -65,7 +66,7 @@ const mountCommand: CommandSpec = {
     const result = await mountLivenet(services, name(args), { progress: io.progress, signal: io.signal, unpack: options.unpack === true });
     return {
       text: `image ${name(args)} mounted at ${result.mountPoint} (${result.mode})\nAnsible inventory: ${result.inventory}`,
-      data: result,
+      data: { name: name(args), ...result },
     };
   },
 };
@@ -78,7 +79,7 @@ const unmountCommand: CommandSpec = {
     const { warnings, republished } = await unmountLivenet(services, name(args), { progress: io.progress, signal: io.signal });
     return {
       text: republished ? `image ${name(args)} unmounted and republished` : `interrupted mount of ${name(args)} undone`,
-      data: { name: name(args), republished }, warnings,
+      data: { ...await showImageState(services, name(args)), republished }, warnings,
     };
   },
 };
@@ -102,7 +103,7 @@ const resize: CommandSpec = {
     if (typeof args.SIZE !== 'string') throw new UsageError('E_SIZE', 'a size is required', 'e.g. 8G or 6000M');
     const sizeMiB = parseSize(args.SIZE);
     const { warnings } = await resizeLivenet(services, name(args), sizeMiB, { progress: io.progress, signal: io.signal });
-    return { text: `image ${name(args)} resized to ${sizeMiB} MiB`, data: { name: name(args), livenet_size: sizeMiB }, warnings };
+    return { text: `image ${name(args)} resized to ${sizeMiB} MiB`, data: await showImageState(services, name(args)), warnings };
   },
 };
 

@@ -8,6 +8,7 @@ import { availableParallelism } from 'node:os';
 import { NotFoundError } from '../../errors/index.js';
 import { fsyncDirectory } from '../../core/state/atomic-file.js';
 import { run } from '../../system/runner.js';
+import { percentRelay, silentProgress, type ProgressSink } from '../../core/progress.js';
 import type { Compression } from './options.js';
 
 export const SQUASHFS_FILE = 'squashfs.img';
@@ -22,10 +23,15 @@ export function compressionArguments(compression: Compression): string[] {
   return ['-comp', compression];
 }
 
-/** Squashes the content of `source` into `output` on every processor. */
-export async function makeSquashfs(source: string, output: string, compression: Compression, signal?: AbortSignal): Promise<void> {
-  await run(['mksquashfs', source, output, '-noappend', '-no-progress', '-quiet', ...compressionArguments(compression),
-    '-processors', String(availableParallelism())], { timeoutMs: 4 * 3600_000, signal });
+/**
+ * Squashes the content of `source` into `output` on every processor. The
+ * percentage of mksquashfs's own bar (`-quiet` keeps only the bar on stdout)
+ * is relayed to `progress` as `percent` events of `step`.
+ */
+export async function makeSquashfs(source: string, output: string, compression: Compression, signal?: AbortSignal,
+  progress: ProgressSink = silentProgress, step = 'make squashfs.img'): Promise<void> {
+  await run(['mksquashfs', source, output, '-noappend', '-quiet', ...compressionArguments(compression),
+    '-processors', String(availableParallelism())], { timeoutMs: 4 * 3600_000, signal, onStdout: percentRelay(progress, step) });
 }
 
 /** Name of the file a new squashfs is written to before it is published. */

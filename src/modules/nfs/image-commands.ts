@@ -5,6 +5,7 @@ import { GOLDEN_CLASS, type GoldenOptions } from './golden-image.js';
 import { prepareCreation } from '../../core/image/creation.js';
 import { STAGING_CLASS } from './staging-image.js';
 import { writeExports } from './exports.js';
+import { showImageState } from '../image-state.js';
 
 export const stagingCreate: CommandSpec = {
   path: ['staging', 'create'],
@@ -14,7 +15,7 @@ export const stagingCreate: CommandSpec = {
   options: [...osOptionSpecs(), FROM_FILE_OPTION],
   async run(context, input) {
     const image = await createFromCommandLine(context, STAGING_CLASS, [], input);
-    return { text: `staging image ${image.name} created`, data: { name: image.name, status: 'CREATED', image_class: STAGING_CLASS } };
+    return { text: `staging image ${image.name} created`, data: await showImageState(context.services, image.name) };
   },
 };
 
@@ -29,7 +30,7 @@ export const goldenCreate: CommandSpec = {
       { origin: 'cli' });
     const image = await services.images.create(GOLDEN_CLASS, String(args.NAME), golden, { progress: io.progress, signal: io.signal });
     return { text: `golden image ${image.name} created from ${golden.from}; add nodes with \`disklessset nfs nodes add ${image.name} NODESET\``,
-      data: { name: image.name, status: 'CREATED', image_class: GOLDEN_CLASS, from: golden.from } };
+      data: { ...await showImageState(services, image.name), from: golden.from } };
   },
 };
 

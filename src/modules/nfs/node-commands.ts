@@ -3,6 +3,7 @@ import { UsageError } from '../../errors/index.js';
 import type { CommandSpec } from '../contract.js';
 import { requireConfirmation } from '../confirm.js';
 import { addGoldenNodes, listGoldenNodes, removeGoldenNodes } from './golden-nodes.js';
+import { namedNodeSet, nodeSetAnswer } from '../json-answer.js';
 
 function jobsOption(value: unknown): number | undefined {
   if (value === undefined) return undefined;
@@ -26,7 +27,11 @@ export const nodesAdd: CommandSpec = {
     const lines = [result.added.length === 0 ? 'no node to add' : `added ${result.added.length} nodes (${result.mode} copy)`];
     if (result.present.length > 0) lines.push(`already present: ${result.present.length}`);
     lines.push(`nodes of ${String(args.GOLDEN)}: ${result.nodes || '(none)'}`);
-    return { text: lines.join('\n'), data: result };
+    const data = {
+      image: String(args.GOLDEN), ...nodeSetAnswer(result.nodes), ...namedNodeSet('added', result.added), ...namedNodeSet('present', result.present),
+      copyMode: result.mode ?? null, jobs: result.jobs ?? null,
+    };
+    return { text: lines.join('\n'), data };
   },
 };
 
@@ -39,7 +44,8 @@ export const nodesRemove: CommandSpec = {
     await requireConfirmation(context, `delete the NFS trees of ${String(args.NODESET)} in ${golden}`);
     const result = await removeGoldenNodes(context.services, golden, String(args.NODESET), { progress: context.io.progress });
     const warnings = result.absent.length > 0 ? [`not nodes of ${golden}: ${result.absent.join(' ')}`] : [];
-    return { text: `removed ${result.removed.length} nodes\nnodes of ${golden}: ${result.nodes || '(none)'}`, data: result, warnings };
+    const data = { image: golden, ...nodeSetAnswer(result.nodes), ...namedNodeSet('removed', result.removed), ...namedNodeSet('absent', result.absent) };
+    return { text: `removed ${result.removed.length} nodes\nnodes of ${golden}: ${result.nodes || '(none)'}`, data, warnings };
   },
 };
 
@@ -50,6 +56,10 @@ export const nodesList: CommandSpec = {
   async run({ services }, { args }) {
     const listing = await listGoldenNodes(services, String(args.GOLDEN));
     const warnings = listing.missing.length > 0 ? [`trees missing, dropped from the list: ${listing.missing.join(' ')}`] : [];
-    return { text: listing.nodes, data: listing, warnings };
+    const data = {
+      image: listing.image, nodes: listing.nodes, nodeCount: listing.count, ...namedNodeSet('missing', listing.missing),
+      trees: listing.trees.map((t) => ({ node: t.node, tree: t.tree, nfsPath: t.nfs_path })),
+    };
+    return { text: listing.nodes, data, warnings };
   },
 };

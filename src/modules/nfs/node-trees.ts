@@ -132,10 +132,17 @@ export async function addNodeTrees(image: NfsGoldenImage, requested: readonly st
   const step = `copy ${toAdd.length} node trees`;
   progress({ type: 'progress', step, done: 0, total: toAdd.length, unit: 'nodes' });
   const added: string[] = [];
+  let copiedCount = 0;
   const batchSize = jobs * 4;
   for (let start = 0; start < toAdd.length; start += batchSize) {
     const batch = toAdd.slice(start, start + batchSize);
-    const results = await runPool(batch, jobs, (node) => copyNodeTree(image, node, mode, options.signal), options.signal);
+    // Each finished copy is counted at once: a batch of large trees takes minutes, the bar must move meanwhile.
+    const results = await runPool(batch, jobs, async (node) => {
+      const copied = await copyNodeTree(image, node, mode, options.signal);
+      copiedCount += 1;
+      progress({ type: 'progress', step, done: copiedCount, total: toAdd.length, unit: 'nodes' });
+      return copied;
+    }, options.signal);
     const done = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
     if (done.length > 0) {
       // Trees reach the disk before the list names them, so a power cut never lists a half-written tree.
@@ -144,8 +151,8 @@ export async function addNodeTrees(image: NfsGoldenImage, requested: readonly st
       added.push(...done);
       image.data.nodes = foldNodeNames(current);
       await image.save();
+      progress({ type: 'detail', message: `${added.length} of ${toAdd.length} node trees saved` });
     }
-    progress({ type: 'progress', step, done: added.length, total: toAdd.length, unit: 'nodes' });
     const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (options.signal?.aborted) {
       throw new OperationError('E_INTERRUPTED', `interrupted after adding ${added.length} of ${toAdd.length} nodes (${foldNodeNames(added) || 'none'})`,

@@ -10,6 +10,6 @@ export const bootList: CommandSpec = {
     const text = assignments.length === 0 ? 'No boot assignments.'
       : [`${'IMAGE'.padEnd(width)}  COUNT  NODES`,
         ...assignments.map((a) => `${a.image.padEnd(width)}  ${String(a.count).padStart(5)}  ${a.nodes}`)].join('\n');
-    return { data: assignments, text };
+    return { data: assignments.map((a) => ({ image: a.image, nodes: a.nodes, nodeCount: a.count })), text };
   },
 };

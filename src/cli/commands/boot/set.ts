@@ -7,6 +7,6 @@ export const bootSet: CommandSpec = {
   args: [{ name: 'NODESET', required: true }, { name: 'IMAGE', required: true }],
   async run({ services }, { args }) {
     const result = await setBoot(services, String(args.NODESET), String(args.IMAGE));
-    return { data: result, text: `${result.nodes} (${result.count} node${result.count === 1 ? '' : 's'}) now boot${result.count === 1 ? 's' : ''} ${result.image}` };
+    return { data: { image: result.image, nodes: result.nodes, nodeCount: result.count }, text: `${result.nodes} (${result.count} node${result.count === 1 ? '' : 's'}) now boot${result.count === 1 ? 's' : ''} ${result.image}` };
   },
 };

@@ -1,5 +1,6 @@
 import { unsetBoot } from '../../../boot/index.js';
 import type { CommandSpec } from '../../command.js';
+import { namedNodeSet } from '../../../modules/json-answer.js';
 
 export const bootUnset: CommandSpec = {
   path: ['boot', 'unset'],
@@ -9,6 +10,7 @@ export const bootUnset: CommandSpec = {
     const result = await unsetBoot(services, String(args.NODESET));
     const warnings = result.notAssigned ? [`not assigned, nothing to do: ${result.notAssigned}`] : [];
     if (result.stillBooting) warnings.push(`still booting the image of one of their profiles: ${result.stillBooting} (see \`disklessset node show\`)`);
-    return { data: result, warnings, text: result.removed ? `unassigned: ${result.removed}` : 'no node was assigned' };
+    const data = { ...namedNodeSet('removed', result.removed), ...namedNodeSet('notAssigned', result.notAssigned), ...namedNodeSet('stillBooting', result.stillBooting) };
+    return { data, warnings, text: result.removed ? `unassigned: ${result.removed}` : 'no node was assigned' };
   },
 };

@@ -1,6 +1,7 @@
 import { UsageError } from '../../../errors/index.js';
 import { validateImageName } from '../../../core/names.js';
 import type { CommandSpec } from '../../command.js';
+import { showImageState } from '../../../modules/image-state.js';
 
 export const imageRebuild: CommandSpec = {
   path: ['image', 'rebuild'],
@@ -16,6 +17,6 @@ export const imageRebuild: CommandSpec = {
         'only CREATED images of classes that keep a recipe (livenet) can be rebuilt');
     }
     const { warnings } = await imageClass.rebuild(services, name, { progress: io.progress, signal: io.signal });
-    return { text: `image ${name} rebuilt`, data: { name, rebuilt: true }, warnings };
+    return { text: `image ${name} rebuilt`, data: await showImageState(services, name), warnings };
   },
 };

@@ -1,4 +1,5 @@
 import type { CommandSpec } from '../../command.js';
+import { showImageState } from '../../../modules/image-state.js';
 
 export const imageSetKernel: CommandSpec = {
   path: ['image', 'set-kernel'],
@@ -6,6 +7,6 @@ export const imageSetKernel: CommandSpec = {
   args: [{ name: 'NAME', required: true }, { name: 'KERNEL', required: true }],
   async run({ services }, { args }) {
     const image = await services.images.setKernel(String(args.NAME), String(args.KERNEL));
-    return { text: `image ${image.name} now boots ${image.data.kernel}`, data: { name: image.name, kernel: image.data.kernel, initramfs: image.data.image } };
+    return { text: `image ${image.name} now boots ${image.data.kernel}`, data: await showImageState(services, image.name) };
   },
 };

@@ -1,16 +1,13 @@
 import type { CommandSpec } from '../../command.js';
-import { renderTree } from '../../render.js';
+import { showImageState } from '../../../modules/image-state.js';
+import { renderImageShow } from '../../image-text.js';
 
 export const imageShow: CommandSpec = {
   path: ['image', 'show'],
-  summary: 'show one image: status, class and attributes (secrets redacted)',
+  summary: 'show one image: status, boot, content and attributes with their units (secrets redacted)',
   args: [{ name: 'NAME', required: true }],
   async run({ services }, { args }) {
-    const summary = await services.images.status(String(args.NAME));
-    const lines = [`${summary.name}: ${summary.status}${summary.image_class ? ` (${summary.image_class})` : ''}`];
-    if (summary.pid) lines.push(`  creator pid: ${summary.pid}`);
-    if (summary.reason) lines.push(`  damaged: ${summary.reason}`);
-    if (summary.attributes) lines.push(...renderTree(summary.attributes, '  '));
-    return { data: summary, text: lines.join('\n') };
+    const image = await showImageState(services, String(args.NAME));
+    return { data: image, text: renderImageShow(image) };
   },
 };

@@ -1,4 +1,5 @@
 import type { CommandSpec } from '../../command.js';
+import { kernelAnswer } from '../../kernel-answer.js';
 
 export const kernelAdd: CommandSpec = {
   path: ['kernel', 'add'],
@@ -13,6 +14,6 @@ export const kernelAdd: CommandSpec = {
       version: options.version as string | undefined, initramfs: options.initramfs as string | undefined,
     });
     const state = kernel.initramfs_present ? 'initramfs present' : `no initramfs yet: run \`disklessset kernel initramfs ${kernel.kernel}\``;
-    return { data: kernel, text: `kernel ${kernel.kernel} added (${state})` };
+    return { data: kernelAnswer(kernel), text: `kernel ${kernel.kernel} added (${state})` };
   },
 };

@@ -1,6 +1,7 @@
 import { checkDracutArgs } from '../../../system/dracut-args.js';
 import { validateKernelName } from '../../../core/names.js';
 import type { CommandSpec } from '../../command.js';
+import { kernelAnswer } from '../../kernel-answer.js';
 
 export const kernelInitramfs: CommandSpec = {
   path: ['kernel', 'initramfs'],
@@ -19,10 +20,11 @@ export const kernelInitramfs: CommandSpec = {
     const result = await services.kernels.generateInitramfs(kernel, {
       chroot: options.chroot as string | undefined,
       extraArgs,
+      progress: io.progress,
       signal: io.signal,
     });
     const warnings = result.skippedModules.length
       ? [`dracut modules not available here and skipped: ${result.skippedModules.join(', ')}`] : [];
-    return { data: result, warnings, text: `initramfs ${result.initramfs} generated for ${kernel}` };
+    return { data: { ...kernelAnswer(result), skippedModules: result.skippedModules }, warnings, text: `initramfs ${result.initramfs} generated for ${kernel}` };
   },
 };

@@ -1,5 +1,6 @@
 import type { CommandSpec } from '../../command.js';
 import { renderColumns } from '../../render.js';
+import { kernelAnswer } from '../../kernel-answer.js';
 
 export const kernelList: CommandSpec = {
   path: ['kernel', 'list'],
@@ -8,6 +9,6 @@ export const kernelList: CommandSpec = {
     const kernels = await services.kernels.list();
     const text = kernels.length === 0 ? `No kernels in ${services.paths.kernelsDir}.`
       : renderColumns(['KERNEL', 'INITRAMFS'], kernels.map((k) => [k.kernel, k.initramfs_present ? 'initramfs present' : `missing ${k.initramfs}`]));
-    return { data: kernels, text };
+    return { data: kernels.map(kernelAnswer), text };
   },
 };

@@ -1,0 +1,135 @@
+/**
+ * The state of an image as commands answer it (`image list`, `image show`,
+ * `livenet rollback`...): one shape for text and `--json`, following the
+ * answer convention (json-answer.ts). Built from the manager's summary, the
+ * image folder's files and the boot assignments.
+ */
+import { readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { listBoot, type ImageAssignment } from '../boot/index.js';
+import type { CoreServices } from '../core/core-services.js';
+import type { ImageSummary } from '../core/image/image-manager.js';
+import type { ImageStatus } from '../core/state/installations.js';
+import { camelKey, nodeSetAnswer } from './json-answer.js';
+
+/** An image as answered. */
+export interface ImageState {
+  name: string;
+  status: ImageStatus;
+  /** Image class (`LivenetImage`, `NfsGoldenImage`...); null when unknown (a damaged or killed build). */
+  imageClass: string | null;
+  kernel: string | null;
+  initramfs: string | null;
+  /**
+   * Bytes of the image's published content in its folder (e.g. squashfs.img and
+   * its previous version); null when the image keeps its content elsewhere (NFS trees).
+   */
+  sizeBytes: number | null;
+  /** When the content was last written (ISO 8601, UTC); null for images not CREATED. */
+  builtAt: string | null;
+  /** Folded node set booting the image, and its count. */
+  nodes: string;
+  nodeCount: number;
+  /** Whether a loaded module provides the class (CREATED images). */
+  moduleInstalled?: boolean;
+  /** Creator pid (IN_CREATION, CORRUPTED). */
+  creatorPid?: number;
+  /** Why a DAMAGED image cannot be loaded. */
+  reason?: string;
+  /** The other attributes of image_data.yml (secrets redacted), keys in camelCase with their unit. */
+  attributes: Record<string, unknown>;
+}
+
+/** Attributes whose number has a unit: the unit joins the key (`livenet_size` → `livenetSizeMiB`). */
+export const ATTRIBUTE_UNITS: Readonly<Record<string, string>> = { livenet_size: 'MiB' };
+
+/** Attributes answered at the top of the state, not among `attributes`. */
+const TOP_ATTRIBUTES = new Set(['name', 'image_class', 'kernel', 'image']);
+
+/** Files of an image folder that describe it rather than hold its content. */
+const DESCRIPTION_FILES = new Set(['image_data.yml', 'boot.ipxe']);
+
+/** A key of image data in the answer convention, its unit joined (`livenet_size` → `livenetSizeMiB`). */
+function answerKey(key: string): string {
+  return `${camelKey(key)}${ATTRIBUTE_UNITS[key] ?? ''}`;
+}
+
+/** Nested attribute values (e.g. the recipe a rebuild keeps as `previous`) get the same keys. */
+function answerValue(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(answerValue);
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([key, item]) => [answerKey(key), answerValue(item)]));
+}
+
+/** Attributes in the answer convention; a node set attribute (`nodes`) gets its count. */
+export function answerAttributes(attributes: Record<string, unknown>): Record<string, unknown> {
+  const answer: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(attributes)) {
+    if (TOP_ATTRIBUTES.has(key)) continue;
+    if (key === 'nodes' && typeof value === 'string') Object.assign(answer, nodeSetAnswer(value));
+    else answer[answerKey(key)] = answerValue(value);
+  }
+  return answer;
+}
+
+/** Size and time of the content of an image folder (see {@link ImageState.sizeBytes} and `builtAt`). */
+async function folderContent(folder: string): Promise<{ sizeBytes: number | null; builtAt: string | null }> {
+  let entries;
+  try {
+    entries = await readdir(folder, { withFileTypes: true });
+  } catch {
+    return { sizeBytes: null, builtAt: null };
+  }
+  let sizeBytes: number | null = null;
+  let newest = 0;
+  let described = 0;
+  for (const entry of entries) {
+    if (!entry.isFile() || entry.name.startsWith('.')) continue;
+    const info = await stat(join(folder, entry.name)).catch(() => undefined);
+    if (!info) continue;
+    if (DESCRIPTION_FILES.has(entry.name)) {
+      if (entry.name === 'image_data.yml') described = info.mtimeMs;
+      continue;
+    }
+    sizeBytes = (sizeBytes ?? 0) + info.size;
+    // A kept previous version is counted in the size, but its time is not the current build's.
+    if (!entry.name.endsWith('.previous')) newest = Math.max(newest, info.mtimeMs);
+  }
+  const time = newest || described;
+  return { sizeBytes, builtAt: time ? new Date(time).toISOString() : null };
+}
+
+/** The state of one image from its summary and the current boot assignments. */
+export async function imageState(services: CoreServices, summary: ImageSummary, assignments: readonly ImageAssignment[]): Promise<ImageState> {
+  const attributes = summary.attributes ?? {};
+  const text = (value: unknown) => (typeof value === 'string' && value ? value : null);
+  const booting = assignments.find((a) => a.image === summary.name);
+  const content = summary.status === 'CREATED' ? await folderContent(services.paths.imageDir(summary.name)) : { sizeBytes: null, builtAt: null };
+  const state: ImageState = {
+    name: summary.name,
+    status: summary.status,
+    imageClass: summary.image_class ?? null,
+    kernel: text(attributes.kernel),
+    initramfs: text(attributes.image),
+    ...content,
+    nodes: booting?.nodes ?? '',
+    nodeCount: booting?.count ?? 0,
+    attributes: answerAttributes(attributes),
+  };
+  if (summary.module_installed !== undefined) state.moduleInstalled = summary.module_installed;
+  if (summary.pid !== undefined) state.creatorPid = summary.pid;
+  if (summary.reason !== undefined) state.reason = summary.reason;
+  return state;
+}
+
+/** Every image's state, in the manager's order. */
+export async function listImageStates(services: CoreServices): Promise<ImageState[]> {
+  const [summaries, assignments] = await Promise.all([services.images.list(), listBoot(services)]);
+  return Promise.all(summaries.map((summary) => imageState(services, summary, assignments)));
+}
+
+/** One image's state (throws the manager's not-found error). */
+export async function showImageState(services: CoreServices, name: string): Promise<ImageState> {
+  const [summary, assignments] = await Promise.all([services.images.status(name), listBoot(services)]);
+  return imageState(services, summary, assignments);
+}
