@@ -126,6 +126,18 @@ test('every command answering --json follows one convention: camelCase keys, nod
       nodes: 'n[1-5]', nodeCount: 5, images: [{ image: 'live1', nodes: 'n[1-3]', nodeCount: 3 }], unassignedNodes: 'n[4-5]', unassignedNodeCount: 2,
     });
     await json(2, ['boot', 'unset', 'n3']);
+    await json(2, ['profile', 'add', 'compute', '--image', 'live1', '--var', 'rack=a']);
+    await json(2, ['profile', 'set', 'compute', '--kernel-args', 'quiet']);
+    await json(2, ['profile', 'list']);
+    await json(2, ['profile', 'show', 'compute']);
+    assert.deepEqual(await json(2, ['node', 'add', 'm[1-2]', '--profile', 'compute']), { nodes: 'm[1-2]', nodeCount: 2 });
+    await json(2, ['node', 'set', 'm2', '--ip', '10.0.0.2']);
+    await json(2, ['node', 'list']);
+    await json(2, ['node', 'show', 'm1']);
+    await writeFile(join(t.root, 'nodes.csv'), 'name,ip\nm3,10.0.0.3\n');
+    await json(2, ['node', 'import', '--csv', join(t.root, 'nodes.csv')]);
+    await json(2, ['node', 'remove', 'm[1-3]']);
+    await json(2, ['profile', 'remove', 'compute']);
     const listed = await json(2, ['image', 'list']) as Record<string, unknown>[];
     assert.deepEqual(listed.map((i) => [i.name, i.nodes, i.nodeCount]), [['d1', '', 0], ['live1', 'n[1-2]', 2]]);
     assertImageState(await json(2, ['image', 'show', 'live1']), 'live1', 'image show');

@@ -15,8 +15,8 @@ export interface EffectiveNode {
   name: string;
   profiles: string[];
   attributes: NodeAttributes;
-  /** Attribute (or `vars.<name>`) → origin. */
-  origins: Record<string, Origin>;
+  /** Attribute → origin; for `vars`, variable name → origin. */
+  origins: { [key: string]: Origin | Record<string, Origin> | undefined; vars?: Record<string, Origin> };
   /** Profiles the node lists that the inventory does not define (reported, never fatal). */
   missingProfiles: string[];
 }
@@ -27,11 +27,13 @@ function apply(target: EffectiveNode, source: NodeAttributes, origin: Origin): v
     if (value === undefined) continue;
     if (key === 'vars') {
       const vars = { ...(target.attributes.vars ?? {}) };
+      const origins = { ...(target.origins.vars ?? {}) };
       for (const [name, text] of Object.entries(value as Record<string, string>)) {
         vars[name] = text;
-        target.origins[`vars.${name}`] = origin;
+        origins[name] = origin;
       }
       target.attributes.vars = vars;
+      target.origins.vars = origins;
     } else {
       (target.attributes as Record<string, unknown>)[key] = Array.isArray(value) ? [...value] : value;
       target.origins[key] = origin;

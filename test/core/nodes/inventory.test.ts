@@ -26,7 +26,7 @@ test('a node inherits its profiles in order, its own values win, and each value 
     await inventory.changeNodes('c03', { set: { image: 'test', mac: ['52:54:00:AA:BB:03'] } });
     const [c01, , c03] = await inventory.effectiveNodes();
     assert.deepEqual(c01?.attributes, { image: 'gold-gpu', kernelArgs: 'console=ttyS0', vars: { rack: 'b', role: 'gpu' } });
-    assert.deepEqual(c01?.origins, { image: 'profile:gpu', kernelArgs: 'profile:compute', 'vars.rack': 'node', 'vars.role': 'profile:gpu' });
+    assert.deepEqual(c01?.origins, { image: 'profile:gpu', kernelArgs: 'profile:compute', vars: { rack: 'node', role: 'profile:gpu' } });
     assert.equal(c03?.attributes.image, 'test');
     assert.deepEqual(c03?.attributes.mac, ['52:54:00:aa:bb:03'], 'MACs are stored in one form');
     await inventory.changeNodes('c03', { unset: ['image'] });

@@ -41,9 +41,9 @@ export const nodeShow: CommandSpec = {
     const lines = [`${node.name}${node.profiles.length ? ` (profiles: ${node.profiles.join(', ')})` : ''}`];
     for (const [key, value] of Object.entries(node.attributes)) {
       if (key === 'vars') continue;
-      lines.push(`  ${key}: ${Array.isArray(value) ? value.join(', ') : String(value)}  [${node.origins[key]}]`);
+      lines.push(`  ${key}: ${Array.isArray(value) ? value.join(', ') : String(value)}  [${String(node.origins[key])}]`);
     }
-    for (const [key, value] of Object.entries(node.attributes.vars ?? {})) lines.push(`  vars.${key}: ${value}  [${node.origins[`vars.${key}`]}]`);
+    for (const [key, value] of Object.entries(node.attributes.vars ?? {})) lines.push(`  vars.${key}: ${value}  [${node.origins.vars?.[key] ?? ''}]`);
     if (node.missingProfiles.length) lines.push(`  missing profiles: ${node.missingProfiles.join(', ')}`);
     return { data: node, text: lines.join('\n') };
   },
