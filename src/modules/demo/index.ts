@@ -5,6 +5,7 @@ import { DemoImageClass, parseDemoOptions } from './demo-image.js';
 const createCommand: CommandSpec = {
   path: ['create'],
   summary: 'create a demo image holding a message',
+  example: "demo create hello --message 'Hello, nodes'",
   args: [{ name: 'NAME', required: true }],
   options: [
     { name: 'message', type: 'string', description: 'message stored in the image', valueName: 'TEXT' },

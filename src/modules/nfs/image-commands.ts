@@ -26,6 +26,7 @@ export async function readSshKey(file: string | undefined): Promise<string | und
 export const stagingCreate: CommandSpec = {
   path: ['staging', 'create'],
   summary: 'install an OS tree into nfsimages/staging/NAME, bootable read-write over NFS',
+  example: 'nfs staging create el9-stage --kernel vmlinuz-5.14.0-427.el9.x86_64',
   args: [{ name: 'NAME', required: true }],
   options: [
     { name: 'kernel', type: 'string', description: 'kernel to boot (must have its initramfs)', valueName: 'vmlinuz-VERSION' },
@@ -58,8 +59,9 @@ export const stagingCreate: CommandSpec = {
 export const goldenCreate: CommandSpec = {
   path: ['golden', 'create'],
   summary: 'copy a staging image into nfsimages/golden/NAME/image (reflink where the file system can)',
+  example: 'nfs golden create el9-gold --from el9-stage',
   args: [{ name: 'NAME', required: true }],
-  options: [{ name: 'from', type: 'string', description: 'staging image to copy', valueName: 'STAGING' }],
+  options: [{ name: 'from', type: 'string', description: 'staging image to copy', valueName: 'STAGING', required: true }],
   async run({ services, io }, { args, options }) {
     const golden = NfsGoldenImageClass.parseOptions?.({ from: options.from }) ?? { from: String(options.from) };
     const image = await services.images.create(GOLDEN_CLASS, String(args.NAME), golden, { progress: io.progress, signal: io.signal });
@@ -71,6 +73,7 @@ export const goldenCreate: CommandSpec = {
 export const exportsCommand: CommandSpec = {
   path: ['exports'],
   summary: 'write the NFS exports of the staging and golden roots (and a ganesha EXPORT block)',
+  example: 'nfs exports --print',
   options: [
     { name: 'apply', type: 'boolean', description: 'run `exportfs -ra` afterwards' },
     { name: 'ganesha', type: 'boolean', description: 'also write the nfs-ganesha EXPORT block' },

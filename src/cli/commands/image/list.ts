@@ -23,6 +23,7 @@ function renderSummaries(images: ImageSummary[]): string {
 export const imageList: CommandSpec = {
   path: ['image', 'list'],
   summary: 'list images grouped by status (CREATED, IN_CREATION, CORRUPTED, DAMAGED)',
+  example: 'image list --json',
   async run({ services }) {
     const images = await services.images.list();
     return { data: images, text: renderSummaries(images) };

@@ -5,7 +5,8 @@ import type { CommandSpec } from '../../command.js';
 export const imageRebuild: CommandSpec = {
   path: ['image', 'rebuild'],
   summary: 'rebuild an image from the recipe it keeps (nodes keep booting the old one until the new one is ready)',
-  args: [{ name: 'NAME', required: true }],
+  example: 'image rebuild compute-el9',
+  args: [{ name: 'NAME', required: true, completes: 'image' }],
   async run({ services, io }, { args }) {
     const name = validateImageName(String(args.NAME));
     await services.images.cleanCorrupted();

@@ -4,7 +4,8 @@ import { renderTree } from '../../render.js';
 export const imageShow: CommandSpec = {
   path: ['image', 'show'],
   summary: 'show one image: status, class and attributes (secrets redacted)',
-  args: [{ name: 'NAME', required: true }],
+  example: 'image show compute-el9',
+  args: [{ name: 'NAME', required: true, completes: 'image' }],
   async run({ services }, { args }) {
     const summary = await services.images.status(String(args.NAME));
     const lines = [`${summary.name}: ${summary.status}${summary.image_class ? ` (${summary.image_class})` : ''}`];
