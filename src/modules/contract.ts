@@ -3,7 +3,7 @@
  * export (or named `module` export) of a {@link ModuleDescriptor}, with the
  * shapes of its commands and menu prompts. The CLI runs commands of these
  * shapes (its own included); commands are plain async functions that return
- * data (or text), only `cli/main.ts` prints and exits. Defined here, below
+ * data (or text), only `cli/main.ts` prints (and `cli/bin.ts` exits). Defined here, below
  * the CLI, so a module never imports `src/cli/`.
  */
 import type { AnyImageClass } from '../core/image/image.js';
