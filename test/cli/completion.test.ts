@@ -1,9 +1,9 @@
 /** Shell completion: the scripts parse, and the hidden __complete offers commands, options and names from the state. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFile } from 'node:fs/promises';
+import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { makeTempRoot } from '../helpers/temp-root.js';
+import { CLI, makeTempRoot } from '../helpers/temp-root.js';
 import { runCli } from '../helpers/run-cli.js';
 import { run } from '../../src/system/runner.js';
 
@@ -47,6 +47,25 @@ test('__complete offers command words, options, and the image names of the root'
       await other.cleanup();
     }
     assert.doesNotMatch((await complete('')).join(' '), /__complete/);
+  } finally {
+    await t.cleanup();
+  }
+});
+
+test('the bash script, sourced in bash, completes image names through the installed command', async () => {
+  const t = await makeTempRoot();
+  try {
+    assert.equal((await runCli(['demo', 'create', 'gamma', '--message', 'hi'], { root: t.root })).exitCode, 0);
+    // A `disklessset` on PATH bound to the test root, as an installed package would be.
+    const bin = join(t.root, 'bin');
+    await mkdir(bin);
+    await writeFile(join(bin, 'disklessset'), `#!/bin/sh\nexec '${process.execPath}' '${CLI}' --root '${t.root}' "$@"\n`);
+    await chmod(join(bin, 'disklessset'), 0o755);
+    const script = join(t.root, 'completion.bash');
+    await writeFile(script, (await runCli(['completion', 'bash'], { root: t.root })).stdout);
+    const driver = `source '${script}'; COMP_WORDS=(disklessset image show g); COMP_CWORD=3; _disklessset_complete; printf '%s\\n' "\${COMPREPLY[@]}"`;
+    const result = await run(['bash', '-c', driver], { env: { PATH: `${bin}:${process.env.PATH}` } });
+    assert.equal(result.stdout, 'gamma\n');
   } finally {
     await t.cleanup();
   }
