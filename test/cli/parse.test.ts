@@ -161,3 +161,17 @@ test('no command and no terminal is bad usage (exit 2), not a menu waiting for i
     await t.cleanup();
   }
 });
+
+test('a required option is marked in help, and leaving it out is exit 2 naming it, before anything is written', async () => {
+  const t = await makeTempRoot();
+  try {
+    const help = await runCli(['help', 'api', 'token', 'create'], { root: t.root });
+    assert.match(help.stdout, /--role <ROLE> .*\(required\)/);
+    const run = await runCli(['api', 'token', 'create', '--name', 'ci'], { root: t.root });
+    assert.equal(run.exitCode, 2);
+    assert.match(run.stderr, /missing option --role <ROLE>/);
+    assert.deepEqual(await readdir(t.root), []);
+  } finally {
+    await t.cleanup();
+  }
+});
