@@ -32,13 +32,11 @@ function toArgument(spec: NonNullable<CommandSpec['args']>[number]): Argument {
   return new Argument(spec.required ? `<${name}>` : `[${name}]`, spec.description ?? '');
 }
 
-function addGlobalOptions(command: Command, own: readonly OptionSpec[], hidden: boolean): void {
+function addGlobalOptions(command: Command, own: readonly OptionSpec[]): void {
   command.addHelpOption(new Option('-h, --help', 'show this help').helpGroup(GLOBAL_HEADING));
   for (const spec of GLOBAL_OPTIONS) {
     if (own.some((o) => o.name === spec.name || (spec.short && o.short === spec.short))) continue;
-    const option = toOption(spec).helpGroup(GLOBAL_HEADING);
-    if (hidden) option.hideHelp();
-    command.addOption(option);
+    command.addOption(toOption(spec).helpGroup(GLOBAL_HEADING));
   }
 }
 
@@ -89,7 +87,7 @@ export function buildProgram(commands: readonly CommandSpec[], settings: Program
         return `${Help.prototype.formatHelp.call(helper, command, helper)}${text}`;
       },
     });
-  addGlobalOptions(root, [], false);
+  addGlobalOptions(root, []);
   root.option('--version', 'print the version of disklessset and Node.js');
   const groups: Command[] = [];
   for (const spec of commands) {
@@ -98,7 +96,7 @@ export function buildProgram(commands: readonly CommandSpec[], settings: Program
       let group = parent.commands.find((c) => c.name() === word);
       if (!group) {
         group = parent.command(word).usage('COMMAND [options] [arguments]').helpCommand(false);
-        addGlobalOptions(group, [], true);
+        addGlobalOptions(group, []);
         groups.push(group);
       }
       parent = group;
@@ -106,7 +104,7 @@ export function buildProgram(commands: readonly CommandSpec[], settings: Program
     const leaf = parent.command(spec.path.at(-1) as string, { hidden: spec.hidden }).description(spec.summary);
     for (const arg of spec.args ?? []) leaf.addArgument(toArgument(arg));
     for (const option of spec.options ?? []) leaf.addOption(toOption(option));
-    addGlobalOptions(leaf, spec.options ?? [], false);
+    addGlobalOptions(leaf, spec.options ?? []);
     if (spec.acceptsRest) leaf.usage(`${leaf.usage()} [-- COMMAND...]`);
     if (spec.rawArguments) leaf.usage('[arguments...]').allowUnknownOption().allowExcessArguments();
     leaf.action(() => {});
