@@ -1,53 +1,110 @@
-#!/usr/bin/env node
 /**
- * Entry point of the `disklessset` command: the only place that prints
- * results and errors and sets the exit code (0 ok, 1 failed, 2 bad usage).
+ * The `disklessset` command line as a function: {@link main} reads the line,
+ * runs the command and prints its result or error, and returns the exit code
+ * (0 ok, 1 failed, 2 bad usage). It never exits the process: `bin.ts` does,
+ * and tests call it in-process.
  */
-import { readFileSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { DisklessError, UsageError } from '../errors/index.js';
-import { openServices } from '../services/services.js';
-import { parseCommandInput, parseGlobal, selectCommand } from './args.js';
+import { openServices, repairServices } from '../services/services.js';
 import type { CommandContext, CommandIO } from './command.js';
-import { commandHelp, generalHelp } from './help.js';
+import { readGlobalOptions, type GlobalOptions } from './global-options.js';
+import { checkInput, resolveLine } from './input-check.js';
+import { buildProgram, commandOf, parseLine } from './program.js';
+import { completeLine } from './complete.js';
+import { metaCommands } from './commands/meta/meta.js';
 import { runMainMenu } from './menu/main-menu.js';
 import { TerminalUi } from './menu/terminal-ui.js';
 import { createProgressView, progressMode } from './progress-renderer.js';
 import { allCommands } from './registry.js';
 import { EXTRA_COMMANDS } from './extra-commands.js';
 import { diskFullError, isDiskFull } from '../core/state/disk-full.js';
+import { versionLine } from './version.js';
 
-function write(stream: NodeJS.WriteStream, text: string): Promise<void> {
-  return new Promise((resolve) => (text ? stream.write(text.endsWith('\n') ? text : `${text}\n`, () => resolve()) : resolve()));
+/** Where output goes: a process stream, or a test's buffer. */
+export interface OutputStream {
+  write(text: string, callback?: () => void): boolean;
+  isTTY?: boolean;
+  columns?: number;
 }
 
-async function readStdin(): Promise<string> {
+/** What {@link main} runs with: the process's streams and environment, or a test's. */
+export interface CliEnvironment {
+  stdout: OutputStream;
+  stderr: OutputStream;
+  stdin: NodeJS.ReadableStream & { isTTY?: boolean };
+  /** Environment variables (DISKLESS_ROOT, NO_COLOR). */
+  env: Record<string, string | undefined>;
+  /** Fires on Ctrl-C. */
+  signal: AbortSignal;
+}
+
+function write(stream: OutputStream, text: string): Promise<void> {
+  return new Promise((done) => (text ? stream.write(text.endsWith('\n') ? text : `${text}\n`, () => done()) : done()));
+}
+
+async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
   const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  for await (const chunk of stream) chunks.push(Buffer.from(chunk as Buffer | string));
   return Buffer.concat(chunks).toString('utf8');
 }
 
-function version(): string {
-  const packageFile = new URL('../../../package.json', import.meta.url);
-  return (JSON.parse(readFileSync(packageFile, 'utf8')) as { version: string }).version;
+/** Help width: the terminal's, else 80 (pipes, files, tests). */
+function helpWidth(stdout: OutputStream): number {
+  return stdout.isTTY && stdout.columns ? Math.max(40, stdout.columns) : 80;
 }
 
-async function main(argv: string[]): Promise<number> {
-  const { global, words } = parseGlobal(argv);
-  if (global.version) {
-    await write(process.stdout, version());
-    return 0;
+/** A given root must be an existing folder: a typo must not look like an empty installation. */
+async function checkRoot(root: string | undefined): Promise<void> {
+  if (root === undefined) return;
+  const found = await stat(root).catch(() => undefined);
+  if (!found?.isDirectory()) {
+    throw new UsageError('E_ROOT_NOT_FOUND', `root prefix ${resolve(root)} ${found ? 'is not a folder' : 'does not exist'}`,
+      'check --root (or DISKLESS_ROOT); it must name an existing folder');
   }
-  const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY);
-  const color = global.color ?? (Boolean(process.stderr.isTTY) && !process.env.NO_COLOR);
-  const notice = (message: string) => process.stderr.write(`disklessset: ${message}\n`);
+}
+
+async function runLine(argv: readonly string[], env: CliEnvironment, global: GlobalOptions, others: string[], rest: string[] | undefined): Promise<number> {
+  const root = global.root ?? env.env.DISKLESS_ROOT;
+  await checkRoot(root);
+  const interactive = Boolean(env.stdin.isTTY && env.stdout.isTTY);
+  const color = global.color && Boolean(env.stderr.isTTY) && !env.env.NO_COLOR;
+  const notice = (message: string) => { env.stderr.write(`disklessset: ${message}\n`); };
   // A repair that failed for lack of space is told only if the command succeeds: a failing one prints its own E_NO_SPACE line.
   const spaceNotices: string[] = [];
-  const services = await openServices({ root: global.root, onNotice: notice, onLackOfSpaceNotice: (message) => spaceNotices.push(message) });
+  const openOptions = { onNotice: notice, onLackOfSpaceNotice: (message: string) => { spaceNotices.push(message); } };
+  const services = await openServices({ root: root ?? '/', repair: false, ...openOptions });
   const tellSpaceNotices = (): void => { for (const message of spaceNotices.splice(0)) notice(message); };
-  const commands = allCommands(services.activeModules, EXTRA_COMMANDS);
 
-  if (words.length === 0 && !global.help) {
-    if (!interactive) throw new UsageError('E_USAGE', 'no command given', 'run `disklessset --help`, or start it on a terminal for the menu');
+  const width = helpWidth(env.stdout);
+  const meta = metaCommands({
+    help: (words) => helpText(words),
+    complete: (words) => completeLine(program, words, (typedRoot) => (typedRoot === undefined ? Promise.resolve(services)
+      : checkRoot(typedRoot).then(() => openServices({ root: typedRoot, repair: false })))),
+  });
+  const commands = [...allCommands(services.activeModules, EXTRA_COMMANDS), ...meta];
+  const groupSummaries = new Map(services.activeModules.map((m) => [m.name, m.description]));
+  const program = buildProgram(commands, { helpWidth: width, groupSummaries });
+  const helpText = (words: readonly string[]): string => {
+    const found = resolveLine(program, words);
+    if (found.kind === 'help') return found.command.helpInformation();
+    if (found.kind === 'run') return commandOf(program, found.spec).helpInformation();
+    return program.root.helpInformation();
+  };
+
+  const line = resolveLine(program, others);
+  if (line.kind === 'version') {
+    await write(env.stdout, global.json ? JSON.stringify(versionLine().data) : versionLine().text);
+    return 0;
+  }
+  if (line.kind === 'help') {
+    await write(env.stdout, line.command.helpInformation());
+    return 0;
+  }
+  if (line.kind === 'menu') {
+    if (rest !== undefined || !interactive) throw new UsageError('E_USAGE', 'no command given', 'run `disklessset help`, or start it on a terminal for the menu');
+    await repairServices(services, openOptions);
     const ui = new TerminalUi();
     try {
       tellSpaceNotices();
@@ -57,25 +114,14 @@ async function main(argv: string[]): Promise<number> {
     }
     return 0;
   }
-  const { command, remaining } = selectCommand(commands, words);
-  if (!command || global.help) {
-    if (global.help || words.length === 0) {
-      await write(process.stdout, command ? commandHelp(command) : generalHelp(commands, words));
-      return 0;
-    }
-    const known = commands.some((c) => c.path[0] === words[0]);
-    throw new UsageError('E_UNKNOWN_COMMAND', `unknown command "${words.join(' ')}"`,
-      known ? `see \`disklessset ${words[0]} --help\`` : 'see `disklessset --help`');
-  }
-  const input = parseCommandInput(command, remaining);
+  checkInput(commandOf(program, line.spec), line.spec, line.words, rest !== undefined);
+  const { spec, input } = line.spec.rawArguments
+    ? { spec: line.spec, input: { args: {}, options: {}, rest: [...line.words, ...(rest ?? [])] } }
+    : parseLine(program, argvWithoutRest(argv), rest ?? []);
 
-  const abort = new AbortController();
-  process.on('SIGINT', () => {
-    if (abort.signal.aborted) process.exit(130);
-    abort.abort();
-  });
+  await repairServices(services, openOptions);
   // Progress goes to stderr (JSON lines under --json): stdout keeps only the answer.
-  const progressView = createProgressView(process.stderr, { mode: progressMode({ json: global.json, tty: Boolean(process.stderr.isTTY) }), color });
+  const progressView = createProgressView(env.stderr as NodeJS.WriteStream, { mode: progressMode({ json: global.json, tty: Boolean(env.stderr.isTTY) }), color });
   const io: CommandIO = {
     interactive,
     confirm: async (question) => {
@@ -86,38 +132,58 @@ async function main(argv: string[]): Promise<number> {
         ui.close();
       }
     },
-    readStdin,
+    readStdin: () => readAll(env.stdin),
     progress: progressView.sink,
-    signal: abort.signal,
-    write: (text) => process.stdout.write(text),
+    signal: env.signal,
+    write: (text) => { env.stdout.write(text); },
   };
   const context: CommandContext = { services, io, yes: global.yes, json: global.json };
-  const result = await command.run(context, input).catch((error: unknown) => {
+  const result = await spec.run(context, input).catch((error: unknown) => {
     progressView.finish('failed');
     throw error;
   });
   progressView.finish('done');
   tellSpaceNotices();
-  for (const warning of result.warnings ?? []) await write(process.stderr, `${color ? '\x1b[33mwarning:\x1b[0m' : 'warning:'} ${warning}`);
-  if (global.json) await write(process.stdout, JSON.stringify(result.data ?? null, null, 2));
-  else if (result.text) await write(process.stdout, result.text);
+  for (const warning of result.warnings ?? []) await write(env.stderr, `${color ? '\x1b[33mwarning:\x1b[0m' : 'warning:'} ${warning}`);
+  if (global.json) await write(env.stdout, JSON.stringify(result.data ?? null, null, 2));
+  else if (result.text) await write(env.stdout, result.text);
   return result.exitCode ?? 0;
 }
 
-const debug = process.argv.includes('--debug');
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  async (caught: unknown) => {
-    let error = caught;
-    // A disk-full error that escaped the layer that knows the folder still gets one clear line.
-    if (!(error instanceof DisklessError) && isDiskFull(error)) error = diskFullError(error);
-    if (error instanceof DisklessError) {
-      await write(process.stderr, `disklessset: ${error.oneLine}`);
-      if (debug) await write(process.stderr, String(error.stack));
-      process.exit(error.kind === 'usage' ? 2 : 1);
-    }
-    await write(process.stderr, `disklessset: unexpected error: ${(error as Error)?.message ?? String(error)}${debug ? '' : ' (rerun with --debug for details)'}`);
-    if (debug) await write(process.stderr, String((error as Error)?.stack));
-    process.exit(1);
-  },
-);
+/** The words before a bare `--`. */
+function argvWithoutRest(argv: readonly string[]): string[] {
+  const dash = argv.indexOf('--');
+  return dash < 0 ? [...argv] : argv.slice(0, dash);
+}
+
+/** Prints an error: one line, or under --json one JSON object `{code, message, hint}`; returns the exit code. */
+async function reportError(caught: unknown, env: CliEnvironment, json: boolean, debug: boolean): Promise<number> {
+  let error = caught;
+  // A disk-full error that escaped the layer that knows the folder still gets one clear line.
+  if (!(error instanceof DisklessError) && isDiskFull(error)) error = diskFullError(error);
+  const known = error instanceof DisklessError ? error : undefined;
+  const message = known?.message ?? `unexpected error: ${(error as Error)?.message ?? String(error)}`;
+  const hint = known ? known.hint : debug ? undefined : 'rerun with --debug for details';
+  if (json) await write(env.stderr, JSON.stringify({ code: known?.code ?? 'E_UNEXPECTED', message, hint: hint ?? null }));
+  else await write(env.stderr, `disklessset: ${known ? known.oneLine : `${message}${hint ? ` (${hint})` : ''}`}`);
+  if (debug) await write(env.stderr, String((error as Error)?.stack));
+  return known?.kind === 'usage' ? 2 : 1;
+}
+
+/**
+ * Runs one command line (`argv` without the program name) and returns its
+ * exit code; every result and error is written to `env`'s streams.
+ */
+export async function main(argv: readonly string[], env: CliEnvironment): Promise<number> {
+  const dash = argv.indexOf('--');
+  const before = dash < 0 ? [...argv] : argv.slice(0, dash);
+  const rest = dash < 0 ? undefined : argv.slice(dash + 1);
+  let global: GlobalOptions = { json: before.includes('--json'), yes: false, debug: before.includes('--debug'), color: true };
+  try {
+    const read = readGlobalOptions(before);
+    global = read.global;
+    return await runLine(argv, env, global, read.others, rest);
+  } catch (error) {
+    return reportError(error, env, global.json, global.debug);
+  }
+}

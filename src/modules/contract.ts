@@ -3,7 +3,7 @@
  * export (or named `module` export) of a {@link ModuleDescriptor}, with the
  * shapes of its commands and menu prompts. The CLI runs commands of these
  * shapes (its own included); commands are plain async functions that return
- * data (or text), only `cli/main.ts` prints and exits. Defined here, below
+ * data (or text), only `cli/main.ts` prints (and `cli/bin.ts` exits). Defined here, below
  * the CLI, so a module never imports `src/cli/`.
  */
 import type { AnyImageClass } from '../core/image/image.js';
@@ -53,6 +53,8 @@ export interface OptionSpec {
   repeatable?: boolean;
   /** Placeholder shown in help, e.g. `SECONDS`. */
   valueName?: string;
+  /** The command refuses to run without it; help and the man page say so. */
+  required?: boolean;
 }
 
 /** One positional argument of a command. */
@@ -61,6 +63,13 @@ export interface ArgumentSpec {
   required?: boolean;
   /** Takes every remaining positional argument. */
   variadic?: boolean;
+  /** One line for the help's argument list. */
+  description?: string;
+  /**
+   * What names shell completion offers for it, read from the state of the
+   * root: `image`, `kernel` or `nodes` (node sets of boot assignments).
+   */
+  completes?: 'image' | 'kernel' | 'nodes';
 }
 
 /** Parsed command line handed to `run`. */
@@ -117,6 +126,13 @@ export interface CommandSpec<S extends CoreServices = CoreServices> {
   /** Words that select it, e.g. `['image', 'list']`; module commands are relative to the module name. */
   path: string[];
   summary: string;
+  /**
+   * One complete command line showing typical use, without the program
+   * name, e.g. `image show compute-el9` (help and the man page show it).
+   */
+  example?: string;
+  /** Left out of help, the man page and completion (e.g. internal commands a completion script calls). */
+  hidden?: boolean;
   args?: ArgumentSpec[];
   options?: OptionSpec[];
   /** Accepts arguments after `--` (e.g. a command to run in a chroot). */

@@ -44,6 +44,12 @@ export interface OpenOptions {
    * already says what to do. Default: `onNotice`.
    */
   onLackOfSpaceNotice?: (message: string) => void;
+  /**
+   * Repair what a killed command left before returning (default true). The
+   * CLI passes false and calls {@link repairServices} once the command line
+   * is known to be valid: bad input changes nothing.
+   */
+  repair?: boolean;
 }
 
 /** Opens the tool on a root prefix. */
@@ -64,9 +70,18 @@ export async function openServices(options: OpenOptions = {}): Promise<Services>
   // Boot assignments follow the image life cycle for every user of the library, not only the CLI.
   installBootGuards(services);
   if (options.onNotice) images.addNoticeListener(options.onNotice);
+  if (options.repair ?? true) await repairServices(services, options);
+  return services;
+}
+
+/**
+ * Repairs what a killed command left under the services' root (leftover
+ * builds, boot files out of step), telling each repair to the notice
+ * callbacks of `options`.
+ */
+export async function repairServices(services: Services, options: Pick<OpenOptions, 'onNotice' | 'onLackOfSpaceNotice'> = {}): Promise<void> {
   // Whatever command comes next, a command killed earlier is repaired first.
-  for (const notice of await repairAfterKill(paths)) {
+  for (const notice of await repairAfterKill(services.paths)) {
     (notice.lackOfSpace ? options.onLackOfSpaceNotice ?? options.onNotice : options.onNotice)?.(notice.text);
   }
-  return services;
 }

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { chmod, mkdir, readFile, readdir, stat, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { makeTempRoot } from '../helpers/temp-root.js';
+import { runCli } from '../helpers/run-cli.js';
 
 test('kernel add installs vmlinuz-VERSION (and an initramfs) and kernel list reports the state', async () => {
   const t = await makeTempRoot();
@@ -11,15 +12,15 @@ test('kernel add installs vmlinuz-VERSION (and an initramfs) and kernel list rep
     await mkdir(source);
     await writeFile(join(source, 'vmlinuz-6.1.0-99-amd64'), 'kernel bytes');
     await writeFile(join(source, 'initrd.img'), 'initramfs bytes');
-    const added = await t.cli(['kernel', 'add', join(source, 'vmlinuz-6.1.0-99-amd64')]);
+    const added = await runCli(['kernel', 'add', join(source, 'vmlinuz-6.1.0-99-amd64')], { root: t.root });
     assert.equal(added.exitCode, 0, added.stderr);
     assert.match(added.stdout, /no initramfs yet/);
-    let kernels = JSON.parse((await t.cli(['kernel', 'list', '--json'])).stdout) as Record<string, unknown>[];
+    let kernels = JSON.parse((await runCli(['kernel', 'list', '--json'], { root: t.root })).stdout) as Record<string, unknown>[];
     assert.deepEqual(kernels, [{ kernel: 'vmlinuz-6.1.0-99-amd64', version: '6.1.0-99-amd64', initramfs: 'initramfs-kernel-6.1.0-99-amd64', initramfsPresent: false }]);
 
-    const withInitramfs = await t.cli(['kernel', 'add', join(source, 'vmlinuz-6.1.0-99-amd64'), '--initramfs', join(source, 'initrd.img')]);
+    const withInitramfs = await runCli(['kernel', 'add', join(source, 'vmlinuz-6.1.0-99-amd64'), '--initramfs', join(source, 'initrd.img')], { root: t.root });
     assert.equal(withInitramfs.exitCode, 0, withInitramfs.stderr);
-    kernels = JSON.parse((await t.cli(['kernel', 'list', '--json'])).stdout) as Record<string, unknown>[];
+    kernels = JSON.parse((await runCli(['kernel', 'list', '--json'], { root: t.root })).stdout) as Record<string, unknown>[];
     assert.equal(kernels[0]?.initramfsPresent, true);
     const { paths } = await t.services();
     assert.equal(await readFile(join(paths.kernelsDir, 'initramfs-kernel-6.1.0-99-amd64'), 'utf8'), 'initramfs bytes');
@@ -32,13 +33,13 @@ test('kernel add installs vmlinuz-VERSION (and an initramfs) and kernel list rep
 test('kernel add refuses a missing file or an unnamed version with exit code 2', async () => {
   const t = await makeTempRoot();
   try {
-    assert.equal((await t.cli(['kernel', 'add', join(t.root, 'nope', 'vmlinuz-1')])).exitCode, 2);
+    assert.equal((await runCli(['kernel', 'add', join(t.root, 'nope', 'vmlinuz-1')], { root: t.root })).exitCode, 2);
     await writeFile(join(t.root, 'bzImage'), 'k');
-    const unnamed = await t.cli(['kernel', 'add', join(t.root, 'bzImage')]);
+    const unnamed = await runCli(['kernel', 'add', join(t.root, 'bzImage')], { root: t.root });
     assert.equal(unnamed.exitCode, 2);
     assert.match(unnamed.stderr, /--version/);
     // --version after the command is the command's option, not the tool's version.
-    const named = await t.cli(['kernel', 'add', join(t.root, 'bzImage'), '--version', '6.1-x']);
+    const named = await runCli(['kernel', 'add', join(t.root, 'bzImage'), '--version', '6.1-x'], { root: t.root });
     assert.equal(named.exitCode, 0, named.stderr);
     assert.equal(await readFile(join((await t.services()).paths.kernelsDir, 'vmlinuz-6.1-x'), 'utf8'), 'k');
   } finally {
@@ -55,7 +56,7 @@ test('a failing dracut leaves no partial initramfs and reports the command', asy
     await writeFile(join(fakeBin, 'dracut'), '#!/bin/sh\nfor last; do :; done\nfor a; do case "$a" in */.initramfs*) echo partial > "$a";; esac; done\necho "dracut: simulated failure" >&2\nexit 3\n');
     await chmod(join(fakeBin, 'dracut'), 0o755);
     await writeFile(join(t.root, 'vmlinuz-6.1.0-1-amd64'), 'k');
-    await t.cli(['kernel', 'add', join(t.root, 'vmlinuz-6.1.0-1-amd64')]);
+    await runCli(['kernel', 'add', join(t.root, 'vmlinuz-6.1.0-1-amd64')], { root: t.root });
     const failed = await t.cli(['kernel', 'initramfs', 'vmlinuz-6.1.0-1-amd64'], { env: { PATH: `${fakeBin}:${process.env.PATH}` } });
     assert.equal(failed.exitCode, 1);
     assert.match(failed.stderr, /command failed with exit code 3: dracut .*simulated failure/);
@@ -69,10 +70,10 @@ test('a failing dracut leaves no partial initramfs and reports the command', asy
 test('set-kernel rewrites boot file and data; an unavailable kernel is refused', async () => {
   const t = await makeTempRoot('legacy-v1-root');
   try {
-    const refused = await t.cli(['image', 'set-kernel', 'compute_staging', 'vmlinuz-4.18.0-193.el8.x86_64']);
+    const refused = await runCli(['image', 'set-kernel', 'compute_staging', 'vmlinuz-4.18.0-193.el8.x86_64'], { root: t.root });
     assert.equal(refused.exitCode, 2, refused.stderr);
     assert.match(refused.stderr, /no initramfs/);
-    const notBootable = await t.cli(['image', 'set-kernel', 'demo1', 'vmlinuz-4.18.0-147.el8.x86_64']);
+    const notBootable = await runCli(['image', 'set-kernel', 'demo1', 'vmlinuz-4.18.0-147.el8.x86_64'], { root: t.root });
     assert.equal(notBootable.exitCode, 1);
     assert.match(notBootable.stderr, /does not boot a kernel/);
   } finally {
@@ -91,7 +92,7 @@ test('kernel add refuses files their owner keeps private: the kernels folder is 
     await symlink(join(source, 'shadow'), join(source, 'vmlinuz-6.1.0-2-amd64'));
     for (const args of [['kernel', 'add', join(source, 'vmlinuz-6.1.0-1-amd64'), '--initramfs', join(source, 'shadow')],
       ['kernel', 'add', join(source, 'vmlinuz-6.1.0-2-amd64')]]) {
-      const refused = await t.cli(args);
+      const refused = await runCli(args, { root: t.root });
       assert.equal(refused.exitCode, 2, refused.stderr);
       assert.match(refused.stderr, /^disklessset: .*not readable by everyone \(mode 0640\).*\n$/);
       assert.equal(refused.stderr.trim().split('\n').length, 1);

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { makeTempRoot, type TempRoot } from '../helpers/temp-root.js';
+import { runCli } from '../helpers/run-cli.js';
 import { fingerprintTree, makeSentinel, type Sentinel } from '../helpers/sentinel.js';
 import { validateImageName, validateKernelName, validateTokenId } from '../../src/core/names.js';
 import { Paths } from '../../src/core/paths.js';
@@ -22,17 +23,17 @@ const MALICIOUS = ['../escape', '/etc/passwd', 'a/b', '-rf', '.hidden', 'x;rm -r
 test('malicious image names are refused with exit code 2 and change nothing', async () => {
   const t = await makeTempRoot();
   try {
-    assert.equal((await t.cli(['demo', 'create', 'ok', '--message', 'm'])).exitCode, 0);
+    assert.equal((await runCli(['demo', 'create', 'ok', '--message', 'm'], { root: t.root })).exitCode, 0);
     const before = await snapshot(t.root);
     for (const name of MALICIOUS) {
-      const result = await t.cli(['demo', 'create', name, '--message', 'm']);
+      const result = await runCli(['demo', 'create', name, '--message', 'm'], { root: t.root });
       assert.equal(result.exitCode, 2, `name ${JSON.stringify(name)} must be refused: ${result.stderr}`);
       // A name starting with '-' is taken for an option: refused as well, by the parser.
       assert.match(result.stderr, name.startsWith('-') ? /unknown option/ : /invalid image name/);
       assert.equal(result.stderr.trim().split('\n').length, 1);
     }
     assert.deepEqual(await snapshot(t.root), before);
-    assert.equal((await t.cli(['image', 'remove', '../ok', '--yes'])).exitCode, 2);
+    assert.equal((await runCli(['image', 'remove', '../ok', '--yes'], { root: t.root })).exitCode, 2);
   } finally {
     await t.cleanup();
   }
@@ -73,7 +74,7 @@ test('a traversal image name is refused before any lock or folder: set-kernel, r
     const rootBefore = await fingerprintTree(t.root);
     for (const args of [['image', 'set-kernel', name, 'vmlinuz-1'], ['livenet', 'resize', name, '2G'], ['livenet', 'mount', name],
       ['image', 'remove', name, '--yes'], ['image', 'clean', name, '--yes']]) {
-      const result = await t.cli(args);
+      const result = await runCli(args, { root: t.root });
       assert.equal(result.exitCode, 2, `${args.join(' ')}: ${result.stderr}`);
       assert.equal(result.stderr.trim().split('\n').length, 1, result.stderr);
       assert.match(result.stderr, /invalid image name/);
@@ -94,7 +95,7 @@ test('kernel names and token ids are refused before anything is printed or touch
     for (const [args, message] of [[['kernel', 'initramfs', '../../../etc/vmlinuz-1'], /invalid kernel name/],
       [['image', 'set-kernel', 'img', 'vmlinuz-../../x'], /invalid kernel name/],
       [['api', 'token', 'revoke', '../x'], /invalid API token id/]] as const) {
-      const result = await t.cli([...args]);
+      const result = await runCli([...args], { root: t.root });
       assert.equal(result.exitCode, 2, result.stderr);
       assert.equal(result.stdout, '');
       assert.equal(result.stderr.trim().split('\n').length, 1);
@@ -170,10 +171,10 @@ test('names shaped like files the server never serves are refused: such an image
   assert.equal(validateImageName('rocky9.lockdown'), 'rocky9.lockdown');
   const t = await makeTempRoot();
   try {
-    const refused = await t.cli(['demo', 'create', 'victim.lock', '--message', 'hi']);
+    const refused = await runCli(['demo', 'create', 'victim.lock', '--message', 'hi'], { root: t.root });
     assert.equal(refused.exitCode, 2, refused.stderr);
     assert.equal(refused.stderr.trim().split('\n').length, 1);
-    assert.equal((await t.cli(['image', 'list', '--json'])).stdout.includes('victim.lock'), false);
+    assert.equal((await runCli(['image', 'list', '--json'], { root: t.root })).stdout.includes('victim.lock'), false);
   } finally {
     await t.cleanup();
   }

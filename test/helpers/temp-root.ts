@@ -13,7 +13,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 /** Repository root (tests run from dist/test/helpers). */
 export const REPO_ROOT = resolve(here, '..', '..', '..');
 /** The compiled CLI. */
-export const CLI = join(REPO_ROOT, 'dist', 'src', 'cli', 'main.js');
+export const CLI = join(REPO_ROOT, 'dist', 'src', 'cli', 'bin.js');
 /**
  * The fixtures kept in the repository (test/fixtures, read from the source
  * tree: tsc does not copy them). Read-only for tests: copy before use.

@@ -7,6 +7,7 @@ import { showImageState } from '../image-state.js';
 const createCommand: CommandSpec = {
   path: ['create'],
   summary: 'create a demo image holding a message',
+  example: "demo create hello --message 'Hello, nodes'",
   args: [{ name: 'NAME', required: true }],
   options: [
     { name: 'message', type: 'string', description: 'message stored in the image', valueName: 'TEXT' },

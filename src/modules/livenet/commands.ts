@@ -1,5 +1,5 @@
 /** `disklessset livenet ...` commands. */
-import type { CommandSpec, OptionSpec } from '../contract.js';
+import type { ArgumentSpec, CommandSpec, OptionSpec } from '../contract.js';
 import { UsageError } from '../../errors/index.js';
 import { validateImageName } from '../../core/names.js';
 import { mountLivenet, shellLivenet, unmountLivenet } from './editing.js';
@@ -9,7 +9,7 @@ import { LIVENET_FORMAT_KEYS, parseSize } from './options.js';
 import { createFromCommandLine, FROM_FILE_OPTION, osOptionSpecs } from '../os-options.js';
 import { showImageState } from '../image-state.js';
 
-const nameArgument = [{ name: 'NAME', required: true }];
+const nameArgument: ArgumentSpec[] = [{ name: 'NAME', required: true, completes: 'image' }];
 
 /** The OS options of the shared table, then livenet's own image-format options. */
 const createOptions: OptionSpec[] = [
@@ -28,7 +28,8 @@ function name(args: Record<string, string | string[] | undefined>): string {
 const create: CommandSpec = {
   path: ['create'],
   summary: 'build a livenet image (OS run from RAM) and publish it',
-  args: nameArgument,
+  example: 'livenet create compute-el9 --kernel vmlinuz-5.14.0-427.el9.x86_64 --size 5G --password-file /root/pw',
+  args: [{ name: 'NAME', required: true }],
   options: createOptions,
   async run(context, input) {
     const image = await createFromCommandLine(context, 'LivenetImage', LIVENET_FORMAT_KEYS, input);
@@ -40,6 +41,7 @@ const create: CommandSpec = {
 const rebuild: CommandSpec = {
   path: ['rebuild'],
   summary: 'build an image again from its recipe and publish it (the old one is kept for rollback)',
+  example: 'livenet rebuild compute-el9',
   args: nameArgument,
   async run({ services, io }, { args }) {
     const { warnings } = await rebuildLivenet(services, name(args), { progress: io.progress, signal: io.signal });
@@ -50,6 +52,7 @@ const rebuild: CommandSpec = {
 const rollback: CommandSpec = {
   path: ['rollback'],
   summary: 'put back the previously published squashfs.img',
+  example: 'livenet rollback compute-el9',
   args: nameArgument,
   async run({ services }, { args }) {
     await rollbackLivenet(services, name(args));
@@ -60,6 +63,7 @@ const rollback: CommandSpec = {
 const mountCommand: CommandSpec = {
   path: ['mount'],
   summary: 'make the image tree editable in the work folder (with /proc, /sys, /dev and an Ansible inventory)',
+  example: 'livenet mount compute-el9',
   args: nameArgument,
   options: [{ name: 'unpack', type: 'boolean', description: 'unpack the file system instead of loop-mounting it' }],
   async run({ services, io }, { args, options }) {
@@ -74,6 +78,7 @@ const mountCommand: CommandSpec = {
 const unmountCommand: CommandSpec = {
   path: ['unmount'],
   summary: 'repack the edited tree into a new squashfs.img and clean up',
+  example: 'livenet unmount compute-el9',
   args: nameArgument,
   async run({ services, io }, { args }) {
     const { warnings, republished } = await unmountLivenet(services, name(args), { progress: io.progress, signal: io.signal });
@@ -87,6 +92,7 @@ const unmountCommand: CommandSpec = {
 const shell: CommandSpec = {
   path: ['shell'],
   summary: 'run a shell (or the command after --) chrooted in a mounted image',
+  example: 'livenet shell compute-el9 -- dnf install -y htop',
   args: nameArgument,
   acceptsRest: true,
   async run({ services, io }, { args, rest }) {
@@ -98,7 +104,8 @@ const shell: CommandSpec = {
 const resize: CommandSpec = {
   path: ['resize'],
   summary: 'grow or shrink the root file system of an image (e.g. 8G)',
-  args: [{ name: 'NAME', required: true }, { name: 'SIZE', required: true }],
+  example: 'livenet resize compute-el9 8G',
+  args: [{ name: 'NAME', required: true, completes: 'image' }, { name: 'SIZE', required: true }],
   async run({ services, io }, { args }) {
     if (typeof args.SIZE !== 'string') throw new UsageError('E_SIZE', 'a size is required', 'e.g. 8G or 6000M');
     const sizeMiB = parseSize(args.SIZE);

@@ -10,6 +10,7 @@ import { showImageState } from '../image-state.js';
 export const stagingCreate: CommandSpec = {
   path: ['staging', 'create'],
   summary: 'install an OS tree into nfsimages/staging/NAME, bootable read-write over NFS',
+  example: 'nfs staging create el9-stage --kernel vmlinuz-5.14.0-427.el9.x86_64',
   args: [{ name: 'NAME', required: true }],
   // The same OS options as `livenet create`, from the shared table.
   options: [...osOptionSpecs(), FROM_FILE_OPTION],
@@ -22,8 +23,9 @@ export const stagingCreate: CommandSpec = {
 export const goldenCreate: CommandSpec = {
   path: ['golden', 'create'],
   summary: 'copy a staging image into nfsimages/golden/NAME/image (reflink where the file system can)',
+  example: 'nfs golden create el9-gold --from el9-stage',
   args: [{ name: 'NAME', required: true }],
-  options: [{ name: 'from', type: 'string', description: 'staging image to copy', valueName: 'STAGING' }],
+  options: [{ name: 'from', type: 'string', description: 'staging image to copy', valueName: 'STAGING', required: true }],
   async run({ services, io }, { args, options }) {
     // The same preparation as the API's: name free, options parsed by the class.
     const golden = await prepareCreation<GoldenOptions>(services.images, GOLDEN_CLASS, String(args.NAME), { from: options.from },
@@ -37,6 +39,7 @@ export const goldenCreate: CommandSpec = {
 export const exportsCommand: CommandSpec = {
   path: ['exports'],
   summary: 'write the NFS exports of the staging and golden roots (and a ganesha EXPORT block)',
+  example: 'nfs exports --print',
   options: [
     { name: 'apply', type: 'boolean', description: 'run `exportfs -ra` afterwards' },
     { name: 'ganesha', type: 'boolean', description: 'also write the nfs-ganesha EXPORT block' },

@@ -1,6 +1,6 @@
 /** `disklessset nfs nodes add|remove|list`. */
 import { UsageError } from '../../errors/index.js';
-import type { CommandSpec } from '../contract.js';
+import type { ArgumentSpec, CommandSpec } from '../contract.js';
 import { requireConfirmation } from '../confirm.js';
 import { addGoldenNodes, listGoldenNodes, removeGoldenNodes } from './golden-nodes.js';
 import { namedNodeSet, nodeSetAnswer } from '../json-answer.js';
@@ -14,11 +14,12 @@ function jobsOption(value: unknown): number | undefined {
   return jobs;
 }
 
-const imageAndNodes = [{ name: 'GOLDEN', required: true }, { name: 'NODESET', required: true }];
+const imageAndNodes: ArgumentSpec[] = [{ name: 'GOLDEN', required: true, completes: 'image' }, { name: 'NODESET', required: true }];
 
 export const nodesAdd: CommandSpec = {
   path: ['nodes', 'add'],
   summary: 'give each node of NODESET its own writable copy of a golden image',
+  example: "nfs nodes add el9-gold 'c[001-060]'",
   args: imageAndNodes,
   options: [{ name: 'jobs', type: 'string', description: 'copies run at once (default: by copy mode and cores)', valueName: 'N' }],
   async run({ services, io }, { args, options }) {
@@ -38,6 +39,7 @@ export const nodesAdd: CommandSpec = {
 export const nodesRemove: CommandSpec = {
   path: ['nodes', 'remove'],
   summary: 'delete the trees of the nodes of NODESET (and only those)',
+  example: 'nfs nodes remove el9-gold c007',
   args: imageAndNodes,
   async run(context, { args }) {
     const golden = String(args.GOLDEN);
@@ -52,7 +54,8 @@ export const nodesRemove: CommandSpec = {
 export const nodesList: CommandSpec = {
   path: ['nodes', 'list'],
   summary: 'print the folded node set of a golden image (--json: one entry per node)',
-  args: [{ name: 'GOLDEN', required: true }],
+  example: 'nfs nodes list el9-gold',
+  args: [{ name: 'GOLDEN', required: true, completes: 'image' }],
   async run({ services }, { args }) {
     const listing = await listGoldenNodes(services, String(args.GOLDEN));
     const warnings = listing.missing.length > 0 ? [`trees missing, dropped from the list: ${listing.missing.join(' ')}`] : [];

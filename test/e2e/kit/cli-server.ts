@@ -29,7 +29,7 @@ export interface CliServer {
 
 /** Options of {@link startCliServer}. */
 export interface CliServerOptions {
-  /** Compiled CLI (dist/src/cli/main.js). */
+  /** Compiled CLI (dist/src/cli/bin.js). */
   cli: string;
   /** Root prefix the CLI works on. */
   root: string;

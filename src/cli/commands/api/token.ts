@@ -5,8 +5,9 @@ import type { CommandSpec } from '../../command.js';
 export const apiTokenCreate: CommandSpec = {
   path: ['api', 'token', 'create'],
   summary: 'create an API token (printed once; only its hash is stored)',
+  example: 'api token create --role read --name monitoring',
   options: [
-    { name: 'role', type: 'string', description: 'read (GET only) or admin (everything)', valueName: 'ROLE' },
+    { name: 'role', type: 'string', description: 'read (GET only) or admin (everything)', valueName: 'ROLE', required: true },
     { name: 'name', type: 'string', description: 'label shown by `api token list`', valueName: 'LABEL' },
   ],
   async run({ services }, { options }) {
@@ -23,6 +24,7 @@ export const apiTokenCreate: CommandSpec = {
 export const apiTokenList: CommandSpec = {
   path: ['api', 'token', 'list'],
   summary: 'list API tokens (id, label, role, creation date; never the tokens)',
+  example: 'api token list',
   async run({ services }) {
     const tokens = await new TokenStore(services.paths).list();
     const text = tokens.length === 0 ? 'No API tokens.'
@@ -35,6 +37,7 @@ export const apiTokenList: CommandSpec = {
 export const apiTokenRevoke: CommandSpec = {
   path: ['api', 'token', 'revoke'],
   summary: 'revoke an API token by id (takes effect on the next request)',
+  example: 'api token revoke 3f2a9c1e',
   args: [{ name: 'ID', required: true }],
   async run({ services }, { args }) {
     const info = await new TokenStore(services.paths).revoke(String(args.ID));

@@ -4,6 +4,7 @@ import type { CommandSpec } from '../../command.js';
 export const bootList: CommandSpec = {
   path: ['boot', 'list'],
   summary: 'list boot assignments: each image with the (folded) node set booting it',
+  example: 'boot list --json',
   async run({ services }) {
     const assignments = await listBoot(services);
     const width = Math.max(5, ...assignments.map((a) => a.image.length));

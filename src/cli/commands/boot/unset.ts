@@ -5,7 +5,8 @@ import { namedNodeSet } from '../../../modules/json-answer.js';
 export const bootUnset: CommandSpec = {
   path: ['boot', 'unset'],
   summary: 'remove the boot assignment of the nodes of NODESET (they get the menu)',
-  args: [{ name: 'NODESET', required: true }],
+  example: "boot unset 'c[001-010]'",
+  args: [{ name: 'NODESET', required: true, completes: 'nodes' }],
   async run({ services }, { args }) {
     const result = await unsetBoot(services, String(args.NODESET));
     const warnings = result.notAssigned ? [`not assigned, nothing to do: ${result.notAssigned}`] : [];

@@ -5,6 +5,7 @@ import type { CommandSpec } from '../../command.js';
 export const httpConfig: CommandSpec = {
   path: ['http-config'],
   summary: 'print an nginx or Apache configuration snippet serving the boot tree',
+  example: 'http-config nginx --port 8080',
   args: [{ name: 'SERVER', required: true }],
   options: [
     { name: 'listen', type: 'string', description: 'address to listen on (default: every address)', valueName: 'ADDR' },

@@ -5,7 +5,8 @@ import { requireConfirmation } from '../../../modules/confirm.js';
 export const imageClean: CommandSpec = {
   path: ['image', 'clean'],
   summary: 'clear a corrupted (or created) image without loading it; --all-corrupted clears every corrupted one',
-  args: [{ name: 'NAME' }],
+  example: 'image clean --all-corrupted',
+  args: [{ name: 'NAME', completes: 'image' }],
   options: [
     { name: 'all-corrupted', type: 'boolean', description: 'clean every CORRUPTED image' },
     { name: 'force', type: 'boolean', description: 'clean even an image that nodes boot, or a DAMAGED one' },

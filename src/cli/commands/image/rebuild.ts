@@ -6,7 +6,8 @@ import { showImageState } from '../../../modules/image-state.js';
 export const imageRebuild: CommandSpec = {
   path: ['image', 'rebuild'],
   summary: 'rebuild an image from the recipe it keeps (nodes keep booting the old one until the new one is ready)',
-  args: [{ name: 'NAME', required: true }],
+  example: 'image rebuild compute-el9',
+  args: [{ name: 'NAME', required: true, completes: 'image' }],
   async run({ services, io }, { args }) {
     const name = validateImageName(String(args.NAME));
     await services.images.cleanCorrupted();

@@ -4,7 +4,8 @@ import { requireConfirmation } from '../../../modules/confirm.js';
 export const imageRemove: CommandSpec = {
   path: ['image', 'remove'],
   summary: 'remove an image and every file it owns',
-  args: [{ name: 'NAME', required: true }],
+  example: 'image remove old-el8 --force',
+  args: [{ name: 'NAME', required: true, completes: 'image' }],
   options: [{ name: 'force', type: 'boolean', description: 'remove even if nodes are assigned to boot it' }],
   async run(context, { args, options }) {
     const name = String(args.NAME);

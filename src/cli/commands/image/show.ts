@@ -5,7 +5,8 @@ import { renderImageShow } from '../../image-text.js';
 export const imageShow: CommandSpec = {
   path: ['image', 'show'],
   summary: 'show one image: status, boot, content and attributes with their units (secrets redacted)',
-  args: [{ name: 'NAME', required: true }],
+  example: 'image show compute-el9',
+  args: [{ name: 'NAME', required: true, completes: 'image' }],
   async run({ services }, { args }) {
     const image = await showImageState(services, String(args.NAME));
     return { data: image, text: renderImageShow(image) };

@@ -4,6 +4,7 @@ import { kernelAnswer } from '../../kernel-answer.js';
 export const kernelAdd: CommandSpec = {
   path: ['kernel', 'add'],
   summary: 'copy a kernel file (e.g. /boot/vmlinuz-VERSION) into the kernels folder',
+  example: 'kernel add /boot/vmlinuz-6.1.0-9-amd64',
   args: [{ name: 'PATH', required: true }],
   options: [
     { name: 'version', type: 'string', description: 'kernel version when the file name does not say it', valueName: 'VERSION' },

@@ -6,7 +6,8 @@ import { kernelAnswer } from '../../kernel-answer.js';
 export const kernelInitramfs: CommandSpec = {
   path: ['kernel', 'initramfs'],
   summary: 'generate the initramfs of a kernel with dracut (on this host, or inside an OS tree with --chroot)',
-  args: [{ name: 'KERNEL', required: true }],
+  example: 'kernel initramfs vmlinuz-6.1.0-9-amd64 --chroot /srv/trees/el9',
+  args: [{ name: 'KERNEL', required: true, completes: 'kernel' }],
   options: [
     { name: 'chroot', type: 'string', description: 'run dracut inside this OS tree, so modules match its kernel', valueName: 'TREE' },
     { name: 'dracut-arg', type: 'string', repeatable: true, description: 'extra dracut argument (repeatable)', valueName: 'ARG' },

@@ -4,6 +4,7 @@ import { checkModuleTools } from '../../../modules/loader.js';
 export const moduleList: CommandSpec = {
   path: ['module', 'list'],
   summary: 'list image modules, their classes and problems (broken modules are skipped)',
+  example: 'module list',
   async run({ services }) {
     await checkModuleTools(services.modules);
     const data = services.modules.map((m) => ({

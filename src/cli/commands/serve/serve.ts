@@ -55,6 +55,7 @@ function untilStopped(signal: AbortSignal): Promise<string> {
 export const serveCommand: CommandSpec = {
   path: ['serve'],
   summary: 'serve the boot tree over HTTP (and the REST API with --api) until SIGINT/SIGTERM',
+  example: 'serve --listen 0.0.0.0 --port 80 --api',
   options: [
     { name: 'listen', type: 'string', description: `address to bind (default ${DEFAULT_LISTEN})`, valueName: 'ADDR' },
     { name: 'port', type: 'string', description: `TCP port (default ${DEFAULT_PORT}, where iPXE scripts point; 0: any free port)`, valueName: 'N' },

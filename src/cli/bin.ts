@@ -1,0 +1,17 @@
+#!/usr/bin/env node
+/**
+ * The `disklessset` executable: runs {@link main} on the process's streams
+ * and exits with its code. The only place that exits the process.
+ */
+import { main } from './main.js';
+
+const abort = new AbortController();
+process.on('SIGINT', () => {
+  // A second Ctrl-C while the command winds down ends it at once.
+  if (abort.signal.aborted) process.exit(130);
+  abort.abort();
+});
+const code = await main(process.argv.slice(2), {
+  stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env, signal: abort.signal,
+});
+process.exit(code);

@@ -1,0 +1,48 @@
+/** The executable itself (dist/src/cli/bin.js) as a real process: exit codes, and Ctrl-C ending a long command. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { CLI, makeTempRoot } from '../helpers/temp-root.js';
+
+test('the process exits 0 on success, 2 on bad usage, 1 on a failed operation', async () => {
+  const t = await makeTempRoot();
+  try {
+    const version = await t.cli(['--version']);
+    assert.equal(version.exitCode, 0);
+    assert.match(version.stdout, /^disklessset \d/);
+    const usage = await t.cli(['imgae', 'list']);
+    assert.equal(usage.exitCode, 2);
+    assert.match(usage.stderr, /^disklessset: unknown command "imgae"; did you mean `image`\?/);
+    const missing = await t.cli(['image', 'show', 'absent']);
+    assert.equal(missing.exitCode, 1);
+  } finally {
+    await t.cleanup();
+  }
+});
+
+test('Ctrl-C (SIGINT) stops a running server, which says so and exits 0', async () => {
+  const t = await makeTempRoot();
+  try {
+    const child = spawn(process.execPath, [CLI, '--root', t.root, 'serve', '--listen', '127.0.0.1', '--port', '0'], {
+      stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, DISKLESS_ROOT: undefined, NO_COLOR: '1' },
+    });
+    let stdout = '';
+    child.stdout.setEncoding('utf8');
+    const started = new Promise<void>((resolve) => {
+      child.stdout.on('data', (chunk: string) => {
+        stdout += chunk;
+        if (stdout.includes('serving ')) resolve();
+      });
+    });
+    const exited = once(child, 'exit');
+    await Promise.race([started, exited]);
+    child.kill('SIGINT');
+    const [code] = await exited as [number | null];
+    assert.equal(code, 0);
+    assert.match(stdout, /serving .* at http:\/\/127\.0\.0\.1:\d+/);
+    assert.match(stdout, /server stopped/);
+  } finally {
+    await t.cleanup();
+  }
+});
