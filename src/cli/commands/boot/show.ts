@@ -14,7 +14,8 @@ export interface BootShowAnswer extends NodeSetAnswer {
 export const bootShow: CommandSpec = {
   path: ['boot', 'show'],
   summary: 'say which image each node of NODESET boots (a dash: none, the node gets the menu)',
-  args: [{ name: 'NODESET', required: true }],
+  example: "boot show 'c[001-004]'",
+  args: [{ name: 'NODESET', required: true, completes: 'nodes' }],
   async run({ services }, { args }) {
     const boots = await bootOf(services, String(args.NODESET));
     const byImage = new Map<string, string[]>();

@@ -9,6 +9,7 @@ const MAX_CSV_BYTES = 64 * 1024 * 1024;
 export const nodeImport: CommandSpec = {
   path: ['node', 'import'],
   summary: 'add or update nodes from a CSV list or an Ansible inventory (groups become profiles)',
+  example: 'node import --ansible-inventory /etc/bluebanquise/inventory',
   options: [
     { name: 'csv', type: 'string', description: 'CSV with a header row: name,mac,ip,profiles,image,kernelArgs; other columns become variables', valueName: 'FILE' },
     { name: 'ansible-inventory', type: 'string', description: 'any Ansible inventory (read with ansible-inventory --list)', valueName: 'FILE' },

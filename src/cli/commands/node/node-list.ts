@@ -18,6 +18,7 @@ function table(rows: Record<string, string>[], columns: string[]): string {
 export const nodeList: CommandSpec = {
   path: ['node', 'list'],
   summary: 'list the nodes of the inventory (or of NODESET): one row per node',
+  example: "node list 'c[001-100]' --json",
   args: [{ name: 'NODESET' }],
   async run({ services }, { args }) {
     const nodes = await services.inventory.effectiveNodes(args.NODESET === undefined ? undefined : String(args.NODESET));
@@ -30,7 +31,8 @@ export const nodeList: CommandSpec = {
 export const nodeShow: CommandSpec = {
   path: ['node', 'show'],
   summary: 'show one node: its effective attributes and where each comes from',
-  args: [{ name: 'NODE', required: true }],
+  example: 'node show c001',
+  args: [{ name: 'NODE', required: true, completes: 'nodes' }],
   async run({ services }, { args }) {
     const name = String(args.NODE);
     if (!isNodeName(name)) throw new UsageError('E_NODE_NAME', `invalid node name ${JSON.stringify(name)}`, 'give one node name, as `disklessset node list` shows it');

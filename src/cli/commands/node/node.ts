@@ -9,7 +9,8 @@ function count(folded: string, nodes: number): string {
 export const nodeAdd: CommandSpec = {
   path: ['node', 'add'],
   summary: 'add the nodes of NODESET to the inventory, with profiles and attributes',
-  args: [{ name: 'NODESET', required: true }],
+  example: "node add 'c[001-100]' --profile compute --var rack=a1",
+  args: [{ name: 'NODESET', required: true, completes: 'nodes' }],
   options: [PROFILE_OPTION, ...ATTRIBUTE_OPTIONS],
   async run({ services }, { args, options }) {
     const entry = attributesFromOptions(options, true);
@@ -22,7 +23,8 @@ export const nodeAdd: CommandSpec = {
 export const nodeSet: CommandSpec = {
   path: ['node', 'set'],
   summary: 'change attributes or profiles of the nodes of NODESET (all or none)',
-  args: [{ name: 'NODESET', required: true }],
+  example: 'node set c042 --image compute-test',
+  args: [{ name: 'NODESET', required: true, completes: 'nodes' }],
   options: [PROFILE_OPTION, ...ATTRIBUTE_OPTIONS, ...UNSET_OPTIONS],
   async run({ services }, { args, options }) {
     const changes = changesFromOptions(options, true);
@@ -35,7 +37,8 @@ export const nodeSet: CommandSpec = {
 export const nodeRemove: CommandSpec = {
   path: ['node', 'remove'],
   summary: 'remove the nodes of NODESET from the inventory',
-  args: [{ name: 'NODESET', required: true }],
+  example: "node remove 'c[090-100]'",
+  args: [{ name: 'NODESET', required: true, completes: 'nodes' }],
   async run({ services }, { args }) {
     const result = await services.inventory.removeNodes(String(args.NODESET));
     return { data: result, text: `removed ${count(result.nodes, result.nodeCount)}` };

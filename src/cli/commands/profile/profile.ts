@@ -7,6 +7,7 @@ import { ATTRIBUTE_OPTIONS, UNSET_OPTIONS, attributesFromOptions, changesFromOpt
 export const profileAdd: CommandSpec = {
   path: ['profile', 'add'],
   summary: 'add a profile: attributes that nodes listing it inherit',
+  example: 'profile add compute --image compute-el9',
   args: [{ name: 'PROFILE', required: true }],
   options: ATTRIBUTE_OPTIONS,
   async run({ services }, { args, options }) {
@@ -21,6 +22,7 @@ export const profileAdd: CommandSpec = {
 export const profileSet: CommandSpec = {
   path: ['profile', 'set'],
   summary: 'change a profile (every node listing it follows)',
+  example: 'profile set compute --kernel-args console=ttyS0,115200',
   args: [{ name: 'PROFILE', required: true }],
   options: [...ATTRIBUTE_OPTIONS, ...UNSET_OPTIONS],
   async run({ services }, { args, options }) {
@@ -35,6 +37,7 @@ export const profileSet: CommandSpec = {
 export const profileRemove: CommandSpec = {
   path: ['profile', 'remove'],
   summary: 'remove a profile (--force: also when nodes list it; it leaves their lists)',
+  example: 'profile remove compute --force',
   args: [{ name: 'PROFILE', required: true }],
   options: [{ name: 'force', type: 'boolean', description: 'remove it from the nodes that list it too' }],
   async run({ services }, { args, options }) {
@@ -48,6 +51,7 @@ export const profileRemove: CommandSpec = {
 export const profileList: CommandSpec = {
   path: ['profile', 'list'],
   summary: 'list profiles with the number of nodes listing each',
+  example: 'profile list --json',
   async run({ services }) {
     const document = await services.inventory.read();
     const users = new Map<string, number>();
@@ -63,6 +67,7 @@ export const profileList: CommandSpec = {
 export const profileShow: CommandSpec = {
   path: ['profile', 'show'],
   summary: 'show one profile',
+  example: 'profile show compute',
   args: [{ name: 'PROFILE', required: true }],
   async run({ services }, { args }) {
     const name = validateProfileName(String(args.PROFILE));
