@@ -1,7 +1,9 @@
 /**
- * The journal a build writes into installations.yml: each path and mount is
- * recorded *before* it is created, so that cleaning a killed build can undo
- * everything it did.
+ * The journal a build writes into installations.yml: each path is recorded
+ * *before* it is created, so that cleaning a killed build can undo everything
+ * it did. Mounts are not journaled: builds mount nothing, and removing a
+ * journaled path unmounts whatever lies below it first (`removeManagedPath`),
+ * so a mount left in a work folder (an edit) never blocks the undo.
  */
 import { mkdir } from 'node:fs/promises';
 import type { ProgressSink } from '../progress.js';
@@ -21,7 +23,7 @@ export class BuildJournal {
 
   /** Records a path the build is about to create (file or folder). */
   async trackPath(path: string): Promise<string> {
-    await this.installations.record(this.name, 'paths', path);
+    await this.installations.recordPath(this.name, path);
     return path;
   }
 
@@ -30,16 +32,6 @@ export class BuildJournal {
     await this.trackPath(path);
     await mkdir(path, { recursive: true });
     return path;
-  }
-
-  /** Records a mount point before mounting on it. */
-  async trackMount(mountPoint: string): Promise<void> {
-    await this.installations.record(this.name, 'mounts', mountPoint);
-  }
-
-  /** Forgets a mount point once it is unmounted. */
-  async untrackMount(mountPoint: string): Promise<void> {
-    await this.installations.forgetMount(this.name, mountPoint);
   }
 
   /** Throws if the build was asked to stop. */

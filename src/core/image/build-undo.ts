@@ -4,7 +4,7 @@
  * commands are stopped.
  *
  * The journal lives in a state file that a user or a corruption may have
- * changed, so a journaled path or mount point is undone only when it lies in a
+ * changed, so a journaled path is undone only when it lies in a
  * location that belongs to the image being undone (its image folder, its work
  * folder, the locations its class declares): an entry can never lead the undo
  * into another image, a kernel or another module's files. Any other journaled
@@ -14,7 +14,6 @@ import type { ImageContext } from './context.js';
 import type { AnyImageClass } from './image.js';
 import { stopBuildChildren } from '../state/build-children.js';
 import { isWithin, removeManagedPath } from '../state/safe-remove.js';
-import { unmountTree } from '../../system/mount.js';
 
 /** Where a journaled path of `name` may be deleted: its image folder, work folder and what `classes` declare. */
 export function ownedLocations(context: ImageContext, classes: readonly (AnyImageClass | undefined)[], name: string): string[] {
@@ -24,8 +23,8 @@ export function ownedLocations(context: ImageContext, classes: readonly (AnyImag
 
 /**
  * Undoes the build of `name`: stops its journaled commands (nothing is deleted
- * while one may still write), undoes its journaled mounts and paths that lie
- * in the image's own locations, runs the class's own clean, removes the image
+ * while one may still write), removes its journaled paths that lie in the
+ * image's own locations (unmounting what is mounted below them first), runs the class's own clean, removes the image
  * folder and drops the entry. `classes` is the map of loaded classes (the
  * entry's class cleans), or a list of classes that must all clean (an image
  * whose class is unknown). `notice` hears of each journaled path skipped.
@@ -43,9 +42,6 @@ export async function undoBuild(context: ImageContext, classes: ReadonlyMap<stri
     return true;
   };
   if (entry?.children?.length) await stopBuildChildren(entry.children, entry.boot_id);
-  for (const mountPoint of [...(entry?.mounts ?? [])].reverse()) {
-    if (!skip(mountPoint)) await unmountTree(mountPoint);
-  }
   for (const path of [...(entry?.paths ?? [])].reverse()) {
     if (!skip(path)) await removeManagedPath(path, paths.managedRoots);
   }

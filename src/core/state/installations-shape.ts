@@ -13,15 +13,18 @@ export interface InstallationEntry {
   boot_id?: string;
   /** Paths the build created or was about to create. */
   paths?: string[];
-  /** Mount points the build mounted or was about to mount. */
-  mounts?: string[];
   /** Set when the entry registers a removal rather than a build. */
   operation?: 'removal';
   /** Commands the build started, each in its own process group (pid = group id). */
   children?: { pid: number; start_time?: number }[];
 }
 
-const KNOWN_FIELDS = new Set(['pid', 'image_class', 'start_time', 'boot_id', 'paths', 'mounts', 'children', 'operation']);
+/**
+ * `mounts` was written (always empty) by earlier versions: it is still
+ * accepted when well formed, then dropped, so it is never written back.
+ */
+const LEGACY_FIELDS = ['mounts'] as const;
+const KNOWN_FIELDS = new Set(['pid', 'image_class', 'start_time', 'boot_id', 'paths', 'children', 'operation', ...LEGACY_FIELDS]);
 
 function isPid(value: unknown): value is number {
   return typeof value === 'number' && Number.isSafeInteger(value) && value > 0;
@@ -69,7 +72,9 @@ export function checkInstallations(file: string, document: unknown): Record<stri
   for (const [name, value] of Object.entries(document)) {
     const problem = entryProblem(value);
     if (problem) throw invalid(`entry "${name.slice(0, 64)}" ${problem}`);
-    entries[name] = value as unknown as InstallationEntry;
+    const entry = { ...(value as Record<string, unknown>) };
+    for (const legacy of LEGACY_FIELDS) delete entry[legacy];
+    entries[name] = entry as unknown as InstallationEntry;
   }
   return entries;
 }

@@ -2,8 +2,8 @@
  * The registry of builds in progress, `installations.yml`, in the original
  * tool's format (`<name>: {pid, image_class}`) plus fields the original
  * ignores: the creator's start time and boot id, and the journal of every path
- * and mount the build made, recorded *before* it is made so that cleaning can
- * always undo a killed build.
+ * the build made and every command it started, recorded *before* it is made so
+ * that cleaning can always undo a killed build.
  */
 import { stringify } from 'yaml';
 import { parseYamlText } from '../yaml-text.js';
@@ -75,7 +75,7 @@ export class InstallationsRegistry {
       }
       await mayStart();
       const me = identify();
-      entries[name] = { pid: me.pid, image_class: imageClass, start_time: me.startTime, boot_id: me.bootId, paths: [], mounts: [] };
+      entries[name] = { pid: me.pid, image_class: imageClass, start_time: me.startTime, boot_id: me.bootId, paths: [] };
     });
   }
 
@@ -91,14 +91,14 @@ export class InstallationsRegistry {
     });
   }
 
-  /** Adds a path (or mount point) to a build's journal before it is created. */
-  async record(name: string, kind: 'paths' | 'mounts', path: string): Promise<void> {
+  /** Adds a path to a build's journal before it is created. */
+  async recordPath(name: string, path: string): Promise<void> {
     await this.update((entries) => {
       const entry = entries[name];
       if (!entry) return;
-      const list = entry[kind] ?? [];
+      const list = entry.paths ?? [];
       if (!list.includes(path)) list.push(path);
-      entry[kind] = list;
+      entry.paths = list;
     });
   }
 
@@ -108,14 +108,6 @@ export class InstallationsRegistry {
       const entry = entries[name];
       if (!entry) return;
       entry.children = [...(entry.children ?? []), { pid: child.pid, start_time: child.startTime }];
-    });
-  }
-
-  /** Drops a mount point from the journal once it is unmounted. */
-  async forgetMount(name: string, path: string): Promise<void> {
-    await this.update((entries) => {
-      const entry = entries[name];
-      if (entry?.mounts) entry.mounts = entry.mounts.filter((m) => m !== path);
     });
   }
 
