@@ -14,7 +14,12 @@ import { refreshBootMenu } from './entry-script.js';
 
 const installed = new WeakSet<ImageManager>();
 
-/** Installs the boot guards on `services.images` (once per manager). */
+/**
+ * Installs the boot guards on `services.images` (once per manager). From
+ * then on, removing or cleaning a CREATED image that nodes boot, without
+ * `force`, throws ConflictError E_IMAGE_BOOTED naming the nodes (folded) and
+ * their count; with `force`, the dropped nodes come back in the outcome.
+ */
 export function installBootGuards(services: CoreServices): void {
   const images = services.images;
   if (installed.has(images)) return;

@@ -35,7 +35,10 @@ function configProblem(file: string, what: string): UsageError {
   return new UsageError('E_CONFIG_INVALID', `invalid config file ${file}: ${what}`, 'fix or remove the file');
 }
 
-/** Validates a parsed config document. */
+/**
+ * Validates a parsed config document (`null`: an empty file, the defaults).
+ * @throws UsageError E_CONFIG_INVALID naming `file` and the first problem (unknown key, wrong type).
+ */
 export function parseConfig(document: unknown, file: string): DisklessConfig {
   if (document === null || document === undefined) return { ...DEFAULT_CONFIG };
   if (typeof document !== 'object' || Array.isArray(document)) throw configProblem(file, 'top level must be a mapping');

@@ -33,12 +33,22 @@ export const DEFAULT_PATHS: Readonly<Record<PathKey, string>> = {
   demoDir: '/diskless',
 };
 
-/** Resolved locations of one installation of the tool. */
+/**
+ * Resolved locations of one installation of the tool: the only source of
+ * paths. Each location has a logical path (as nodes and the original tool
+ * name it, from the defaults or the config) and a physical one (under the
+ * root prefix, `--root`/DISKLESS_ROOT). Methods taking a name build a path
+ * only from a name that passes the name gate.
+ */
 export class Paths {
   /** Root prefix ('/' on a production host). */
   readonly root: string;
   private readonly logicalPaths: Record<PathKey, string>;
 
+  /**
+   * @param root the root prefix (resolved to an absolute path).
+   * @param overrides logical paths from the config, already checked by `config-paths.ts`.
+   */
   constructor(root = '/', overrides: Partial<Record<PathKey, string>> = {}) {
     this.root = resolve(root);
     this.logicalPaths = { ...DEFAULT_PATHS, ...overrides };
@@ -87,15 +97,15 @@ export class Paths {
   // Every method below that takes a name checks it again, although each entry
   // point already did: a name that slipped past a caller must never become a path.
 
-  /** Folder of one image in the HTTP tree (image_data.yml, boot.ipxe, squashfs.img); throws E_IMAGE_NAME. */
+  /** Folder of one image in the HTTP tree (image_data.yml, boot.ipxe, squashfs.img). @throws UsageError E_IMAGE_NAME for an invalid name. */
   imageDir(name: string): string { return join(this.imagesDir, validateImageName(name)); }
-  /** Scratch folder of one image; throws E_IMAGE_NAME. */
+  /** Scratch folder of one image. @throws UsageError E_IMAGE_NAME for an invalid name. */
   imageWorkDir(name: string): string { return join(this.workDir, validateImageName(name)); }
-  /** Lock file of one image (the lock itself is the folder `<this>.lock`); throws E_IMAGE_NAME. */
+  /** Lock file of one image (the lock itself is the folder `<this>.lock`). @throws UsageError E_IMAGE_NAME for an invalid name. */
   imageLock(name: string): string { return join(this.locksDir, validateImageName(name)); }
-  /** Tree of an NFS staging image; throws E_IMAGE_NAME. */
+  /** Tree of an NFS staging image. @throws UsageError E_IMAGE_NAME for an invalid name. */
   stagingTree(name: string): string { return join(this.stagingDir, validateImageName(name)); }
-  /** Folder owning everything of an NFS golden image; throws E_IMAGE_NAME. */
+  /** Folder owning everything of an NFS golden image. @throws UsageError E_IMAGE_NAME for an invalid name. */
   goldenRoot(name: string): string { return join(this.goldenDir, validateImageName(name)); }
 
   /**

@@ -136,9 +136,9 @@ async function checkRoot(root: string): Promise<string> {
 
 /**
  * Starts the boot server and resolves once it listens.
- * Throws NotFoundError (E_SERVE_ROOT_NOT_FOUND) or UsageError
- * (E_SERVE_ROOT_NOT_DIRECTORY) for a bad root; listen errors (EADDRINUSE,
- * EACCES) are rethrown as they come from node:net.
+ * @throws NotFoundError E_SERVE_ROOT_NOT_FOUND when the document root does not exist.
+ * @throws UsageError E_SERVE_ROOT_NOT_DIRECTORY when it is not a folder.
+ * Listen errors (EADDRINUSE, EACCES) are rethrown as they come from node:net.
  */
 export async function createBootServer(options: BootServerOptions): Promise<BootServer> {
   // The root is resolved once: every served file's realpath must lie below it.

@@ -4,7 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { ConflictError } from '../errors/index.js';
+import { ConflictError, OperationError } from '../errors/index.js';
 import { run } from './runner.js';
 
 /** Decodes the octal escapes mountinfo uses for spaces and the like. */
@@ -53,18 +53,22 @@ export async function mountsUnder(path: string): Promise<string[]> {
     .sort((a, b) => b.length - a.length);
 }
 
-/** Runs `mount` with the given arguments. */
+/**
+ * Runs `mount` with the given arguments (2 minutes at most).
+ * @throws CommandError E_COMMAND_NOT_FOUND, E_COMMAND_FAILED or E_COMMAND_TIMEOUT (see `run`).
+ */
 export async function mount(args: readonly string[]): Promise<void> {
   await run(['mount', ...args], { timeoutMs: 120_000 });
 }
 
 /**
- * Unmounts everything at or below `path`. A busy mount is detached lazily
- * rather than left behind, so a clean always completes.
+ * Unmounts everything at or below `path`, deepest first. A busy mount is
+ * detached lazily rather than left behind, so a clean always completes.
+ * @throws OperationError E_UNSAFE_PATH when `path` is `/`.
  */
 export async function unmountTree(path: string): Promise<void> {
   // Never the whole system, whatever a state file says.
-  if (resolve(path) === '/') throw new ConflictError('E_UNSAFE_PATH', 'refusing to unmount everything below /', 'name the mount point to undo');
+  if (resolve(path) === '/') throw new OperationError('E_UNSAFE_PATH', 'refusing to unmount everything below /', 'name the mount point to undo');
   for (const mountPoint of await mountsUnder(path)) {
     const result = await run(['umount', mountPoint], { timeoutMs: 120_000, allowFailure: true });
     if (result.exitCode !== 0) await run(['umount', '-l', mountPoint], { timeoutMs: 120_000, allowFailure: true });
@@ -75,6 +79,7 @@ export async function unmountTree(path: string): Promise<void> {
  * Refuses a tree with file systems mounted in it: copying it would copy the
  * host's files (e.g. /proc or /dev bound for a chroot and left by a killed
  * command), or never end.
+ * @throws ConflictError E_TREE_MOUNTED naming up to three of the mount points.
  */
 export async function assertNothingMounted(tree: string): Promise<void> {
   // The tree may itself be a mount point (a dedicated file system): only what is below it counts.

@@ -21,6 +21,7 @@ const recorders = new AsyncLocalStorage<ChildRecorder>();
 /**
  * Runs `action`; every command it runs (at any depth) is reported to
  * `recorder` once started, and to the recorders of enclosing calls too.
+ * Throws what `action` or a recorder throws.
  */
 export function trackChildren<T>(recorder: ChildRecorder, action: () => Promise<T>): Promise<T> {
   const outer = recorders.getStore();
@@ -121,7 +122,16 @@ export function formatCommand(command: readonly string[]): string {
   return command.map((arg) => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`)).join(' ');
 }
 
-/** Runs `command[0]` with arguments `command.slice(1)`; resolves when it exits. */
+/**
+ * Runs `command[0]` with arguments `command.slice(1)` (never through a
+ * shell), in its own process group; resolves when it exits, with its exit
+ * code and captured output (UTF-8, at most `maxBuffer` bytes each).
+ * @throws UnavailableError-kind CommandError E_COMMAND_NOT_FOUND when the program is not installed.
+ * @throws OperationError-kind CommandError E_COMMAND_FAILED (non-zero exit or killed by a signal, unless
+ *   `allowFailure`), E_COMMAND_TIMEOUT (after `timeoutMs`), E_COMMAND_ABORTED (`signal` fired); the message
+ *   ends with the last lines of its stderr.
+ * @throws TypeError for an empty command (a programming error).
+ */
 export function run(command: readonly string[], options: RunOptions = {}): Promise<RunResult> {
   const [file, ...args] = command;
   if (!file) throw new TypeError('run: empty command');
@@ -210,7 +220,7 @@ export function run(command: readonly string[], options: RunOptions = {}): Promi
   });
 }
 
-/** Absolute path of `name` on PATH, or undefined. Used to check system tools before a build. */
+/** Absolute path of `name` on PATH, or undefined (never throws). Used to check system tools before a build. */
 export async function which(name: string): Promise<string | undefined> {
   const { access, constants } = await import('node:fs/promises');
   const { delimiter, join } = await import('node:path');

@@ -28,6 +28,10 @@ export function ownedLocations(context: ImageContext, classes: readonly (AnyImag
  * folder and drops the entry. `classes` is the map of loaded classes (the
  * entry's class cleans), or a list of classes that must all clean (an image
  * whose class is unknown). `notice` hears of each journaled path skipped.
+ * It is the one place an image's files are deleted: failed and killed
+ * builds, `ImageManager.clean` and `ImageManager.remove` all end here.
+ * @throws OperationError E_STATE_FILE_INVALID, E_UNSAFE_PATH (a location outside the managed folders),
+ *   E_NO_SPACE; ConflictError E_LOCK_TIMEOUT; whatever a class's `clean` throws (the entry then stays, so the next command retries).
  */
 export async function undoBuild(context: ImageContext, classes: ReadonlyMap<string, AnyImageClass> | readonly AnyImageClass[],
   name: string, notice: (text: string) => void = () => undefined): Promise<void> {

@@ -94,7 +94,12 @@ function parseSimpleImageData(text: string): Record<string, unknown> | undefined
   return body;
 }
 
-/** Parses the text of an image_data.yml file. */
+/**
+ * Parses the text of an image_data.yml file (ours, or the original tool's
+ * with Python values) into its attributes.
+ * @throws OperationError E_IMAGE_DATA_INVALID (naming `file`) when it is not YAML, has no
+ *   `image_data` mapping, or lacks `name` or `image_class`.
+ */
 export function parseImageData(text: string, file: string): ImageData {
   const simple = parseSimpleImageData(text);
   let document: unknown = simple ? { image_data: simple } : undefined;
@@ -118,7 +123,10 @@ export function parseImageData(text: string, file: string): ImageData {
   return data as ImageData;
 }
 
-/** Loads an image_data.yml file. */
+/**
+ * Loads an image_data.yml file.
+ * @throws OperationError E_IMAGE_DATA_INVALID (see {@link parseImageData}); the file system's error (ENOENT...) as is.
+ */
 export async function loadImageData(file: string): Promise<ImageData> {
   return parseImageData(await readFile(file, 'utf8'), file);
 }
@@ -126,6 +134,7 @@ export async function loadImageData(file: string): Promise<ImageData> {
 /**
  * Saves attributes atomically. The file may hold a password hash, so it is
  * readable by its owner only.
+ * @throws OperationError E_NO_SPACE when its file system is full (the old file stays).
  */
 export async function saveImageData(file: string, data: ImageData): Promise<void> {
   const stored: Record<string, unknown> = {};

@@ -41,6 +41,7 @@ export async function imageFolders(imagesDir: string): Promise<string[]> {
 /**
  * Summary of image `name` (already validated), given its build entry if it
  * has one; undefined if its folder vanished meanwhile (a removal just ended).
+ * An unreadable `image_data.yml` is a DAMAGED summary with its reason, never a throw.
  */
 export async function summarizeImage(paths: Paths, classes: ReadonlyMap<string, AnyImageClass>, name: string,
   entry: InstallationEntry | undefined): Promise<ImageSummary | undefined> {

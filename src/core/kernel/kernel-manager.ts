@@ -74,11 +74,16 @@ async function installFile(source: string, target: string): Promise<void> {
   await fsyncDirectory(join(target, '..'));
 }
 
-/** Lists, adds and prepares kernels. */
+/**
+ * The kernels folder of one root (`kernels/` of the HTTP tree): lists,
+ * adds and prepares kernels (`vmlinuz-VERSION`) and their initramfs files
+ * (`initramfs-kernel-VERSION`). Kernel names pass `validateKernelName`
+ * before any path is built from them.
+ */
 export class KernelManager {
   constructor(private readonly paths: Paths, private readonly config: DisklessConfig) {}
 
-  /** All kernels, sorted by name. */
+  /** All kernels, sorted by name, each with whether its initramfs is present (an absent folder: none). */
   async list(): Promise<KernelInfo[]> {
     let files: string[];
     try {
@@ -95,7 +100,10 @@ export class KernelManager {
     });
   }
 
-  /** The kernel named `kernel`; throws E_KERNEL_NAME (invalid name) or E_KERNEL_NOT_FOUND. */
+  /**
+   * The kernel named `kernel` (`vmlinuz-VERSION`).
+   * @throws UsageError E_KERNEL_NAME for an invalid name; NotFoundError E_KERNEL_NOT_FOUND when it is not in the kernels folder.
+   */
   async get(kernel: string): Promise<KernelInfo> {
     validateKernelName(kernel);
     const found = (await this.list()).find((k) => k.kernel === kernel);
@@ -106,7 +114,11 @@ export class KernelManager {
     return found;
   }
 
-  /** The kernel, which must also have its initramfs; throws E_KERNEL_UNAVAILABLE. */
+  /**
+   * The kernel, which must also have its initramfs: the one check that a
+   * kernel can be booted (image creation, set-kernel, rebuild).
+   * @throws UsageError E_KERNEL_NAME, E_KERNEL_UNAVAILABLE (no initramfs); NotFoundError E_KERNEL_NOT_FOUND.
+   */
   async requireAvailable(kernel: string): Promise<KernelInfo> {
     const found = await this.get(kernel);
     if (!found.initramfs_present) {
@@ -119,6 +131,8 @@ export class KernelManager {
   /**
    * Copies a kernel file (e.g. `/boot/vmlinuz-6.1.0-28-amd64`) into the kernels
    * folder, optionally with a ready-made initramfs. Replaces by rename.
+   * @throws UsageError E_KERNEL_NAME (no version in the file name and none given), E_FILE_NOT_FOUND,
+   *   E_KERNEL_SOURCE_PRIVATE (a file not readable by everyone would be served to every node).
    */
   async add(source: string, options: { version?: string; initramfs?: string } = {}): Promise<KernelInfo> {
     const version = options.version ?? kernelVersion(basename(source));
@@ -147,6 +161,11 @@ export class KernelManager {
   /**
    * Generates `initramfs-kernel-<version>` with dracut (the original's module
    * set), written beside the kernel by rename, mode 0644.
+   * @returns the kernel, and the dracut modules this host cannot provide (skipped).
+   * @throws UsageError E_DRACUT_ARG (a refused extra or configured argument), E_KERNEL_NAME,
+   *   E_CHROOT_KERNEL_MISSING (the chroot has no modules for this kernel); NotFoundError E_KERNEL_NOT_FOUND.
+   * @throws UnavailableError E_COMMAND_NOT_FOUND (dracut missing); OperationError E_COMMAND_FAILED,
+   *   E_COMMAND_TIMEOUT, E_COMMAND_ABORTED (dracut failed, took too long, or `signal` fired).
    */
   async generateInitramfs(kernel: string, options: InitramfsOptions = {}): Promise<KernelInfo & { skippedModules: string[] }> {
     checkDracutArgs(this.config.dracutExtraArgs, 'dracut_extra_args');

@@ -36,6 +36,8 @@ export async function fsyncDirectory(dir: string): Promise<void> {
  * `options.sync: false` skips the fsyncs (still temp + rename): for callers
  * writing many files that flush their folder once afterwards with
  * {@link fsyncDirectory} and can re-derive the files after a crash.
+ * @throws OperationError E_NO_SPACE naming the folder when its file system is
+ *   full (the old file stays, no temporary file is left); other file system errors as they come.
  */
 export async function writeFileAtomic(target: string, content: string | Buffer, mode = 0o644,
   options: { sync?: boolean } = {}): Promise<void> {

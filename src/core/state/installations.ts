@@ -33,11 +33,17 @@ export function creatorAlive(entry: InstallationEntry): boolean {
   return isAlive({ pid: entry.pid, startTime: entry.start_time, bootId: entry.boot_id });
 }
 
-/** Reads and changes `installations.yml`; every change happens under its lock. */
+/**
+ * Reads and changes `installations.yml`; every change happens under its lock.
+ * Every changing method may throw what {@link InstallationsRegistry.update} throws.
+ */
 export class InstallationsRegistry {
   constructor(readonly file: string) {}
 
-  /** Current entries (a missing or empty file means none); E_STATE_FILE_INVALID if it cannot be parsed or has the wrong shape. */
+  /**
+   * Current entries (a missing or empty file means none).
+   * @throws OperationError E_STATE_FILE_INVALID when it cannot be parsed or has the wrong shape.
+   */
   async read(): Promise<Record<string, InstallationEntry>> {
     const text = await readTextIfExists(this.file);
     if (text === undefined) return {};
@@ -52,7 +58,10 @@ export class InstallationsRegistry {
     return checkInstallations(this.file, document);
   }
 
-  /** Read-modify-write under the lock; `change` may mutate the entries it gets. */
+  /**
+   * Read-modify-write under the lock; `change` may mutate the entries it gets.
+   * @throws OperationError E_STATE_FILE_INVALID, E_NO_SPACE; ConflictError E_LOCK_TIMEOUT; whatever `change` throws (nothing is written then).
+   */
   async update<T>(change: (entries: Record<string, InstallationEntry>) => T | Promise<T>): Promise<T> {
     return withLock(this.file, async () => {
       const entries = await this.read();
@@ -66,6 +75,7 @@ export class InstallationsRegistry {
   /**
    * Registers a new build of `name` by the current process. `mayStart` runs
    * inside the lock, so two processes creating the same name cannot both pass.
+   * @throws ConflictError E_IMAGE_EXISTS when `name` already has an entry; whatever `mayStart` throws.
    */
   async begin(name: string, imageClass: string, mayStart: () => Promise<void>): Promise<void> {
     await this.update(async (entries) => {
