@@ -75,7 +75,7 @@ test('boot unset removes the scripts; boot list folds nodes per image', () => wi
   ]);
   assert.match(await readFile(nodeScriptPath(services.paths, 'n5'), 'utf8'), /images\/beta\/boot\.ipxe/);
   const unset = await unsetBoot(services, 'n[9-12]');
-  assert.deepEqual(unset, { removed: 'n[9-10]', notAssigned: 'n[11-12]' });
+  assert.deepEqual(unset, { removed: 'n[9-10]', notAssigned: 'n[11-12]', stillBooting: '' });
   assert.equal(existsSync(nodeScriptPath(services.paths, 'n9')), false);
   assert.equal(existsSync(nodeScriptPath(services.paths, 'n8')), true);
   assert.deepEqual((await listBoot(services))[0], { image: 'alpha', nodes: 'n[1-4,7-8]', count: 6 });
