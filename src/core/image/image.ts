@@ -41,9 +41,6 @@ export abstract class Image {
   /** Folder of the image in the HTTP tree. */
   get imageDirectory(): string { return this.context.paths.imageDir(this.name); }
 
-  /** Removes every file of this (created) image. */
-  abstract removeFiles(): Promise<void>;
-
   /** Text of the image's iPXE boot file, or undefined if the image does not boot. */
   abstract bootFile(): string | undefined;
 

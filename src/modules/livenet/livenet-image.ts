@@ -3,7 +3,6 @@
  * (dracut `root=live:`). Its folder holds squashfs.img, boot.ipxe and
  * image_data.yml; its scratch space is `workdir/<name>`.
  */
-import { rm } from 'node:fs/promises';
 import type { BuildJournal } from '../../core/image/build-journal.js';
 import type { ImageContext } from '../../core/image/context.js';
 import { Image, type CheckScope, type ImageClass } from '../../core/image/image.js';
@@ -54,10 +53,6 @@ export class LivenetImage extends Image {
     });
   }
 
-  async removeFiles(): Promise<void> {
-    await LivenetImageClass.clean(this.context, this.name);
-    await rm(this.imageDirectory, { recursive: true, force: true });
-  }
 
   override async onKernelChange(kernel: string): Promise<void> {
     this.warnings = await initramfsWarnings(this.context.paths, kernel);
