@@ -1,5 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { writeFile } from 'node:fs/promises';
+import { stringify } from 'yaml';
 import { makeTempRoot } from '../../../helpers/temp-root.js';
 
 test('image clean --force of a booted image says which nodes it unassigned, in text and JSON', async () => {
@@ -18,6 +20,23 @@ test('image clean --force of a booted image says which nodes it unassigned, in t
     const json = await t.cli(['--json', 'image', 'clean', 'b', '--force', '--yes']);
     assert.equal(json.exitCode, 0, json.stderr);
     assert.deepEqual(JSON.parse(json.stdout), { cleaned: ['b'], unassignedNodes: 'n9', unassignedNodeCount: 1 });
+  } finally {
+    await t.cleanup();
+  }
+});
+
+test('the automatic clean of a killed forced removal names the nodes it unassigned', async () => {
+  const t = await makeTempRoot();
+  try {
+    assert.equal((await t.cli(['demo', 'create', 'half', '--message', 'm'])).exitCode, 0);
+    assert.equal((await t.cli(['boot', 'set', 'n[1-2]', 'half'])).exitCode, 0);
+    // A `remove --force` killed after registering (pid 1 with a start time that cannot match): the image is CORRUPTED.
+    const { paths } = await t.services();
+    await writeFile(paths.installationsFile, stringify({ half: { pid: 1, image_class: 'DemoImage', start_time: 1, operation: 'removal' } }));
+    const next = await t.cli(['demo', 'create', 'other', '--message', 'm']);
+    assert.equal(next.exitCode, 0, next.stderr);
+    assert.match(next.stderr, /cleaned leftovers of killed removal half; unassigned 2 node\(s\) that booted it: n\[1-2\]/);
+    assert.deepEqual(JSON.parse((await t.cli(['--json', 'boot', 'list'])).stdout), [], 'no node boots the vanished image');
   } finally {
     await t.cleanup();
   }
