@@ -33,7 +33,7 @@ export interface DracutOptions {
 }
 
 /** dracut modules installed in a tree (or on the host with '/'), by name. */
-export async function availableDracutModules(tree = '/'): Promise<Set<string>> {
+async function availableDracutModules(tree = '/'): Promise<Set<string>> {
   const names = new Set<string>();
   for (const base of ['usr/lib/dracut/modules.d', 'lib/dracut/modules.d']) {
     try {
