@@ -50,7 +50,7 @@ export const SCHEMAS = {
     type: 'object', required: ['id', 'status', 'links'],
     properties: {
       id: { type: 'string' },
-      kind: { type: 'string', enum: ['image.create', 'image.clean', 'kernel.initramfs'] },
+      kind: { type: 'string', enum: ['image.create', 'image.rebuild', 'image.clean', 'kernel.initramfs'] },
       target: { type: 'string' },
       status: { type: 'string', enum: ['running', 'succeeded', 'failed'] },
       created: { type: 'string', format: 'date-time' },

@@ -37,8 +37,10 @@ export const OPENAPI_DOCUMENT = {
       parameters: [imageName],
       get: { summary: 'Show an image', responses: { '200': jsonResponse('The image', obj({ image: ref('ImageSummary') })), ...read, '404': r('NotFound') } },
       delete: {
-        summary: 'Remove an image', parameters: [{ name: 'force', in: 'query', schema: { type: 'boolean' }, description: 'Remove even if nodes boot it (their assignments go too); needed for a DAMAGED image' }],
-        responses: { '200': jsonResponse('Removed', obj({ name: { type: 'string' }, removed: { type: 'boolean' } })), ...change, '404': r('NotFound'), '409': r('Conflict') },
+        summary: 'Remove an image', parameters: [{ name: 'force', in: 'query', schema: { type: 'boolean' }, description: 'Remove even if nodes boot it (their assignments go too, named in the answer); needed for a DAMAGED image' }],
+        responses: { '200': jsonResponse('Removed', obj({ name: { type: 'string' }, removed: { type: 'boolean' },
+          unassignedNodes: { type: 'string', description: 'Folded node set that booted it and now boots no image ("" when none)' },
+          unassignedNodeCount: { type: 'integer' } })), ...change, '404': r('NotFound'), '409': r('Conflict') },
       },
     },
     '/images/{name}/clean': {
@@ -47,6 +49,13 @@ export const OPENAPI_DOCUMENT = {
         summary: 'Clean a CORRUPTED (or CREATED) image without loading it (job)',
         parameters: [{ name: 'force', in: 'query', schema: { type: 'boolean' }, description: 'Clean even if nodes boot it, or if it is DAMAGED' }],
         responses: { ...jobAccepted, '404': r('NotFound') },
+      },
+    },
+    '/images/{name}/rebuild': {
+      parameters: [imageName],
+      post: {
+        summary: 'Build an image again from the recipe it keeps (job); nodes keep booting the old one until the new one is published',
+        responses: { ...jobAccepted, ...change, '404': r('NotFound') },
       },
     },
     '/images/{name}/kernel': {

@@ -2,7 +2,8 @@
  * Ties boot assignments to the image life cycle of one root (its `CoreServices`):
  * - removing an image that nodes still boot is refused (unless forced);
  * - after images are created, removed or cleaned, the entry script's menu is
- *   regenerated and the assignments of vanished images are dropped.
+ *   regenerated and the assignments of vanished images are dropped (the
+ *   nodes are handed back to the manager, whose caller says which they were).
  * `openServices` (src/services/) installs them for every user of the library.
  */
 import { ConflictError } from '../errors/index.js';
@@ -30,7 +31,5 @@ export function installBootGuards(services: CoreServices): void {
     throw new ConflictError('E_IMAGE_BOOTED', `image "${name}" is still booted by ${nodes.length} node(s): ${foldNodes(nodes)}`,
       `assign them another image (\`disklessset boot set ${foldNodes(nodes)} IMAGE\`), unassign them (\`disklessset boot unset ...\`) or remove with --force`);
   });
-  images.addChangeListener(async () => {
-    await refreshBootMenu(services);
-  });
+  images.addChangeListener(async () => ({ unassigned: await refreshBootMenu(services) }));
 }

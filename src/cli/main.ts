@@ -146,7 +146,10 @@ async function runLine(argv: readonly string[], env: CliEnvironment, global: Glo
   tellSpaceNotices();
   for (const warning of result.warnings ?? []) await write(env.stderr, `${color ? '\x1b[33mwarning:\x1b[0m' : 'warning:'} ${warning}`);
   if (global.json) await write(env.stdout, JSON.stringify(result.data ?? null, null, 2));
-  else if (result.text) await write(env.stdout, result.text);
+  else {
+    for (const note of result.notes ?? []) await write(env.stderr, note);
+    if (result.text) await write(env.stdout, result.text);
+  }
   return result.exitCode ?? 0;
 }
 

@@ -88,6 +88,12 @@ export interface CommandResult {
   data?: unknown;
   /** Warnings printed on stderr. */
   warnings?: string[];
+  /**
+   * Explanations for a human that are not the answer, printed on stderr
+   * (without --json), so that stdout holds only `text`
+   * (e.g. `TOKEN=$(disklessset api token create --role read)`).
+   */
+  notes?: string[];
   /** Exit code when not 0 (e.g. an interactive shell's own status). */
   exitCode?: number;
 }

@@ -20,7 +20,7 @@ function copyIndexes(entry: Indexes): Indexes {
 }
 
 /** Number of nodes `entry` stands for. */
-export function countOf(entry: Indexes): number {
+function countOf(entry: Indexes): number {
   return entry === null ? 1 : entry.size;
 }
 

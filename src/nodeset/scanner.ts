@@ -47,7 +47,7 @@ function isDigit(code: number): boolean {
 }
 
 /** Scans a name without brackets: every digit run becomes a one-index dimension. */
-export function scanSingle(name: string): SingleName {
+function scanSingle(name: string): SingleName {
   if (name === '') throw new NodeSetFault(name, 'parse error');
   let pattern = '';
   const rangeSets: RangeSet[] = [];

@@ -19,7 +19,7 @@ export class NodeSetFault extends Error {
 }
 
 /** Converts a parser fault about `input` into the user-facing error. */
-export function toUsageError(input: string, fault: NodeSetFault): UsageError {
+function toUsageError(input: string, fault: NodeSetFault): UsageError {
   // The parser works on text with '%' doubled (as ClusterShell does); undo it for display.
   const part = fault.part === null || fault.part === '' ? '' : ` in "${fault.part.replace(/%%/g, '%')}"`;
   return new UsageError(NODESET_SYNTAX, `invalid node set "${input}": ${fault.message}${part}`,

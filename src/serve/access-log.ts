@@ -21,7 +21,7 @@ export interface AccessRecord {
  * (including spaces and control characters a client could use to forge
  * lines) is percent-encoded.
  */
-export function sanitizeForLog(value: string): string {
+function sanitizeForLog(value: string): string {
   return value.replace(/[^\x21-\x7e]/gu, (char) =>
     [...Buffer.from(char, 'utf8')].map((byte) => `%${byte.toString(16).toUpperCase().padStart(2, '0')}`).join(''));
 }

@@ -25,7 +25,7 @@ export type ResolvedPath =
  * Checks a URL path (query already removed, still percent-encoded) and returns
  * the decoded path relative to the root, or why it is refused (always 400).
  */
-export function decodeRequestPath(rawPath: string): { ok: true; segments: string[] } | { ok: false; reason: string } {
+function decodeRequestPath(rawPath: string): { ok: true; segments: string[] } | { ok: false; reason: string } {
   if (!rawPath.startsWith('/')) return { ok: false, reason: 'target is not an absolute path' };
   // An encoded slash or backslash would let one segment smuggle a separator.
   if (/%(2f|5c)/i.test(rawPath)) return { ok: false, reason: 'encoded path separator' };

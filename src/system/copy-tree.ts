@@ -59,6 +59,7 @@ export interface CopyTreeOptions {
  * Copies the folder `source` to `target` (which must not exist) keeping
  * owners, modes, times, links, hard links, ACLs, xattrs and SELinux labels.
  * `cp` does this better than anything in Node: it alone preserves xattrs.
+ * @throws CommandError E_COMMAND_NOT_FOUND, E_COMMAND_FAILED, E_COMMAND_TIMEOUT, E_COMMAND_ABORTED (see `run`).
  */
 export async function copyTree(source: string, target: string, options: CopyTreeOptions): Promise<void> {
   await assertNothingMounted(source);

@@ -35,9 +35,10 @@ function refuse(arg: string, where: string, why: string): UsageError {
 }
 
 /**
- * Throws UsageError E_DRACUT_ARG unless every argument is allowed (see the
- * lists above); `where` names where they come from for the message. Values
+ * Checks dracut arguments given by a user or the config against the allow
+ * lists above; `where` names where they come from for the message. Values
  * may follow their option as the next argument or after `=`.
+ * @throws UsageError E_DRACUT_ARG naming the first argument refused and why.
  */
 export function checkDracutArgs(args: readonly string[], where: string): void {
   for (let i = 0; i < args.length; i += 1) {

@@ -33,7 +33,7 @@ export interface DracutOptions {
 }
 
 /** dracut modules installed in a tree (or on the host with '/'), by name. */
-export async function availableDracutModules(tree = '/'): Promise<Set<string>> {
+async function availableDracutModules(tree = '/'): Promise<Set<string>> {
   const names = new Set<string>();
   for (const base of ['usr/lib/dracut/modules.d', 'lib/dracut/modules.d']) {
     try {
@@ -77,7 +77,12 @@ export function dracutArguments(kernelVersion: string, output: string, available
   return { args, skipped };
 }
 
-/** Runs dracut; in a chroot, /proc, /sys and /dev are bound for the duration. */
+/**
+ * Runs dracut; in a chroot, /proc, /sys and /dev are bound for the duration.
+ * @returns the original tool's dracut modules this host (or tree) cannot provide, left out.
+ * @throws UsageError E_TREE_SYSTEM_LINK (a chroot whose proc, sys or dev is a link or a file).
+ * @throws CommandError E_COMMAND_NOT_FOUND, E_COMMAND_FAILED, E_COMMAND_TIMEOUT (30 minutes), E_COMMAND_ABORTED.
+ */
 export async function buildInitramfs(options: DracutOptions): Promise<{ skipped: string[] }> {
   const tree = options.chroot;
   const available = await availableDracutModules(tree ?? '/');

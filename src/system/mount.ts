@@ -35,7 +35,7 @@ export async function listMounts(): Promise<MountEntry[]> {
 }
 
 /** Every current mount point of this process's namespace. */
-export async function listMountPoints(): Promise<string[]> {
+async function listMountPoints(): Promise<string[]> {
   return (await listMounts()).map((entry) => entry.mountPoint);
 }
 

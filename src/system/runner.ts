@@ -118,7 +118,7 @@ export class CommandError extends DisklessError {
 }
 
 /** Renders an argument array for messages (quoted where needed; never executed). */
-export function formatCommand(command: readonly string[]): string {
+function formatCommand(command: readonly string[]): string {
   return command.map((arg) => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`)).join(' ');
 }
 

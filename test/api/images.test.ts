@@ -138,3 +138,35 @@ test('dracut arguments that would pack host files into a served initramfs are re
     await api.close();
   }
 });
+
+test('POST /images/{name}/rebuild goes through the manager: 422 E_NOT_REBUILDABLE for a class without a recipe, 404 for no image, admin only', async () => {
+  const api = await startApi();
+  try {
+    const created = await api.call('POST', '/api/v1/images', { body: { type: 'demo', name: 'norecipe', options: { message: 'hi' } } });
+    await waitForJob(api, created.body.job.id);
+    const refused = await api.call('POST', '/api/v1/images/norecipe/rebuild');
+    assert.equal(refused.status, 422);
+    assert.equal(refused.body.error.code, 'E_NOT_REBUILDABLE');
+    assert.equal((await api.call('POST', '/api/v1/images/nope/rebuild')).status, 404);
+    assert.equal((await api.call('POST', '/api/v1/images/norecipe/rebuild', { token: api.reader })).status, 403);
+  } finally {
+    await api.close();
+  }
+});
+
+test('DELETE /images/{name}?force=true names the nodes it unassigned; without force, 409 E_IMAGE_BOOTED', async () => {
+  const api = await startApi();
+  try {
+    const created = await api.call('POST', '/api/v1/images', { body: { type: 'demo', name: 'booted', options: { message: 'hi' } } });
+    await waitForJob(api, created.body.job.id);
+    assert.equal((await api.call('PUT', '/api/v1/boot/c%5B1-4%5D', { body: { image: 'booted' } })).status, 200);
+    const refused = await api.call('DELETE', '/api/v1/images/booted');
+    assert.equal(refused.status, 409);
+    assert.equal(refused.body.error.code, 'E_IMAGE_BOOTED');
+    const removed = await api.call('DELETE', '/api/v1/images/booted?force=true');
+    assert.equal(removed.status, 200);
+    assert.deepEqual(removed.body, { name: 'booted', removed: true, unassignedNodes: 'c[1-4]', unassignedNodeCount: 4 });
+  } finally {
+    await api.close();
+  }
+});

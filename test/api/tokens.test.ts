@@ -9,8 +9,11 @@ test('api token create prints the token once; the file is 0600 and holds only it
   try {
     const created = await root.cli(['api', 'token', 'create', '--role', 'admin', '--name', 'ci']);
     assert.equal(created.exitCode, 0, created.stderr);
-    const token = created.stdout.split('\n')[0] as string;
+    // stdout is the token alone, as `TOKEN=$(disklessset api token create ...)` captures it; the explanation is on stderr.
+    const token = created.stdout.replace(/\n$/, '');
     assert.match(token, /^dlss_[A-Za-z0-9_-]{43}$/);
+    assert.match(created.stderr, /role admin: store it now, it cannot be shown again/);
+    assert.ok(!created.stderr.includes(token), 'the token is printed once, on stdout');
 
     const file = join(root.root, 'etc/diskless/api-tokens.json');
     assert.equal((await stat(file)).mode & 0o777, 0o600);

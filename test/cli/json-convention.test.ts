@@ -112,7 +112,11 @@ test('every command answering --json follows one convention: camelCase keys, nod
     assertImageState(await json(2, ['livenet', 'rebuild', 'live1']), 'live1', 'livenet rebuild');
     assertImageState(await json(2, ['image', 'rebuild', 'live1']), 'live1', 'image rebuild');
     assert.ok((progress.get('image rebuild') ?? []).some((r) => r.type === 'step'), 'image rebuild --json reports its steps on stderr');
-    assertImageState(await json(2, ['livenet', 'rollback', 'live1']), 'live1', 'livenet rollback');
+    const rolledBack = await json(2, ['livenet', 'rollback', 'live1', '--to', 'previous']) as Record<string, unknown>;
+    assertImageState(rolledBack, 'live1', 'livenet rollback');
+    assert.equal(rolledBack.changed, true);
+    const again = await json(2, ['livenet', 'rollback', 'live1', '--to', 'previous']) as Record<string, unknown>;
+    assert.equal(again.changed, false, 'a second rollback says nothing changed');
     const resized = await json(2, ['livenet', 'resize', 'live1', '160M']) as { attributes: Record<string, unknown> };
     assert.equal(resized.attributes.livenetSizeMiB, 160, 'sizes carry their unit in the key');
     await json(2, ['livenet', 'mount', 'live1']);

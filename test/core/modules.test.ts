@@ -8,7 +8,6 @@ import { makeTempRoot, REPO_ROOT } from '../helpers/temp-root.js';
 const contractUrl = pathToFileURL(join(REPO_ROOT, 'dist/src/modules/contract.js')).href;
 
 const HELLO_MODULE = `
-import { rm } from 'node:fs/promises';
 import { MODULE_API_VERSION } from '${contractUrl}';
 class HelloImage {
   constructor(context, data) { this.context = context; this.data = data; }
@@ -21,7 +20,6 @@ class HelloImage {
     const { saveImageData } = await import('${pathToFileURL(join(REPO_ROOT, 'dist/src/core/image/image-data.js')).href}');
     await saveImageData(this.imageDirectory + '/image_data.yml', this.data);
   }
-  async removeFiles() { await rm(this.imageDirectory, { recursive: true, force: true }); }
 }
 export default {
   name: 'hello', apiVersion: MODULE_API_VERSION, description: 'third-party test module',

@@ -120,3 +120,17 @@ test('a reader of squashfs.img during rebuilds always sees a whole image, and re
     await t.cleanup();
   }
 });
+
+test('livenet rollback must name its target: a bare rollback or another target is refused with exit 2 and the hint', async () => {
+  const t = await makeTempRoot();
+  try {
+    for (const argv of [['livenet', 'rollback', 'img1'], ['livenet', 'rollback', 'img1', '--to', 'latest']]) {
+      const refused = await t.cli(argv);
+      assert.equal(refused.exitCode, 2, refused.stderr);
+      assert.equal(refused.stderr.trim().split('\n').length, 1, refused.stderr);
+      assert.match(refused.stderr, /rollback (needs a target|target "latest").*livenet rollback img1 --to previous/);
+    }
+  } finally {
+    await t.cleanup();
+  }
+});

@@ -58,10 +58,11 @@ test('mount, edit in a chroot, unmount: the edit is published and the old image 
     assert.deepEqual((await readdir(s.paths.imageDir('edit1'))).sort(),
       ['boot.ipxe', 'image_data.yml', 'squashfs.img', 'squashfs.img.previous']);
 
-    await rollbackLivenet(s, 'edit1');
+    assert.equal((await rollbackLivenet(s, 'edit1')).changed, true);
+    assert.equal((await rollbackLivenet(s, 'edit1')).changed, false, 'a second rollback changes nothing rather than swapping back');
     const rolledBack = await unpackSquashfs(squashfs);
     try {
-      assert.equal(await rolledBack.cat('/etc/site.conf'), '', 'the edit is gone after a rollback');
+      assert.equal(await rolledBack.cat('/etc/site.conf'), '', 'the edit is gone after a rollback, and stays gone after a second one');
       assert.match(await rolledBack.cat('/etc/passwd'), /^root:/);
     } finally {
       await rolledBack.cleanup();

@@ -8,14 +8,14 @@ import { addDummyKernel, makeBusyboxTree } from './fixtures.js';
 
 /** Plays back answers and records the prompts. */
 
-test('the livenet menu offers the original 4 actions: create, mount, unmount, resize', async () => {
+test('the livenet menu offers the original 4 actions (create, mount, unmount, resize), then rebuild through the manager', async () => {
   const t = await makeTempRoot();
   const tree = await makeBusyboxTree(t.root);
   try {
     const services = await t.services();
     await addDummyKernel(services.paths.kernelsDir);
-    assert.deepEqual(livenetMenu.map((a) => a.label.split(' ')[0]), ['Create', 'Mount', 'Unmount', 'Resize']);
-    const [create, mount, unmount, resize] = livenetMenu;
+    assert.deepEqual(livenetMenu.map((a) => a.label.split(' ')[0]), ['Create', 'Mount', 'Unmount', 'Resize', 'Rebuild']);
+    const [create, mount, unmount, resize, rebuild] = livenetMenu;
     const ui = new ScriptedUi(['menu1', 'node-pw', 0, 1, `dir:${tree}`, '150M', '', false, '', '', false]);
     await create?.run(ui, services);
     assert.ok(ui.shown.includes('Livenet image menu1 created.'));
@@ -31,6 +31,10 @@ test('the livenet menu offers the original 4 actions: create, mount, unmount, re
     await resize?.run(resizeUi, services);
     assert.equal((await services.images.get('menu1')).data.livenet_size, 1024);
     await assert.rejects(resize?.run(new ScriptedUi([0, '20M']), services) ?? Promise.resolve(), /out of range/);
+    const rebuildUi = new ScriptedUi([0, true]);
+    await rebuild?.run(rebuildUi, services);
+    assert.ok(rebuildUi.shown.includes('Image menu1 rebuilt.'), rebuildUi.shown.join('\n'));
+    assert.match(String((await services.images.get('menu1')).data.rebuild_date), /^\d{4}-\d{2}-\d{2}$/);
   } finally {
     await t.cleanup();
   }

@@ -60,7 +60,7 @@ test('a dry run or a read-only location writes nothing and reports what would be
     const folder = join(temp.root, 'etc/exports.d');
     await mkdir(folder, { recursive: true });
     await mount(['-t', 'tmpfs', '-o', 'ro,size=1m', 'tmpfs', folder]);
-    const readOnly = await writeExports(services.paths, services.config, { apply: true });
+    const readOnly = await writeExports(services.paths, services.config);
     assert.equal(readOnly.files[0]?.written, false);
     assert.match(readOnly.warnings[0] ?? '', /cannot write .*diskless\.exports/);
     assert.match(readOnly.files[0]?.content ?? '', /nfsimages\/golden/);
@@ -96,6 +96,27 @@ test('a refused export option or config key is shown JSON-quoted, on one line', 
     assert.equal(result.exitCode, 2, result.stderr);
     assert.ok(result.stderr.includes('unknown key "bad\\nkey"'), result.stderr);
     assert.equal(result.stderr.trim().split('\n').length, 1, result.stderr);
+  } finally {
+    await temp.cleanup();
+  }
+});
+
+test('nfs exports --apply on a host without exportfs exits 1 in one line and writes nothing', async () => {
+  const temp = await makeTempRoot();
+  try {
+    // The usual PATH without any folder holding exportfs: the host lacks it, whatever this machine has.
+    const path = (process.env.PATH ?? '').split(':').filter((dir) => dir && !existsSync(join(dir, 'exportfs'))).join(':');
+    for (const argv of [['nfs', 'exports', '--apply'], ['--json', 'nfs', 'exports', '--apply']]) {
+      const result = await temp.cli(argv, { env: { PATH: path } });
+      assert.equal(result.exitCode, 1, `${argv.join(' ')}: ${result.stderr}`);
+      const lines = result.stderr.trim().split('\n');
+      assert.equal(lines.length, 1, result.stderr);
+      assert.match(lines[0] ?? '', /exportfs is not installed on this host.*nothing was written/);
+      assert.ok(!existsSync(join(temp.root, 'etc/exports.d/diskless.exports')), 'no exports file was written');
+    }
+    const written = await temp.cli(['nfs', 'exports'], { env: { PATH: path } });
+    assert.equal(written.exitCode, 0, 'without --apply the file is written as before');
+    assert.ok(existsSync(join(temp.root, 'etc/exports.d/diskless.exports')));
   } finally {
     await temp.cleanup();
   }

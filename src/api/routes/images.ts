@@ -1,5 +1,6 @@
-/** `/images` routes: list, show, create (job), remove, clean (job), change kernel. */
+/** `/images` routes: list, show, create (job), rebuild (job), remove, clean (job), change kernel. */
 import { validateImageName } from '../../core/names.js';
+import { foldNodes } from '../../nodeset/index.js';
 import { readJsonObject } from '../http-io.js';
 import type { Route, RouteAnswer, RouteContext } from '../router.js';
 import { accepted, requireString } from './answers.js';
@@ -22,6 +23,11 @@ async function createImage({ req, services, jobs }: RouteContext): Promise<Route
   return accepted(job);
 }
 
+/** The nodes a forced removal or clean unassigned, as every answer names a node set (docs/json.md). */
+function unassignedAnswer(nodes: readonly string[]): { unassignedNodes: string; unassignedNodeCount: number } {
+  return { unassignedNodes: nodes.length ? foldNodes(nodes) : '', unassignedNodeCount: nodes.length };
+}
+
 export const imageRoutes: Route[] = [
   {
     method: 'GET', path: '/images',
@@ -36,8 +42,8 @@ export const imageRoutes: Route[] = [
     method: 'DELETE', path: '/images/{name}',
     async handle({ services, params, query }) {
       const name = params.name as string;
-      await services.images.remove(name, { force: query.get('force') === 'true' });
-      return { status: 200, body: { name, removed: true } };
+      const { unassigned } = await services.images.remove(name, { force: query.get('force') === 'true' });
+      return { status: 200, body: { name, removed: true, ...unassignedAnswer(unassigned) } };
     },
   },
   {
@@ -47,8 +53,20 @@ export const imageRoutes: Route[] = [
       await services.images.status(name);
       const force = query.get('force') === 'true';
       return accepted(jobs.start('image.clean', name, async () => {
-        await services.images.clean(name, { force });
-        return { name, cleaned: true };
+        const { unassigned } = await services.images.clean(name, { force });
+        return { name, cleaned: true, ...unassignedAnswer(unassigned) };
+      }));
+    },
+  },
+  {
+    method: 'POST', path: '/images/{name}/rebuild',
+    async handle({ services, params, jobs }) {
+      const name = params.name as string;
+      // Refused now (422, 404) rather than as a failed job.
+      await services.images.requireRebuildable(name);
+      return accepted(jobs.start('image.rebuild', name, async (progress, signal) => {
+        const { warnings } = await services.images.rebuild(name, { progress, signal });
+        return { name, rebuilt: true, warnings };
       }));
     },
   },

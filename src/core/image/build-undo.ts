@@ -16,7 +16,7 @@ import { stopBuildChildren } from '../state/build-children.js';
 import { isWithin, removeManagedPath } from '../state/safe-remove.js';
 
 /** Where a journaled path of `name` may be deleted: its image folder, work folder and what `classes` declare. */
-export function ownedLocations(context: ImageContext, classes: readonly (AnyImageClass | undefined)[], name: string): string[] {
+function ownedLocations(context: ImageContext, classes: readonly (AnyImageClass | undefined)[], name: string): string[] {
   const { paths } = context;
   return [paths.imageDir(name), paths.imageWorkDir(name), ...classes.flatMap((imageClass) => imageClass?.ownedPaths?.(context, name) ?? [])];
 }

@@ -8,8 +8,18 @@
 /** A check run before an image is removed (e.g. "nodes still boot it"); throws to refuse. */
 export type RemovalGuard = (name: string) => Promise<void>;
 
-/** Told after an image was created, removed or cleaned (even when the action failed half-way). */
-export type ChangeListener = (name: string, change: 'created' | 'removed' | 'cleaned') => Promise<void>;
+/** What a change listener did besides its own job that the user must be told (e.g. nodes it unassigned). */
+export interface ChangeEffects {
+  /** Nodes that booted a vanished image and lost that assignment (node names). */
+  unassigned: string[];
+}
+
+/**
+ * Told after an image was created, removed or cleaned (even when the action
+ * failed half-way); may answer the side effects it had, which the caller of
+ * the change reports.
+ */
+export type ChangeListener = (name: string, change: 'created' | 'removed' | 'cleaned') => Promise<ChangeEffects | void>;
 
 /** Told one line about something done or found without being asked (an automatic clean, a damaged state file). */
 export type NoticeListener = (message: string) => void;
@@ -44,8 +54,16 @@ export class ImageEvents {
     for (const listener of this.noticeListeners) listener(message);
   }
 
-  /** Tells every listener; a failing listener never hides the outcome of the change itself. */
-  protected async notify(name: string, change: 'created' | 'removed' | 'cleaned'): Promise<void> {
-    for (const listener of this.changeListeners) await listener(name, change).catch(() => undefined);
+  /**
+   * Tells every listener; a failing listener never hides the outcome of the
+   * change itself. Returns the listeners' side effects merged (sorted names).
+   */
+  protected async notify(name: string, change: 'created' | 'removed' | 'cleaned'): Promise<ChangeEffects> {
+    const unassigned = new Set<string>();
+    for (const listener of this.changeListeners) {
+      const effects = await listener(name, change).catch(() => undefined);
+      for (const node of effects?.unassigned ?? []) unassigned.add(node);
+    }
+    return { unassigned: [...unassigned].sort() };
   }
 }

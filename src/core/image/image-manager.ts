@@ -1,104 +1,34 @@
 /**
- * The life cycle of images: list, load, create, remove, clean, change kernel.
- * The CLI, the menu and the REST API all go through this class.
+ * The life cycle of images: create, rebuild, remove, clean, change kernel.
+ * The CLI, the menu and the REST API all go through this class; reading
+ * (list, status, load) is inherited from `ImageCatalog`.
  */
-import { mkdir, rm } from 'node:fs/promises';
-import { ConflictError, DisklessError, NotFoundError } from '../../errors/index.js';
-import type { ProgressSink } from '../progress.js';
-import { withLock } from '../state/lock.js';
+import { ConflictError, DisklessError, NotFoundError, UsageError } from '../../errors/index.js';
 import { creatorAlive, type InstallationEntry } from '../state/installations.js';
 import { fullestFolderError, isDiskFull } from '../state/disk-full.js';
 import { identify } from '../state/process-identity.js';
 import { trackChildren } from '../../system/runner.js';
 import { initramfsName } from '../kernel/kernel-manager.js';
+import { foldNodes } from '../../nodeset/index.js';
 import { BuildJournal } from './build-journal.js';
-import type { ImageContext } from './context.js';
-import { type AnyImageClass, type Image, type ImageClass } from './image.js';
-import type { ImageData } from './image-data.js';
-import { loadImageFolder } from './image-folder.js';
-import { damagedError, imageFolders, summarizeImage, type ImageSummary } from './image-status.js';
+import type { AnyImageClass, Image, ImageClass } from './image.js';
+import { damagedError } from './image-status.js';
 import { undoBuild } from './build-undo.js';
 import { requireFreeName } from './creation.js';
-import { ImageEvents } from './image-events.js';
+import { ImageCatalog } from './image-catalog.js';
+import type { CreateOptions, RemovalOutcome } from './image-operations.js';
 import { isImageName, validateImageName, validateKernelName } from '../names.js';
-import { UnknownImage } from './unknown-image.js';
 
 export type { ImageSummary } from './image-status.js';
-export type { ChangeListener, NoticeListener, RemovalGuard } from './image-events.js';
+export type { ChangeEffects, ChangeListener, NoticeListener, RemovalGuard } from './image-events.js';
+export type { CreateOptions, RemovalOutcome } from './image-operations.js';
 
-/** Options of {@link ImageManager.create}. */
-export interface CreateOptions {
-  progress?: ProgressSink;
-  signal?: AbortSignal;
-}
-
-/** The one front door for images (CLI, menu, API): list, status, load, create, remove, clean, set kernel; names checked first. */
-export class ImageManager extends ImageEvents {
-  constructor(readonly context: ImageContext, private readonly classes: ReadonlyMap<string, AnyImageClass>) {
-    super();
-  }
-
-  /** Creates the tool's folders if missing. */
-  async ensureLayout(): Promise<void> {
-    for (const dir of this.context.paths.requiredDirs) await mkdir(dir, { recursive: true });
-  }
-
-  /** The image class registered under `className`, if its module is loaded. */
-  imageClass(className: string): AnyImageClass | undefined {
-    return this.classes.get(className);
-  }
-
-  /** Every image: created ones, builds in progress and corrupted leftovers. */
-  async list(): Promise<ImageSummary[]> {
-    // Folders first, then the registry: a build registers itself before it
-    // makes its folder, so a folder seen here without an entry is never a
-    // build that started in between.
-    const folders = await imageFolders(this.context.paths.imagesDir);
-    const entries = await this.readEntriesForListing();
-    // An entry whose name is not a valid image name was not made by this tool: never a path.
-    const names = [...new Set([...folders, ...Object.keys(entries).filter(isImageName)])].sort();
-    const summaries = await Promise.all(names.map((name) => summarizeImage(this.context.paths, this.classes, name, entries[name])));
-    return summaries.filter((summary): summary is ImageSummary => summary !== undefined);
-  }
-
-  /** Build entries; a damaged registry is reported and read as empty, so listings still answer. */
-  private async readEntriesForListing(): Promise<Record<string, InstallationEntry>> {
-    try {
-      return await this.context.installations.read();
-    } catch (error) {
-      if (!(error instanceof DisklessError) || error.code !== 'E_STATE_FILE_INVALID') throw error;
-      this.notice(error.oneLine);
-      return {};
-    }
-  }
-
-  /** Status of one image; throws E_IMAGE_NOT_FOUND if it does not exist at all. */
-  async status(name: string): Promise<ImageSummary> {
-    validateImageName(name);
-    const summary = await summarizeImage(this.context.paths, this.classes, name, (await this.readEntriesForListing())[name]);
-    if (!summary) throw this.notFound(name);
-    return summary;
-  }
-
-  private notFound(name: string): NotFoundError {
-    return new NotFoundError('E_IMAGE_NOT_FOUND', `image "${name}" does not exist`, 'list images with `disklessset image list`');
-  }
-  /** Loads a CREATED image. */
-  async get(name: string): Promise<Image> {
-    const summary = await this.status(name);
-    if (summary.status !== 'CREATED') {
-      throw new ConflictError('E_IMAGE_NOT_READY', `image "${name}" is ${summary.status}${summary.reason ? ` (${summary.reason})` : ''}`,
-        { CORRUPTED: `clean it with \`disklessset image clean ${name}\``, DAMAGED: `restore the file, or remove the image with \`disklessset image remove ${name} --force\``,
-          IN_CREATION: 'wait for its creation to finish', CREATED: '' }[summary.status]);
-    }
-    return this.instantiate(await this.loadData(name));
-  }
-
-  private instantiate(data: ImageData): Image {
-    const imageClass = this.classes.get(data.image_class);
-    return imageClass ? imageClass.load(this.context, data) : new UnknownImage(this.context, data);
-  }
-
+/**
+ * The one front door for changing images (CLI, menu, API): create, rebuild,
+ * remove, clean, set kernel. Each checks its input (names first) before
+ * anything is written, and runs the change listeners afterwards.
+ */
+export class ImageManager extends ImageCatalog {
   /**
    * Creates an image with the class `className`. The name is registered in
    * installations.yml first; any failure cleans what the build left.
@@ -138,15 +68,46 @@ export class ImageManager extends ImageEvents {
     }
   }
 
-  /** Runs `action` holding the image's own lock (removal, resize, mount...). */
-  async withImageLock<T>(name: string, action: () => Promise<T>): Promise<T> {
-    return withLock(this.context.paths.imageLock(name), action, { timeoutMs: 5_000 });
+  /**
+   * Builds a CREATED image again from the recipe it keeps, through its class's
+   * `rebuild` hook (nodes keep booting the old image until the new one is
+   * published). The one rebuild path of the CLI, the menu and the API.
+   * @throws UsageError E_IMAGE_NAME, E_NOT_REBUILDABLE (not CREATED, or its class keeps no recipe); NotFoundError E_IMAGE_NOT_FOUND;
+   *   whatever the class's hook throws.
+   * @returns warnings of the new build (one line each).
+   */
+  async rebuild(name: string, operation: CreateOptions = {}): Promise<{ warnings: string[] }> {
+    validateImageName(name);
+    await this.cleanCorrupted();
+    const rebuild = await this.rebuildHook(name);
+    return rebuild({ images: this }, name, operation);
+  }
+
+  /**
+   * Checks, without changing anything, that {@link rebuild} would start (the
+   * API answers 422 before starting a job).
+   * @throws UsageError E_IMAGE_NAME, E_NOT_REBUILDABLE; NotFoundError E_IMAGE_NOT_FOUND.
+   */
+  async requireRebuildable(name: string): Promise<void> {
+    await this.rebuildHook(name);
+  }
+
+  private async rebuildHook(name: string): Promise<NonNullable<AnyImageClass['rebuild']>> {
+    const summary = await this.status(name);
+    const imageClass = summary.image_class ? this.classes.get(summary.image_class) : undefined;
+    if (summary.status !== 'CREATED' || !imageClass?.rebuild) {
+      throw new UsageError('E_NOT_REBUILDABLE', `image "${name}" (${summary.image_class ?? 'unknown class'}, ${summary.status}) cannot be rebuilt`,
+        'only CREATED images of classes that keep a recipe (livenet) can be rebuilt');
+    }
+    return imageClass.rebuild.bind(imageClass);
   }
 
   /**
    * Cleans every CORRUPTED image (a build or removal whose process is gone),
-   * announcing each through the notice listeners; returns their names. One
-   * that cannot be cleaned now is reported and left for a later command.
+   * announcing each through the notice listeners, with the nodes it
+   * unassigned; returns their names. One that cannot be cleaned now is
+   * reported and left for a later command.
+   * @throws OperationError E_STATE_FILE_INVALID when installations.yml cannot be read.
    */
   async cleanCorrupted(): Promise<string[]> {
     // Changing commands need the registry: a damaged one stops them here, in one line.
@@ -156,9 +117,9 @@ export class ImageManager extends ImageEvents {
     for (const name of corrupted) {
       const what = entries[name]?.operation === 'removal' ? 'killed removal' : 'killed build';
       try {
-        await this.clean(name);
+        const { unassigned } = await this.clean(name);
         cleaned.push(name);
-        this.notice(`cleaned leftovers of ${what} ${name}`);
+        this.notice(`cleaned leftovers of ${what} ${name}${unassigned.length ? `; unassigned ${unassigned.length} node(s) that booted it: ${foldNodes(unassigned)}` : ''}`);
       } catch (error) {
         // Another process is cleaning it, or it changed state meanwhile: not ours to finish.
         if (error instanceof ConflictError || error instanceof NotFoundError) continue;
@@ -170,58 +131,56 @@ export class ImageManager extends ImageEvents {
   }
 
   /**
-   * Removes every file an image may have, without needing it to load.
-   * Refused for an image being created; a DAMAGED image, or a CREATED one
-   * that nodes boot (removal guards), needs `force`.
+   * Removes every file an image may have, without needing it to load
+   * (`undoBuild`: journaled paths, the class's own locations, the image
+   * folder once). A DAMAGED image, or a CREATED one that nodes boot, needs `force`.
+   * @throws UsageError E_IMAGE_NAME; NotFoundError E_IMAGE_NOT_FOUND; ConflictError E_IMAGE_BUSY (being created),
+   *   E_IMAGE_DAMAGED (DAMAGED without `force`), E_IMAGE_BOOTED (nodes boot it, without `force`), E_LOCK_TIMEOUT.
+   * @returns the nodes that booted it and were unassigned.
    */
-  async clean(name: string, options: { force?: boolean } = {}): Promise<void> {
+  async clean(name: string, options: { force?: boolean } = {}): Promise<RemovalOutcome> {
     const summary = await this.status(name);
     if (summary.status === 'IN_CREATION') {
       throw new ConflictError('E_IMAGE_BUSY', `image "${name}" is being created by pid ${summary.pid}`, 'wait for it or stop that process');
     }
     if (summary.status === 'DAMAGED' && !options.force) throw damagedError(summary);
     if (summary.status === 'CREATED' && !options.force) await this.checkRemovalGuards(name);
+    let outcome: RemovalOutcome = { unassigned: [] };
     try {
-      await this.withImageLock(name, async () => {
-        if (summary.status === 'CREATED') await this.instantiate(await this.loadData(name)).removeFiles().catch(() => undefined);
-        // A DAMAGED image's class is unknown: every class cleans what it would have named after it.
-        await undoBuild(this.context, summary.status === 'DAMAGED' ? [...this.classes.values()] : this.classes, name,
-          (text) => this.notice(text));
-      });
+      // A DAMAGED image's class is unknown: every class cleans what it would have named after it.
+      await this.withImageLock(name, () => undoBuild(this.context, summary.status === 'DAMAGED' ? [...this.classes.values()] : this.classes,
+        name, (text) => this.notice(text)));
     } finally {
-      await this.notify(name, 'cleaned');
+      outcome = await this.notify(name, 'cleaned');
     }
-  }
-
-  private loadData(name: string): Promise<ImageData> {
-    return loadImageFolder(this.context.paths, name);
+    return outcome;
   }
 
   /**
    * Removes a CREATED image (a CORRUPTED one is cleaned). `force` skips removal
    * guards, and is needed for a DAMAGED image. The removal is registered like
-   * a build, so a removal killed half-way is finished by the next command.
+   * a build, so a removal killed half-way is finished by the next command;
+   * the files go in one place (`undoBuild`), the image folder once.
+   * @throws see {@link clean}; ConflictError E_IMAGE_NOT_READY when the image changed status meanwhile.
+   * @returns the nodes that booted it and were unassigned (only possible with `force`).
    */
-  async remove(name: string, options: { force?: boolean } = {}): Promise<void> {
+  async remove(name: string, options: { force?: boolean } = {}): Promise<RemovalOutcome> {
     validateImageName(name);
     await this.cleanCorrupted();
     const summary = await this.status(name);
-    if (summary.status !== 'CREATED') {
-      await this.clean(name, options);
-      return;
-    }
+    if (summary.status !== 'CREATED') return this.clean(name, options);
     if (!options.force) await this.checkRemovalGuards(name);
+    let outcome: RemovalOutcome = { unassigned: [] };
     try {
       await this.withImageLock(name, async () => {
         const image = await this.get(name);
         await this.context.installations.beginRemoval(name, image.imageClass);
-        await image.removeFiles();
-        await rm(this.context.paths.imageDir(name), { recursive: true, force: true });
-        await this.context.installations.remove(name);
+        await undoBuild(this.context, this.classes, name, (text) => this.notice(text));
       });
     } finally {
-      await this.notify(name, 'removed');
+      outcome = await this.notify(name, 'removed');
     }
+    return outcome;
   }
 
   /** Makes an image boot another (available) kernel: rewrites boot file and data. */

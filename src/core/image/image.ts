@@ -41,9 +41,6 @@ export abstract class Image {
   /** Folder of the image in the HTTP tree. */
   get imageDirectory(): string { return this.context.paths.imageDir(this.name); }
 
-  /** Removes every file of this (created) image. */
-  abstract removeFiles(): Promise<void>;
-
   /** Text of the image's iPXE boot file, or undefined if the image does not boot. */
   abstract bootFile(): string | undefined;
 
@@ -97,7 +94,8 @@ export interface ImageClass<Options = Record<string, unknown>> {
   load(context: ImageContext, data: ImageData): Image;
   /**
    * Builds a new image. Runs after the name is registered in installations.yml;
-   * every path or mount it creates must be recorded in `journal` first.
+   * every path or mount it creates must be recorded in `journal` first. It
+   * need not repeat `check`: the manager ran it on these options just before.
    * Returns the image with its attributes set (the manager saves them).
    */
   create(context: ImageContext, journal: BuildJournal, name: string, options: Options): Promise<Image>;
@@ -132,7 +130,8 @@ export interface ImageClass<Options = Record<string, unknown>> {
   check?(context: ImageContext, options: Options, scope?: CheckScope): Promise<void>;
   /**
    * Rebuilds an existing image from the recipe it keeps, replacing what nodes
-   * boot only once the new build is complete (optional).
+   * boot only once the new build is complete (optional). Called by
+   * `ImageManager.rebuild` only, once the image is known to be CREATED.
    */
   rebuild?(services: RebuildServices, name: string, operation: { progress?: ProgressSink; signal?: AbortSignal }): Promise<{ warnings: string[] }>;
 }

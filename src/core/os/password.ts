@@ -44,7 +44,7 @@ function encode24(b2: number, b1: number, b0: number, count: number): string {
 }
 
 /** A random salt of 16 characters from crypt's alphabet. */
-export function randomSalt(): string {
+function randomSalt(): string {
   return [...randomBytes(MAX_SALT_LENGTH)].map((byte) => CRYPT_ALPHABET[byte & 0x3f]).join('');
 }
 

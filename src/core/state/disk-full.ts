@@ -39,18 +39,6 @@ export function noSpaceError(folder: string, cause?: unknown, setting?: string):
     `no space left on the file system holding ${folder}${free === undefined ? '' : ` (${free} MiB free)`}`, fix, { cause });
 }
 
-/** Runs `action`; a disk-full failure becomes {@link noSpaceError} for `folder`. */
-export async function reportDiskFull<T>(folder: string, action: () => Promise<T>, setting?: string): Promise<T> {
-  try {
-    return await action();
-  } catch (error) {
-    if (isDiskFull(error) && !(error instanceof OperationError && error.code === 'E_NO_SPACE')) {
-      throw noSpaceError(folder, error, setting);
-    }
-    throw error;
-  }
-}
-
 /** {@link noSpaceError} for a raw system error, naming the folder of its path when it has one. */
 export function diskFullError(error: unknown): OperationError {
   const path = (error as NodeJS.ErrnoException).path;

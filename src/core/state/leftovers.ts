@@ -13,7 +13,7 @@ import { pidExists } from './process-identity.js';
 const TEMPORARY = /^\..+\.(?:tmp|stale)-(\d+)-[0-9a-f]+$/;
 
 /** The writer pid encoded in a temporary name, if the name is one. */
-export function temporaryOwner(name: string): number | undefined {
+function temporaryOwner(name: string): number | undefined {
   const match = TEMPORARY.exec(name);
   return match?.[1] ? Number(match[1]) : undefined;
 }

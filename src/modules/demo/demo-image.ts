@@ -37,10 +37,6 @@ function demoTemporaryFile(context: ImageContext, name: string): string {
 export class DemoImage extends Image {
   get message(): string { return String(this.data.my_message ?? ''); }
 
-  async removeFiles(): Promise<void> {
-    await DemoImageClass.clean(this.context, this.name);
-    await rm(this.imageDirectory, { recursive: true, force: true });
-  }
 
   bootFile(): string {
     return demoBootFile(this.name, this.message);

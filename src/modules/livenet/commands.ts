@@ -3,7 +3,7 @@ import type { ArgumentSpec, CommandSpec, OptionSpec } from '../contract.js';
 import { UsageError } from '../../errors/index.js';
 import { validateImageName } from '../../core/names.js';
 import { mountLivenet, shellLivenet, unmountLivenet } from './editing.js';
-import { rebuildLivenet, resizeLivenet, rollbackLivenet } from './maintenance.js';
+import { resizeLivenet, rollbackLivenet } from './maintenance.js';
 import { LivenetImage } from './livenet-image.js';
 import { LIVENET_FORMAT_KEYS, parseSize } from './options.js';
 import { createFromCommandLine, FROM_FILE_OPTION, osOptionSpecs } from '../os-options.js';
@@ -44,19 +44,32 @@ const rebuild: CommandSpec = {
   example: 'livenet rebuild compute-el9',
   args: nameArgument,
   async run({ services, io }, { args }) {
-    const { warnings } = await rebuildLivenet(services, name(args), { progress: io.progress, signal: io.signal });
+    // The one rebuild path (ImageManager), shared with `image rebuild`, the menu and the API.
+    const { warnings } = await services.images.rebuild(name(args), { progress: io.progress, signal: io.signal });
     return { text: `livenet image ${name(args)} rebuilt`, data: await showImageState(services, name(args)), warnings };
   },
 };
 
 const rollback: CommandSpec = {
   path: ['rollback'],
-  summary: 'put back the previously published squashfs.img',
-  example: 'livenet rollback compute-el9',
+  summary: 'put back the squashfs.img published before the last rebuild, resize or unmount (run again: no change)',
+  example: 'livenet rollback compute-el9 --to previous',
   args: nameArgument,
-  async run({ services }, { args }) {
-    await rollbackLivenet(services, name(args));
-    return { text: `livenet image ${name(args)} rolled back to its previous squashfs.img`, data: await showImageState(services, name(args)) };
+  options: [{ name: 'to', type: 'string', description: 'what to go back to: previous (the only target; required)', valueName: 'TARGET' }],
+  async run({ services }, { args, options }) {
+    const image = name(args);
+    // An explicit target keeps a bare `rollback` from being a silent toggle.
+    if (options.to !== 'previous') {
+      throw new UsageError('E_ROLLBACK_TARGET', options.to === undefined ? 'livenet rollback needs a target'
+        : `unknown rollback target "${String(options.to).slice(0, 40)}"`,
+      `use \`disklessset livenet rollback ${image} --to previous\` (running it again changes nothing)`);
+    }
+    const { changed } = await rollbackLivenet(services, image);
+    return {
+      text: changed ? `livenet image ${image} rolled back to its previous squashfs.img`
+        : `livenet image ${image} already boots the squashfs.img a rollback restored: nothing changed`,
+      data: { ...await showImageState(services, image), changed },
+    };
   },
 };
 

@@ -1,17 +1,14 @@
 /** The livenet module: RAM-booted images (dracut `root=live:`), their commands and menu. */
 import { MODULE_API_VERSION, type ModuleDescriptor } from '../contract.js';
 import { livenetCommands } from './commands.js';
-import { LivenetImageClass } from './livenet-image.js';
+import { LivenetImageClass } from './livenet-class.js';
 import { livenetMenu } from './menu.js';
-import { rebuildLivenet } from './maintenance.js';
 
 const livenetModule: ModuleDescriptor = {
   name: 'livenet',
   apiVersion: MODULE_API_VERSION,
   description: 'Livenet images: an OS downloaded at boot and run from RAM',
-  // The rebuild hook is attached here rather than in livenet-image.ts to keep
-  // the image class free of an import cycle through the build pipeline.
-  imageClasses: [{ ...LivenetImageClass, rebuild: rebuildLivenet }],
+  imageClasses: [LivenetImageClass],
   commands: livenetCommands,
   menu: livenetMenu,
   requiredTools: ['mksquashfs', 'unsquashfs', 'mkfs.ext4', 'e2fsck', 'resize2fs', 'debugfs', 'lsinitrd'],

@@ -3,27 +3,18 @@
  * (dracut `root=live:`). Its folder holds squashfs.img, boot.ipxe and
  * image_data.yml; its scratch space is `workdir/<name>`.
  */
-import { rm } from 'node:fs/promises';
-import type { BuildJournal } from '../../core/image/build-journal.js';
-import type { ImageContext } from '../../core/image/context.js';
-import { Image, type CheckScope, type ImageClass } from '../../core/image/image.js';
+import { Image } from '../../core/image/image.js';
 import type { ImageData } from '../../core/image/image-data.js';
 import { initramfsName } from '../../core/kernel/kernel-manager.js';
-import { removeManagedPath } from '../../core/state/safe-remove.js';
-import { unmountTree } from '../../system/mount.js';
 import { livenetBootFile } from '../../boot/ipxe.js';
 import { SQUASHFS_FILE } from './squashfs.js';
-import { buildLivenet, workLayout } from './build.js';
 import { initramfsWarnings } from './checks.js';
-import { checkSourceUsable, sourceScope } from '../../core/os/source-checks.js';
-import { requireKernel } from '../../core/os/recipe-prepare.js';
 import { COMPRESSIONS, livenetRecipeAttributes, type Compression, type Layout, type LivenetOptions } from './options.js';
-import { prepareLivenet } from './preflight.js';
 
 /**
  * A livenet image as loaded from its `image_data.yml`: boot file (kernel,
  * initramfs, `root=live:` URL of squashfs.img), warnings of its build, and
- * removal of its folder and scratch space. Built by the livenet image class's `create`.
+ * its layout and sizes. Built by the livenet image class's `create` (`livenet-class.ts`).
  */
 export class LivenetImage extends Image {
   /** Warnings of the last build or check (for the command's output). */
@@ -54,10 +45,6 @@ export class LivenetImage extends Image {
     });
   }
 
-  async removeFiles(): Promise<void> {
-    await LivenetImageClass.clean(this.context, this.name);
-    await rm(this.imageDirectory, { recursive: true, force: true });
-  }
 
   override async onKernelChange(kernel: string): Promise<void> {
     this.warnings = await initramfsWarnings(this.context.paths, kernel);
@@ -74,44 +61,3 @@ export function livenetData(name: string, options: LivenetOptions): ImageData {
     is_mounted: false,
   };
 }
-
-export const LivenetImageClass: ImageClass<LivenetOptions> = {
-  className: 'LivenetImage',
-  description: 'OS image that nodes download at boot and run in RAM (dracut root=live:)',
-
-  load(context: ImageContext, data: ImageData): Image {
-    return new LivenetImage(context, data);
-  },
-
-  async create(context: ImageContext, journal: BuildJournal, name: string, options: LivenetOptions): Promise<Image> {
-    // A library caller may call the manager without `prepare`: the kernel is checked again.
-    await requireKernel(context, options.kernel);
-    const outcome = await buildLivenet(context, name, options, {
-      progress: journal.progress,
-      signal: journal.signal,
-      trackPath: (path) => journal.trackPath(path),
-    });
-    const image = new LivenetImage(context, livenetData(name, options));
-    image.warnings = outcome.warnings;
-    return image;
-  },
-
-  async clean(context: ImageContext, name: string): Promise<void> {
-    const { work } = workLayout(context, name);
-    await unmountTree(work);
-    await removeManagedPath(work, context.paths.managedRoots);
-  },
-
-  ownedPaths(context: ImageContext, name: string): string[] {
-    // The work folder holds the tree, the stage and every mount point (mnt) of an edit.
-    return [workLayout(context, name).work];
-  },
-
-  prepare: prepareLivenet,
-
-  /** The cheap host checks, run again by the manager just before a build registers (packages are checked by `prepare`). */
-  async check(context: ImageContext, options: LivenetOptions, scope?: CheckScope): Promise<void> {
-    await requireKernel(context, options.kernel);
-    await checkSourceUsable(options.source, sourceScope(context.paths, scope?.sourceRoots));
-  },
-};

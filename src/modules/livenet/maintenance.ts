@@ -2,7 +2,7 @@
  * Operations on a built livenet image: resize in place, rebuild from its
  * recipe, and roll back to the previously published squashfs.img.
  */
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ConflictError, UsageError } from '../../errors/index.js';
 import { StepReporter, silentProgress } from '../../core/progress.js';
@@ -85,18 +85,33 @@ export async function rebuildLivenet(services: RebuildServices, name: string, op
   });
 }
 
-/** Restores the previous squashfs.img (and its size and layout); the current one becomes the previous. */
-export async function rollbackLivenet(services: CoreServices, name: string): Promise<LivenetImage> {
+/** Inode of the published squashfs.img: which build it is (renames keep it). */
+async function publishedInode(image: LivenetImage): Promise<number | undefined> {
+  return (await stat(join(image.imageDirectory, SQUASHFS_FILE)).catch(() => undefined))?.ino;
+}
+
+/**
+ * Restores the previous squashfs.img (and its size, layout and compression);
+ * the current one becomes the previous. Idempotent: when the published file
+ * is the one a rollback restored, nothing changes (`changed: false`), so
+ * running it twice never swaps back. A new rebuild, resize or unmount
+ * publishes a new file, which can be rolled back in turn.
+ * @throws UsageError E_NOT_LIVENET; NotFoundError E_IMAGE_NOT_FOUND, E_NO_PREVIOUS; ConflictError E_IMAGE_MOUNTED, E_LOCK_TIMEOUT.
+ */
+export async function rollbackLivenet(services: CoreServices, name: string): Promise<{ image: LivenetImage; changed: boolean }> {
   return services.images.withImageLock(name, async () => {
     const image = await loadLivenet(services, name);
     refuseMounted(image, 'roll back');
+    const restored = image.data.rolled_back_inode;
+    if (restored !== undefined && restored === await publishedInode(image)) return { image, changed: false };
     await swapWithPrevious(image.imageDirectory);
     const now = rememberPublished(image);
     const previous = (image.data.previous ?? {}) as Record<string, unknown>;
     for (const key of ['livenet_size', 'layout', 'compression'] as const) if (previous[key] !== undefined) image.data[key] = previous[key];
     image.data.previous = now;
+    image.data.rolled_back_inode = await publishedInode(image);
     await image.writeBootFile();
     await image.save();
-    return image;
+    return { image, changed: true };
   });
 }

@@ -1,4 +1,4 @@
-/** The livenet module's interactive menu: the original's four actions and prompts. */
+/** The livenet module's interactive menu: the original's four actions and prompts, plus rebuild. */
 import type { MenuAction, MenuUi } from '../contract.js';
 import type { CoreServices } from '../../core/core-services.js';
 import { hashClearPassword } from '../../core/os/password.js';
@@ -106,5 +106,20 @@ const resize: MenuAction = {
   },
 };
 
-/** Menu entries, in the original's order. */
-export const livenetMenu: MenuAction[] = [create, mount, unmount, resize];
+const rebuild: MenuAction = {
+  label: 'Rebuild a livenet image from its recipe',
+  async run(ui, services) {
+    const name = await chooseImage(ui, services, false);
+    if (!name) return;
+    if (!(await ui.confirm(`Rebuild image ${name}? Nodes keep booting the current one until the new one is ready.`))) return;
+    // The one rebuild path (ImageManager), shared with `image rebuild`, `livenet rebuild` and the API.
+    const { warnings } = await services.images.rebuild(name, {
+      progress: (event) => { if (event.type === 'step') ui.print(`[${event.index}/${event.total}] ${event.step}`); },
+    });
+    for (const warning of warnings) ui.print(`warning: ${warning}`);
+    ui.print(`Image ${name} rebuilt.`);
+  },
+};
+
+/** Menu entries: the original's four, in its order, then rebuild (the same path as `image rebuild`). */
+export const livenetMenu: MenuAction[] = [create, mount, unmount, resize, rebuild];

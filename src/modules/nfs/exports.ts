@@ -7,7 +7,7 @@
  */
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { UsageError } from '../../errors/index.js';
+import { UnavailableError, UsageError } from '../../errors/index.js';
 import type { DisklessConfig } from '../../core/config.js';
 import type { Paths } from '../../core/paths.js';
 import { writeFileAtomic } from '../../core/state/atomic-file.js';
@@ -102,9 +102,16 @@ function writeProblem(error: unknown): string | undefined {
 /**
  * Writes the exports file (and the ganesha block). Without permission to
  * write, or in a dry run, nothing is written and the report carries the text
- * that would have been.
+ * that would have been. With `apply`, runs `exportfs -ra` afterwards.
+ * @throws UnavailableError E_TOOL_MISSING when `apply` is asked and exportfs is not installed (checked first: nothing is written).
+ * @throws OperationError E_COMMAND_FAILED when exportfs fails.
  */
 export async function writeExports(paths: Paths, config: DisklessConfig, options: ExportOptions = {}): Promise<ExportReport> {
+  // Asked to apply, a host without exportfs is a failure, said before anything is written.
+  if (options.apply && !options.dryRun && !(await which('exportfs'))) {
+    throw new UnavailableError('E_TOOL_MISSING', 'exportfs is not installed on this host: the exports cannot be applied (nothing was written)',
+      'install nfs-kernel-server (Debian) or nfs-utils (RHEL), or run without --apply to only write the file');
+  }
   const entries = exportEntries(paths, config);
   const planned: { path: string; kind: 'exports' | 'ganesha'; content: string }[] = [
     { path: paths.exportsFile, kind: 'exports', content: exportsFileText(entries) },
@@ -130,12 +137,8 @@ export async function writeExports(paths: Paths, config: DisklessConfig, options
     }
   }
   if (options.apply && !options.dryRun && report.files.some((f) => f.kind === 'exports' && f.written)) {
-    if (await which('exportfs')) {
-      await run(['exportfs', '-ra'], { timeoutMs: 120_000, signal: options.signal });
-      report.applied = true;
-    } else {
-      report.warnings.push('exportfs is not installed (package nfs-kernel-server): the file is written but not applied');
-    }
+    await run(['exportfs', '-ra'], { timeoutMs: 120_000, signal: options.signal });
+    report.applied = true;
   }
   return report;
 }

@@ -4,7 +4,7 @@
  * tree `nodes/<node>`. One boot file serves every node, picking its tree by
  * `${hostname}`.
  */
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ConflictError, NotFoundError, UsageError } from '../../errors/index.js';
 import type { ImageContext } from '../../core/image/context.js';
@@ -45,10 +45,6 @@ export class NfsGoldenImage extends Image {
   /** Node names as stored in the data (expanded). */
   get nodes(): string[] { return expandStoredNodes(this.data.nodes); }
 
-  async removeFiles(): Promise<void> {
-    await removeManagedPath(this.root, this.context.paths.managedRoots);
-    await rm(this.imageDirectory, { recursive: true, force: true });
-  }
 
   bootFile(): string | undefined {
     if (typeof this.data.kernel !== 'string') return undefined;

@@ -3,7 +3,6 @@
  * `nfsimages/staging/<name>`, booted read-write over NFS for maintenance and
  * copied into golden images.
  */
-import { rm } from 'node:fs/promises';
 import type { ImageContext } from '../../core/image/context.js';
 import type { BuildJournal } from '../../core/image/build-journal.js';
 import { Image, type CheckScope, type ImageClass } from '../../core/image/image.js';
@@ -27,10 +26,6 @@ export class NfsStagingImage extends Image {
   /** Physical folder of the tree. */
   get tree(): string { return stagingTree(this.context.paths, this.name); }
 
-  async removeFiles(): Promise<void> {
-    await removeManagedPath(this.tree, this.context.paths.managedRoots);
-    await rm(this.imageDirectory, { recursive: true, force: true });
-  }
 
   bootFile(): string | undefined {
     if (typeof this.data.kernel !== 'string') return undefined;

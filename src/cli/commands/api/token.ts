@@ -13,10 +13,11 @@ export const apiTokenCreate: CommandSpec = {
   async run({ services }, { options }) {
     const store = new TokenStore(services.paths);
     const { token, info } = await store.create(String(options.role ?? ''), options.name as string | undefined);
+    // Only the token goes to stdout, so `TOKEN=$(disklessset api token create ...)` captures it alone.
     return {
       data: { ...info, token },
-      text: `${token}\n`
-        + `(token ${info.id}, role ${info.role}: store it now, it cannot be shown again; use it as "Authorization: Bearer <token>")`,
+      text: token,
+      notes: [`token ${info.id}, role ${info.role}: store it now, it cannot be shown again; use it as "Authorization: Bearer <token>"`],
     };
   },
 };
