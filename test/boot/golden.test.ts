@@ -14,8 +14,8 @@ import type { Services } from '../../src/services/services.js';
 import { sha512Crypt } from '../../src/core/os/password.js';
 import { parseSource } from '../../src/core/os/sources.js';
 import type { LivenetOptions } from '../../src/modules/livenet/options.js';
-import { addDummyKernel, makeBusyboxTree, TEST_KERNEL } from '../livenet/fixtures.js';
-import { rootWithStaging } from '../nfs/trees.js';
+import { addDummyKernel, makeBusyboxTree, TEST_KERNEL } from '../helpers/livenet-fixtures.js';
+import { rootWithStaging } from '../helpers/nfs-trees.js';
 
 const GOLDEN = join(REPO_ROOT, 'test', 'boot', 'golden');
 

@@ -14,8 +14,8 @@ import { EXTRA_COMMANDS } from '../../src/cli/extra-commands.js';
 import { ANSWER_KEY_PATTERN } from '../../src/modules/json-answer.js';
 import { NodeSet } from '../../src/nodeset/index.js';
 import { makeTempRoot, type TempRoot } from '../helpers/temp-root.js';
-import { makeBusyboxTree } from '../livenet/fixtures.js';
-import { makeOsTree } from '../nfs/trees.js';
+import { makeBusyboxTree } from '../helpers/livenet-fixtures.js';
+import { makeOsTree } from '../helpers/nfs-trees.js';
 
 const VERSION = '6.1.0-test';
 const KERNEL = `vmlinuz-${VERSION}`;

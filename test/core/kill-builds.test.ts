@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CLI, makeTempRoot, type TempRoot } from '../helpers/temp-root.js';
 import { ANY_COMMANDS, assertConsistent, processesUnder, runKilled, seededRandom } from '../helpers/kill-check.js';
-import { addDummyKernel, makeBusyboxTree, TEST_KERNEL } from '../livenet/fixtures.js';
+import { addDummyKernel, makeBusyboxTree, TEST_KERNEL } from '../helpers/livenet-fixtures.js';
 import { sha512Crypt } from '../../src/core/os/password.js';
 
 async function statuses(t: TempRoot): Promise<Record<string, string>> {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { makeTempRoot, type TempRoot } from '../helpers/temp-root.js';
 import { run } from '../../src/system/runner.js';
 import { assertConsistent } from '../helpers/kill-check.js';
-import { addDummyKernel, makeBusyboxTree, TEST_KERNEL } from '../livenet/fixtures.js';
+import { addDummyKernel, makeBusyboxTree, TEST_KERNEL } from '../helpers/livenet-fixtures.js';
 import { sha512Crypt } from '../../src/core/os/password.js';
 
 const ALIAS_BOMB = ['a: &a ["x","x","x","x","x","x","x","x","x"]', ...'bcdefghi'.split('').map((k, i) =>

@@ -11,7 +11,7 @@ import { prepareCreation } from '../../src/core/image/creation.js';
 import { sha512Crypt } from '../../src/core/os/password.js';
 import type { Services } from '../../src/services/services.js';
 import { startApi, type ApiFixture } from '../api/harness.js';
-import { addDummyKernel, makeBusyboxTree, TEST_KERNEL } from '../livenet/fixtures.js';
+import { addDummyKernel, makeBusyboxTree, TEST_KERNEL } from '../helpers/livenet-fixtures.js';
 
 const livenetCreate = livenetCommands.find((c) => c.path.join(' ') === 'create') as CommandSpec;
 const LIVENET_ONLY = new Set(['size', 'compression', 'layout']);

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { run, type RunResult } from '../../src/system/runner.js';
 import { openServices } from '../../src/services/services.js';
 import { CLI } from '../helpers/temp-root.js';
-import { addDummyKernel, makeBusyboxTree } from '../livenet/fixtures.js';
+import { addDummyKernel, makeBusyboxTree } from '../helpers/livenet-fixtures.js';
 import { startCliServer, type CliServer } from '../e2e/kit/cli-server.js';
 import { cliCorpus, GOOD_HASH, GOOD_IMAGE, GOOD_KERNEL, type CliCase } from './corpus-cli.js';
 import { httpCorpus, sendRaw } from './corpus-http.js';

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { CHROOT_PATH, chrootEnvironment } from '../../src/system/chroot.js';
 import { isMountPoint, unmountTree } from '../../src/system/mount.js';
 import { makeTempRoot, type TempRoot } from '../helpers/temp-root.js';
-import { makeBusyboxTree } from '../livenet/fixtures.js';
+import { makeBusyboxTree } from '../helpers/livenet-fixtures.js';
 
 const VERSION = '6.1.0-test';
 

@@ -7,7 +7,7 @@ import { checkDracutArgs } from '../../src/system/dracut-args.js';
 import { parseConfig } from '../../src/core/config.js';
 import { initramfsName } from '../../src/core/kernel/kernel-manager.js';
 import { makeTempRoot } from '../helpers/temp-root.js';
-import { addDummyKernel, TEST_KERNEL } from '../livenet/fixtures.js';
+import { addDummyKernel, TEST_KERNEL } from '../helpers/livenet-fixtures.js';
 
 test('dracut arguments that only choose compression, modules, drivers or the command line pass', () => {
   for (const args of [[], ['--zstd'], ['--add-drivers', 'virtio_net xfs'], ['--add-drivers=virtio_net'], ['-a', 'nfs', '-o', 'plymouth'],

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { makeTempRoot } from '../../helpers/temp-root.js';
-import { rootWithStaging } from '../../nfs/trees.js';
+import { rootWithStaging } from '../../helpers/nfs-trees.js';
 import { demoBootFile, livenetBootFile, nfsBootFile } from '../../../src/boot/ipxe.js';
 import type { Paths } from '../../../src/core/paths.js';
 

@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { MenuUi } from '../../src/cli/menu/menu-ui.js';
-import nfsModule from '../../src/modules/nfs/index.js';
-import { listGoldenNodes } from '../../src/modules/nfs/golden-nodes.js';
-import { rootWithStaging } from './trees.js';
+import type { MenuUi } from '../../../src/cli/menu/menu-ui.js';
+import nfsModule from '../../../src/modules/nfs/index.js';
+import { listGoldenNodes } from '../../../src/modules/nfs/golden-nodes.js';
+import { rootWithStaging } from '../../helpers/nfs-trees.js';
 
 /** A MenuUi answering from a script; records the questions asked. */
 function scriptedUi(answers: (string | number | boolean)[]): MenuUi & { asked: string[]; printed: string[] } {

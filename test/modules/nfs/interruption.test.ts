@@ -4,10 +4,10 @@ import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { REPO_ROOT } from '../helpers/temp-root.js';
-import { run } from '../../src/system/runner.js';
-import { addGoldenNodes, listGoldenNodes } from '../../src/modules/nfs/golden-nodes.js';
-import { entries, golden, rootWithStaging } from './trees.js';
+import { REPO_ROOT } from '../../helpers/temp-root.js';
+import { run } from '../../../src/system/runner.js';
+import { addGoldenNodes, listGoldenNodes } from '../../../src/modules/nfs/golden-nodes.js';
+import { entries, golden, rootWithStaging } from '../../helpers/nfs-trees.js';
 
 /** Names of complete trees (hidden temporary ones excluded). */
 async function visibleTrees(dir: string): Promise<string[]> {

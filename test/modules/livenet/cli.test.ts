@@ -5,9 +5,9 @@ import { existsSync } from 'node:fs';
 import { mkdir, open, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { CLI, makeTempRoot } from '../helpers/temp-root.js';
-import { sha512Crypt } from '../../src/core/os/password.js';
-import { addDummyKernel, makeBusyboxTree, TEST_KERNEL } from './fixtures.js';
+import { CLI, makeTempRoot } from '../../helpers/temp-root.js';
+import { sha512Crypt } from '../../../src/core/os/password.js';
+import { addDummyKernel, makeBusyboxTree, TEST_KERNEL } from '../../helpers/livenet-fixtures.js';
 
 test('bad input exits with code 2 before anything is written', async () => {
   const t = await makeTempRoot();

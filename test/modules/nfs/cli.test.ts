@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { makeTempRoot } from '../helpers/temp-root.js';
-import { FIXTURE_KERNEL, makeOsTree } from './trees.js';
+import { makeTempRoot } from '../../helpers/temp-root.js';
+import { FIXTURE_KERNEL, makeOsTree } from '../../helpers/nfs-trees.js';
 
 test('the nfs commands: staging, golden, nodes add/list/remove and exports, end to end through the CLI', async () => {
   const temp = await makeTempRoot('legacy-v1-root');

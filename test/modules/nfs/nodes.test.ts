@@ -3,9 +3,9 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { makeTempRoot } from '../helpers/temp-root.js';
-import { addGoldenNodes, listGoldenNodes, removeGoldenNodes } from '../../src/modules/nfs/golden-nodes.js';
-import { entries, golden, rootWithStaging } from './trees.js';
+import { makeTempRoot } from '../../helpers/temp-root.js';
+import { addGoldenNodes, listGoldenNodes, removeGoldenNodes } from '../../../src/modules/nfs/golden-nodes.js';
+import { entries, golden, rootWithStaging } from '../../helpers/nfs-trees.js';
 
 test('each node gets its own writable tree: a write is seen by no other node nor the image', async () => {
   const { temp, services } = await rootWithStaging();

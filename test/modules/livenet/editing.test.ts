@@ -2,14 +2,14 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { makeTempRoot } from '../helpers/temp-root.js';
-import { sha512Crypt } from '../../src/core/os/password.js';
-import { parseSource } from '../../src/core/os/sources.js';
-import { mountLivenet, shellLivenet, unmountLivenet } from '../../src/modules/livenet/editing.js';
-import { resizeLivenet, rollbackLivenet } from '../../src/modules/livenet/maintenance.js';
-import { isMountPoint } from '../../src/system/mount.js';
-import { addDummyKernel, makeBusyboxTree, TEST_KERNEL } from './fixtures.js';
-import { unpackSquashfs } from './inspect.js';
+import { makeTempRoot } from '../../helpers/temp-root.js';
+import { sha512Crypt } from '../../../src/core/os/password.js';
+import { parseSource } from '../../../src/core/os/sources.js';
+import { mountLivenet, shellLivenet, unmountLivenet } from '../../../src/modules/livenet/editing.js';
+import { resizeLivenet, rollbackLivenet } from '../../../src/modules/livenet/maintenance.js';
+import { isMountPoint } from '../../../src/system/mount.js';
+import { addDummyKernel, makeBusyboxTree, TEST_KERNEL } from '../../helpers/livenet-fixtures.js';
+import { unpackSquashfs } from '../../helpers/livenet-inspect.js';
 
 async function builtImage(sizeMiB: number) {
   const t = await makeTempRoot();

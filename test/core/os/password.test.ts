@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { passwordHashOption, readPasswordInput, requirePasswordHash, sha512Crypt, verifySha512Crypt } from '../../src/core/os/password.js';
-import { run } from '../../src/system/runner.js';
+import { passwordHashOption, readPasswordInput, requirePasswordHash, sha512Crypt, verifySha512Crypt } from '../../../src/core/os/password.js';
+import { run } from '../../../src/system/runner.js';
 
 const cases: [string, string, number?][] = [
   ['hello world', 'abcdefgh12345678'],

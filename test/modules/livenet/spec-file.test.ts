@@ -2,10 +2,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { makeTempRoot } from '../helpers/temp-root.js';
-import { sha512Crypt, verifySha512Crypt } from '../../src/core/os/password.js';
-import { addDummyKernel, makeBusyboxTree, TEST_KERNEL } from './fixtures.js';
-import { unpackSquashfs } from './inspect.js';
+import { makeTempRoot } from '../../helpers/temp-root.js';
+import { sha512Crypt, verifySha512Crypt } from '../../../src/core/os/password.js';
+import { addDummyKernel, makeBusyboxTree, TEST_KERNEL } from '../../helpers/livenet-fixtures.js';
+import { unpackSquashfs } from '../../helpers/livenet-inspect.js';
 
 test('--from-file takes every option from a YAML spec, the command line overrides it, and the recipe is kept', async () => {
   const t = await makeTempRoot();

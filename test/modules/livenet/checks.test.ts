@@ -3,9 +3,9 @@ import assert from 'node:assert/strict';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Paths } from '../../src/core/paths.js';
-import { run } from '../../src/system/runner.js';
-import { initramfsWarnings, sizeWarnings } from '../../src/modules/livenet/checks.js';
+import { Paths } from '../../../src/core/paths.js';
+import { run } from '../../../src/system/runner.js';
+import { initramfsWarnings, sizeWarnings } from '../../../src/modules/livenet/checks.js';
 
 /** Writes a small cpio initramfs listing `modules` and holding kernel modules of `version`. */
 async function fakeInitramfs(output: string, modules: string[], version: string): Promise<void> {

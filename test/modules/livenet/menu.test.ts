@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ScriptedUi } from '../helpers/scripted-ui.js';
-import { makeTempRoot } from '../helpers/temp-root.js';
-import { livenetMenu } from '../../src/modules/livenet/menu.js';
-import { verifySha512Crypt } from '../../src/core/os/password.js';
-import { addDummyKernel, makeBusyboxTree } from './fixtures.js';
+import { ScriptedUi } from '../../helpers/scripted-ui.js';
+import { makeTempRoot } from '../../helpers/temp-root.js';
+import { livenetMenu } from '../../../src/modules/livenet/menu.js';
+import { verifySha512Crypt } from '../../../src/core/os/password.js';
+import { addDummyKernel, makeBusyboxTree } from '../../helpers/livenet-fixtures.js';
 
 /** Plays back answers and records the prompts. */
 

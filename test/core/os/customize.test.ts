@@ -2,10 +2,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile, rm, stat, lstat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { customizeTree, imageOsRelease } from '../../src/core/os/customize.js';
-import { sha512Crypt, verifySha512Crypt } from '../../src/core/os/password.js';
-import { formatSource, parseSource } from '../../src/core/os/sources.js';
-import { makeBusyboxTree } from '../livenet/fixtures.js';
+import { customizeTree, imageOsRelease } from '../../../src/core/os/customize.js';
+import { sha512Crypt, verifySha512Crypt } from '../../../src/core/os/password.js';
+import { formatSource, parseSource } from '../../../src/core/os/sources.js';
+import { makeBusyboxTree } from '../../helpers/livenet-fixtures.js';
 
 test('customizeTree sets root hash, SSH key, relabel flag and os-release inside the tree', async () => {
   const tree = await makeBusyboxTree();

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseLivenetFormat, parseSize } from '../../src/modules/livenet/options.js';
+import { parseLivenetFormat, parseSize } from '../../../src/modules/livenet/options.js';
 
 test('sizes are read as the original did, in MiB, from 100 to 50000 MiB', () => {
   assert.equal(parseSize('5120M'), 5120);

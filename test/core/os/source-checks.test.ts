@@ -2,10 +2,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { makeTempRoot } from '../helpers/temp-root.js';
-import { checkSourceUsable, sourceScope } from '../../src/core/os/source-checks.js';
-import { parseSource } from '../../src/core/os/sources.js';
-import { run } from '../../src/system/runner.js';
+import { makeTempRoot } from '../../helpers/temp-root.js';
+import { checkSourceUsable, sourceScope } from '../../../src/core/os/source-checks.js';
+import { parseSource } from '../../../src/core/os/sources.js';
+import { run } from '../../../src/system/runner.js';
 
 test('the host root, kernel file systems and non-tar files are refused as sources', async () => {
   const t = await makeTempRoot();

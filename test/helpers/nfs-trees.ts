@@ -5,7 +5,7 @@
  */
 import { chmod, link, mkdir, readdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { makeTempRoot, type TempRoot } from '../helpers/temp-root.js';
+import { makeTempRoot, type TempRoot } from './temp-root.js';
 import type { Services } from '../../src/services/services.js';
 import { sha512Crypt } from '../../src/core/os/password.js';
 import type { NfsGoldenImage } from '../../src/modules/nfs/golden-image.js';

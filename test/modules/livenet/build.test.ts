@@ -2,12 +2,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { makeTempRoot } from '../helpers/temp-root.js';
-import { sha512Crypt, verifySha512Crypt } from '../../src/core/os/password.js';
-import { parseSource } from '../../src/core/os/sources.js';
-import type { LivenetOptions } from '../../src/modules/livenet/options.js';
-import { addDummyKernel, makeBusyboxTree, TEST_KERNEL } from './fixtures.js';
-import { unpackSquashfs } from './inspect.js';
+import { makeTempRoot } from '../../helpers/temp-root.js';
+import { sha512Crypt, verifySha512Crypt } from '../../../src/core/os/password.js';
+import { parseSource } from '../../../src/core/os/sources.js';
+import type { LivenetOptions } from '../../../src/modules/livenet/options.js';
+import { addDummyKernel, makeBusyboxTree, TEST_KERNEL } from '../../helpers/livenet-fixtures.js';
+import { unpackSquashfs } from '../../helpers/livenet-inspect.js';
 
 function options(tree: string, overrides: Partial<LivenetOptions> = {}): LivenetOptions {
   return {
@@ -93,7 +93,7 @@ test('a tree larger than the requested size is refused and leaves nothing behind
   const t = await makeTempRoot();
   const tree = await makeBusyboxTree(t.root);
   try {
-    const { run } = await import('../../src/system/runner.js');
+    const { run } = await import('../../../src/system/runner.js');
     await run(['dd', 'if=/dev/urandom', `of=${join(tree, 'big.bin')}`, 'bs=1M', 'count=120', 'status=none']);
     const s = await t.services();
     await addDummyKernel(s.paths.kernelsDir);

@@ -3,9 +3,9 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { makeTempRoot } from '../helpers/temp-root.js';
-import { run } from '../../src/system/runner.js';
-import { FIXTURE_KERNEL, PASSWORD_HASH, entries, rootWithStaging } from './trees.js';
+import { makeTempRoot } from '../../helpers/temp-root.js';
+import { run } from '../../../src/system/runner.js';
+import { FIXTURE_KERNEL, PASSWORD_HASH, entries, rootWithStaging } from '../../helpers/nfs-trees.js';
 
 test('a staging image is a customised OS tree in nfsimages/staging with an NFS boot file', async () => {
   const { temp, services } = await rootWithStaging();

@@ -3,9 +3,9 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { makeTempRoot } from '../helpers/temp-root.js';
-import { mount } from '../../src/system/mount.js';
-import { writeExports } from '../../src/modules/nfs/exports.js';
+import { makeTempRoot } from '../../helpers/temp-root.js';
+import { mount } from '../../../src/system/mount.js';
+import { writeExports } from '../../../src/modules/nfs/exports.js';
 
 test('the exports file lists the physical staging and golden roots with the configured options', async () => {
   const temp = await makeTempRoot();

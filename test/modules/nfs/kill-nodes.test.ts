@@ -2,8 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ANY_COMMANDS, assertConsistent, runKilled, seededRandom } from '../helpers/kill-check.js';
-import { entries, golden, rootWithStaging } from './trees.js';
+import { ANY_COMMANDS, assertConsistent, runKilled, seededRandom } from '../../helpers/kill-check.js';
+import { entries, golden, rootWithStaging } from '../../helpers/nfs-trees.js';
 
 test('nfs nodes add killed at 20 random moments: no copy keeps running, no temp file or lock stays, and the next node command agrees with the trees', async (context) => {
   const { temp, services } = await rootWithStaging();
