@@ -21,7 +21,7 @@ import { copyTree, probeCopyMode } from '../../system/copy-tree.js';
 import { customizeTree, imageOsRelease } from '../../core/os/customize.js';
 import { nfsBootFile } from '../../boot/ipxe.js';
 import { goldenImageTree, goldenNodesDir, goldenRoot, logicalGoldenNodesDir, stagingTree } from './nfs-layout.js';
-import { expandStoredNodes } from './node-names.js';
+import { expandStoredNodes } from './stored-node-lists.js';
 import { STAGING_CLASS } from './staging-image.js';
 
 export const GOLDEN_CLASS = 'NfsGoldenImage';

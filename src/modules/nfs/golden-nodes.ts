@@ -8,7 +8,7 @@ import { validateImageName } from '../../core/names.js';
 import type { CoreServices } from '../../core/core-services.js';
 import { GOLDEN_CLASS, NfsGoldenImage } from './golden-image.js';
 import { logicalGoldenNodesDir } from './nfs-layout.js';
-import { foldNodeNames } from './node-names.js';
+import { foldNodeNames } from './stored-node-lists.js';
 import { expandNodeNames } from '../../nodeset/index.js';
 import { addNodeTrees, reconcileNodeTrees, removeNodeTrees, type AddResult, type NodeTreeOptions,
   type RemoveResult } from './node-trees.js';

@@ -22,7 +22,7 @@ import { copyTree, defaultCopyJobs, probeCopyMode, runPool, type CopyMode } from
 import { run } from '../../system/runner.js';
 import type { NfsGoldenImage } from './golden-image.js';
 import { partialName, removingName } from './nfs-layout.js';
-import { foldNodeNames } from './node-names.js';
+import { foldNodeNames } from './stored-node-lists.js';
 import { isNodeName } from '../../nodeset/index.js';
 
 /** Options of node additions and removals. */
