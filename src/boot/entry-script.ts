@@ -39,6 +39,7 @@ export async function refreshBootMenu(services: CoreServices): Promise<string[]>
     }
     await writeEntryScript(services);
     const after = effectiveImages(document);
-    return Object.keys(before).filter((node) => !(node in after));
+    // Nodes whose image changed: unassigned, or back to the image of one of their profiles.
+    return Object.keys(before).filter((node) => before[node] !== after[node]);
   });
 }

@@ -105,6 +105,25 @@ test('a CSV with one bad line is refused whole, naming the line', async () => {
   }
 });
 
+test('an import refuses what cannot be an inventory, and images that do not exist, before writing anything', async () => {
+  const t = await makeTempRoot();
+  try {
+    for (const source of ['/dev/zero', join(t.root, 'missing.ini')]) {
+      const refused = await t.cli(['node', 'import', '--ansible-inventory', source]);
+      assert.equal(refused.exitCode, 2, refused.stderr);
+      assert.match(refused.stderr, /not an Ansible inventory file/);
+    }
+    const file = join(t.root, 'nodes.csv');
+    await writeFile(file, 'name,image\nn1,nosuch\n');
+    const bad = await t.cli(['node', 'import', '--csv', file]);
+    assert.equal(bad.exitCode, 2, bad.stderr);
+    assert.match(bad.stderr, /images that do not exist: nosuch/);
+    assert.equal((JSON.parse(await ok(t, ['node', 'list', '--json'])) as unknown[]).length, 0);
+  } finally {
+    await t.cleanup();
+  }
+});
+
 test('the assignments file of an earlier version is moved into the inventory by the next command', async () => {
   const t = await makeTempRoot();
   try {

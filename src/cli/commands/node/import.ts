@@ -30,7 +30,20 @@ export const nodeImport: CommandSpec = {
       const text = await readFile(csv, 'utf8');
       plan = planCsvImport(text, csv);
     } else {
-      plan = await readAnsibleInventory(String(ansible));
+      const source = String(ansible);
+      const info = await stat(source).catch(() => undefined);
+      // A device or a FIFO would make ansible-inventory read without end (11 GB seen with /dev/zero).
+      if (!info || !(info.isDirectory() || (info.isFile() && info.size <= MAX_CSV_BYTES))) {
+        throw new UsageError('E_IMPORT_SOURCE', `${source} is not an Ansible inventory file (at most 64 MiB) or folder`, 'give the path of an inventory file or folder');
+      }
+      plan = await readAnsibleInventory(source);
+    }
+    // An image named in the source must exist, as for `node set --image`: a node script chaining a missing image boots nothing.
+    const images = new Set(Object.values(plan.nodes).flatMap((node) => (node.image === undefined ? [] : [node.image])));
+    const known = new Set((await services.images.list()).map((image) => image.name));
+    const missing = [...images].filter((image) => !known.has(image));
+    if (missing.length > 0) {
+      throw new UsageError('E_IMPORT_IMAGE', `the import names images that do not exist: ${missing.slice(0, 5).join(', ')}`, 'create them first, or remove them from the file');
     }
     const result = await applyImport(services.inventory, plan);
     const lines = [`imported ${result.nodeCount} node(s): ${result.added} added, ${result.updated} updated${result.nodes ? ` (${result.nodes})` : ''}`];
