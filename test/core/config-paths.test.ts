@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import { makeTempRoot, type TempRoot } from '../helpers/temp-root.js';
 import { fingerprintTree, makeSentinel } from '../helpers/sentinel.js';
 import { loadConfig, parseConfig } from '../../src/core/config.js';
-import { Paths } from '../../src/core/paths.js';
+import { DEFAULT_PATHS, Paths } from '../../src/core/paths.js';
 
 async function writeConfig(t: TempRoot, text: string): Promise<void> {
   const file = Paths.configFile(t.root);
@@ -26,14 +26,16 @@ async function assertRefused(t: TempRoot, problem: RegExp, message: RegExp): Pro
 }
 
 test('configured paths that leave the root, are not served or break iPXE lines are refused with exit 2, nothing written', async () => {
+  // Configured paths are read below --root: `${WWW}` is the default HTTP root inside the temporary root.
+  const WWW = DEFAULT_PATHS.httpRoot;
   const cases: [string, RegExp, RegExp][] = [
     ['imagesDir: /../escaped/images', /E_CONFIG_PATH_OUTSIDE_ROOT|\. or \.\. part/, /imagesDir/],
     ['imagesDir: /srv/pxe/diskless/images', /not a folder below httpRoot/, /put imagesDir below httpRoot/],
-    ["imagesDir: '/var/www/html/pxe boot/images'", /characters that break/, /imagesDir/],
-    ['kernelsDir: /var/www/html/k$x', /characters that break/, /kernelsDir/],
-    ['bootNodesDir: /var/www/html/a%20b', /characters that break/, /bootNodesDir/],
-    ["bootNodesDir: '/var/www/html/a#b'", /characters that break/, /bootNodesDir/],
-    ['stateDir: /var/www/html/state', /inside httpRoot/, /stateDir/],
+    [`imagesDir: '${WWW}/pxe boot/images'`, /characters that break/, /imagesDir/],
+    [`kernelsDir: ${WWW}/k$x`, /characters that break/, /kernelsDir/],
+    [`bootNodesDir: ${WWW}/a%20b`, /characters that break/, /bootNodesDir/],
+    [`bootNodesDir: '${WWW}/a#b'`, /characters that break/, /bootNodesDir/],
+    [`stateDir: ${WWW}/state`, /inside httpRoot/, /stateDir/],
     ['httpRoot: /srv/www', /not a folder below httpRoot/, /imagesDir/],
   ];
   const t = await makeTempRoot();

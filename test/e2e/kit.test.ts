@@ -32,19 +32,24 @@ test('e2e kit: the accelerator can be forced, and nonsense is refused', async ()
 });
 
 test('e2e kit: QEMU gets a network boot from the given URL with the node name as DHCP host name', () => {
-  const argv = qemuCommand({ name: 'n1', bootUrl: 'http://10.0.2.2/site.ipxe', serialLog: '/tmp/s.log', marker: 'x', timeoutMs: 1 }, 'tcg');
+  // Only command lines are built here: the log path names a place under a temporary folder, never created.
+  const serialLog = join(tmpdir(), 'disklessset-kit-unused', 's.log');
+  const argv = qemuCommand({ name: 'n1', bootUrl: 'http://10.0.2.2/site.ipxe', serialLog, marker: 'x', timeoutMs: 1 }, 'tcg');
   assert.ok(argv.includes('user,id=n0,hostname=n1,bootfile=http://10.0.2.2/site.ipxe'));
   assert.deepEqual(argv.slice(argv.indexOf('-boot'), argv.indexOf('-boot') + 2), ['-boot', 'n']);
-  assert.throws(() => qemuCommand({ name: 'n1', serialLog: '/tmp/s.log', marker: 'x', timeoutMs: 1 }, 'tcg'), { code: 'E_E2E_BOOT_SOURCE' });
-  assert.throws(() => qemuCommand({ name: 'n1', bootUrl: 'http://a/b,c', serialLog: '/s', marker: 'x', timeoutMs: 1 }, 'tcg'), { code: 'E_E2E_BOOT_URL' });
+  assert.throws(() => qemuCommand({ name: 'n1', serialLog, marker: 'x', timeoutMs: 1 }, 'tcg'), { code: 'E_E2E_BOOT_SOURCE' });
+  assert.throws(() => qemuCommand({ name: 'n1', bootUrl: 'http://a/b,c', serialLog, marker: 'x', timeoutMs: 1 }, 'tcg'), { code: 'E_E2E_BOOT_URL' });
 });
 
 test('e2e kit: ganesha exports the physical path under its pseudo path, numeric owners on', () => {
-  const text = ganeshaConfig([{ path: '/srv/x', pseudo: '/diskless/images/nfsimages' }], 2049, '/tmp/g');
-  assert.match(text, /Path = "\/srv\/x";\s+Pseudo = "\/diskless\/images\/nfsimages";/);
+  // Only configuration text is built here: the paths name places under a temporary folder, never created.
+  const base = join(tmpdir(), 'disklessset-kit-unused');
+  const text = ganeshaConfig([{ path: join(base, 'x'), pseudo: '/diskless/images/nfsimages' }], 2049, join(base, 'g'));
+  assert.ok(text.includes(`Path = "${join(base, 'x')}";`), text);
+  assert.match(text, /Pseudo = "\/diskless\/images\/nfsimages";/);
   assert.match(text, /Only_Numeric_Owners = true;/);
   assert.match(text, /Bind_Addr = 127\.0\.0\.1;/);
-  assert.throws(() => ganeshaConfig([{ path: '/srv/"x', pseudo: '/p' }], 2049, '/tmp/g'), { code: 'E_E2E_EXPORT_PATH' });
+  assert.throws(() => ganeshaConfig([{ path: join(base, '"x'), pseudo: '/p' }], 2049, join(base, 'g')), { code: 'E_E2E_EXPORT_PATH' });
 });
 
 test("e2e kit: ganesha pulls in the tool's EXPORT block by %include", () => {
