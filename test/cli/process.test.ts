@@ -8,13 +8,13 @@ import { CLI, makeTempRoot } from '../helpers/temp-root.js';
 test('the process exits 0 on success, 2 on bad usage, 1 on a failed operation', async () => {
   const t = await makeTempRoot();
   try {
-    const version = await t.cli(['--version']);
+    const version = await t.cliProcess(['--version']);
     assert.equal(version.exitCode, 0);
     assert.match(version.stdout, /^disklessset \d/);
-    const usage = await t.cli(['imgae', 'list']);
+    const usage = await t.cliProcess(['imgae', 'list']);
     assert.equal(usage.exitCode, 2);
     assert.match(usage.stderr, /^disklessset: unknown command "imgae"; did you mean `image`\?/);
-    const missing = await t.cli(['image', 'show', 'absent']);
+    const missing = await t.cliProcess(['image', 'show', 'absent']);
     assert.equal(missing.exitCode, 1);
   } finally {
     await t.cleanup();

@@ -50,7 +50,7 @@ test('a build killed with SIGKILL turns CORRUPTED and is cleaned without leftove
 test('--crash leaves a CORRUPTED image that the next mutating command cleans first', async () => {
   const t = await makeTempRoot();
   try {
-    const crashed = await t.cli(['demo', 'create', 'crashy', '--message', 'm', '--crash']);
+    const crashed = await t.cliProcess(['demo', 'create', 'crashy', '--message', 'm', '--crash']);
     assert.notEqual(crashed.exitCode, 0);
     assert.equal(await statusOf(t, 'crashy'), 'CORRUPTED');
     const next = await t.cli(['demo', 'create', 'other', '--message', 'm']);

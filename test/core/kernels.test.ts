@@ -57,7 +57,7 @@ test('a failing dracut leaves no partial initramfs and reports the command', asy
     await chmod(join(fakeBin, 'dracut'), 0o755);
     await writeFile(join(t.root, 'vmlinuz-6.1.0-1-amd64'), 'k');
     await runCli(['kernel', 'add', join(t.root, 'vmlinuz-6.1.0-1-amd64')], { root: t.root });
-    const failed = await t.cli(['kernel', 'initramfs', 'vmlinuz-6.1.0-1-amd64'], { env: { PATH: `${fakeBin}:${process.env.PATH}` } });
+    const failed = await t.cliProcess(['kernel', 'initramfs', 'vmlinuz-6.1.0-1-amd64'], { env: { PATH: `${fakeBin}:${process.env.PATH}` } });
     assert.equal(failed.exitCode, 1);
     assert.match(failed.stderr, /command failed with exit code 3: dracut .*simulated failure/);
     const { paths } = await t.services();

@@ -8,6 +8,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openServices, type Services } from '../../src/services/services.js';
 import { run, type RunResult } from '../../src/system/runner.js';
+import type { CliRun } from './run-cli.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 /** Repository root (tests run from dist/test/helpers). */
@@ -38,8 +39,17 @@ export interface TempRoot {
   root: string;
   /** Opens the library on this root. */
   services(): Promise<Services>;
-  /** Runs the CLI on this root as a separate process. */
-  cli(args: string[], options?: { input?: string; env?: Record<string, string> }): Promise<RunResult>;
+  /**
+   * Runs the CLI on this root in this process (see run-cli.ts): `env` may
+   * only hold what `main` reads (DISKLESS_ROOT, NO_COLOR).
+   */
+  cli(args: string[], options?: { input?: string; env?: Record<string, string> }): Promise<CliRun>;
+  /**
+   * Runs the CLI on this root as a separate process: for tests of the
+   * executable itself, kills, signals, processes racing each other, or a
+   * process-wide environment (PATH with a fake tool, NODE_OPTIONS).
+   */
+  cliProcess(args: string[], options?: { input?: string; env?: Record<string, string> }): Promise<RunResult>;
   /** Unmounts what is mounted below the root, then deletes it. */
   cleanup(): Promise<void>;
   /**
@@ -136,7 +146,12 @@ export async function makeTempRoot(fixture?: string): Promise<TempRoot> {
   return {
     root,
     services: () => openServices({ root }),
-    cli: (args, options = {}) => run([process.execPath, CLI, '--root', root, ...args], {
+    cli: async (args, options = {}) => {
+      // Loaded on first use: most tests of the library never start the CLI.
+      const { runCli } = await import('./run-cli.js');
+      return runCli(args, { root, ...options });
+    },
+    cliProcess: (args, options = {}) => run([process.execPath, CLI, '--root', root, ...args], {
       allowFailure: true, input: options.input, timeoutMs: 600_000,
       env: { DISKLESS_ROOT: undefined, NO_COLOR: '1', ...options.env },
     }),

@@ -107,14 +107,14 @@ test('nfs exports --apply on a host without exportfs exits 1 in one line and wri
     // The usual PATH without any folder holding exportfs: the host lacks it, whatever this machine has.
     const path = (process.env.PATH ?? '').split(':').filter((dir) => dir && !existsSync(join(dir, 'exportfs'))).join(':');
     for (const argv of [['nfs', 'exports', '--apply'], ['--json', 'nfs', 'exports', '--apply']]) {
-      const result = await temp.cli(argv, { env: { PATH: path } });
+      const result = await temp.cliProcess(argv, { env: { PATH: path } });
       assert.equal(result.exitCode, 1, `${argv.join(' ')}: ${result.stderr}`);
       const lines = result.stderr.trim().split('\n');
       assert.equal(lines.length, 1, result.stderr);
       assert.match(lines[0] ?? '', /exportfs is not installed on this host.*nothing was written/);
       assert.ok(!existsSync(join(temp.root, 'etc/exports.d/diskless.exports')), 'no exports file was written');
     }
-    const written = await temp.cli(['nfs', 'exports'], { env: { PATH: path } });
+    const written = await temp.cliProcess(['nfs', 'exports'], { env: { PATH: path } });
     assert.equal(written.exitCode, 0, 'without --apply the file is written as before');
     assert.ok(existsSync(join(temp.root, 'etc/exports.d/diskless.exports')));
   } finally {
