@@ -27,12 +27,22 @@ export interface ApiFixture {
   close(): Promise<void>;
 }
 
-export async function startApi(): Promise<ApiFixture> {
+/** What {@link startApi} may change. */
+export interface ApiOptions {
+  /**
+   * Receives each access-log line of the server. Lines of requests still in
+   * flight are written when they end: close `server` before reading them all.
+   */
+  accessLog?: (line: string) => void;
+}
+
+/** Starts the API on a new temporary root; `close` stops it and deletes the root (the server may already be closed). */
+export async function startApi(options: ApiOptions = {}): Promise<ApiFixture> {
   const root = await makeTempRoot();
   const services = await root.services();
   await services.images.ensureLayout();
   const api = createRestApi(services);
-  const server = await createBootServer({ root: services.paths.httpRoot, port: 0, apiHandler: api.handler });
+  const server = await createBootServer({ root: services.paths.httpRoot, port: 0, apiHandler: api.handler, accessLog: options.accessLog });
   const tokens = new TokenStore(services.paths);
   const admin = (await tokens.create('admin', 'test admin')).token;
   const reader = (await tokens.create('read', 'test reader')).token;
@@ -53,7 +63,10 @@ export async function startApi(): Promise<ApiFixture> {
       return { status: response.status, body: text ? JSON.parse(text) : undefined, headers: response.headers };
     },
     async close() {
-      await server.close();
+      // A test that read the whole access log has closed the server already.
+      await server.close().catch((error: NodeJS.ErrnoException) => {
+        if (error.code !== 'ERR_SERVER_NOT_RUNNING') throw error;
+      });
       await api.close();
       await root.cleanup();
     },

@@ -3,10 +3,6 @@ import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createRestApi } from '../../src/api/api-handler.js';
-import { TokenStore } from '../../src/api/token-store.js';
-import { createBootServer } from '../../src/serve/static-server.js';
-import { makeTempRoot } from '../helpers/temp-root.js';
 import { startApi } from './harness.js';
 
 /** POSTs `size` zero bytes with chunked transfer encoding, in 1000-byte chunks. */
@@ -62,37 +58,27 @@ test('a huge node set in a read call is refused at once with 422 E_NODESET_TOO_L
 });
 
 test('a token in the query string is refused, and no query string reaches the access log', async () => {
-  const root = await makeTempRoot();
   const lines: string[] = [];
+  const api = await startApi({ accessLog: (line) => lines.push(line) });
   try {
-    const services = await root.services();
-    await services.images.ensureLayout();
-    const api = createRestApi(services);
-    const server = await createBootServer({ root: services.paths.httpRoot, port: 0, apiHandler: api.handler, accessLog: (line) => lines.push(line) });
-    try {
-      const { token } = await new TokenStore(services.paths).create('admin', 'log test');
-      const base = server.url.replace(/\/$/, '');
-      for (const query of [`token=${token}`, `access_token=${token}`, `x=${token}`]) {
-        const answer = await fetch(`${base}/api/v1/images?${query}`);
-        assert.equal(answer.status, 400, query);
-        assert.equal(((await answer.json()) as { error: { code: string } }).error.code, 'E_API_TOKEN_IN_URL');
-      }
-      // Even with a valid header, a token in the URL is refused (it is already exposed).
-      const both = await fetch(`${base}/api/v1/images?token=${token}`, { headers: { Authorization: `Bearer ${token}` } });
-      assert.equal(both.status, 400);
-      await fetch(`${base}/preboot_execution_environment/diskless/boot.ipxe?secret=hunter2`);
-      await server.close();
-      assert.ok(lines.length >= 5);
-      for (const line of lines) {
-        assert.ok(!line.includes(token) && !line.includes('hunter2'), line);
-        assert.doesNotMatch(line, /\?(?!REDACTED)/, line);
-      }
-      assert.ok(lines.some((line) => line.includes('/api/v1/images?REDACTED 400')));
-    } finally {
-      await server.close().catch(() => undefined);
-      await api.close();
+    const token = api.admin;
+    for (const query of [`token=${token}`, `access_token=${token}`, `x=${token}`]) {
+      const answer = await fetch(`${api.base}/api/v1/images?${query}`);
+      assert.equal(answer.status, 400, query);
+      assert.equal(((await answer.json()) as { error: { code: string } }).error.code, 'E_API_TOKEN_IN_URL');
     }
+    // Even with a valid header, a token in the URL is refused (it is already exposed).
+    const both = await fetch(`${api.base}/api/v1/images?token=${token}`, { headers: { Authorization: `Bearer ${token}` } });
+    assert.equal(both.status, 400);
+    await fetch(`${api.base}/preboot_execution_environment/diskless/boot.ipxe?secret=hunter2`);
+    await api.server.close();
+    assert.ok(lines.length >= 5);
+    for (const line of lines) {
+      assert.ok(!line.includes(token) && !line.includes('hunter2'), line);
+      assert.doesNotMatch(line, /\?(?!REDACTED)/, line);
+    }
+    assert.ok(lines.some((line) => line.includes('/api/v1/images?REDACTED 400')));
   } finally {
-    await root.cleanup();
+    await api.close();
   }
 });
