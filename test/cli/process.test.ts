@@ -46,3 +46,24 @@ test('Ctrl-C (SIGINT) stops a running server, which says so and exits 0', async 
     await t.cleanup();
   }
 });
+
+test('the in-process runs most tests use print what the executable prints, with the same exit code', async () => {
+  const inProcess = await makeTempRoot();
+  const executable = await makeTempRoot();
+  try {
+    // Each root's own path and the build times are the only expected differences.
+    const same = (text: string, root: string) => text.replaceAll(root, 'ROOT').replace(/\d{4}-\d\d-\d\dT[\d:.]+Z/g, 'TIME');
+    const seen = (run: { exitCode: number; stdout: string; stderr: string }, root: string) => ({
+      exitCode: run.exitCode, stdout: same(run.stdout, root), stderr: same(run.stderr, root),
+    });
+    for (const args of [['--version'], ['help', 'image'], ['imgae', 'list'], ['image', 'show', 'absent'],
+      ['--json', 'image', 'show', 'absent'], ['demo', 'create', 'd1', '--message', 'hi'], ['image', 'list'],
+      ['--json', 'image', 'show', 'd1'], ['demo', 'create', 'd1', '--message', 'again'], ['boot', 'set', 'n[1-3]', 'd1'],
+      ['boot', 'list'], ['image', 'remove', 'd1']]) {
+      assert.deepEqual(seen(await inProcess.cli(args), inProcess.root), seen(await executable.cliProcess(args), executable.root), args.join(' '));
+    }
+  } finally {
+    await inProcess.cleanup();
+    await executable.cleanup();
+  }
+});

@@ -35,7 +35,7 @@ test('kernel initramfs --chroot gives the tree a clean environment: a TMPDIR mis
   const t = await makeTempRoot();
   try {
     const tree = await treeWithDracut(t);
-    const made = await t.cli(['kernel', 'initramfs', `vmlinuz-${VERSION}`, '--chroot', tree],
+    const made = await t.cliProcess(['kernel', 'initramfs', `vmlinuz-${VERSION}`, '--chroot', tree],
       { env: { TMPDIR: '/nonexistent-in-tree', DISKLESS_LEAK_CHECK: 'host-only', LANG: 'xx_YY.UTF-8', HOME: '/home/somebody' } });
     assert.equal(made.exitCode, 0, made.stderr);
     const { paths } = await t.services();
