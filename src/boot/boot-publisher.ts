@@ -79,6 +79,12 @@ export class BootScriptPublisher implements InventoryPublisher<Pending> {
     await rm(this.intentFile, { force: true });
   }
 
+  /**
+   * Puts the scripts of the affected nodes back as they were before the
+   * change, then returns the error for the inventory to throw: a lack of
+   * space becomes OperationError E_NO_SPACE saying no assignment changed;
+   * any other error (or a failed undo) is returned as it came.
+   */
   async failed(_previous: InventoryDocument, pending: Pending, error: unknown, restore: () => Promise<void>): Promise<unknown> {
     try {
       // Scripts of nodes that had no image go first: removing them frees the space the rest needs.

@@ -41,6 +41,9 @@ export interface CreationHost {
  * (E_CLASS_NOT_FOUND), the name is free (E_IMAGE_EXISTS), then the class's
  * `prepare` (or `parseOptions` and `check`). Returns the typed options to
  * hand to `ImageManager.create`. Nothing is written.
+ * @throws UsageError E_IMAGE_NAME, E_API_NO_OPTION_SCHEMA (a class without
+ * `prepare` nor `parseOptions`); NotFoundError E_CLASS_NOT_FOUND;
+ * ConflictError E_IMAGE_EXISTS; and the codes of the class's own checks.
  */
 export async function prepareCreation<Options = unknown>(host: CreationHost, className: string, name: string,
   raw: Record<string, unknown>, request: CreationRequest): Promise<Options> {

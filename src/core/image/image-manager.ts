@@ -32,6 +32,9 @@ export class ImageManager extends ImageCatalog {
   /**
    * Creates an image with the class `className`. The name is registered in
    * installations.yml first; any failure cleans what the build left.
+   * @throws UsageError E_IMAGE_NAME; NotFoundError E_CLASS_NOT_FOUND;
+   * ConflictError E_IMAGE_EXISTS, E_LOCK_TIMEOUT; and whatever the class's
+   * `check` and `create` throw (its options' codes, commands' CommandError).
    */
   async create<Options>(className: string, name: string, options: Options, createOptions: CreateOptions = {}): Promise<Image> {
     validateImageName(name);
@@ -183,7 +186,13 @@ export class ImageManager extends ImageCatalog {
     return outcome;
   }
 
-  /** Makes an image boot another (available) kernel: rewrites boot file and data. */
+  /**
+   * Makes an image boot another (available) kernel: rewrites boot file and data.
+   * @throws UsageError E_IMAGE_NAME, E_KERNEL_NAME, E_KERNEL_UNAVAILABLE;
+   * NotFoundError E_IMAGE_NOT_FOUND, E_KERNEL_NOT_FOUND; ConflictError
+   * E_IMAGE_NO_KERNEL (a class that boots no kernel), E_IMAGE_NOT_READY,
+   * E_LOCK_TIMEOUT.
+   */
   async setKernel(name: string, kernel: string): Promise<Image> {
     validateImageName(name);
     validateKernelName(kernel);

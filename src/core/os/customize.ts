@@ -24,6 +24,7 @@ export interface TreeCustomization {
  * The path inside `tree` that `inside` (absolute, as the image sees it)
  * designates, following symbolic links within the tree. Exported for modules
  * that edit files of a tree.
+ * @throws OperationError E_TREE_LINK when a link leads outside the tree.
  */
 export async function resolveInTree(tree: string, inside: string): Promise<string> {
   const root = resolve(tree);
@@ -93,7 +94,12 @@ export function imageOsRelease(name: string, kernel: string, date = new Date().t
   };
 }
 
-/** Applies the customization to the OS tree at `tree`. */
+/**
+ * Applies the customization to the OS tree at `tree`.
+ * @throws UsageError E_PASSWORD for a password hash that is not one (checked
+ * again here whatever the caller did); OperationError E_TREE_LINK when a file
+ * to edit is a link leading outside the tree.
+ */
 export async function customizeTree(tree: string, custom: TreeCustomization): Promise<void> {
   if (custom.passwordHash !== undefined) {
     // Whatever the caller checked: never an empty field or an extra shadow line.

@@ -176,8 +176,9 @@ function firstLine(text: string): string {
 
 /**
  * Turns a password input into a crypt(3) hash (clear passwords become `$6$`);
- * the clear text never leaves this function. Throws UsageError (E_PASSWORD) on a missing file, an empty
- * password, a malformed hash or more than one source.
+ * the clear text never leaves this function.
+ * @throws UsageError E_PASSWORD for an empty password, a malformed hash, or
+ * not exactly one source; UsageError E_FILE_NOT_FOUND for an unreadable file.
  */
 export async function readPasswordInput(input: PasswordInput): Promise<string> {
   const given = [input.file, input.stdin, input.hash].filter((v) => v !== undefined).length;

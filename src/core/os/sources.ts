@@ -81,8 +81,10 @@ async function requireTool(tool: string): Promise<void> {
 
 /**
  * Checks the source itself (tool installed, tarball or folder present) and
- * that every extra package exists, before anything is built. Throws
- * UsageError (E_SOURCE, E_PACKAGE_NOT_FOUND) or UnavailableError.
+ * that every extra package exists, before anything is built.
+ * @throws UsageError E_SOURCE for a missing tar:/dir: source or packages asked
+ * from one; UsageError E_PACKAGE_NOT_FOUND for a bad or unknown package name;
+ * UnavailableError E_TOOL_MISSING when the package manager is not installed.
  */
 export async function checkPackagesExist(source: OsSource, packages: readonly string[] = [], release?: string,
   signal?: AbortSignal): Promise<void> {
@@ -116,6 +118,10 @@ export async function checkPackagesExist(source: OsSource, packages: readonly st
  * Fills `target` (created if missing) with an OS tree from the request's
  * source. Owners, modes, links and extended attributes are kept for tar:
  * and dir: sources.
+ * @throws ConflictError E_TREE_MOUNTED when a dir: source has file systems
+ * mounted in it; UnavailableError E_TOOL_MISSING when the package manager is
+ * not installed; CommandError (E_COMMAND_FAILED, E_COMMAND_TIMEOUT,
+ * E_COMMAND_ABORTED) when the copy or the installation fails.
  */
 export async function provisionTree(target: string, request: ProvisionRequest): Promise<void> {
   const { source, signal } = request;

@@ -43,7 +43,11 @@ export class DemoImage extends Image {
   }
 }
 
-/** Checks raw options (CLI, API, spec file). */
+/**
+ * Checks raw options (CLI, API, spec file).
+ * @throws UsageError E_UNKNOWN_OPTION, E_DEMO_MESSAGE (missing, or over 1000
+ * characters), E_DEMO_DELAY (not 0 to 3600 seconds).
+ */
 export function parseDemoOptions(raw: Record<string, unknown>): DemoOptions {
   requireKnownKeys(raw, ['message', 'delay', 'crash'], 'the demo image options');
   const { message, delay, crash } = raw;

@@ -32,7 +32,11 @@ async function unsquash(image: string, target: string, signal?: AbortSignal): Pr
   await run(['unsquashfs', '-no-progress', '-quiet', '-d', target, image], { timeoutMs: 3600_000, signal });
 }
 
-/** Makes the image's tree editable; returns where it is. Refused when already mounted. */
+/**
+ * Makes the image's tree editable; returns where it is. Refused when already mounted.
+ * @throws UsageError E_IMAGE_NAME, E_NOT_LIVENET; NotFoundError E_IMAGE_NOT_FOUND; ConflictError E_IMAGE_NOT_READY, E_IMAGE_MOUNTED, E_LOCK_TIMEOUT;
+ * CommandError when mounting or unpacking fails.
+ */
 export async function mountLivenet(services: CoreServices, name: string, operation: LivenetOperation & {
   /** Unpack the file system instead of loop-mounting it (as on hosts without loop devices). */
   unpack?: boolean;
@@ -81,7 +85,12 @@ export async function mountLivenet(services: CoreServices, name: string, operati
   });
 }
 
-/** Undoes the mounts, repacks the tree into a new squashfs.img (safely published) and cleans the work folder. */
+/**
+ * Undoes the mounts, repacks the tree into a new squashfs.img (safely published) and cleans the work folder.
+ * @throws UsageError E_IMAGE_NAME, E_NOT_LIVENET; NotFoundError E_IMAGE_NOT_FOUND; ConflictError E_IMAGE_NOT_READY, E_IMAGE_NOT_MOUNTED, E_LOCK_TIMEOUT;
+ * OperationError E_FS_DAMAGED (e2fsck cannot repair the loop file system),
+ * E_NO_SPACE; CommandError when mksquashfs fails.
+ */
 export async function unmountLivenet(services: CoreServices, name: string, operation: LivenetOperation = {}): Promise<{ warnings: string[];
   republished: boolean; }> {
   return services.images.withImageLock(name, async () => {
@@ -114,7 +123,10 @@ export async function unmountLivenet(services: CoreServices, name: string, opera
   });
 }
 
-/** Runs a command (default: a login shell) chrooted in a mounted image. */
+/**
+ * Runs a command (default: a login shell) chrooted in a mounted image.
+ * @throws UsageError E_IMAGE_NAME, E_NOT_LIVENET; NotFoundError E_IMAGE_NOT_FOUND; ConflictError E_IMAGE_NOT_READY, E_IMAGE_NOT_MOUNTED (also for a mount left incomplete).
+ */
 export async function shellLivenet(services: CoreServices, name: string, command: string[],
   options: { interactive?: boolean; signal?: AbortSignal } = {}): Promise<RunResult> {
   const image = await loadLivenet(services, name);

@@ -10,7 +10,10 @@ export interface LivenetOperation {
   signal?: AbortSignal;
 }
 
-/** Loads a CREATED image and checks it is a livenet one. */
+/**
+ * Loads a CREATED image and checks it is a livenet one.
+ * @throws UsageError E_IMAGE_NAME, E_NOT_LIVENET; NotFoundError E_IMAGE_NOT_FOUND; ConflictError E_IMAGE_NOT_READY.
+ */
 export async function loadLivenet(services: RebuildServices, name: string): Promise<LivenetImage> {
   const image = await services.images.get(name);
   if (!(image instanceof LivenetImage)) {

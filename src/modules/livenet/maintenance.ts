@@ -25,7 +25,13 @@ function refuseMounted(image: LivenetImage, action: string): void {
   }
 }
 
-/** Grows or shrinks LiveOS/rootfs.img to `sizeMiB` (e2fsprogs, in place) and republishes. */
+/**
+ * Grows or shrinks LiveOS/rootfs.img to `sizeMiB` (e2fsprogs, in place) and republishes.
+ * @throws UsageError E_IMAGE_NAME, E_NOT_LIVENET; NotFoundError E_IMAGE_NOT_FOUND; ConflictError E_IMAGE_NOT_READY, E_IMAGE_MOUNTED, E_LOCK_TIMEOUT;
+ * UsageError E_LAYOUT_FLAT (a flat image has no size), E_TREE_TOO_BIG (the
+ * content does not fit); OperationError E_FS_DAMAGED, E_RESIZE, E_NO_SPACE;
+ * CommandError when an e2fsprogs or squashfs tool fails.
+ */
 export async function resizeLivenet(services: CoreServices, name: string, sizeMiB: number, operation: LivenetOperation = {}): Promise<{
   warnings: string[]; }> {
   return services.images.withImageLock(name, async () => {
@@ -61,7 +67,13 @@ export async function resizeLivenet(services: CoreServices, name: string, sizeMi
   });
 }
 
-/** Builds the image again from its recipe (same source, type, packages, password...) and republishes it. */
+/**
+ * Builds the image again from its recipe (same source, type, packages, password...) and republishes it.
+ * @throws UsageError E_IMAGE_NAME, E_NOT_LIVENET; NotFoundError E_IMAGE_NOT_FOUND; ConflictError E_IMAGE_NOT_READY, E_IMAGE_MOUNTED, E_LOCK_TIMEOUT;
+ * the recipe's own codes (UsageError for a recipe that no longer parses or a
+ * source, kernel or package now missing; UnavailableError E_TOOL_MISSING);
+ * and the build's (OperationError E_NO_SPACE, UsageError E_TREE_TOO_BIG, CommandError).
+ */
 export async function rebuildLivenet(services: RebuildServices, name: string, operation: LivenetOperation = {}): Promise<{ warnings: string[] }> {
   const context = services.images.context;
   const first = await loadLivenet(services, name);

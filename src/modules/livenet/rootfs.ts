@@ -56,7 +56,11 @@ export async function makeRootfs(tree: string, image: string, sizeMiB: number, s
   }
 }
 
-/** Smallest size in MiB the file system can be shrunk to (resize2fs -P), after a check. */
+/**
+ * Smallest size in MiB the file system can be shrunk to (resize2fs -P), after a check.
+ * @throws OperationError E_FS_DAMAGED (see {@link checkFs}), E_RESIZE when
+ * resize2fs gives no size; CommandError when resize2fs or dumpe2fs fails.
+ */
 export async function minimumMiB(image: string, signal?: AbortSignal): Promise<number> {
   await checkFs(image, signal);
   const result = await run(['resize2fs', '-P', image], { timeoutMs: 600_000, signal });
@@ -67,7 +71,11 @@ export async function minimumMiB(image: string, signal?: AbortSignal): Promise<n
   return Math.ceil((blocks * blockSize) / MIB);
 }
 
-/** Forced e2fsck that repairs what it can; exit codes 0-2 mean the file system is fine now. */
+/**
+ * Forced e2fsck that repairs what it can; exit codes 0-2 mean the file system is fine now.
+ * @throws OperationError E_FS_DAMAGED for a higher exit code; CommandError
+ * E_COMMAND_NOT_FOUND, E_COMMAND_TIMEOUT (1 hour), E_COMMAND_ABORTED.
+ */
 export async function checkFs(image: string, signal?: AbortSignal): Promise<void> {
   const result = await run(['e2fsck', '-f', '-y', image], { timeoutMs: 3600_000, signal, allowFailure: true });
   if (result.exitCode > 2) {

@@ -57,7 +57,10 @@ export async function publishSquashfs(imageDir: string, pending: string): Promis
   await fsyncDirectory(imageDir);
 }
 
-/** Swaps squashfs.img and squashfs.img.previous (both stay present). Throws if there is no previous image. */
+/**
+ * Swaps squashfs.img and squashfs.img.previous (both stay present).
+ * @throws NotFoundError E_NO_PREVIOUS when there is no previous image.
+ */
 export async function swapWithPrevious(imageDir: string): Promise<void> {
   const current = join(imageDir, SQUASHFS_FILE);
   const previous = join(imageDir, PREVIOUS_SQUASHFS_FILE);

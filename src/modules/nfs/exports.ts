@@ -33,7 +33,11 @@ function checkExportText(value: string, what: string): string {
   return value;
 }
 
-/** The folders exported: the staging root and the golden root. */
+/**
+ * The folders exported: the staging root and the golden root.
+ * @throws UsageError E_EXPORT_SYNTAX when a path or the configured clients or
+ * options hold spaces or characters that could break out of a line.
+ */
 export function exportEntries(paths: Paths, config: DisklessConfig): ExportEntry[] {
   const clients = checkExportText(config.nfsExportClients, 'clients');
   const options = checkExportText(config.nfsExportOptions, 'options');
@@ -49,7 +53,10 @@ export function exportsFileText(entries: readonly ExportEntry[]): string {
   ].join('\n');
 }
 
-/** Text of the ganesha EXPORT block: nodes mount the logical path, ganesha serves the physical one. */
+/**
+ * Text of the ganesha EXPORT block: nodes mount the logical path, ganesha serves the physical one.
+ * @throws UsageError E_EXPORT_SYNTAX as {@link exportEntries}.
+ */
 export function ganeshaExportText(paths: Paths, config: DisklessConfig): string {
   const physical = checkExportText(paths.nfsImagesDir, 'path');
   const pseudo = checkExportText(paths.logical('nfsImagesDir'), 'pseudo path');

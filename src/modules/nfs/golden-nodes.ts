@@ -13,7 +13,11 @@ import { expandNodeNames } from '../../nodeset/index.js';
 import { addNodeTrees, reconcileNodeTrees, removeNodeTrees, type AddResult, type NodeTreeOptions,
   type RemoveResult } from './node-trees.js';
 
-/** Loads a created golden image; throws E_NOT_GOLDEN for another class. */
+/**
+ * Loads a created golden image.
+ * @throws UsageError E_IMAGE_NAME, E_NOT_GOLDEN (another class); NotFoundError
+ * E_IMAGE_NOT_FOUND; ConflictError E_IMAGE_NOT_READY.
+ */
 export async function loadGoldenImage(services: CoreServices, name: string): Promise<NfsGoldenImage> {
   const image = await services.images.get(name);
   if (!(image instanceof NfsGoldenImage)) {
@@ -23,7 +27,12 @@ export async function loadGoldenImage(services: CoreServices, name: string): Pro
   return image;
 }
 
-/** Adds the nodes of `nodeSet` (e.g. `c[001-100]`) to golden image `name`. */
+/**
+ * Adds the nodes of `nodeSet` (e.g. `c[001-100]`) to golden image `name`.
+ * @throws UsageError E_IMAGE_NAME, E_NOT_GOLDEN; NotFoundError E_IMAGE_NOT_FOUND; ConflictError E_IMAGE_NOT_READY, E_LOCK_TIMEOUT; UsageError E_NODESET_EMPTY, E_NODESET_SYNTAX,
+ * E_NODESET_TOO_LARGE, E_NODE_NAME; OperationError E_INTERRUPTED, E_NODE_COPY
+ * (see {@link addNodeTrees}).
+ */
 export async function addGoldenNodes(services: CoreServices, name: string, nodeSet: string,
   options: NodeTreeOptions = {}): Promise<AddResult> {
   validateImageName(name);
@@ -32,7 +41,11 @@ export async function addGoldenNodes(services: CoreServices, name: string, nodeS
   return services.images.withImageLock(name, async () => addNodeTrees(await loadGoldenImage(services, name), nodes, options));
 }
 
-/** Removes the nodes of `nodeSet` (their trees only) from golden image `name`. */
+/**
+ * Removes the nodes of `nodeSet` (their trees only) from golden image `name`.
+ * @throws UsageError E_IMAGE_NAME, E_NOT_GOLDEN; NotFoundError E_IMAGE_NOT_FOUND; ConflictError E_IMAGE_NOT_READY, E_LOCK_TIMEOUT; UsageError E_NODESET_EMPTY, E_NODESET_SYNTAX,
+ * E_NODESET_TOO_LARGE, E_NODE_NAME.
+ */
 export async function removeGoldenNodes(services: CoreServices, name: string, nodeSet: string,
   options: NodeTreeOptions = {}): Promise<RemoveResult> {
   const nodes = expandNodeNames(nodeSet);
@@ -51,7 +64,10 @@ export interface NodeListing {
   missing: string[];
 }
 
-/** Lists the nodes of golden image `name`, first reconciling the list with the trees on disk. */
+/**
+ * Lists the nodes of golden image `name`, first reconciling the list with the trees on disk.
+ * @throws UsageError E_IMAGE_NAME, E_NOT_GOLDEN; NotFoundError E_IMAGE_NOT_FOUND; ConflictError E_IMAGE_NOT_READY, E_LOCK_TIMEOUT.
+ */
 export async function listGoldenNodes(services: CoreServices, name: string): Promise<NodeListing> {
   return services.images.withImageLock(name, async () => {
     const image = await loadGoldenImage(services, name);

@@ -32,12 +32,18 @@ export function goldenNodesDir(paths: Paths, name: string): string {
   return join(goldenRoot(paths, name), 'nodes');
 }
 
-/** Path nodes mount for a staging image (no root prefix). */
+/**
+ * Path nodes mount for a staging image (no root prefix).
+ * @throws UsageError E_IMAGE_NAME for an invalid name.
+ */
 export function logicalStagingTree(paths: Paths, name: string): string {
   return `${paths.logical('nfsImagesDir')}/staging/${validateImageName(name)}`;
 }
 
-/** Path nodes mount for a golden image, up to the folder of node trees. */
+/**
+ * Path nodes mount for a golden image, up to the folder of node trees.
+ * @throws UsageError E_IMAGE_NAME for an invalid name.
+ */
 export function logicalGoldenNodesDir(paths: Paths, name: string): string {
   return `${paths.logical('nfsImagesDir')}/golden/${validateImageName(name)}/nodes`;
 }

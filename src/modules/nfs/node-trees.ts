@@ -117,6 +117,8 @@ async function copyNodeTree(image: NfsGoldenImage, node: string, mode: CopyMode,
  * batches; after each batch the file system is synced and the list saved,
  * so an interruption loses at most the batch in flight, and running the
  * same addition again completes the rest.
+ * @throws OperationError E_INTERRUPTED when `signal` fires, E_NODE_COPY when
+ * a copy fails (both say how many nodes were added; running again adds the rest).
  */
 export async function addNodeTrees(image: NfsGoldenImage, requested: readonly string[], options: NodeTreeOptions = {}): Promise<AddResult> {
   const progress = options.progress ?? silentProgress;

@@ -4,7 +4,11 @@
  */
 import { expandNodeSet, foldNodes } from '../../nodeset/index.js';
 
-/** Expands the node set stored in image data ('' or missing means none). */
+/**
+ * Expands the node set stored in image data ('' or missing means none).
+ * @throws UsageError E_NODESET_SYNTAX, E_NODESET_TOO_LARGE for a stored text
+ * that is not a node set (edited by hand).
+ */
 export function expandStoredNodes(stored: unknown): string[] {
   if (typeof stored !== 'string' || stored.trim() === '') return [];
   return expandNodeSet(stored);
