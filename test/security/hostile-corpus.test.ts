@@ -10,9 +10,9 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import { rename } from 'node:fs/promises';
 import { join } from 'node:path';
-import { run, type RunResult } from '../../src/system/runner.js';
 import { openServices } from '../../src/services/services.js';
 import { CLI } from '../helpers/temp-root.js';
+import { runCli, type CliRun } from '../helpers/run-cli.js';
 import { addDummyKernel, makeBusyboxTree } from '../helpers/livenet-fixtures.js';
 import { startCliServer, type CliServer } from '../e2e/kit/cli-server.js';
 import { cliCorpus, GOOD_HASH, GOOD_IMAGE, GOOD_KERNEL, type CliCase } from './corpus-cli.js';
@@ -22,13 +22,12 @@ import { makeHostileWorld, type HostileWorld } from './world.js';
 let world: HostileWorld;
 let tree: string;
 
-function cli(args: string[], input?: string): Promise<RunResult> {
-  return run([process.execPath, CLI, '--root', world.root, ...args], {
-    allowFailure: true, input, timeoutMs: 300_000, env: { DISKLESS_ROOT: undefined, NO_COLOR: '1' },
-  });
+/** One command line, in this process: the corpus judges exit codes, output and files, which match the executable's (test/cli/process.test.ts). */
+function cli(args: string[]): Promise<CliRun> {
+  return runCli(args, { root: world.root });
 }
 
-async function mustSucceed(args: string[]): Promise<RunResult> {
+async function mustSucceed(args: string[]): Promise<CliRun> {
   const result = await cli(args);
   assert.equal(result.exitCode, 0, `set-up step \`${args.join(' ')}\` failed: ${result.stderr}`);
   return result;
