@@ -150,17 +150,50 @@ export interface CommandSpec<S extends CoreServices = CoreServices> {
 
 /** Options of {@link MenuUi.ask}. */
 export interface AskOptions {
+  /** Shown with the question and taken when the answer is empty. */
   default?: string;
-  /** Returns a problem to show (and asks again), or undefined when the answer is fine. */
+  /**
+   * Called on each answer as it is given: returns a problem to show, then the
+   * question is asked again; undefined when the answer is fine. An empty
+   * answer with `allowEmpty` is accepted without it.
+   */
   validate?: (answer: string) => string | undefined | Promise<string | undefined>;
-  /** Do not echo the answer (passwords). */
+  /** An empty answer is accepted as it is (questions that say "empty for none"). */
+  allowEmpty?: boolean;
+  /** Do not echo the answer (passwords); it is never shown nor recorded. */
   secret?: boolean;
+}
+
+/** Options of {@link MenuUi.choose}. */
+export interface ChooseOptions {
+  /**
+   * Adds a last "Back" entry (default true); picking it throws
+   * {@link MenuBack}, which the enclosing menu catches to show itself again.
+   */
+  back?: boolean;
+}
+
+/** The user picked "Back" in a selection list: the enclosing menu shows itself again. */
+export class MenuBack extends Error {
+  constructor() {
+    super('back');
+    this.name = 'MenuBack';
+  }
+}
+
+/** Ctrl-C (or ESC) at a prompt: sub-menus let it bubble up to the main menu, which then leaves. */
+export class MenuInterrupted extends Error {
+  constructor() {
+    super('interrupted');
+    this.name = 'MenuInterrupted';
+  }
 }
 
 /** Prompts of an interactive session. */
 export interface MenuUi {
-  /** Shows numbered items and returns the chosen index. */
-  choose(title: string, items: readonly string[]): Promise<number>;
+  /** Shows the items (plus "Back" unless `back: false`) and returns the chosen index; throws MenuBack or MenuInterrupted. */
+  choose(title: string, items: readonly string[], options?: ChooseOptions): Promise<number>;
+  /** Asks until an answer passes (see {@link AskOptions}); an empty answer is refused unless `allowEmpty` or a default. */
   ask(question: string, options?: AskOptions): Promise<string>;
   confirm(question: string): Promise<boolean>;
   print(text: string): void;

@@ -3,6 +3,9 @@ import assert from 'node:assert/strict';
 import { ScriptedUi } from '../helpers/scripted-ui.js';
 import { makeTempRoot } from '../helpers/temp-root.js';
 import { runMainMenu } from '../../src/cli/menu/main-menu.js';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { addDummyKernel } from '../helpers/livenet-fixtures.js';
 
 
 
@@ -38,6 +41,40 @@ test('Ctrl-C in a sub-menu returns to the main menu; Ctrl-C in the main menu exi
     await runMainMenu(ui, services);
     assert.ok(ui.shown.includes('Back to the main menu.'));
     assert.ok(ui.shown.some((line) => /No kernels/.test(line)), 'the menu went on after the interrupt');
+  } finally {
+    await t.cleanup();
+  }
+});
+
+test('"Back" goes up one level: from a module\'s actions to the module list, from there to the main menu', async () => {
+  const t = await makeTempRoot();
+  try {
+    const services = await t.services();
+    const ui = new ScriptedUi([0, 0, 'BACK', 'BACK', 4, 7]);
+    await runMainMenu(ui, services);
+    assert.equal(ui.shown.filter((line) => line === 'Which module?').length, 2, 'the module list is shown again');
+    assert.equal(ui.shown.filter((line) => line === 'disklessset - main menu').length, 3);
+    assert.ok(ui.shown.some((line) => /No kernels/.test(line)), 'the main menu works after going back');
+    assert.ok(!ui.shown.includes('Back to the main menu.'), 'Back is not an interruption');
+  } finally {
+    await t.cleanup();
+  }
+});
+
+test('"Generate an initramfs" offers a chroot, checks the folder when given and hands it to dracut', async () => {
+  const t = await makeTempRoot();
+  try {
+    const services = await t.services();
+    await addDummyKernel(services.paths.kernelsDir);
+    const tree = join(t.root, 'tree');
+    await mkdir(tree);
+    const ui = new ScriptedUi([5, 0, 1, join(t.root, 'missing'), tree, true, 7]);
+    await runMainMenu(ui, services);
+    assert.ok(ui.shown.includes('Inside an OS tree (chroot)'));
+    assert.ok(ui.shown.some((line) => line.startsWith(`${join(t.root, 'missing')} is not a folder`)), 'a missing tree is asked again');
+    assert.ok(ui.shown.some((line) => line.endsWith(`inside ${tree}?`)));
+    // The dummy tree has no kernel modules: the chroot reached the kernel manager, which refuses it.
+    assert.ok(ui.shown.some((line) => /^Error: .*tree has no modules for kernel/.test(line)), ui.shown.join('\n'));
   } finally {
     await t.cleanup();
   }

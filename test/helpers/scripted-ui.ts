@@ -1,9 +1,14 @@
-/** A menu UI that plays back scripted answers and records everything shown, for menu tests. */
-import { MenuInterrupted } from '../../src/cli/menu/terminal-ui.js';
-import type { AskOptions, MenuUi } from '../../src/cli/menu/menu-ui.js';
+/**
+ * A menu UI that plays back scripted answers and records everything shown,
+ * for menu tests. It keeps the terminal UI's rules: "Back" ends every list
+ * unless `back: false`, an answer is checked when given and a refused answer
+ * is shown and asked again (the next scripted answer), an empty answer needs
+ * `allowEmpty` or a default. Answers to secret questions are never recorded.
+ */
+import { MenuBack, MenuInterrupted, type AskOptions, type ChooseOptions, type MenuUi } from '../../src/cli/menu/menu-ui.js';
 
-/** A scripted answer: a choice index, a text, a confirmation, or Ctrl-C. */
-export type ScriptedAnswer = number | string | boolean | 'CTRL-C';
+/** A scripted answer: a choice index, a text, a confirmation, "Back" in a list, or Ctrl-C. */
+export type ScriptedAnswer = number | string | boolean | 'BACK' | 'CTRL-C';
 
 export class ScriptedUi implements MenuUi {
   readonly shown: string[] = [];
@@ -18,17 +23,25 @@ export class ScriptedUi implements MenuUi {
     return answer;
   }
 
-  async choose(title: string, items: readonly string[]): Promise<number> {
-    this.shown.push(title, ...items);
-    return this.next() as number;
+  async choose(title: string, items: readonly string[], options: ChooseOptions = {}): Promise<number> {
+    this.shown.push(title, ...items, ...(options.back === false ? [] : ['Back']));
+    const answer = this.next();
+    if (answer === 'BACK') {
+      if (options.back === false) throw new Error(`"${title}" has no Back entry`);
+      throw new MenuBack();
+    }
+    if (typeof answer !== 'number' || answer < 0 || answer >= items.length) throw new Error(`no item ${String(answer)} in "${title}"`);
+    return answer;
   }
 
-  async ask(question: string, options?: AskOptions): Promise<string> {
+  async ask(question: string, options: AskOptions = {}): Promise<string> {
     this.shown.push(question);
-    const answer = String(this.next());
-    const problem = await options?.validate?.(answer);
-    if (problem) throw new Error(problem);
-    return answer;
+    for (;;) {
+      const answer = String(this.next()).trim() || options.default || '';
+      const problem = answer === '' ? (options.allowEmpty ? undefined : 'an answer is needed') : await options.validate?.(answer);
+      if (!problem) return answer;
+      this.shown.push(problem);
+    }
   }
 
   async confirm(question: string): Promise<boolean> {

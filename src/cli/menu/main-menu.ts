@@ -1,11 +1,12 @@
 /**
- * The interactive main menu with the original's 8 actions. Ctrl-C inside an
- * action returns here; Ctrl-C at the main menu leaves.
+ * The interactive main menu with the original's 8 actions. Every list below
+ * it ends with "Back" (one level up); Ctrl-C inside an action returns here;
+ * Ctrl-C or ESC at the main menu leaves.
  */
+import { stat } from 'node:fs/promises';
 import type { Services } from '../../services/services.js';
 import { DisklessError } from '../../errors/index.js';
-import type { MenuUi } from './menu-ui.js';
-import { MenuInterrupted } from './terminal-ui.js';
+import { MenuBack, MenuInterrupted, type MenuUi } from './menu-ui.js';
 import { renderImageTable } from '../image-text.js';
 import { listImageStates } from '../../modules/image-state.js';
 
@@ -27,14 +28,27 @@ async function pickKernel(ui: MenuUi, services: Services, onlyAvailable: boolean
   return kernels[await ui.choose('Which kernel?', kernels.map((k) => k.kernel))]?.kernel;
 }
 
+async function treeProblem(answer: string): Promise<string | undefined> {
+  const info = await stat(answer).catch(() => undefined);
+  return info?.isDirectory() ? undefined : `${answer} is not a folder; give the folder of an OS tree (e.g. /srv/trees/el9)`;
+}
+
 const ACTIONS: { label: string; mutates: boolean; run(ui: MenuUi, services: Services): Promise<void> }[] = [
   { label: 'Manage or create images (through a module)', mutates: true, async run(ui, services) {
     const modules = services.activeModules.filter((m) => m.menu && m.menu.length > 0);
     if (modules.length === 0) return ui.print('No module offers a menu.');
-    const module = modules[await ui.choose('Which module?', modules.map((m) => `${m.name} - ${m.description}`))];
-    if (!module?.menu) return;
-    const action = module.menu[await ui.choose(`${module.name} module`, module.menu.map((a) => a.label))];
-    await action?.run(ui, services);
+    // "Back" in the module list goes to the main menu; in a module's list or inside its action, to the module list.
+    for (;;) {
+      const module = modules[await ui.choose('Which module?', modules.map((m) => `${m.name} - ${m.description}`))];
+      const actions = module?.menu ?? [];
+      try {
+        const action = actions[await ui.choose(`${module?.name} module`, actions.map((a) => a.label))];
+        await action?.run(ui, services);
+        return;
+      } catch (error) {
+        if (!(error instanceof MenuBack)) throw error;
+      }
+    }
   } },
   { label: 'List images', mutates: false, async run(ui, services) {
     ui.print(renderImageTable(await listImageStates(services)));
@@ -60,8 +74,13 @@ const ACTIONS: { label: string; mutates: boolean; run(ui: MenuUi, services: Serv
   } },
   { label: 'Generate an initramfs', mutates: true, async run(ui, services) {
     const kernel = await pickKernel(ui, services, false);
-    if (kernel && await ui.confirm(`Generate the initramfs of ${kernel} with dracut?`)) {
-      await services.kernels.generateInitramfs(kernel);
+    if (!kernel) return;
+    // As `kernel initramfs --chroot TREE`: dracut inside an OS tree, so the modules match that tree's kernel.
+    const where = await ui.choose('Where should dracut run?', ['On this host', 'Inside an OS tree (chroot)']);
+    const chroot = where === 1 ? await ui.ask('Folder of the OS tree:', { validate: treeProblem }) : undefined;
+    if (await ui.confirm(`Generate the initramfs of ${kernel} with dracut${chroot ? ` inside ${chroot}` : ''}?`)) {
+      const result = await services.kernels.generateInitramfs(kernel, { chroot });
+      if (result.skippedModules.length) ui.print(`warning: dracut modules not available and skipped: ${result.skippedModules.join(', ')}`);
       ui.print('Initramfs generated.');
     }
   } },
@@ -79,7 +98,7 @@ export async function runMainMenu(ui: MenuUi, services: Services): Promise<void>
   for (;;) {
     let choice: number;
     try {
-      choice = await ui.choose('disklessset - main menu', [...ACTIONS.map((a) => a.label), 'Exit']);
+      choice = await ui.choose('disklessset - main menu', [...ACTIONS.map((a) => a.label), 'Exit'], { back: false });
     } catch (error) {
       if (error instanceof MenuInterrupted) return;
       throw error;
@@ -93,6 +112,7 @@ export async function runMainMenu(ui: MenuUi, services: Services): Promise<void>
       }
       await action.run(ui, services);
     } catch (error) {
+      if (error instanceof MenuBack) continue;
       if (error instanceof MenuInterrupted) ui.print('Back to the main menu.');
       else if (error instanceof DisklessError) ui.print(`Error: ${error.oneLine}`);
       else throw error;

@@ -6,7 +6,8 @@
 import type { Services } from '../../services/services.js';
 import type { MenuAction as ContractMenuAction } from '../../modules/contract.js';
 
-export type { AskOptions, MenuUi } from '../../modules/contract.js';
+export type { AskOptions, ChooseOptions, MenuUi } from '../../modules/contract.js';
+export { MenuBack, MenuInterrupted } from '../../modules/contract.js';
 
 /** One entry of the CLI's menus, which see the full wiring. */
 export type MenuAction = ContractMenuAction<Services>;

@@ -1,92 +1,71 @@
 /**
- * The menu's terminal prompts, on readline. Ctrl-C rejects the pending prompt
- * with {@link MenuInterrupted}, which sub-menus let bubble up to the main menu.
+ * The menu's terminal prompts, on @inquirer/prompts: arrow-key lists, answers
+ * checked as they are typed, passwords not echoed. Ctrl-C or ESC rejects the
+ * pending prompt with {@link MenuInterrupted}, which sub-menus let bubble up to
+ * the main menu; "Back" in a list rejects it with {@link MenuBack}.
  */
-import { createInterface, type Interface } from 'node:readline';
-import { Writable } from 'node:stream';
-import type { AskOptions, MenuUi } from './menu-ui.js';
+import { emitKeypressEvents } from 'node:readline';
+import { confirm, input, password, select } from '@inquirer/prompts';
+import { MenuBack, MenuInterrupted, type AskOptions, type ChooseOptions, type MenuUi } from './menu-ui.js';
 
-/** Ctrl-C at a prompt. */
-export class MenuInterrupted extends Error {
-  constructor() {
-    super('interrupted');
-  }
-}
+/** The value of the "Back" entry: item indexes are never negative. */
+const BACK = -1;
 
-/** Prompts on stdin/stdout. Call `close()` when done. */
+/** Prompts on a terminal (stdin/stdout by default). */
 export class TerminalUi implements MenuUi {
-  private readonly rl: Interface;
-  private muted = false;
+  constructor(private readonly input: NodeJS.ReadStream = process.stdin, private readonly output: NodeJS.WriteStream = process.stdout) {}
 
-  constructor(private readonly input: NodeJS.ReadableStream = process.stdin, private readonly output: NodeJS.WritableStream = process.stdout) {
-    // Output goes through a gate so secret answers are not echoed.
-    const gate = new Writable({
-      write: (chunk, _encoding, done) => {
-        if (!this.muted) this.output.write(chunk);
-        done();
-      },
-    });
-    this.rl = createInterface({ input: this.input, output: gate, terminal: true });
-  }
-
-  private question(prompt: string, secret = false): Promise<string> {
-    return new Promise((resolve, reject) => {
-      // Aborting drops the pending question, so the next prompt gets the next answer.
-      const pending = new AbortController();
-      const onInterrupt = () => {
-        pending.abort();
-        this.rl.off('SIGINT', onInterrupt);
-        this.rl.off('close', onInterrupt);
-        this.muted = false;
-        this.output.write('\n');
-        reject(new MenuInterrupted());
-      };
-      this.rl.once('SIGINT', onInterrupt);
-      this.rl.once('close', onInterrupt);
-      // A secret prompt is written before muting; a plain one goes through readline, which redraws it.
-      if (secret) this.output.write(prompt);
-      this.muted = secret;
-      this.rl.question(secret ? '' : prompt, { signal: pending.signal }, (answer) => {
-        this.rl.off('SIGINT', onInterrupt);
-        this.rl.off('close', onInterrupt);
-        if (secret) this.output.write('\n');
-        this.muted = false;
-        resolve(answer.trim());
-      });
-    });
-  }
-
-  async choose(title: string, items: readonly string[]): Promise<number> {
-    this.print(`\n${title}`);
-    items.forEach((item, i) => this.print(`  ${i + 1}) ${item}`));
-    for (;;) {
-      const answer = await this.question('Your choice: ');
-      const index = Number(answer) - 1;
-      if (Number.isInteger(index) && index >= 0 && index < items.length) return index;
-      this.print(`Please answer a number from 1 to ${items.length}.`);
+  /**
+   * Runs one prompt. ESC aborts it like Ctrl-C: inquirer leaves ESC alone, so
+   * the keypress is watched here (readline's own parser tells it from the
+   * start of an arrow key).
+   */
+  private async prompt<T>(show: (context: { input: NodeJS.ReadStream; output: NodeJS.WriteStream; signal: AbortSignal }) => Promise<T>): Promise<T> {
+    const controller = new AbortController();
+    const onKey = (_: string, key?: { name?: string }) => {
+      if (key?.name === 'escape') controller.abort();
+    };
+    emitKeypressEvents(this.input);
+    this.input.on('keypress', onKey);
+    try {
+      return await show({ input: this.input, output: this.output, signal: controller.signal });
+    } catch (error) {
+      // Ctrl-C (ExitPromptError), ESC (AbortPromptError) or a closed input: all leave the prompt the same way.
+      if (error instanceof Error && ['ExitPromptError', 'AbortPromptError'].includes(error.name)) throw new MenuInterrupted();
+      throw error;
+    } finally {
+      this.input.off('keypress', onKey);
     }
+  }
+
+  async choose(title: string, items: readonly string[], options: ChooseOptions = {}): Promise<number> {
+    const choices = items.map((name, value) => ({ name, value }));
+    if (options.back !== false) choices.push({ name: 'Back', value: BACK });
+    const index = await this.prompt((context) => select({ message: title, choices, pageSize: Math.max(choices.length, 7), loop: false }, context));
+    if (index === BACK) throw new MenuBack();
+    return index;
   }
 
   async ask(question: string, options: AskOptions = {}): Promise<string> {
-    for (;;) {
-      const shownDefault = options.default !== undefined ? ` [${options.default}]` : '';
-      const answer = (await this.question(`${question}${shownDefault} `, options.secret)) || options.default || '';
-      const problem = options.validate ? await options.validate(answer) : answer === '' ? 'an answer is needed' : undefined;
-      if (!problem) return answer;
-      this.print(`  ${problem}`);
-    }
+    const check = async (answer: string): Promise<string | true> => {
+      const value = answer.trim() || options.default || '';
+      if (value === '') return options.allowEmpty ? true : 'an answer is needed';
+      return (await options.validate?.(value)) ?? true;
+    };
+    const answer = await this.prompt((context) => (options.secret
+      ? password({ message: question, validate: check }, context)
+      : input({ message: question, default: options.default || undefined, validate: check }, context)));
+    return answer.trim() || options.default || '';
   }
 
   async confirm(question: string): Promise<boolean> {
-    const answer = await this.question(`${question} [y/N] `);
-    return /^y(es)?$/i.test(answer);
+    return this.prompt((context) => confirm({ message: question, default: false }, context));
   }
 
   print(text: string): void {
     this.output.write(`${text}\n`);
   }
 
-  close(): void {
-    this.rl.close();
-  }
+  /** Nothing stays open between prompts; kept so callers release the terminal the same way whatever the UI. */
+  close(): void {}
 }

@@ -6,6 +6,7 @@
  * through these two functions.
  */
 import { DisklessError, UsageError } from '../../errors/index.js';
+import { InputProblems } from '../input-problems.js';
 import type { KernelManager } from '../kernel/kernel-manager.js';
 import type { Paths } from '../paths.js';
 import { readPasswordInput } from './password.js';
@@ -54,11 +55,15 @@ export async function requireKernel(context: OsCheckContext, kernel: string): Pr
  * (tar:/dir: confined to `sourceRoots` when given, see `checkSourceUsable`),
  * extra packages found by the source's package manager. Throws UsageError
  * (E_KERNEL_NOT_FOUND, E_KERNEL_UNAVAILABLE, E_SOURCE, E_API_PATH_NOT_ALLOWED,
- * E_PACKAGE_NOT_FOUND) or UnavailableError E_TOOL_MISSING.
+ * E_PACKAGE_NOT_FOUND) or UnavailableError E_TOOL_MISSING; problems are
+ * left in `problems` when given (the caller throws them with its own).
  */
 export async function checkOsRecipe(context: OsCheckContext, recipe: OsRecipe,
-  scope: { sourceRoots?: readonly string[]; signal?: AbortSignal } = {}): Promise<void> {
-  await requireKernel(context, recipe.kernel);
-  await checkSourceUsable(recipe.source, sourceScope(context.paths, scope.sourceRoots));
-  await checkPackagesExist(recipe.source, recipe.packages, recipe.release, scope.signal);
+  scope: { sourceRoots?: readonly string[]; signal?: AbortSignal } = {}, problems?: InputProblems): Promise<void> {
+  // The kernel and the source are both reported when both are wrong; packages are only looked up in a usable source.
+  const found = problems ?? new InputProblems();
+  await found.check(() => requireKernel(context, recipe.kernel));
+  await found.check(() => checkSourceUsable(recipe.source, sourceScope(context.paths, scope.sourceRoots)));
+  if (found.count === 0) await checkPackagesExist(recipe.source, recipe.packages, recipe.release, scope.signal);
+  if (!problems) found.throwIfAny();
 }

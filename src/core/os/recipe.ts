@@ -7,6 +7,7 @@
  * names them in `moduleKeys`.
  */
 import { UsageError } from '../../errors/index.js';
+import { InputProblems } from '../input-problems.js';
 import { hashClearPassword, requirePasswordHash } from './password.js';
 import { nameList, optionalFlag, optionalText, requireKnownKeys } from '../raw-options.js';
 import { OS_TYPES, parseSource, requirePackageNames, type OsSource, type OsType } from './sources.js';
@@ -141,36 +142,52 @@ function parsePassword(raw: Record<string, unknown>): Pick<OsInput, 'passwordHas
  * are refused, never replaced by a default. Returns the OS input and the
  * module's own keys (`rest`). Throws UsageError: E_UNKNOWN_OPTION (with the
  * nearest key), E_OPTION_TYPE, E_KERNEL_REQUIRED, E_OS_TYPE, E_SOURCE,
- * E_RELEASE, E_PACKAGE_NOT_FOUND, E_PASSWORD, E_SSH_KEY.
+ * E_RELEASE, E_PACKAGE_NOT_FOUND, E_PASSWORD, E_SSH_KEY; several problems
+ * are thrown as one (see `InputProblems`), or left in `problems` when given.
  */
-export function parseOsOptions(given: Record<string, unknown>, parse: OsParseContext): { input: OsInput; rest: Record<string, unknown> } {
+export function parseOsOptions(given: Record<string, unknown>, parse: OsParseContext, problems?: InputProblems): {
+  input: OsInput; rest: Record<string, unknown>;
+} {
+  // Every problem is collected, so one run reports them all (thrown here unless the caller collects more).
+  const found = problems ?? new InputProblems();
   const raw = normalizeOptionKeys(given);
-  requireOsKeys(raw, parse);
+  found.take(() => requireOsKeys(raw, parse), undefined);
   const rest: Record<string, unknown> = {};
   for (const key of parse.moduleKeys ?? []) if (Object.hasOwn(raw, key)) rest[key] = raw[key];
-  const kernel = optionalText(raw, 'kernel', 'E_KERNEL_REQUIRED');
-  if (!kernel) throw new UsageError('E_KERNEL_REQUIRED', 'a kernel is required', 'pass --kernel vmlinuz-<version> (see `disklessset kernel list`)');
-  const sourceText = optionalText({ source: valueOf(raw, 'source') }, 'source', 'E_SOURCE');
-  const packages = nameList({ packages: valueOf(raw, 'packages') }, 'packages');
-  requirePackageNames(packages);
-  const sshKeyFile = optionalText(raw, 'ssh_key', 'E_SSH_KEY') || undefined;
-  const sshKeyText = optionalText(raw, 'ssh_pub_key', 'E_SSH_KEY');
-  if (sshKeyFile !== undefined && sshKeyText !== undefined) {
-    throw new UsageError('E_SSH_KEY', 'give the SSH key once: as a file (ssh_key) or as text (ssh_pub_key)', 'keep one of them');
-  }
-  return {
-    input: {
-      kernel,
-      type: parseType(valueOf(raw, 'type')),
-      source: sourceText ? parseSource(sourceText) : undefined,
-      release: parseRelease(valueOf(raw, 'release')),
-      packages,
-      ...parsePassword(raw),
-      sshKey: sshKeyText ? requireSshPublicKey(sshKeyText, 'the ssh_pub_key option') : undefined,
-      sshKeyFile,
-      selinux: optionalFlag(raw, 'selinux'),
-      optimize: optionalFlag(raw, 'optimize'),
-    },
-    rest,
+  const kernel = found.take(() => {
+    const text = optionalText(raw, 'kernel', 'E_KERNEL_REQUIRED');
+    if (!text) throw new UsageError('E_KERNEL_REQUIRED', 'a kernel is required', 'pass --kernel vmlinuz-<version> (see `disklessset kernel list`)');
+    return text;
+  }, '');
+  const source = found.take(() => {
+    const text = optionalText({ source: valueOf(raw, 'source') }, 'source', 'E_SOURCE');
+    return text ? parseSource(text) : undefined;
+  }, undefined);
+  const packages = found.take(() => {
+    const names = nameList({ packages: valueOf(raw, 'packages') }, 'packages');
+    requirePackageNames(names);
+    return names;
+  }, []);
+  const sshKeyFile = found.take(() => optionalText(raw, 'ssh_key', 'E_SSH_KEY') || undefined, undefined);
+  const sshKey = found.take(() => {
+    const text = optionalText(raw, 'ssh_pub_key', 'E_SSH_KEY');
+    if (sshKeyFile !== undefined && text !== undefined) {
+      throw new UsageError('E_SSH_KEY', 'give the SSH key once: as a file (ssh_key) or as text (ssh_pub_key)', 'keep one of them');
+    }
+    return text ? requireSshPublicKey(text, 'the ssh_pub_key option') : undefined;
+  }, undefined);
+  const input: OsInput = {
+    kernel,
+    type: found.take(() => parseType(valueOf(raw, 'type')), 'core'),
+    source,
+    release: found.take(() => parseRelease(valueOf(raw, 'release')), undefined),
+    packages,
+    ...found.take(() => parsePassword(raw), { passwordStdin: false }),
+    sshKey,
+    sshKeyFile,
+    selinux: found.take(() => optionalFlag(raw, 'selinux'), false),
+    optimize: found.take(() => optionalFlag(raw, 'optimize'), false),
   };
+  if (!problems) found.throwIfAny();
+  return { input, rest };
 }

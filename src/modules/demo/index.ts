@@ -3,6 +3,7 @@ import { MODULE_API_VERSION, type CommandSpec, type MenuAction, type ModuleDescr
 import { prepareCreation } from '../../core/image/creation.js';
 import { DemoImageClass, parseDemoOptions } from './demo-image.js';
 import { showImageState } from '../image-state.js';
+import { freeImageName } from '../menu-checks.js';
 
 const createCommand: CommandSpec = {
   path: ['create'],
@@ -26,7 +27,7 @@ const createCommand: CommandSpec = {
 const menu: MenuAction[] = [{
   label: 'Create a demo image',
   async run(ui, services) {
-    const name = await ui.ask('Name of the new image:');
+    const name = await ui.ask('Name of the new image:', { validate: freeImageName(services) });
     const message = await ui.ask('Message to store in it:');
     const options = parseDemoOptions({ message });
     await services.images.create('DemoImage', name, options);

@@ -14,7 +14,7 @@ import { unmountTree } from '../../system/mount.js';
 import { buildLivenet, squashAndPublish, workLayout } from './build.js';
 import { loadLivenet, rememberPublished, type LivenetOperation } from './image-access.js';
 import type { LivenetImage } from './livenet-image.js';
-import { optionsFromRecipe } from './preflight.js';
+import { checkSourceFits, optionsFromRecipe } from './preflight.js';
 import { resizeRootfs } from './rootfs.js';
 import { SQUASHFS_FILE, swapWithPrevious } from './squashfs.js';
 
@@ -79,6 +79,7 @@ export async function rebuildLivenet(services: RebuildServices, name: string, op
   const first = await loadLivenet(services, name);
   const { options, warnings } = await optionsFromRecipe(first.data);
   await checkOsRecipe(context, options, { signal: operation.signal });
+  await checkSourceFits(options, operation.signal);
   return services.images.withImageLock(name, async () => {
     const image = await loadLivenet(services, name);
     refuseMounted(image, 'rebuild');

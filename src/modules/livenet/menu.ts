@@ -2,28 +2,15 @@
 import type { MenuAction, MenuUi } from '../contract.js';
 import type { CoreServices } from '../../core/core-services.js';
 import { hashClearPassword } from '../../core/os/password.js';
-import { OS_TYPES, defaultSource, parseSource } from '../../core/os/sources.js';
+import { OS_TYPES, defaultSource } from '../../core/os/sources.js';
+import { freeImageName, packageNames, problemOf, releaseName, sshKeyFile, usableSource } from '../menu-checks.js';
 import { mountLivenet, unmountLivenet } from './editing.js';
 import { resizeLivenet } from './maintenance.js';
 import { parseSize } from './options.js';
 import { prepareCreation } from '../../core/image/creation.js';
 
-function sizeProblem(answer: string): string | undefined {
-  try {
-    parseSize(answer);
-    return undefined;
-  } catch (error) {
-    return (error as Error).message;
-  }
-}
-
-function sourceProblem(answer: string): string | undefined {
-  try {
-    parseSource(answer);
-    return undefined;
-  } catch (error) {
-    return (error as Error).message;
-  }
+function sizeProblem(answer: string): Promise<string | undefined> {
+  return problemOf(() => parseSize(answer));
 }
 
 /** Asks the user to pick a livenet image, optionally only mounted (or unmounted) ones. */
@@ -47,20 +34,19 @@ const create: MenuAction = {
       ui.print('No kernel with an initramfs is available: add one first (disklessset kernel add / initramfs).');
       return;
     }
-    const name = await ui.ask('Give a name for the new image:');
-    const hash = hashClearPassword(await ui.ask('Give the root password of the image:', {
-      secret: true, validate: (answer) => (answer ? undefined : 'the password cannot be empty'),
-    }));
+    // Each answer is checked as it is given (the name first: a taken name must not cost the other answers).
+    const name = await ui.ask('Give a name for the new image:', { validate: freeImageName(services) });
+    const hash = hashClearPassword(await ui.ask('Give the root password of the image:', { secret: true }));
     const kernel = kernels[await ui.choose('Select the kernel:', kernels)];
     const type = OS_TYPES[await ui.choose('Select the image type:', ['core (minimal)', 'small', 'standard'])];
     const source = await ui.ask('OS source (dnf, debootstrap, mmdebstrap, tar:PATH or dir:PATH):', {
-      default: await defaultSource(), validate: sourceProblem,
+      default: await defaultSource(), validate: usableSource(services),
     });
     const size = await ui.ask('Give the image size (e.g. 5120M or 5G):', { default: '5G', validate: sizeProblem });
-    const sshKey = await ui.ask('Path of an SSH public key for root (empty for none):', { default: '' });
+    const sshKey = await ui.ask('Path of an SSH public key for root (empty for none):', { allowEmpty: true, validate: sshKeyFile });
     const selinux = await ui.confirm('Activate SELinux?');
-    const packages = await ui.ask('Additional packages, comma-separated (empty for none):', { default: '' });
-    const release = await ui.ask('Release version (empty for the host\'s):', { default: '' });
+    const packages = await ui.ask('Additional packages, comma-separated (empty for none):', { allowEmpty: true, validate: packageNames });
+    const release = await ui.ask('Release version (empty for the host\'s):', { allowEmpty: true, validate: releaseName });
     const optimize = await ui.confirm('Optimize the image (no documentation, locales, weak dependencies)?');
     // The menu's answers go through the same preparation as the command line and the API.
     const options = await prepareCreation(services.images, 'LivenetImage', name, {

@@ -11,6 +11,10 @@ import type { ImageData } from '../../core/image/image-data.js';
 import { parseOsOptions } from '../../core/os/recipe.js';
 import { legacyKey, recipeFromData } from '../../core/os/recipe-data.js';
 import { checkOsRecipe, resolveOsRecipe } from '../../core/os/recipe-prepare.js';
+import { stat } from 'node:fs/promises';
+import { InputProblems } from '../../core/input-problems.js';
+import type { OsSource } from '../../core/os/sources.js';
+import { neededMiB, treeTooBig, treeUsage } from './rootfs.js';
 import { LIVENET_FORMAT_KEYS, parseLivenetFormat, type LivenetOptions } from './options.js';
 
 /**
@@ -21,11 +25,39 @@ import { LIVENET_FORMAT_KEYS, parseLivenetFormat, type LivenetOptions } from './
  * `parseLivenetFormat`, `checkOsRecipe`).
  */
 export async function prepareLivenet(context: ImageContext, raw: Record<string, unknown>, request: CreationRequest): Promise<LivenetOptions> {
-  const { input, rest } = parseOsOptions(raw, { origin: request.origin, moduleKeys: LIVENET_FORMAT_KEYS });
-  const format = parseLivenetFormat(rest);
-  const options: LivenetOptions = { ...await resolveOsRecipe(input, request), ...format };
-  await checkOsRecipe(context, options, request);
+  // Every bad option is reported in the same run, then every host problem (kernel, source, size), before any work.
+  const problems = new InputProblems();
+  const { input, rest } = parseOsOptions(raw, { origin: request.origin, moduleKeys: LIVENET_FORMAT_KEYS }, problems);
+  const format = problems.take(() => parseLivenetFormat(rest), undefined);
+  problems.throwIfAny();
+  const options: LivenetOptions = { ...await resolveOsRecipe(input, request), ...(format as LivenetOptions) };
+  await checkOsRecipe(context, options, request, problems);
+  if (problems.count === 0) await problems.check(() => checkSourceFits(options));
+  problems.throwIfAny();
   return options;
+}
+
+/** Size of a tar: or dir: source in MiB once in ext4, or undefined when it cannot be told before the build. */
+async function sourceNeedsMiB(source: OsSource, signal?: AbortSignal): Promise<number | undefined> {
+  if (source.kind === 'dir') return neededMiB(await treeUsage(source.path, signal));
+  // A plain tarball's size is close to its tree's; a compressed one's is not, and unpacking it just to measure is the build's work.
+  if (source.kind === 'tar' && /\.tar$/i.test(source.path)) {
+    const bytes = (await stat(source.path)).size;
+    return neededMiB({ bytes, entries: 0 });
+  }
+  return undefined;
+}
+
+/**
+ * Refuses a liveos size that cannot hold the source tree, measured before
+ * anything is copied (dir: with du, a plain .tar by its size; package-manager
+ * and compressed sources are measured by the build). Throws UsageError
+ * E_TREE_TOO_BIG naming the size to pass.
+ */
+export async function checkSourceFits(options: LivenetOptions, signal?: AbortSignal): Promise<void> {
+  if (options.layout !== 'liveos') return;
+  const needed = await sourceNeedsMiB(options.source, signal);
+  if (needed !== undefined && needed > options.sizeMiB) throw treeTooBig(options.sizeMiB, needed);
 }
 
 /**

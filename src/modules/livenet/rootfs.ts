@@ -21,9 +21,11 @@ export async function treeUsage(tree: string, signal?: AbortSignal): Promise<{ b
   return { bytes, entries: count.stdout.length };
 }
 
-function tooBig(sizeMiB: number, neededMiB: number): UsageError {
-  return new UsageError('E_TREE_TOO_BIG', `the OS tree needs about ${neededMiB} MiB but the image size is ${sizeMiB} MiB`,
-    `choose a size of at least ${Math.ceil((neededMiB * 1.1) / 100) * 100}M`);
+/** E_TREE_TOO_BIG: the tree needs `neededMiB`, more than `sizeMiB`; the fix names a size with a 10% margin, rounded up to 100 MiB. */
+export function treeTooBig(sizeMiB: number, neededMiB: number): UsageError {
+  const advised = Math.ceil((neededMiB * 1.1) / 100) * 100;
+  return new UsageError('E_TREE_TOO_BIG', `the OS tree needs at least ${neededMiB} MiB but the image size is ${sizeMiB} MiB`,
+    `pass --size ${advised}M`);
 }
 
 /** MiB the tree needs in an ext4 file system (estimate, a little generous). */
@@ -38,7 +40,7 @@ export function neededMiB(usage: { bytes: number; entries: number }): number {
  */
 export async function makeRootfs(tree: string, image: string, sizeMiB: number, signal?: AbortSignal, workFolder = dirname(image)): Promise<void> {
   const needed = neededMiB(await treeUsage(tree, signal));
-  if (needed > sizeMiB) throw tooBig(sizeMiB, needed);
+  if (needed > sizeMiB) throw treeTooBig(sizeMiB, needed);
   const handle = await open(image, 'w', 0o600);
   try {
     await handle.truncate(sizeMiB * MIB);
@@ -51,7 +53,7 @@ export async function makeRootfs(tree: string, image: string, sizeMiB: number, s
     // The host's file system full (mkfs cannot write the sparse file's blocks) is not a too small image.
     const free = freeMiB(dirname(image));
     if (isDiskFull(error) || (free !== undefined && free < needed)) throw noSpaceError(workFolder, error, 'workDir');
-    if (error instanceof CommandError && /space|allocate|inode/i.test(error.stderr)) throw tooBig(sizeMiB, needed);
+    if (error instanceof CommandError && /space|allocate|inode/i.test(error.stderr)) throw treeTooBig(sizeMiB, needed);
     throw error;
   }
 }
@@ -92,7 +94,7 @@ export async function resizeRootfs(image: string, sizeMiB: number, signal?: Abor
   const current = Math.round((await stat(image)).size / MIB);
   const minimum = await minimumMiB(image, signal);
   // Room for writes at run time and for resize2fs's own rounding.
-  if (sizeMiB < Math.ceil(minimum * 1.05) + 8) throw tooBig(sizeMiB, Math.ceil(minimum * 1.05) + 8);
+  if (sizeMiB < Math.ceil(minimum * 1.05) + 8) throw treeTooBig(sizeMiB, Math.ceil(minimum * 1.05) + 8);
   if (sizeMiB > current) {
     await truncate(image, sizeMiB * MIB);
     await run(['resize2fs', image, `${sizeMiB}M`], { timeoutMs: 3600_000, signal });

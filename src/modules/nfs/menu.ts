@@ -6,7 +6,8 @@
 import type { MenuAction, MenuUi } from '../contract.js';
 import type { CoreServices } from '../../core/core-services.js';
 import { readPasswordInput } from '../../core/os/password.js';
-import { defaultSource } from '../../core/os/sources.js';
+import { OS_TYPES, defaultSource } from '../../core/os/sources.js';
+import { freeImageName, nodeSet as nodeSetProblem, packageNames, releaseName, sshKeyFile, usableSource } from '../menu-checks.js';
 import { GOLDEN_CLASS } from './golden-image.js';
 import { addGoldenNodes, listGoldenNodes, removeGoldenNodes } from './golden-nodes.js';
 import { STAGING_CLASS } from './staging-image.js';
@@ -18,7 +19,7 @@ async function createdImages(services: CoreServices, className: string): Promise
 
 async function askPasswordHash(ui: MenuUi): Promise<string> {
   for (;;) {
-    const first = await ui.ask('Root password of the image:', { secret: true, validate: (a) => (a ? undefined : 'the password cannot be empty') });
+    const first = await ui.ask('Root password of the image:', { secret: true });
     const again = await ui.ask('Same password again:', { secret: true });
     if (first === again) return readPasswordInput({ stdin: first });
     ui.print('The passwords differ, try again.');
@@ -33,14 +34,16 @@ const createStaging: MenuAction = {
       ui.print('No kernel with an initramfs: add one first (main menu, kernels).');
       return;
     }
-    const name = await ui.ask('Name of the new staging image:');
+    // Each answer is checked as it is given (the name first: a taken name must not cost the other answers).
+    const name = await ui.ask('Name of the new staging image:', { validate: freeImageName(services) });
     const kernel = kernels[await ui.choose('Kernel to boot', kernels)] as string;
-    const source = await ui.ask('OS source (dnf, debootstrap, mmdebstrap, tar:PATH, dir:PATH):', { default: await defaultSource() });
-    const type = await ui.ask('Type (core, small, standard):', { default: 'core' });
-    const release = await ui.ask('Release (empty for the host\'s):', { default: '' });
-    const packages = await ui.ask('Extra packages (space separated, empty for none):', { default: '' });
+    const source = await ui.ask('OS source (dnf, debootstrap, mmdebstrap, tar:PATH, dir:PATH):', { default: await defaultSource(),
+      validate: usableSource(services) });
+    const type = OS_TYPES[await ui.choose('Type', ['core (minimal)', 'small', 'standard'])];
+    const release = await ui.ask('Release (empty for the host\'s):', { allowEmpty: true, validate: releaseName });
+    const packages = await ui.ask('Extra packages (space separated, empty for none):', { allowEmpty: true, validate: packageNames });
     const passwordHash = await askPasswordHash(ui);
-    const keyFile = await ui.ask('SSH public key file for root (empty for none):', { default: '' });
+    const keyFile = await ui.ask('SSH public key file for root (empty for none):', { allowEmpty: true, validate: sshKeyFile });
     // The menu's answers go through the same preparation as the command line and the API.
     const options = await prepareCreation(services.images, STAGING_CLASS, name, {
       kernel, source, type, release: release || undefined, packages, password_hash: passwordHash, ssh_key: keyFile || undefined,
@@ -60,7 +63,7 @@ const createGolden: MenuAction = {
       return;
     }
     const from = stagings[await ui.choose('Staging image to copy', stagings)] as string;
-    const name = await ui.ask('Name of the new golden image:');
+    const name = await ui.ask('Name of the new golden image:', { validate: freeImageName(services) });
     await services.images.create(GOLDEN_CLASS, name, await prepareCreation(services.images, GOLDEN_CLASS, name, { from }, { origin: 'cli' }));
     ui.print(`Golden image ${name} created from ${from}.`);
   },
@@ -78,9 +81,9 @@ const manageNodes: MenuAction = {
     for (;;) {
       const listing = await listGoldenNodes(services, name);
       ui.print(`Nodes of ${name}: ${listing.nodes || '(none)'} (${listing.count})`);
-      const choice = await ui.choose('Action', ['Add nodes', 'Remove nodes', 'Back']);
-      if (choice === 2) return;
-      const nodeSet = await ui.ask('Node set (e.g. c[001-100]):');
+      // "Back" (added by choose) leaves to the module's list; a bad node set is asked again here.
+      const choice = await ui.choose('Action', ['Add nodes', 'Remove nodes']);
+      const nodeSet = await ui.ask('Node set (e.g. c[001-100]):', { validate: nodeSetProblem });
       if (choice === 0) {
         const result = await addGoldenNodes(services, name, nodeSet, { progress: () => {} });
         ui.print(`Added ${result.added.length} nodes${result.mode ? ` (${result.mode} copy)` : ''}.`);

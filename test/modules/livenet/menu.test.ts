@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import { ScriptedUi } from '../../helpers/scripted-ui.js';
 import { makeTempRoot } from '../../helpers/temp-root.js';
 import { livenetMenu } from '../../../src/modules/livenet/menu.js';
+import { MenuInterrupted } from '../../../src/cli/menu/menu-ui.js';
+import { prepareCreation } from '../../../src/core/image/creation.js';
 import { verifySha512Crypt } from '../../../src/core/os/password.js';
 import { addDummyKernel, makeBusyboxTree } from '../../helpers/livenet-fixtures.js';
 
@@ -40,15 +42,25 @@ test('the livenet menu offers the original 4 actions (create, mount, unmount, re
   }
 });
 
-test('the livenet menu refuses an empty root password before anything is created', async () => {
+test('the livenet menu checks each answer when given: a taken or bad name, an empty password and a bad source are asked again', async () => {
   const t = await makeTempRoot();
   try {
     const services = await t.services();
     await addDummyKernel(services.paths.kernelsDir);
+    await services.images.create('DemoImage', 'taken', await prepareCreation(services.images, 'DemoImage', 'taken', { message: 'hi' },
+      { origin: 'cli' }));
     const [create] = livenetMenu;
-    await assert.rejects(create?.run(new ScriptedUi(['nopw', '']), services) ?? Promise.resolve(), /password cannot be empty/);
-    assert.deepEqual(await services.installations.read(), {});
-    await assert.rejects(services.images.get('nopw'), { code: 'E_IMAGE_NOT_FOUND' });
+    const ui = new ScriptedUi(['taken', 'Bad Name!', 'fresh', '', 'secret-pw', 0, 0, `dir:${t.root}/no-such-tree`, 'CTRL-C']);
+    await assert.rejects(create?.run(ui, services) ?? Promise.resolve(), MenuInterrupted);
+    const nameAt = ui.shown.indexOf('Give a name for the new image:');
+    const passwordAt = ui.shown.indexOf('Give the root password of the image:');
+    assert.ok(ui.shown.slice(nameAt, passwordAt).some((line) => /"taken" already exists/.test(line)), ui.shown.join('\n'));
+    assert.ok(ui.shown.slice(nameAt, passwordAt).some((line) => /Bad Name!/.test(line)), 'the bad name is refused before the password');
+    assert.ok(ui.shown.includes('an answer is needed'), 'an empty password is asked again');
+    assert.ok(ui.shown.some((line) => /no-such-tree names no such folder/.test(line)), 'the source is checked when given');
+    assert.ok(!ui.shown.some((line) => line.includes('secret-pw')), 'the password is never shown');
+    assert.deepEqual(Object.keys(await services.installations.read()), []);
+    await assert.rejects(services.images.get('fresh'), { code: 'E_IMAGE_NOT_FOUND' });
   } finally {
     await t.cleanup();
   }

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { MenuUi } from '../../../src/cli/menu/menu-ui.js';
+import { MenuBack, type MenuUi } from '../../../src/cli/menu/menu-ui.js';
 import nfsModule from '../../../src/modules/nfs/index.js';
 import { listGoldenNodes } from '../../../src/modules/nfs/golden-nodes.js';
 import { rootWithStaging } from '../../helpers/nfs-trees.js';
@@ -19,9 +19,18 @@ function scriptedUi(answers: (string | number | boolean)[]): MenuUi & { asked: s
     asked, printed,
     async choose(title, items) {
       const answer = next(title);
+      if (answer === 'Back') throw new MenuBack();
       return typeof answer === 'number' ? answer : items.indexOf(String(answer));
     },
-    async ask(question) { return String(next(question)); },
+    async ask(question, options) {
+      // Refused answers are recorded and the next scripted one is taken, as the terminal asks again.
+      for (;;) {
+        const answer = String(next(question));
+        const problem = await options?.validate?.(answer);
+        if (!problem) return answer;
+        printed.push(problem);
+      }
+    },
     async confirm(question) { return next(question) === true; },
     print(text) { printed.push(text); },
   };
@@ -34,8 +43,10 @@ test('the menu has the original\'s three actions: staging, golden from staging, 
     const [, createGolden, manageNodes] = nfsModule.menu ?? [];
     await createGolden?.run(scriptedUi(['stage1', 'gold']), services);
     assert.equal((await services.images.status('gold')).image_class, 'NfsGoldenImage');
-    const ui = scriptedUi(['gold', 'Add nodes', 'r[1-4]', 'Remove nodes', 'r2', true, 'Back']);
-    await manageNodes?.run(ui, services);
+    const ui = scriptedUi(['gold', 'Add nodes', 'r[1-4', 'r[1-4]', 'Remove nodes', 'r2', true, 'Back']);
+    await assert.rejects(manageNodes?.run(ui, services) ?? Promise.resolve(), MenuBack, '"Back" leaves to the module\'s list');
+    assert.ok(ui.printed.some((line) => /r\[1-4/.test(line) && line !== 'r[1-4]'), 'a bad node set is explained');
+    assert.equal(ui.asked.filter((q) => q.startsWith('Node set')).length, 3, 'a bad node set is asked again, not sent back to the main menu');
     assert.equal((await listGoldenNodes(services, 'gold')).nodes, 'r[1,3-4]');
     assert.ok(ui.printed.some((line) => line.startsWith('Nodes of gold: r[1-4]')));
     assert.ok(ui.asked.some((q) => /Delete the NFS trees of r2/.test(q)), 'removal asks for confirmation');

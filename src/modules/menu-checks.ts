@@ -1,0 +1,59 @@
+/**
+ * Checks the module menus run on each answer as it is typed (see
+ * `AskOptions.validate`), so a bad answer is asked again at once instead of
+ * failing after every other question. Each reuses the check the command
+ * line and the API run, and answers with that check's one line.
+ */
+import { DisklessError } from '../errors/index.js';
+import type { CoreServices } from '../core/core-services.js';
+import { requireFreeName } from '../core/image/creation.js';
+import { checkSourceUsable, sourceScope } from '../core/os/source-checks.js';
+import { parseSource, requirePackageNames } from '../core/os/sources.js';
+import { readSshKeyFile } from '../core/os/ssh-key.js';
+import { expandNodeNames } from '../nodeset/index.js';
+
+/** Runs `check`: the one line of the DisklessError it throws, or undefined when it passes. */
+export async function problemOf(check: () => unknown): Promise<string | undefined> {
+  try {
+    await check();
+    return undefined;
+  } catch (error) {
+    if (error instanceof DisklessError) return error.oneLine;
+    throw error;
+  }
+}
+
+/** A valid image name that no image, build or removal holds. */
+export function freeImageName(services: CoreServices): (answer: string) => Promise<string | undefined> {
+  return (answer) => problemOf(() => requireFreeName(services.images.context, answer));
+}
+
+/** A source that parses and, for tar:/dir:, may be built from on this host. */
+export function usableSource(services: CoreServices): (answer: string) => Promise<string | undefined> {
+  return (answer) => problemOf(() => checkSourceUsable(parseSource(answer), sourceScope(services.paths)));
+}
+
+/** A readable SSH public key file. */
+export function sshKeyFile(answer: string): Promise<string | undefined> {
+  return problemOf(() => readSshKeyFile(answer));
+}
+
+/** Splits a package list typed with commas and/or spaces. */
+export function packageList(answer: string): string[] {
+  return answer.split(/[\s,]+/).filter(Boolean);
+}
+
+/** Plain package names, separated by commas or spaces. */
+export function packageNames(answer: string): Promise<string | undefined> {
+  return problemOf(() => requirePackageNames(packageList(answer)));
+}
+
+/** A release: a version (9, 9.3) or a suite name (bookworm). */
+export function releaseName(answer: string): string | undefined {
+  return /^[A-Za-z0-9._-]{1,32}$/.test(answer) ? undefined : `invalid release "${answer}"; give a version (9, 9.3) or a suite name (bookworm)`;
+}
+
+/** A node set such as c[001-100]. */
+export function nodeSet(answer: string): Promise<string | undefined> {
+  return problemOf(() => expandNodeNames(answer));
+}
