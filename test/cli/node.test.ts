@@ -140,3 +140,21 @@ test('the assignments file of an earlier version is moved into the inventory by 
     await t.cleanup();
   }
 });
+
+test('node set removes with --unset-image and --unset-var, as a null in an API patch does', async () => {
+  const t = await makeTempRoot();
+  try {
+    for (const image of ['gold', 'test']) await ok(t, ['demo', 'create', image, '--message', image]);
+    await ok(t, ['profile', 'add', 'compute', '--image', 'gold']);
+    await ok(t, ['node', 'add', 'c1', '--profile', 'compute', '--image', 'test', '--var', 'rack=a', '--var', 'slot=2']);
+    await ok(t, ['node', 'set', 'c1', '--unset-image', '--unset-var', 'slot', '--var', 'row=3']);
+    const shown = JSON.parse(await ok(t, ['node', 'show', 'c1', '--json'])) as { attributes: Record<string, unknown>; origins: Record<string, unknown> };
+    assert.deepEqual(shown.attributes, { image: 'gold', vars: { rack: 'a', row: '3' } });
+    assert.equal(shown.origins.image, 'profile:compute', 'the image is inherited again');
+    const both = await t.cli(['node', 'set', 'c1', '--var', 'rack=b', '--unset-var', 'rack']);
+    assert.equal(both.exitCode, 2);
+    assert.match(both.stderr, /--unset-var rack given together/);
+  } finally {
+    await t.cleanup();
+  }
+});
