@@ -9,15 +9,24 @@ import type { Services } from '../services/services.js';
 import { authenticate, authorize, refuseTokenInUrl } from './auth.js';
 import { HttpError, sendError, sendJson } from './http-io.js';
 import { JobManager } from './jobs.js';
-import { Router } from './router.js';
+import { Router, type Route } from './router.js';
 import { bootRoutes } from './routes/boot.js';
 import { imageRoutes } from './routes/images.js';
+import { jobRoutes } from './routes/jobs.js';
 import { kernelRoutes } from './routes/kernels.js';
-import { miscRoutes } from './routes/misc.js';
+import { moduleRoutes } from './routes/modules.js';
+import { nodeRoutes } from './routes/nodes.js';
+import { openapiRoutes } from './routes/openapi-route.js';
+import { profileRoutes } from './routes/profiles.js';
 import { TokenStore } from './token-store.js';
 
 /** Prefix of every endpoint of this version. */
 export const API_PREFIX = '/api/v1';
+
+/** Every route of this API version (each must be in the OpenAPI document: test/api/openapi.test.ts). */
+export const API_ROUTES: readonly Route[] = [
+  ...imageRoutes, ...kernelRoutes, ...bootRoutes, ...nodeRoutes, ...profileRoutes, ...moduleRoutes, ...jobRoutes, ...openapiRoutes,
+];
 
 /** A mounted API. */
 export interface RestApi {
@@ -38,7 +47,7 @@ export interface RestApiOptions {
 export function createRestApi(services: Services, options: RestApiOptions = {}): RestApi {
   const tokens = new TokenStore(services.paths);
   const jobs = new JobManager();
-  const router = new Router([...imageRoutes, ...kernelRoutes, ...bootRoutes, ...miscRoutes]);
+  const router = new Router(API_ROUTES);
 
   async function answer(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://api.invalid');

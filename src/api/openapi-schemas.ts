@@ -78,8 +78,8 @@ export const RESPONSES = {
   BadRequest: errorResponse('Invalid JSON or path encoding'),
   Unauthorized: errorResponse('No token, or an unknown or revoked one'),
   Forbidden: errorResponse('A read token was used on a change'),
-  NotFound: errorResponse('No such image, kernel, job or endpoint'),
-  Conflict: errorResponse('Name taken, image busy, not ready, or still booted by nodes'),
+  NotFound: errorResponse('No such image, kernel, node, profile, job or endpoint'),
+  Conflict: errorResponse('Name taken (image, node, profile), image busy, not ready, still booted by nodes, or profile in use'),
   Unprocessable: errorResponse('Invalid options or fields (message says which)'),
   TooLarge: errorResponse('Request body over 64 KiB'),
 };
@@ -87,6 +87,11 @@ export const RESPONSES = {
 /** A JSON response with `schema`. */
 export function jsonResponse(description: string, schema: unknown): Record<string, unknown> {
   return { description, content: { 'application/json': { schema } } };
+}
+
+/** A reference to one of {@link RESPONSES}. */
+export function responseRef(name: keyof typeof RESPONSES): { $ref: string } {
+  return { $ref: `#/components/responses/${name}` };
 }
 
 export { ref };

@@ -2,9 +2,10 @@
  * The OpenAPI 3 document of the REST API, written by hand and served at
  * `/api/v1/openapi.json`. Keep it in step with the route files.
  */
-import { jsonResponse, ref, RESPONSES, SCHEMAS } from './openapi-schemas.js';
+import { NODE_PATHS, NODE_SCHEMAS } from './openapi-nodes.js';
+import { jsonResponse, ref, responseRef, RESPONSES, SCHEMAS } from './openapi-schemas.js';
 
-const r = (name: keyof typeof RESPONSES) => ({ $ref: `#/components/responses/${name}` });
+const r = responseRef;
 const param = (name: string, description: string) => ({ name, in: 'path', required: true, description, schema: { type: 'string' } });
 const jsonBody = (schema: unknown) => ({ required: true, content: { 'application/json': { schema } } });
 const jobAccepted = { '202': jsonResponse('Job started; follow links.self or links.events', ref('JobAccepted')), '401': r('Unauthorized'), '403': r('Forbidden') };
@@ -19,7 +20,7 @@ export const OPENAPI_DOCUMENT = {
   info: {
     title: 'disklessset REST API',
     version: '1',
-    description: 'Images, kernels, boot assignments and jobs of a disklessset installation. '
+    description: 'Images, kernels, boot assignments, nodes and profiles, and jobs of a disklessset installation. '
       + 'Every call needs "Authorization: Bearer <token>" (tokens: `disklessset api token create --role read|admin`). '
       + 'Read tokens may only GET.',
   },
@@ -93,6 +94,7 @@ export const OPENAPI_DOCUMENT = {
       },
       delete: { summary: 'Remove the nodes\' assignments', responses: { '200': jsonResponse('Unassigned', obj({ removed: { type: 'string' }, notAssigned: { type: 'string' } })), ...change } },
     },
+    ...NODE_PATHS,
     '/modules': {
       get: { summary: 'Image modules and their classes', responses: { '200': jsonResponse('Modules', obj({ modules: { type: 'array', items: ref('Module') } })), ...read } },
     },
@@ -114,7 +116,7 @@ export const OPENAPI_DOCUMENT = {
   },
   components: {
     securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
-    schemas: SCHEMAS,
+    schemas: { ...SCHEMAS, ...NODE_SCHEMAS },
     responses: RESPONSES,
   },
 } as const;

@@ -28,7 +28,7 @@ export interface RouteAnswer {
   headers?: Record<string, string>;
 }
 
-export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /** One route. Paths are relative to `/api/v1`, e.g. `/images/{name}`. */
 export interface Route {

@@ -49,12 +49,12 @@ test('bad node input exits 2 with one line and writes nothing', async () => {
     const { paths } = await t.services();
     const before = await readFile(paths.inventoryFile, 'utf8');
     for (const args of [['node', 'add', 'n2', '--mac', 'zz'], ['node', 'add', 'n2', '--ip', '1.2.3'], ['node', 'add', 'n2', '--var', 'novalue'],
-      ['node', 'add', 'n[1-2,5-6-7]'], ['node', 'set', 'n1'], ['node', 'add', 'n2', '--image', '../x'], ['profile', 'add', '../p']]) {
+      ['node', 'add', 'n[1-2,5-6-7]'], ['node', 'set', 'n1'], ['node', 'add', 'n2', '--image', '../x'], ['profile', 'add', '../p'],
+      ['node', 'add', 'n2', '--profile', 'nope'], ['node', 'add', 'n2', '--image', 'nosuch'], ['node', 'set', 'n1', '--ip', '10.0.0.1', '--unset-ip']]) {
       const result = await t.cli(args);
       assert.equal(result.exitCode, 2, `${args.join(' ')}: ${result.stderr}`);
       assert.equal(result.stderr.trim().split('\n').length, 1, result.stderr);
     }
-    assert.equal((await t.cli(['node', 'add', 'n2', '--profile', 'nope'])).exitCode, 1);
     assert.equal(await readFile(paths.inventoryFile, 'utf8'), before);
   } finally {
     await t.cleanup();
@@ -136,6 +136,24 @@ test('the assignments file of an earlier version is moved into the inventory by 
     assert.match(listed.stderr, /moved the boot assignments of 2 node\(s\) into the node inventory/);
     assert.deepEqual((await readdir(paths.stateDir)).filter((n) => n.startsWith('boot-assignments')), []);
     assert.match(await ok(t, ['node', 'list']), /n1\s+-\s+a/);
+  } finally {
+    await t.cleanup();
+  }
+});
+
+test('node set removes with --unset-image and --unset-var, as a null in an API patch does', async () => {
+  const t = await makeTempRoot();
+  try {
+    for (const image of ['gold', 'test']) await ok(t, ['demo', 'create', image, '--message', image]);
+    await ok(t, ['profile', 'add', 'compute', '--image', 'gold']);
+    await ok(t, ['node', 'add', 'c1', '--profile', 'compute', '--image', 'test', '--var', 'rack=a', '--var', 'slot=2']);
+    await ok(t, ['node', 'set', 'c1', '--unset-image', '--unset-var', 'slot', '--var', 'row=3']);
+    const shown = JSON.parse(await ok(t, ['node', 'show', 'c1', '--json'])) as { attributes: Record<string, unknown>; origins: Record<string, unknown> };
+    assert.deepEqual(shown.attributes, { image: 'gold', vars: { rack: 'a', row: '3' } });
+    assert.equal(shown.origins.image, 'profile:compute', 'the image is inherited again');
+    const both = await t.cli(['node', 'set', 'c1', '--var', 'rack=b', '--unset-var', 'rack']);
+    assert.equal(both.exitCode, 2);
+    assert.match(both.stderr, /--unset-var rack given together/);
   } finally {
     await t.cleanup();
   }

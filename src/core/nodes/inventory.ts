@@ -10,24 +10,11 @@ import { expandNodeNames, foldNodes } from '../../nodeset/index.js';
 import { readTextIfExists, writeFileAtomic } from '../state/atomic-file.js';
 import { withLock } from '../state/lock.js';
 import { validateProfileName } from '../names.js';
-import { ATTRIBUTE_KEYS, type NodeAttributes, type NodeEntry, type ProfileEntry } from './attributes.js';
+import type { NodeEntry, ProfileEntry } from './attributes.js';
+import { applyChanges, type AttributeChanges } from './changes.js';
 import { effectiveNode, type EffectiveNode } from './effective.js';
 import type { InventoryPublisher } from './publisher.js';
 import { compareNames, emptyInventory, formatInventory, parseInventory, type InventoryDocument } from './inventory-file.js';
-
-/** A change to nodes or to a profile; every field is optional. */
-export interface AttributeChanges {
-  /** Attributes to set (a list, such as `mac`, replaces the old one). */
-  set?: NodeAttributes;
-  /** Variables to add or change (merged with the existing ones). */
-  vars?: Record<string, string>;
-  /** Attributes to remove (then inherited again from profiles). */
-  unset?: (keyof NodeAttributes)[];
-  /** Variables to remove. */
-  unsetVars?: string[];
-  /** New profile list (nodes only): replaces the old one. */
-  profiles?: string[];
-}
 
 function fold(names: readonly string[]): string {
   return names.length === 0 ? '' : foldNodes(names);
@@ -43,26 +30,19 @@ function result(names: readonly string[]): NodeSetResult {
   return { nodes: fold(names), nodeCount: names.length };
 }
 
+/** Profiles that nodes are to list must exist: a reference to a missing one is bad input. */
 function requireProfiles(document: InventoryDocument, names: readonly string[] | undefined): void {
   const missing = (names ?? []).filter((name) => !Object.hasOwn(document.profiles, name));
   if (missing.length > 0) {
-    throw new NotFoundError('E_PROFILE_NOT_FOUND', `no profile named ${missing.join(', ')}`, 'create it first with `disklessset profile add NAME`');
+    throw new UsageError('E_NODE_UNKNOWN_PROFILE', `no profile named ${missing.join(', ')}`, 'create it first with `disklessset profile add NAME`');
   }
 }
 
-function applyChanges(entry: NodeEntry, changes: AttributeChanges): void {
-  for (const key of changes.unset ?? []) delete entry[key];
-  for (const key of ATTRIBUTE_KEYS) {
-    const value = changes.set?.[key];
-    if (value !== undefined) (entry as Record<string, unknown>)[key] = Array.isArray(value) ? [...value] : value;
-  }
-  if (changes.vars || changes.unsetVars) {
-    const vars = { ...(entry.vars ?? {}), ...(changes.vars ?? {}) };
-    for (const name of changes.unsetVars ?? []) delete vars[name];
-    entry.vars = vars;
-    if (Object.keys(vars).length === 0) delete entry.vars;
-  }
-  if (changes.profiles) entry.profiles = [...new Set(changes.profiles)];
+/** The profile a command acts on must exist. */
+export function requireProfile(document: InventoryDocument, name: string): ProfileEntry {
+  const entry = Object.hasOwn(document.profiles, name) ? document.profiles[name] : undefined;
+  if (!entry) throw new NotFoundError('E_PROFILE_NOT_FOUND', `no profile named ${name}`, 'see `disklessset profile list`');
+  return entry;
 }
 
 /** Reads and changes the node inventory of one installation. */
@@ -132,7 +112,7 @@ export class NodeInventory {
    * Adds the nodes of `nodeSet` (strictly read, see nodeset/node-names.ts),
    * each with `entry`. Returns the nodes added.
    * @throws UsageError (node set), ConflictError E_NODE_EXISTS if one of them
-   *   exists already, NotFoundError E_PROFILE_NOT_FOUND for an unknown profile.
+   *   exists already, UsageError E_NODE_UNKNOWN_PROFILE for an unknown profile.
    */
   async addNodes(nodeSet: string, entry: NodeEntry): Promise<NodeSetResult> {
     const names = expandNodeNames(nodeSet);
@@ -150,7 +130,7 @@ export class NodeInventory {
   /**
    * Changes every node of `nodeSet`. Returns the nodes changed.
    * @throws UsageError (node set), NotFoundError E_NODE_NOT_FOUND if one of
-   *   them is not in the inventory, E_PROFILE_NOT_FOUND for an unknown profile.
+   *   them is not in the inventory, UsageError E_NODE_UNKNOWN_PROFILE for an unknown profile.
    */
   async changeNodes(nodeSet: string, changes: AttributeChanges): Promise<NodeSetResult> {
     const names = expandNodeNames(nodeSet);
@@ -195,8 +175,7 @@ export class NodeInventory {
     validateProfileName(name);
     if (changes.profiles) throw new UsageError('E_PROFILE_NESTED', 'profiles cannot list profiles', 'give the profiles to the nodes');
     await this.update((document) => {
-      requireProfiles(document, [name]);
-      applyChanges(document.profiles[name] as ProfileEntry, changes);
+      applyChanges(requireProfile(document, name), changes);
     });
   }
 
@@ -208,7 +187,7 @@ export class NodeInventory {
   async removeProfile(name: string, options: { force?: boolean } = {}): Promise<NodeSetResult> {
     validateProfileName(name);
     return this.update((document) => {
-      requireProfiles(document, [name]);
+      requireProfile(document, name);
       const users = Object.keys(document.nodes).filter((node) => document.nodes[node]?.profiles?.includes(name));
       if (users.length > 0 && !options.force) {
         throw new ConflictError('E_PROFILE_IN_USE', `profile ${name} is used by ${fold(users)} (${users.length} nodes)`,

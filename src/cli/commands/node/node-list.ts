@@ -1,11 +1,9 @@
 /** `disklessset node list|show`: what the inventory says of each node, profiles applied. */
-import { NotFoundError, UsageError } from '../../../errors/index.js';
-import type { EffectiveNode } from '../../../core/nodes/effective.js';
-import { isNodeName } from '../../../nodeset/index.js';
+import { listNodes, showNode, type NodeRow } from '../../../core/nodes/node-operations.js';
 import type { CommandSpec } from '../../command.js';
 
-function row(node: EffectiveNode): Record<string, string> {
-  const { image, mac, ip } = node.attributes;
+function row(node: NodeRow): Record<string, string> {
+  const { image, mac, ip } = node;
   return { name: node.name, profiles: node.profiles.join(',') || '-', image: image ?? '-', mac: mac?.join(',') ?? '-', ip: ip ?? '-' };
 }
 
@@ -21,9 +19,8 @@ export const nodeList: CommandSpec = {
   example: "node list 'c[001-100]' --json",
   args: [{ name: 'NODESET' }],
   async run({ services }, { args }) {
-    const nodes = await services.inventory.effectiveNodes(args.NODESET === undefined ? undefined : String(args.NODESET));
-    const data = nodes.map((node) => ({ name: node.name, profiles: node.profiles, ...node.attributes }));
-    const text = nodes.length === 0 ? 'No nodes.' : table(nodes.map(row), ['name', 'profiles', 'image', 'mac', 'ip']);
+    const data = await listNodes(services.inventory, args.NODESET === undefined ? undefined : String(args.NODESET));
+    const text = data.length === 0 ? 'No nodes.' : table(data.map(row), ['name', 'profiles', 'image', 'mac', 'ip']);
     return { data, text };
   },
 };
@@ -34,12 +31,7 @@ export const nodeShow: CommandSpec = {
   example: 'node show c001',
   args: [{ name: 'NODE', required: true, completes: 'nodes' }],
   async run({ services }, { args }) {
-    const name = String(args.NODE);
-    if (!isNodeName(name)) throw new UsageError('E_NODE_NAME', `invalid node name ${JSON.stringify(name)}`, 'give one node name, as `disklessset node list` shows it');
-    const [node] = await services.inventory.effectiveNodes(name);
-    if (!node) {
-      throw new NotFoundError('E_NODE_NOT_FOUND', `${name} not in the inventory`, 'see `disklessset node list`');
-    }
+    const node = await showNode(services.inventory, String(args.NODE));
     const lines = [`${node.name}${node.profiles.length ? ` (profiles: ${node.profiles.join(', ')})` : ''}`];
     for (const [key, value] of Object.entries(node.attributes)) {
       if (key === 'vars') continue;

@@ -1,12 +1,13 @@
 /**
  * The attribute options shared by `node add`, `node set`, `profile add` and
  * `profile set`, turned into inventory values through the one attribute
- * check (core/nodes/attributes.ts), so the CLI accepts exactly what the
- * inventory file and the API accept.
+ * check (core/nodes/attributes.ts) and the one change reader
+ * (core/nodes/changes.ts), so the CLI accepts exactly what the inventory
+ * file and the API accept.
  */
 import { UsageError } from '../../../errors/index.js';
-import { checkAttributes, type NodeAttributes, type NodeEntry } from '../../../core/nodes/attributes.js';
-import type { AttributeChanges } from '../../../core/nodes/inventory.js';
+import { checkAttributes, type NodeEntry } from '../../../core/nodes/attributes.js';
+import { parseAttributeChanges, type AttributeChanges } from '../../../core/nodes/changes.js';
 import type { OptionSpec, ParsedInput } from '../../command.js';
 
 /** Options setting attributes. */
@@ -30,14 +31,17 @@ export const UNSET_OPTIONS: OptionSpec[] = [
   { name: 'unset-var', type: 'string', repeatable: true, description: 'remove a variable (repeatable)', valueName: 'NAME' },
 ];
 
+/** Unset flag → the attribute it removes. */
+const UNSET_FLAGS = [['unset-image', 'image'], ['unset-kernel-args', 'kernelArgs'], ['unset-mac', 'mac'], ['unset-ip', 'ip']] as const;
+
 function list(value: unknown): string[] {
   if (value === undefined) return [];
   return Array.isArray(value) ? value.map(String) : [String(value)];
 }
 
-function parseVars(values: readonly string[]): Record<string, string> | undefined {
+function parseVars(values: readonly string[]): Record<string, string | null> | undefined {
   if (values.length === 0) return undefined;
-  const vars: Record<string, string> = {};
+  const vars: Record<string, string | null> = {};
   for (const item of values) {
     const at = item.indexOf('=');
     if (at <= 0) throw new UsageError('E_NODE_VAR', `--var ${JSON.stringify(item)} is not NAME=VALUE`, 'e.g. --var rack=a12');
@@ -46,27 +50,46 @@ function parseVars(values: readonly string[]): Record<string, string> | undefine
   return vars;
 }
 
-/**
- * The attributes given by options, checked.
- * @throws UsageError as checkAttributes (E_NODE_MAC, E_NODE_IP, ...).
- */
-export function attributesFromOptions(options: ParsedInput['options'], withProfiles: boolean): NodeEntry {
+/** The attribute options as data, in the inventory's key names (options not given left out). */
+function rawAttributes(options: ParsedInput['options'], withProfiles: boolean): Record<string, unknown> {
   const raw: Record<string, unknown> = {
     image: options.image, kernelArgs: options['kernel-args'], ip: options.ip,
     mac: options.mac === undefined ? undefined : list(options.mac), vars: parseVars(list(options.var)),
   };
   if (withProfiles && options.profile !== undefined) raw.profiles = list(options.profile);
   for (const key of Object.keys(raw)) if (raw[key] === undefined) delete raw[key];
-  return checkAttributes(raw, 'the options', withProfiles);
+  return raw;
 }
 
-/** The change given by the options of `node set` / `profile set`. */
+/**
+ * The attributes given by options, checked.
+ * @throws UsageError as checkAttributes (E_NODE_MAC, E_NODE_IP, ...).
+ */
+export function attributesFromOptions(options: ParsedInput['options'], withProfiles: boolean): NodeEntry {
+  return checkAttributes(rawAttributes(options, withProfiles), 'the options', withProfiles);
+}
+
+/**
+ * The change given by the options of `node set` / `profile set`, as the
+ * merge patch the API takes (an unset option is a `null`), read by the same
+ * function.
+ * @throws UsageError E_USAGE (an attribute both set and unset), and those of parseAttributeChanges.
+ */
 export function changesFromOptions(options: ParsedInput['options'], withProfiles: boolean): AttributeChanges {
-  const { vars, profiles, ...set } = attributesFromOptions(options, withProfiles);
-  const unset = ([['unset-image', 'image'], ['unset-kernel-args', 'kernelArgs'], ['unset-mac', 'mac'], ['unset-ip', 'ip']] as const)
-    .filter(([flag]) => options[flag] === true).map(([, key]) => key as keyof NodeAttributes);
-  const changes: AttributeChanges = { set, vars, unset, unsetVars: list(options['unset-var']), profiles };
-  const empty = Object.keys(set).length === 0 && !vars && !profiles && unset.length === 0 && changes.unsetVars?.length === 0;
-  if (empty) throw new UsageError('E_NOTHING_TO_CHANGE', 'no change given', 'pass at least one attribute option, e.g. --ip or --var NAME=VALUE');
-  return changes;
+  const patch = rawAttributes(options, withProfiles);
+  for (const [flag, key] of UNSET_FLAGS) {
+    if (options[flag] !== true) continue;
+    if (patch[key] !== undefined) throw new UsageError('E_USAGE', `--${flag} and the option setting ${key} given together`, 'give one of them');
+    patch[key] = null;
+  }
+  const unsetVars = list(options['unset-var']);
+  if (unsetVars.length > 0) {
+    const vars = (patch.vars ?? {}) as Record<string, string | null>;
+    for (const name of unsetVars) {
+      if (Object.hasOwn(vars, name)) throw new UsageError('E_USAGE', `--var ${name}=... and --unset-var ${name} given together`, 'give one of them');
+      vars[name] = null;
+    }
+    patch.vars = vars;
+  }
+  return parseAttributeChanges(patch, 'the options', withProfiles);
 }

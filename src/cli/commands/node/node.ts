@@ -1,4 +1,5 @@
-/** `disklessset node add|set|remove`: the nodes of the inventory (thin layer over NodeInventory). */
+/** `disklessset node add|set|remove`: the nodes of the inventory (thin layer over core/nodes/node-operations.ts). */
+import { addNodes, changeNodes } from '../../../core/nodes/node-operations.js';
 import type { CommandSpec } from '../../command.js';
 import { ATTRIBUTE_OPTIONS, PROFILE_OPTION, UNSET_OPTIONS, attributesFromOptions, changesFromOptions } from './node-options.js';
 
@@ -13,9 +14,7 @@ export const nodeAdd: CommandSpec = {
   args: [{ name: 'NODESET', required: true, completes: 'nodes' }],
   options: [PROFILE_OPTION, ...ATTRIBUTE_OPTIONS],
   async run({ services }, { args, options }) {
-    const entry = attributesFromOptions(options, true);
-    if (entry.image !== undefined) await services.images.status(entry.image);
-    const result = await services.inventory.addNodes(String(args.NODESET), entry);
+    const result = await addNodes(services, String(args.NODESET), attributesFromOptions(options, true));
     return { data: result, text: `added ${count(result.nodes, result.nodeCount)}` };
   },
 };
@@ -27,9 +26,7 @@ export const nodeSet: CommandSpec = {
   args: [{ name: 'NODESET', required: true, completes: 'nodes' }],
   options: [PROFILE_OPTION, ...ATTRIBUTE_OPTIONS, ...UNSET_OPTIONS],
   async run({ services }, { args, options }) {
-    const changes = changesFromOptions(options, true);
-    if (changes.set?.image !== undefined) await services.images.status(changes.set.image);
-    const result = await services.inventory.changeNodes(String(args.NODESET), changes);
+    const result = await changeNodes(services, String(args.NODESET), changesFromOptions(options, true));
     return { data: result, text: `changed ${count(result.nodes, result.nodeCount)}` };
   },
 };

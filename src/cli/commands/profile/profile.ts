@@ -1,6 +1,6 @@
-/** `disklessset profile add|set|remove|list|show`: attributes shared by nodes (thin layer over NodeInventory). */
-import { NotFoundError } from '../../../errors/index.js';
+/** `disklessset profile add|set|remove|list|show`: attributes shared by nodes (thin layer over core/nodes/node-operations.ts). */
 import { validateProfileName } from '../../../core/names.js';
+import { addProfile, changeProfile, listProfiles, showProfile, type ProfileView } from '../../../core/nodes/node-operations.js';
 import type { CommandSpec } from '../../command.js';
 import { ATTRIBUTE_OPTIONS, UNSET_OPTIONS, attributesFromOptions, changesFromOptions } from '../node/node-options.js';
 
@@ -11,11 +11,8 @@ export const profileAdd: CommandSpec = {
   args: [{ name: 'PROFILE', required: true }],
   options: ATTRIBUTE_OPTIONS,
   async run({ services }, { args, options }) {
-    const name = validateProfileName(String(args.PROFILE));
-    const entry = attributesFromOptions(options, false);
-    if (entry.image !== undefined) await services.images.status(entry.image);
-    await services.inventory.addProfile(name, entry);
-    return { data: { name, ...entry }, text: `profile ${name} added` };
+    const profile = await addProfile(services, String(args.PROFILE), attributesFromOptions(options, false));
+    return { data: profile, text: `profile ${profile.name} added` };
   },
 };
 
@@ -26,11 +23,8 @@ export const profileSet: CommandSpec = {
   args: [{ name: 'PROFILE', required: true }],
   options: [...ATTRIBUTE_OPTIONS, ...UNSET_OPTIONS],
   async run({ services }, { args, options }) {
-    const name = validateProfileName(String(args.PROFILE));
-    const changes = changesFromOptions(options, false);
-    if (changes.set?.image !== undefined) await services.images.status(changes.set.image);
-    await services.inventory.changeProfile(name, changes);
-    return { data: { name }, text: `profile ${name} changed` };
+    const profile = await changeProfile(services, String(args.PROFILE), changesFromOptions(options, false));
+    return { data: profile, text: `profile ${profile.name} changed` };
   },
 };
 
@@ -53,10 +47,7 @@ export const profileList: CommandSpec = {
   summary: 'list profiles with the number of nodes listing each',
   example: 'profile list --json',
   async run({ services }) {
-    const document = await services.inventory.read();
-    const users = new Map<string, number>();
-    for (const node of Object.values(document.nodes)) for (const p of node.profiles ?? []) users.set(p, (users.get(p) ?? 0) + 1);
-    const data = Object.keys(document.profiles).sort().map((name) => ({ name, nodeCount: users.get(name) ?? 0, ...document.profiles[name] }));
+    const data = await listProfiles(services.inventory);
     const width = Math.max(7, ...data.map((p) => p.name.length));
     const text = data.length === 0 ? 'No profiles.'
       : [`${'PROFILE'.padEnd(width)}  NODES  IMAGE`, ...data.map((p) => `${p.name.padEnd(width)}  ${String(p.nodeCount).padStart(5)}  ${p.image ?? '-'}`)].join('\n');
@@ -64,18 +55,20 @@ export const profileList: CommandSpec = {
   },
 };
 
+function profileText({ name, nodes, nodeCount, ...attributes }: ProfileView): string {
+  const lines = [name, ...Object.entries(attributes).map(([key, value]) =>
+    `  ${key}: ${Array.isArray(value) ? value.join(', ') : typeof value === 'object' ? JSON.stringify(value) : String(value)}`)];
+  if (nodeCount > 0) lines.push(`  nodes: ${nodes} (${nodeCount})`);
+  return lines.join('\n');
+}
+
 export const profileShow: CommandSpec = {
   path: ['profile', 'show'],
   summary: 'show one profile',
   example: 'profile show compute',
   args: [{ name: 'PROFILE', required: true }],
   async run({ services }, { args }) {
-    const name = validateProfileName(String(args.PROFILE));
-    const document = await services.inventory.read();
-    const profile = Object.hasOwn(document.profiles, name) ? document.profiles[name] : undefined;
-    if (!profile) throw new NotFoundError('E_PROFILE_NOT_FOUND', `no profile named ${name}`, 'see `disklessset profile list`');
-    const lines = [name, ...Object.entries(profile).map(([key, value]) =>
-      `  ${key}: ${Array.isArray(value) ? value.join(', ') : typeof value === 'object' ? JSON.stringify(value) : String(value)}`)];
-    return { data: { name, ...profile }, text: lines.join('\n') };
+    const profile = await showProfile(services.inventory, String(args.PROFILE));
+    return { data: profile, text: profileText(profile) };
   },
 };

@@ -1,7 +1,6 @@
-/** `/modules`, `/jobs` and `/openapi.json` routes. */
+/** `/jobs` routes: the jobs of this server, one job, and its event stream. */
 import { HttpError } from '../http-io.js';
 import type { Job } from '../jobs.js';
-import { OPENAPI_DOCUMENT } from '../openapi.js';
 import type { Route, RouteContext } from '../router.js';
 import { streamJobEvents } from '../sse.js';
 
@@ -11,18 +10,7 @@ function requireJob({ jobs, params }: RouteContext): Job {
   return job;
 }
 
-export const miscRoutes: Route[] = [
-  {
-    method: 'GET', path: '/modules',
-    async handle({ services }) {
-      const modules = services.modules.map((m) => ({
-        name: m.descriptor?.name, status: m.status, builtin: m.builtin, description: m.descriptor?.description,
-        image_classes: m.descriptor?.imageClasses.map((c) => ({ name: c.className, description: c.description, api_creatable: Boolean(c.parseOptions) })) ?? [],
-        error: m.error,
-      }));
-      return { status: 200, body: { modules } };
-    },
-  },
+export const jobRoutes: Route[] = [
   {
     method: 'GET', path: '/jobs',
     handle: async ({ jobs }) => ({ status: 200, body: { jobs: jobs.list().map((job) => job.view()) } }),
@@ -37,9 +25,5 @@ export const miscRoutes: Route[] = [
       streamJobEvents(context.req, context.res, requireJob(context));
       return undefined;
     },
-  },
-  {
-    method: 'GET', path: '/openapi.json',
-    handle: async () => ({ status: 200, body: OPENAPI_DOCUMENT }),
   },
 ];

@@ -1,0 +1,127 @@
+/**
+ * The node and profile operations as users run them, through the CLI
+ * (`node ...`, `profile ...`) or the REST API (`/nodes`, `/profiles`): both
+ * call these functions, so they check and answer alike. On top of
+ * NodeInventory they check that a named image exists and shape what list
+ * and show answer (node sets folded and counted, see docs/json.md).
+ */
+import { NotFoundError, UsageError } from '../../errors/index.js';
+import { foldNodes, isNodeName } from '../../nodeset/index.js';
+import type { CoreServices } from '../core-services.js';
+import { validateProfileName } from '../names.js';
+import type { NodeAttributes, NodeEntry, ProfileEntry } from './attributes.js';
+import type { AttributeChanges } from './changes.js';
+import type { EffectiveNode } from './effective.js';
+import { requireProfile, type NodeInventory, type NodeSetResult } from './inventory.js';
+import { compareNames, type InventoryDocument } from './inventory-file.js';
+
+/** One node of a listing: its name, profiles and effective attributes. */
+export interface NodeRow extends NodeAttributes {
+  name: string;
+  profiles: string[];
+}
+
+/** A profile as listed and shown: its attributes and the nodes listing it (folded, with their count). */
+export interface ProfileView extends ProfileEntry {
+  name: string;
+  nodes: string;
+  nodeCount: number;
+}
+
+/** An image a node or profile is to boot must exist; UsageError E_NODE_UNKNOWN_IMAGE otherwise. */
+async function requireImage(services: CoreServices, image: string | undefined): Promise<void> {
+  if (image === undefined) return;
+  try {
+    await services.images.status(image);
+  } catch (error) {
+    if (!(error instanceof NotFoundError)) throw error;
+    throw new UsageError('E_NODE_UNKNOWN_IMAGE', `no image named ${image}`, 'see `disklessset image list`, or create the image first');
+  }
+}
+
+/**
+ * `node add`: adds the nodes of `nodeSet` with `entry` (checked by checkAttributes).
+ * @throws UsageError E_NODE_UNKNOWN_IMAGE, and those of NodeInventory.addNodes.
+ */
+export async function addNodes(services: CoreServices, nodeSet: string, entry: NodeEntry): Promise<NodeSetResult> {
+  await requireImage(services, entry.image);
+  return services.inventory.addNodes(nodeSet, entry);
+}
+
+/**
+ * `node set`: changes every node of `nodeSet` (all or none).
+ * @throws UsageError E_NODE_UNKNOWN_IMAGE, and those of NodeInventory.changeNodes.
+ */
+export async function changeNodes(services: CoreServices, nodeSet: string, changes: AttributeChanges): Promise<NodeSetResult> {
+  await requireImage(services, changes.set?.image);
+  return services.inventory.changeNodes(nodeSet, changes);
+}
+
+/**
+ * `node list`: the nodes of `nodeSet` (every node when undefined) that the
+ * inventory holds, in natural order, with their effective attributes.
+ * @throws UsageError (node set).
+ */
+export async function listNodes(inventory: NodeInventory, nodeSet?: string): Promise<NodeRow[]> {
+  const nodes = await inventory.effectiveNodes(nodeSet);
+  return nodes.map((node) => ({ name: node.name, profiles: node.profiles, ...node.attributes }));
+}
+
+/**
+ * `node show`: one node's effective attributes and where each comes from.
+ * @throws UsageError E_NODE_NAME (not one node name), NotFoundError E_NODE_NOT_FOUND.
+ */
+export async function showNode(inventory: NodeInventory, name: string): Promise<EffectiveNode> {
+  if (!isNodeName(name)) throw new UsageError('E_NODE_NAME', `invalid node name ${JSON.stringify(name)}`, 'give one node name, as `disklessset node list` shows it');
+  const [node] = await inventory.effectiveNodes(name);
+  if (!node) throw new NotFoundError('E_NODE_NOT_FOUND', `${name} not in the inventory`, 'see `disklessset node list`');
+  return node;
+}
+
+/**
+ * `profile add`: adds a profile; returns it as `profile show` does.
+ * @throws UsageError E_PROFILE_NAME, E_NODE_UNKNOWN_IMAGE; ConflictError E_PROFILE_EXISTS.
+ */
+export async function addProfile(services: CoreServices, name: string, entry: ProfileEntry): Promise<ProfileView> {
+  validateProfileName(name);
+  await requireImage(services, entry.image);
+  await services.inventory.addProfile(name, entry);
+  return showProfile(services.inventory, name);
+}
+
+/**
+ * `profile set`: changes a profile (every node listing it follows); returns it as `profile show` does.
+ * @throws UsageError E_PROFILE_NAME, E_PROFILE_NESTED, E_NODE_UNKNOWN_IMAGE; NotFoundError E_PROFILE_NOT_FOUND.
+ */
+export async function changeProfile(services: CoreServices, name: string, changes: AttributeChanges): Promise<ProfileView> {
+  validateProfileName(name);
+  await requireImage(services, changes.set?.image);
+  await services.inventory.changeProfile(name, changes);
+  return showProfile(services.inventory, name);
+}
+
+function profileViews(document: InventoryDocument, names: readonly string[]): ProfileView[] {
+  const users = new Map<string, string[]>(names.map((name) => [name, []]));
+  for (const [node, entry] of Object.entries(document.nodes)) for (const profile of entry.profiles ?? []) users.get(profile)?.push(node);
+  return names.map((name) => {
+    const nodes = users.get(name) ?? [];
+    return { name, nodes: nodes.length ? foldNodes(nodes) : '', nodeCount: nodes.length, ...requireProfile(document, name) };
+  });
+}
+
+/** `profile list`: every profile in name order, with the nodes listing it. */
+export async function listProfiles(inventory: NodeInventory): Promise<ProfileView[]> {
+  const document = await inventory.read();
+  return profileViews(document, Object.keys(document.profiles).sort(compareNames));
+}
+
+/**
+ * `profile show`: one profile and the nodes listing it.
+ * @throws UsageError E_PROFILE_NAME, NotFoundError E_PROFILE_NOT_FOUND.
+ */
+export async function showProfile(inventory: NodeInventory, name: string): Promise<ProfileView> {
+  validateProfileName(name);
+  const document = await inventory.read();
+  requireProfile(document, name);
+  return profileViews(document, [name])[0] as ProfileView;
+}
