@@ -23,10 +23,11 @@ import { join } from 'node:path';
 import { OperationError } from '../errors/index.js';
 import type { Paths } from '../core/paths.js';
 import { readTextIfExists } from '../core/state/atomic-file.js';
-import { diskFullError, isDiskFull } from '../core/state/disk-full.js';
+import { diskFullError, isDiskFull, noSpaceError } from '../core/state/disk-full.js';
 import { inventoryHash } from '../core/nodes/inventory-cache.js';
 import type { InventoryDocument } from '../core/nodes/inventory-file.js';
 import type { InventoryPublisher } from '../core/nodes/publisher.js';
+import { generationsDir } from './boot-paths.js';
 import { Generations } from './generations.js';
 import { readPointer, writePointer, type GenerationPointer } from './generation-pointer.js';
 import { scriptSet } from './script-set.js';
@@ -98,7 +99,8 @@ export class BootScriptPublisher implements InventoryPublisher<Pending> {
     try {
       await this.generations.render(id, files, from);
     } catch (error) {
-      throw noChange(error);
+      // Named after the generations folder: the file that failed was in a temporary one, now removed.
+      throw noChange(isDiskFull(error) ? noSpaceError(generationsDir(this.paths), error) : error);
     }
     return { id, from, same: false };
   }

@@ -9,7 +9,7 @@ import { ConflictError } from '../../errors/index.js';
 import { readTextIfExists, writeFileAtomic } from '../state/atomic-file.js';
 import { withLock } from '../state/lock.js';
 import type { InventoryPublisher } from './publisher.js';
-import { emptyInventory, formatInventory, parseInventory, type InventoryDocument } from './inventory-file.js';
+import { emptyInventory, parseInventory, serializeInventory, type InventoryDocument } from './inventory-file.js';
 import { inventoryHash, readCachedInventory, writeInventoryCache } from './inventory-cache.js';
 
 /** An inventory as read: the document, the exact text it came from ('' without a file), and whether the file exists. */
@@ -65,14 +65,14 @@ export class InventoryStore {
       const document = state.document;
       const previous = structuredClone(document);
       const result = await change(document);
-      const text = formatInventory(document);
+      const { text, stored } = serializeInventory(document, this.file);
       if (!this.publisher) {
-        await this.write(text, document);
+        await this.write(text, stored);
         return result;
       }
-      const pending = await this.publisher.before(document, text);
+      const pending = await this.publisher.before(stored, text);
       try {
-        await this.write(text, document);
+        await this.write(text, stored);
         await this.publisher.after(text, pending);
       } catch (error) {
         throw await this.publisher.failed(pending, error, async () => {
