@@ -16,7 +16,7 @@
  *   `nodes.gen/legacy-<id>` (kept for the administrator) when the first
  *   generation is published.
  */
-import { chmod, link, lstat, mkdir, readFile, readdir, readlink, rename, rm, symlink, writeFile } from 'node:fs/promises';
+import { chmod, link, lstat, stat, mkdir, readFile, readdir, readlink, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { fsyncDirectory, temporarySibling } from '../core/state/atomic-file.js';
 import type { Paths } from '../core/paths.js';
@@ -122,11 +122,14 @@ export class Generations {
           return;
         } catch { /* gone or not linkable: written below */ }
       }
-      await writeFile(target, nodeScript(urls, node, image), { flag: 'wx' });
-      // The mode given at creation is filtered by the umask; a script must be world-readable to be served.
-      await chmod(target, 0o644);
+      await writeFile(target, nodeScript(urls, node, image), { mode: 0o644, flag: 'wx' });
       written.push(target);
     });
+    // The mode given at creation is filtered by the umask, the same for every file: one
+    // look tells whether they all need a chmod to be world-readable (and so served).
+    if (written[0] !== undefined && ((await stat(written[0])).mode & 0o777) !== 0o644) {
+      await inBatches(written, (file) => chmod(file, 0o644));
+    }
     const manifest: Manifest = { urls: JSON.stringify(urls), files: Object.fromEntries([...files].map(([name, target]) => [name, target.image])) };
     await writeFile(join(folder, MANIFEST), `${JSON.stringify(manifest)}\n`, { mode: 0o644, flag: 'wx' });
     // One flush of the file system (syncfs) instead of one fsync per script, which

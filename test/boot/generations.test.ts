@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { lstat, mkdir, mkdtemp, readdir, readFile, readlink, rm, symlink, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, mkdtemp, readdir, readFile, readlink, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generationsDir } from '../../src/boot/boot-paths.js';
@@ -77,7 +77,14 @@ test('MAC addresses of a node (its own or from a profile) get <mac>.ipxe scripts
     const { paths } = await t.services();
     assert.equal((await t.cli(['profile', 'add', 'gpu', '--image', 'a', '--mac', '02:00:00:00:00:99'])).exitCode, 0);
     assert.equal((await t.cli(['node', 'add', 'g1', '--profile', 'gpu'])).exitCode, 0);
-    assert.equal((await t.cli(['node', 'add', 'n1', '--image', 'a', '--mac', '02:00:00:00:00:01'])).exitCode, 0);
+    // Under a strict umask too, scripts are world-readable (else they would not be served).
+    const umask = process.umask(0o077);
+    try {
+      assert.equal((await t.cli(['node', 'add', 'n1', '--image', 'a', '--mac', '02:00:00:00:00:01'])).exitCode, 0);
+    } finally {
+      process.umask(umask);
+    }
+    assert.equal((await stat(join(paths.bootNodesDir, 'n1.ipxe'))).mode & 0o777, 0o644);
     assert.equal((await t.cli(['node', 'add', 'n2', '--mac', '02:00:00:00:00:02'])).exitCode, 0);
     const files = (await readdir(paths.bootNodesDir)).filter((f) => f.endsWith('.ipxe')).sort();
     assert.deepEqual(files, ['02-00-00-00-00-01.ipxe', '02-00-00-00-00-99.ipxe', 'g1.ipxe', 'n1.ipxe'], 'n2 has no image: no script, not even by MAC');
