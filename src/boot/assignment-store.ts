@@ -47,15 +47,17 @@ export class AssignmentStore {
 
   /**
    * Run first by every command: moves an assignments file of an earlier
-   * version into the inventory, then finishes a change a killed command left
-   * half-done (skipped while another live command holds the lock). Returns
-   * how many nodes' assignments were moved, and how many scripts repaired.
+   * version into the inventory, then publishes the node scripts again when
+   * they disagree with nodes.yml (a change a killed command left half-done,
+   * a hand edit, the folder of an earlier version), unless another live
+   * command holds the lock: it publishes its own change. Returns how many
+   * nodes' assignments were moved, and how many script files were published.
    * @throws OperationError E_BOOT_STATE_INVALID for an unreadable old file.
    */
   async repair(): Promise<{ moved: number; repaired: number }> {
     const moved = await this.moveLegacyAssignments();
-    // Most commands find no intent: they skip the lock altogether.
-    if ((await readTextIfExists(join(this.paths.stateDir, INTENT_FILE))) === undefined) return { moved, repaired: 0 };
+    // Most commands find the published scripts in step with nodes.yml: they skip the lock altogether.
+    if (!(await this.inventory.needsRecovery())) return { moved, repaired: 0 };
     return { moved, repaired: await this.inventory.recover() };
   }
 

@@ -18,3 +18,22 @@ export function nodeScriptPath(paths: Paths, node: string): string {
 export function hasBootFile(paths: Paths, image: string): boolean {
   return existsSync(join(paths.imageDir(image), BOOT_FILE));
 }
+
+/**
+ * Folder holding the generations of node scripts, beside the served node
+ * scripts path: `diskless/nodes.gen/`. Inside the HTTP root and not a
+ * dotfile, so the `nodes` symbolic link into it is served (see generations.ts).
+ */
+export function generationsDir(paths: Paths): string {
+  return `${paths.bootNodesDir}.gen`;
+}
+
+/** Folder of one generation, `diskless/nodes.gen/<id>` (`id` a non-negative integer). */
+export function generationDir(paths: Paths, id: number): string {
+  return join(generationsDir(paths), String(id));
+}
+
+/** The generation pointer, `<stateDir>/boot-generation.json`: which generation is published, from which nodes.yml. */
+export function generationPointerFile(paths: Paths): string {
+  return join(paths.stateDir, 'boot-generation.json');
+}

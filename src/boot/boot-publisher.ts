@@ -1,102 +1,141 @@
 /**
- * Node scripts follow the inventory. Every inventory change runs, under the
- * inventory lock, in an order a kill cannot break:
+ * Node scripts follow the inventory, published as one unit (generations.ts).
+ * Every inventory change runs, under the inventory lock, in an order a kill
+ * cannot break:
  *
- * 1. an intent file names the nodes whose image changes;
- * 2. the inventory file is replaced;
- * 3. the scripts of those nodes are derived from it;
- * 4. the intent file is deleted.
+ * 1. the whole set of scripts is rendered into a new generation folder
+ *    (nothing served changes; skipped when the set is the same);
+ * 2. nodes.yml is replaced: the commit;
+ * 3. the pointer records the new generation and the hash of nodes.yml;
+ * 4. the served `nodes` link is swapped to the new generation by rename;
+ * 5. generations older than the previous one are deleted.
  *
- * A kill anywhere leaves no intent (nothing changed, or all done) or an
- * intent that the next command completes ({@link BootScriptPublisher.recover},
- * run by every command's start-up repair and before every change).
- *
- * When step 2 or 3 fails (a full disk, typically), the change is rolled back
- * with the intent still in place: scripts of newly assigned nodes are removed
- * first (which frees space), the previous inventory is written back, the
- * intent nodes' scripts are derived from it, then the intent is dropped.
+ * A kill before 2 leaves the old inventory and the old scripts (and an
+ * unpublished generation, deleted by the next command); a kill after it
+ * leaves a pointer that disagrees with nodes.yml or with the link, which the
+ * next command's repair ({@link BootScriptPublisher.recover}) sees and
+ * completes. A hand edit of nodes.yml is seen the same way, by its hash.
+ * `boot list` and `node list` read nodes.yml, so once the repair has run
+ * they agree with the files served.
  */
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { OperationError } from '../errors/index.js';
 import type { Paths } from '../core/paths.js';
-import { readTextIfExists, writeFileAtomic } from '../core/state/atomic-file.js';
-import { diskFullError, isDiskFull } from '../core/state/disk-full.js';
-import { effectiveImages } from '../core/nodes/effective.js';
+import { readTextIfExists } from '../core/state/atomic-file.js';
+import { diskFullError, isDiskFull, noSpaceError } from '../core/state/disk-full.js';
+import { inventoryHash } from '../core/nodes/inventory-cache.js';
 import type { InventoryDocument } from '../core/nodes/inventory-file.js';
 import type { InventoryPublisher } from '../core/nodes/publisher.js';
-import { isNodeName } from '../nodeset/index.js';
-import { syncNodeScripts } from './node-scripts.js';
+import { generationsDir } from './boot-paths.js';
+import { Generations } from './generations.js';
+import { readPointer, writePointer, type GenerationPointer } from './generation-pointer.js';
+import { scriptSet } from './script-set.js';
 
-/** File name of the intent record (nodes whose scripts may disagree with the inventory), inside the state folder. */
+/** File name of the intent record of earlier versions, inside the state folder: its presence makes the repair render everything again. */
 export const INTENT_FILE = 'boot-scripts.pending.json';
 
-/** What {@link BootScriptPublisher.before} hands to `after`: the nodes whose image changes, and their images before. */
+/** What {@link BootScriptPublisher.before} hands to `after`: the generation to publish, and the one served before. */
 interface Pending {
-  affected: string[];
-  before: Record<string, string>;
-}
-
-/** Nodes whose effective image differs between two maps. */
-function changedNodes(before: Record<string, string>, after: Record<string, string>): string[] {
-  const changed = Object.keys(after).filter((node) => before[node] !== after[node]);
-  for (const node of Object.keys(before)) if (!(node in after)) changed.push(node);
-  return changed;
+  id: number;
+  from: number | undefined;
+  /** The generation served already holds exactly the new set: only the pointer changes. */
+  same: boolean;
 }
 
 /** Publishes node scripts from the inventory (see the module comment). */
 export class BootScriptPublisher implements InventoryPublisher<Pending> {
-  readonly intentFile: string;
+  private readonly generations: Generations;
 
   constructor(private readonly paths: Paths) {
-    this.intentFile = join(paths.stateDir, INTENT_FILE);
+    this.generations = new Generations(paths);
   }
 
-  async recover(current: InventoryDocument): Promise<number> {
-    const text = await readTextIfExists(this.intentFile);
-    if (text === undefined) return 0;
-    let nodes: string[] = [];
+  /** The generation served now, if its folder is there (unchanged scripts are linked from it). */
+  private async servedId(): Promise<number | undefined> {
+    const served = await this.generations.served();
+    if (served.kind !== 'generation') return undefined;
+    return (await this.generations.ids()).includes(served.id) ? served.id : undefined;
+  }
+
+  /** Why what is published disagrees with nodes.yml's `text`, or undefined when it agrees (and nothing else is left to clean). */
+  private async disagreement(text: string | undefined, pointer: GenerationPointer | undefined): Promise<string | undefined> {
+    if ((await readTextIfExists(join(this.paths.stateDir, INTENT_FILE))) !== undefined) return 'intent of an earlier version';
+    const served = await this.generations.served();
+    // A root where nothing was ever assigned: nothing to publish.
+    if (text === undefined && pointer === undefined && served.kind === 'missing') return undefined;
+    if (!pointer) return 'no pointer';
+    if (pointer.inventorySha256 !== inventoryHash(text ?? '')) return 'nodes.yml changed';
+    if (served.kind !== 'generation' || served.id !== pointer.generation) return 'link';
+    const ids = await this.generations.ids();
+    if (!ids.includes(pointer.generation)) return 'missing generation';
+    if (ids.some((id) => id !== pointer.generation && id !== pointer.previous)) return 'old generations';
+    return undefined;
+  }
+
+  async needsRecovery(text: string | undefined): Promise<boolean> {
+    return (await this.disagreement(text, await readPointer(this.paths))) !== undefined;
+  }
+
+  async recover(current: InventoryDocument, text: string | undefined): Promise<number> {
+    const pointer = await readPointer(this.paths);
+    const why = await this.disagreement(text, pointer);
+    if (why === undefined) return 0;
+    if (why === 'old generations') {
+      await this.generations.prune([pointer?.generation, pointer?.previous ?? undefined]);
+      return 0;
+    }
+    await this.after(text ?? '', await this.before(current, text ?? ''));
+    await rm(join(this.paths.stateDir, INTENT_FILE), { force: true });
+    return scriptSet(current).size;
+  }
+
+  async before(next: InventoryDocument, _nextText: string): Promise<Pending> {
+    const files = scriptSet(next);
+    const from = await this.servedId();
+    if (from !== undefined && await this.generations.holds(from, files)) return { id: from, from, same: true };
+    const pointer = await readPointer(this.paths);
+    const id = Math.max(0, ...(await this.generations.ids()), pointer?.generation ?? 0, pointer?.previous ?? 0) + 1;
     try {
-      const parsed = JSON.parse(text) as { nodes?: unknown };
-      // Names from a file become file names: only valid node names are used.
-      if (Array.isArray(parsed.nodes)) nodes = parsed.nodes.filter((n): n is string => typeof n === 'string' && isNodeName(n));
-    } catch { /* a torn intent cannot exist (atomic write); an edited one is dropped */ }
-    await syncNodeScripts(this.paths, effectiveImages(current), nodes);
-    await rm(this.intentFile, { force: true });
-    return nodes.length;
+      await this.generations.render(id, files, from);
+    } catch (error) {
+      // Named after the generations folder: the file that failed was in a temporary one, now removed.
+      throw noChange(isDiskFull(error) ? noSpaceError(generationsDir(this.paths), error) : error);
+    }
+    return { id, from, same: false };
   }
 
-  async before(previous: InventoryDocument, next: InventoryDocument): Promise<Pending> {
-    const before = effectiveImages(previous);
-    const affected = changedNodes(before, effectiveImages(next));
-    if (affected.length > 0) await writeFileAtomic(this.intentFile, `${JSON.stringify({ nodes: affected })}\n`, 0o644);
-    return { affected, before };
-  }
-
-  async after(next: InventoryDocument, pending: Pending): Promise<void> {
-    if (pending.affected.length === 0) return;
-    await syncNodeScripts(this.paths, effectiveImages(next), pending.affected);
-    await rm(this.intentFile, { force: true });
+  async after(nextText: string, pending: Pending): Promise<void> {
+    const pointer = await readPointer(this.paths);
+    // Kept: the generation served before this one (nodes may be downloading from it).
+    const previous = pending.same ? (pointer?.generation === pending.id ? pointer.previous : null) : pending.from ?? null;
+    await writePointer(this.paths, { generation: pending.id, previous, inventorySha256: inventoryHash(nextText) });
+    if (!pending.same || (await this.generations.served()).kind !== 'generation') await this.generations.publish(pending.id);
+    await this.generations.prune([pending.id, previous ?? undefined]);
   }
 
   /**
-   * Puts the scripts of the affected nodes back as they were before the
-   * change, then returns the error for the inventory to throw: a lack of
-   * space becomes OperationError E_NO_SPACE saying no assignment changed;
-   * any other error (or a failed undo) is returned as it came.
+   * Discards the unpublished generation, puts the previous inventory back and
+   * publishes from it, then returns the error for the inventory to throw: a
+   * lack of space becomes OperationError E_NO_SPACE saying no assignment
+   * changed; any other error (or a failed undo) is returned as it came.
    */
-  async failed(_previous: InventoryDocument, pending: Pending, error: unknown, restore: () => Promise<void>): Promise<unknown> {
+  async failed(pending: Pending, error: unknown, restore: () => Promise<{ document: InventoryDocument; text: string }>): Promise<unknown> {
     try {
-      // Scripts of nodes that had no image go first: removing them frees the space the rest needs.
-      await syncNodeScripts(this.paths, pending.before, pending.affected.filter((node) => !(node in pending.before)));
-      await restore();
-      await syncNodeScripts(this.paths, pending.before, pending.affected);
-      await rm(this.intentFile, { force: true });
+      // The unpublished generation goes first: removing it frees the space the rest needs.
+      if (!pending.same) await this.generations.discard(pending.id);
+      const previous = await restore();
+      await this.recover(previous.document, previous.text);
     } catch {
       return error;
     }
-    if (!isDiskFull(error) && !(error instanceof OperationError && error.code === 'E_NO_SPACE')) return error;
-    const full = error instanceof OperationError ? error : diskFullError(error);
-    return new OperationError('E_NO_SPACE', `${full.message}: no boot assignment was changed`, full.hint, { cause: error });
+    return noChange(error);
   }
+}
+
+/** A full disk becomes E_NO_SPACE saying nothing changed; other errors pass unchanged. */
+function noChange(error: unknown): unknown {
+  if (!isDiskFull(error) && !(error instanceof OperationError && error.code === 'E_NO_SPACE')) return error;
+  const full = error instanceof OperationError ? error : diskFullError(error);
+  return new OperationError('E_NO_SPACE', `${full.message}: no boot assignment was changed`, full.hint, { cause: error });
 }

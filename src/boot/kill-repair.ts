@@ -2,7 +2,7 @@
  * What every command does first, so that a command killed at any moment is
  * repaired by the next one, whatever it is: temporary files and locks of dead
  * writers are swept from the tool's folders, and node scripts left behind by
- * a killed `boot set/unset` are re-derived from the assignments file.
+ * that disagree with nodes.yml (a killed change, a hand edit) are published again from it.
  * The commands a killed build started are stopped too; its files are
  * cleaned by the next command that changes images (ImageManager.cleanCorrupted).
  */
@@ -14,10 +14,11 @@ import { creatorAlive, InstallationsRegistry } from '../core/state/installations
 import { stopBuildChildren } from '../core/state/build-children.js';
 import { isDiskFull } from '../core/state/disk-full.js';
 import { AssignmentStore } from './assignment-store.js';
+import { generationsDir } from './boot-paths.js';
 
 /** The folders the tool writes state, scripts and image files into (not recursive). */
 async function writtenFolders(paths: Paths): Promise<string[]> {
-  const folders = [paths.stateDir, join(paths.stateDir, 'locks'), paths.bootNodesDir, paths.imagesDir, dirname(paths.imagesDir),
+  const folders = [paths.stateDir, join(paths.stateDir, 'locks'), dirname(paths.bootNodesDir), generationsDir(paths), paths.imagesDir, dirname(paths.imagesDir),
     paths.kernelsDir, paths.configDir, paths.workDir, dirname(paths.exportsFile), dirname(paths.ganeshaExportsFile)];
   try {
     for (const entry of await readdir(paths.imagesDir, { withFileTypes: true })) {
@@ -31,6 +32,8 @@ async function writtenFolders(paths: Paths): Promise<string[]> {
 export interface RepairNotice {
   text: string;
   lackOfSpace?: boolean;
+  /** Told only if the command succeeds: a failing one reports the same problem itself. */
+  onlyIfSucceeded?: boolean;
 }
 
 function lackOfSpace(error: unknown): boolean {
@@ -64,9 +67,14 @@ export async function repairAfterKill(paths: Paths): Promise<RepairNotice[]> {
   try {
     const { moved, repaired } = await new AssignmentStore(paths).repair();
     if (moved > 0) notices.push({ text: `moved the boot assignments of ${moved} node(s) into the node inventory (nodes.yml)` });
-    if (repaired > 0) notices.push({ text: `re-derived the boot scripts of ${repaired} node(s) left by a killed boot command` });
+    if (repaired > 0) notices.push({ text: `re-derived the boot scripts from nodes.yml (${repaired} file(s)): a command was killed or the file was edited by hand` });
   } catch (error) {
-    notices.push({ text: `could not repair the boot scripts: ${(error as Error).message.split('\n')[0]}`, lackOfSpace: lackOfSpace(error) });
+    if ((error as { code?: string }).code === 'E_INVENTORY_INVALID') {
+      // Commands that read the inventory fail with this same line; the others warn and go on.
+      notices.push({ text: `warning: node scripts stay as last published: ${(error as Error).message.split('\n')[0]}`, onlyIfSucceeded: true });
+    } else {
+      notices.push({ text: `could not repair the boot scripts: ${(error as Error).message.split('\n')[0]}`, lackOfSpace: lackOfSpace(error) });
+    }
   }
   return notices;
 }

@@ -39,9 +39,10 @@ export interface OpenOptions {
   onNotice?: (message: string) => void;
   /**
    * Told, instead of `onNotice`, about a start-of-command repair that could
-   * not run because a file system is full: the CLI shows it only if its
-   * command then succeeds, since a failing command's own E_NO_SPACE line
-   * already says what to do. Default: `onNotice`.
+   * not run because a file system is full, or because nodes.yml is damaged:
+   * the CLI shows it only if its command then succeeds, since a failing
+   * command's own line (E_NO_SPACE, E_INVENTORY_INVALID) already says what to
+   * do. Default: `onNotice`.
    */
   onLackOfSpaceNotice?: (message: string) => void;
   /**
@@ -82,6 +83,6 @@ export async function openServices(options: OpenOptions = {}): Promise<Services>
 export async function repairServices(services: Services, options: Pick<OpenOptions, 'onNotice' | 'onLackOfSpaceNotice'> = {}): Promise<void> {
   // Whatever command comes next, a command killed earlier is repaired first.
   for (const notice of await repairAfterKill(services.paths)) {
-    (notice.lackOfSpace ? options.onLackOfSpaceNotice ?? options.onNotice : options.onNotice)?.(notice.text);
+    (notice.lackOfSpace || notice.onlyIfSucceeded ? options.onLackOfSpaceNotice ?? options.onNotice : options.onNotice)?.(notice.text);
   }
 }

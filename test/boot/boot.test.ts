@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { makeTempRoot, type TempRoot } from '../helpers/temp-root.js';
 import { entryScriptPath, installBootGuards, listBoot, nodeScriptPath, refreshBootMenu, setBoot, unsetBoot } from '../../src/boot/index.js';
@@ -89,7 +89,7 @@ test('bad node names and unknown or unready images are refused without writing a
   await assert.rejects(setBoot(services, 'n1', 'missing'), { code: 'E_IMAGE_NOT_FOUND', kind: 'not-found' });
   await assert.rejects(setBoot(services, 'n1', '../alpha'), { code: 'E_IMAGE_NAME' });
   assert.deepEqual(await listBoot(services), []);
-  assert.equal(existsSync(services.paths.bootNodesDir), false);
+  assert.deepEqual((await readdir(services.paths.bootNodesDir).catch(() => [] as string[])).filter((f) => f.endsWith('.ipxe')), []);
 }));
 
 test('removing an image that nodes boot is refused; --force removes it and the assignments', () => withRoot(async (root, services) => {

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { makeTempRoot } from '../helpers/temp-root.js';
+import { generationsDir } from '../../src/boot/boot-paths.js';
 import { ANY_COMMANDS, assertConsistent, runKilled, seededRandom } from '../helpers/kill-check.js';
 
 const NODES = 'n[1-150]';
@@ -33,26 +34,28 @@ test('boot set and boot unset killed at 40 random moments: the next command make
   }
 });
 
-test('the reproduction of the issue: half-written node scripts are re-derived from the assignments by the next command', async () => {
+test('the reproduction of the issue: a change killed after nodes.yml was written is published by the next command', async () => {
   const t = await makeTempRoot();
   try {
     for (const image of ['a', 'b']) assert.equal((await t.cli(['demo', 'create', image, '--message', image])).exitCode, 0);
     assert.equal((await t.cli(['boot', 'set', 'n[1-20]', 'a'])).exitCode, 0);
     const { paths } = await t.services();
-    // What a kill between the intent record and the scripts leaves: b assigned, scripts still chaining a,
-    // and a temporary file of a dead writer (pid 2^22 + 1 is above Linux's pid limit, so never alive).
+    // What a kill after nodes.yml was replaced leaves: b assigned, scripts still chaining a, the intent
+    // record of an earlier version, and a generation a dead writer was rendering
+    // (pid 2^22 + 1 is above Linux's pid limit, so never alive).
     const assigned = await readAssigned(paths);
     for (const node of Object.keys(assigned)) assigned[node] = 'b';
     await writeAssignedInventory(paths, assigned);
     await writeFile(join(paths.stateDir, 'boot-scripts.pending.json'), JSON.stringify({ nodes: Object.keys(assigned) }));
-    await writeFile(join(paths.bootNodesDir, '.n2.ipxe.tmp-4194305-0a1b2c3d'), 'half');
+    await mkdir(join(generationsDir(paths), '.9.tmp-4194305-0a1b2c3d'));
+    await writeFile(join(generationsDir(paths), '.9.tmp-4194305-0a1b2c3d', 'n2.ipxe'), 'half');
     await mkdir(join(paths.stateDir, 'nodes.yml.lock'));
     await writeFile(join(paths.stateDir, 'nodes.yml.lock', 'owner-10-aa.json'), JSON.stringify({ pid: 4194305 }));
 
     const listed = await t.cli(['boot', 'list']);
     assert.equal(listed.exitCode, 0, listed.stderr);
     assert.match(listed.stdout, /b\s+20\s+n\[1-20\]/);
-    assert.match(listed.stderr, /re-derived the boot scripts of 20 node/);
+    assert.match(listed.stderr, /re-derived the boot scripts from nodes.yml \(20 file/);
     await assertConsistent(t.root, paths, 'after boot list');
     assert.deepEqual((await readdir(paths.stateDir)).filter((n) => n.includes('pending')), []);
   } finally {

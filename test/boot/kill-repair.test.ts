@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { makeTempRoot } from '../helpers/temp-root.js';
 import { run } from '../../src/system/runner.js';
-import { INTENT_FILE } from '../../src/boot/assignment-store.js';
+import { generationsDir } from '../../src/boot/boot-paths.js';
 import { writeAssignedInventory } from '../helpers/inventory.js';
 
 test('a repair that fails for lack of space adds no line before a failing command\'s own error, and is told when a command succeeds', async () => {
@@ -13,14 +13,14 @@ test('a repair that fails for lack of space adds no line before a failing comman
   try {
     assert.equal((await t.cli(['demo', 'create', 'a', '--message', 'm'])).exitCode, 0);
     const { paths } = await t.services();
-    // What a boot set killed after saving the assignments leaves: scripts still to derive.
+    // What a boot set killed after saving nodes.yml leaves: scripts still to publish from it.
     const nodes = Array.from({ length: 20 }, (_, i) => `n${i + 1}`);
     await writeAssignedInventory(paths, Object.fromEntries(nodes.map((n) => [n, 'a'])));
-    await writeFile(join(paths.stateDir, INTENT_FILE), JSON.stringify({ nodes }));
-    await mkdir(paths.bootNodesDir, { recursive: true });
-    await run(['mount', '-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', paths.bootNodesDir]);
-    mounted = paths.bootNodesDir;
-    await run(['dd', 'if=/dev/zero', `of=${join(paths.bootNodesDir, 'filler')}`, 'bs=4k'], { allowFailure: true });
+    const generations = generationsDir(paths);
+    await mkdir(generations, { recursive: true });
+    await run(['mount', '-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', generations]);
+    mounted = generations;
+    await run(['dd', 'if=/dev/zero', `of=${join(generations, 'filler')}`, 'bs=4k'], { allowFailure: true });
 
     const failed = await t.cli(['boot', 'set', 'n50', 'a']);
     assert.equal(failed.exitCode, 1);

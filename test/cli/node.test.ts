@@ -24,19 +24,20 @@ test('nodes and profiles drive the node scripts: a profile image change reaches 
     for (const image of ['gold', 'test']) await ok(t, ['demo', 'create', image, '--message', image]);
     await ok(t, ['profile', 'add', 'compute', '--image', 'gold', '--var', 'rack=a']);
     await ok(t, ['node', 'add', 'c[1-3]', '--profile', 'compute', '--mac', '52:54:00:00:00:01']);
-    assert.deepEqual(await scripts(t), { c1: 'gold', c2: 'gold', c3: 'gold' });
+    // The MAC script (for nodes booting without a host name) boots the image of the first node holding that MAC.
+    assert.deepEqual(await scripts(t), { '52-54-00-00-00-01': 'gold', c1: 'gold', c2: 'gold', c3: 'gold' });
     await ok(t, ['node', 'set', 'c3', '--image', 'test']);
     await ok(t, ['profile', 'set', 'compute', '--image', 'test']);
     await ok(t, ['profile', 'set', 'compute', '--image', 'gold']);
-    assert.deepEqual(await scripts(t), { c1: 'gold', c2: 'gold', c3: 'test' });
+    assert.deepEqual(await scripts(t), { '52-54-00-00-00-01': 'gold', c1: 'gold', c2: 'gold', c3: 'test' });
     const shown = JSON.parse(await ok(t, ['node', 'show', 'c1', '--json'])) as { attributes: Record<string, unknown>; origins: Record<string, string> };
     assert.equal(shown.origins.image, 'profile:compute');
     assert.match(await ok(t, ['node', 'list']), /^NAME\s+PROFILES\s+IMAGE\s+MAC\s+IP\nc1\s+compute\s+gold\s+52:54:00:00:00:01\s+-/);
     assert.match(await ok(t, ['boot', 'list']), /gold\s+2\s+c\[1-2\]\ntest\s+1\s+c3/);
     await ok(t, ['node', 'remove', 'c2']);
-    assert.deepEqual(await scripts(t), { c1: 'gold', c3: 'test' });
+    assert.deepEqual(await scripts(t), { '52-54-00-00-00-01': 'gold', c1: 'gold', c3: 'test' });
     await ok(t, ['boot', 'unset', 'c3']);
-    assert.deepEqual(await scripts(t), { c1: 'gold', c3: 'gold' }, 'c3 falls back to its profile image');
+    assert.deepEqual(await scripts(t), { '52-54-00-00-00-01': 'gold', c1: 'gold', c3: 'gold' }, 'c3 falls back to its profile image');
   } finally {
     await t.cleanup();
   }

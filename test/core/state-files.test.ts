@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { generationsDir } from '../../src/boot/boot-paths.js';
 import { makeTempRoot, type TempRoot } from '../helpers/temp-root.js';
 import { run } from '../../src/system/runner.js';
 import { assertConsistent } from '../helpers/kill-check.js';
@@ -63,14 +64,20 @@ test('a full disk: boot set and demo create fail in one line naming the file sys
   const t = await makeTempRoot();
   const unmounts: (() => Promise<void>)[] = [];
   try {
-    assert.equal((await t.cli(['demo', 'create', 'a', '--message', 'm'])).exitCode, 0);
     const { paths } = await t.services();
-    unmounts.push(await fullFileSystem(paths.bootNodesDir, '1m'));
+    // Node scripts are rendered into generation folders: that file system fills up (mounted
+    // first, so the generation published by demo create lives in it), then the disk is filled.
+    const generations = generationsDir(paths);
+    await mkdir(generations, { recursive: true });
+    await run(['mount', '-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', generations]);
+    unmounts.push(async () => { await run(['umount', '-l', generations], { allowFailure: true }); });
+    assert.equal((await t.cli(['demo', 'create', 'a', '--message', 'm'])).exitCode, 0);
+    await run(['dd', 'if=/dev/zero', `of=${join(generations, 'filler')}`, 'bs=4k'], { allowFailure: true });
     const boot = await t.cli(['boot', 'set', 'n[1-20]', 'a']);
     assert.equal(boot.exitCode, 1);
-    assert.equal(boot.stderr, `disklessset: no space left on the file system holding ${paths.bootNodesDir} (0 MiB free): no boot assignment was changed; free space there\n`);
-    assert.deepEqual((await readdir(paths.bootNodesDir)).filter((n) => n.startsWith('.')), [], 'no temporary file is left');
-    await run(['rm', join(paths.bootNodesDir, 'filler')]);
+    assert.equal(boot.stderr, `disklessset: no space left on the file system holding ${generations} (0 MiB free): no boot assignment was changed; free space there\n`);
+    assert.deepEqual((await readdir(generations)).filter((n) => n.startsWith('.')), [], 'no temporary file is left');
+    await run(['rm', join(generations, 'filler')]);
     const list = await t.cli(['boot', 'list']);
     assert.equal(list.stderr, '', 'the failed boot set left nothing to repair');
     assert.doesNotMatch(list.stdout, /n\[?1/);

@@ -47,6 +47,11 @@ export function parseInventory(text: string, file: string): InventoryDocument {
   } catch (error) {
     throw invalid(file, (error as Error).message);
   }
+  return checkInventory(parsed, file);
+}
+
+/** Checks a parsed inventory (plain values, as YAML or JSON gives them) and returns it in its one stored form. */
+function checkInventory(parsed: unknown, file: string): InventoryDocument {
   const result = emptyInventory();
   if (parsed === null || parsed === undefined) return result;
   if (typeof parsed !== 'object' || Array.isArray(parsed)) throw invalid(file, 'the top level must be a map with "profiles" and "nodes"');
@@ -78,12 +83,27 @@ function plain(entry: NodeEntry): Record<string, unknown> {
   return out;
 }
 
-/** The file text of `document`: a header comment, then profiles and nodes in name order. */
-export function formatInventory(document: InventoryDocument): string {
+function storedValue(document: InventoryDocument): { profiles: Record<string, unknown>; nodes: Record<string, unknown> } {
   const sorted = <T extends NodeEntry>(map: Record<string, T>): Record<string, unknown> =>
     Object.fromEntries(Object.keys(map).sort(compareNames).map((name) => [name, plain(map[name] as T)]));
-  const body = stringify({ profiles: sorted(document.profiles), nodes: sorted(document.nodes) }, { lineWidth: 0 });
-  return `# disklessset node inventory. Change it with \`disklessset node\` and \`disklessset profile\`;\n# a hand edit is checked by the next command.\n${body}`;
+  return { profiles: sorted(document.profiles), nodes: sorted(document.nodes) };
+}
+
+const HEADER = '# disklessset node inventory. Change it with `disklessset node` and `disklessset profile`;\n# a hand edit is checked by the next command.\n';
+
+/** The file text of `document`: a header comment, then profiles and nodes in name order. */
+export function formatInventory(document: InventoryDocument): string {
+  return `${HEADER}${stringify(storedValue(document), { lineWidth: 0 })}`;
+}
+
+/**
+ * The file text of `document` and the document that parsing that text gives
+ * (MAC addresses in their one form, empty values left out), without parsing it.
+ * @throws OperationError E_INVENTORY_INVALID when `document` holds a value the file refuses.
+ */
+export function serializeInventory(document: InventoryDocument, file: string): { text: string; stored: InventoryDocument } {
+  const value = storedValue(document);
+  return { text: `${HEADER}${stringify(value, { lineWidth: 0 })}`, stored: checkInventory(value, file) };
 }
 
 const collator = new Intl.Collator('en', { numeric: true });

@@ -7,14 +7,14 @@
  */
 import { ConflictError, NotFoundError, UsageError } from '../../errors/index.js';
 import { expandNodeNames, foldNodes } from '../../nodeset/index.js';
-import { readTextIfExists, writeFileAtomic } from '../state/atomic-file.js';
-import { withLock } from '../state/lock.js';
 import { validateProfileName } from '../names.js';
 import type { NodeEntry, ProfileEntry } from './attributes.js';
 import { applyChanges, type AttributeChanges } from './changes.js';
 import { effectiveNode, type EffectiveNode } from './effective.js';
-import type { InventoryPublisher } from './publisher.js';
-import { compareNames, emptyInventory, formatInventory, parseInventory, type InventoryDocument } from './inventory-file.js';
+import { compareNames, type InventoryDocument } from './inventory-file.js';
+import { InventoryStore } from './inventory-store.js';
+
+export type { InventoryState } from './inventory-store.js';
 
 function fold(names: readonly string[]): string {
   return names.length === 0 ? '' : foldNodes(names);
@@ -45,69 +45,8 @@ export function requireProfile(document: InventoryDocument, name: string): Profi
   return entry;
 }
 
-/** Reads and changes the node inventory of one installation. */
-export class NodeInventory {
-  /**
-   * @param file the inventory file (`Paths.inventoryFile`).
-   * @param publisher hooks run around each change (the wiring passes the boot layer's).
-   */
-  constructor(readonly file: string, private readonly publisher?: InventoryPublisher) {}
-
-  /**
-   * The whole inventory (empty when the file does not exist yet).
-   * @throws OperationError E_INVENTORY_INVALID when the file is not a valid inventory.
-   */
-  async read(): Promise<InventoryDocument> {
-    const text = await readTextIfExists(this.file);
-    return text === undefined ? emptyInventory() : parseInventory(text, this.file);
-  }
-
-  /**
-   * Read-modify-write under the lock: `change` mutates the document it gets,
-   * and the file is replaced only if `change` returns without throwing.
-   * @throws ConflictError E_LOCK_TIMEOUT; whatever `change` throws.
-   */
-  async update<T>(change: (document: InventoryDocument) => T | Promise<T>): Promise<T> {
-    return withLock(this.file, async () => {
-      const document = await this.read();
-      await this.publisher?.recover(document);
-      const previous = structuredClone(document);
-      const result = await change(document);
-      if (!this.publisher) {
-        await this.write(document);
-        return result;
-      }
-      const pending = await this.publisher.before(previous, document);
-      try {
-        await this.write(document);
-        await this.publisher.after(document, pending);
-      } catch (error) {
-        throw await this.publisher.failed(previous, pending, error, () => this.write(previous));
-      }
-      return result;
-    });
-  }
-
-  /**
-   * Runs the publisher's recovery alone (the start-of-command repair), unless
-   * another live command holds the lock: it finishes its own change. Returns
-   * how many nodes were repaired.
-   */
-  async recover(): Promise<number> {
-    if (!this.publisher) return 0;
-    const publisher = this.publisher;
-    try {
-      return await withLock(this.file, async () => publisher.recover(await this.read()), { timeoutMs: 0 });
-    } catch (error) {
-      if (!(error instanceof ConflictError && error.code === 'E_LOCK_TIMEOUT')) throw error;
-      return 0;
-    }
-  }
-
-  private async write(document: InventoryDocument): Promise<void> {
-    await writeFileAtomic(this.file, formatInventory(document), 0o644);
-  }
-
+/** Reads and changes the node inventory of one installation (reading, locking and publishing: see inventory-store.ts). */
+export class NodeInventory extends InventoryStore {
   /**
    * Adds the nodes of `nodeSet` (strictly read, see nodeset/node-names.ts),
    * each with `entry`. Returns the nodes added.

@@ -5,17 +5,22 @@
  */
 import type { InventoryDocument } from './inventory-file.js';
 
-/** Hooks run by NodeInventory.update, all with the inventory lock held. */
+/** Hooks run by NodeInventory.update (and the start-of-command repair), all with the inventory lock held but `needsRecovery`. */
 export interface InventoryPublisher<Pending = unknown> {
-  /** Before a change, given the inventory on disk: finishes what a killed change left half-done; returns how many nodes it repaired. */
-  recover(current: InventoryDocument): Promise<number>;
-  /** Before the file is replaced: records what is about to change; its result goes to `after` / `failed`. */
-  before(previous: InventoryDocument, next: InventoryDocument): Promise<Pending>;
-  /** After the file is replaced: publishes the change and drops the record. */
-  after(next: InventoryDocument, pending: Pending): Promise<void>;
   /**
-   * Writing or publishing failed: puts `previous` back (with `restore`, which
-   * rewrites the file) and returns the error to throw.
+   * Without the lock, from the inventory's text (undefined: no file): whether
+   * what is published disagrees with it (a killed change, a hand edit).
    */
-  failed(previous: InventoryDocument, pending: Pending, error: unknown, restore: () => Promise<void>): Promise<unknown>;
+  needsRecovery(text: string | undefined): Promise<boolean>;
+  /** Makes what is published follow `current` (read from `text`; undefined: no file); returns how many files it published (0: nothing to do). */
+  recover(current: InventoryDocument, text: string | undefined): Promise<number>;
+  /** Before the file is replaced by `nextText`: prepares what will be published, without publishing it. */
+  before(next: InventoryDocument, nextText: string): Promise<Pending>;
+  /** After the file is replaced: publishes what `before` prepared. */
+  after(nextText: string, pending: Pending): Promise<void>;
+  /**
+   * Writing or publishing failed: puts the previous inventory back (with
+   * `restore`, which rewrites the file and returns it) and returns the error to throw.
+   */
+  failed(pending: Pending, error: unknown, restore: () => Promise<{ document: InventoryDocument; text: string }>): Promise<unknown>;
 }

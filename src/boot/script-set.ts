@@ -1,0 +1,55 @@
+/**
+ * The set of files one generation of node scripts holds, derived from the
+ * inventory alone: `<node>.ipxe` for every node with an effective image, and
+ * `<mac>.ipxe` (hexadecimal pairs joined by `-`, iPXE's `${mac:hexhyp}`) for
+ * each of its effective MAC addresses, which the entry script tries when the
+ * node has no host name. Both name the same image.
+ */
+import type { NodeEntry, ProfileEntry } from '../core/nodes/attributes.js';
+import { compareNames } from '../core/nodes/inventory-file.js';
+import { isNodeName } from '../nodeset/index.js';
+
+/** What one published file says: the node it is for and the image it boots. */
+export interface ScriptTarget {
+  node: string;
+  image: string;
+}
+
+/** File name → what it says. */
+export type ScriptSet = Map<string, ScriptTarget>;
+
+const MAC = /^(?:[0-9a-f]{2}:){5}[0-9a-f]{2}$/;
+
+/** The last value of `key` among `node`'s own value and its profiles' (own value first, then the last profile setting it). */
+function inherited<K extends 'image' | 'mac'>(node: NodeEntry, profiles: Readonly<Record<string, ProfileEntry>>, key: K): NodeEntry[K] {
+  if (node[key] !== undefined) return node[key];
+  let value: NodeEntry[K] = undefined;
+  for (const profile of node.profiles ?? []) {
+    const entry = Object.hasOwn(profiles, profile) ? profiles[profile] : undefined;
+    if (entry?.[key] !== undefined) value = entry[key];
+  }
+  return value;
+}
+
+/**
+ * Every file of the inventory's generation (see the module comment). Node
+ * names and MAC addresses become file names, so only valid ones are used,
+ * whatever the file they were read from; when two nodes claim one MAC, the
+ * first in natural order keeps it. Linear in nodes × profiles per node.
+ */
+export function scriptSet(document: { nodes: Readonly<Record<string, NodeEntry>>; profiles: Readonly<Record<string, ProfileEntry>> }): ScriptSet {
+  const files: ScriptSet = new Map();
+  const macs: [string, ScriptTarget][] = [];
+  for (const node of Object.keys(document.nodes).sort(compareNames)) {
+    const entry = document.nodes[node] as NodeEntry;
+    const image = inherited(entry, document.profiles, 'image');
+    if (image === undefined || !isNodeName(node)) continue;
+    files.set(`${node}.ipxe`, { node, image });
+    for (const mac of inherited(entry, document.profiles, 'mac') ?? []) {
+      if (MAC.test(mac)) macs.push([`${mac.replaceAll(':', '-')}.ipxe`, { node, image }]);
+    }
+  }
+  // MAC files after node files: a node named like a MAC file keeps its own.
+  for (const [file, target] of macs) if (!files.has(file)) files.set(file, target);
+  return files;
+}

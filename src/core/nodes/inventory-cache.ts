@@ -1,0 +1,57 @@
+/**
+ * A JSON copy of the parsed inventory, `nodes.yml.cache.json` beside it, so
+ * that reading 10,000 nodes does not parse YAML each time (the `yaml` package
+ * takes seconds for that; JSON.parse milliseconds). nodes.yml stays the one
+ * source of truth: the copy records the SHA-256 of the exact text it was made
+ * from and is used only when that hash matches the file read now, so a hand
+ * edit (or a copy left by a killed write) is never used. The same hash is what
+ * the boot layer compares to see that nodes.yml changed by hand.
+ */
+import { createHash } from 'node:crypto';
+import { readTextIfExists, writeFileAtomic } from '../state/atomic-file.js';
+import { isNodeName } from '../../nodeset/index.js';
+import { validateProfileName } from '../names.js';
+import type { NodeEntry, ProfileEntry } from './attributes.js';
+import { emptyInventory, type InventoryDocument } from './inventory-file.js';
+
+/** SHA-256 (hex) of an inventory's text: what the cache and the published generation record. */
+export function inventoryHash(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+/** The cache file of inventory `file`. */
+export function cacheFileOf(file: string): string {
+  return `${file}.cache.json`;
+}
+
+/**
+ * The inventory from the cache of `file` when it was made from text of hash
+ * `hash`; undefined otherwise (missing, other hash, unreadable). Names become
+ * file names later, so every one is checked again.
+ */
+export async function readCachedInventory(file: string, hash: string): Promise<InventoryDocument | undefined> {
+  const text = await readTextIfExists(cacheFileOf(file)).catch(() => undefined);
+  if (text === undefined) return undefined;
+  try {
+    const parsed = JSON.parse(text) as { sha256?: unknown; profiles?: Record<string, ProfileEntry>; nodes?: Record<string, NodeEntry> };
+    if (parsed.sha256 !== hash || typeof parsed.nodes !== 'object' || typeof parsed.profiles !== 'object') return undefined;
+    const document = emptyInventory();
+    for (const name of Object.keys(parsed.profiles)) {
+      validateProfileName(name);
+      document.profiles[name] = parsed.profiles[name] as ProfileEntry;
+    }
+    for (const name of Object.keys(parsed.nodes)) {
+      if (!isNodeName(name)) return undefined;
+      document.nodes[name] = parsed.nodes[name] as NodeEntry;
+    }
+    return document;
+  } catch {
+    // Unreadable or holding a bad name: the YAML is parsed instead.
+    return undefined;
+  }
+}
+
+/** Replaces the cache of `file` with `document`, made from text of hash `hash` (no fsync: a lost cache is rebuilt from nodes.yml). */
+export async function writeInventoryCache(file: string, hash: string, document: InventoryDocument): Promise<void> {
+  await writeFileAtomic(cacheFileOf(file), JSON.stringify({ sha256: hash, profiles: document.profiles, nodes: document.nodes }), 0o644, { sync: false });
+}

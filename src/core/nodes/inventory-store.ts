@@ -1,0 +1,121 @@
+/**
+ * Reading and writing `nodes.yml` for {@link NodeInventory}: the read through
+ * the JSON cache (inventory-cache.ts), the locked read-modify-write, and the
+ * publisher hooks (core/nodes/publisher.ts) around each write in the order
+ * that makes a kill safe: the publisher prepares what it serves from the new
+ * inventory, the file is replaced (the commit), the publisher switches over.
+ */
+import { ConflictError } from '../../errors/index.js';
+import { readTextIfExists, writeFileAtomic } from '../state/atomic-file.js';
+import { withLock } from '../state/lock.js';
+import type { InventoryPublisher } from './publisher.js';
+import { emptyInventory, parseInventory, serializeInventory, type InventoryDocument } from './inventory-file.js';
+import { inventoryHash, readCachedInventory, writeInventoryCache } from './inventory-cache.js';
+
+/** An inventory as read: the document, the exact text it came from ('' without a file), and whether the file exists. */
+export interface InventoryState {
+  document: InventoryDocument;
+  text: string;
+  exists: boolean;
+}
+
+/** The file side of the node inventory. */
+export class InventoryStore {
+  /**
+   * @param file the inventory file (`Paths.inventoryFile`).
+   * @param publisher hooks run around each change (the wiring passes the boot layer's).
+   */
+  constructor(readonly file: string, private readonly publisher?: InventoryPublisher) {}
+
+  /**
+   * The whole inventory (empty when the file does not exist yet).
+   * @throws OperationError E_INVENTORY_INVALID when the file is not a valid inventory.
+   */
+  async read(): Promise<InventoryDocument> {
+    return (await this.readState()).document;
+  }
+
+  /**
+   * The inventory with the text it was read from ('' when there is no file).
+   * The JSON cache is used when made from this very text; else the YAML is
+   * parsed and the cache refreshed (see inventory-cache.ts).
+   * @throws OperationError E_INVENTORY_INVALID.
+   */
+  async readState(): Promise<InventoryState> {
+    const text = await readTextIfExists(this.file);
+    if (text === undefined) return { document: emptyInventory(), text: '', exists: false };
+    const hash = inventoryHash(text);
+    const cached = await readCachedInventory(this.file, hash);
+    if (cached) return { document: cached, text, exists: true };
+    const document = parseInventory(text, this.file);
+    // Best effort, without the lock: the copy names the text it came from, so a racing writer's newer file is never shadowed.
+    await writeInventoryCache(this.file, hash, document).catch(() => undefined);
+    return { document, text, exists: true };
+  }
+
+  /**
+   * Read-modify-write under the lock: `change` mutates the document it gets,
+   * and the file is replaced only if `change` returns without throwing.
+   * @throws ConflictError E_LOCK_TIMEOUT; whatever `change` throws.
+   */
+  async update<T>(change: (document: InventoryDocument) => T | Promise<T>): Promise<T> {
+    return withLock(this.file, async () => {
+      const state = await this.readState();
+      await this.publisher?.recover(state.document, state.exists ? state.text : undefined);
+      const document = state.document;
+      const previous = structuredClone(document);
+      const result = await change(document);
+      const { text, stored } = serializeInventory(document, this.file);
+      if (!this.publisher) {
+        await this.write(text, stored);
+        return result;
+      }
+      const pending = await this.publisher.before(stored, text);
+      try {
+        await this.write(text, stored);
+        await this.publisher.after(text, pending);
+      } catch (error) {
+        throw await this.publisher.failed(pending, error, async () => {
+          await this.write(state.text, previous);
+          return { document: previous, text: state.text };
+        });
+      }
+      return result;
+    });
+  }
+
+  /**
+   * Whether the start-of-command repair has work: asked without the lock, so
+   * that most commands never take it.
+   * @throws OperationError E_INVENTORY_INVALID (only when work is needed and the file must be read).
+   */
+  async needsRecovery(): Promise<boolean> {
+    if (!this.publisher) return false;
+    const text = await readTextIfExists(this.file);
+    return this.publisher.needsRecovery(text);
+  }
+
+  /**
+   * Runs the publisher's recovery alone (the start-of-command repair), unless
+   * another live command holds the lock: it finishes its own change. Returns
+   * how many files were published.
+   */
+  async recover(): Promise<number> {
+    if (!this.publisher) return 0;
+    const publisher = this.publisher;
+    try {
+      return await withLock(this.file, async () => {
+        const state = await this.readState();
+        return publisher.recover(state.document, state.exists ? state.text : undefined);
+      }, { timeoutMs: 0 });
+    } catch (error) {
+      if (!(error instanceof ConflictError && error.code === 'E_LOCK_TIMEOUT')) throw error;
+      return 0;
+    }
+  }
+
+  protected async write(text: string, document: InventoryDocument): Promise<void> {
+    await writeFileAtomic(this.file, text, 0o644);
+    await writeInventoryCache(this.file, inventoryHash(text), document);
+  }
+}
