@@ -62,10 +62,12 @@ test('a read token lists and shows nodes; only an admin token adds, changes or r
 test('nodes added, changed and removed over the API: node scripts follow, and the CLI sees every change', async () => {
   await withImages(async (api) => {
     const { paths } = api.services;
-    assert.equal((await api.call('POST', '/api/v1/nodes', { body: { nodes: 'n[1-2]', image: 'gold', mac: ['52-54-00-AA-00-01'] } })).status, 201);
-    assert.deepEqual(await readNodeScripts(paths), { n1: 'gold', n2: 'gold' });
+    assert.equal((await api.call('POST', '/api/v1/nodes', { body: { nodes: 'n[1-2]', image: 'gold' } })).status, 201);
+    assert.equal((await api.call('PATCH', '/api/v1/nodes/n2', { body: { mac: ['52-54-00-AA-00-01'] } })).status, 200);
+    // A node with a MAC also gets its per-MAC script (the fallback when iPXE has no host name).
+    assert.deepEqual(await readNodeScripts(paths), { '52-54-00-aa-00-01': 'gold', n1: 'gold', n2: 'gold' });
     assert.deepEqual((await cliJson(api, ['node', 'list'])).map((node: Json) => [node.name, node.image, node.mac]),
-      [['n1', 'gold', ['52:54:00:aa:00:01']], ['n2', 'gold', ['52:54:00:aa:00:01']]]);
+      [['n1', 'gold', undefined], ['n2', 'gold', ['52:54:00:aa:00:01']]]);
 
     const changed = await api.call('PATCH', '/api/v1/nodes/n2', { body: { image: 'test', mac: null, ip: '10.0.0.2', vars: { rack: 'b', slot: '1' } } });
     assert.equal(changed.status, 200);
