@@ -14,6 +14,7 @@ import { bootRoutes } from './routes/boot.js';
 import { imageRoutes } from './routes/images.js';
 import { kernelRoutes } from './routes/kernels.js';
 import { miscRoutes } from './routes/misc.js';
+import { nodeStatusRoutes } from './routes/node-status.js';
 import { TokenStore } from './token-store.js';
 
 /** Prefix of every endpoint of this version. */
@@ -38,7 +39,7 @@ export interface RestApiOptions {
 export function createRestApi(services: Services, options: RestApiOptions = {}): RestApi {
   const tokens = new TokenStore(services.paths);
   const jobs = new JobManager();
-  const router = new Router([...imageRoutes, ...kernelRoutes, ...bootRoutes, ...miscRoutes]);
+  const router = new Router([...imageRoutes, ...kernelRoutes, ...bootRoutes, ...nodeStatusRoutes, ...miscRoutes]);
 
   async function answer(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://api.invalid');

@@ -3,6 +3,7 @@
  * `/api/v1/openapi.json`. Keep it in step with the route files.
  */
 import { jsonResponse, ref, RESPONSES, SCHEMAS } from './openapi-schemas.js';
+import { NODE_STATUS_SCHEMAS } from './openapi-node-status.js';
 
 const r = (name: keyof typeof RESPONSES) => ({ $ref: `#/components/responses/${name}` });
 const param = (name: string, description: string) => ({ name, in: 'path', required: true, description, schema: { type: 'string' } });
@@ -93,6 +94,13 @@ export const OPENAPI_DOCUMENT = {
       },
       delete: { summary: 'Remove the nodes\' assignments', responses: { '200': jsonResponse('Unassigned', obj({ removed: { type: 'string' }, notAssigned: { type: 'string' } })), ...change } },
     },
+    '/nodes/{nodeset}/status': {
+      parameters: [param('nodeset', 'One node, or a ClusterShell node set URL-encoded (e.g. c%5B01-10%5D); every node must be in the inventory')],
+      get: {
+        summary: 'What each node fetched at its last boot (recorded by the boot server), against what is published now',
+        responses: { '200': jsonResponse('Status of each node', ref('NodeStatusReport')), ...read, '404': r('NotFound'), '422': r('Unprocessable') },
+      },
+    },
     '/modules': {
       get: { summary: 'Image modules and their classes', responses: { '200': jsonResponse('Modules', obj({ modules: { type: 'array', items: ref('Module') } })), ...read } },
     },
@@ -114,7 +122,7 @@ export const OPENAPI_DOCUMENT = {
   },
   components: {
     securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
-    schemas: SCHEMAS,
+    schemas: { ...SCHEMAS, ...NODE_STATUS_SCHEMAS },
     responses: RESPONSES,
   },
 } as const;
