@@ -15,6 +15,7 @@ import { imageRoutes } from './routes/images.js';
 import { jobRoutes } from './routes/jobs.js';
 import { kernelRoutes } from './routes/kernels.js';
 import { moduleRoutes } from './routes/modules.js';
+import { nodeStatusRoutes } from './routes/node-status.js';
 import { nodeRoutes } from './routes/nodes.js';
 import { openapiRoutes } from './routes/openapi-route.js';
 import { profileRoutes } from './routes/profiles.js';
@@ -25,7 +26,7 @@ export const API_PREFIX = '/api/v1';
 
 /** Every route of this API version (each must be in the OpenAPI document: test/api/openapi.test.ts). */
 export const API_ROUTES: readonly Route[] = [
-  ...imageRoutes, ...kernelRoutes, ...bootRoutes, ...nodeRoutes, ...profileRoutes, ...moduleRoutes, ...jobRoutes, ...openapiRoutes,
+  ...imageRoutes, ...kernelRoutes, ...bootRoutes, ...nodeStatusRoutes, ...nodeRoutes, ...profileRoutes, ...moduleRoutes, ...jobRoutes, ...openapiRoutes,
 ];
 
 /** A mounted API. */

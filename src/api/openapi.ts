@@ -4,6 +4,7 @@
  */
 import { NODE_PATHS, NODE_SCHEMAS } from './openapi-nodes.js';
 import { jsonResponse, ref, responseRef, RESPONSES, SCHEMAS } from './openapi-schemas.js';
+import { NODE_STATUS_SCHEMAS } from './openapi-node-status.js';
 
 const r = responseRef;
 const param = (name: string, description: string) => ({ name, in: 'path', required: true, description, schema: { type: 'string' } });
@@ -95,6 +96,13 @@ export const OPENAPI_DOCUMENT = {
       delete: { summary: 'Remove the nodes\' assignments', responses: { '200': jsonResponse('Unassigned', obj({ removed: { type: 'string' }, notAssigned: { type: 'string' } })), ...change } },
     },
     ...NODE_PATHS,
+    '/nodes/{nodeset}/status': {
+      parameters: [param('nodeset', 'One node, or a ClusterShell node set URL-encoded (e.g. c%5B01-10%5D); every node must be in the inventory')],
+      get: {
+        summary: 'What each node fetched at its last boot (recorded by the boot server), against what is published now',
+        responses: { '200': jsonResponse('Status of each node', ref('NodeStatusReport')), ...read, '404': r('NotFound'), '422': r('Unprocessable') },
+      },
+    },
     '/modules': {
       get: { summary: 'Image modules and their classes', responses: { '200': jsonResponse('Modules', obj({ modules: { type: 'array', items: ref('Module') } })), ...read } },
     },
@@ -116,7 +124,7 @@ export const OPENAPI_DOCUMENT = {
   },
   components: {
     securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
-    schemas: { ...SCHEMAS, ...NODE_SCHEMAS },
+    schemas: { ...SCHEMAS, ...NODE_SCHEMAS, ...NODE_STATUS_SCHEMAS },
     responses: RESPONSES,
   },
 } as const;

@@ -5,7 +5,7 @@
  * callers decide where the text is written.
  */
 export { ipxeText, ipxeWord } from './ipxe/quote.js';
-export { bootUrls, imageBootUrl, type BootUrls } from './ipxe/urls.js';
+export { bootUrls, imageBootUrl, nodeQuery, NODE_VARIABLE, type BootUrls } from './ipxe/urls.js';
 export { livenetBootFile, type LivenetBootSettings } from './ipxe/livenet.js';
 export { nfsBootFile, type NfsBootFileInput } from './ipxe/nfs.js';
 export { demoBootFile } from './ipxe/demo.js';

@@ -15,6 +15,7 @@ import { apiTokenCreate, apiTokenList, apiTokenRevoke } from './commands/api/tok
 import { nodeAdd, nodeRemove, nodeSet } from './commands/node/node.js';
 import { nodeList, nodeShow } from './commands/node/node-list.js';
 import { nodeImport } from './commands/node/import.js';
+import { nodeStatusCommand } from './commands/node/status.js';
 import { profileAdd, profileList, profileRemove, profileSet, profileShow } from './commands/profile/profile.js';
 
 export const EXTRA_COMMANDS: CommandSpec[] = [
@@ -22,6 +23,6 @@ export const EXTRA_COMMANDS: CommandSpec[] = [
   bootSet, bootUnset, bootList, bootShow,
   serveCommand, httpConfig,
   apiTokenCreate, apiTokenList, apiTokenRevoke,
-  nodeAdd, nodeSet, nodeRemove, nodeList, nodeShow, nodeImport,
+  nodeAdd, nodeSet, nodeRemove, nodeList, nodeShow, nodeImport, nodeStatusCommand,
   profileAdd, profileSet, profileRemove, profileList, profileShow,
 ];

@@ -85,6 +85,8 @@ export class Paths {
   get installationsFile(): string { return join(this.stateDir, 'installations.yml'); }
   /** The node inventory (nodes and profiles), see core/nodes. */
   get inventoryFile(): string { return join(this.stateDir, 'nodes.yml'); }
+  /** What each node fetched at its last boot, recorded by `serve` (see boot/node-status). */
+  get nodeBootsFile(): string { return join(this.stateDir, 'node-boots.json'); }
   /** Folder of the per-image locks. */
   get locksDir(): string { return join(this.stateDir, 'locks'); }
   get workDir(): string { return this.physical('workDir'); }

@@ -8,6 +8,8 @@ import { STATUS_CODES, type IncomingMessage, type OutgoingHttpHeaders, type Serv
 export interface Exchange {
   /** Body bytes handed to the connection. */
   bytes: number;
+  /** Strong ETag of the file answered, once one was opened (see conditional.ts). */
+  etag?: string;
 }
 
 /**

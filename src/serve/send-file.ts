@@ -62,6 +62,7 @@ export async function sendFile(
       return;
     }
     const etag = entityTag(stats);
+    exchange.etag = etag;
     res.setHeader('ETag', etag);
     res.setHeader('Last-Modified', lastModified(stats));
     res.setHeader('Accept-Ranges', 'bytes');

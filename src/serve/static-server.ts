@@ -14,6 +14,7 @@ import { resolveRequestPath } from './request-path.js';
 import { sendStatus, type Exchange } from './responses.js';
 import { DEFAULT_READ_CHUNK_BYTES, sendFile } from './send-file.js';
 import { MAX_HEADER_BYTES, guardServer, safeLog } from './server-guards.js';
+import { observeServed, type ServedObserver } from './served-event.js';
 
 /**
  * Handler of requests whose path is `/api` or starts with `/api/` (any
@@ -38,6 +39,8 @@ export interface BootServerOptions {
   apiHandler?: ApiHandler;
   /** Size of file reads while streaming (default {@link DEFAULT_READ_CHUNK_BYTES}). */
   readChunkBytes?: number;
+  /** Told about each finished GET/HEAD of the file tree (what each node fetched is recorded through it). */
+  onServed?: ServedObserver;
 }
 
 /** A listening boot server. */
@@ -72,6 +75,12 @@ async function dispatch(
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     sendStatus(req, res, 405, exchange, { Allow: 'GET, HEAD' });
     return;
+  }
+  if (options.onServed) {
+    // The query only identifies the asking node: the file is resolved from the path alone.
+    const query = queryAt >= 0 && target[queryAt] === '?' ? target.slice(queryAt + 1).split('#', 1)[0] ?? '' : '';
+    observeServed(req, res, rawPath, query, exchange, options.onServed,
+      (error) => safeLog(options.errorLog, `served-file observer: ${(error as Error)?.message ?? String(error)}`));
   }
   const resolved = await resolveRequestPath(realRoot, rawPath);
   if (!resolved.ok) {

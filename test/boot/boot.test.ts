@@ -40,8 +40,8 @@ test('the entry script tries the host name, then the MAC, then a menu of created
   const script = await readFile(entryScriptPath(services.paths), 'utf8');
   assert.equal(entryScriptPath(services.paths), join(services.paths.httpRoot, 'preboot_execution_environment/diskless/boot.ipxe'));
   const nodes = 'http://${next-server}/preboot_execution_environment/diskless/nodes';
-  const byHost = script.indexOf(`chain --autofree ${nodes}/\${hostname}.ipxe || goto by_mac`);
-  const byMac = script.indexOf(`chain --autofree ${nodes}/\${mac:hexhyp}.ipxe || goto menu`);
+  const byHost = script.indexOf(`chain --autofree ${nodes}/\${hostname}.ipxe?node=\${diskless-node:uristring}&mac=\${mac:hexhyp} || goto by_mac`);
+  const byMac = script.indexOf(`chain --autofree ${nodes}/\${mac:hexhyp}.ipxe?node=\${diskless-node:uristring}&mac=\${mac:hexhyp} || goto menu`);
   const menu = script.indexOf(':menu');
   assert.ok(byHost > 0 && byMac > byHost && menu > byMac, script);
   assert.match(script, /item image0 alpha \(DemoImage\)/);

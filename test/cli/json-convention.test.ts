@@ -138,6 +138,8 @@ test('every command answering --json follows one convention: camelCase keys, nod
     await json(2, ['node', 'set', 'm2', '--ip', '10.0.0.2']);
     await json(2, ['node', 'list']);
     await json(2, ['node', 'show', 'm1']);
+    const status = await json(2, ['node', 'status', 'm[1-2]']) as Record<string, unknown>;
+    assert.equal(status.neverBootedNodes, 'm[1-2]', 'node status folds and counts its node sets');
     await writeFile(join(t.root, 'nodes.csv'), 'name,ip\nm3,10.0.0.3\n');
     await json(2, ['node', 'import', '--csv', join(t.root, 'nodes.csv')]);
     await json(2, ['node', 'remove', 'm[1-3]']);

@@ -4,7 +4,7 @@
  */
 import type { Paths } from '../../core/paths.js';
 import { ipxeText, ipxeWord } from './quote.js';
-import { bootUrls, imageFileUrl, kernelsUrl } from './urls.js';
+import { bootUrls, imageFileUrl, kernelsUrl, NODE_VARIABLE_DEFAULT, nodeQuery } from './urls.js';
 
 /** What a livenet boot file depends on. */
 export interface LivenetBootSettings {
@@ -30,7 +30,8 @@ export function livenetBootFile(paths: Paths, settings: LivenetBootSettings): st
   const urls = bootUrls(paths);
   const name = ipxeWord(settings.name, 'image name');
   const kernels = kernelsUrl(urls);
-  const squashfs = imageFileUrl(urls, name, ipxeWord(settings.squashfsFile, 'squashfs file'));
+  const query = nodeQuery();
+  const squashfs = `${imageFileUrl(urls, name, ipxeWord(settings.squashfsFile, 'squashfs file'))}${query}`;
   const liveArguments = [
     `root=live:${squashfs}`, 'rw',
     '${eq-console}', '${eq-kernel-parameters}', '${dedicated-kernel-parameters}',
@@ -50,14 +51,17 @@ export function livenetBootFile(paths: Paths, settings: LivenetBootSettings): st
     `isset \${eq-console} || set eq-console ${ipxeText(settings.defaultConsole)}`,
     'isset ${eq-kernel-parameters} || clear eq-kernel-parameters',
     'isset ${dedicated-kernel-parameters} || clear dedicated-kernel-parameters',
+    '# Names the node in the URLs below, so the boot server records what it fetched.',
+    NODE_VARIABLE_DEFAULT,
     '',
     `echo | Booting livenet image ${name}`,
     'echo | Console: ${eq-console}',
     'echo | Additional kernel parameters: ${eq-kernel-parameters} ${dedicated-kernel-parameters}',
     'echo | Loading kernel and initramfs, then the image into RAM...',
     '',
-    `kernel ${kernels}/\${image-kernel} initrd=\${image-initramfs} ${liveArguments.join(' ')}`,
-    `initrd ${kernels}/\${image-initramfs}`,
+    `kernel ${kernels}/\${image-kernel}${query} initrd=\${image-initramfs} ${liveArguments.join(' ')}`,
+    // --name: the kernel finds the initramfs by this name, which must not carry the query.
+    `initrd --name \${image-initramfs} ${kernels}/\${image-initramfs}${query}`,
     'boot',
     '',
   ].join('\n');

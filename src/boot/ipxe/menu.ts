@@ -4,7 +4,7 @@
  * not the terminal menu of `disklessset menu`).
  */
 import { ipxeText, ipxeWord } from './quote.js';
-import { imageBootUrl, type BootUrls } from './urls.js';
+import { imageBootUrl, NODE_VARIABLE, nodeQuery, type BootUrls } from './urls.js';
 
 /** One image offered in the menu. */
 export interface MenuImage {
@@ -25,11 +25,13 @@ export function entryScript(urls: BootUrls, images: readonly MenuImage[]): strin
   const lines = [
     '#!ipxe',
     '# Entry script written by disklessset; regenerated when images or boot assignments change.',
+    // Names the node in every URL fetched from here on (empty without a host name: the MAC still identifies it).
+    `set ${NODE_VARIABLE} \${hostname}`,
     ':start',
     'isset ${hostname} || goto by_mac',
-    `chain --autofree ${nodes}/\${hostname}.ipxe || goto by_mac`,
+    `chain --autofree ${nodes}/\${hostname}.ipxe${nodeQuery()} || goto by_mac`,
     ':by_mac',
-    `chain --autofree ${nodes}/\${mac:hexhyp}.ipxe || goto menu`,
+    `chain --autofree ${nodes}/\${mac:hexhyp}.ipxe${nodeQuery()} || goto menu`,
     ':menu',
     'menu Diskless images: no assignment for ${hostname} (${mac})',
     'item --gap -- Images',
@@ -47,7 +49,7 @@ export function entryScript(urls: BootUrls, images: readonly MenuImage[]): strin
     'choose --default local --timeout 60000 target || goto local',
     'goto ${target}',
   );
-  images.forEach((image, index) => lines.push(`:image${index}`, `chain ${imageBootUrl(urls, image.name)} || goto menu`));
+  images.forEach((image, index) => lines.push(`:image${index}`, `chain ${imageBootUrl(urls, image.name)}${nodeQuery()} || goto menu`));
   lines.push(':retry', 'goto start', ':shell', 'shell', 'goto menu', ':local', 'exit', '');
   return lines.join('\n');
 }

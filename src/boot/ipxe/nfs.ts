@@ -10,7 +10,7 @@
  */
 import type { Paths } from '../../core/paths.js';
 import { ipxeText, ipxeWord } from './quote.js';
-import { bootUrls, kernelsUrl } from './urls.js';
+import { bootUrls, kernelsUrl, NODE_VARIABLE_DEFAULT, nodeQuery } from './urls.js';
 
 /** What an NFS boot file needs. */
 export interface NfsBootFileInput {
@@ -51,6 +51,8 @@ export function nfsBootFile(input: NfsBootFileInput): string {
     // An unset variable would expand to nothing anyway; defining them keeps `show`/echo output readable.
     'isset ${eq-kernel-parameters} || set eq-kernel-parameters',
     'isset ${dedicated-kernel-parameters} || set dedicated-kernel-parameters',
+    // Names the node in the kernel and initramfs URLs, so the boot server records what it fetched.
+    NODE_VARIABLE_DEFAULT,
   ];
   if (input.perNode) {
     // Without a host name every node would mount the same missing folder: stop with a clear message.
@@ -61,10 +63,10 @@ export function nfsBootFile(input: NfsBootFileInput): string {
     'echo | Root: nfs:${next-server}:' + nfsRoot,
     'echo | Console: ${eq-console}',
     'echo | Extra kernel parameters: ${eq-kernel-parameters} ${dedicated-kernel-parameters}',
-    `kernel ${kernels}/\${image-kernel} initrd=\${image-initramfs} ` +
+    `kernel ${kernels}/\${image-kernel}${nodeQuery()} initrd=\${image-initramfs} ` +
       `root=nfs:\${next-server}:${nfsRoot},vers=4.2,rw rw ` +
       `\${eq-console} \${eq-kernel-parameters} \${dedicated-kernel-parameters} ${NETWORK_ARGS}`,
-    `initrd ${kernels}/\${image-initramfs}`,
+    `initrd --name \${image-initramfs} ${kernels}/\${image-initramfs}${nodeQuery()}`,
     'boot',
   );
   if (input.perNode) {

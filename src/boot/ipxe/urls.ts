@@ -42,3 +42,27 @@ export function imageFileUrl(urls: BootUrls, image: string, file: string): strin
 export function imageBootUrl(urls: BootUrls, image: string): string {
   return imageFileUrl(urls, image, BOOT_FILE);
 }
+
+/**
+ * iPXE variable naming the node in image boot files: the node script sets it
+ * to its own (literal) name; an image boot file reached another way (menu,
+ * site chain) falls back to `${hostname}` (see {@link NODE_VARIABLE_DEFAULT}).
+ */
+export const NODE_VARIABLE = 'diskless-node';
+
+/** Script line giving {@link NODE_VARIABLE} the host name when nothing set it before. */
+export const NODE_VARIABLE_DEFAULT = `isset \${${NODE_VARIABLE}} || set ${NODE_VARIABLE} \${hostname}`;
+
+/**
+ * Query string telling the boot server which node asks (`serve` records what
+ * each node fetched, see boot/node-status). `node` is a literal, already
+ * checked node name when the script is rendered for one node; otherwise the
+ * iPXE variable is expanded on the node, URI-encoded (`:uristring`) since a
+ * DHCP host name may hold any character. The MAC (`aa-bb-cc-dd-ee-ff`)
+ * identifies nodes that have no name yet. The server resolves files without
+ * the query, so the URL still names the same file.
+ */
+export function nodeQuery(node?: string): string {
+  const name = node === undefined ? `\${${NODE_VARIABLE}:uristring}` : encodeURIComponent(node);
+  return `?node=${name}&mac=\${mac:hexhyp}`;
+}

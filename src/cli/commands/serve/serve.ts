@@ -74,9 +74,14 @@ export const serveCommand: CommandSpec = {
     }
     await services.images.ensureLayout();
     await refreshBootMenu(services);
+    const { BootRecorder } = await import('../../../boot/node-status/index.js');
+    // What each node fetches, for `node status`: kept in memory, written every 2 s at most and at shutdown.
+    const recorder = await new BootRecorder(services.paths, services.inventory, {
+      onError: (error) => log(`node status: cannot write the boot records: ${(error as Error)?.message ?? String(error)}`),
+    }).open();
     const server = await createBootServer({
       root: services.paths.httpRoot, listen, port, accessLog: log, errorLog: log,
-      apiHandler: api?.handler,
+      apiHandler: api?.handler, onServed: recorder.observe,
     });
     // Last line of defence: a stray rejection from a background task (an API job, a
     // stream callback) must not stop the boot service of the whole cluster.
@@ -87,6 +92,7 @@ export const serveCommand: CommandSpec = {
     log(`${reason}: stopping`);
     process.off('unhandledRejection', onStray);
     await server.close();
+    await recorder.close().catch(() => undefined);
     await api?.close();
     return { text: 'server stopped', data: { url: server.url, stopped: reason } };
   },

@@ -1,0 +1,197 @@
+/**
+ * Records what each node fetches from the boot server, for `node status`.
+ * `serve` gives {@link BootRecorder.observe} to the server as its `onServed`
+ * observer. Per request it only parses the query and updates a map in
+ * memory (no I/O, no hashing: the ETag is the one the server computed); the
+ * state file is written at most once per interval and at shutdown, atomically
+ * under its lock. Requests naming no inventory node are only counted, and
+ * the latest few kept, so a flood of made-up names cannot grow the file.
+ */
+import { stat } from 'node:fs/promises';
+import type { Paths } from '../../core/paths.js';
+import type { NodeInventory } from '../../core/nodes/inventory.js';
+import { withLock } from '../../core/state/lock.js';
+import type { ServedEvent } from '../../serve/served-event.js';
+import { bootUrls, type BootUrls } from '../ipxe/urls.js';
+import {
+  applyChanges, MAX_UNKNOWN_KEPT, readRecords, writeRecords, type NodeBootRecord, type UnknownRequest,
+} from './boot-records.js';
+import { stageOf } from './stages.js';
+
+/** Default shortest time between two writes of the state file. */
+export const DEFAULT_FLUSH_INTERVAL_MS = 2000;
+
+/** Options of {@link BootRecorder}. */
+export interface RecorderOptions {
+  /** Shortest time between two writes (ms, default {@link DEFAULT_FLUSH_INTERVAL_MS}). */
+  flushIntervalMs?: number;
+  /** Told about a failed write; the changes stay in memory and are written next time. */
+  onError?: (error: unknown) => void;
+  /** Current time (tests). */
+  now?: () => Date;
+  /** Schedules the next write (tests replace it to run writes by hand); default an unref'd setTimeout. */
+  schedule?: (write: () => void, delayMs: number) => void;
+}
+
+const HEX_MAC = /^[0-9a-f]{2}(-[0-9a-f]{2}){5}$/;
+const OK_STATUSES = new Set([200, 206, 304]);
+/** Unknown requests kept for a replay after the inventory is reloaded (beyond: only counted). */
+const MAX_PENDING = 1000;
+
+function defaultSchedule(write: () => void, delayMs: number): void {
+  setTimeout(write, delayMs).unref();
+}
+
+/** Records boot requests per node (see the module comment). */
+export class BootRecorder {
+  private readonly urls: BootUrls;
+  private readonly file: string;
+  private known = new Set<string>();
+  /** Inventory MAC (`aa-bb-...`) → node, for nodes that ask by MAC only. */
+  private byMac = new Map<string, string>();
+  private inventoryStamp = -1;
+  /** Nodes seen since start (only inventory nodes: bounded by the inventory). */
+  private readonly nodes = new Map<string, NodeBootRecord>();
+  private dirty = new Set<string>();
+  private unknown: UnknownRequest[] = [];
+  private unknownCount = 0;
+  /** Unknown requests since the last write, replayed once the inventory is reloaded. */
+  private pending: { asked: string; mac: string | undefined; event: ServedEvent; at: string; entry: UnknownRequest }[] = [];
+  private scheduled = false;
+  private writing: Promise<void> = Promise.resolve();
+  private closed = false;
+
+  constructor(paths: Paths, private readonly inventory: NodeInventory, private readonly options: RecorderOptions = {}) {
+    this.urls = bootUrls(paths);
+    this.file = paths.nodeBootsFile;
+  }
+
+  /** Loads the inventory's node names and the records written before (call once before serving). */
+  async open(): Promise<this> {
+    await this.refreshInventory();
+    const records = await readRecords(this.file);
+    for (const [name, record] of Object.entries(records.nodes)) if (this.known.has(name)) this.nodes.set(name, record);
+    return this;
+  }
+
+  /** The served-file observer: cheap, synchronous, never throws on odd input. */
+  readonly observe = (event: ServedEvent): void => {
+    if (this.closed || event.query === '') return;
+    const params = new URLSearchParams(event.query);
+    const asked = params.get('node') ?? '';
+    const rawMac = (params.get('mac') ?? '').toLowerCase();
+    const mac = HEX_MAC.test(rawMac) ? rawMac : undefined;
+    if (asked === '' && mac === undefined) return;
+    const at = (this.options.now?.() ?? new Date()).toISOString();
+    const node = this.resolve(asked, mac);
+    if (node !== undefined) {
+      this.apply(node, mac, event, at);
+    } else {
+      this.unknownCount += 1;
+      const entry: UnknownRequest = { name: asked.slice(0, 64), ...(mac ? { mac } : {}), address: event.remoteAddress.slice(0, 64), path: event.path.slice(0, 512), at };
+      this.unknown.push(entry);
+      if (this.unknown.length > MAX_UNKNOWN_KEPT) this.unknown.shift();
+      // Kept until the next write, which reloads the inventory: a node added while serving is not lost.
+      if (this.pending.length < MAX_PENDING) this.pending.push({ asked, mac, event, at, entry });
+    }
+    this.scheduleWrite();
+  };
+
+  private resolve(asked: string, mac: string | undefined): string | undefined {
+    if (this.known.has(asked)) return asked;
+    if (mac === undefined) return undefined;
+    return this.byMac.get(mac) ?? (this.known.has(mac) ? mac : undefined);
+  }
+
+  private apply(node: string, mac: string | undefined, event: ServedEvent, at: string): void {
+    const record = this.nodes.get(node) ?? { lastSeen: at, address: '', stages: {} };
+    if (record.lastSeen > at) return;
+    record.lastSeen = at;
+    record.address = event.remoteAddress.slice(0, 64);
+    if (mac) record.mac = mac;
+    const stage = event.etag !== undefined && OK_STATUSES.has(event.status) ? stageOf(this.urls, event.path) : undefined;
+    if (stage) {
+      // A node script starts a new boot; an image boot file starts the image part of one (menu, site chain).
+      if (stage.stage === 'nodeScript') record.stages = {};
+      else if (stage.stage === 'bootFile') record.stages = record.stages.nodeScript ? { nodeScript: record.stages.nodeScript } : {};
+      record.stages[stage.stage] = { path: event.path, etag: event.etag as string, at };
+    }
+    this.nodes.set(node, record);
+    this.dirty.add(node);
+  }
+
+  /** Applies the unknown requests of nodes the reloaded inventory now holds. */
+  private replayPending(): void {
+    const pending = this.pending;
+    this.pending = [];
+    for (const item of pending) {
+      const node = this.resolve(item.asked, item.mac);
+      if (node === undefined) continue;
+      this.apply(node, item.mac, item.event, item.at);
+      this.unknownCount -= 1;
+      this.unknown = this.unknown.filter((entry) => entry !== item.entry);
+    }
+  }
+
+  /** Writes what changed since the last write now (waits for a write in progress first). */
+  flush(): Promise<void> {
+    this.writing = this.writing.then(() => this.write());
+    return this.writing;
+  }
+
+  /** Stops recording and writes what is left (call at shutdown, after the server closed). */
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.flush();
+  }
+
+  private scheduleWrite(): void {
+    if (this.scheduled || this.closed) return;
+    this.scheduled = true;
+    (this.options.schedule ?? defaultSchedule)(() => {
+      this.scheduled = false;
+      this.flush().catch(() => undefined);
+    }, this.options.flushIntervalMs ?? DEFAULT_FLUSH_INTERVAL_MS);
+  }
+
+  private async write(): Promise<void> {
+    if (this.pending.length > 0) {
+      await this.refreshInventory().catch((error: unknown) => this.options.onError?.(error));
+      this.replayPending();
+    }
+    if (this.dirty.size === 0 && this.unknownCount === 0) return;
+    const names = [...this.dirty];
+    const unknown = this.unknown;
+    const unknownCount = this.unknownCount;
+    this.dirty = new Set();
+    this.unknown = [];
+    this.unknownCount = 0;
+    const changed: Record<string, NodeBootRecord> = Object.create(null) as Record<string, NodeBootRecord>;
+    for (const name of names) changed[name] = structuredClone(this.nodes.get(name) as NodeBootRecord);
+    try {
+      await withLock(this.file, async () => {
+        await writeRecords(this.file, applyChanges(await readRecords(this.file), { nodes: changed, unknown, unknownCount }));
+      });
+    } catch (error) {
+      // Keep the changes for the next write: a full disk must not lose what nodes did.
+      for (const name of names) this.dirty.add(name);
+      this.unknown = [...unknown, ...this.unknown].slice(-MAX_UNKNOWN_KEPT);
+      this.unknownCount += unknownCount;
+      this.options.onError?.(error);
+      if (!this.closed) this.scheduleWrite();
+      if (this.closed) throw error;
+    }
+  }
+
+  /** Reloads node names and MACs when the inventory file changed (checked at each write, not per request). */
+  private async refreshInventory(): Promise<void> {
+    const stamp = await stat(this.inventory.file).then((s) => s.mtimeMs + s.ino + s.size, () => 0);
+    if (stamp === this.inventoryStamp) return;
+    const document = await this.inventory.read();
+    const byMac = new Map<string, string>();
+    for (const [name, node] of Object.entries(document.nodes)) for (const mac of node.mac ?? []) byMac.set(mac.replace(/:/g, '-'), name);
+    this.known = new Set(Object.keys(document.nodes));
+    this.byMac = byMac;
+    this.inventoryStamp = stamp;
+  }
+}

@@ -1,0 +1,171 @@
+/**
+ * `node status`: for each node, what it fetched at its last boot (recorded by
+ * `serve`) against what is published now. The current version of a file is
+ * the ETag the boot server would send for it, computed by the server's own
+ * function from the same file, so "booted" and "published" compare exactly.
+ */
+import { stat } from 'node:fs/promises';
+import type { CoreServices } from '../../core/core-services.js';
+import { effectiveImages } from '../../core/nodes/effective.js';
+import { initramfsName } from '../../core/kernel/kernel-manager.js';
+import { compareNames } from '../../core/nodes/inventory-file.js';
+import { NotFoundError } from '../../errors/index.js';
+import { expandNodeNames, foldNodes } from '../../nodeset/index.js';
+import { entityTag } from '../../serve/conditional.js';
+import { bootUrls } from '../ipxe/urls.js';
+import { readRecords, type NodeBootRecord, type UnknownRequest } from './boot-records.js';
+import { STAGES, stageOf, stagePath, type Stage, type StageFile } from './stages.js';
+
+/** One file a node fetched at its last boot. */
+export interface FileStatus {
+  stage: Stage;
+  /** URL path it asked for. */
+  path: string;
+  /** ETag served then. */
+  bootedVersion: string;
+  /** ETag the server would send now; null when the file is gone. */
+  publishedVersion: string | null;
+  fetchedAt: string;
+}
+
+/** Where a node stands. */
+export type NodeState = 'up to date' | 'stale' | 'never booted';
+
+/** Status of one inventory node. */
+export interface NodeStatus {
+  name: string;
+  /** Image assigned now (its own or from a profile), null when none. */
+  image: string | null;
+  /** Image whose files it fetched at its last boot, null when none was recorded. */
+  bootedImage: string | null;
+  state: NodeState;
+  /** ISO 8601 time of its last request, source address and reported MAC; null when never seen. */
+  lastSeen: string | null;
+  address: string | null;
+  mac: string | null;
+  files: FileStatus[];
+  /** Why a reboot would change what it runs (empty unless `stale`). */
+  staleReasons: string[];
+  /** Files it fetched that are not those of the image assigned to it. */
+  mismatches: string[];
+}
+
+/** Answer of {@link nodeStatus}. */
+export interface NodeStatusReport {
+  nodes: string;
+  nodeCount: number;
+  staleNodes: string;
+  staleNodeCount: number;
+  neverBootedNodes: string;
+  neverBootedNodeCount: number;
+  mismatchNodes: string;
+  mismatchNodeCount: number;
+  statuses: NodeStatus[];
+  /** Requests that named no inventory node: how many were recorded, the latest ones. */
+  unknownRequests: { count: number; recent: UnknownRequest[] };
+}
+
+/** Current ETag of each physical file, computed once per file however many nodes fetched it. */
+class VersionCache {
+  private readonly versions = new Map<string, Promise<string | null>>();
+  get(file: string): Promise<string | null> {
+    let version = this.versions.get(file);
+    if (!version) {
+      version = stat(file).then((stats) => (stats.isFile() ? entityTag(stats) : null), () => null);
+      this.versions.set(file, version);
+    }
+    return version;
+  }
+}
+
+/** Kernel and initramfs file names of each image that has a kernel. */
+async function imageKernels(services: CoreServices): Promise<Map<string, string>> {
+  const kernels = new Map<string, string>();
+  for (const image of await services.images.list()) {
+    const kernel = image.attributes?.kernel;
+    if (typeof kernel === 'string') kernels.set(image.name, kernel);
+  }
+  return kernels;
+}
+
+function mismatchOf(name: string, record: NodeBootRecord, image: string | null, file: StageFile, kernel: string | undefined): string | undefined {
+  if (file.stage === 'nodeScript') {
+    return file.owner === name || file.owner === record.mac ? undefined : `fetched the script of node ${file.owner}`;
+  }
+  if (image === null) return undefined;
+  if (file.stage === 'bootFile' || file.stage === 'rootImage') {
+    return file.owner === image ? undefined : `fetched ${file.file} of image ${file.owner}, assigned ${image}`;
+  }
+  if (kernel === undefined) return undefined;
+  const expected = file.stage === 'kernel' ? kernel : initramfsName(kernel);
+  return file.file === expected ? undefined : `fetched ${file.stage} ${file.file}, image ${image} uses ${expected}`;
+}
+
+async function statusOf(
+  services: CoreServices, name: string, image: string | null, record: NodeBootRecord | undefined,
+  cache: VersionCache, kernels: Map<string, string>,
+): Promise<NodeStatus> {
+  const base = { name, image, lastSeen: record?.lastSeen ?? null, address: record?.address ?? null, mac: record?.mac ?? null };
+  const fetched = record ? STAGES.filter((stage) => record.stages[stage] !== undefined) : [];
+  if (!record || fetched.length === 0) {
+    return { ...base, bootedImage: null, state: 'never booted', files: [], staleReasons: [], mismatches: [] };
+  }
+  const urls = bootUrls(services.paths);
+  const files: FileStatus[] = [];
+  const staleReasons: string[] = [];
+  const mismatches: string[] = [];
+  let bootedImage: string | null = null;
+  for (const stage of fetched) {
+    const served = record.stages[stage] as NonNullable<NodeBootRecord['stages'][Stage]>;
+    const file = stageOf(urls, served.path);
+    // A path that no longer parses (edited file, changed URL layout) has no current version.
+    const physical = file && file.stage === stage ? stagePath(services.paths, file) : undefined;
+    const publishedVersion = physical ? await cache.get(physical) : null;
+    files.push({ stage, path: served.path, bootedVersion: served.etag, publishedVersion, fetchedAt: served.at });
+    if (file && (stage === 'bootFile' || stage === 'rootImage')) bootedImage = file.owner;
+    const mismatch = file ? mismatchOf(name, record, image, file, image === null ? undefined : kernels.get(image)) : undefined;
+    if (mismatch) mismatches.push(mismatch);
+    // Node scripts are re-rendered whenever the inventory changes (new inode, new ETag) but only
+    // name the image: whether the image changed is checked below, not the script's version.
+    if (stage !== 'nodeScript' && publishedVersion !== served.etag) {
+      staleReasons.push(publishedVersion === null ? `${stage} ${file?.file ?? served.path} is gone` : `${stage} ${file?.file ?? served.path} changed`);
+    }
+  }
+  if (bootedImage !== image) {
+    staleReasons.unshift(image === null ? `no image is assigned now (booted ${bootedImage ?? 'none'})` : `assigned image is ${image}, booted ${bootedImage ?? 'none'}`);
+  }
+  return { ...base, bootedImage, state: staleReasons.length > 0 ? 'stale' : 'up to date', files, staleReasons, mismatches };
+}
+
+/**
+ * Status of the inventory's nodes (all, or those of `nodeSet`), sorted by name.
+ * Reads the inventory, the boot records and one `stat` per distinct file.
+ * @throws UsageError E_NODESET_SYNTAX, E_NODE_NAME... for a bad node set.
+ * @throws NotFoundError E_NODE_NOT_FOUND when a node of the set is not in the inventory.
+ * @throws OperationError E_INVENTORY_INVALID when the inventory does not parse.
+ */
+export async function nodeStatus(services: CoreServices, nodeSet?: string): Promise<NodeStatusReport> {
+  const wanted = nodeSet === undefined ? undefined : expandNodeNames(nodeSet);
+  const document = await services.inventory.read();
+  if (wanted) {
+    const missing = wanted.filter((name) => !Object.hasOwn(document.nodes, name));
+    if (missing.length > 0) throw new NotFoundError('E_NODE_NOT_FOUND', `${foldNodes(missing)} not in the inventory`, 'see `disklessset node list`');
+  }
+  const names = (wanted ?? Object.keys(document.nodes)).sort(compareNames);
+  const images = effectiveImages(document);
+  const [records, kernels] = await Promise.all([readRecords(services.paths.nodeBootsFile), imageKernels(services)]);
+  const cache = new VersionCache();
+  const statuses = await Promise.all(names.map((name) => statusOf(services, name, images[name] ?? null, records.nodes[name], cache, kernels)));
+  const having = (test: (status: NodeStatus) => boolean) => statuses.filter(test).map((status) => status.name);
+  const stale = having((status) => status.state === 'stale');
+  const never = having((status) => status.state === 'never booted');
+  const mismatch = having((status) => status.mismatches.length > 0);
+  return {
+    nodes: foldNodes(names), nodeCount: names.length,
+    staleNodes: foldNodes(stale), staleNodeCount: stale.length,
+    neverBootedNodes: foldNodes(never), neverBootedNodeCount: never.length,
+    mismatchNodes: foldNodes(mismatch), mismatchNodeCount: mismatch.length,
+    statuses,
+    unknownRequests: records.unknown,
+  };
+}
