@@ -10,24 +10,13 @@ import { expandNodeNames, foldNodes } from '../../nodeset/index.js';
 import { readTextIfExists, writeFileAtomic } from '../state/atomic-file.js';
 import { withLock } from '../state/lock.js';
 import { validateProfileName } from '../names.js';
-import { ATTRIBUTE_KEYS, type NodeAttributes, type NodeEntry, type ProfileEntry } from './attributes.js';
+import type { NodeEntry, ProfileEntry } from './attributes.js';
+import { applyChanges, checkChanges, type AttributeChanges } from './changes.js';
+export type { AttributeChanges } from './changes.js';
 import { effectiveNode, type EffectiveNode } from './effective.js';
+import { checkUniqueAddresses, requireKnownProfiles } from './inventory-checks.js';
 import type { InventoryPublisher } from './publisher.js';
 import { compareNames, emptyInventory, formatInventory, parseInventory, type InventoryDocument } from './inventory-file.js';
-
-/** A change to nodes or to a profile; every field is optional. */
-export interface AttributeChanges {
-  /** Attributes to set (a list, such as `mac`, replaces the old one). */
-  set?: NodeAttributes;
-  /** Variables to add or change (merged with the existing ones). */
-  vars?: Record<string, string>;
-  /** Attributes to remove (then inherited again from profiles). */
-  unset?: (keyof NodeAttributes)[];
-  /** Variables to remove. */
-  unsetVars?: string[];
-  /** New profile list (nodes only): replaces the old one. */
-  profiles?: string[];
-}
 
 function fold(names: readonly string[]): string {
   return names.length === 0 ? '' : foldNodes(names);
@@ -46,27 +35,32 @@ function result(names: readonly string[]): NodeSetResult {
 function requireProfiles(document: InventoryDocument, names: readonly string[] | undefined): void {
   const missing = (names ?? []).filter((name) => !Object.hasOwn(document.profiles, name));
   if (missing.length > 0) {
-    throw new NotFoundError('E_PROFILE_NOT_FOUND', `no profile named ${missing.join(', ')}`, 'create it first with `disklessset profile add NAME`');
+    throw new NotFoundError('E_PROFILE_NOT_FOUND', `no profile named ${missing.join(', ')}`, 'see `disklessset profile list`');
   }
 }
 
-function applyChanges(entry: NodeEntry, changes: AttributeChanges): void {
-  for (const key of changes.unset ?? []) delete entry[key];
-  for (const key of ATTRIBUTE_KEYS) {
-    const value = changes.set?.[key];
-    if (value !== undefined) (entry as Record<string, unknown>)[key] = Array.isArray(value) ? [...value] : value;
-  }
-  if (changes.vars || changes.unsetVars) {
-    const vars = { ...(entry.vars ?? {}), ...(changes.vars ?? {}) };
-    for (const name of changes.unsetVars ?? []) delete vars[name];
-    entry.vars = vars;
-    if (Object.keys(vars).length === 0) delete entry.vars;
-  }
-  if (changes.profiles) entry.profiles = [...new Set(changes.profiles)];
+/**
+ * A rule a layer above core adds (the boot layer: images named must exist,
+ * NFS golden images need the node's tree). Given the inventory before and
+ * after a requested change, it throws to refuse the change; nothing is
+ * written then.
+ */
+export type InventoryGuard = (previous: InventoryDocument, next: InventoryDocument) => Promise<void>;
+
+/** Options of {@link NodeInventory.update}. */
+export interface UpdateOptions {
+  /**
+   * Skip the rules (unique addresses, guards): for repairs that follow what
+   * already happened (an image removed, an old assignments file moved), which
+   * must never fail on a rule a hand edit broke.
+   */
+  unchecked?: boolean;
 }
 
 /** Reads and changes the node inventory of one installation. */
 export class NodeInventory {
+  private readonly guards: InventoryGuard[] = [];
+
   /**
    * @param file the inventory file (`Paths.inventoryFile`).
    * @param publisher hooks run around each change (the wiring passes the boot layer's).
@@ -82,17 +76,28 @@ export class NodeInventory {
     return text === undefined ? emptyInventory() : parseInventory(text, this.file);
   }
 
+  /** Adds a rule every requested change must pass (see {@link InventoryGuard}). */
+  addGuard(guard: InventoryGuard): void {
+    this.guards.push(guard);
+  }
+
   /**
    * Read-modify-write under the lock: `change` mutates the document it gets,
-   * and the file is replaced only if `change` returns without throwing.
-   * @throws ConflictError E_LOCK_TIMEOUT; whatever `change` throws.
+   * and the file is replaced only if `change` returns without throwing and
+   * the result passes the rules (one MAC, one IP per node; the guards).
+   * @throws ConflictError E_LOCK_TIMEOUT; UsageError E_NODE_MAC_DUPLICATE,
+   *   E_NODE_IP_DUPLICATE; whatever `change` or a guard throws.
    */
-  async update<T>(change: (document: InventoryDocument) => T | Promise<T>): Promise<T> {
+  async update<T>(change: (document: InventoryDocument) => T | Promise<T>, options: UpdateOptions = {}): Promise<T> {
     return withLock(this.file, async () => {
       const document = await this.read();
       await this.publisher?.recover(document);
       const previous = structuredClone(document);
       const result = await change(document);
+      if (!options.unchecked) {
+        checkUniqueAddresses(previous, document);
+        for (const guard of this.guards) await guard(previous, document);
+      }
       if (!this.publisher) {
         await this.write(document);
         return result;
@@ -132,7 +137,8 @@ export class NodeInventory {
    * Adds the nodes of `nodeSet` (strictly read, see nodeset/node-names.ts),
    * each with `entry`. Returns the nodes added.
    * @throws UsageError (node set), ConflictError E_NODE_EXISTS if one of them
-   *   exists already, NotFoundError E_PROFILE_NOT_FOUND for an unknown profile.
+   *   exists already, UsageError E_NODE_PROFILE_UNKNOWN for an unknown profile;
+   *   the rules of {@link update}.
    */
   async addNodes(nodeSet: string, entry: NodeEntry): Promise<NodeSetResult> {
     const names = expandNodeNames(nodeSet);
@@ -141,7 +147,7 @@ export class NodeInventory {
       if (existing.length > 0) {
         throw new ConflictError('E_NODE_EXISTS', `${fold(existing)} already in the inventory`, 'change them with `disklessset node set`, or add only the others');
       }
-      requireProfiles(document, entry.profiles);
+      requireKnownProfiles(document, entry.profiles);
       for (const name of names) document.nodes[name] = structuredClone(entry);
       return result(names);
     });
@@ -150,13 +156,15 @@ export class NodeInventory {
   /**
    * Changes every node of `nodeSet`. Returns the nodes changed.
    * @throws UsageError (node set), NotFoundError E_NODE_NOT_FOUND if one of
-   *   them is not in the inventory, E_PROFILE_NOT_FOUND for an unknown profile.
+   *   them is not in the inventory, UsageError E_NODE_PROFILE_UNKNOWN for an
+   *   unknown profile; the rules of {@link update}.
    */
   async changeNodes(nodeSet: string, changes: AttributeChanges): Promise<NodeSetResult> {
     const names = expandNodeNames(nodeSet);
+    checkChanges(changes);
     return this.update((document) => {
       this.requireNodes(document, names);
-      requireProfiles(document, changes.profiles);
+      requireKnownProfiles(document, changes.profiles);
       for (const name of names) applyChanges(document.nodes[name] as NodeEntry, changes);
       return result(names);
     });
@@ -194,6 +202,7 @@ export class NodeInventory {
   async changeProfile(name: string, changes: AttributeChanges): Promise<void> {
     validateProfileName(name);
     if (changes.profiles) throw new UsageError('E_PROFILE_NESTED', 'profiles cannot list profiles', 'give the profiles to the nodes');
+    checkChanges(changes);
     await this.update((document) => {
       requireProfiles(document, [name]);
       applyChanges(document.profiles[name] as ProfileEntry, changes);

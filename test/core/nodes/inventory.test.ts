@@ -39,7 +39,7 @@ test('a change to a node set is all or nothing: one existing node or unknown pro
     await inventory.addNodes('n[1-3]', {});
     const before = await readFile(file, 'utf8');
     await assert.rejects(inventory.addNodes('n[3-5]', {}), code('E_NODE_EXISTS'));
-    await assert.rejects(inventory.addNodes('n[4-5]', { profiles: ['nope'] }), code('E_PROFILE_NOT_FOUND'));
+    await assert.rejects(inventory.addNodes('n[4-5]', { profiles: ['nope'] }), code('E_NODE_PROFILE_UNKNOWN'));
     await assert.rejects(inventory.changeNodes('n[2-4]', { set: { image: 'x' } }), code('E_NODE_NOT_FOUND'));
     await assert.rejects(inventory.addNodes('n[1-2,36-40-44]', {}), code('E_NODESET_SYNTAX'));
     assert.equal(await readFile(file, 'utf8'), before);

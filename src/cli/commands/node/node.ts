@@ -1,6 +1,7 @@
 /** `disklessset node add|set|remove`: the nodes of the inventory (thin layer over NodeInventory). */
+import { withNodeRoots } from '../../../boot/index.js';
 import type { CommandSpec } from '../../command.js';
-import { ATTRIBUTE_OPTIONS, PROFILE_OPTION, UNSET_OPTIONS, attributesFromOptions, changesFromOptions } from './node-options.js';
+import { ATTRIBUTE_OPTIONS, CREATE_TREE_OPTION, PROFILE_OPTION, UNSET_OPTIONS, attributesFromOptions, changesFromOptions } from './node-options.js';
 
 function count(folded: string, nodes: number): string {
   return `${folded} (${nodes} node${nodes === 1 ? '' : 's'})`;
@@ -11,11 +12,10 @@ export const nodeAdd: CommandSpec = {
   summary: 'add the nodes of NODESET to the inventory, with profiles and attributes',
   example: "node add 'c[001-100]' --profile compute --var rack=a1",
   args: [{ name: 'NODESET', required: true, completes: 'nodes' }],
-  options: [PROFILE_OPTION, ...ATTRIBUTE_OPTIONS],
-  async run({ services }, { args, options }) {
+  options: [PROFILE_OPTION, ...ATTRIBUTE_OPTIONS, CREATE_TREE_OPTION],
+  async run({ services, io }, { args, options }) {
     const entry = attributesFromOptions(options, true);
-    if (entry.image !== undefined) await services.images.status(entry.image);
-    const result = await services.inventory.addNodes(String(args.NODESET), entry);
+    const result = await withNodeRoots(services, options['create-tree'] === true, () => services.inventory.addNodes(String(args.NODESET), entry), io);
     return { data: result, text: `added ${count(result.nodes, result.nodeCount)}` };
   },
 };
@@ -25,11 +25,10 @@ export const nodeSet: CommandSpec = {
   summary: 'change attributes or profiles of the nodes of NODESET (all or none)',
   example: 'node set c042 --image compute-test',
   args: [{ name: 'NODESET', required: true, completes: 'nodes' }],
-  options: [PROFILE_OPTION, ...ATTRIBUTE_OPTIONS, ...UNSET_OPTIONS],
-  async run({ services }, { args, options }) {
+  options: [PROFILE_OPTION, ...ATTRIBUTE_OPTIONS, ...UNSET_OPTIONS, CREATE_TREE_OPTION],
+  async run({ services, io }, { args, options }) {
     const changes = changesFromOptions(options, true);
-    if (changes.set?.image !== undefined) await services.images.status(changes.set.image);
-    const result = await services.inventory.changeNodes(String(args.NODESET), changes);
+    const result = await withNodeRoots(services, options['create-tree'] === true, () => services.inventory.changeNodes(String(args.NODESET), changes), io);
     return { data: result, text: `changed ${count(result.nodes, result.nodeCount)}` };
   },
 };

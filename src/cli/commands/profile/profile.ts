@@ -2,7 +2,9 @@
 import { NotFoundError } from '../../../errors/index.js';
 import { validateProfileName } from '../../../core/names.js';
 import type { CommandSpec } from '../../command.js';
-import { ATTRIBUTE_OPTIONS, UNSET_OPTIONS, attributesFromOptions, changesFromOptions } from '../node/node-options.js';
+import { withNodeRoots } from '../../../boot/index.js';
+import { foldNodes } from '../../../nodeset/index.js';
+import { ATTRIBUTE_OPTIONS, CREATE_TREE_OPTION, UNSET_OPTIONS, attributesFromOptions, changesFromOptions } from '../node/node-options.js';
 
 export const profileAdd: CommandSpec = {
   path: ['profile', 'add'],
@@ -13,7 +15,6 @@ export const profileAdd: CommandSpec = {
   async run({ services }, { args, options }) {
     const name = validateProfileName(String(args.PROFILE));
     const entry = attributesFromOptions(options, false);
-    if (entry.image !== undefined) await services.images.status(entry.image);
     await services.inventory.addProfile(name, entry);
     return { data: { name, ...entry }, text: `profile ${name} added` };
   },
@@ -24,12 +25,11 @@ export const profileSet: CommandSpec = {
   summary: 'change a profile (every node listing it follows)',
   example: 'profile set compute --kernel-args console=ttyS0,115200',
   args: [{ name: 'PROFILE', required: true }],
-  options: [...ATTRIBUTE_OPTIONS, ...UNSET_OPTIONS],
-  async run({ services }, { args, options }) {
+  options: [...ATTRIBUTE_OPTIONS, ...UNSET_OPTIONS, CREATE_TREE_OPTION],
+  async run({ services, io }, { args, options }) {
     const name = validateProfileName(String(args.PROFILE));
     const changes = changesFromOptions(options, false);
-    if (changes.set?.image !== undefined) await services.images.status(changes.set.image);
-    await services.inventory.changeProfile(name, changes);
+    await withNodeRoots(services, options['create-tree'] === true, () => services.inventory.changeProfile(name, changes), io);
     return { data: { name }, text: `profile ${name} changed` };
   },
 };
@@ -50,13 +50,22 @@ export const profileRemove: CommandSpec = {
 
 export const profileList: CommandSpec = {
   path: ['profile', 'list'],
-  summary: 'list profiles with the number of nodes listing each',
+  summary: 'list profiles with the nodes listing each',
   example: 'profile list --json',
   async run({ services }) {
     const document = await services.inventory.read();
-    const users = new Map<string, number>();
-    for (const node of Object.values(document.nodes)) for (const p of node.profiles ?? []) users.set(p, (users.get(p) ?? 0) + 1);
-    const data = Object.keys(document.profiles).sort().map((name) => ({ name, nodeCount: users.get(name) ?? 0, ...document.profiles[name] }));
+    const users = new Map<string, string[]>();
+    for (const [node, entry] of Object.entries(document.nodes)) {
+      for (const p of entry.profiles ?? []) {
+        const list = users.get(p);
+        if (list) list.push(node);
+        else users.set(p, [node]);
+      }
+    }
+    const data = Object.keys(document.profiles).sort().map((name) => {
+      const nodes = users.get(name) ?? [];
+      return { name, nodes: nodes.length ? foldNodes(nodes) : '', nodeCount: nodes.length, ...document.profiles[name] };
+    });
     const width = Math.max(7, ...data.map((p) => p.name.length));
     const text = data.length === 0 ? 'No profiles.'
       : [`${'PROFILE'.padEnd(width)}  NODES  IMAGE`, ...data.map((p) => `${p.name.padEnd(width)}  ${String(p.nodeCount).padStart(5)}  ${p.image ?? '-'}`)].join('\n');
