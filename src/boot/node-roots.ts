@@ -14,6 +14,7 @@ import type { CoreServices } from '../core/core-services.js';
 import { effectiveImages } from '../core/nodes/effective.js';
 import type { InventoryDocument } from '../core/nodes/inventory-file.js';
 import type { ProgressSink } from '../core/progress.js';
+import type { ImageSummary } from '../core/image/image-status.js';
 import { foldNodes } from '../nodeset/index.js';
 
 /** Nodes that would boot an image lacking their root. */
@@ -52,19 +53,28 @@ function newlyNamed(previous: InventoryDocument, next: InventoryDocument): { ima
 }
 
 /**
+ * Checks that every image of `images` exists; returns the list of images.
+ * @throws UsageError E_NODE_IMAGE_UNKNOWN listing the images there are.
+ */
+export async function requireKnownImages(services: CoreServices, images: readonly string[]): Promise<ImageSummary[]> {
+  const known = await services.images.list();
+  const unknown = images.filter((image) => !known.some((summary) => summary.name === image));
+  if (unknown.length > 0) {
+    const names = known.map((summary) => summary.name).sort();
+    throw new UsageError('E_NODE_IMAGE_UNKNOWN', `no image named ${unknown.join(', ')}`,
+      names.length ? `give one of: ${names.slice(0, 20).join(', ')}${names.length > 20 ? ', ...' : ''}` : 'there is no image yet: create one first (see `disklessset image list`)');
+  }
+  return known;
+}
+
+/**
  * The inventory guard (see the module comment).
  * @throws UsageError E_NODE_IMAGE_UNKNOWN (listing the images there are), NodeRootsMissingError E_NODE_NO_ROOT.
  */
 export async function checkAssignedImages(services: CoreServices, previous: InventoryDocument, next: InventoryDocument): Promise<void> {
   const { images, byImage } = newlyNamed(previous, next);
   if (images.size === 0) return;
-  const known = await services.images.list();
-  const unknown = [...images].filter((image) => !known.some((summary) => summary.name === image));
-  if (unknown.length > 0) {
-    const names = known.map((summary) => summary.name).sort();
-    throw new UsageError('E_NODE_IMAGE_UNKNOWN', `no image named ${unknown.join(', ')}`,
-      names.length ? `give one of: ${names.slice(0, 20).join(', ')}${names.length > 20 ? ', ...' : ''}` : 'there is no image yet: create one first (see `disklessset image list`)');
-  }
+  const known = await requireKnownImages(services, [...images]);
   const missing: MissingRoots[] = [];
   for (const [name, nodes] of byImage) {
     if (known.find((summary) => summary.name === name)?.status !== 'CREATED') continue;
