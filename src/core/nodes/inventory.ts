@@ -18,9 +18,7 @@ import { checkUniqueAddresses, requireKnownProfiles } from './inventory-checks.j
 import type { InventoryPublisher } from './publisher.js';
 import { compareNames, emptyInventory, formatInventory, parseInventory, type InventoryDocument } from './inventory-file.js';
 
-function fold(names: readonly string[]): string {
-  return names.length === 0 ? '' : foldNodes(names);
-}
+const fold = (names: readonly string[]): string => (names.length === 0 ? '' : foldNodes(names));
 
 /** Nodes a change touched: folded node set and count. */
 export interface NodeSetResult {
@@ -49,11 +47,7 @@ export type InventoryGuard = (previous: InventoryDocument, next: InventoryDocume
 
 /** Options of {@link NodeInventory.update}. */
 export interface UpdateOptions {
-  /**
-   * Skip the rules (unique addresses, guards): for repairs that follow what
-   * already happened (an image removed, an old assignments file moved), which
-   * must never fail on a rule a hand edit broke.
-   */
+  /** Skip the rules (unique addresses, guards): for repairs following what already happened (an image removed), which must never fail. */
   unchecked?: boolean;
 }
 
