@@ -82,7 +82,7 @@ export class AssignmentStore {
         if (!entry) document.nodes[node] = { image };
         else entry.image ??= image;
       }
-    });
+    }, { unchecked: true });
     // Only once the inventory holds them: a kill before this line moves them again (same result).
     await rm(file, { force: true });
     return valid.length;

@@ -9,6 +9,7 @@ import { foldNodes } from '../nodeset/index.js';
 import { AssignmentStore } from './assignment-store.js';
 import { effectiveImages } from '../core/nodes/effective.js';
 import { hasBootFile } from './boot-paths.js';
+import { requireKnownImages } from './node-roots.js';
 import { writeEntryScript } from './entry-script.js';
 import { expandNodeNames } from '../nodeset/index.js';
 
@@ -44,6 +45,8 @@ function fold(names: readonly string[]): string {
 
 /** Checks that `image` exists, is CREATED and has a boot file. */
 async function requireBootable(services: CoreServices, image: string): Promise<void> {
+  // A missing image is bad input naming the ones there are, as for `node set --image`.
+  await requireKnownImages(services, [image]);
   const summary = await services.images.status(image);
   if (summary.status !== 'CREATED') {
     throw new UsageError('E_BOOT_IMAGE_NOT_READY', `image "${image}" is ${summary.status} and cannot be booted`,
@@ -59,8 +62,8 @@ async function requireBootable(services: CoreServices, image: string): Promise<v
  * Makes every node of `nodeSet` boot `image` (its own `image` in the
  * inventory; nodes not in the inventory yet are added), then refreshes the
  * entry script. Shorthand for `node set NODESET --image IMAGE`.
- * @throws UsageError (node set) E_BOOT_IMAGE_NOT_READY, E_BOOT_IMAGE_NO_BOOT_FILE;
- *   NotFoundError E_IMAGE_NOT_FOUND; OperationError E_NO_SPACE (nothing changed).
+ * @throws UsageError (node set) E_BOOT_IMAGE_NOT_READY, E_BOOT_IMAGE_NO_BOOT_FILE,
+ *   E_NODE_UNKNOWN_IMAGE, E_NODE_NO_ROOT; OperationError E_NO_SPACE (nothing changed).
  */
 export async function setBoot(services: CoreServices, nodeSet: string, image: string): Promise<SetBootResult> {
   const nodes = expandNodeNames(nodeSet);

@@ -3,7 +3,9 @@
  * - removing an image that nodes still boot is refused (unless forced);
  * - after images are created, removed or cleaned, the entry script's menu is
  *   regenerated and the assignments of vanished images are dropped (the
- *   nodes are handed back to the manager, whose caller says which they were).
+ *   nodes are handed back to the manager, whose caller says which they were);
+ * - a change of the inventory naming an image that does not exist, or giving
+ *   a golden NFS image to a node without its tree, is refused (node-roots.ts).
  * `openServices` (src/services/) installs them for every user of the library.
  */
 import { ConflictError } from '../errors/index.js';
@@ -12,6 +14,7 @@ import type { CoreServices } from '../core/core-services.js';
 import { foldNodes } from '../nodeset/index.js';
 import { nodesBooting } from './boot-assignments.js';
 import { refreshBootMenu } from './entry-script.js';
+import { checkAssignedImages } from './node-roots.js';
 
 const installed = new WeakSet<ImageManager>();
 
@@ -32,4 +35,5 @@ export function installBootGuards(services: CoreServices): void {
       `assign them another image (\`disklessset boot set ${foldNodes(nodes)} IMAGE\`), unassign them (\`disklessset boot unset ...\`) or remove with --force`);
   });
   images.addChangeListener(async () => ({ unassigned: await refreshBootMenu(services) }));
+  services.inventory.addGuard((previous, next) => checkAssignedImages(services, previous, next));
 }

@@ -41,5 +41,5 @@ export async function refreshBootMenu(services: CoreServices): Promise<string[]>
     const after = effectiveImages(document);
     // Nodes whose image changed: unassigned, or back to the image of one of their profiles.
     return Object.keys(before).filter((node) => before[node] !== after[node]);
-  });
+  }, { unchecked: true });
 }

@@ -4,3 +4,5 @@ export type { ImageAssignment, SetBootResult, UnsetBootResult } from './boot-ass
 export { refreshBootMenu } from './entry-script.js';
 export { installBootGuards } from './boot-guards.js';
 export { entryScriptPath, nodeScriptPath } from './boot-paths.js';
+export { withNodeRoots, NodeRootsMissingError } from './node-roots.js';
+export type { MissingRoots } from './node-roots.js';

@@ -93,6 +93,9 @@ export function inputProblems(command: Command, spec: CommandSpec, words: readon
       unknownSeen = true;
       continue;
     }
+    // A second value of a one-value option would silently replace the first (`--ip A --ip B`).
+    const repeatable = spec.options?.some((o) => `--${o.name}` === option.long && o.repeatable) ?? false;
+    if (given.has(option) && (option.required || option.optional) && !repeatable) problems.push(`option ${option.long} given more than once (it takes one value)`);
     given.add(option);
     if (option.required && inline === undefined) {
       if (i + 1 >= words.length) problems.push(`option ${option.long} needs a value`);

@@ -10,7 +10,7 @@ import { DisklessError, UsageError } from '../errors/index.js';
 import { openServices, repairServices } from '../services/services.js';
 import type { CommandContext, CommandIO } from './command.js';
 import { readGlobalOptions, type GlobalOptions } from './global-options.js';
-import { checkInput, resolveLine } from './input-check.js';
+import { checkInput, commandPath, resolveLine } from './input-check.js';
 import { buildProgram, commandOf, parseLine } from './program.js';
 import { completeLine } from './complete.js';
 import { metaCommands } from './commands/meta/meta.js';
@@ -99,6 +99,11 @@ async function runLine(argv: readonly string[], env: CliEnvironment, global: Glo
     return 0;
   }
   if (line.kind === 'help') {
+    // `node --json` asks for JSON, and help is not: a script gets a JSON error (exit 2) rather than help text on stdout.
+    if (global.json && !others.some((word) => word === '--help' || word === '-h')) {
+      const path = commandPath(line.command);
+      throw new UsageError('E_USAGE', `\`${path}\` needs a command: ${line.command.commands.filter((c) => !(c as unknown as { _hidden: boolean })._hidden).map((c) => c.name()).join(', ')}`, `see \`disklessset help ${path}\``);
+    }
     await write(env.stdout, line.command.helpInformation());
     return 0;
   }

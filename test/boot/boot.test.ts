@@ -86,7 +86,7 @@ test('bad node names and unknown or unready images are refused without writing a
   await assert.rejects(setBoot(services, '../etc/passwd', 'alpha'), { code: 'E_NODE_NAME', kind: 'usage' });
   await assert.rejects(setBoot(services, 'n[1-2', 'alpha'), { code: 'E_NODESET_SYNTAX' });
   await assert.rejects(setBoot(services, '', 'alpha'), { code: 'E_NODESET_EMPTY' });
-  await assert.rejects(setBoot(services, 'n1', 'missing'), { code: 'E_IMAGE_NOT_FOUND', kind: 'not-found' });
+  await assert.rejects(setBoot(services, 'n1', 'missing'), { code: 'E_NODE_UNKNOWN_IMAGE', kind: 'usage' });
   await assert.rejects(setBoot(services, 'n1', '../alpha'), { code: 'E_IMAGE_NAME' });
   assert.deepEqual(await listBoot(services), []);
   assert.deepEqual((await readdir(services.paths.bootNodesDir).catch(() => [] as string[])).filter((f) => f.endsWith('.ipxe')), []);
@@ -126,8 +126,8 @@ test('CLI: boot set, list --json and unset', async () => {
     assert.equal(unset.exitCode, 0, unset.stderr);
     assert.match((await root.cli(['boot', 'list'])).stdout, /img\s+2\s+node\[001-002\]/);
     const bad = await root.cli(['boot', 'set', 'n1', 'nothere']);
-    assert.equal(bad.exitCode, 1);
-    assert.match(bad.stderr, /image "nothere" does not exist/);
+    assert.equal(bad.exitCode, 2, 'a missing image is bad input');
+    assert.match(bad.stderr, /no image named nothere; give one of: img/);
   } finally {
     await root.cleanup();
   }

@@ -23,8 +23,9 @@ test('nodes and profiles drive the node scripts: a profile image change reaches 
   try {
     for (const image of ['gold', 'test']) await ok(t, ['demo', 'create', image, '--message', image]);
     await ok(t, ['profile', 'add', 'compute', '--image', 'gold', '--var', 'rack=a']);
-    await ok(t, ['node', 'add', 'c[1-3]', '--profile', 'compute', '--mac', '52:54:00:00:00:01']);
-    // The MAC script (for nodes booting without a host name) boots the image of the first node holding that MAC.
+    await ok(t, ['node', 'add', 'c[1-3]', '--profile', 'compute']);
+    await ok(t, ['node', 'set', 'c1', '--mac', '52:54:00:00:00:01']);
+    // The MAC script (for nodes booting without a host name) boots the image of the node holding that MAC.
     assert.deepEqual(await scripts(t), { '52-54-00-00-00-01': 'gold', c1: 'gold', c2: 'gold', c3: 'gold' });
     await ok(t, ['node', 'set', 'c3', '--image', 'test']);
     await ok(t, ['profile', 'set', 'compute', '--image', 'test']);
@@ -56,6 +57,7 @@ test('bad node input exits 2 with one line and writes nothing', async () => {
       assert.equal(result.exitCode, 2, `${args.join(' ')}: ${result.stderr}`);
       assert.equal(result.stderr.trim().split('\n').length, 1, result.stderr);
     }
+    assert.equal((await t.cli(['node', 'add', 'n2', '--profile', 'nope'])).exitCode, 2, 'a missing profile is bad input');
     assert.equal(await readFile(paths.inventoryFile, 'utf8'), before);
   } finally {
     await t.cleanup();

@@ -63,6 +63,21 @@ export abstract class Image {
    * before boot file and data are saved (e.g. a module may check initramfs content).
    */
   async onKernelChange(_kernel: string): Promise<void> {}
+
+  /**
+   * Nodes of `nodes` that cannot boot this image yet because the image keeps
+   * one root per node and has none for them (NFS golden images); default none.
+   */
+  nodesWithoutRoot(_nodes: readonly string[]): string[] { return []; }
+
+  /** The command line (without the program name) that creates the roots of `nodeSet`, for messages. */
+  nodeRootCommand(_nodeSet: string): string | undefined { return undefined; }
+
+  /**
+   * Creates the roots of `nodes` (caller holds the image lock); default: nothing to create.
+   * @throws OperationError when a copy fails (roots already made stay; running again completes them).
+   */
+  async createNodeRoots(_nodes: readonly string[], _options: { progress?: ProgressSink; signal?: AbortSignal }): Promise<void> {}
 }
 
 /** Limits of {@link ImageClass.check} that depend on who asks. */

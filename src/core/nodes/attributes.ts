@@ -39,7 +39,8 @@ export const NODE_KEYS: readonly string[] = ['profiles', ...ATTRIBUTE_KEYS];
 
 /** Longest `kernelArgs` (characters): iPXE lines stay well below its limits. */
 export const MAX_KERNEL_ARGS = 2048;
-const MAC = /^[0-9a-f]{2}([:-][0-9a-f]{2}){5}$/i;
+// One separator throughout: `52:54-00...` is a typo, not an address.
+const MAC = /^[0-9a-f]{2}(?:(?::[0-9a-f]{2}){5}|(?:-[0-9a-f]{2}){5})$/i;
 const VAR_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 const MAX_VAR_VALUE = 4096;
 
@@ -52,7 +53,28 @@ export function normalizeMac(value: unknown, where: string): string {
   if (typeof value !== 'string' || !MAC.test(value)) {
     bad('E_NODE_MAC', `invalid MAC address ${JSON.stringify(value)} in ${where}`, 'write it as six hexadecimal pairs, e.g. 52:54:00:12:34:56');
   }
-  return value.toLowerCase().replace(/-/g, ':');
+  const mac = value.toLowerCase().replace(/-/g, ':');
+  // A group address (first octet odd, broadcast included) or all zeros is never a network card's own.
+  if (mac === '00:00:00:00:00:00' || (parseInt(mac.slice(0, 2), 16) & 1) === 1) {
+    bad('E_NODE_MAC', `MAC address ${mac} in ${where} is a broadcast, multicast or null address`, 'give the address of the node\'s network card');
+  }
+  return mac;
+}
+
+/**
+ * An address a node can have: IPv4 or IPv6, without zone (`%eth0`), and
+ * not an unspecified, loopback, multicast or broadcast address.
+ * @throws UsageError E_NODE_IP.
+ */
+export function checkNodeIp(value: unknown, where: string): string {
+  if (typeof value !== 'string' || isIP(value) === 0 || value.includes('%')) {
+    bad('E_NODE_IP', `invalid IP address ${JSON.stringify(value)} in ${where}`, 'e.g. ip: 10.10.0.1');
+  }
+  const v4 = isIP(value) === 4 ? value.split('.').map(Number) : undefined;
+  const special = v4 ? v4[0] === 0 || v4[0] === 127 || (v4[0] as number) >= 224
+    : /^(::1?|ff[0-9a-f]{2}:.*)$/i.test(value) || /^::ffff:/i.test(value);
+  if (special) bad('E_NODE_IP', `IP address ${value} in ${where} cannot be a node's (unspecified, loopback, multicast or broadcast)`, 'give the node\'s own unicast address');
+  return value;
 }
 
 function checkVars(value: unknown, where: string): Record<string, string> {
@@ -104,10 +126,7 @@ export function checkAttributes(raw: unknown, where: string, allowProfiles: bool
     const list = Array.isArray(entry.mac) ? entry.mac : [entry.mac];
     checked.mac = [...new Set(list.map((mac) => normalizeMac(mac, where)))];
   }
-  if (entry.ip !== undefined && entry.ip !== null) {
-    if (typeof entry.ip !== 'string' || isIP(entry.ip) === 0) bad('E_NODE_IP', `invalid IP address ${JSON.stringify(entry.ip)} in ${where}`, 'e.g. ip: 10.10.0.1');
-    checked.ip = entry.ip;
-  }
+  if (entry.ip !== undefined && entry.ip !== null) checked.ip = checkNodeIp(entry.ip, where);
   if (entry.vars !== undefined && entry.vars !== null) checked.vars = checkVars(entry.vars, where);
   return checked;
 }

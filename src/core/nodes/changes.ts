@@ -65,7 +65,21 @@ export function parseAttributeChanges(raw: unknown, where: string, allowProfiles
   return changes;
 }
 
-/** Applies `changes` to one node or profile entry, in place. */
+/**
+ * Refuses a change that sets and removes the same attribute or variable
+ * (`--image X --unset-image`): which one was meant cannot be guessed.
+ * @throws UsageError E_NODE_CONTRADICTION naming the attribute.
+ */
+export function checkChanges(changes: AttributeChanges): void {
+  const both = (changes.unset ?? []).filter((key) => changes.set?.[key] !== undefined);
+  const varsBoth = (changes.unsetVars ?? []).filter((name) => changes.vars !== undefined && Object.hasOwn(changes.vars, name));
+  const named = [...both, ...varsBoth.map((name) => `vars.${name}`)];
+  if (named.length > 0) {
+    throw new UsageError('E_NODE_CONTRADICTION', `the change both sets and removes ${named.join(', ')}`, 'give either the value or its removal, not both');
+  }
+}
+
+/** Applies `changes` to one node or profile entry, in place (checked first with {@link checkChanges}). */
 export function applyChanges(entry: NodeEntry, changes: AttributeChanges): void {
   for (const key of changes.unset ?? []) delete entry[key];
   for (const key of ATTRIBUTE_KEYS) {

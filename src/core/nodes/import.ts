@@ -15,8 +15,10 @@ import type { NodeInventory, NodeSetResult } from './inventory.js';
 /** Nodes and profiles read from a source, checked. */
 export interface ImportPlan {
   nodes: Record<string, NodeEntry>;
-  /** Profiles the nodes list (created empty when missing). */
+  /** Profiles the nodes list (created when missing, if the import may). */
   profiles: string[];
+  /** Variables of profiles (Ansible group variables), merged into them. */
+  profileVars: Record<string, Record<string, string>>;
   /** Values left out, one line each (a variable name Ansible allows but the inventory does not...). */
   skipped: string[];
 }
@@ -42,17 +44,31 @@ function splitList(value: string): string[] {
  * @throws UsageError E_IMPORT_CSV naming the line, or the attribute errors of checkAttributes.
  */
 export function planCsvImport(text: string, file: string): ImportPlan {
-  let rows: Record<string, string>[];
+  let rows: { record: Record<string, string>; info: { lines: number } }[];
+  const header = (names: string[]): string[] => {
+    const seen = new Set<string>();
+    for (const name of names) {
+      if (seen.has(name)) throw new UsageError('E_IMPORT_CSV', `${file} line 1: column "${name}" appears twice`, 'give each column once');
+      seen.add(name);
+    }
+    if (!seen.has('name')) throw new UsageError('E_IMPORT_CSV', `${file} line 1: no "name" column in the header (${names.join(',')})`, 'the first row names the columns: name,mac,ip,profiles,...');
+    return names;
+  };
   try {
-    rows = parseCsv(text, { columns: true, skip_empty_lines: true, trim: true, comment: '#' }) as Record<string, string>[];
+    // bom: a file saved by a spreadsheet starts with one; CRLF line ends are recognized as well.
+    rows = parseCsv(text, { columns: header, skip_empty_lines: true, trim: true, comment: '#', bom: true, info: true }) as typeof rows;
   } catch (error) {
+    if (error instanceof UsageError) throw error;
     throw new UsageError('E_IMPORT_CSV', `${file}: ${(error as Error).message.split('\n')[0]}`, 'give a CSV file with a header row: name,mac,ip,profiles,...');
   }
-  const plan: ImportPlan = { nodes: {}, profiles: [], skipped: [] };
-  rows.forEach((row, index) => {
-    const where = `${file} line ${index + 2}`;
+  const plan: ImportPlan = { nodes: {}, profiles: [], profileVars: {}, skipped: [] };
+  const lineOf = new Map<string, number>();
+  rows.forEach(({ record: row, info }) => {
+    const where = `${file} line ${info.lines}`;
     const { name, mac, ip, profiles, image, kernelArgs, ...rest } = row;
     if (!name || !isNodeName(name)) throw new UsageError('E_IMPORT_CSV', `${where}: invalid or missing node name ${JSON.stringify(name ?? '')}`, 'the "name" column holds host names');
+    if (lineOf.has(name)) throw new UsageError('E_IMPORT_CSV', `${where}: node ${name} already given on line ${lineOf.get(name)}`, 'give each node on one line');
+    lineOf.set(name, info.lines);
     const vars = Object.fromEntries(Object.entries(rest).filter(([, value]) => value !== ''));
     const raw = { mac: mac ? splitList(mac) : undefined, ip: ip || undefined, profiles: profiles ? splitList(profiles) : undefined,
       image: image || undefined, kernelArgs: kernelArgs || undefined, vars: Object.keys(vars).length ? vars : undefined };
@@ -62,9 +78,22 @@ export function planCsvImport(text: string, file: string): ImportPlan {
   return plan;
 }
 
+interface AnsibleGroup { hosts?: string[]; children?: string[]; vars?: Record<string, unknown> }
 interface AnsibleList {
   _meta?: { hostvars?: Record<string, Record<string, unknown>> };
-  [group: string]: { hosts?: string[]; children?: string[] } | AnsibleList['_meta'];
+  [group: string]: AnsibleGroup | AnsibleList['_meta'];
+}
+
+/** Variables storable in the inventory (Ansible's own `ansible_*` ones left out); the others are said in `skipped`. */
+function storableVars(values: Record<string, unknown>, owner: string, skipped: string[], leaveOut: readonly string[]): Record<string, string> {
+  const vars: Record<string, string> = {};
+  for (const [key, value] of Object.entries(values)) {
+    if (key.startsWith('ansible_') || leaveOut.includes(key)) continue;
+    const text = typeof value === 'string' ? value : JSON.stringify(value);
+    if (!VAR_NAME.test(key) || text.length > 4096 || /[\r\n\0]/.test(text)) { skipped.push(`${owner}: variable ${key} (name or value not storable)`); continue; }
+    vars[key] = text;
+  }
+  return vars;
 }
 
 /** Groups of each host, shallow (closest to `all`) first, as Ansible orders variable precedence. */
@@ -86,31 +115,41 @@ function groupsOf(list: AnsibleList): Map<string, string[]> {
 }
 
 /**
- * Maps `ansible-inventory --list` output: groups (but `all` and `ungrouped`)
- * become profiles, host variables `mac` (or `macs`) and `ip` (or
- * `ansible_host`) become attributes, the other variables `vars` (non-text
- * values as JSON). Ansible's own `ansible_*` variables are left out.
- * @throws UsageError E_IMPORT_ANSIBLE for output that is not an inventory list.
+ * Maps `ansible-inventory --list --export` output: groups (but `ungrouped`)
+ * become profiles, listed by their hosts shallow first; group variables go
+ * to the group's profile (those of `all` to a profile `all`, listed first);
+ * host variables `mac` (or `macs`) and `ip` (or `ansible_host`) become
+ * attributes, the other variables `vars` (non-text values as JSON).
+ * Ansible's own `ansible_*` variables are left out. A host name that cannot
+ * be a node name refuses the whole import, unless `skipInvalid`.
+ * @throws UsageError E_IMPORT_ANSIBLE for output that is not an inventory list, E_IMPORT_HOST_NAME.
  */
-export function planAnsibleImport(list: unknown, source: string): ImportPlan {
+export function planAnsibleImport(list: unknown, source: string, options: { skipInvalid?: boolean } = {}): ImportPlan {
   if (typeof list !== 'object' || list === null || !('_meta' in list)) {
     throw new UsageError('E_IMPORT_ANSIBLE', `${source}: ansible-inventory gave no host list`, 'check the file with `ansible-inventory -i FILE --list`');
   }
   const inventory = list as AnsibleList;
   const hostvars = inventory._meta?.hostvars ?? {};
   const groups = groupsOf(inventory);
-  const plan: ImportPlan = { nodes: {}, profiles: [], skipped: [] };
-  for (const host of new Set([...groups.keys(), ...Object.keys(hostvars)])) {
-    if (!isNodeName(host)) { plan.skipped.push(`host ${JSON.stringify(host)}: not a valid node name`); continue; }
+  const plan: ImportPlan = { nodes: {}, profiles: [], profileVars: {}, skipped: [] };
+  const hosts = [...new Set([...groups.keys(), ...Object.keys(hostvars)])];
+  const invalid = hosts.filter((host) => !isNodeName(host));
+  if (invalid.length > 0 && !options.skipInvalid) {
+    throw new UsageError('E_IMPORT_HOST_NAME', `${source}: ${invalid.length} host name(s) cannot be node names: ${invalid.slice(0, 5).map((h) => JSON.stringify(h)).join(', ')}${invalid.length > 5 ? ', ...' : ''}`,
+      'rename them in the inventory, or pass --skip-invalid to import the others');
+  }
+  for (const host of invalid) plan.skipped.push(`host ${JSON.stringify(host)}: not a valid node name`);
+  for (const [group, entry] of Object.entries(inventory)) {
+    if (group === '_meta' || group === 'ungrouped') continue;
+    const vars = storableVars((entry as AnsibleGroup).vars ?? {}, `group ${group}`, plan.skipped, ['mac', 'macs', 'ip']);
+    if (Object.keys(vars).length > 0) plan.profileVars[group] = vars;
+  }
+  const first = plan.profileVars.all ? ['all'] : [];
+  for (const host of hosts) {
+    if (!isNodeName(host)) continue;
     const { mac, macs, ip, ansible_host: ansibleHost, ...others } = hostvars[host] ?? {};
-    const vars: Record<string, string> = {};
-    for (const [key, value] of Object.entries(others)) {
-      if (key.startsWith('ansible_')) continue;
-      const text = typeof value === 'string' ? value : JSON.stringify(value);
-      if (!VAR_NAME.test(key) || text.length > 4096 || /[\r\n\0]/.test(text)) { plan.skipped.push(`${host}: variable ${key} (name or value not storable)`); continue; }
-      vars[key] = text;
-    }
-    const profiles = groups.get(host) ?? [];
+    const vars = storableVars(others, host, plan.skipped, []);
+    const profiles = [...first, ...(groups.get(host) ?? [])];
     plan.nodes[host] = checkAttributes({ mac: mac ?? macs, ip: ip ?? ansibleHost, profiles, vars }, `host ${host} of ${source}`, true);
   }
   plan.profiles = [...new Set(Object.values(plan.nodes).flatMap((node) => node.profiles ?? []))];
@@ -121,22 +160,36 @@ export function planAnsibleImport(list: unknown, source: string): ImportPlan {
  * Runs `ansible-inventory -i FILE --list` (no shell) and maps its output.
  * @throws UnavailableError E_COMMAND_NOT_FOUND without ansible-core; CommandError if it fails; E_IMPORT_ANSIBLE.
  */
-export async function readAnsibleInventory(file: string): Promise<ImportPlan> {
-  const result = await run(['ansible-inventory', '-i', file, '--list'], { timeoutMs: 300_000, env: { ANSIBLE_NOCOLOR: '1' } });
+export async function readAnsibleInventory(file: string, options: { skipInvalid?: boolean; signal?: AbortSignal } = {}): Promise<ImportPlan> {
+  // --export keeps group variables with their group (they become profile variables) instead of copying them into every host.
+  const result = await run(['ansible-inventory', '-i', file, '--list', '--export'], { timeoutMs: 300_000, env: { ANSIBLE_NOCOLOR: '1' }, signal: options.signal });
   let parsed: unknown;
   try {
     parsed = JSON.parse(result.stdout);
   } catch {
     throw new UsageError('E_IMPORT_ANSIBLE', `${file}: ansible-inventory did not print JSON`, 'check the file with `ansible-inventory -i FILE --list`');
   }
-  return planAnsibleImport(parsed, file);
+  return planAnsibleImport(parsed, file, options);
 }
 
-/** Applies a plan in one inventory change (all or nothing): new nodes added, known ones updated, missing profiles created. */
-export async function applyImport(inventory: NodeInventory, plan: ImportPlan): Promise<ImportResult> {
+/**
+ * Applies a plan in one inventory change (all or nothing): new nodes added,
+ * known ones updated, profile variables merged. Missing profiles are created
+ * only with `createProfiles`.
+ * @throws UsageError E_IMPORT_PROFILES listing the missing profiles; the rules of NodeInventory.update.
+ */
+export async function applyImport(inventory: NodeInventory, plan: ImportPlan, options: { createProfiles: boolean }): Promise<ImportResult> {
   return inventory.update((document) => {
     const profilesCreated = plan.profiles.filter((name) => !Object.hasOwn(document.profiles, name));
+    if (profilesCreated.length > 0 && !options.createProfiles) {
+      throw new UsageError('E_IMPORT_PROFILES', `the import names profiles that do not exist: ${profilesCreated.slice(0, 10).join(', ')}${profilesCreated.length > 10 ? ', ...' : ''}`,
+        'create them first (`disklessset profile add NAME`), or pass --create-profiles');
+    }
     for (const name of profilesCreated) document.profiles[name] = {};
+    for (const [name, vars] of Object.entries(plan.profileVars)) {
+      const profile = document.profiles[name];
+      if (profile) profile.vars = { ...(profile.vars ?? {}), ...vars };
+    }
     let added = 0;
     for (const [name, entry] of Object.entries(plan.nodes)) {
       const current = Object.hasOwn(document.nodes, name) ? document.nodes[name] : undefined;

@@ -9,6 +9,7 @@ import { ConflictError } from '../../errors/index.js';
 import { readTextIfExists, writeFileAtomic } from '../state/atomic-file.js';
 import { withLock } from '../state/lock.js';
 import type { InventoryPublisher } from './publisher.js';
+import { checkUniqueAddresses } from './inventory-checks.js';
 import { emptyInventory, parseInventory, serializeInventory, type InventoryDocument } from './inventory-file.js';
 import { inventoryHash, readCachedInventory, writeInventoryCache } from './inventory-cache.js';
 
@@ -19,13 +20,34 @@ export interface InventoryState {
   exists: boolean;
 }
 
+/**
+ * A rule a layer above core adds (the boot layer: images named must exist,
+ * NFS golden images need the node's tree). Given the inventory before and
+ * after a requested change, it throws to refuse the change; nothing is
+ * written then.
+ */
+export type InventoryGuard = (previous: InventoryDocument, next: InventoryDocument) => Promise<void>;
+
+/** Options of {@link InventoryStore.update}. */
+export interface UpdateOptions {
+  /** Skip the rules (unique addresses, guards): for repairs following what already happened (an image removed), which must never fail. */
+  unchecked?: boolean;
+}
+
 /** The file side of the node inventory. */
 export class InventoryStore {
+  private readonly guards: InventoryGuard[] = [];
+
   /**
    * @param file the inventory file (`Paths.inventoryFile`).
    * @param publisher hooks run around each change (the wiring passes the boot layer's).
    */
   constructor(readonly file: string, private readonly publisher?: InventoryPublisher) {}
+
+  /** Adds a rule every requested change must pass (see {@link InventoryGuard}). */
+  addGuard(guard: InventoryGuard): void {
+    this.guards.push(guard);
+  }
 
   /**
    * The whole inventory (empty when the file does not exist yet).
@@ -55,16 +77,22 @@ export class InventoryStore {
 
   /**
    * Read-modify-write under the lock: `change` mutates the document it gets,
-   * and the file is replaced only if `change` returns without throwing.
-   * @throws ConflictError E_LOCK_TIMEOUT; whatever `change` throws.
+   * and the file is replaced only if `change` returns without throwing and
+   * the result passes the rules (one MAC, one IP per node; the guards).
+   * @throws ConflictError E_LOCK_TIMEOUT; UsageError E_NODE_MAC_DUPLICATE,
+   *   E_NODE_IP_DUPLICATE; whatever `change` or a guard throws.
    */
-  async update<T>(change: (document: InventoryDocument) => T | Promise<T>): Promise<T> {
+  async update<T>(change: (document: InventoryDocument) => T | Promise<T>, options: UpdateOptions = {}): Promise<T> {
     return withLock(this.file, async () => {
       const state = await this.readState();
       await this.publisher?.recover(state.document, state.exists ? state.text : undefined);
       const document = state.document;
       const previous = structuredClone(document);
       const result = await change(document);
+      if (!options.unchecked) {
+        checkUniqueAddresses(previous, document);
+        for (const guard of this.guards) await guard(previous, document);
+      }
       const { text, stored } = serializeInventory(document, this.file);
       if (!this.publisher) {
         await this.write(text, stored);

@@ -9,7 +9,8 @@ import { ConflictError, NotFoundError, UsageError } from '../../errors/index.js'
 import { expandNodeNames, foldNodes } from '../../nodeset/index.js';
 import { validateProfileName } from '../names.js';
 import type { NodeEntry, ProfileEntry } from './attributes.js';
-import { applyChanges, type AttributeChanges } from './changes.js';
+import { applyChanges, checkChanges, type AttributeChanges } from './changes.js';
+import { requireKnownProfiles } from './inventory-checks.js';
 import { effectiveNode, type EffectiveNode } from './effective.js';
 import { compareNames, type InventoryDocument } from './inventory-file.js';
 import { InventoryStore } from './inventory-store.js';
@@ -30,14 +31,6 @@ function result(names: readonly string[]): NodeSetResult {
   return { nodes: fold(names), nodeCount: names.length };
 }
 
-/** Profiles that nodes are to list must exist: a reference to a missing one is bad input. */
-function requireProfiles(document: InventoryDocument, names: readonly string[] | undefined): void {
-  const missing = (names ?? []).filter((name) => !Object.hasOwn(document.profiles, name));
-  if (missing.length > 0) {
-    throw new UsageError('E_NODE_UNKNOWN_PROFILE', `no profile named ${missing.join(', ')}`, 'create it first with `disklessset profile add NAME`');
-  }
-}
-
 /** The profile a command acts on must exist. */
 export function requireProfile(document: InventoryDocument, name: string): ProfileEntry {
   const entry = Object.hasOwn(document.profiles, name) ? document.profiles[name] : undefined;
@@ -51,7 +44,8 @@ export class NodeInventory extends InventoryStore {
    * Adds the nodes of `nodeSet` (strictly read, see nodeset/node-names.ts),
    * each with `entry`. Returns the nodes added.
    * @throws UsageError (node set), ConflictError E_NODE_EXISTS if one of them
-   *   exists already, UsageError E_NODE_UNKNOWN_PROFILE for an unknown profile.
+   *   exists already, UsageError E_NODE_UNKNOWN_PROFILE for an unknown profile;
+   *   the rules of {@link InventoryStore.update}.
    */
   async addNodes(nodeSet: string, entry: NodeEntry): Promise<NodeSetResult> {
     const names = expandNodeNames(nodeSet);
@@ -60,7 +54,7 @@ export class NodeInventory extends InventoryStore {
       if (existing.length > 0) {
         throw new ConflictError('E_NODE_EXISTS', `${fold(existing)} already in the inventory`, 'change them with `disklessset node set`, or add only the others');
       }
-      requireProfiles(document, entry.profiles);
+      requireKnownProfiles(document, entry.profiles);
       for (const name of names) document.nodes[name] = structuredClone(entry);
       return result(names);
     });
@@ -69,13 +63,15 @@ export class NodeInventory extends InventoryStore {
   /**
    * Changes every node of `nodeSet`. Returns the nodes changed.
    * @throws UsageError (node set), NotFoundError E_NODE_NOT_FOUND if one of
-   *   them is not in the inventory, UsageError E_NODE_UNKNOWN_PROFILE for an unknown profile.
+   *   them is not in the inventory, UsageError E_NODE_UNKNOWN_PROFILE for an
+   *   unknown profile, E_NODE_CONTRADICTION; the rules of {@link InventoryStore.update}.
    */
   async changeNodes(nodeSet: string, changes: AttributeChanges): Promise<NodeSetResult> {
     const names = expandNodeNames(nodeSet);
+    checkChanges(changes);
     return this.update((document) => {
       this.requireNodes(document, names);
-      requireProfiles(document, changes.profiles);
+      requireKnownProfiles(document, changes.profiles);
       for (const name of names) applyChanges(document.nodes[name] as NodeEntry, changes);
       return result(names);
     });
@@ -108,10 +104,12 @@ export class NodeInventory extends InventoryStore {
 
   /**
    * Changes a profile (every node listing it follows).
-   * @throws UsageError E_PROFILE_NAME, NotFoundError E_PROFILE_NOT_FOUND.
+   * @throws UsageError E_PROFILE_NAME, E_NODE_CONTRADICTION, NotFoundError
+   *   E_PROFILE_NOT_FOUND; the rules of {@link InventoryStore.update}.
    */
   async changeProfile(name: string, changes: AttributeChanges): Promise<void> {
     validateProfileName(name);
+    checkChanges(changes);
     if (changes.profiles) throw new UsageError('E_PROFILE_NESTED', 'profiles cannot list profiles', 'give the profiles to the nodes');
     await this.update((document) => {
       applyChanges(requireProfile(document, name), changes);

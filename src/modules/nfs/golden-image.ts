@@ -22,6 +22,8 @@ import { customizeTree, imageOsRelease } from '../../core/os/customize.js';
 import { nfsBootFile } from '../../boot/ipxe.js';
 import { goldenImageTree, goldenNodesDir, goldenRoot, logicalGoldenNodesDir, stagingTree } from './nfs-layout.js';
 import { expandStoredNodes } from './stored-node-lists.js';
+import { addNodeTrees } from './node-trees.js';
+import type { ProgressSink } from '../../core/progress.js';
 import { STAGING_CLASS } from './staging-image.js';
 
 export const GOLDEN_CLASS = 'NfsGoldenImage';
@@ -45,6 +47,19 @@ export class NfsGoldenImage extends Image {
   /** Node names as stored in the data (expanded). */
   get nodes(): string[] { return expandStoredNodes(this.data.nodes); }
 
+  /** A node without its tree would find no root to mount over NFS. */
+  override nodesWithoutRoot(nodes: readonly string[]): string[] {
+    const present = new Set(this.nodes);
+    return nodes.filter((node) => !present.has(node));
+  }
+
+  override nodeRootCommand(nodeSet: string): string {
+    return `disklessset nfs nodes add ${this.name} '${nodeSet}'`;
+  }
+
+  override async createNodeRoots(nodes: readonly string[], options: { progress?: ProgressSink; signal?: AbortSignal }): Promise<void> {
+    await addNodeTrees(this, nodes, options);
+  }
 
   bootFile(): string | undefined {
     if (typeof this.data.kernel !== 'string') return undefined;

@@ -12,6 +12,7 @@ import { foldNodeNames } from './stored-node-lists.js';
 import { expandNodeNames } from '../../nodeset/index.js';
 import { addNodeTrees, reconcileNodeTrees, removeNodeTrees, type AddResult, type NodeTreeOptions,
   type RemoveResult } from './node-trees.js';
+import { recordNodes, unassignNodes, type Unassigned } from './inventory-sync.js';
 
 /**
  * Loads a created golden image.
@@ -27,29 +28,53 @@ export async function loadGoldenImage(services: CoreServices, name: string): Pro
   return image;
 }
 
-/**
- * Adds the nodes of `nodeSet` (e.g. `c[001-100]`) to golden image `name`.
- * @throws UsageError E_IMAGE_NAME, E_NOT_GOLDEN; NotFoundError E_IMAGE_NOT_FOUND; ConflictError E_IMAGE_NOT_READY, E_LOCK_TIMEOUT; UsageError E_NODESET_EMPTY, E_NODESET_SYNTAX,
- * E_NODESET_TOO_LARGE, E_NODE_NAME; OperationError E_INTERRUPTED, E_NODE_COPY
- * (see {@link addNodeTrees}).
- */
-export async function addGoldenNodes(services: CoreServices, name: string, nodeSet: string,
-  options: NodeTreeOptions = {}): Promise<AddResult> {
-  validateImageName(name);
-  const nodes = expandNodeNames(nodeSet);
-  await services.images.cleanCorrupted();
-  return services.images.withImageLock(name, async () => addNodeTrees(await loadGoldenImage(services, name), nodes, options));
+/** Outcome of {@link addGoldenNodes}: the trees, and the inventory. */
+export interface AddGoldenResult extends AddResult {
+  /** Nodes that were not in the inventory and were added to it. */
+  recorded: string[];
+  /** Nodes now booting the image (only with `assign`). */
+  assigned: string[];
 }
 
 /**
+ * Adds the nodes of `nodeSet` (e.g. `c[001-100]`) to golden image `name`,
+ * then records them in the node inventory (added when missing; given the
+ * image as theirs only with `assign`). Trees come first: a kill in between
+ * leaves trees no node boots yet, never a node booting a missing tree.
+ * @throws UsageError (names), E_NOT_GOLDEN; OperationError E_INVENTORY_INVALID
+ *   (checked before any copy), E_NODE_COPY, E_INTERRUPTED.
+ */
+export async function addGoldenNodes(services: CoreServices, name: string, nodeSet: string,
+  options: NodeTreeOptions & { assign?: boolean } = {}): Promise<AddGoldenResult> {
+  validateImageName(name);
+  const nodes = expandNodeNames(nodeSet);
+  // An inventory that cannot be read would refuse the record after the (long) copies: found out first.
+  await services.inventory.read();
+  await services.images.cleanCorrupted();
+  return services.images.withImageLock(name, async () => {
+    const result = await addNodeTrees(await loadGoldenImage(services, name), nodes, options);
+    return { ...result, ...await recordNodes(services, name, nodes, options.assign === true) };
+  });
+}
+
+/** Outcome of {@link removeGoldenNodes}. */
+export interface RemoveGoldenResult extends RemoveResult, Unassigned {}
+
+/**
  * Removes the nodes of `nodeSet` (their trees only) from golden image `name`.
- * @throws UsageError E_IMAGE_NAME, E_NOT_GOLDEN; NotFoundError E_IMAGE_NOT_FOUND; ConflictError E_IMAGE_NOT_READY, E_LOCK_TIMEOUT; UsageError E_NODESET_EMPTY, E_NODESET_SYNTAX,
- * E_NODESET_TOO_LARGE, E_NODE_NAME.
+ * Nodes booting the image are refused unless `force`, which first takes the
+ * image off them (so no node ever boots a tree that is gone).
+ * @throws UsageError E_NFS_NODE_BOOTS, E_NFS_NODE_BOOTS_BY_PROFILE (see inventory-sync.ts), E_NOT_GOLDEN.
  */
 export async function removeGoldenNodes(services: CoreServices, name: string, nodeSet: string,
-  options: NodeTreeOptions = {}): Promise<RemoveResult> {
+  options: NodeTreeOptions & { force?: boolean } = {}): Promise<RemoveGoldenResult> {
+  validateImageName(name);
   const nodes = expandNodeNames(nodeSet);
-  return services.images.withImageLock(name, async () => removeNodeTrees(await loadGoldenImage(services, name), nodes, options));
+  return services.images.withImageLock(name, async () => {
+    const image = await loadGoldenImage(services, name);
+    const unassigned = await unassignNodes(services, name, nodes, options.force === true);
+    return { ...await removeNodeTrees(image, nodes, options), ...unassigned };
+  });
 }
 
 /** Nodes of a golden image, as listed. */

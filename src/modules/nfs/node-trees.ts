@@ -20,10 +20,25 @@ import { silentProgress } from '../../core/progress.js';
 import { removeManagedPath } from '../../core/state/safe-remove.js';
 import { copyTree, defaultCopyJobs, probeCopyMode, runPool, type CopyMode } from '../../system/copy-tree.js';
 import { run } from '../../system/runner.js';
-import type { NfsGoldenImage } from './golden-image.js';
+import type { ImageContext } from '../../core/image/context.js';
+import type { ImageData } from '../../core/image/image-data.js';
 import { partialName, removingName } from './nfs-layout.js';
 import { foldNodeNames } from './stored-node-lists.js';
 import { isNodeName } from '../../nodeset/index.js';
+
+/**
+ * What these functions need of a golden image (NfsGoldenImage has it; named
+ * here so the image class can call them without an import loop).
+ */
+export interface NfsGoldenImage {
+  readonly context: ImageContext;
+  data: ImageData;
+  readonly nodesDir: string;
+  readonly imageTree: string;
+  readonly nodes: string[];
+  nodeTree(node: string): string;
+  save(): Promise<void>;
+}
 
 /** Options of node additions and removals. */
 export interface NodeTreeOptions {

@@ -12,9 +12,11 @@ export const nodeImport: CommandSpec = {
   example: 'node import --ansible-inventory /etc/bluebanquise/inventory',
   options: [
     { name: 'csv', type: 'string', description: 'CSV with a header row: name,mac,ip,profiles,image,kernelArgs; other columns become variables', valueName: 'FILE' },
-    { name: 'ansible-inventory', type: 'string', description: 'any Ansible inventory (read with ansible-inventory --list)', valueName: 'FILE' },
+    { name: 'ansible-inventory', type: 'string', description: 'any Ansible inventory (read with ansible-inventory --list --export)', valueName: 'FILE' },
+    { name: 'create-profiles', type: 'boolean', description: 'create the profiles a CSV names that do not exist (Ansible groups always become profiles)' },
+    { name: 'skip-invalid', type: 'boolean', description: 'leave out Ansible hosts whose names cannot be node names instead of refusing the import' },
   ],
-  async run({ services }, { options }) {
+  async run({ services, io }, { options }) {
     const csv = options.csv as string | undefined;
     const ansible = options['ansible-inventory'] as string | undefined;
     if ((csv === undefined) === (ansible === undefined)) {
@@ -36,7 +38,7 @@ export const nodeImport: CommandSpec = {
       if (!info || !(info.isDirectory() || (info.isFile() && info.size <= MAX_CSV_BYTES))) {
         throw new UsageError('E_IMPORT_SOURCE', `${source} is not an Ansible inventory file (at most 64 MiB) or folder`, 'give the path of an inventory file or folder');
       }
-      plan = await readAnsibleInventory(source);
+      plan = await readAnsibleInventory(source, { skipInvalid: options['skip-invalid'] === true, signal: io.signal });
     }
     // An image named in the source must exist, as for `node set --image`: a node script chaining a missing image boots nothing.
     const images = new Set(Object.values(plan.nodes).flatMap((node) => (node.image === undefined ? [] : [node.image])));
@@ -45,7 +47,7 @@ export const nodeImport: CommandSpec = {
     if (missing.length > 0) {
       throw new UsageError('E_IMPORT_IMAGE', `the import names images that do not exist: ${missing.slice(0, 5).join(', ')}`, 'create them first, or remove them from the file');
     }
-    const result = await applyImport(services.inventory, plan);
+    const result = await applyImport(services.inventory, plan, { createProfiles: ansible !== undefined || options['create-profiles'] === true });
     const lines = [`imported ${result.nodeCount} node(s): ${result.added} added, ${result.updated} updated${result.nodes ? ` (${result.nodes})` : ''}`];
     if (result.profilesCreated.length) lines.push(`profiles created: ${result.profilesCreated.join(', ')}`);
     return { data: result, text: lines.join('\n'), warnings: result.skipped.map((line) => `left out: ${line}`) };

@@ -19,6 +19,9 @@ export const ATTRIBUTE_OPTIONS: OptionSpec[] = [
   { name: 'var', type: 'string', repeatable: true, description: 'variable for overlays, NAME=VALUE (repeatable)', valueName: 'NAME=VALUE' },
 ];
 
+/** `--create-tree`: the commands that may give nodes an image keeping one root per node (NFS golden) create the missing roots. */
+export const CREATE_TREE_OPTION: OptionSpec = { name: 'create-tree', type: 'boolean', description: 'create the NFS node trees the nodes lack in a golden image they get, instead of refusing' };
+
 /** `--profile`, for nodes only. */
 export const PROFILE_OPTION: OptionSpec = { name: 'profile', type: 'string', repeatable: true, description: 'profile to inherit, in order (repeatable)', valueName: 'PROFILE' };
 

@@ -1,7 +1,8 @@
 /** `disklessset node add|set|remove`: the nodes of the inventory (thin layer over core/nodes/node-operations.ts). */
 import { addNodes, changeNodes } from '../../../core/nodes/node-operations.js';
+import { withNodeRoots } from '../../../boot/index.js';
 import type { CommandSpec } from '../../command.js';
-import { ATTRIBUTE_OPTIONS, PROFILE_OPTION, UNSET_OPTIONS, attributesFromOptions, changesFromOptions } from './node-options.js';
+import { ATTRIBUTE_OPTIONS, CREATE_TREE_OPTION, PROFILE_OPTION, UNSET_OPTIONS, attributesFromOptions, changesFromOptions } from './node-options.js';
 
 function count(folded: string, nodes: number): string {
   return `${folded} (${nodes} node${nodes === 1 ? '' : 's'})`;
@@ -12,9 +13,10 @@ export const nodeAdd: CommandSpec = {
   summary: 'add the nodes of NODESET to the inventory, with profiles and attributes',
   example: "node add 'c[001-100]' --profile compute --var rack=a1",
   args: [{ name: 'NODESET', required: true, completes: 'nodes' }],
-  options: [PROFILE_OPTION, ...ATTRIBUTE_OPTIONS],
-  async run({ services }, { args, options }) {
-    const result = await addNodes(services, String(args.NODESET), attributesFromOptions(options, true));
+  options: [PROFILE_OPTION, ...ATTRIBUTE_OPTIONS, CREATE_TREE_OPTION],
+  async run({ services, io }, { args, options }) {
+    const entry = attributesFromOptions(options, true);
+    const result = await withNodeRoots(services, options['create-tree'] === true, () => addNodes(services, String(args.NODESET), entry), io);
     return { data: result, text: `added ${count(result.nodes, result.nodeCount)}` };
   },
 };
@@ -24,9 +26,10 @@ export const nodeSet: CommandSpec = {
   summary: 'change attributes or profiles of the nodes of NODESET (all or none)',
   example: 'node set c042 --image compute-test',
   args: [{ name: 'NODESET', required: true, completes: 'nodes' }],
-  options: [PROFILE_OPTION, ...ATTRIBUTE_OPTIONS, ...UNSET_OPTIONS],
-  async run({ services }, { args, options }) {
-    const result = await changeNodes(services, String(args.NODESET), changesFromOptions(options, true));
+  options: [PROFILE_OPTION, ...ATTRIBUTE_OPTIONS, ...UNSET_OPTIONS, CREATE_TREE_OPTION],
+  async run({ services, io }, { args, options }) {
+    const changes = changesFromOptions(options, true);
+    const result = await withNodeRoots(services, options['create-tree'] === true, () => changeNodes(services, String(args.NODESET), changes), io);
     return { data: result, text: `changed ${count(result.nodes, result.nodeCount)}` };
   },
 };

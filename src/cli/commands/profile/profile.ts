@@ -2,7 +2,9 @@
 import { validateProfileName } from '../../../core/names.js';
 import { addProfile, changeProfile, listProfiles, showProfile, type ProfileView } from '../../../core/nodes/node-operations.js';
 import type { CommandSpec } from '../../command.js';
-import { ATTRIBUTE_OPTIONS, UNSET_OPTIONS, attributesFromOptions, changesFromOptions } from '../node/node-options.js';
+import { withNodeRoots } from '../../../boot/index.js';
+import { foldNodes } from '../../../nodeset/index.js';
+import { ATTRIBUTE_OPTIONS, CREATE_TREE_OPTION, UNSET_OPTIONS, attributesFromOptions, changesFromOptions } from '../node/node-options.js';
 
 export const profileAdd: CommandSpec = {
   path: ['profile', 'add'],
@@ -21,9 +23,10 @@ export const profileSet: CommandSpec = {
   summary: 'change a profile (every node listing it follows)',
   example: 'profile set compute --kernel-args console=ttyS0,115200',
   args: [{ name: 'PROFILE', required: true }],
-  options: [...ATTRIBUTE_OPTIONS, ...UNSET_OPTIONS],
-  async run({ services }, { args, options }) {
-    const profile = await changeProfile(services, String(args.PROFILE), changesFromOptions(options, false));
+  options: [...ATTRIBUTE_OPTIONS, ...UNSET_OPTIONS, CREATE_TREE_OPTION],
+  async run({ services, io }, { args, options }) {
+    const changes = changesFromOptions(options, false);
+    const profile = await withNodeRoots(services, options['create-tree'] === true, () => changeProfile(services, String(args.PROFILE), changes), io);
     return { data: profile, text: `profile ${profile.name} changed` };
   },
 };
@@ -44,7 +47,7 @@ export const profileRemove: CommandSpec = {
 
 export const profileList: CommandSpec = {
   path: ['profile', 'list'],
-  summary: 'list profiles with the number of nodes listing each',
+  summary: 'list profiles with the nodes listing each',
   example: 'profile list --json',
   async run({ services }) {
     const data = await listProfiles(services.inventory);

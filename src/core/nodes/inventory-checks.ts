@@ -1,0 +1,68 @@
+/**
+ * Whole-inventory rules that one entry alone cannot check: a MAC address or
+ * an IP address identifies one node, and a node or a profile may only name
+ * profiles that exist. They run on every requested change (see
+ * NodeInventory.update), on the effective values (a profile's `ip` given to
+ * two nodes is a duplicate too), and only complain about nodes the change
+ * touched, so a duplicate left by a hand edit does not block unrelated work.
+ */
+import { UsageError } from '../../errors/index.js';
+import { effectiveNode } from './effective.js';
+import type { NodeEntry } from './attributes.js';
+import type { InventoryDocument } from './inventory-file.js';
+
+/** Node → its effective MACs and IP, as one comparable key. */
+function addressesOf(document: InventoryDocument): Map<string, { mac: string[]; ip?: string }> {
+  const result = new Map<string, { mac: string[]; ip?: string }>();
+  for (const name of Object.keys(document.nodes)) {
+    const { attributes } = effectiveNode(name, document.nodes[name] as NodeEntry, document.profiles);
+    if (attributes.mac?.length || attributes.ip !== undefined) result.set(name, { mac: attributes.mac ?? [], ip: attributes.ip });
+  }
+  return result;
+}
+
+function sameAddresses(a: { mac: string[]; ip?: string } | undefined, b: { mac: string[]; ip?: string }): boolean {
+  return a !== undefined && a.ip === b.ip && a.mac.join(',') === b.mac.join(',');
+}
+
+/**
+ * Refuses a change that gives one MAC or one IP address to two nodes.
+ * @throws UsageError E_NODE_MAC_DUPLICATE, E_NODE_IP_DUPLICATE naming both nodes.
+ */
+export function checkUniqueAddresses(previous: InventoryDocument, next: InventoryDocument): void {
+  const before = addressesOf(previous);
+  const after = addressesOf(next);
+  const touched = new Set([...after].filter(([name, addresses]) => !sameAddresses(before.get(name), addresses)).map(([name]) => name));
+  if (touched.size === 0) return;
+  const macOwner = new Map<string, string>();
+  const ipOwner = new Map<string, string>();
+  for (const [name, { mac, ip }] of after) {
+    for (const address of mac) {
+      const other = macOwner.get(address);
+      if (other !== undefined && (touched.has(name) || touched.has(other))) {
+        throw new UsageError('E_NODE_MAC_DUPLICATE', `MAC ${address} would belong to both ${other} and ${name}`,
+          'a MAC address identifies one node: give each node its own (`disklessset node list` shows them)');
+      }
+      macOwner.set(address, name);
+    }
+    if (ip === undefined) continue;
+    const other = ipOwner.get(ip);
+    if (other !== undefined && (touched.has(name) || touched.has(other))) {
+      throw new UsageError('E_NODE_IP_DUPLICATE', `IP ${ip} would belong to both ${other} and ${name}`,
+        'an IP address identifies one node: give each node its own (an ip set on a profile goes to all its nodes)');
+    }
+    ipOwner.set(ip, name);
+  }
+}
+
+/**
+ * Refuses profile names that the inventory does not define, listing the ones it does.
+ * @throws UsageError E_NODE_UNKNOWN_PROFILE.
+ */
+export function requireKnownProfiles(document: InventoryDocument, names: readonly string[] | undefined): void {
+  const missing = (names ?? []).filter((name) => !Object.hasOwn(document.profiles, name));
+  if (missing.length === 0) return;
+  const known = Object.keys(document.profiles).sort();
+  throw new UsageError('E_NODE_UNKNOWN_PROFILE', `no profile named ${missing.join(', ')}`,
+    `create it first with \`disklessset profile add NAME\`${known.length ? ` (profiles: ${known.slice(0, 20).join(', ')}${known.length > 20 ? ', ...' : ''})` : ' (there is no profile yet)'}`);
+}

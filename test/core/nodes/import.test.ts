@@ -1,0 +1,31 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { planAnsibleImport, planCsvImport } from '../../../src/core/nodes/import.js';
+
+const refused = (pattern: RegExp, code = 'E_IMPORT_CSV') => (error: Error & { code?: string; kind?: string }) =>
+  error.code === code && error.kind === 'usage' && pattern.test(error.message);
+
+test('CSV: duplicate rows and columns and a missing name column are refused naming the line; BOM and CRLF are read', () => {
+  assert.throws(() => planCsvImport('name,ip\nn1,10.0.0.1\nn2,10.0.0.2\nn1,10.0.0.3\n', 'a.csv'), refused(/a\.csv line 4: node n1 already given on line 2/));
+  assert.throws(() => planCsvImport('name,ip,ip\nn1,10.0.0.1,10.0.0.2\n', 'a.csv'), refused(/a\.csv line 1: column "ip" appears twice/));
+  assert.throws(() => planCsvImport('host,ip\nn1,10.0.0.1\n', 'a.csv'), refused(/a\.csv line 1: no "name" column/));
+  const plan = planCsvImport('\uFEFFname,ip,profiles\r\nn1,10.0.0.1,compute\r\nn2,10.0.0.2,\r\n', 'b.csv');
+  assert.deepEqual(Object.keys(plan.nodes), ['n1', 'n2']);
+  assert.equal(plan.nodes.n1?.ip, '10.0.0.1');
+  assert.deepEqual(plan.profiles, ['compute']);
+});
+
+test('Ansible: an invalid host name refuses the import unless skipped; group variables go to the profile, not into each host', () => {
+  const list = {
+    _meta: { hostvars: { c1: { mac: '52:54:00:00:00:01', rack: 'r1' }, c2: {} } },
+    all: { children: ['ungrouped', 'compute'], vars: { site: 'paris' } },
+    compute: { hosts: ['c1', 'c2', 'bad_name!'], vars: { image_tag: 'v2', ansible_user: 'root' } },
+  };
+  assert.throws(() => planAnsibleImport(list, 'inv'), refused(/1 host name\(s\) cannot be node names: "bad_name!"/, 'E_IMPORT_HOST_NAME'));
+  const plan = planAnsibleImport(list, 'inv', { skipInvalid: true });
+  assert.deepEqual(Object.keys(plan.nodes), ['c1', 'c2']);
+  assert.deepEqual(plan.profileVars, { all: { site: 'paris' }, compute: { image_tag: 'v2' } });
+  assert.deepEqual(plan.nodes.c1, { profiles: ['all', 'compute'], mac: ['52:54:00:00:00:01'], vars: { rack: 'r1' } });
+  assert.deepEqual(plan.nodes.c2?.vars, {}, 'no group variable copied into the host');
+  assert.match(plan.skipped.join('\n'), /bad_name!/);
+});

@@ -1,0 +1,59 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { NodeInventory } from '../../../src/core/nodes/inventory.js';
+import { checkAttributes } from '../../../src/core/nodes/attributes.js';
+
+async function withInventory(body: (inventory: NodeInventory, file: string) => Promise<void>): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'disklessset-checks-'));
+  try {
+    await body(new NodeInventory(join(dir, 'nodes.yml')), join(dir, 'nodes.yml'));
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+const refusedWith = (code: string, ...names: string[]) => (error: Error & { code?: string; kind?: string }) =>
+  error.code === code && error.kind === 'usage' && names.every((name) => error.message.includes(name));
+
+test('one MAC and one IP per node: a duplicate across nodes is refused naming both, and nothing is written', async () => {
+  await withInventory(async (inventory, file) => {
+    await inventory.addNodes('n1', { mac: ['52:54:00:00:00:01'], ip: '10.0.0.1' });
+    await inventory.addNodes('n2', {});
+    await inventory.addProfile('shared', { ip: '10.0.0.9' });
+    const before = await readFile(file, 'utf8');
+    await assert.rejects(inventory.addNodes('n3', { mac: ['52:54:00:00:00:01'] }), refusedWith('E_NODE_MAC_DUPLICATE', 'n1', 'n3'));
+    await assert.rejects(inventory.changeNodes('n2', { set: { ip: '10.0.0.1' } }), refusedWith('E_NODE_IP_DUPLICATE', 'n1', 'n2'));
+    await assert.rejects(inventory.addNodes('n[4-5]', { ip: '10.0.0.5' }), refusedWith('E_NODE_IP_DUPLICATE', 'n4', 'n5'));
+    await assert.rejects(inventory.addNodes('n[6-7]', { profiles: ['shared'] }), refusedWith('E_NODE_IP_DUPLICATE', 'n6', 'n7'), 'a profile ip reaching two nodes');
+    assert.equal(await readFile(file, 'utf8'), before);
+    await inventory.changeNodes('n1', { unset: ['mac'] });
+    await inventory.addNodes('n3', { mac: ['52:54:00:00:00:01'] });
+  });
+});
+
+test('setting and removing one attribute in one change is refused as contradictory; unknown profiles are bad input listing the known ones', async () => {
+  await withInventory(async (inventory, file) => {
+    await inventory.addProfile('compute', {});
+    await inventory.addNodes('n1', { image: 'a' });
+    const before = await readFile(file, 'utf8');
+    await assert.rejects(inventory.changeNodes('n1', { set: { image: 'b' }, unset: ['image'] }), refusedWith('E_NODE_CONTRADICTION', 'image'));
+    await assert.rejects(inventory.changeNodes('n1', { vars: { rack: 'a' }, unsetVars: ['rack'] }), refusedWith('E_NODE_CONTRADICTION', 'vars.rack'));
+    await assert.rejects(inventory.changeProfile('compute', { set: { ip: '10.0.0.2' }, unset: ['ip'] }), refusedWith('E_NODE_CONTRADICTION', 'ip'));
+    await assert.rejects(inventory.changeNodes('n1', { profiles: ['gpu'] }), (error: Error & { code?: string; hint?: string }) =>
+      error.code === 'E_NODE_UNKNOWN_PROFILE' && /profiles: compute/.test(error.hint ?? ''));
+    assert.equal(await readFile(file, 'utf8'), before);
+  });
+});
+
+test('MAC and IP syntax: one separator, no group or null MAC, no zone, loopback, multicast or unspecified IP', () => {
+  for (const mac of ['52:54-00:00:00:01', '01:00:5e:00:00:01', 'ff:ff:ff:ff:ff:ff', '00:00:00:00:00:00', '52:54:00:00:00', '52:54:00:00:00:0g']) {
+    assert.throws(() => checkAttributes({ mac }, 'test', true), refusedWith('E_NODE_MAC'), mac);
+  }
+  for (const ip of ['fe80::1%eth0', '0.0.0.0', '::', '::1', '127.0.0.1', '224.0.0.1', '255.255.255.255', 'ff02::1', '010.0.0.1', '10.0.0']) {
+    assert.throws(() => checkAttributes({ ip }, 'test', true), refusedWith('E_NODE_IP'), ip);
+  }
+  assert.deepEqual(checkAttributes({ mac: ['52-54-00-AA-BB-01'], ip: 'fd00::10' }, 'test', true), { mac: ['52:54:00:aa:bb:01'], ip: 'fd00::10' });
+});
