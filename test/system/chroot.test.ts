@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { chmod, mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CHROOT_PATH, chrootEnvironment } from '../../src/system/chroot.js';
-import { isMountPoint, unmountTree } from '../../src/system/mount.js';
+import { bindSystemDirs, CHROOT_PATH, chrootEnvironment, unbindSystemDirs } from '../../src/system/chroot.js';
+import { isMountPoint, mountsUnder, unmountTree } from '../../src/system/mount.js';
 import { makeTempRoot, type TempRoot } from '../helpers/temp-root.js';
 import { makeBusyboxTree } from '../helpers/livenet-fixtures.js';
 
@@ -77,4 +77,22 @@ test('an interactive shell in a tree keeps only a plain terminal name from the c
   assert.ok(chrootEnvironment({ terminal: 'xterm-256color' }).includes('TERM=xterm-256color'));
   assert.ok(chrootEnvironment({ terminal: 'x\nPATH=/evil' }).includes('TERM=dumb'));
   assert.deepEqual(chrootEnvironment().map((entry) => entry.split('=')[0]).sort(), ['HOME', 'LANG', 'LC_ALL', 'PATH', 'TERM']);
+});
+
+test('a bound tree sees the host /dev/pts (recursive bind), and unbinding it leaves the host /dev/pts mounted', async () => {
+  const t = await makeTempRoot();
+  const tree = join(t.root, 'tree');
+  const hostHasPts = (await mountsUnder('/dev/pts')).includes('/dev/pts');
+  try {
+    await mkdir(tree);
+    await bindSystemDirs(tree);
+    const bound = await mountsUnder(tree);
+    for (const system of ['proc', 'sys', 'dev']) assert.ok(bound.includes(join(tree, system)), `${system} bound`);
+    if (hostHasPts) assert.ok(bound.includes(join(tree, 'dev/pts')), `dev/pts came with dev: ${bound.join(' ')}`);
+  } finally {
+    await unbindSystemDirs(tree);
+    await t.cleanup();
+  }
+  assert.deepEqual(await mountsUnder(tree), []);
+  assert.equal((await mountsUnder('/dev/pts')).includes('/dev/pts'), hostHasPts, 'the host /dev/pts is untouched');
 });
