@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startApi, waitForJob } from './harness.js';
+import { startApi, waitForJob } from '../helpers/api-harness.js';
 
 test('library errors map to 404, 409 and 422 with their codes; bad requests to 400, 405 and 413', async () => {
   const api = await startApi();
