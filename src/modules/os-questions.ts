@@ -31,7 +31,9 @@ type Question = (ui: MenuUi, services: CoreServices) => Promise<unknown>;
 
 /**
  * How the menu asks each option of the table, by key. An empty answer
- * means "the default" and is left out (undefined).
+ * means "the default" and is left out (undefined). Not asked: the password
+ * by file, stdin or hash (it is asked hidden and hashed at once), nor the
+ * SSH key as text (it is asked as a file).
  */
 const QUESTIONS: Readonly<Record<string, Question>> = {
   kernel: async (ui, services) => {
@@ -53,12 +55,6 @@ const QUESTIONS: Readonly<Record<string, Question>> = {
 };
 
 /**
- * Options of the table the menu does not ask, and why: the password is asked
- * in clear (hidden) and hashed at once, the SSH key is asked as a file.
- */
-export const NOT_ASKED: readonly string[] = ['password_file', 'password_stdin', 'password', 'ssh_pub_key'];
-
-/**
  * Asks every OS option of the table (kernel, type, source, release,
  * packages, root password, SSH key file, SELinux, optimize), each answer
  * checked when given. Returns raw options keyed as in the table, ready for
@@ -74,6 +70,3 @@ export async function askOsRecipe(ui: MenuUi, services: CoreServices): Promise<R
   }
   return answers;
 }
-
-/** Keys {@link askOsRecipe} asks (for the test that keeps it in step with the table). */
-export const ASKED_KEYS: readonly string[] = Object.keys(QUESTIONS);
