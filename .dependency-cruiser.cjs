@@ -37,11 +37,45 @@ const siblingRules = LEVELS.filter((level) => level.length > 1).flatMap((level) 
   })),
 );
 
+/** Any folder of src/ that is a layer of LEVELS; a new folder must be given a level first. */
+const knownFolder = `^src/(${LEVELS.flat().join('|')})/`;
+
+/**
+ * A folder of src/ missing from LEVELS has no layer, so no rule above would
+ * check it (a new src/util/ could import anything and be imported by
+ * anything). Refused both ways: a file there that imports something, and
+ * any import of a file there.
+ */
+const unknownFolderRules = [
+  {
+    name: 'folder-without-layer-imports',
+    comment: 'every folder of src/ is listed in LEVELS of .dependency-cruiser.cjs (and in docs/architecture.md)',
+    severity: 'error',
+    from: { path: '^src/[^/]+/', pathNot: knownFolder },
+    to: {},
+  },
+  {
+    name: 'folder-without-layer-imported',
+    comment: 'every folder of src/ is listed in LEVELS of .dependency-cruiser.cjs (and in docs/architecture.md)',
+    severity: 'error',
+    from: {},
+    to: { path: '^src/[^/]+/', pathNot: knownFolder },
+  },
+];
+
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
   forbidden: [
     ...layerRules,
     ...siblingRules,
+    ...unknownFolderRules,
+    {
+      name: 'not-to-unresolvable',
+      comment: 'Every import resolves to a file or a package (a typo or a deleted file fails lint, not only tsc)',
+      severity: 'error',
+      from: { path: '^src/' },
+      to: { couldNotResolve: true },
+    },
     {
       name: 'no-circular',
       comment: 'No import cycle anywhere in src/',
@@ -69,5 +103,7 @@ module.exports = {
     // Type-only imports are dependencies too: a lower layer may not name a higher layer's type.
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
+    // Resolve package subpaths (csv-parse/sync) through their "exports" map, as Node does for ESM.
+    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'node', 'default'] },
   },
 };

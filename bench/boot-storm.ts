@@ -16,7 +16,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { renderHttpConfig } from '../src/serve/http-config.js';
 import { run } from '../src/system/runner.js';
-import { freeLoopbackPort, startNginx } from '../test/serve/nginx-harness.js';
+import { freeLoopbackPort, startNginx } from '../test/helpers/nginx-harness.js';
 
 const CLIENTS = Number(process.env.BOOT_STORM_CLIENTS ?? 200);
 const SIZE_MB = Number(process.env.BOOT_STORM_MB ?? 500);

@@ -44,7 +44,12 @@ export interface RestApiOptions {
   onInternalError?: (error: unknown) => void;
 }
 
-/** Builds the API over `services`. */
+/**
+ * Builds the API over `services`. Its handler answers every refusal itself
+ * (as `{"error": {...}}`): E_API_NO_ROUTE (404) for a path outside
+ * {@link API_PREFIX}, the codes of `refuseTokenInUrl`, `authenticate`,
+ * `authorize` and the router, and the library codes of each route.
+ */
 export function createRestApi(services: Services, options: RestApiOptions = {}): RestApi {
   const tokens = new TokenStore(services.paths);
   const jobs = new JobManager();

@@ -13,10 +13,11 @@ const CHALLENGE = { 'WWW-Authenticate': 'Bearer realm="disklessset"' };
 const TOKEN_PARAMETERS = new Set(['token', 'access_token', 'api_key', 'apikey', 'bearer']);
 
 /**
- * Throws 400 `E_API_TOKEN_IN_URL` when the request target (`req.url`, path
- * or query, percent-decoded, any case) holds token-looking text, or the query
- * has a token parameter. Such a token is refused even if valid: URLs end up
- * in logs, proxies and shell histories, and error messages echo paths.
+ * Refuses a request target (`req.url`, path or query, percent-decoded, any
+ * case) that holds token-looking text, or a query with a token parameter.
+ * Such a token is refused even if valid: URLs end up in logs, proxies and
+ * shell histories, and error messages echo paths.
+ * @throws HttpError E_API_TOKEN_IN_URL (400).
  */
 export function refuseTokenInUrl(target: string, query: URLSearchParams): void {
   const names = [...query.keys()].map((name) => name.toLowerCase());
@@ -29,7 +30,11 @@ export function refuseTokenInUrl(target: string, query: URLSearchParams): void {
 /** Methods a read token may use. */
 const READ_METHODS = new Set(['GET', 'HEAD']);
 
-/** The caller's token, or a 401 HttpError. */
+/**
+ * The caller's token, from the `Authorization: Bearer` header.
+ * @throws HttpError E_API_UNAUTHENTICATED (401) without a bearer token,
+ * E_API_BAD_TOKEN (401) for an unknown or revoked one.
+ */
 export async function authenticate(req: IncomingMessage, tokens: TokenStore): Promise<TokenInfo> {
   const header = req.headers.authorization ?? '';
   const match = /^Bearer[ ]+([\x21-\x7e]{1,512})\s*$/i.exec(header);
@@ -45,7 +50,10 @@ export async function authenticate(req: IncomingMessage, tokens: TokenStore): Pr
   return info;
 }
 
-/** Throws 403 unless `token` may use `method`. */
+/**
+ * Checks that `token` may use the HTTP `method` (a read token only reads).
+ * @throws HttpError E_API_FORBIDDEN (403) otherwise.
+ */
 export function authorize(token: TokenInfo, method: string): void {
   if (token.role === 'admin' || READ_METHODS.has(method)) return;
   throw new HttpError(403, 'E_API_FORBIDDEN', `a ${token.role} token cannot change anything`, 'use an admin token');

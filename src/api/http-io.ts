@@ -87,8 +87,8 @@ function discardBody(req: IncomingMessage): void {
 /**
  * Reads a request body into memory, at most {@link MAX_BODY_BYTES} whether
  * its length is declared or it comes chunked: reading stops at the limit.
- * Throws HttpError 413 `E_API_BODY_TOO_LARGE` past the limit, 400
- * `E_API_BAD_BODY` when the client breaks the body off.
+ * @throws HttpError E_API_BODY_TOO_LARGE (413) past the limit,
+ * E_API_BAD_BODY (400) when the client breaks the body off.
  */
 export function readBody(req: IncomingMessage): Promise<Buffer> {
   if (Number(req.headers['content-length'] ?? 0) > MAX_BODY_BYTES) {
@@ -134,7 +134,8 @@ export function readBody(req: IncomingMessage): Promise<Buffer> {
 
 /**
  * Reads a JSON request body (see {@link readBody} for the size limit). An
- * empty body gives `{}`. Throws 413 for a larger body and 400 for invalid JSON.
+ * empty body gives `{}`.
+ * @throws HttpError E_API_BAD_JSON (400) for invalid JSON; and those of {@link readBody}.
  */
 export async function readJsonBody(req: IncomingMessage): Promise<unknown> {
   const text = (await readBody(req)).toString('utf8');
@@ -146,7 +147,10 @@ export async function readJsonBody(req: IncomingMessage): Promise<unknown> {
   }
 }
 
-/** Reads a body that must be a JSON object. */
+/**
+ * Reads a body that must be a JSON object (an empty body gives `{}`).
+ * @throws HttpError E_API_BAD_JSON (400) for invalid JSON or another JSON value; and those of {@link readBody}.
+ */
 export async function readJsonObject(req: IncomingMessage): Promise<Record<string, unknown>> {
   const body = await readJsonBody(req);
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {

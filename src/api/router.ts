@@ -72,7 +72,9 @@ export class Router {
 
   /**
    * The route for `method` and `path` (relative to the version prefix).
-   * Throws 404 when no route has this path, 405 when others methods do.
+   * @throws HttpError E_API_NO_ROUTE (404) when no route has this path,
+   * E_API_METHOD (405) when only other methods do, E_API_BAD_PATH (400)
+   * for broken percent-encoding.
    */
   match(method: string, path: string): { route: Route; params: Record<string, string> } {
     const parts = splitPath(path);

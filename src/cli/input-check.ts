@@ -119,7 +119,11 @@ export function inputProblems(command: Command, spec: CommandSpec, words: readon
   return problems;
 }
 
-/** Throws one UsageError naming every problem, if there is any. */
+/**
+ * Checks the words given to `command` against its spec (operands, mandatory
+ * options, `--`), and reports every problem at once.
+ * @throws UsageError E_USAGE naming every problem, with the command's help as the hint.
+ */
 export function checkInput(command: Command, spec: CommandSpec, words: readonly string[], afterDash: boolean): void {
   const problems = inputProblems(command, spec, words, afterDash);
   if (problems.length === 0) return;

@@ -11,6 +11,7 @@ export interface KernelAnswer {
   initramfsPresent: boolean;
 }
 
+/** The `--json` shape of `info` (camelCase keys of the library's snake_case fields). */
 export function kernelAnswer(info: KernelInfo): KernelAnswer {
   return { kernel: info.kernel, version: info.version, initramfs: info.initramfs, initramfsPresent: info.initramfs_present };
 }

@@ -7,6 +7,8 @@
 import { DisklessError } from '../errors/index.js';
 import type { CoreServices } from '../core/core-services.js';
 import { requireFreeName } from '../core/image/creation.js';
+import { parseRelease } from '../core/os/recipe.js';
+import { nameList } from '../core/raw-options.js';
 import { checkSourceUsable, sourceScope } from '../core/os/source-checks.js';
 import { parseSource, requirePackageNames } from '../core/os/sources.js';
 import { readSshKeyFile } from '../core/os/ssh-key.js';
@@ -38,9 +40,9 @@ export function sshKeyFile(answer: string): Promise<string | undefined> {
   return problemOf(() => readSshKeyFile(answer));
 }
 
-/** Splits a package list typed with commas and/or spaces. */
+/** Splits a package list typed with commas and/or spaces (the rule of the `packages` option). */
 export function packageList(answer: string): string[] {
-  return answer.split(/[\s,]+/).filter(Boolean);
+  return nameList({ packages: answer }, 'packages');
 }
 
 /** Plain package names, separated by commas or spaces. */
@@ -48,9 +50,9 @@ export function packageNames(answer: string): Promise<string | undefined> {
   return problemOf(() => requirePackageNames(packageList(answer)));
 }
 
-/** A release: a version (9, 9.3) or a suite name (bookworm). */
-export function releaseName(answer: string): string | undefined {
-  return /^[A-Za-z0-9._-]{1,32}$/.test(answer) ? undefined : `invalid release "${answer}"; give a version (9, 9.3) or a suite name (bookworm)`;
+/** A release: a version (9, 9.3) or a suite name (bookworm), as the `release` option. */
+export function releaseName(answer: string): Promise<string | undefined> {
+  return problemOf(() => parseRelease(answer));
 }
 
 /** A node set such as c[001-100]. */

@@ -143,8 +143,9 @@ function renderApache(root: string, listen: string | undefined, port: number, ex
  * nginx: a `server { }` block for the `http { }` context. Apache: an Alias
  * and Directory block for conf-available, wrapped in `Listen` +
  * `<VirtualHost>` when `listen` or `port` is given.
- * Throws UsageError (E_HTTP_CONFIG_BAD_ROOT, E_HTTP_CONFIG_BAD_LISTEN,
- * E_HTTP_CONFIG_BAD_PORT) for values that cannot go into a config file.
+ * @throws UsageError E_HTTP_CONFIG_BAD_ROOT, E_HTTP_CONFIG_BAD_LISTEN,
+ * E_HTTP_CONFIG_BAD_PORT for values that cannot go into a config file;
+ * E_HTTP_CONFIG_BAD_KIND for a `kind` other than nginx or apache.
  */
 export function renderHttpConfig(kind: HttpServerKind, options: HttpConfigOptions): string {
   const { root, listen, port } = checkOptions(options);

@@ -50,7 +50,11 @@ export function chrootCommand(tree: string, command: readonly string[], options:
 
 /**
  * Binds the host's /proc, /sys and /dev into `tree` (creating the mount
- * points). Binds left there by a killed earlier run are undone first, never
+ * points). /dev is bound recursively, so /dev/pts and /dev/shm (needed by
+ * package managers and terminals) come along. Every bind is made a slave:
+ * mounts and unmounts below it never propagate back to the host (unmounting
+ * a shared recursive bind of /dev would unmount the host's /dev/pts).
+ * Binds left there by a killed earlier run are undone first, never
  * stacked. Undo with {@link unbindSystemDirs}, also on failure.
  * @throws UsageError E_TREE_SYSTEM_LINK when `tree/proc`, `sys` or `dev` is
  *   a symbolic link or not a folder (mount would follow the link and bind
@@ -66,11 +70,16 @@ export async function bindSystemDirs(tree: string): Promise<void> {
         `make /${system} a plain empty folder in the OS tree`);
     }
     await mkdir(target, { recursive: true });
-    await mount(['--bind', `/${system}`, target]);
+    await mount([system === 'dev' ? '--rbind' : '--bind', `/${system}`, target]);
+    await mount(['--make-rslave', target]);
   }
 }
 
-/** Undoes {@link bindSystemDirs} (and whatever is mounted below those folders). */
+/**
+ * Undoes {@link bindSystemDirs} (and whatever is mounted below those
+ * folders, deepest first); safe to call when nothing is bound.
+ * @throws OperationError E_UNSAFE_PATH when a folder resolves to `/`.
+ */
 export async function unbindSystemDirs(tree: string): Promise<void> {
   for (const system of [...SYSTEM_DIRS].reverse()) await unmountTree(join(tree, system));
 }

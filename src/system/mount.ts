@@ -39,11 +39,6 @@ async function listMountPoints(): Promise<string[]> {
   return (await listMounts()).map((entry) => entry.mountPoint);
 }
 
-/** Whether `path` is a mount point. */
-export async function isMountPoint(path: string): Promise<boolean> {
-  return (await listMountPoints()).includes(resolve(path));
-}
-
 /** Mount points at or below `path`, deepest first (the order to unmount them in). */
 export async function mountsUnder(path: string): Promise<string[]> {
   const base = resolve(path);

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startApi } from './harness.js';
+import { startApi } from '../helpers/api-harness.js';
 
 test('API calls need a valid token; read tokens cannot change anything', async () => {
   const api = await startApi();
@@ -50,7 +50,7 @@ test('the boot tree is still served beside the API, without a token', async () =
   const api = await startApi();
   try {
     await api.call('POST', '/api/v1/images', { body: { type: 'demo', name: 'tree', options: { message: 'hi' } } });
-    const { waitForJob } = await import('./harness.js');
+    const { waitForJob } = await import('../helpers/api-harness.js');
     const jobs = await api.call('GET', '/api/v1/jobs');
     await waitForJob(api, jobs.body.jobs[0].id);
     const entry = await fetch(`${api.base}/preboot_execution_environment/diskless/boot.ipxe`);

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startApi, waitForJob } from './harness.js';
+import { startApi, waitForJob } from '../helpers/api-harness.js';
 
 test('library errors map to 404, 409 and 422 with their codes; bad requests to 400, 405 and 413', async () => {
   const api = await startApi();
@@ -69,6 +69,12 @@ test('openapi.json and modules are served; image attributes never show a passwor
     const modules = await api.call('GET', '/api/v1/modules', { token: api.reader });
     const demo = modules.body.modules.find((m: { name?: string }) => m.name === 'demo');
     assert.deepEqual(demo.image_classes.map((c: { name: string }) => c.name), ['DemoImage']);
+    // Every class the API can create from options says so (OS images use `prepare`, the demo `parseOptions`).
+    const creatable = new Map<string, boolean>(modules.body.modules.flatMap((m: { image_classes: { name: string; api_creatable: boolean }[] }) =>
+      m.image_classes.map((c) => [c.name, c.api_creatable] as const)));
+    for (const name of ['DemoImage', 'LivenetImage', 'NfsStagingImage', 'NfsGoldenImage']) {
+      assert.equal(creatable.get(name), true, `${name} is api_creatable`);
+    }
 
     // An image whose data holds a password hash (as livenet images do) is shown redacted.
     const first = await api.call('POST', '/api/v1/images', { body: { type: 'demo', name: 'secret', options: { message: 'hi' } } });

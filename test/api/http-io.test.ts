@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { startApi } from './harness.js';
+import { startApi } from '../helpers/api-harness.js';
 
 /** POSTs `size` zero bytes with chunked transfer encoding, in 1000-byte chunks. */
 function postChunked(base: string, path: string, token: string, size: number): Promise<{ status: number; body: string }> {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { startApi } from './harness.js';
+import { startApi } from '../helpers/api-harness.js';
 import { fingerprintTree, makeSentinel } from '../helpers/sentinel.js';
 
 test('image and kernel names in API paths are checked before any lock or file: ..%2F never reaches outside the root', async () => {

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { readEvents, startApi, waitForJob } from './harness.js';
+import { readEvents, startApi, waitForJob } from '../helpers/api-harness.js';
 
 test('POST /images creates a demo image as a job, with progress on the event stream', async () => {
   const api = await startApi();

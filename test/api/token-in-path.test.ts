@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startApi } from './harness.js';
+import { startApi } from '../helpers/api-harness.js';
 
 test('a token anywhere in the URL path is refused, never echoed, and redacted from the access log', async () => {
   const lines: string[] = [];

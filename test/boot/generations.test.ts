@@ -4,7 +4,7 @@ import { lstat, mkdir, mkdtemp, readdir, readFile, readlink, rm, stat, symlink, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generationsDir } from '../../src/boot/boot-paths.js';
-import { fetchAnswer, startServer } from '../serve/fixture.js';
+import { fetchAnswer, startServer } from '../helpers/serve-fixture.js';
 import { makeTempRoot } from '../helpers/temp-root.js';
 
 test('node scripts are served through the nodes link to the newest generation; the previous one is kept, older ones deleted', async () => {

@@ -12,7 +12,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { run } from '../../src/system/runner.js';
 import { removeStaleBuilds } from './kit/os-tree.js';
-import { mountsBelow, removeTreeSafely } from './kit/chroot.js';
+import { removeTreeSafely } from './kit/chroot.js';
+import { mountsUnder } from '../../src/system/mount.js';
 import { qemuCommand, detectAccel } from './kit/qemu.js';
 import { parseAptSources } from './kit/apt-sources.js';
 import { parseAccessLine, startCliServer } from './kit/cli-server.js';
@@ -82,7 +83,7 @@ test('e2e kit: a killed build is cleaned up without deleting through its leftove
     await removeStaleBuilds(cacheRoot, () => undefined);
     assert.equal(await exists(leftover), false);
     assert.ok((await stat('/dev/null')).isCharacterDevice(), "the host's /dev/null must survive");
-    assert.deepEqual(await mountsBelow(cacheRoot), []);
+    assert.deepEqual(await mountsUnder(cacheRoot), []);
   } finally {
     // Never a plain rm here: it would descend into /dev if an unmount had failed.
     await removeTreeSafely(cacheRoot);

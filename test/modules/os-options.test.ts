@@ -10,7 +10,7 @@ import { osOptionSpecs } from '../../src/modules/os-options.js';
 import { prepareCreation } from '../../src/core/image/creation.js';
 import { sha512Crypt } from '../../src/core/os/password.js';
 import type { Services } from '../../src/services/services.js';
-import { startApi, type ApiFixture } from '../api/harness.js';
+import { startApi, type ApiFixture } from '../helpers/api-harness.js';
 import { addDummyKernel, makeBusyboxTree, TEST_KERNEL } from '../helpers/livenet-fixtures.js';
 
 const livenetCreate = livenetCommands.find((c) => c.path.join(' ') === 'create') as CommandSpec;

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { UsageError } from '../../src/errors/index.js';
 import { runNodesetCommand } from '../../src/nodeset/index.js';
 import { run, which } from '../../src/system/runner.js';
-import { NodeSetGenerator } from './random-nodesets.js';
+import { NodeSetGenerator } from '../helpers/random-nodesets.js';
 
 const CASES = 200;
 const PARALLEL = 4;

@@ -6,7 +6,7 @@
  */
 import { mkdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { traversalNames, type HostileWorld } from './world.js';
+import { traversalNames, type HostileWorld } from '../helpers/hostile-world.js';
 
 /** One hostile command line. */
 export interface CliCase {

@@ -17,7 +17,7 @@ import { addDummyKernel, makeBusyboxTree } from '../helpers/livenet-fixtures.js'
 import { startCliServer, type CliServer } from '../e2e/kit/cli-server.js';
 import { cliCorpus, GOOD_HASH, GOOD_IMAGE, GOOD_KERNEL, type CliCase } from './corpus-cli.js';
 import { httpCorpus, sendRaw } from './corpus-http.js';
-import { makeHostileWorld, type HostileWorld } from './world.js';
+import { makeHostileWorld, type HostileWorld } from '../helpers/hostile-world.js';
 
 let world: HostileWorld;
 let tree: string;

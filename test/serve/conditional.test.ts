@@ -1,7 +1,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { BootServer } from '../../src/serve/static-server.js';
-import { fetchAnswer, makeBootTree, startServer, type BootTree } from './fixture.js';
+import { fetchAnswer, makeBootTree, startServer, type BootTree } from '../helpers/serve-fixture.js';
 
 let tree: BootTree;
 let boot: BootServer;

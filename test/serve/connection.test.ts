@@ -4,7 +4,7 @@ import { Agent, get } from 'node:http';
 import { rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BootServer } from '../../src/serve/static-server.js';
-import { fetchAnswer, makeBootTree, patterned, startServer, waitUntil, type BootTree } from './fixture.js';
+import { fetchAnswer, makeBootTree, patterned, startServer, waitUntil, type BootTree } from '../helpers/serve-fixture.js';
 
 let tree: BootTree;
 let boot: BootServer;

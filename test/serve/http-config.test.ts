@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { renderHttpConfig } from '../../src/serve/http-config.js';
-import { HIDDEN_FILES, fetchAnswer, makeBootTree, writeHiddenFiles } from './fixture.js';
-import { freeLoopbackPort, startNginx } from './nginx-harness.js';
+import { HIDDEN_FILES, fetchAnswer, makeBootTree, writeHiddenFiles } from '../helpers/serve-fixture.js';
+import { freeLoopbackPort, startNginx } from '../helpers/nginx-harness.js';
 
 test('the nginx snippet makes the real nginx serve the boot tree', async () => {
   const tree = await makeBootTree();

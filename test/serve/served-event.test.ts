@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ServedEvent } from '../../src/serve/served-event.js';
-import { fetchAnswer, makeBootTree, startServer, waitUntil } from './fixture.js';
+import { fetchAnswer, makeBootTree, startServer, waitUntil } from '../helpers/serve-fixture.js';
 
 const IMAGE = '/preboot_execution_environment/diskless/images/demo/squashfs.img';
 

@@ -4,7 +4,7 @@ import { chmod, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BootServer } from '../../src/serve/static-server.js';
 import { isHiddenPath } from '../../src/serve/served-names.js';
-import { HIDDEN_FILES, fetchAnswer, makeBootTree, startServer, writeHiddenFiles, type BootTree } from './fixture.js';
+import { HIDDEN_FILES, fetchAnswer, makeBootTree, startServer, writeHiddenFiles, type BootTree } from '../helpers/serve-fixture.js';
 
 let tree: BootTree;
 let boot: BootServer;

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
-import { fetchAnswer, makeBootTree, rawStatus, startServer, waitUntil } from './fixture.js';
+import { fetchAnswer, makeBootTree, rawStatus, startServer, waitUntil } from '../helpers/serve-fixture.js';
 
 /** Writes `bytes` on a fresh connection and resolves with everything the server sent before closing. */
 function exchangeRaw(baseUrl: string, bytes: string): Promise<string> {

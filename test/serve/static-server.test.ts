@@ -4,7 +4,7 @@ import type { BootServer } from '../../src/serve/static-server.js';
 import { createBootServer } from '../../src/serve/static-server.js';
 import { run } from '../../src/system/runner.js';
 import { join } from 'node:path';
-import { fetchAnswer, makeBootTree, patterned, startServer, type BootTree } from './fixture.js';
+import { fetchAnswer, makeBootTree, patterned, startServer, type BootTree } from '../helpers/serve-fixture.js';
 
 let tree: BootTree;
 let boot: BootServer;

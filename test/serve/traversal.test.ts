@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BootServer } from '../../src/serve/static-server.js';
-import { fetchAnswer, makeBootTree, rawStatus, startServer, type BootTree } from './fixture.js';
+import { fetchAnswer, makeBootTree, rawStatus, startServer, type BootTree } from '../helpers/serve-fixture.js';
 
 let tree: BootTree;
 let boot: BootServer;

@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { chmod, mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CHROOT_PATH, chrootEnvironment } from '../../src/system/chroot.js';
-import { isMountPoint, unmountTree } from '../../src/system/mount.js';
+import { bindSystemDirs, CHROOT_PATH, chrootEnvironment, unbindSystemDirs } from '../../src/system/chroot.js';
+import { mountsUnder, unmountTree } from '../../src/system/mount.js';
 import { makeTempRoot, type TempRoot } from '../helpers/temp-root.js';
 import { makeBusyboxTree } from '../helpers/livenet-fixtures.js';
 
@@ -44,7 +44,7 @@ test('kernel initramfs --chroot gives the tree a clean environment: a TMPDIR mis
     assert.ok(seen.includes('HOME=/root') && seen.includes('LANG=C') && seen.includes('TERM=dumb'), seen.join(' '));
     assert.equal(seen.some((line) => /^(TMPDIR|DISKLESS_LEAK_CHECK)=/.test(line)), false, `caller variables leaked: ${seen.join(' ')}`);
     // The binds made for dracut are gone, and so is its scratch folder.
-    for (const system of ['proc', 'sys', 'dev']) assert.equal(await isMountPoint(join(tree, system)), false, `${system} still bound`);
+    for (const system of ['proc', 'sys', 'dev']) assert.deepEqual(await mountsUnder(join(tree, system)), [], `${system} still bound`);
     assert.deepEqual(await readdir(join(tree, 'tmp')), []);
   } finally {
     await t.cleanup();
@@ -61,7 +61,7 @@ test('a tree whose /proc is a link to a host folder is refused (exit 2) and noth
     const refused = await t.cli(['kernel', 'initramfs', `vmlinuz-${VERSION}`, '--chroot', tree]);
     assert.equal(refused.exitCode, 2, refused.stderr);
     assert.match(refused.stderr, /proc is a symbolic link/);
-    assert.equal(await isMountPoint(outside), false);
+    assert.deepEqual(await mountsUnder(outside), []);
     assert.deepEqual(await readdir(outside), []);
     const { paths } = await t.services();
     assert.deepEqual(await readdir(paths.kernelsDir), [`vmlinuz-${VERSION}`]);
@@ -77,4 +77,22 @@ test('an interactive shell in a tree keeps only a plain terminal name from the c
   assert.ok(chrootEnvironment({ terminal: 'xterm-256color' }).includes('TERM=xterm-256color'));
   assert.ok(chrootEnvironment({ terminal: 'x\nPATH=/evil' }).includes('TERM=dumb'));
   assert.deepEqual(chrootEnvironment().map((entry) => entry.split('=')[0]).sort(), ['HOME', 'LANG', 'LC_ALL', 'PATH', 'TERM']);
+});
+
+test('a bound tree sees the host /dev/pts (recursive bind), and unbinding it leaves the host /dev/pts mounted', async () => {
+  const t = await makeTempRoot();
+  const tree = join(t.root, 'tree');
+  const hostHasPts = (await mountsUnder('/dev/pts')).includes('/dev/pts');
+  try {
+    await mkdir(tree);
+    await bindSystemDirs(tree);
+    const bound = await mountsUnder(tree);
+    for (const system of ['proc', 'sys', 'dev']) assert.ok(bound.includes(join(tree, system)), `${system} bound`);
+    if (hostHasPts) assert.ok(bound.includes(join(tree, 'dev/pts')), `dev/pts came with dev: ${bound.join(' ')}`);
+  } finally {
+    await unbindSystemDirs(tree);
+    await t.cleanup();
+  }
+  assert.deepEqual(await mountsUnder(tree), []);
+  assert.equal((await mountsUnder('/dev/pts')).includes('/dev/pts'), hostHasPts, 'the host /dev/pts is untouched');
 });

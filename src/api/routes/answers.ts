@@ -9,7 +9,10 @@ export function accepted(job: Job): RouteAnswer {
   return { status: 202, body: { job: view }, headers: { Location: `/api/v1/jobs/${job.id}` } };
 }
 
-/** A required non-empty string field of a JSON body (422 otherwise). */
+/**
+ * A required non-empty string field of a JSON body.
+ * @throws UsageError E_API_MISSING_FIELD (422) when absent, empty or not a string.
+ */
 export function requireString(body: Record<string, unknown>, key: string): string {
   const value = body[key];
   if (typeof value !== 'string' || value === '') {
@@ -18,7 +21,10 @@ export function requireString(body: Record<string, unknown>, key: string): strin
   return value;
 }
 
-/** An optional non-empty string field (422 if present with another type). */
+/**
+ * An optional non-empty string field (undefined when absent).
+ * @throws UsageError E_API_BAD_FIELD (422) when present but empty or not a string.
+ */
 export function optionalString(body: Record<string, unknown>, key: string): string | undefined {
   const value = body[key];
   if (value === undefined) return undefined;

@@ -7,7 +7,11 @@ import { NotFoundError, UsageError } from '../../errors/index.js';
 import type { AnyImageClass } from '../../core/image/image.js';
 import type { Services } from '../../services/services.js';
 
-/** The image class `type` names: a class name, or a module with a single class. */
+/**
+ * The image class `type` names: a class name, or a module with a single class.
+ * @throws NotFoundError E_API_UNKNOWN_TYPE; UsageError E_API_AMBIGUOUS_TYPE
+ * (a module with several classes: name the class).
+ */
 export function resolveImageClass(services: Services, type: string): AnyImageClass {
   const byClass = services.images.imageClass(type);
   if (byClass) return byClass;
@@ -22,7 +26,10 @@ export function resolveImageClass(services: Services, type: string): AnyImageCla
   return module.imageClasses[0] as AnyImageClass;
 }
 
-/** The `options` of a creation body as an object (absent: empty); throws E_API_BAD_OPTIONS for another JSON value. */
+/**
+ * The `options` of a creation body as an object (absent: empty).
+ * @throws UsageError E_API_BAD_OPTIONS for another JSON value.
+ */
 export function creationOptions(raw: unknown): Record<string, unknown> {
   if (raw !== undefined && (typeof raw !== 'object' || raw === null || Array.isArray(raw))) {
     throw new UsageError('E_API_BAD_OPTIONS', '"options" must be a JSON object', 'send {"type": ..., "name": ..., "options": {...}}');

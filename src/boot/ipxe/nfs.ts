@@ -41,10 +41,11 @@ export function nfsBootFile(input: NfsBootFileInput): string {
   const base = ipxeWord(input.nfsRoot, 'NFS root');
   // The expansion is added here, after the check: it is the one `${` the path may hold.
   const nfsRoot = input.perNode ? `${base}/\${hostname}` : base;
+  const imageName = ipxeWord(input.imageName, 'image name');
   const lines = [
     '#!ipxe',
-    `# NFS ${input.kind} image ${ipxeWord(input.imageName, 'image name')}, written by disklessset (rewritten on kernel change)`,
-    `set image-name ${input.imageName}`,
+    `# NFS ${input.kind} image ${imageName}, written by disklessset (rewritten on kernel change)`,
+    `set image-name ${imageName}`,
     `set image-kernel ${ipxeWord(input.kernel, 'kernel')}`,
     `set image-initramfs ${ipxeWord(input.initramfs, 'initramfs')}`,
     `isset \${eq-console} || set eq-console ${ipxeText(input.defaultConsole)}`,

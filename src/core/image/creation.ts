@@ -29,6 +29,15 @@ export async function requireFreeName(context: ImageContext, name: string): Prom
   }
 }
 
+/**
+ * True when `imageClass` can be created from raw options alone (it has
+ * `prepare` or `parseOptions`), which is what `prepareCreation` needs and what
+ * `GET /api/v1/modules` reports as `api_creatable`.
+ */
+export function isCreatableFromOptions(imageClass: AnyImageClass): boolean {
+  return Boolean(imageClass.prepare ?? imageClass.parseOptions);
+}
+
 /** What a creation needs of the image manager (`ImageManager` fulfils it). */
 export interface CreationHost {
   readonly context: ImageContext;
@@ -51,12 +60,13 @@ export async function prepareCreation<Options = unknown>(host: CreationHost, cla
   const imageClass = host.imageClass(className);
   if (!imageClass) throw new NotFoundError('E_CLASS_NOT_FOUND', `no loaded module provides ${className}`, 'see `disklessset module list`');
   await requireFreeName(host.context, name);
-  if (imageClass.prepare) return await imageClass.prepare(host.context, raw, request) as Options;
-  if (!imageClass.parseOptions) {
+  if (!isCreatableFromOptions(imageClass)) {
     throw new UsageError('E_API_NO_OPTION_SCHEMA', `${className} does not declare its options, so it cannot be created from them`,
       'create it with its module\'s own command');
   }
-  const options = imageClass.parseOptions(raw) as Options;
+  if (imageClass.prepare) return await imageClass.prepare(host.context, raw, request) as Options;
+  // Creatable without `prepare` means `parseOptions` is there.
+  const options = imageClass.parseOptions?.(raw) as Options;
   await imageClass.check?.(host.context, options, { sourceRoots: request.sourceRoots });
   return options;
 }

@@ -31,7 +31,10 @@ function result(names: readonly string[]): NodeSetResult {
   return { nodes: fold(names), nodeCount: names.length };
 }
 
-/** The profile a command acts on must exist. */
+/**
+ * The entry of profile `name`, which a command acts on and so must exist.
+ * @throws NotFoundError E_PROFILE_NOT_FOUND.
+ */
 export function requireProfile(document: InventoryDocument, name: string): ProfileEntry {
   const entry = Object.hasOwn(document.profiles, name) ? document.profiles[name] : undefined;
   if (!entry) throw new NotFoundError('E_PROFILE_NOT_FOUND', `no profile named ${name}`, 'see `disklessset profile list`');

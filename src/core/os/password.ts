@@ -141,25 +141,6 @@ export function hashClearPassword(clear: string): string {
   return sha512Crypt(clear);
 }
 
-/**
- * The root password hash of options given as data (API body, stored recipe):
- * `password` is a clear password, hashed here; `password_hash` (or
- * `passwordHash`) a ready hash. Exactly one of them; returns undefined if
- * none. Throws UsageError E_PASSWORD.
- */
-export function passwordHashOption(raw: Record<string, unknown>): string | undefined {
-  const hash = raw.password_hash ?? raw.passwordHash;
-  const clear = raw.password;
-  if (hash !== undefined && clear !== undefined) {
-    throw new UsageError('E_PASSWORD', 'give either a clear password or a password hash, not both', 'drop one of them');
-  }
-  if (clear !== undefined) {
-    if (typeof clear !== 'string') throw new UsageError('E_PASSWORD', 'the password must be text', 'send it as a string');
-    return hashClearPassword(clear);
-  }
-  return hash === undefined ? undefined : requirePasswordHash(hash);
-}
-
 /** Where a root password comes from (exactly one). */
 export interface PasswordInput {
   /** A file whose first line is the clear password. */

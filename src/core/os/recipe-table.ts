@@ -2,7 +2,7 @@
  * The one table of OS options: every image class that installs an OS (livenet,
  * NFS staging) accepts exactly these, under these names, whether they come
  * from the command line, a spec file (`--from-file`) or an API body. The CLI
- * commands build their OS flags from it; the parser (recipe-parse.ts) reads
+ * commands build their OS flags from it; the parser (recipe.ts) reads
  * raw values with it.
  */
 

@@ -98,7 +98,12 @@ function valueOf(raw: Record<string, unknown>, key: string): unknown {
   return keys.flatMap((k) => (Array.isArray(raw[k]) ? raw[k] as unknown[] : [raw[k]]));
 }
 
-function parseRelease(value: unknown): string | undefined {
+/**
+ * A release as given (a version such as 9 or 9.3, or a suite name such as
+ * bookworm); undefined when absent or empty.
+ * @throws UsageError E_RELEASE for anything else.
+ */
+export function parseRelease(value: unknown): string | undefined {
   if (value === undefined || value === '') return undefined;
   const text = typeof value === 'number' ? String(value) : value;
   if (typeof text !== 'string' || !/^[A-Za-z0-9._-]{1,32}$/.test(text)) {

@@ -29,8 +29,9 @@ export function freeMiB(path: string): number | undefined {
 }
 
 /**
- * The E_NO_SPACE error for a write into `folder`. `setting` names what the
- * user may move instead (e.g. `workDir`), when the folder is configurable.
+ * The E_NO_SPACE error for a write into `folder` (returned, for the caller
+ * to throw), naming the free MiB when known. `setting` names what the user
+ * may move instead (e.g. `workDir`), when the folder is configurable.
  */
 export function noSpaceError(folder: string, cause?: unknown, setting?: string): OperationError {
   const free = freeMiB(folder);
@@ -39,7 +40,11 @@ export function noSpaceError(folder: string, cause?: unknown, setting?: string):
     `no space left on the file system holding ${folder}${free === undefined ? '' : ` (${free} MiB free)`}`, fix, { cause });
 }
 
-/** {@link noSpaceError} for a raw system error, naming the folder of its path when it has one. */
+/**
+ * {@link noSpaceError} for a raw system error (ENOSPC), naming the folder of
+ * its path when it has one: an OperationError E_NO_SPACE, returned for the
+ * caller to throw.
+ */
 export function diskFullError(error: unknown): OperationError {
   const path = (error as NodeJS.ErrnoException).path;
   if (path) return noSpaceError(dirname(path), error);

@@ -7,7 +7,7 @@
  */
 import { stringify } from 'yaml';
 import { parseYamlText } from '../yaml-text.js';
-import { ConflictError, OperationError } from '../../errors/index.js';
+import { OperationError } from '../../errors/index.js';
 import { readTextIfExists, writeFileAtomic } from './atomic-file.js';
 import { checkInstallations, type InstallationEntry } from './installations-shape.js';
 import { withLock } from './lock.js';
@@ -74,15 +74,14 @@ export class InstallationsRegistry {
 
   /**
    * Registers a new build of `name` by the current process. `mayStart` runs
-   * inside the lock, so two processes creating the same name cannot both pass.
-   * @throws ConflictError E_IMAGE_EXISTS when `name` already has an entry; whatever `mayStart` throws.
+   * inside the lock, so two processes creating the same name cannot both
+   * pass; it is the one check that the name is free (the image manager gives
+   * `requireFreeName`, which also refuses a name with an entry here), and an
+   * entry of `name` is replaced only if it lets the build start.
+   * @throws whatever `mayStart` throws (E_IMAGE_EXISTS from `requireFreeName`); nothing is written then.
    */
   async begin(name: string, imageClass: string, mayStart: () => Promise<void>): Promise<void> {
     await this.update(async (entries) => {
-      if (entries[name]) {
-        throw new ConflictError('E_IMAGE_EXISTS', `image "${name}" is already being created or is corrupted`,
-          'choose another name, or clean it with `disklessset image clean`');
-      }
       await mayStart();
       const me = identify();
       entries[name] = { pid: me.pid, image_class: imageClass, start_time: me.startTime, boot_id: me.bootId, paths: [] };

@@ -1,9 +1,8 @@
 /** The livenet module's interactive menu: the original's four actions and prompts, plus rebuild. */
 import type { MenuAction, MenuUi } from '../contract.js';
 import type { CoreServices } from '../../core/core-services.js';
-import { hashClearPassword } from '../../core/os/password.js';
-import { OS_TYPES, defaultSource } from '../../core/os/sources.js';
-import { freeImageName, packageNames, problemOf, releaseName, sshKeyFile, usableSource } from '../menu-checks.js';
+import { freeImageName, problemOf } from '../menu-checks.js';
+import { askOsRecipe, bootableKernels } from '../os-questions.js';
 import { mountLivenet, unmountLivenet } from './editing.js';
 import { resizeLivenet } from './maintenance.js';
 import { parseSize } from './options.js';
@@ -29,30 +28,16 @@ async function chooseImage(ui: MenuUi, services: CoreServices, mounted?: boolean
 const create: MenuAction = {
   label: 'Create a new livenet image',
   async run(ui, services) {
-    const kernels = (await services.kernels.list()).filter((k) => k.initramfs_present).map((k) => k.kernel);
-    if (kernels.length === 0) {
+    if ((await bootableKernels(services)).length === 0) {
       ui.print('No kernel with an initramfs is available: add one first (disklessset kernel add / initramfs).');
       return;
     }
     // Each answer is checked as it is given (the name first: a taken name must not cost the other answers).
     const name = await ui.ask('Give a name for the new image:', { validate: freeImageName(services) });
-    const hash = hashClearPassword(await ui.ask('Give the root password of the image:', { secret: true }));
-    const kernel = kernels[await ui.choose('Select the kernel:', kernels)];
-    const type = OS_TYPES[await ui.choose('Select the image type:', ['core (minimal)', 'small', 'standard'])];
-    const source = await ui.ask('OS source (dnf, debootstrap, mmdebstrap, tar:PATH or dir:PATH):', {
-      default: await defaultSource(), validate: usableSource(services),
-    });
+    const recipe = await askOsRecipe(ui, services);
     const size = await ui.ask('Give the image size (e.g. 5120M or 5G):', { default: '5G', validate: sizeProblem });
-    const sshKey = await ui.ask('Path of an SSH public key for root (empty for none):', { allowEmpty: true, validate: sshKeyFile });
-    const selinux = await ui.confirm('Activate SELinux?');
-    const packages = await ui.ask('Additional packages, comma-separated (empty for none):', { allowEmpty: true, validate: packageNames });
-    const release = await ui.ask('Release version (empty for the host\'s):', { allowEmpty: true, validate: releaseName });
-    const optimize = await ui.confirm('Optimize the image (no documentation, locales, weak dependencies)?');
     // The menu's answers go through the same preparation as the command line and the API.
-    const options = await prepareCreation(services.images, 'LivenetImage', name, {
-      kernel, type, size, source, password_hash: hash, ssh_key: sshKey || undefined, selinux, packages: packages || undefined,
-      release: release || undefined, optimize,
-    }, { origin: 'cli' });
+    const options = await prepareCreation(services.images, 'LivenetImage', name, { ...recipe, size }, { origin: 'cli' });
     const image = await services.images.create('LivenetImage', name, options, {
       progress: (event) => { if (event.type === 'step') ui.print(`[${event.index}/${event.total}] ${event.step}`); },
     });

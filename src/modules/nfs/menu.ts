@@ -3,11 +3,10 @@
  * staging image, create a golden image from a staging image, manage the
  * nodes of a golden image), each asking for what it needs.
  */
-import type { MenuAction, MenuUi } from '../contract.js';
+import type { MenuAction } from '../contract.js';
 import type { CoreServices } from '../../core/core-services.js';
-import { readPasswordInput } from '../../core/os/password.js';
-import { OS_TYPES, defaultSource } from '../../core/os/sources.js';
-import { freeImageName, nodeSet as nodeSetProblem, packageNames, releaseName, sshKeyFile, usableSource } from '../menu-checks.js';
+import { freeImageName, nodeSet as nodeSetProblem } from '../menu-checks.js';
+import { askOsRecipe, bootableKernels } from '../os-questions.js';
 import { GOLDEN_CLASS } from './golden-image.js';
 import { addGoldenNodes, listGoldenNodes, removeGoldenNodes } from './golden-nodes.js';
 import { STAGING_CLASS } from './staging-image.js';
@@ -17,38 +16,19 @@ async function createdImages(services: CoreServices, className: string): Promise
   return (await services.images.list()).filter((s) => s.status === 'CREATED' && s.image_class === className).map((s) => s.name);
 }
 
-async function askPasswordHash(ui: MenuUi): Promise<string> {
-  for (;;) {
-    const first = await ui.ask('Root password of the image:', { secret: true });
-    const again = await ui.ask('Same password again:', { secret: true });
-    if (first === again) return readPasswordInput({ stdin: first });
-    ui.print('The passwords differ, try again.');
-  }
-}
-
 const createStaging: MenuAction = {
   label: 'Create a staging image (OS tree booted read-write over NFS)',
   async run(ui, services) {
-    const kernels = (await services.kernels.list()).filter((k) => k.initramfs_present).map((k) => k.kernel);
-    if (kernels.length === 0) {
+    if ((await bootableKernels(services)).length === 0) {
       ui.print('No kernel with an initramfs: add one first (main menu, kernels).');
       return;
     }
     // Each answer is checked as it is given (the name first: a taken name must not cost the other answers).
     const name = await ui.ask('Name of the new staging image:', { validate: freeImageName(services) });
-    const kernel = kernels[await ui.choose('Kernel to boot', kernels)] as string;
-    const source = await ui.ask('OS source (dnf, debootstrap, mmdebstrap, tar:PATH, dir:PATH):', { default: await defaultSource(),
-      validate: usableSource(services) });
-    const type = OS_TYPES[await ui.choose('Type', ['core (minimal)', 'small', 'standard'])];
-    const release = await ui.ask('Release (empty for the host\'s):', { allowEmpty: true, validate: releaseName });
-    const packages = await ui.ask('Extra packages (space separated, empty for none):', { allowEmpty: true, validate: packageNames });
-    const passwordHash = await askPasswordHash(ui);
-    const keyFile = await ui.ask('SSH public key file for root (empty for none):', { allowEmpty: true, validate: sshKeyFile });
+    const recipe = await askOsRecipe(ui, services);
     // The menu's answers go through the same preparation as the command line and the API.
-    const options = await prepareCreation(services.images, STAGING_CLASS, name, {
-      kernel, source, type, release: release || undefined, packages, password_hash: passwordHash, ssh_key: keyFile || undefined,
-    }, { origin: 'cli' });
-    if (!(await ui.confirm(`Create staging image ${name} from ${source}?`))) return;
+    const options = await prepareCreation(services.images, STAGING_CLASS, name, recipe, { origin: 'cli' });
+    if (!(await ui.confirm(`Create staging image ${name} from ${String(recipe.source)}?`))) return;
     await services.images.create(STAGING_CLASS, name, options);
     ui.print(`Staging image ${name} created.`);
   },

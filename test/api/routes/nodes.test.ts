@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { readNodeScripts } from '../../helpers/inventory.js';
 import { runCli } from '../../helpers/run-cli.js';
-import { startApi, type ApiFixture, type Json } from '../harness.js';
+import { startApi, type ApiFixture, type Json } from '../../helpers/api-harness.js';
 
 /** Runs the CLI in-process on the API's root and parses its --json answer. */
 async function cliJson(api: ApiFixture, argv: string[]): Promise<Json> {

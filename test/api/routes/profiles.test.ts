@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { readNodeScripts } from '../../helpers/inventory.js';
 import { runCli } from '../../helpers/run-cli.js';
-import { startApi } from '../harness.js';
+import { startApi } from '../../helpers/api-harness.js';
 
 test('profiles over the API: read vs admin, a profile change reaches the scripts of its nodes, removal needs force while nodes list it', async () => {
   const api = await startApi();

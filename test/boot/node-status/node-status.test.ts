@@ -15,7 +15,7 @@ import type { Services } from '../../../src/services/services.js';
 import { addDummyKernel, makeBusyboxTree, TEST_KERNEL } from '../../helpers/livenet-fixtures.js';
 import { makeTempRoot, type TempRoot } from '../../helpers/temp-root.js';
 import { runCli } from '../../helpers/run-cli.js';
-import { fetchAnswer, startServer, waitUntil } from '../../serve/fixture.js';
+import { fetchAnswer, startServer, waitUntil } from '../../helpers/serve-fixture.js';
 
 const D = '/preboot_execution_environment/diskless';
 const MAC = '52-54-00-12-34-56';

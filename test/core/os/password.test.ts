@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { passwordHashOption, readPasswordInput, requirePasswordHash, sha512Crypt, verifySha512Crypt } from '../../../src/core/os/password.js';
+import { readPasswordInput, requirePasswordHash, sha512Crypt, verifySha512Crypt } from '../../../src/core/os/password.js';
 import { run } from '../../../src/system/runner.js';
 
 const cases: [string, string, number?][] = [
@@ -58,18 +58,4 @@ test('requirePasswordHash accepts the crypt(3) hashes the system makes and refus
   const bad: unknown[] = ['', ' ', 'plain-text', `${good}\nevil::0:0:::::`, `${good}:`, `${good}\r`, `x${good}`, good.slice(0, -1),
     '$6$salt$', '$1$abc$def', '!!\n', 42, null, ['$6$']];
   for (const value of bad) assert.throws(() => requirePasswordHash(value), { code: 'E_PASSWORD', kind: 'usage' }, JSON.stringify(value));
-});
-
-test('passwordHashOption hashes a clear password, checks a given hash and refuses both at once', () => {
-  const fromClear = passwordHashOption({ password: 'api-secret' });
-  assert.ok(fromClear && verifySha512Crypt('api-secret', fromClear));
-  assert.ok(!fromClear.includes('api-secret'));
-  const hash = sha512Crypt('x');
-  assert.equal(passwordHashOption({ password_hash: hash }), hash);
-  assert.equal(passwordHashOption({ passwordHash: hash }), hash);
-  assert.equal(passwordHashOption({}), undefined);
-  for (const raw of [{ password: '' }, { password: 'two\nlines' }, { password: 5 }, { password_hash: '' }, { password_hash: `${hash}\nx` },
-    { password: 'a', password_hash: hash }]) {
-    assert.throws(() => passwordHashOption(raw), { code: 'E_PASSWORD', kind: 'usage' }, JSON.stringify(raw));
-  }
 });

@@ -18,7 +18,9 @@ test('the livenet menu offers the original 4 actions (create, mount, unmount, re
     await addDummyKernel(services.paths.kernelsDir);
     assert.deepEqual(livenetMenu.map((a) => a.label.split(' ')[0]), ['Create', 'Mount', 'Unmount', 'Resize', 'Rebuild']);
     const [create, mount, unmount, resize, rebuild] = livenetMenu;
-    const ui = new ScriptedUi(['menu1', 'node-pw', 0, 1, `dir:${tree}`, '150M', '', false, '', '', false]);
+    // Name, then the shared OS questions in table order (kernel, type, source, release, packages, password twice,
+    // SSH key, SELinux, optimize), then the size.
+    const ui = new ScriptedUi(['menu1', 0, 1, `dir:${tree}`, '', '', 'node-pw', 'node-pw', '', false, false, '150M']);
     await create?.run(ui, services);
     assert.ok(ui.shown.includes('Livenet image menu1 created.'));
     const image = await services.images.get('menu1');
@@ -42,7 +44,7 @@ test('the livenet menu offers the original 4 actions (create, mount, unmount, re
   }
 });
 
-test('the livenet menu checks each answer when given: a taken or bad name, an empty password and a bad source are asked again', async () => {
+test('the livenet menu checks each answer when given: a taken or bad name, a bad source, an empty or unconfirmed password are asked again', async () => {
   const t = await makeTempRoot();
   try {
     const services = await t.services();
@@ -50,13 +52,16 @@ test('the livenet menu checks each answer when given: a taken or bad name, an em
     await services.images.create('DemoImage', 'taken', await prepareCreation(services.images, 'DemoImage', 'taken', { message: 'hi' },
       { origin: 'cli' }));
     const [create] = livenetMenu;
-    const ui = new ScriptedUi(['taken', 'Bad Name!', 'fresh', '', 'secret-pw', 0, 0, `dir:${t.root}/no-such-tree`, 'CTRL-C']);
+    const tree = await makeBusyboxTree(t.root);
+    const ui = new ScriptedUi(['taken', 'Bad Name!', 'fresh', 0, 0, `dir:${t.root}/no-such-tree`, `dir:${tree}`, '', '',
+      '', 'secret-pw', 'other-pw', 'secret-pw', 'secret-pw', 'CTRL-C']);
     await assert.rejects(create?.run(ui, services) ?? Promise.resolve(), MenuInterrupted);
     const nameAt = ui.shown.indexOf('Give a name for the new image:');
-    const passwordAt = ui.shown.indexOf('Give the root password of the image:');
+    const passwordAt = ui.shown.indexOf('Root password of the image:');
     assert.ok(ui.shown.slice(nameAt, passwordAt).some((line) => /"taken" already exists/.test(line)), ui.shown.join('\n'));
     assert.ok(ui.shown.slice(nameAt, passwordAt).some((line) => /Bad Name!/.test(line)), 'the bad name is refused before the password');
     assert.ok(ui.shown.includes('an answer is needed'), 'an empty password is asked again');
+    assert.ok(ui.shown.includes('The passwords differ, try again.'), 'the password is confirmed');
     assert.ok(ui.shown.some((line) => /no-such-tree names no such folder/.test(line)), 'the source is checked when given');
     assert.ok(!ui.shown.some((line) => line.includes('secret-pw')), 'the password is never shown');
     assert.deepEqual(Object.keys(await services.installations.read()), []);

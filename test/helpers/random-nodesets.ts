@@ -4,7 +4,7 @@
  * to brackets, operators, and a share of slightly broken inputs so that both
  * implementations must also agree on what they reject.
  */
-import { seededRandom } from '../helpers/seeded-random.js';
+import { seededRandom } from './seeded-random.js';
 
 export class NodeSetGenerator {
   private readonly random: () => number;

@@ -2,8 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { chmod, mkdir, readFile, readdir, stat, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { makeTempRoot } from '../helpers/temp-root.js';
-import { runCli } from '../helpers/run-cli.js';
+import { makeTempRoot } from '../../helpers/temp-root.js';
+import { runCli } from '../../helpers/run-cli.js';
 
 test('kernel add installs vmlinuz-VERSION (and an initramfs) and kernel list reports the state', async () => {
   const t = await makeTempRoot();

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { stringify } from 'yaml';
 import { parse } from 'yaml';
-import { parseImageData } from '../../src/core/image/image-data.js';
+import { parseImageData } from '../../../src/core/image/image-data.js';
 
 const SAMPLES: Record<string, unknown>[] = [
   { name: 'a', image_class: 'LivenetImage', kernel: 'vmlinuz-6.1.0-28-amd64', password: '$6$salt$h/ash.', livenet_size: 5120,

@@ -2,8 +2,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
-import { nodeStatus } from '../../src/boot/node-status/index.js';
-import { startApi } from './harness.js';
+import { nodeStatus } from '../../../src/boot/node-status/index.js';
+import { startApi } from '../../helpers/api-harness.js';
 
 test('node status over the API answers what the library answers; unknown nodes are 404, bad sets 422', async () => {
   const api = await startApi();

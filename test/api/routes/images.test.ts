@@ -3,10 +3,10 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { startApi, waitForJob, type ApiFixture } from './harness.js';
-import { sha512Crypt, verifySha512Crypt } from '../../src/core/os/password.js';
-import { addDummyKernel, makeBusyboxTree, TEST_KERNEL } from '../helpers/livenet-fixtures.js';
-import { unpackSquashfs } from '../helpers/livenet-inspect.js';
+import { startApi, waitForJob, type ApiFixture } from '../../helpers/api-harness.js';
+import { sha512Crypt, verifySha512Crypt } from '../../../src/core/os/password.js';
+import { addDummyKernel, makeBusyboxTree, TEST_KERNEL } from '../../helpers/livenet-fixtures.js';
+import { unpackSquashfs } from '../../helpers/livenet-inspect.js';
 
 /** Posts a creation (livenet unless `type` says) and asserts 422 with `code`, no job and nothing registered or created. */
 async function assertRefused(api: ApiFixture, options: Record<string, unknown>, code: string, type = 'livenet'): Promise<void> {

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { startApi } from './harness.js';
+import { startApi } from '../../helpers/api-harness.js';
 
 test('kernels are added from /boot of the root; other host files are refused', async () => {
   const api = await startApi();

@@ -1,11 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ScriptedUi } from '../helpers/scripted-ui.js';
-import { makeTempRoot } from '../helpers/temp-root.js';
-import { runMainMenu } from '../../src/cli/menu/main-menu.js';
+import { ScriptedUi } from '../../helpers/scripted-ui.js';
+import { makeTempRoot } from '../../helpers/temp-root.js';
+import { runMainMenu } from '../../../src/cli/menu/main-menu.js';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { addDummyKernel } from '../helpers/livenet-fixtures.js';
+import { addDummyKernel } from '../../helpers/livenet-fixtures.js';
 
 
 

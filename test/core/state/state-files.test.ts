@@ -2,12 +2,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { generationsDir } from '../../src/boot/boot-paths.js';
-import { makeTempRoot, type TempRoot } from '../helpers/temp-root.js';
-import { run } from '../../src/system/runner.js';
-import { assertConsistent } from '../helpers/kill-check.js';
-import { addDummyKernel, makeBusyboxTree, TEST_KERNEL } from '../helpers/livenet-fixtures.js';
-import { sha512Crypt } from '../../src/core/os/password.js';
+import { generationsDir } from '../../../src/boot/boot-paths.js';
+import { makeTempRoot, type TempRoot } from '../../helpers/temp-root.js';
+import { run } from '../../../src/system/runner.js';
+import { assertConsistent } from '../../helpers/kill-check.js';
+import { addDummyKernel, makeBusyboxTree, TEST_KERNEL } from '../../helpers/livenet-fixtures.js';
+import { sha512Crypt } from '../../../src/core/os/password.js';
 
 const ALIAS_BOMB = ['a: &a ["x","x","x","x","x","x","x","x","x"]', ...'bcdefghi'.split('').map((k, i) =>
   `${k}: &${k} [${Array(9).fill(`*${'abcdefghi'[i]}`).join(',')}]`)].join('\n');

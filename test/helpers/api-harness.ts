@@ -7,7 +7,7 @@ import { createRestApi, type RestApi } from '../../src/api/api-handler.js';
 import { TokenStore } from '../../src/api/token-store.js';
 import type { Services } from '../../src/services/services.js';
 import { createBootServer, type BootServer } from '../../src/serve/static-server.js';
-import { makeTempRoot, type TempRoot } from '../helpers/temp-root.js';
+import { makeTempRoot, type TempRoot } from './temp-root.js';
 
 /** Parsed JSON of answers (shape checked by the assertions). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

@@ -3,9 +3,9 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { makeTempRoot } from '../helpers/temp-root.js';
-import { fingerprintTree, makeSentinel } from '../helpers/sentinel.js';
-import { loadImageFolder } from '../../src/core/image/image-folder.js';
+import { makeTempRoot } from '../../helpers/temp-root.js';
+import { fingerprintTree, makeSentinel } from '../../helpers/sentinel.js';
+import { loadImageFolder } from '../../../src/core/image/image-folder.js';
 
 /** Rewrites the `name:` line of an image's image_data.yml. */
 async function forgeName(imageDir: string, name: string): Promise<void> {

@@ -4,9 +4,9 @@ import { existsSync, lstatSync } from 'node:fs';
 import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { makeTempRoot } from '../helpers/temp-root.js';
-import { makeSentinel } from '../helpers/sentinel.js';
-import { isInside, realPathOf, removeManagedPath } from '../../src/core/state/safe-remove.js';
+import { makeTempRoot } from '../../helpers/temp-root.js';
+import { makeSentinel } from '../../helpers/sentinel.js';
+import { isInside, realPathOf, removeManagedPath } from '../../../src/core/state/safe-remove.js';
 
 test('a link inside a managed folder that points outside never leads a delete out of it', async () => {
   const t = await makeTempRoot();
