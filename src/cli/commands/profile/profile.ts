@@ -3,7 +3,6 @@ import { validateProfileName } from '../../../core/names.js';
 import { addProfile, changeProfile, listProfiles, showProfile, type ProfileView } from '../../../core/nodes/node-operations.js';
 import type { CommandSpec } from '../../command.js';
 import { withNodeRoots } from '../../../boot/index.js';
-import { foldNodes } from '../../../nodeset/index.js';
 import { ATTRIBUTE_OPTIONS, CREATE_TREE_OPTION, UNSET_OPTIONS, attributesFromOptions, changesFromOptions } from '../node/node-options.js';
 
 export const profileAdd: CommandSpec = {
