@@ -5,6 +5,7 @@
  */
 import { UsageError } from '../errors/index.js';
 import type { CoreServices } from '../core/core-services.js';
+import { validateImageName } from '../core/names.js';
 import { foldNodes } from '../nodeset/index.js';
 import { AssignmentStore } from './assignment-store.js';
 import { effectiveImages } from '../core/nodes/effective.js';
@@ -45,6 +46,8 @@ function fold(names: readonly string[]): string {
 
 /** Checks that `image` exists, is CREATED and has a boot file. */
 async function requireBootable(services: CoreServices, image: string): Promise<void> {
+  // A bad name is named as such (E_IMAGE_NAME) before it is looked up.
+  validateImageName(image);
   // A missing image is bad input naming the ones there are, as for `node set --image`.
   await requireKnownImages(services, [image]);
   const summary = await services.images.status(image);
@@ -62,7 +65,7 @@ async function requireBootable(services: CoreServices, image: string): Promise<v
  * Makes every node of `nodeSet` boot `image` (its own `image` in the
  * inventory; nodes not in the inventory yet are added), then refreshes the
  * entry script. Shorthand for `node set NODESET --image IMAGE`.
- * @throws UsageError (node set) E_BOOT_IMAGE_NOT_READY, E_BOOT_IMAGE_NO_BOOT_FILE,
+ * @throws UsageError (node set) E_IMAGE_NAME, E_BOOT_IMAGE_NOT_READY, E_BOOT_IMAGE_NO_BOOT_FILE,
  *   E_NODE_UNKNOWN_IMAGE, E_NODE_NO_ROOT; OperationError E_NO_SPACE (nothing changed).
  */
 export async function setBoot(services: CoreServices, nodeSet: string, image: string): Promise<SetBootResult> {

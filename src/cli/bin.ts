@@ -13,7 +13,13 @@ process.on('SIGINT', () => {
 });
 // Ended by kill or a closed terminal: exiting (rather than dying) runs the runner's exit hook, which
 // stops the process groups of our children (ansible-inventory, cp...) that would otherwise run on.
-for (const signal of ['SIGTERM', 'SIGHUP'] as const) process.on(signal, () => process.exit(128 + (signal === 'SIGTERM' ? 15 : 1)));
+// A command that stops gracefully on the signal (`serve`) registers its own listener: it is left to it.
+for (const signal of ['SIGTERM', 'SIGHUP'] as const) {
+  process.on(signal, () => {
+    if (process.listenerCount(signal) > 1) return;
+    process.exit(128 + (signal === 'SIGTERM' ? 15 : 1));
+  });
+}
 const code = await main(process.argv.slice(2), {
   stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env, signal: abort.signal,
 });

@@ -40,7 +40,9 @@ test('library errors map to 404, 409 and 422 with their codes; bad requests to 4
     const forced = await api.call('DELETE', '/api/v1/images/taken?force=true');
     assert.equal(forced.status, 200);
     assert.deepEqual((await api.call('GET', '/api/v1/boot')).body, { assignments: [] });
-    assert.equal((await api.call('PUT', '/api/v1/boot/n1', { body: { image: 'taken' } })).status, 404);
+    // The image is gone: naming it is bad input, as on the command line (exit 2).
+    const gone = await api.call('PUT', '/api/v1/boot/n1', { body: { image: 'taken' } });
+    assert.deepEqual([gone.status, gone.body.error.code], [422, 'E_NODE_UNKNOWN_IMAGE']);
     assert.equal((await api.call('PUT', '/api/v1/boot/..%2Fx', { body: { image: 'taken' } })).status, 422);
 
     const badJson = await api.call('POST', '/api/v1/images', { raw: '{"type": "demo",' });
