@@ -10,7 +10,7 @@ import { foldNodes } from '../nodeset/index.js';
 import { AssignmentStore } from './assignment-store.js';
 import { effectiveImages } from '../core/nodes/effective.js';
 import { hasBootFile } from './boot-paths.js';
-import { requireKnownImages } from './node-roots.js';
+import { requireKnownImages } from '../core/nodes/node-operations.js';
 import { writeEntryScript } from './entry-script.js';
 import { expandNodeNames } from '../nodeset/index.js';
 

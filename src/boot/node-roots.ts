@@ -14,7 +14,7 @@ import type { CoreServices } from '../core/core-services.js';
 import { effectiveImages } from '../core/nodes/effective.js';
 import type { InventoryDocument } from '../core/nodes/inventory-file.js';
 import type { ProgressSink } from '../core/progress.js';
-import type { ImageSummary } from '../core/image/image-status.js';
+import { requireKnownImages } from '../core/nodes/node-operations.js';
 import { foldNodes } from '../nodeset/index.js';
 
 /** Nodes that would boot an image lacking their root. */
@@ -50,21 +50,6 @@ function newlyNamed(previous: InventoryDocument, next: InventoryDocument): { ima
     else byImage.set(image, [node]);
   }
   return { images, byImage };
-}
-
-/**
- * Checks that every image of `images` exists; returns the list of images.
- * @throws UsageError E_NODE_UNKNOWN_IMAGE listing the images there are.
- */
-export async function requireKnownImages(services: CoreServices, images: readonly string[]): Promise<ImageSummary[]> {
-  const known = await services.images.list();
-  const unknown = images.filter((image) => !known.some((summary) => summary.name === image));
-  if (unknown.length > 0) {
-    const names = known.map((summary) => summary.name).sort();
-    throw new UsageError('E_NODE_UNKNOWN_IMAGE', `no image named ${unknown.join(', ')}`,
-      names.length ? `give one of: ${names.slice(0, 20).join(', ')}${names.length > 20 ? ', ...' : ''}` : 'there is no image yet: create one first (see `disklessset image list`)');
-  }
-  return known;
 }
 
 /**

@@ -100,7 +100,7 @@ test('a CSV with one bad line is refused whole, naming the line', async () => {
     assert.match(bad.stderr, /nodes\.csv line 3/);
     assert.equal((JSON.parse(await ok(t, ['node', 'list', '--json'])) as unknown[]).length, 0);
     await writeFile(file, 'name,mac,ip,profiles,slot\nn1,52:54:00:00:00:01,10.0.0.1,rack1;compute,3\n');
-    await ok(t, ['node', 'import', '--csv', file]);
+    await ok(t, ['node', 'import', '--csv', file, '--create-profiles']);
     const [n1] = JSON.parse(await ok(t, ['node', 'list', '--json'])) as { profiles: string[]; vars: Record<string, string> }[];
     assert.deepEqual([n1?.profiles, n1?.vars], [['rack1', 'compute'], { slot: '3' }]);
   } finally {

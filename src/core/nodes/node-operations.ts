@@ -8,6 +8,7 @@
 import { NotFoundError, UsageError } from '../../errors/index.js';
 import { foldNodes, isNodeName } from '../../nodeset/index.js';
 import type { CoreServices } from '../core-services.js';
+import type { ImageSummary } from '../image/image-status.js';
 import { validateProfileName } from '../names.js';
 import type { NodeAttributes, NodeEntry, ProfileEntry } from './attributes.js';
 import type { AttributeChanges } from './changes.js';
@@ -28,15 +29,24 @@ export interface ProfileView extends ProfileEntry {
   nodeCount: number;
 }
 
-/** An image a node or profile is to boot must exist; UsageError E_NODE_UNKNOWN_IMAGE otherwise. */
-async function requireImage(services: CoreServices, image: string | undefined): Promise<void> {
-  if (image === undefined) return;
-  try {
-    await services.images.status(image);
-  } catch (error) {
-    if (!(error instanceof NotFoundError)) throw error;
-    throw new UsageError('E_NODE_UNKNOWN_IMAGE', `no image named ${image}`, 'see `disklessset image list`, or create the image first');
+/**
+ * Checks that every image of `images` exists; returns the images there are.
+ * The one check of an image named by a node, a profile or `boot set`.
+ * @throws UsageError E_NODE_UNKNOWN_IMAGE listing the images there are.
+ */
+export async function requireKnownImages(services: CoreServices, images: readonly string[]): Promise<ImageSummary[]> {
+  const known = await services.images.list();
+  const unknown = images.filter((image) => !known.some((summary) => summary.name === image));
+  if (unknown.length > 0) {
+    const names = known.map((summary) => summary.name).sort();
+    throw new UsageError('E_NODE_UNKNOWN_IMAGE', `no image named ${unknown.join(', ')}`,
+      names.length ? `give one of: ${names.slice(0, 20).join(', ')}${names.length > 20 ? ', ...' : ''}` : 'there is no image yet: create one first (see `disklessset image list`)');
   }
+  return known;
+}
+
+async function requireImage(services: CoreServices, image: string | undefined): Promise<void> {
+  if (image !== undefined) await requireKnownImages(services, [image]);
 }
 
 /**

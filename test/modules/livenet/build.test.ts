@@ -50,12 +50,12 @@ test('a liveos build gives squashfs.img holding LiveOS/rootfs.img: ext4 of the r
 
     const boot = await readFile(join(imageDir, 'boot.ipxe'), 'utf8');
     assert.match(boot, /^#!ipxe/);
-    assert.match(boot, /root=live:http:\/\/\$\{next-server\}\/preboot_execution_environment\/diskless\/images\/compute\/squashfs\.img rw /);
-    assert.match(boot, /kernel http:\/\/\$\{next-server\}\/preboot_execution_environment\/diskless\/kernels\/\$\{image-kernel\} initrd=\$\{image-initramfs\}/);
+    assert.match(boot, /root=live:http:\/\/\$\{next-server\}\/preboot_execution_environment\/diskless\/images\/compute\/squashfs\.img\?node=[^ ]+ rw /, 'the root image URL names the node (see boot/ipxe/urls.ts)');
+    assert.match(boot, /kernel http:\/\/\$\{next-server\}\/preboot_execution_environment\/diskless\/kernels\/\$\{image-kernel\}\?node=[^ ]+ initrd=\$\{image-initramfs\}/);
     assert.match(boot, /rd\.neednet=1 ip=dhcp .*selinux=1/);
     assert.match(boot, /^isset \$\{eq-console\} \|\| set eq-console console=tty0 console=ttyS0,115200$/m);
     assert.match(boot, /^isset \$\{dedicated-kernel-parameters\} \|\| /m);
-    assert.match(boot, /^initrd http:\/\/\$\{next-server\}\/preboot_execution_environment\/diskless\/kernels\/\$\{image-initramfs\}$/m);
+    assert.match(boot, /^initrd --name \$\{image-initramfs\} http:\/\/\$\{next-server\}\/preboot_execution_environment\/diskless\/kernels\/\$\{image-initramfs\}\?node=\S+$/m);
     assert.doesNotMatch(boot, /overlayfs/);
 
     assert.equal((await stat(join(imageDir, 'image_data.yml'))).mode & 0o777, 0o600, 'the file holding the hash is private');

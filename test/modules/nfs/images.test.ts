@@ -58,8 +58,8 @@ test('boot files work where the site sets no variables: guarded defaults, consol
     assert.ok(boot.includes('isset ${dedicated-kernel-parameters} || set dedicated-kernel-parameters'));
     assert.ok(boot.includes('isset ${hostname} || goto no_hostname'));
     assert.match(boot, /rd\.neednet=1 ip=dhcp/);
-    assert.match(boot, /^kernel http:\/\/\$\{next-server\}\/preboot_execution_environment\/diskless\/kernels\/\$\{image-kernel\} /m);
-    assert.match(boot, /^initrd http:\/\/\$\{next-server\}\/preboot_execution_environment\/diskless\/kernels\/\$\{image-initramfs\}$/m);
+    assert.match(boot, /^kernel http:\/\/\$\{next-server\}\/preboot_execution_environment\/diskless\/kernels\/\$\{image-kernel\}\?node=[^ ]+ /m);
+    assert.match(boot, /^initrd --name \$\{image-initramfs\} http:\/\/\$\{next-server\}\/preboot_execution_environment\/diskless\/kernels\/\$\{image-initramfs\}\?node=\S+$/m);
     assert.match(boot, new RegExp(`^set image-kernel ${FIXTURE_KERNEL.replace(/\./g, '\\.')}$`, 'm'));
   } finally {
     await temp.cleanup();
