@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { ScriptedUi } from '../helpers/scripted-ui.js';
 import { makeTempRoot } from '../helpers/temp-root.js';
 import { runMainMenu } from '../../src/cli/menu/main-menu.js';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { addDummyKernel } from '../helpers/livenet-fixtures.js';
 
@@ -61,17 +61,22 @@ test('"Back" goes up one level: from a module\'s actions to the module list, fro
   }
 });
 
-test('"Generate an initramfs" offers a chroot, checks the folder when given and hands it to dracut', async () => {
+test('"Generate an initramfs" offers a chroot, refuses the host root and missing folders when given and hands it to dracut', async () => {
   const t = await makeTempRoot();
   try {
     const services = await t.services();
     await addDummyKernel(services.paths.kernelsDir);
     const tree = join(t.root, 'tree');
     await mkdir(tree);
-    const ui = new ScriptedUi([5, 0, 1, join(t.root, 'missing'), tree, true, 7]);
+    const before = await readFile('/proc/self/mountinfo', 'utf8');
+    const ui = new ScriptedUi([5, 0, 1, join(t.root, 'missing'), '/', '/proc', tree, true, 7]);
     await runMainMenu(ui, services);
     assert.ok(ui.shown.includes('Inside an OS tree (chroot)'));
-    assert.ok(ui.shown.some((line) => line.startsWith(`${join(t.root, 'missing')} is not a folder`)), 'a missing tree is asked again');
+    assert.ok(ui.shown.some((line) => line.startsWith(`chroot tree ${join(t.root, 'missing')} names no such folder`)), 'a missing tree is asked again');
+    // The host itself and its system folders are refused as the command line refuses them, before any mount.
+    assert.ok(ui.shown.some((line) => line.startsWith('chroot tree / is the whole host file system')), ui.shown.join('\n'));
+    assert.ok(ui.shown.some((line) => line.startsWith('chroot tree /proc is in /proc, a folder of the running system')));
+    assert.equal(await readFile('/proc/self/mountinfo', 'utf8'), before);
     assert.ok(ui.shown.some((line) => line.endsWith(`inside ${tree}?`)));
     // The dummy tree has no kernel modules: the chroot reached the kernel manager, which refuses it.
     assert.ok(ui.shown.some((line) => /^Error: .*tree has no modules for kernel/.test(line)), ui.shown.join('\n'));
