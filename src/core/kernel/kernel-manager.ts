@@ -14,6 +14,7 @@ import { checkDracutArgs } from '../../system/dracut-args.js';
 import { isWorldReadable } from '../../serve/served-names.js';
 import { lineRelay, type ProgressSink } from '../progress.js';
 import { checkChrootTree, sourceScope } from '../os/source-checks.js';
+import { requireRegularFile } from '../input-file.js';
 
 /** One kernel as listed. */
 export interface KernelInfo {
@@ -133,6 +134,7 @@ export class KernelManager {
    * Copies a kernel file (e.g. `/boot/vmlinuz-6.1.0-28-amd64`) into the kernels
    * folder, optionally with a ready-made initramfs. Replaces by rename.
    * @throws UsageError E_KERNEL_NAME (no version in the file name and none given), E_FILE_NOT_FOUND,
+   *   E_NOT_REGULAR_FILE (a FIFO, device or folder),
    *   E_KERNEL_SOURCE_PRIVATE (a file not readable by everyone would be served to every node).
    */
   async add(source: string, options: { version?: string; initramfs?: string } = {}): Promise<KernelInfo> {
@@ -143,8 +145,7 @@ export class KernelManager {
     }
     for (const file of [source, options.initramfs]) {
       if (file === undefined) continue;
-      const info = await stat(file).catch(() => undefined);
-      if (!info?.isFile()) throw new UsageError('E_FILE_NOT_FOUND', `no such file: ${file}`, 'give the path of an existing file');
+      const info = await requireRegularFile(file, 'give the path of a kernel or initramfs file');
       // The kernels folder is served to every node: a file its owner keeps private
       // (/etc/shadow, a host-only initramfs holding keys) must not be published by a copy.
       if (!isWorldReadable(info.mode)) {
