@@ -58,6 +58,8 @@ function helpWidth(stdout: OutputStream): number {
 /** A given root must be an existing folder: a typo must not look like an empty installation. */
 async function checkRoot(root: string | undefined): Promise<void> {
   if (root === undefined) return;
+  // An empty value would silently mean the current folder.
+  if (root.trim() === '') throw new UsageError('E_ROOT_NOT_FOUND', 'the root prefix is empty', 'give --root DIR (or DISKLESS_ROOT) an existing folder, or leave it out to use /');
   const found = await stat(root).catch(() => undefined);
   if (!found?.isDirectory()) {
     throw new UsageError('E_ROOT_NOT_FOUND', `root prefix ${resolve(root)} ${found ? 'is not a folder' : 'does not exist'}`,
