@@ -6,11 +6,14 @@
 import { main } from './main.js';
 
 const abort = new AbortController();
-process.on('SIGINT', () => {
-  // A second Ctrl-C while the command winds down ends it at once.
-  if (abort.signal.aborted) process.exit(130);
-  abort.abort();
-});
+// The signal's name is the abort reason: main() answers "interrupted" and the exit code the shell expects (130, 143).
+for (const [name, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+  process.on(name, () => {
+    // A second signal while the command winds down (its cleanup) ends it at once.
+    if (abort.signal.aborted) process.exit(code);
+    abort.abort(name);
+  });
+}
 const code = await main(process.argv.slice(2), {
   stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env, signal: abort.signal,
 });

@@ -6,7 +6,7 @@
  */
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { DisklessError, UsageError } from '../errors/index.js';
+import { DisklessError, OperationError, UsageError } from '../errors/index.js';
 import { openServices, repairServices } from '../services/services.js';
 import type { CommandContext, CommandIO } from './command.js';
 import { readGlobalOptions, type GlobalOptions } from './global-options.js';
@@ -36,7 +36,10 @@ export interface CliEnvironment {
   stdin: NodeJS.ReadableStream & { isTTY?: boolean };
   /** Environment variables (DISKLESS_ROOT, NO_COLOR). */
   env: Record<string, string | undefined>;
-  /** Fires on Ctrl-C. */
+  /**
+   * Fires on Ctrl-C or SIGTERM; its reason is the signal's name (`SIGINT`,
+   * `SIGTERM`), which picks the exit code of an interrupted command.
+   */
   signal: AbortSignal;
 }
 
@@ -141,7 +144,7 @@ async function runLine(argv: readonly string[], env: CliEnvironment, global: Glo
   };
   const context: CommandContext = { services, io, yes: global.yes, json: global.json };
   const result = await spec.run(context, input).catch((error: unknown) => {
-    progressView.finish('failed');
+    progressView.finish(env.signal.aborted ? 'interrupted' : 'failed');
     throw error;
   });
   progressView.finish('done');
@@ -164,6 +167,8 @@ function argvWithoutRest(argv: readonly string[]): string[] {
 /** Prints an error: one line, or under --json one JSON object `{code, message, hint}`; returns the exit code. */
 async function reportError(caught: unknown, env: CliEnvironment, json: boolean, debug: boolean): Promise<number> {
   let error = caught;
+  // Whatever the work threw once the signal fired (an aborted tool, an AbortError) is the interruption itself.
+  if (env.signal.aborted) error = interruption(error);
   // A disk-full error that escaped the layer that knows the folder still gets one clear line.
   if (!(error instanceof DisklessError) && isDiskFull(error)) error = diskFullError(error);
   const known = error instanceof DisklessError ? error : undefined;
@@ -172,7 +177,14 @@ async function reportError(caught: unknown, env: CliEnvironment, json: boolean, 
   if (json) await write(env.stderr, JSON.stringify({ code: known?.code ?? 'E_UNEXPECTED', message, hint: hint ?? null }));
   else await write(env.stderr, `disklessset: ${known ? known.oneLine : `${message}${hint ? ` (${hint})` : ''}`}`);
   if (debug) await write(env.stderr, String((error as Error)?.stack));
+  if (env.signal.aborted) return env.signal.reason === 'SIGTERM' ? 143 : 130;
   return known?.kind === 'usage' ? 2 : 1;
+}
+
+/** The error to report for a command stopped by a signal: its own E_INTERRUPTED (which says how far it got), else a plain one. */
+function interruption(error: unknown): DisklessError {
+  if (error instanceof DisklessError && error.code === 'E_INTERRUPTED') return error;
+  return new OperationError('E_INTERRUPTED', 'interrupted', 'run the command again');
 }
 
 /**
