@@ -15,7 +15,7 @@ test('the main menu offers the original 8 actions, creates through a module and 
     const services = await t.services();
     const demoIndex = services.activeModules.filter((m) => m.menu?.length).findIndex((m) => m.name === 'demo');
     const ui = new ScriptedUi([
-      0, demoIndex, 0, 'menu-img', 'hi there', // 1: module > demo > create
+      0, demoIndex, 0, 'menu-img', 'hi there', true, // 1: module > demo > create, after the summary
       1, // 2: list
       2, 0, false, // 3: remove, pick, refuse
       2, 0, true, // 3: remove, pick, confirm
@@ -24,6 +24,8 @@ test('the main menu offers the original 8 actions, creates through a module and 
     await runMainMenu(ui, services);
     assert.deepEqual(ui.shown.slice(1, 9), ['Manage or create images (through a module)', 'List images', 'Remove an image',
       "Change an image's kernel", 'List kernels', 'Generate an initramfs', 'Clear a corrupted image', 'Exit']);
+    assert.ok(ui.shown.includes('New image menu-img:\n  message: hi there'), 'the answers are summed up before the build');
+    assert.ok(ui.shown.includes('Create image menu-img?'));
     assert.ok(ui.shown.includes('Demo image menu-img created.'));
     assert.ok(ui.shown.some((line) => /^menu-img +DemoImage +CREATED /m.test(line)), 'the list shows the image as a table row');
     assert.ok(ui.shown.includes('Image menu-img removed.'));

@@ -3,7 +3,7 @@ import { MODULE_API_VERSION, type CommandSpec, type MenuAction, type ModuleDescr
 import { prepareCreation } from '../../core/image/creation.js';
 import { DemoImageClass, parseDemoOptions } from './demo-image.js';
 import { showImageState } from '../image-state.js';
-import { freeImageName } from '../menu-checks.js';
+import { confirmCreation, freeImageName } from '../menu-checks.js';
 
 const createCommand: CommandSpec = {
   path: ['create'],
@@ -30,6 +30,7 @@ const menu: MenuAction[] = [{
     const name = await ui.ask('Name of the new image:', { validate: freeImageName(services) });
     const message = await ui.ask('Message to store in it:');
     const options = parseDemoOptions({ message });
+    if (!(await confirmCreation(ui, name, [['message', message]]))) return;
     await services.images.create('DemoImage', name, options);
     ui.print(`Demo image ${name} created.`);
   },

@@ -3,7 +3,7 @@ import type { MenuAction, MenuUi } from '../contract.js';
 import type { CoreServices } from '../../core/core-services.js';
 import { hashClearPassword } from '../../core/os/password.js';
 import { OS_TYPES, defaultSource } from '../../core/os/sources.js';
-import { freeImageName, packageNames, problemOf, releaseName, sshKeyFile, usableSource } from '../menu-checks.js';
+import { confirmCreation, freeImageName, packageNames, problemOf, releaseName, sshKeyFile, usableSource } from '../menu-checks.js';
 import { mountLivenet, unmountLivenet } from './editing.js';
 import { resizeLivenet } from './maintenance.js';
 import { parseSize } from './options.js';
@@ -53,6 +53,8 @@ const create: MenuAction = {
       kernel, type, size, source, password_hash: hash, ssh_key: sshKey || undefined, selinux, packages: packages || undefined,
       release: release || undefined, optimize,
     }, { origin: 'cli' });
+    if (!(await confirmCreation(ui, name, [['kernel', String(kernel)], ['type', String(type)], ['source', source], ['size', size],
+      ['SSH key', sshKey], ['SELinux', selinux ? 'yes' : 'no'], ['packages', packages], ['release', release], ['optimize', optimize ? 'yes' : 'no']]))) return;
     const image = await services.images.create('LivenetImage', name, options, {
       progress: (event) => { if (event.type === 'step') ui.print(`[${event.index}/${event.total}] ${event.step}`); },
     });

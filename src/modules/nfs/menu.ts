@@ -7,7 +7,7 @@ import type { MenuAction, MenuUi } from '../contract.js';
 import type { CoreServices } from '../../core/core-services.js';
 import { readPasswordInput } from '../../core/os/password.js';
 import { OS_TYPES, defaultSource } from '../../core/os/sources.js';
-import { freeImageName, nodeSet as nodeSetProblem, packageNames, releaseName, sshKeyFile, usableSource } from '../menu-checks.js';
+import { confirmCreation, freeImageName, nodeSet as nodeSetProblem, packageNames, releaseName, sshKeyFile, usableSource } from '../menu-checks.js';
 import { GOLDEN_CLASS } from './golden-image.js';
 import { addGoldenNodes, listGoldenNodes, removeGoldenNodes } from './golden-nodes.js';
 import { STAGING_CLASS } from './staging-image.js';
@@ -48,7 +48,8 @@ const createStaging: MenuAction = {
     const options = await prepareCreation(services.images, STAGING_CLASS, name, {
       kernel, source, type, release: release || undefined, packages, password_hash: passwordHash, ssh_key: keyFile || undefined,
     }, { origin: 'cli' });
-    if (!(await ui.confirm(`Create staging image ${name} from ${source}?`))) return;
+    if (!(await confirmCreation(ui, name, [['kernel', kernel], ['source', source], ['type', String(type)], ['release', release],
+      ['packages', packages], ['SSH key', keyFile]]))) return;
     await services.images.create(STAGING_CLASS, name, options);
     ui.print(`Staging image ${name} created.`);
   },
@@ -64,6 +65,7 @@ const createGolden: MenuAction = {
     }
     const from = stagings[await ui.choose('Staging image to copy', stagings)] as string;
     const name = await ui.ask('Name of the new golden image:', { validate: freeImageName(services) });
+    if (!(await confirmCreation(ui, name, [['copy of', from]]))) return;
     await services.images.create(GOLDEN_CLASS, name, await prepareCreation(services.images, GOLDEN_CLASS, name, { from }, { origin: 'cli' }));
     ui.print(`Golden image ${name} created from ${from}.`);
   },

@@ -18,7 +18,7 @@ test('the livenet menu offers the original 4 actions (create, mount, unmount, re
     await addDummyKernel(services.paths.kernelsDir);
     assert.deepEqual(livenetMenu.map((a) => a.label.split(' ')[0]), ['Create', 'Mount', 'Unmount', 'Resize', 'Rebuild']);
     const [create, mount, unmount, resize, rebuild] = livenetMenu;
-    const ui = new ScriptedUi(['menu1', 'node-pw', 0, 1, `dir:${tree}`, '150M', '', false, '', '', false]);
+    const ui = new ScriptedUi(['menu1', 'node-pw', 0, 1, `dir:${tree}`, '150M', '', false, '', '', false, true]);
     await create?.run(ui, services);
     assert.ok(ui.shown.includes('Livenet image menu1 created.'));
     const image = await services.images.get('menu1');
