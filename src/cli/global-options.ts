@@ -29,7 +29,7 @@ export interface GlobalOptions {
 /** The commander form of an option spec (flags, value placeholder, repeatable collection). */
 export function toOption(spec: OptionSpec): Option {
   const flags = `${spec.short ? `-${spec.short}, ` : ''}--${spec.name}${spec.type === 'string' ? ` <${spec.valueName ?? 'VALUE'}>` : ''}`;
-  const option = new Option(flags, `${spec.description}${spec.repeatable && !/repeat/i.test(spec.description) ? ' (repeatable)' : ''}${spec.required ? ' (required)' : ''}`);
+  const option = new Option(flags, `${spec.description}${spec.repeatable && !/repeat/i.test(spec.description) ? ' (repeatable)' : ''}${spec.required ? ' (required)' : spec.requiredNote ? ` (${spec.requiredNote})` : ''}`);
   if (spec.repeatable) option.argParser((value: string, previous: string[] | undefined) => [...(previous ?? []), value]);
   if (spec.required) option.makeOptionMandatory();
   return option;

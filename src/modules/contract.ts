@@ -55,6 +55,12 @@ export interface OptionSpec {
   valueName?: string;
   /** The command refuses to run without it; help and the man page say so. */
   required?: boolean;
+  /**
+   * When the command refuses to run without it although the parser cannot
+   * insist (the value may come from a spec file, or only some settings need
+   * it), e.g. `required with --layout liveos`: help shows it in parentheses.
+   */
+  requiredNote?: string;
 }
 
 /** One positional argument of a command. */

@@ -11,7 +11,7 @@ const createCommand: CommandSpec = {
   example: "demo create hello --message 'Hello, nodes'",
   args: [{ name: 'NAME', required: true }],
   options: [
-    { name: 'message', type: 'string', description: 'message stored in the image', valueName: 'TEXT' },
+    { name: 'message', type: 'string', description: 'message stored in the image', valueName: 'TEXT', required: true },
     { name: 'delay', type: 'string', description: 'pause this many seconds mid-build', valueName: 'SECONDS' },
     { name: 'crash', type: 'boolean', description: 'kill the process mid-build (leaves a CORRUPTED image)' },
   ],

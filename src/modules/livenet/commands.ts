@@ -14,7 +14,8 @@ const nameArgument: ArgumentSpec[] = [{ name: 'NAME', required: true, completes:
 /** The OS options of the shared table, then livenet's own image-format options. */
 const createOptions: OptionSpec[] = [
   ...osOptionSpecs(),
-  { name: 'size', type: 'string', description: 'size of the root file system, 100M..50000M (e.g. 5120M, 5G, 1.5G)', valueName: 'SIZE' },
+  { name: 'size', type: 'string', description: 'size of the root file system, 100M..50000M (e.g. 5120M, 5G, 1.5G)', valueName: 'SIZE',
+    requiredNote: 'required with --layout liveos, the default; here or in --from-file' },
   { name: 'compression', type: 'string', description: 'zstd (default), xz, gzip or lz4', valueName: 'ALGO' },
   { name: 'layout', type: 'string', description: 'liveos (default: LiveOS/rootfs.img) or flat (squashfs of the tree)', valueName: 'LAYOUT' },
   FROM_FILE_OPTION,
