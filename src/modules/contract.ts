@@ -61,6 +61,8 @@ export interface OptionSpec {
    * it), e.g. `required with --layout liveos`: help shows it in parentheses.
    */
   requiredNote?: string;
+  /** The only values it takes, offered by shell completion. */
+  choices?: readonly string[];
 }
 
 /** One positional argument of a command. */
@@ -73,9 +75,12 @@ export interface ArgumentSpec {
   description?: string;
   /**
    * What names shell completion offers for it, read from the state of the
-   * root: `image`, `kernel` or `nodes` (node sets of boot assignments).
+   * root: `image`, `kernel`, `nodes` (nodes of the inventory and node sets
+   * of boot assignments), or `command` (the words of a command, for `help`).
    */
-  completes?: 'image' | 'kernel' | 'nodes';
+  completes?: 'image' | 'kernel' | 'nodes' | 'command';
+  /** The only values it takes, offered by shell completion. */
+  choices?: readonly string[];
 }
 
 /** Parsed command line handed to `run`. */

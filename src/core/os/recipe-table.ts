@@ -5,6 +5,7 @@
  * commands build their OS flags from it; the parser (recipe-parse.ts) reads
  * raw values with it.
  */
+import { OS_TYPES } from './os-request.js';
 
 /**
  * Who gives the options. `cli`: command-line flags and spec files, read by
@@ -36,13 +37,16 @@ export interface OsOptionEntry {
   elsewhere?: string;
   /** When the create commands refuse to run without it, as help says it (see `OptionSpec.requiredNote`). */
   requiredNote?: string;
+  /** The only values the option takes (offered by shell completion). */
+  choices?: readonly string[];
 }
 
 /** The OS options, in help order. */
 export const OS_OPTIONS: readonly OsOptionEntry[] = [
   { key: 'kernel', type: 'string', valueName: 'vmlinuz-VERSION', help: 'kernel to boot (must have its initramfs, see `disklessset kernel list`)',
     requiredNote: 'required, here or in --from-file' },
-  { key: 'type', type: 'string', valueName: 'TYPE', help: 'core, small or standard (default core)', aliases: ['livenet_type', 'os_type'] },
+  { key: 'type', type: 'string', valueName: 'TYPE', help: 'core, small or standard (default core)', aliases: ['livenet_type', 'os_type'],
+    choices: OS_TYPES },
   {
     key: 'source', type: 'string', valueName: 'SOURCE',
     help: 'dnf, debootstrap, mmdebstrap, tar:PATH or dir:PATH (default: the host\'s package manager)',
