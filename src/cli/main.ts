@@ -126,6 +126,8 @@ async function runLine(argv: readonly string[], env: CliEnvironment, global: Glo
 
   await repairServices(services, openOptions);
   // Progress goes to stderr (JSON lines under --json): stdout keeps only the answer.
+  // Warnings already shown as progress (during the work) are not repeated after the answer.
+  const warned = new Set<string>();
   const progressView = createProgressView(env.stderr as NodeJS.WriteStream, { mode: progressMode({ json: global.json, tty: Boolean(env.stderr.isTTY) }), color });
   const io: CommandIO = {
     interactive,
@@ -138,7 +140,10 @@ async function runLine(argv: readonly string[], env: CliEnvironment, global: Glo
       }
     },
     readStdin: () => readAll(env.stdin),
-    progress: progressView.sink,
+    progress: (event) => {
+      if (event.type === 'log' && event.level === 'warn') warned.add(event.message);
+      progressView.sink(event);
+    },
     signal: env.signal,
     write: (text) => { env.stdout.write(text); },
   };
@@ -149,7 +154,7 @@ async function runLine(argv: readonly string[], env: CliEnvironment, global: Glo
   });
   progressView.finish('done');
   tellSpaceNotices();
-  for (const warning of result.warnings ?? []) await write(env.stderr, `${color ? '\x1b[33mwarning:\x1b[0m' : 'warning:'} ${warning}`);
+  for (const warning of (result.warnings ?? []).filter((w) => !warned.has(w))) await write(env.stderr, `${color ? '\x1b[33mwarning:\x1b[0m' : 'warning:'} ${warning}`);
   if (global.json) await write(env.stdout, JSON.stringify(result.data ?? null, null, 2));
   else {
     for (const note of result.notes ?? []) await write(env.stderr, note);
