@@ -6,18 +6,13 @@
 import { main } from './main.js';
 
 const abort = new AbortController();
-process.on('SIGINT', () => {
-  // A second Ctrl-C while the command winds down ends it at once.
-  if (abort.signal.aborted) process.exit(130);
-  abort.abort();
-});
-// Ended by kill or a closed terminal: exiting (rather than dying) runs the runner's exit hook, which
-// stops the process groups of our children (ansible-inventory, cp...) that would otherwise run on.
-// A command that stops gracefully on the signal (`serve`) registers its own listener: it is left to it.
-for (const signal of ['SIGTERM', 'SIGHUP'] as const) {
-  process.on(signal, () => {
-    if (process.listenerCount(signal) > 1) return;
-    process.exit(128 + (signal === 'SIGTERM' ? 15 : 1));
+// The signal's name is the abort reason: main() answers "interrupted" and the exit code the shell expects (130, 143).
+// SIGHUP (a closed terminal) likewise. Aborting stops our children (the runner ends their process groups).
+for (const [name, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]] as const) {
+  process.on(name, () => {
+    // A second signal while the command winds down (its cleanup) ends it at once.
+    if (abort.signal.aborted) process.exit(code);
+    abort.abort(name);
   });
 }
 const code = await main(process.argv.slice(2), {

@@ -1,21 +1,29 @@
 /**
  * What shell completion offers for a partly typed line: command words,
- * options, and names read from the state of the root (images, kernels, node
- * sets of boot assignments). The completion scripts (completion-scripts.ts)
+ * options, the values of options and arguments with fixed choices, and names
+ * read from the state of the root (images, kernels, the inventory's nodes and
+ * the node sets of boot assignments). The completion scripts (completion-scripts.ts)
  * ask for it through the hidden `__complete` command.
  */
 import type { Command } from 'commander';
 import { listBoot } from '../boot/index.js';
 import type { Services } from '../services/services.js';
-import type { ArgumentSpec } from './command.js';
 import { findOption, type Program } from './program.js';
 
 const isHidden = (command: Command): boolean => (command as unknown as { _hidden?: boolean })._hidden === true;
 
-async function names(kind: NonNullable<ArgumentSpec['completes']>, services: Services): Promise<string[]> {
+async function names(kind: 'image' | 'kernel' | 'nodes', services: Services): Promise<string[]> {
   if (kind === 'image') return (await services.images.list()).map((image) => image.name);
   if (kind === 'kernel') return (await services.kernels.list()).map((kernel) => kernel.kernel);
-  return (await listBoot(services)).map((assignment) => assignment.nodes);
+  const nodes = (await services.inventory.effectiveNodes()).map((node) => node.name);
+  return [...new Set([...nodes, ...(await listBoot(services)).map((assignment) => assignment.nodes)])];
+}
+
+/** The command words that may follow `words` (for `help image ...`): the subcommands of the group they name. */
+function commandWords(program: Program, words: readonly string[]): string[] {
+  let node: Command | undefined = program.root;
+  for (const word of words) node = node?.commands.find((c) => c.name() === word);
+  return node ? node.commands.filter((c) => !isHidden(c)).map((c) => c.name()) : [];
 }
 
 /**
@@ -43,9 +51,13 @@ export async function completeLine(program: Program, words: readonly string[], s
     if (child) node = child;
     else operands.push(word);
   }
-  // The value of an option that takes one: left to the shell (often a file).
+  // The value of an option that takes one: its fixed choices, else left to the shell (often a file).
   const last = before.at(-1);
-  if (last?.startsWith('-') && !last.includes('=') && findOption(node, last)?.required) return [];
+  const valueOf = last?.startsWith('-') && !last.includes('=') ? findOption(node, last) : undefined;
+  if (valueOf?.required) {
+    const choices = program.specOf.get(node)?.options?.find((o) => `--${o.name}` === valueOf.long)?.choices ?? [];
+    return choices.filter((choice) => choice.startsWith(typed));
+  }
   let candidates: string[];
   if (typed.startsWith('-')) {
     candidates = node.options.filter((o) => !o.hidden).flatMap((o) => (o.long ? [o.long] : [])).concat('--help');
@@ -54,7 +66,9 @@ export async function completeLine(program: Program, words: readonly string[], s
   } else {
     const args = program.specOf.get(node)?.args ?? [];
     const arg = args[operands.length] ?? (args.at(-1)?.variadic ? args.at(-1) : undefined);
-    candidates = arg?.completes ? await names(arg.completes, await servicesFor(root)) : [];
+    if (arg?.choices) candidates = [...arg.choices];
+    else if (arg?.completes === 'command') candidates = commandWords(program, operands);
+    else candidates = arg?.completes ? await names(arg.completes, await servicesFor(root)) : [];
   }
   return candidates.filter((candidate) => candidate.startsWith(typed));
 }

@@ -10,6 +10,7 @@ import { UsageError } from '../errors/index.js';
 import { nearestKey } from '../core/raw-options.js';
 import type { CommandSpec } from './command.js';
 import { findOption, type Program } from './program.js';
+import { twiceProblem } from './global-options.js';
 
 /** What a command line asks for. */
 export type Resolution =
@@ -78,7 +79,7 @@ export function inputProblems(command: Command, spec: CommandSpec, words: readon
   if (spec.rawArguments) return [];
   const problems: string[] = [];
   const operands: string[] = [];
-  const given = new Set<Option>();
+  const given = new Map<Option, number>();
   let unknownSeen = false;
   for (let i = 0; i < words.length; i += 1) {
     const word = words[i] as string;
@@ -93,10 +94,7 @@ export function inputProblems(command: Command, spec: CommandSpec, words: readon
       unknownSeen = true;
       continue;
     }
-    // A second value of a one-value option would silently replace the first (`--ip A --ip B`).
-    const repeatable = spec.options?.some((o) => `--${o.name}` === option.long && o.repeatable) ?? false;
-    if (given.has(option) && (option.required || option.optional) && !repeatable) problems.push(`option ${option.long} given more than once (it takes one value)`);
-    given.add(option);
+    given.set(option, (given.get(option) ?? 0) + 1);
     if (option.required && inline === undefined) {
       if (i + 1 >= words.length) problems.push(`option ${option.long} needs a value`);
       i += 1;
@@ -114,6 +112,11 @@ export function inputProblems(command: Command, spec: CommandSpec, words: readon
   }
   for (const option of command.options) {
     if (option.mandatory && !given.has(option)) problems.push(`missing option ${option.flags}`);
+  }
+  // Commander keeps the last value of an option given twice: which one was meant is unknown, so ask.
+  for (const [option, count] of given) {
+    const repeatable = spec.options?.some((o) => `--${o.name}` === option.long && o.repeatable);
+    if (count > 1 && option.required && !repeatable) problems.push(twiceProblem(option.long ?? option.flags));
   }
   if (afterDash && !spec.acceptsRest) problems.push('nothing may follow --');
   return problems;

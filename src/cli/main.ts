@@ -6,7 +6,7 @@
  */
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { DisklessError, UsageError } from '../errors/index.js';
+import { DisklessError, OperationError, UsageError } from '../errors/index.js';
 import { openServices, repairServices } from '../services/services.js';
 import type { CommandContext, CommandIO } from './command.js';
 import { readGlobalOptions, type GlobalOptions } from './global-options.js';
@@ -36,7 +36,10 @@ export interface CliEnvironment {
   stdin: NodeJS.ReadableStream & { isTTY?: boolean };
   /** Environment variables (DISKLESS_ROOT, NO_COLOR). */
   env: Record<string, string | undefined>;
-  /** Fires on Ctrl-C. */
+  /**
+   * Fires on Ctrl-C or SIGTERM; its reason is the signal's name (`SIGINT`,
+   * `SIGTERM`), which picks the exit code of an interrupted command.
+   */
   signal: AbortSignal;
 }
 
@@ -58,6 +61,8 @@ function helpWidth(stdout: OutputStream): number {
 /** A given root must be an existing folder: a typo must not look like an empty installation. */
 async function checkRoot(root: string | undefined): Promise<void> {
   if (root === undefined) return;
+  // An empty value would silently mean the current folder.
+  if (root.trim() === '') throw new UsageError('E_ROOT_NOT_FOUND', 'the root prefix is empty', 'give --root DIR (or DISKLESS_ROOT) an existing folder, or leave it out to use /');
   const found = await stat(root).catch(() => undefined);
   if (!found?.isDirectory()) {
     throw new UsageError('E_ROOT_NOT_FOUND', `root prefix ${resolve(root)} ${found ? 'is not a folder' : 'does not exist'}`,
@@ -126,6 +131,8 @@ async function runLine(argv: readonly string[], env: CliEnvironment, global: Glo
 
   await repairServices(services, openOptions);
   // Progress goes to stderr (JSON lines under --json): stdout keeps only the answer.
+  // Warnings already shown as progress (during the work) are not repeated after the answer.
+  const warned = new Set<string>();
   const progressView = createProgressView(env.stderr as NodeJS.WriteStream, { mode: progressMode({ json: global.json, tty: Boolean(env.stderr.isTTY) }), color });
   const io: CommandIO = {
     interactive,
@@ -138,18 +145,21 @@ async function runLine(argv: readonly string[], env: CliEnvironment, global: Glo
       }
     },
     readStdin: () => readAll(env.stdin),
-    progress: progressView.sink,
+    progress: (event) => {
+      if (event.type === 'log' && event.level === 'warn') warned.add(event.message);
+      progressView.sink(event);
+    },
     signal: env.signal,
     write: (text) => { env.stdout.write(text); },
   };
   const context: CommandContext = { services, io, yes: global.yes, json: global.json };
   const result = await spec.run(context, input).catch((error: unknown) => {
-    progressView.finish('failed');
+    progressView.finish(env.signal.aborted ? 'interrupted' : 'failed');
     throw error;
   });
   progressView.finish('done');
   tellSpaceNotices();
-  for (const warning of result.warnings ?? []) await write(env.stderr, `${color ? '\x1b[33mwarning:\x1b[0m' : 'warning:'} ${warning}`);
+  for (const warning of (result.warnings ?? []).filter((w) => !warned.has(w))) await write(env.stderr, `${color ? '\x1b[33mwarning:\x1b[0m' : 'warning:'} ${warning}`);
   if (global.json) await write(env.stdout, JSON.stringify(result.data ?? null, null, 2));
   else {
     for (const note of result.notes ?? []) await write(env.stderr, note);
@@ -167,6 +177,8 @@ function argvWithoutRest(argv: readonly string[]): string[] {
 /** Prints an error: one line, or under --json one JSON object `{code, message, hint}`; returns the exit code. */
 async function reportError(caught: unknown, env: CliEnvironment, json: boolean, debug: boolean): Promise<number> {
   let error = caught;
+  // Whatever the work threw once the signal fired (an aborted tool, an AbortError) is the interruption itself.
+  if (env.signal.aborted) error = interruption(error);
   // A disk-full error that escaped the layer that knows the folder still gets one clear line.
   if (!(error instanceof DisklessError) && isDiskFull(error)) error = diskFullError(error);
   const known = error instanceof DisklessError ? error : undefined;
@@ -175,7 +187,15 @@ async function reportError(caught: unknown, env: CliEnvironment, json: boolean, 
   if (json) await write(env.stderr, JSON.stringify({ code: known?.code ?? 'E_UNEXPECTED', message, hint: hint ?? null }));
   else await write(env.stderr, `disklessset: ${known ? known.oneLine : `${message}${hint ? ` (${hint})` : ''}`}`);
   if (debug) await write(env.stderr, String((error as Error)?.stack));
+  // 128 + the signal's number, as a shell reports a command ended by it.
+  if (env.signal.aborted) return env.signal.reason === 'SIGTERM' ? 143 : env.signal.reason === 'SIGHUP' ? 129 : 130;
   return known?.kind === 'usage' ? 2 : 1;
+}
+
+/** The error to report for a command stopped by a signal: its own E_INTERRUPTED (which says how far it got), else a plain one. */
+function interruption(error: unknown): DisklessError {
+  if (error instanceof DisklessError && error.code === 'E_INTERRUPTED') return error;
+  return new OperationError('E_INTERRUPTED', 'interrupted', 'run the command again');
 }
 
 /**

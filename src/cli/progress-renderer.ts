@@ -34,7 +34,7 @@ export interface ProgressOutput {
 export interface ProgressView {
   sink: ProgressSink;
   /** Ends the current step and prints the summary line (only if some step or progress was reported). */
-  finish(outcome: 'done' | 'failed'): void;
+  finish(outcome: 'done' | 'failed' | 'interrupted'): void;
 }
 
 /** A step that took longer than this says how long it took. */
@@ -224,7 +224,7 @@ export function createProgressView(out: ProgressOutput, options: { mode: Progres
     }
   };
 
-  const finish = (outcome: 'done' | 'failed') => {
+  const finish = (outcome: 'done' | 'failed' | 'interrupted') => {
     if (finished) return;
     endActivity();
     finished = true;
@@ -236,7 +236,7 @@ export function createProgressView(out: ProgressOutput, options: { mode: Progres
       return;
     }
     const sized = [...sizes].map(([label, bytes]) => `${label} ${formatBytes(bytes)}`).join(', ');
-    line(`${outcome === 'done' ? 'finished' : 'failed'} in ${formatDuration(total)}${sized ? ` (${sized})` : ''}`);
+    line(`${outcome === 'done' ? 'finished' : outcome} in ${formatDuration(total)}${sized ? ` (${sized})` : ''}`);
   };
 
   return { sink, finish };

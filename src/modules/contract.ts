@@ -55,6 +55,14 @@ export interface OptionSpec {
   valueName?: string;
   /** The command refuses to run without it; help and the man page say so. */
   required?: boolean;
+  /**
+   * When the command refuses to run without it although the parser cannot
+   * insist (the value may come from a spec file, or only some settings need
+   * it), e.g. `required with --layout liveos`: help shows it in parentheses.
+   */
+  requiredNote?: string;
+  /** The only values it takes, offered by shell completion. */
+  choices?: readonly string[];
 }
 
 /** One positional argument of a command. */
@@ -67,9 +75,12 @@ export interface ArgumentSpec {
   description?: string;
   /**
    * What names shell completion offers for it, read from the state of the
-   * root: `image`, `kernel` or `nodes` (node sets of boot assignments).
+   * root: `image`, `kernel`, `nodes` (nodes of the inventory and node sets
+   * of boot assignments), or `command` (the words of a command, for `help`).
    */
-  completes?: 'image' | 'kernel' | 'nodes';
+  completes?: 'image' | 'kernel' | 'nodes' | 'command';
+  /** The only values it takes, offered by shell completion. */
+  choices?: readonly string[];
 }
 
 /** Parsed command line handed to `run`. */

@@ -6,6 +6,7 @@
  */
 import { DisklessError } from '../errors/index.js';
 import type { CoreServices } from '../core/core-services.js';
+import type { MenuUi } from './contract.js';
 import { requireFreeName } from '../core/image/creation.js';
 import { parseRelease } from '../core/os/recipe.js';
 import { nameList } from '../core/raw-options.js';
@@ -23,6 +24,16 @@ export async function problemOf(check: () => unknown): Promise<string | undefine
     if (error instanceof DisklessError) return error.oneLine;
     throw error;
   }
+}
+
+/**
+ * Shows the answers given for a new image, one `label: value` line each, and
+ * asks `Create image NAME?` (default no): the last chance to go back before
+ * the build starts. True when the user says yes.
+ */
+export async function confirmCreation(ui: MenuUi, name: string, answers: readonly (readonly [string, string])[]): Promise<boolean> {
+  ui.print([`New image ${name}:`, ...answers.map(([label, value]) => `  ${label}: ${value || '(none)'}`)].join('\n'));
+  return ui.confirm(`Create image ${name}?`);
 }
 
 /** A valid image name that no image, build or removal holds. */

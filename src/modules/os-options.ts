@@ -22,7 +22,8 @@ export function osOptionSpecs(): OptionSpec[] {
   return OS_OPTIONS.filter((entry) => !entry.origins || entry.origins.includes('cli')).flatMap((entry) => {
     const flag = (name: string, description: string): OptionSpec => ({
       name, type: entry.type, description, ...(entry.valueName ? { valueName: entry.valueName } : {}),
-      ...(entry.repeatable ? { repeatable: true } : {}),
+      ...(entry.repeatable ? { repeatable: true } : {}), ...(entry.requiredNote ? { requiredNote: entry.requiredNote } : {}),
+      ...(entry.choices ? { choices: entry.choices } : {}),
     });
     return [flag(entry.key.replace(/_/g, '-'), entry.help),
       ...(entry.cliAliases ?? []).map((alias) => flag(alias, `same as --${entry.key.replace(/_/g, '-')}`))];

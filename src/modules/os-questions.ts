@@ -70,3 +70,13 @@ export async function askOsRecipe(ui: MenuUi, services: CoreServices): Promise<R
   }
   return answers;
 }
+
+/**
+ * The answers of {@link askOsRecipe} as `[label, value]` lines for the
+ * summary shown before a creation; the password hash is never shown.
+ */
+export function recipeSummary(recipe: Readonly<Record<string, unknown>>): [string, string][] {
+  return Object.entries(recipe)
+    .filter(([key]) => key !== 'password_hash')
+    .map(([key, value]) => [key.replace('_', ' '), value === undefined ? '' : typeof value === 'boolean' ? (value ? 'yes' : 'no') : Array.isArray(value) ? value.join(', ') : String(value)]);
+}

@@ -5,7 +5,7 @@
  */
 import { pyInt, pyStrip } from './python-compat.js';
 import { RangeSet, checkIndexMagnitude, digitCount, indexText } from './rangeset.js';
-import { NodeSetFault } from './syntax-error.js';
+import { BackwardsRangeFault, NodeSetFault } from './syntax-error.js';
 
 /** ClusterShell refuses ranges of this many indexes or more. */
 const MAX_RANGE_LENGTH = 1e9;
@@ -95,7 +95,8 @@ export function parseRangeSet(pattern: string): RangeSet {
     if (pad > 0 && beginSign < 0) throw new NodeSetFault(subrange, 'padding not supported in negative ranges');
     const start = startValue * beginSign + 0; // + 0 turns -0 into 0
     const last = stopValue * endSign + 0;
-    if (stopValue > 1e100 || start > last || step < 1) throw new NodeSetFault(subrange, 'invalid values in range');
+    if (start > last && stopValue <= 1e100) throw new BackwardsRangeFault(subrange, 'range goes backwards');
+    if (stopValue > 1e100 || step < 1) throw new NodeSetFault(subrange, 'invalid values in range');
     if (last + 1 - start >= MAX_RANGE_LENGTH) throw new NodeSetFault(subrange, 'range too large');
     checkIndexMagnitude(start, subrange);
     checkIndexMagnitude(last, subrange);

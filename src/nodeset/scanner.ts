@@ -12,7 +12,7 @@
 import { pyLstrip, pyRstrip } from './python-compat.js';
 import { RangeSet, checkIndexMagnitude } from './rangeset.js';
 import { foldRuns, parseRangeSet } from './rangeset-text.js';
-import { NodeSetFault } from './syntax-error.js';
+import { BackwardsRangeFault, NodeSetFault } from './syntax-error.js';
 
 /** How a term combines with what precedes it. */
 export type SetOperation = 'union' | 'difference' | 'intersection' | 'symmetricDifference';
@@ -97,7 +97,7 @@ function rangeSetOf(text: string): RangeSet {
   try {
     return parseRangeSet(text);
   } catch (error) {
-    if (error instanceof NodeSetFault) throw new NodeSetFault(error.part, `bad range: ${error.message}`);
+    if (error instanceof NodeSetFault && !(error instanceof BackwardsRangeFault)) throw new NodeSetFault(error.part, `bad range: ${error.message}`);
     throw error;
   }
 }

@@ -11,7 +11,7 @@
  * `n[1-999999999]` is refused in microseconds, not after the heap is gone.
  */
 import { UsageError } from '../errors/index.js';
-import { NODESET_SYNTAX } from './syntax-error.js';
+import { NODESET_SYNTAX, backwardsRangeError } from './syntax-error.js';
 
 /**
  * Most nodes one node set may hold in a command or API call that changes or
@@ -43,7 +43,7 @@ function bracketCount(text: string, content: string): number {
     const low = Number(match[1]);
     const high = match[2] === undefined ? low : Number(match[2]);
     const step = match[3] === undefined ? 1 : Number(match[3]);
-    if (high < low) throw syntaxError(text, `range "${element}" goes backwards`);
+    if (high < low) throw backwardsRangeError(text, element);
     if (step < 1) throw syntaxError(text, `range "${element}" has a step below 1`);
     total += Math.floor((high - low) / step) + 1;
   }

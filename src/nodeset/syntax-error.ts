@@ -18,8 +18,19 @@ export class NodeSetFault extends Error {
   }
 }
 
+/** A range whose end is below its start (`5-1`): the one wording, whichever parser (strict or ClusterShell's) met it. */
+export class BackwardsRangeFault extends NodeSetFault {}
+
+/** The error for a backwards `range` in `input`, the same from `nodeset -e` as from `boot set` or `node add`. */
+export function backwardsRangeError(input: string, range: string): UsageError {
+  const shown = JSON.stringify(input.length > 80 ? `${input.slice(0, 77)}...` : input);
+  return new UsageError(NODESET_SYNTAX, `invalid node set ${shown}: range "${range}" goes backwards`,
+    'write the lower bound first (e.g. n[1-5]); ranges are a-b or a-b/step with a <= b');
+}
+
 /** Converts a parser fault about `input` into the user-facing error. */
 function toUsageError(input: string, fault: NodeSetFault): UsageError {
+  if (fault instanceof BackwardsRangeFault) return backwardsRangeError(input, (fault.part ?? '').replace(/%%/g, '%'));
   // The parser works on text with '%' doubled (as ClusterShell does); undo it for display.
   const part = fault.part === null || fault.part === '' ? '' : ` in "${fault.part.replace(/%%/g, '%')}"`;
   return new UsageError(NODESET_SYNTAX, `invalid node set "${input}": ${fault.message}${part}`,

@@ -8,9 +8,9 @@
  * and makes the program fail there, and the same command must build the same
  * initramfs whoever runs it.
  */
-import { lstat, mkdir } from 'node:fs/promises';
+import { lstat, mkdir, realpath } from 'node:fs/promises';
 import { join } from 'node:path';
-import { UsageError } from '../errors/index.js';
+import { OperationError, UsageError } from '../errors/index.js';
 import { mount, unmountTree } from './mount.js';
 
 /** Host file systems a chrooted program needs, in mount order. */
@@ -59,8 +59,10 @@ export function chrootCommand(tree: string, command: readonly string[], options:
  * @throws UsageError E_TREE_SYSTEM_LINK when `tree/proc`, `sys` or `dev` is
  *   a symbolic link or not a folder (mount would follow the link and bind
  *   over a host folder).
+ * @throws OperationError E_UNSAFE_PATH when `tree` resolves to `/`.
  */
 export async function bindSystemDirs(tree: string): Promise<void> {
+  await refuseHostRoot(tree);
   for (const system of SYSTEM_DIRS) {
     const target = join(tree, system);
     await unmountTree(target);
@@ -76,10 +78,21 @@ export async function bindSystemDirs(tree: string): Promise<void> {
 }
 
 /**
+ * Last guard under every caller's own checks: the tree `/` would make the
+ * binds' first step unmount the host's /proc, /sys and /dev.
+ */
+async function refuseHostRoot(tree: string): Promise<void> {
+  if ((await realpath(tree).catch(() => tree)) === '/') {
+    throw new OperationError('E_UNSAFE_PATH', 'refusing to bind /proc, /sys and /dev into / (the host itself)', 'give the folder of an OS tree');
+  }
+}
+
+/**
  * Undoes {@link bindSystemDirs} (and whatever is mounted below those
  * folders, deepest first); safe to call when nothing is bound.
  * @throws OperationError E_UNSAFE_PATH when a folder resolves to `/`.
  */
 export async function unbindSystemDirs(tree: string): Promise<void> {
+  await refuseHostRoot(tree);
   for (const system of [...SYSTEM_DIRS].reverse()) await unmountTree(join(tree, system));
 }

@@ -52,6 +52,35 @@ test('__complete offers command words, options, and the image names of the root'
   }
 });
 
+test('__complete offers the inventory\'s node names where a node or node set goes, and the fixed values of options and arguments', async () => {
+  const t = await makeTempRoot();
+  try {
+    assert.equal((await runCli(['node', 'add', 'c[001-002],gpu1'], { root: t.root })).exitCode, 0);
+    const complete = async (...words: string[]) => {
+      const result = await runCli(['__complete', '--', ...words], { root: t.root });
+      assert.equal(result.exitCode, 0, result.stderr);
+      return result.stdout.split('\n').filter(Boolean);
+    };
+    for (const line of [['boot', 'set'], ['boot', 'show'], ['boot', 'unset'], ['node', 'show'], ['node', 'set'], ['node', 'remove'], ['node', 'list']]) {
+      assert.deepEqual(await complete(...line, ''), ['c001', 'c002', 'gpu1'], line.join(' '));
+    }
+    assert.deepEqual(await complete('node', 'show', 'g'), ['gpu1']);
+    assert.deepEqual(await complete('nfs', 'nodes', 'add', 'gold', 'c'), ['c001', 'c002']);
+    assert.deepEqual(await complete('livenet', 'create', 'x', '--compression', ''), ['zstd', 'xz', 'gzip', 'lz4']);
+    assert.deepEqual(await complete('livenet', 'create', 'x', '--layout', 'f'), ['flat']);
+    assert.deepEqual(await complete('livenet', 'create', 'x', '--type', ''), ['core', 'small', 'standard']);
+    assert.deepEqual(await complete('nfs', 'staging', 'create', 'x', '--type', 's'), ['small', 'standard']);
+    assert.deepEqual(await complete('api', 'token', 'create', '--role', ''), ['read', 'admin']);
+    assert.deepEqual(await complete('completion', ''), ['bash', 'zsh', 'fish']);
+    assert.ok((await complete('help', '')).includes('image'));
+    assert.deepEqual(await complete('help', 'image', 'li'), ['list']);
+    // An option whose value is free (a file, a size) is still left to the shell.
+    assert.deepEqual(await complete('livenet', 'create', 'x', '--size', ''), []);
+  } finally {
+    await t.cleanup();
+  }
+});
+
 test('the bash script, sourced in bash, completes image names through the installed command', async () => {
   const t = await makeTempRoot();
   try {

@@ -27,3 +27,23 @@ test('every command\'s help fits in 80 columns, shows the global options and one
     await t.cleanup();
   }
 });
+
+test('help marks every option a create command refuses to run without, with the rule when it depends on others', async () => {
+  const t = await makeTempRoot();
+  try {
+    const help = async (...path: string[]) => (await runCli(['help', ...path], { root: t.root })).stdout.replace(/\s+/g, ' ');
+    const livenet = await help('livenet', 'create');
+    assert.match(livenet, /--kernel <vmlinuz-VERSION> .*?\(required, here or in --from-file\)/);
+    assert.match(livenet, /--size <SIZE> .*?\(required with --layout liveos, the default; here or in --from-file\)/);
+    assert.match(livenet, /--password-hash <HASH> .*?\(required: one of --password-file, --password-stdin, --password-hash\)/);
+    const staging = await help('nfs', 'staging', 'create');
+    assert.match(staging, /--kernel <vmlinuz-VERSION> .*?\(required, here or in --from-file\)/);
+    assert.match(staging, /--password-file <FILE> .*?\(required: one of/);
+    assert.match(await help('demo', 'create'), /--message <TEXT> message stored in the image \(required\)/);
+    const missing = await runCli(['demo', 'create', 'm1'], { root: t.root });
+    assert.equal(missing.exitCode, 2);
+    assert.match(missing.stderr, /missing option --message <TEXT>/);
+  } finally {
+    await t.cleanup();
+  }
+});

@@ -175,3 +175,31 @@ test('a required option is marked in help, and leaving it out is exit 2 naming i
     await t.cleanup();
   }
 });
+
+test('a single-valued option given twice is exit 2 naming it, before anything is written; repeatable ones stay repeatable', async () => {
+  const t = await makeTempRoot();
+  try {
+    const twice = await runCli(['demo', 'create', 'ok2', '--message', 'x', '--message', 'y'], { root: t.root });
+    assert.equal(twice.exitCode, 2, twice.stderr);
+    assert.match(twice.stderr, /--message given twice; give it once/);
+    assert.equal((await runCli(['--json', 'image', 'list'], { root: t.root })).stdout.includes('ok2'), false);
+    const mixed = await runCli(['kernel', 'initramfs', 'vmlinuz-6.1.0-1-amd64', '--dracut-arg', '--a', '--dracut-arg', '--b', '--chroot=/x', '--chroot', '/y'],
+      { root: t.root });
+    assert.equal(mixed.exitCode, 2);
+    assert.match(mixed.stderr, /--chroot given twice/);
+    assert.doesNotMatch(mixed.stderr, /--dracut-arg given twice/);
+    const roots = await runCli(['--root', t.root, 'image', 'list', '--root', t.root]);
+    assert.equal(roots.exitCode, 2);
+    assert.match(roots.stderr, /--root given twice; give it once/);
+  } finally {
+    await t.cleanup();
+  }
+});
+
+test('an empty --root or DISKLESS_ROOT says the root prefix is empty, exit 2', async () => {
+  for (const run of [await runCli(['image', 'list'], { root: '' }), await runCli(['image', 'list'], { env: { DISKLESS_ROOT: '' } })]) {
+    assert.equal(run.exitCode, 2);
+    assert.match(run.stderr, /the root prefix is empty/);
+    assert.equal(run.stdout, '');
+  }
+});

@@ -70,3 +70,43 @@ test('the in-process runs most tests use print what the executable prints, with 
     await executable.cleanup();
   }
 });
+
+/** Runs `demo create` with a long step, sends `signal` once that step has begun, and returns what the process said. */
+async function interruptedBuild(root: string, name: string, signal: NodeJS.Signals, json: boolean): Promise<{ code: number | null; stderr: string }> {
+  const child = spawn(process.execPath, [CLI, '--root', root, ...(json ? ['--json'] : []), 'demo', 'create', name, '--message', 'x', '--delay', '20'], {
+    stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, DISKLESS_ROOT: undefined, NO_COLOR: '1' },
+  });
+  let stderr = '';
+  child.stderr.setEncoding('utf8');
+  const begun = new Promise<void>((resolve) => {
+    child.stderr.on('data', (chunk: string) => {
+      stderr += chunk;
+      if (stderr.includes('write temporary file')) resolve();
+    });
+  });
+  const exited = once(child, 'exit');
+  await Promise.race([begun, exited]);
+  child.kill(signal);
+  const [code] = await exited as [number | null];
+  return { code, stderr };
+}
+
+test('Ctrl-C during a build says "interrupted" and exits 130 (SIGTERM: 143); what the build began is cleaned', async () => {
+  const t = await makeTempRoot();
+  try {
+    const sigint = await interruptedBuild(t.root, 'sig', 'SIGINT', false);
+    assert.equal(sigint.code, 130, sigint.stderr);
+    assert.match(sigint.stderr, /^interrupted in \d/m);
+    assert.match(sigint.stderr, /^disklessset: interrupted/m);
+    assert.doesNotMatch(sigint.stderr, /unexpected error|failed in/);
+    const sigterm = await interruptedBuild(t.root, 'term', 'SIGTERM', true);
+    assert.equal(sigterm.code, 143, sigterm.stderr);
+    const lines = sigterm.stderr.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    assert.ok(lines.some((line) => line.type === 'summary' && line.outcome === 'interrupted'), sigterm.stderr);
+    assert.equal(lines.at(-1)?.code, 'E_INTERRUPTED');
+    const list = await t.cli(['--json', 'image', 'list']);
+    assert.deepEqual(JSON.parse(list.stdout), []);
+  } finally {
+    await t.cleanup();
+  }
+});

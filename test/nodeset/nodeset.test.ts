@@ -88,7 +88,7 @@ test('rejects bad syntax with E_NODESET_SYNTAX naming the bad part', () => {
     ['n[1-3', /missing bracket/],
     ['n1-3]', /illegal closing bracket/],
     ['n[]', /empty range/],
-    ['n[5-1]', /invalid values in range in "5-1"/],
+    ['n[5-1]', /range "5-1" goes backwards/],
     ['a,,b', /missing node set operand/],
     ['n[1-2]!', /missing node set operand/],
     ['n[1][2]', /illegal reopening bracket/],

@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import { MAX_NODESET_SIZE, checkStrictNodeSet } from '../../src/nodeset/strict.js';
 import { expandNodeNames, isNodeName } from '../../src/nodeset/node-names.js';
 import { NodeSet } from '../../src/nodeset/nodeset.js';
+import { makeTempRoot } from '../helpers/temp-root.js';
+import { runCli } from '../helpers/run-cli.js';
 
 test('the strict reading counts nodes from the text, as written', () => {
   assert.equal(checkStrictNodeSet('n[1-10]'), 10);
@@ -42,4 +44,17 @@ test('node names are host names or FQDNs: labels up to 63 characters, 250 in all
   assert.equal(isNodeName('a'.repeat(64)), false, 'a label stops at 63');
   for (const bad of ['', '.n1', 'n1.', 'a..b', '-n1', 'n1.-x', '../etc', 'n 1', 'n/1']) assert.equal(isNodeName(bad), false, bad);
   for (const good of ['n1', 'c001', '52-54-00-12-34-56', 'node_1.example.org']) assert.equal(isNodeName(good), true, good);
+});
+
+test('a backwards range gets the same one line from nodeset -e (ClusterShell syntax) as from boot set (strict names)', async () => {
+  const t = await makeTempRoot();
+  try {
+    const expand = await runCli(['nodeset', '-e', 'n[5-1]'], { root: t.root });
+    const boot = await runCli(['boot', 'set', 'n[5-1]', 'img'], { root: t.root });
+    for (const run of [expand, boot]) assert.equal(run.exitCode, 2);
+    assert.equal(expand.stderr, boot.stderr);
+    assert.match(boot.stderr, /^disklessset: invalid node set "n\[5-1\]": range "5-1" goes backwards; write the lower bound first/);
+  } finally {
+    await t.cleanup();
+  }
 });

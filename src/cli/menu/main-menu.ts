@@ -3,12 +3,12 @@
  * it ends with "Back" (one level up); Ctrl-C inside an action returns here;
  * Ctrl-C or ESC at the main menu leaves.
  */
-import { stat } from 'node:fs/promises';
 import type { Services } from '../../services/services.js';
 import { DisklessError } from '../../errors/index.js';
 import { MenuBack, MenuInterrupted, type MenuUi } from './menu-ui.js';
 import { renderImageTable } from '../image-text.js';
 import { listImageStates } from '../../modules/image-state.js';
+import { problemOf } from '../../modules/menu-checks.js';
 
 async function pickImage(ui: MenuUi, services: Services, statuses: string[], title: string): Promise<string | undefined> {
   const images = (await services.images.list()).filter((i) => statuses.includes(i.status));
@@ -28,10 +28,6 @@ async function pickKernel(ui: MenuUi, services: Services, onlyAvailable: boolean
   return kernels[await ui.choose('Which kernel?', kernels.map((k) => k.kernel))]?.kernel;
 }
 
-async function treeProblem(answer: string): Promise<string | undefined> {
-  const info = await stat(answer).catch(() => undefined);
-  return info?.isDirectory() ? undefined : `${answer} is not a folder; give the folder of an OS tree (e.g. /srv/trees/el9)`;
-}
 
 const ACTIONS: { label: string; mutates: boolean; run(ui: MenuUi, services: Services): Promise<void> }[] = [
   { label: 'Manage or create images (through a module)', mutates: true, async run(ui, services) {
@@ -77,7 +73,7 @@ const ACTIONS: { label: string; mutates: boolean; run(ui: MenuUi, services: Serv
     if (!kernel) return;
     // As `kernel initramfs --chroot TREE`: dracut inside an OS tree, so the modules match that tree's kernel.
     const where = await ui.choose('Where should dracut run?', ['On this host', 'Inside an OS tree (chroot)']);
-    const chroot = where === 1 ? await ui.ask('Folder of the OS tree:', { validate: treeProblem }) : undefined;
+    const chroot = where === 1 ? await ui.ask('Folder of the OS tree:', { validate: (answer) => problemOf(() => services.kernels.checkChroot(answer)) }) : undefined;
     if (await ui.confirm(`Generate the initramfs of ${kernel} with dracut${chroot ? ` inside ${chroot}` : ''}?`)) {
       const result = await services.kernels.generateInitramfs(kernel, { chroot });
       if (result.skippedModules.length) ui.print(`warning: dracut modules not available and skipped: ${result.skippedModules.join(', ')}`);

@@ -13,6 +13,8 @@ import { buildInitramfs } from '../../system/dracut.js';
 import { checkDracutArgs } from '../../system/dracut-args.js';
 import { isWorldReadable } from '../../serve/served-names.js';
 import { lineRelay, type ProgressSink } from '../progress.js';
+import { checkChrootTree, sourceScope } from '../os/source-checks.js';
+import { requireRegularFile } from '../input-file.js';
 
 /** One kernel as listed. */
 export interface KernelInfo {
@@ -132,6 +134,7 @@ export class KernelManager {
    * Copies a kernel file (e.g. `/boot/vmlinuz-6.1.0-28-amd64`) into the kernels
    * folder, optionally with a ready-made initramfs. Replaces by rename.
    * @throws UsageError E_KERNEL_NAME (no version in the file name and none given), E_FILE_NOT_FOUND,
+   *   E_NOT_REGULAR_FILE (a FIFO, device or folder),
    *   E_KERNEL_SOURCE_PRIVATE (a file not readable by everyone would be served to every node).
    */
   async add(source: string, options: { version?: string; initramfs?: string } = {}): Promise<KernelInfo> {
@@ -142,8 +145,7 @@ export class KernelManager {
     }
     for (const file of [source, options.initramfs]) {
       if (file === undefined) continue;
-      const info = await stat(file).catch(() => undefined);
-      if (!info?.isFile()) throw new UsageError('E_FILE_NOT_FOUND', `no such file: ${file}`, 'give the path of an existing file');
+      const info = await requireRegularFile(file, 'give the path of a kernel or initramfs file');
       // The kernels folder is served to every node: a file its owner keeps private
       // (/etc/shadow, a host-only initramfs holding keys) must not be published by a copy.
       if (!isWorldReadable(info.mode)) {
@@ -159,11 +161,22 @@ export class KernelManager {
   }
 
   /**
+   * Refuses a chroot folder that is the host's `/`, a folder of the running
+   * system, a kernel file system or one of the tool's folders (the rules of
+   * a `dir:` source): binding /proc, /sys and /dev there would first unmount
+   * the host's own. Mounts nothing.
+   * @throws UsageError E_CHROOT_TREE.
+   */
+  async checkChroot(tree: string): Promise<void> {
+    await checkChrootTree(tree, sourceScope(this.paths));
+  }
+
+  /**
    * Generates `initramfs-kernel-<version>` with dracut (the original's module
    * set), written beside the kernel by rename, mode 0644.
    * @returns the kernel, and the dracut modules this host cannot provide (skipped).
    * @throws UsageError E_DRACUT_ARG (a refused extra or configured argument), E_KERNEL_NAME,
-   *   E_CHROOT_KERNEL_MISSING (the chroot has no modules for this kernel); NotFoundError E_KERNEL_NOT_FOUND.
+   *   E_CHROOT_TREE (see {@link KernelManager.checkChroot}), E_CHROOT_KERNEL_MISSING (the chroot has no modules for this kernel); NotFoundError E_KERNEL_NOT_FOUND.
    * @throws UnavailableError E_COMMAND_NOT_FOUND (dracut missing); OperationError E_COMMAND_FAILED,
    *   E_COMMAND_TIMEOUT, E_COMMAND_ABORTED (dracut failed, took too long, or `signal` fired).
    */
@@ -172,6 +185,7 @@ export class KernelManager {
     checkDracutArgs(options.extraArgs ?? [], 'the extra arguments');
     const info = await this.get(kernel);
     if (options.chroot) {
+      await this.checkChroot(options.chroot);
       const modulesDir = await stat(join(options.chroot, 'lib/modules', info.version)).catch(() => undefined);
       if (!modulesDir?.isDirectory()) {
         throw new UsageError('E_CHROOT_KERNEL_MISSING', `${options.chroot} has no modules for kernel ${info.version}`,

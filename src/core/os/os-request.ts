@@ -29,4 +29,11 @@ export interface ProvisionRequest {
   optimize?: boolean;
   progress?: ProgressSink;
   signal?: AbortSignal;
+  /**
+   * The root's scratch folder (`Paths.workDir`): files a tool needs for the
+   * duration of the install (the Debian dracut overlay) are made there under
+   * a temporary name carrying our pid, so the next command sweeps them if
+   * this one is killed.
+   */
+  scratchDir: string;
 }

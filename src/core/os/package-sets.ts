@@ -4,8 +4,8 @@
  * that `core` is an SSH-able node, and `standard` also holds a kernel and
  * dracut with the modules a livenet or NFS boot needs.
  */
-import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { temporarySibling } from '../state/atomic-file.js';
 import { join } from 'node:path';
 import type { OsType, ProvisionRequest } from './os-request.js';
 
@@ -68,7 +68,7 @@ export async function packageManagerCommand(target: string, request: ProvisionRe
   }
   const packages = packageList(request, DEBIAN_PACKAGES).join(',');
   const release = request.release ?? 'bookworm';
-  const overlay = await mkdtemp(join(tmpdir(), 'disklessset-overlay-'));
+  const overlay = temporarySibling(join(request.scratchDir, 'overlay'));
   await mkdir(join(overlay, 'etc', 'dracut.conf.d'), { recursive: true });
   await writeFile(join(overlay, 'etc', 'dracut.conf.d', '90-disklessset.conf'), DRACUT_LIVENET_CONF);
   const cleanup = () => rm(overlay, { recursive: true, force: true });

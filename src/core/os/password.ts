@@ -5,7 +5,7 @@
  * one check of password hashes for the CLI, the menu and the API.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readInputFile } from '../input-file.js';
 import { UsageError } from '../../errors/index.js';
 
 /** Alphabet of crypt's base-64 encoding (not RFC 4648). */
@@ -159,7 +159,8 @@ function firstLine(text: string): string {
  * Turns a password input into a crypt(3) hash (clear passwords become `$6$`);
  * the clear text never leaves this function.
  * @throws UsageError E_PASSWORD for an empty password, a malformed hash, or
- * not exactly one source; UsageError E_FILE_NOT_FOUND for an unreadable file.
+ * not exactly one source; UsageError E_FILE_NOT_FOUND for an unreadable file,
+ * E_NOT_REGULAR_FILE for a FIFO, device or folder.
  */
 export async function readPasswordInput(input: PasswordInput): Promise<string> {
   const given = [input.file, input.stdin, input.hash].filter((v) => v !== undefined).length;
@@ -172,11 +173,7 @@ export async function readPasswordInput(input: PasswordInput): Promise<string> {
   }
   let text: string;
   if (input.file !== undefined) {
-    try {
-      text = await readFile(input.file, 'utf8');
-    } catch {
-      throw new UsageError('E_FILE_NOT_FOUND', `cannot read the password file ${input.file}`, 'give the path of a readable file');
-    }
+    text = await readInputFile(input.file, 'the password file', 'give the path of a readable file');
   } else {
     text = input.stdin ?? '';
   }

@@ -5,6 +5,7 @@
  * commands build their OS flags from it; the parser (recipe.ts) reads
  * raw values with it.
  */
+import { OS_TYPES } from './os-request.js';
 
 /**
  * Who gives the options. `cli`: command-line flags and spec files, read by
@@ -34,12 +35,18 @@ export interface OsOptionEntry {
   origins?: readonly OsOrigin[];
   /** Why the option is refused where it is not accepted, and what to give instead. */
   elsewhere?: string;
+  /** When the create commands refuse to run without it, as help says it (see `OptionSpec.requiredNote`). */
+  requiredNote?: string;
+  /** The only values the option takes (offered by shell completion). */
+  choices?: readonly string[];
 }
 
 /** The OS options, in help order. */
 export const OS_OPTIONS: readonly OsOptionEntry[] = [
-  { key: 'kernel', type: 'string', valueName: 'vmlinuz-VERSION', help: 'kernel to boot (must have its initramfs, see `disklessset kernel list`)' },
-  { key: 'type', type: 'string', valueName: 'TYPE', help: 'core, small or standard (default core)', aliases: ['livenet_type', 'os_type'] },
+  { key: 'kernel', type: 'string', valueName: 'vmlinuz-VERSION', help: 'kernel to boot (must have its initramfs, see `disklessset kernel list`)',
+    requiredNote: 'required, here or in --from-file' },
+  { key: 'type', type: 'string', valueName: 'TYPE', help: 'core, small or standard (default core)', aliases: ['livenet_type', 'os_type'],
+    choices: OS_TYPES },
   {
     key: 'source', type: 'string', valueName: 'SOURCE',
     help: 'dnf, debootstrap, mmdebstrap, tar:PATH or dir:PATH (default: the host\'s package manager)',
@@ -51,13 +58,16 @@ export const OS_OPTIONS: readonly OsOptionEntry[] = [
   },
   {
     key: 'password_file', type: 'string', valueName: 'FILE', help: 'file whose first line is the root password', origins: ['cli'],
+    requiredNote: 'required: one of --password-file, --password-stdin, --password-hash',
     elsewhere: 'the API reads no file of the server: send password (clear, hashed at once) or password_hash',
   },
   {
     key: 'password_stdin', type: 'boolean', help: 'read the root password from stdin', origins: ['cli'],
+    requiredNote: 'required: one of --password-file, --password-stdin, --password-hash',
     elsewhere: 'send password (clear, hashed at once) or password_hash',
   },
-  { key: 'password_hash', type: 'string', valueName: 'HASH', help: 'root password as a crypt(3) hash ($6$..., $y$...) or ! (locked)' },
+  { key: 'password_hash', type: 'string', valueName: 'HASH', help: 'root password as a crypt(3) hash ($6$..., $y$...) or ! (locked)',
+    requiredNote: 'required: one of --password-file, --password-stdin, --password-hash' },
   {
     key: 'password', type: 'string', help: 'root password in clear (API only; hashed at once, never stored)', origins: ['api'],
     elsewhere: 'clear passwords are not accepted as options: use --password-file, --password-stdin or --password-hash',

@@ -54,8 +54,15 @@ function atOrBelow(path: string, folder: string): boolean {
   return path === base || path.startsWith(base === sep ? sep : `${base}${sep}`);
 }
 
-function refused(source: OsSource, why: string, hint: string): UsageError {
-  return new UsageError('E_SOURCE', `source ${formatSource(source)} ${why}`, hint);
+/** What a refused folder is called in the one line: a build source, or a tree to chroot into. */
+interface Subject { label: string; code: 'E_SOURCE' | 'E_CHROOT_TREE' }
+
+function sourceSubject(source: OsSource): Subject {
+  return { label: `source ${formatSource(source)}`, code: 'E_SOURCE' };
+}
+
+function refused(subject: Subject, why: string, hint: string): UsageError {
+  return new UsageError(subject.code, `${subject.label} ${why}`, hint);
 }
 
 async function real(path: string): Promise<string | undefined> {
@@ -76,13 +83,13 @@ async function looksLikeTar(file: string): Promise<boolean> {
   }
 }
 
-async function checkPlace(source: OsSource, path: string, scope: SourceScope): Promise<void> {
+async function checkPlace(subject: Subject, path: string, scope: SourceScope): Promise<void> {
   // By name too: in containers /dev and /run are often plain tmpfs.
   const system = RUNNING_SYSTEM_FOLDERS.find((folder) => atOrBelow(path, folder));
-  if (system) throw refused(source, `is in ${system}, a folder of the running system`, 'give the folder of an OS tree');
+  if (system) throw refused(subject, `is in ${system}, a folder of the running system`, 'give the folder of an OS tree');
   const kernelMount = (await listMounts()).find((m) => KERNEL_FILE_SYSTEMS.has(m.fsType) && atOrBelow(path, m.mountPoint));
   if (kernelMount) {
-    throw refused(source, `is on ${kernelMount.mountPoint} (${kernelMount.fsType}), a file system the kernel makes up`, 'give the folder of an OS tree');
+    throw refused(subject, `is on ${kernelMount.mountPoint} (${kernelMount.fsType}), a file system the kernel makes up`, 'give the folder of an OS tree');
   }
   const realOf = async (folders: readonly string[]) => Promise.all(folders.map(async (f) => ({ folder: f, real: (await real(f)) ?? resolve(f) })));
   const own = await realOf(scope.ownFolders);
@@ -91,7 +98,7 @@ async function checkPlace(source: OsSource, path: string, scope: SourceScope): P
   const inTreeFolder = trees.some((t) => path !== t.real && atOrBelow(path, t.real));
   const overlap = [...own, ...trees].find((f) => atOrBelow(f.real, path)) ?? (inTreeFolder ? undefined : own.find((f) => atOrBelow(path, f.real)));
   if (overlap) {
-    throw refused(source, `overlaps disklessset's own folder ${overlap.folder}`,
+    throw refused(subject, `overlaps disklessset's own folder ${overlap.folder}`,
       'copy the tree elsewhere first, or give a tree that does not hold the tool\'s folders');
   }
 }
@@ -108,9 +115,10 @@ export async function checkSourceUsable(source: OsSource, scope: SourceScope): P
   const path = await real(source.path);
   const info = path === undefined ? undefined : await stat(path);
   const isTar = source.kind === 'tar';
-  if (!path) throw refused(source, `names no such ${isTar ? 'file' : 'folder'}`, `give the path of ${isTar ? 'a tar archive' : 'an OS tree'}`);
+  const subject = sourceSubject(source);
+  if (!path) throw refused(subject, `names no such ${isTar ? 'file' : 'folder'}`, `give the path of ${isTar ? 'a tar archive' : 'an OS tree'}`);
   if (!(isTar ? info?.isFile() : info?.isDirectory())) {
-    throw refused(source, `is not ${isTar ? 'a regular file' : 'a folder'}`, `give the path of ${isTar ? 'a tar archive' : 'an OS tree'}`);
+    throw refused(subject, `is not ${isTar ? 'a regular file' : 'a folder'}`, `give the path of ${isTar ? 'a tar archive' : 'an OS tree'}`);
   }
   if (scope.allowedRoots) {
     const roots = (await Promise.all(scope.allowedRoots.map(real))).filter((root): root is string => root !== undefined);
@@ -119,14 +127,32 @@ export async function checkSourceUsable(source: OsSource, scope: SourceScope): P
         'the API only builds from trees and tarballs in those folders; use the CLI for other places');
     }
   }
-  if (path === sep) throw refused(source, 'is the whole host file system', 'give the folder of an OS tree, e.g. dir:/srv/trees/compute');
+  if (path === sep) throw refused(subject, 'is the whole host file system', 'give the folder of an OS tree, e.g. dir:/srv/trees/compute');
   // A tarball is only read: only kernel file systems matter for it, not the tool's folders.
-  await checkPlace(source, path, isTar ? { ...scope, ownFolders: [], treeFolders: [] } : scope);
+  await checkPlace(subject, path, isTar ? { ...scope, ownFolders: [], treeFolders: [] } : scope);
   if (isTar) {
     if (!(await looksLikeTar(path))) {
-      throw refused(source, 'is not a tar archive (no tar, gzip, bzip2, xz, zstd, lz4 or lzip signature)', 'give a root-filesystem tarball');
+      throw refused(subject, 'is not a tar archive (no tar, gzip, bzip2, xz, zstd, lz4 or lzip signature)', 'give a root-filesystem tarball');
     }
     return;
   }
   await assertNothingMounted(path);
+}
+
+/**
+ * Checks a folder given to chroot into (`kernel initramfs --chroot`): the
+ * rules of a `dir:` source, since the host's /proc, /sys and /dev are then
+ * bound (and first unbound) below it: never the host's `/`, a folder of the
+ * running system, a kernel file system or the tool's own folders. File
+ * systems already mounted inside it are allowed (binds left by a killed run
+ * are undone by the chroot itself). Runs before anything is mounted.
+ * @throws UsageError E_CHROOT_TREE.
+ */
+export async function checkChrootTree(tree: string, scope: SourceScope): Promise<void> {
+  const subject: Subject = { label: `chroot tree ${tree}`, code: 'E_CHROOT_TREE' };
+  const path = await real(tree);
+  if (!path) throw refused(subject, 'names no such folder', 'give the folder of an OS tree, e.g. /srv/trees/el9');
+  if (!(await stat(path)).isDirectory()) throw refused(subject, 'is not a folder', 'give the folder of an OS tree, e.g. /srv/trees/el9');
+  if (path === sep) throw refused(subject, 'is the whole host file system', 'give the folder of an OS tree, e.g. /srv/trees/el9');
+  await checkPlace(subject, path, scope);
 }

@@ -3,23 +3,18 @@
  * by `livenet create` and `nfs staging create`. The keys are checked by the
  * OS option parser together with the command line (see recipe.ts).
  */
-import { readFile } from 'node:fs/promises';
 import { UsageError } from '../../errors/index.js';
 import { parseYamlText } from '../yaml-text.js';
+import { readInputFile } from '../input-file.js';
 import { normalizeOptionKeys } from './recipe.js';
 
 /**
  * Reads a spec file into options (dashes in keys turned to underscores; a
  * `__proto__` key stays an own key, refused later as unknown). Its keys are
- * checked by `requireOsKeys`. Throws UsageError E_FILE_NOT_FOUND, E_SPEC_INVALID.
+ * checked by `requireOsKeys`. Throws UsageError E_FILE_NOT_FOUND, E_NOT_REGULAR_FILE, E_SPEC_INVALID.
  */
 export async function readSpecFile(file: string): Promise<Record<string, unknown>> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch {
-    throw new UsageError('E_FILE_NOT_FOUND', `cannot read the spec file ${file}`, 'give the path of a readable YAML file');
-  }
+  const text = await readInputFile(file, 'the spec file', 'give the path of a readable YAML file');
   let document: unknown;
   try {
     document = parseYamlText(text);

@@ -3,8 +3,8 @@
  * and the one reader of a key file, for every door (CLI, spec file, API,
  * stored recipe).
  */
-import { readFile } from 'node:fs/promises';
 import { UsageError } from '../../errors/index.js';
+import { readInputFile } from '../input-file.js';
 
 /** A line of authorized_keys: optional options, then a key type OpenSSH knows. */
 const KEY_LINE = /^(ssh-|ecdsa-|sk-|[a-z0-9-]+@openssh\.com)/;
@@ -27,13 +27,8 @@ export function requireSshPublicKey(text: string, what: string): string {
   return text.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#')).join('\n');
 }
 
-/** Reads and checks an SSH public key file. Throws UsageError E_FILE_NOT_FOUND, E_SSH_KEY. */
+/** Reads and checks an SSH public key file. Throws UsageError E_FILE_NOT_FOUND, E_NOT_REGULAR_FILE, E_SSH_KEY. */
 export async function readSshKeyFile(file: string): Promise<string> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch {
-    throw new UsageError('E_FILE_NOT_FOUND', `cannot read the SSH public key ${file}`, 'give the path of a readable .pub file');
-  }
+  const text = await readInputFile(file, 'the SSH public key', 'give the path of a readable .pub file');
   return requireSshPublicKey(text, file);
 }

@@ -3,7 +3,7 @@ import { MODULE_API_VERSION, type CommandSpec, type MenuAction, type ModuleDescr
 import { prepareCreation } from '../../core/image/creation.js';
 import { DemoImageClass, parseDemoOptions } from './demo-image.js';
 import { showImageState } from '../image-state.js';
-import { freeImageName } from '../menu-checks.js';
+import { confirmCreation, freeImageName } from '../menu-checks.js';
 
 const createCommand: CommandSpec = {
   path: ['create'],
@@ -11,7 +11,7 @@ const createCommand: CommandSpec = {
   example: "demo create hello --message 'Hello, nodes'",
   args: [{ name: 'NAME', required: true }],
   options: [
-    { name: 'message', type: 'string', description: 'message stored in the image', valueName: 'TEXT' },
+    { name: 'message', type: 'string', description: 'message stored in the image', valueName: 'TEXT', required: true },
     { name: 'delay', type: 'string', description: 'pause this many seconds mid-build', valueName: 'SECONDS' },
     { name: 'crash', type: 'boolean', description: 'kill the process mid-build (leaves a CORRUPTED image)' },
   ],
@@ -30,6 +30,7 @@ const menu: MenuAction[] = [{
     const name = await ui.ask('Name of the new image:', { validate: freeImageName(services) });
     const message = await ui.ask('Message to store in it:');
     const options = parseDemoOptions({ message });
+    if (!(await confirmCreation(ui, name, [['message', message]]))) return;
     await services.images.create('DemoImage', name, options);
     ui.print(`Demo image ${name} created.`);
   },

@@ -89,7 +89,7 @@ export async function buildLivenet(context: ImageContext, name: string, options:
   steps.step(`install the OS tree (${formatSource(options.source)}, ${options.type})`);
   await provisionTree(layout.tree, {
     source: options.source, type: options.type, release: options.release, packages: options.packages,
-    optimize: options.optimize, progress: hooks.progress, signal: hooks.signal,
+    optimize: options.optimize, progress: hooks.progress, signal: hooks.signal, scratchDir: context.paths.workDir,
   });
   hooks.signal?.throwIfAborted();
   steps.step('set password, SSH key, SELinux and os-release');

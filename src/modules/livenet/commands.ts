@@ -5,7 +5,7 @@ import { validateImageName } from '../../core/names.js';
 import { mountLivenet, shellLivenet, unmountLivenet } from './editing.js';
 import { resizeLivenet, rollbackLivenet } from './maintenance.js';
 import { LivenetImage } from './livenet-image.js';
-import { LIVENET_FORMAT_KEYS, parseSize } from './options.js';
+import { COMPRESSIONS, LAYOUTS, LIVENET_FORMAT_KEYS, parseSize } from './options.js';
 import { createFromCommandLine, FROM_FILE_OPTION, osOptionSpecs } from '../os-options.js';
 import { showImageState } from '../image-state.js';
 
@@ -14,9 +14,10 @@ const nameArgument: ArgumentSpec[] = [{ name: 'NAME', required: true, completes:
 /** The OS options of the shared table, then livenet's own image-format options. */
 const createOptions: OptionSpec[] = [
   ...osOptionSpecs(),
-  { name: 'size', type: 'string', description: 'size of the root file system, 100M..50000M (e.g. 5120M, 5G, 1.5G)', valueName: 'SIZE' },
-  { name: 'compression', type: 'string', description: 'zstd (default), xz, gzip or lz4', valueName: 'ALGO' },
-  { name: 'layout', type: 'string', description: 'liveos (default: LiveOS/rootfs.img) or flat (squashfs of the tree)', valueName: 'LAYOUT' },
+  { name: 'size', type: 'string', description: 'size of the root file system, 100M..50000M (e.g. 5120M, 5G, 1.5G)', valueName: 'SIZE',
+    requiredNote: 'required with --layout liveos, the default; here or in --from-file' },
+  { name: 'compression', type: 'string', description: 'zstd (default), xz, gzip or lz4', valueName: 'ALGO', choices: COMPRESSIONS },
+  { name: 'layout', type: 'string', description: 'liveos (default: LiveOS/rootfs.img) or flat (squashfs of the tree)', valueName: 'LAYOUT', choices: LAYOUTS },
   FROM_FILE_OPTION,
 ];
 

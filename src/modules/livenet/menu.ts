@@ -1,8 +1,8 @@
 /** The livenet module's interactive menu: the original's four actions and prompts, plus rebuild. */
 import type { MenuAction, MenuUi } from '../contract.js';
 import type { CoreServices } from '../../core/core-services.js';
-import { freeImageName, problemOf } from '../menu-checks.js';
-import { askOsRecipe, bootableKernels } from '../os-questions.js';
+import { confirmCreation, freeImageName, problemOf } from '../menu-checks.js';
+import { askOsRecipe, bootableKernels, recipeSummary } from '../os-questions.js';
 import { mountLivenet, unmountLivenet } from './editing.js';
 import { resizeLivenet } from './maintenance.js';
 import { parseSize } from './options.js';
@@ -38,6 +38,7 @@ const create: MenuAction = {
     const size = await ui.ask('Give the image size (e.g. 5120M or 5G):', { default: '5G', validate: sizeProblem });
     // The menu's answers go through the same preparation as the command line and the API.
     const options = await prepareCreation(services.images, 'LivenetImage', name, { ...recipe, size }, { origin: 'cli' });
+    if (!(await confirmCreation(ui, name, recipeSummary({ ...recipe, size })))) return;
     const image = await services.images.create('LivenetImage', name, options, {
       progress: (event) => { if (event.type === 'step') ui.print(`[${event.index}/${event.total}] ${event.step}`); },
     });

@@ -5,8 +5,8 @@
  */
 import type { MenuAction } from '../contract.js';
 import type { CoreServices } from '../../core/core-services.js';
-import { freeImageName, nodeSet as nodeSetProblem } from '../menu-checks.js';
-import { askOsRecipe, bootableKernels } from '../os-questions.js';
+import { confirmCreation, freeImageName, nodeSet as nodeSetProblem } from '../menu-checks.js';
+import { askOsRecipe, bootableKernels, recipeSummary } from '../os-questions.js';
 import { GOLDEN_CLASS } from './golden-image.js';
 import { addGoldenNodes, listGoldenNodes, removeGoldenNodes } from './golden-nodes.js';
 import { STAGING_CLASS } from './staging-image.js';
@@ -28,7 +28,7 @@ const createStaging: MenuAction = {
     const recipe = await askOsRecipe(ui, services);
     // The menu's answers go through the same preparation as the command line and the API.
     const options = await prepareCreation(services.images, STAGING_CLASS, name, recipe, { origin: 'cli' });
-    if (!(await ui.confirm(`Create staging image ${name} from ${String(recipe.source)}?`))) return;
+    if (!(await confirmCreation(ui, name, recipeSummary(recipe)))) return;
     await services.images.create(STAGING_CLASS, name, options);
     ui.print(`Staging image ${name} created.`);
   },
@@ -44,6 +44,7 @@ const createGolden: MenuAction = {
     }
     const from = stagings[await ui.choose('Staging image to copy', stagings)] as string;
     const name = await ui.ask('Name of the new golden image:', { validate: freeImageName(services) });
+    if (!(await confirmCreation(ui, name, [['copy of', from]]))) return;
     await services.images.create(GOLDEN_CLASS, name, await prepareCreation(services.images, GOLDEN_CLASS, name, { from }, { origin: 'cli' }));
     ui.print(`Golden image ${name} created from ${from}.`);
   },

@@ -17,7 +17,7 @@ function jobsOption(value: unknown): number | undefined {
   return jobs;
 }
 
-const imageAndNodes: ArgumentSpec[] = [{ name: 'GOLDEN', required: true, completes: 'image' }, { name: 'NODESET', required: true }];
+const imageAndNodes: ArgumentSpec[] = [{ name: 'GOLDEN', required: true, completes: 'image' }, { name: 'NODESET', required: true, completes: 'nodes' }];
 
 export const nodesAdd: CommandSpec = {
   path: ['nodes', 'add'],

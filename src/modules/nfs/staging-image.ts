@@ -54,7 +54,7 @@ export const NfsStagingImageClass: ImageClass<StagingOptions> = {
     steps.step(`install the OS into ${tree} (${formatSource(options.source)})`);
     await provisionTree(tree, {
       source: options.source, type: options.type, release: options.release, packages: options.packages,
-      optimize: options.optimize, progress: journal.progress, signal: journal.signal,
+      optimize: options.optimize, progress: journal.progress, signal: journal.signal, scratchDir: context.paths.workDir,
     });
     journal.checkAborted();
     steps.step('set password, SSH key and image identity');

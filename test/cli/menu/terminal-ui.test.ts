@@ -56,6 +56,10 @@ test('a livenet image is created through the menu on a real terminal: a bad name
     session.type(KEY.enter);
     await session.waitFor('Give the image size');
     session.type(`150M${KEY.enter}`);
+    // The answers are summed up, then the build needs an explicit yes (the default is no).
+    await session.waitFor('Create image pty-img? (y/N)');
+    assert.match(session.text, /size: 150M/);
+    session.type(`y${KEY.enter}`);
     await session.waitFor('Livenet image pty-img created.', 600_000);
 
     await session.waitFor('disklessset - main menu');

@@ -19,8 +19,8 @@ test('the livenet menu offers the original 4 actions (create, mount, unmount, re
     assert.deepEqual(livenetMenu.map((a) => a.label.split(' ')[0]), ['Create', 'Mount', 'Unmount', 'Resize', 'Rebuild']);
     const [create, mount, unmount, resize, rebuild] = livenetMenu;
     // Name, then the shared OS questions in table order (kernel, type, source, release, packages, password twice,
-    // SSH key, SELinux, optimize), then the size.
-    const ui = new ScriptedUi(['menu1', 0, 1, `dir:${tree}`, '', '', 'node-pw', 'node-pw', '', false, false, '150M']);
+    // SSH key, SELinux, optimize), then the size, then yes to the summary.
+    const ui = new ScriptedUi(['menu1', 0, 1, `dir:${tree}`, '', '', 'node-pw', 'node-pw', '', false, false, '150M', true]);
     await create?.run(ui, services);
     assert.ok(ui.shown.includes('Livenet image menu1 created.'));
     const image = await services.images.get('menu1');

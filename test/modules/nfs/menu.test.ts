@@ -44,7 +44,7 @@ test('the menu has the original\'s three actions: staging, golden from staging, 
   const { temp, services } = await rootWithStaging();
   try {
     const [, createGolden, manageNodes] = nfsModule.menu ?? [];
-    await createGolden?.run(scriptedUi(['stage1', 'gold']), services);
+    await createGolden?.run(scriptedUi(['stage1', 'gold', true]), services);
     assert.equal((await services.images.status('gold')).image_class, 'NfsGoldenImage');
     const ui = scriptedUi(['gold', 'Add nodes', 'r[1-4', 'r[1-4]', 'Remove nodes', 'r2', true, 'Back']);
     await assert.rejects(manageNodes?.run(ui, services) ?? Promise.resolve(), MenuBack, '"Back" leaves to the module\'s list');

@@ -1,5 +1,5 @@
 /** `disklessset api token create|list|revoke`: bearer tokens of the REST API. */
-import { TokenStore } from '../../../api/token-store.js';
+import { TOKEN_ROLES, TokenStore } from '../../../api/token-store.js';
 import type { CommandSpec } from '../../command.js';
 
 export const apiTokenCreate: CommandSpec = {
@@ -7,7 +7,7 @@ export const apiTokenCreate: CommandSpec = {
   summary: 'create an API token (printed once; only its hash is stored)',
   example: 'api token create --role read --name monitoring',
   options: [
-    { name: 'role', type: 'string', description: 'read (GET only) or admin (everything)', valueName: 'ROLE', required: true },
+    { name: 'role', type: 'string', description: 'read (GET only) or admin (everything)', valueName: 'ROLE', required: true, choices: TOKEN_ROLES },
     { name: 'name', type: 'string', description: 'label shown by `api token list`', valueName: 'LABEL' },
   ],
   async run({ services }, { options }) {

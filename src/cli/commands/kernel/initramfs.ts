@@ -17,9 +17,11 @@ export const kernelInitramfs: CommandSpec = {
     const kernel = validateKernelName(String(args.KERNEL));
     const extraArgs = (options['dracut-arg'] as string[] | undefined) ?? [];
     checkDracutArgs(extraArgs, '--dracut-arg');
+    const chroot = options.chroot as string | undefined;
+    if (chroot !== undefined) await services.kernels.checkChroot(chroot);
     io.progress({ type: 'step', step: `dracut for ${kernel}`, index: 1, total: 1 });
     const result = await services.kernels.generateInitramfs(kernel, {
-      chroot: options.chroot as string | undefined,
+      chroot,
       extraArgs,
       progress: io.progress,
       signal: io.signal,

@@ -4,7 +4,7 @@
  * built program, which the entry point passes in.
  */
 import type { CommandSpec } from '../../command.js';
-import { completionScript } from '../../completion-scripts.js';
+import { COMPLETION_SHELLS, completionScript } from '../../completion-scripts.js';
 import { versionLine } from '../../version.js';
 
 /** What the meta commands use of the built program. */
@@ -22,7 +22,7 @@ export function metaCommands(hooks: MetaHooks): CommandSpec[] {
       path: ['help'],
       summary: 'show help for every command, or for one command or group',
       example: 'help image list',
-      args: [{ name: 'COMMAND', variadic: true, description: 'words of a command, e.g. image list' }],
+      args: [{ name: 'COMMAND', variadic: true, description: 'words of a command, e.g. image list', completes: 'command' }],
       async run(_context, { args }) {
         const text = hooks.help((args.COMMAND as string[] | undefined) ?? []);
         return { text, data: { help: text } };
@@ -40,7 +40,7 @@ export function metaCommands(hooks: MetaHooks): CommandSpec[] {
       path: ['completion'],
       summary: 'print a shell completion script (bash, zsh or fish)',
       example: 'completion bash > /etc/bash_completion.d/disklessset',
-      args: [{ name: 'SHELL', required: true, description: 'bash, zsh or fish' }],
+      args: [{ name: 'SHELL', required: true, description: 'bash, zsh or fish', choices: COMPLETION_SHELLS }],
       async run(_context, { args }) {
         const script = completionScript(String(args.SHELL));
         return { text: script, data: { shell: args.SHELL, script } };

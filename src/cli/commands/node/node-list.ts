@@ -17,7 +17,7 @@ export const nodeList: CommandSpec = {
   path: ['node', 'list'],
   summary: 'list the nodes of the inventory (or of NODESET): one row per node',
   example: "node list 'c[001-100]' --json",
-  args: [{ name: 'NODESET' }],
+  args: [{ name: 'NODESET', completes: 'nodes' }],
   async run({ services }, { args }) {
     const data = await listNodes(services.inventory, args.NODESET === undefined ? undefined : String(args.NODESET));
     const text = data.length === 0 ? 'No nodes.' : table(data.map(row), ['name', 'profiles', 'image', 'mac', 'ip']);
