@@ -81,6 +81,11 @@ export class BootScriptPublisher implements InventoryPublisher<Pending> {
     const pointer = await readPointer(this.paths);
     const why = await this.disagreement(text, pointer);
     if (why === undefined) return 0;
+    if (why === 'nodes.yml changed' && (text === undefined || text.trim() === '')) {
+      // A truncated or deleted file (an editor crash, a full disk) must not unpublish every node's script.
+      throw new OperationError('E_INVENTORY_INVALID', `${this.paths.inventoryFile} is ${text === undefined ? 'missing' : 'empty'}, but node scripts were published from it`,
+        'restore it from a backup (or write `nodes: {}` into it to remove every node on purpose); node scripts stay as last published until then');
+    }
     if (why === 'old generations') {
       await this.generations.prune([pointer?.generation, pointer?.previous ?? undefined]);
       return 0;

@@ -140,3 +140,25 @@ test('a damaged nodes.yml: commands reading nodes fail with one line naming the 
     await t.cleanup();
   }
 });
+
+test('an emptied or deleted nodes.yml does not unpublish the node scripts: commands warn, scripts stay; `nodes: {}` removes them on purpose', async () => {
+  const t = await makeTempRoot();
+  try {
+    assert.equal((await t.cli(['demo', 'create', 'a', '--message', 'a'])).exitCode, 0);
+    const { paths } = await t.services();
+    assert.equal((await t.cli(['boot', 'set', 'n[1-3]', 'a'])).exitCode, 0);
+    const scripts = async () => (await readdir(paths.bootNodesDir)).filter((f) => f.endsWith('.ipxe')).sort();
+    for (const damage of [() => writeFile(paths.inventoryFile, ''), () => rm(paths.inventoryFile)]) {
+      await damage();
+      const other = await t.cli(['kernel', 'list']);
+      assert.equal(other.exitCode, 0);
+      assert.match(other.stderr, /warning: node scripts stay as last published: \S+nodes\.yml is (empty|missing), but node scripts were published from it/);
+      assert.deepEqual(await scripts(), ['n1.ipxe', 'n2.ipxe', 'n3.ipxe'], 'a truncated or deleted inventory keeps every node booting');
+    }
+    await writeFile(paths.inventoryFile, 'nodes: {}\n');
+    assert.equal((await t.cli(['kernel', 'list'])).exitCode, 0);
+    assert.deepEqual(await scripts(), [], 'an inventory emptied on purpose unpublishes the scripts');
+  } finally {
+    await t.cleanup();
+  }
+});

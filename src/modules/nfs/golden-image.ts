@@ -54,7 +54,7 @@ export class NfsGoldenImage extends Image {
   }
 
   override nodeRootCommand(nodeSet: string): string {
-    return `disklessset nfs nodes add ${this.name} '${nodeSet}'`;
+    return `nfs nodes add ${this.name} '${nodeSet}'`;
   }
 
   override async createNodeRoots(nodes: readonly string[], options: { progress?: ProgressSink; signal?: AbortSignal }): Promise<void> {
