@@ -36,20 +36,15 @@ function parsePort(value: unknown): number {
   return port;
 }
 
-/** Resolves on the first of SIGTERM or an abort (SIGINT reaches commands as an abort). */
+/**
+ * Resolves when the command is aborted, with the name of the signal that
+ * did it: bin.ts turns SIGINT, SIGTERM and SIGHUP into an abort whose reason
+ * is the signal's name (another reason, from a library caller, reads SIGINT).
+ */
 function untilStopped(signal: AbortSignal): Promise<string> {
-  return new Promise((resolve) => {
-    const onTerm = () => done('SIGTERM');
-    const onAbort = () => done('SIGINT');
-    function done(reason: string): void {
-      process.off('SIGTERM', onTerm);
-      signal.removeEventListener('abort', onAbort);
-      resolve(reason);
-    }
-    process.once('SIGTERM', onTerm);
-    if (signal.aborted) done('SIGINT');
-    else signal.addEventListener('abort', onAbort, { once: true });
-  });
+  const name = () => (typeof signal.reason === 'string' && signal.reason.startsWith('SIG') ? signal.reason : 'SIGINT');
+  if (signal.aborted) return Promise.resolve(name());
+  return new Promise((resolve) => signal.addEventListener('abort', () => resolve(name()), { once: true }));
 }
 
 export const serveCommand: CommandSpec = {
