@@ -4,13 +4,13 @@ import { readFile } from 'node:fs/promises';
 import { runCli } from '../helpers/run-cli.js';
 import { makeTempRoot } from '../helpers/temp-root.js';
 
-test('bad node options exit 2 with one line and change nothing: repeated --ip, --image with --unset-image, a missing image or profile', async () => {
+test('bad node options exit 2 with one line and change nothing: repeated --ip, --image with --unset-image, a missing image or profile, a name taking a MAC script', async () => {
   const t = await makeTempRoot();
   const cli = (args: string[]) => runCli(args, { root: t.root });
   try {
     assert.equal((await cli(['demo', 'create', 'gold', '--message', 'g'])).exitCode, 0);
     assert.equal((await cli(['profile', 'add', 'compute'])).exitCode, 0);
-    assert.equal((await cli(['node', 'add', 'n1', '--ip', '10.0.0.1', '--image', 'gold'])).exitCode, 0);
+    assert.equal((await cli(['node', 'add', 'n1', '--ip', '10.0.0.1', '--image', 'gold', '--mac', '52:54:00:00:00:04'])).exitCode, 0);
     const { paths } = await t.services();
     const before = await readFile(paths.inventoryFile, 'utf8');
     const cases: [string[], RegExp][] = [
@@ -23,6 +23,7 @@ test('bad node options exit 2 with one line and change nothing: repeated --ip, -
       [['node', 'set', 'n1', '--profile', 'nope'], /no profile named nope/],
       [['profile', 'set', 'compute', '--image', 'nosuch'], /no image named nosuch/],
       [['node', 'add', 'n2', '--ip', '10.0.0.1'], /IP 10\.0\.0\.1 would belong to both n1 and n2/],
+      [['node', 'add', '52-54-00-00-00-04', '--image', 'gold'], /node name 52-54-00-00-00-04 is the MAC 52:54:00:00:00:04 of node n1/],
     ];
     for (const [args, message] of cases) {
       const result = await cli(args);

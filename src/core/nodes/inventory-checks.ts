@@ -56,6 +56,29 @@ export function checkUniqueAddresses(previous: InventoryDocument, next: Inventor
 }
 
 /**
+ * Refuses a node named like another node's MAC script (`52-54-00-00-00-04`,
+ * iPXE's `${mac:hexhyp}`): node scripts and MAC scripts share one folder, so
+ * the name would take over the file the MAC's owner boots from when it has
+ * no host name. Checked both ways (a new name, a new MAC), on effective MACs,
+ * and only for nodes the change adds or whose addresses it changes.
+ * @throws UsageError E_NODE_MAC_NAME_CLASH naming both nodes.
+ */
+export function checkMacNameClash(previous: InventoryDocument, next: InventoryDocument): void {
+  const before = addressesOf(previous);
+  const after = addressesOf(next);
+  const touched = (name: string): boolean => !Object.hasOwn(previous.nodes, name)
+    || (after.has(name) && !sameAddresses(before.get(name), after.get(name) as { mac: string[]; ip?: string }));
+  for (const [owner, { mac }] of after) {
+    for (const address of mac) {
+      const name = address.replaceAll(':', '-');
+      if (name === owner || !Object.hasOwn(next.nodes, name) || !(touched(name) || touched(owner))) continue;
+      throw new UsageError('E_NODE_MAC_NAME_CLASH', `node name ${name} is the MAC ${address} of node ${owner}`,
+        'a node named like a MAC would take over that MAC\'s boot script: rename the node or correct the MAC');
+    }
+  }
+}
+
+/**
  * Refuses profile names that the inventory does not define, listing the ones it does.
  * @throws UsageError E_NODE_UNKNOWN_PROFILE.
  */

@@ -9,7 +9,7 @@ import { ConflictError } from '../../errors/index.js';
 import { readTextIfExists, writeFileAtomic } from '../state/atomic-file.js';
 import { withLock } from '../state/lock.js';
 import type { InventoryPublisher } from './publisher.js';
-import { checkUniqueAddresses } from './inventory-checks.js';
+import { checkMacNameClash, checkUniqueAddresses } from './inventory-checks.js';
 import { emptyInventory, parseInventory, serializeInventory, type InventoryDocument } from './inventory-file.js';
 import { inventoryHash, readCachedInventory, writeInventoryCache } from './inventory-cache.js';
 
@@ -78,9 +78,10 @@ export class InventoryStore {
   /**
    * Read-modify-write under the lock: `change` mutates the document it gets,
    * and the file is replaced only if `change` returns without throwing and
-   * the result passes the rules (one MAC, one IP per node; the guards).
+   * the result passes the rules (one MAC, one IP per node; no node named
+   * like a MAC; the guards).
    * @throws ConflictError E_LOCK_TIMEOUT; UsageError E_NODE_MAC_DUPLICATE,
-   *   E_NODE_IP_DUPLICATE; whatever `change` or a guard throws.
+   *   E_NODE_IP_DUPLICATE, E_NODE_MAC_NAME_CLASH; whatever `change` or a guard throws.
    */
   async update<T>(change: (document: InventoryDocument) => T | Promise<T>, options: UpdateOptions = {}): Promise<T> {
     return withLock(this.file, async () => {
@@ -91,6 +92,7 @@ export class InventoryStore {
       const result = await change(document);
       if (!options.unchecked) {
         checkUniqueAddresses(previous, document);
+        checkMacNameClash(previous, document);
         for (const guard of this.guards) await guard(previous, document);
       }
       const { text, stored } = serializeInventory(document, this.file);

@@ -57,3 +57,19 @@ test('MAC and IP syntax: one separator, no group or null MAC, no zone, loopback,
   }
   assert.deepEqual(checkAttributes({ mac: ['52-54-00-AA-BB-01'], ip: 'fd00::10' }, 'test', true), { mac: ['52:54:00:aa:bb:01'], ip: 'fd00::10' });
 });
+
+test('a node named like another node\'s MAC script is refused both ways, naming both, and nothing is written', async () => {
+  await withInventory(async (inventory, file) => {
+    await inventory.addProfile('rack', {});
+    await inventory.addNodes('n1', { mac: ['52:54:00:00:00:04'], image: 'a' });
+    await inventory.addNodes('52-54-00-00-00-07', {});
+    const before = await readFile(file, 'utf8');
+    await assert.rejects(inventory.addNodes('52-54-00-00-00-04', { image: 'b' }), refusedWith('E_NODE_MAC_NAME_CLASH', '52-54-00-00-00-04', 'n1'));
+    await assert.rejects(inventory.changeNodes('n1', { set: { mac: ['52-54-00-00-00-07'] } }), refusedWith('E_NODE_MAC_NAME_CLASH', '52-54-00-00-00-07', 'n1'));
+    await assert.rejects(inventory.changeProfile('rack', { set: { mac: ['52:54:00:00:00:07'] } }).then(() => inventory.changeNodes('n1', { profiles: ['rack'], unset: ['mac'] })),
+      refusedWith('E_NODE_MAC_NAME_CLASH', '52-54-00-00-00-07', 'n1'), 'a MAC inherited from a profile');
+    await inventory.changeProfile('rack', { unset: ['mac'] });
+    assert.equal(await readFile(file, 'utf8'), before);
+    await inventory.changeNodes('52-54-00-00-00-07', { set: { mac: ['52:54:00:00:00:07'] } });
+  });
+});
