@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { runCli } from '../helpers/run-cli.js';
 import { makeTempRoot } from '../helpers/temp-root.js';
 
-test('bad node options exit 2 with one line and change nothing: repeated --ip, --image with --unset-image, a missing image or profile, a name taking a MAC script', async () => {
+test('bad node options exit 2 with one line and change nothing: repeated --ip, --image with --unset-image, a missing image or profile, a name taking a MAC script, a reserved variable name', async () => {
   const t = await makeTempRoot();
   const cli = (args: string[]) => runCli(args, { root: t.root });
   try {
@@ -23,6 +23,10 @@ test('bad node options exit 2 with one line and change nothing: repeated --ip, -
       [['node', 'set', 'n1', '--profile', 'nope'], /no profile named nope/],
       [['profile', 'set', 'compute', '--image', 'nosuch'], /no image named nosuch/],
       [['node', 'add', 'n2', '--ip', '10.0.0.1'], /IP 10\.0\.0\.1 would belong to both n1 and n2/],
+      [['node', 'set', 'n1', '--var', '__proto__=x'], /variable name __proto__ in the options is a reserved name/],
+      [['node', 'add', 'n2', '--var', 'constructor=x'], /variable name constructor in the options is a reserved name/],
+      [['node', 'set', 'n1', '--unset-var', '__proto__'], /variable name __proto__ in the options is a reserved name/],
+      [['profile', 'set', 'compute', '--var', '__proto__=x'], /reserved name/],
       [['node', 'add', '52-54-00-00-00-04', '--image', 'gold'], /node name 52-54-00-00-00-04 is the MAC 52:54:00:00:00:04 of node n1/],
     ];
     for (const [args, message] of cases) {

@@ -42,7 +42,11 @@ export const MAX_KERNEL_ARGS = 2048;
 // One separator throughout: `52:54-00...` is a typo, not an address.
 const MAC = /^[0-9a-f]{2}(?:(?::[0-9a-f]{2}){5}|(?:-[0-9a-f]{2}){5})$/i;
 const VAR_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
-const MAX_VAR_VALUE = 4096;
+// Names JavaScript objects treat specially: `vars.__proto__ = x` sets no variable at all, and the other two
+// would read as functions from any object lacking them. Refused rather than silently dropped.
+const RESERVED_VAR_NAMES: readonly string[] = ['__proto__', 'constructor', 'prototype'];
+/** Longest variable value (characters). */
+export const MAX_VAR_VALUE = 4096;
 
 function bad(code: string, message: string, hint: string): never {
   throw new UsageError(code, message, hint);
@@ -77,14 +81,32 @@ export function checkNodeIp(value: unknown, where: string): string {
   return value;
 }
 
+/** Whether `name` can name a variable: letters, digits and `_` (not first), at most 64, not a reserved name. */
+export function isVarName(name: string): boolean {
+  return VAR_NAME.test(name) && !RESERVED_VAR_NAMES.includes(name);
+}
+
+/**
+ * The one check of a variable name (CLI options, API bodies, imports, the file).
+ * @throws UsageError E_NODE_VAR (invalid, or a reserved name such as `__proto__`).
+ */
+export function checkVarName(name: string, where: string): string {
+  if (RESERVED_VAR_NAMES.includes(name)) {
+    bad('E_NODE_VAR', `variable name ${name} in ${where} is a reserved name`, `choose another name (${RESERVED_VAR_NAMES.join(', ')} are reserved)`);
+  }
+  if (!VAR_NAME.test(name)) bad('E_NODE_VAR', `invalid variable name ${JSON.stringify(name)} in ${where}`, 'use letters, digits and _ (not first), at most 64');
+  return name;
+}
+
 function checkVars(value: unknown, where: string): Record<string, string> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     bad('E_NODE_VAR', `"vars" in ${where} must be a map of names to text`, 'e.g. vars: {rack: a12}');
   }
   const vars: Record<string, string> = {};
+  // Own names, so a `__proto__` key JSON.parse or YAML kept is seen (and refused), never taken for the prototype.
   for (const key of Object.getOwnPropertyNames(value)) {
+    checkVarName(key, where);
     const text = (value as Record<string, unknown>)[key];
-    if (!VAR_NAME.test(key)) bad('E_NODE_VAR', `invalid variable name ${JSON.stringify(key)} in ${where}`, 'use letters, digits and _ (not first), at most 64');
     const asText = typeof text === 'number' || typeof text === 'boolean' ? String(text) : text;
     if (typeof asText !== 'string' || asText.length > MAX_VAR_VALUE || /[\0\r\n]/.test(asText)) {
       bad('E_NODE_VAR', `variable ${key} in ${where} must be one line of text (at most ${MAX_VAR_VALUE} characters)`, `e.g. ${key}: value`);

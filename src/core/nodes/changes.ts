@@ -6,7 +6,7 @@
  */
 import { UsageError } from '../../errors/index.js';
 import { requireKnownKeys } from '../raw-options.js';
-import { ATTRIBUTE_KEYS, NODE_KEYS, checkAttributes, type NodeAttributes, type NodeEntry } from './attributes.js';
+import { ATTRIBUTE_KEYS, NODE_KEYS, checkAttributes, checkVarName, type NodeAttributes, type NodeEntry } from './attributes.js';
 
 /** A change to nodes or to a profile; every field is optional. */
 export interface AttributeChanges {
@@ -47,7 +47,9 @@ export function parseAttributeChanges(raw: unknown, where: string, allowProfiles
       if (key !== 'profiles') unset.push(key as keyof NodeAttributes);
     } else if (key === 'vars' && typeof value === 'object' && !Array.isArray(value)) {
       const kept: Record<string, unknown> = {};
+      // Checked before copying: `kept.__proto__ = text` would drop the variable without a word.
       for (const [name, text] of Object.entries(value as Record<string, unknown>)) {
+        checkVarName(name, where);
         if (text === null) unsetVars.push(name);
         else kept[name] = text;
       }
@@ -67,10 +69,12 @@ export function parseAttributeChanges(raw: unknown, where: string, allowProfiles
 
 /**
  * Refuses a change that sets and removes the same attribute or variable
- * (`--image X --unset-image`): which one was meant cannot be guessed.
- * @throws UsageError E_NODE_CONTRADICTION naming the attribute.
+ * (`--image X --unset-image`): which one was meant cannot be guessed; and
+ * variable names that cannot be stored (a library caller's `__proto__`).
+ * @throws UsageError E_NODE_CONTRADICTION naming the attribute, E_NODE_VAR.
  */
 export function checkChanges(changes: AttributeChanges): void {
+  for (const name of [...Object.keys(changes.vars ?? {}), ...(changes.unsetVars ?? [])]) checkVarName(name, 'the change');
   const both = (changes.unset ?? []).filter((key) => changes.set?.[key] !== undefined);
   const varsBoth = (changes.unsetVars ?? []).filter((name) => changes.vars !== undefined && Object.hasOwn(changes.vars, name));
   const named = [...both, ...varsBoth.map((name) => `vars.${name}`)];

@@ -9,7 +9,7 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import { UsageError } from '../../errors/index.js';
 import { run } from '../../system/runner.js';
 import { foldNodes, isNodeName } from '../../nodeset/index.js';
-import { checkAttributes, type NodeEntry } from './attributes.js';
+import { MAX_VAR_VALUE, checkAttributes, checkVarName, isVarName, type NodeEntry } from './attributes.js';
 import type { NodeInventory, NodeSetResult } from './inventory.js';
 
 /** Nodes and profiles read from a source, checked. */
@@ -31,7 +31,8 @@ export interface ImportResult extends NodeSetResult {
   skipped: string[];
 }
 
-const VAR_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
+/** The columns that are attributes; any other is a variable. */
+const CSV_COLUMNS: readonly string[] = ['name', 'mac', 'ip', 'profiles', 'image', 'kernelArgs'];
 
 function splitList(value: string): string[] {
   return value.split(/[\s;,]+/).filter(Boolean);
@@ -48,6 +49,8 @@ export function planCsvImport(text: string, file: string): ImportPlan {
   const header = (names: string[]): string[] => {
     const seen = new Set<string>();
     for (const name of names) {
+      // Checked on the header: the CSV parser drops a `__proto__` column without a word.
+      if (!CSV_COLUMNS.includes(name)) checkVarName(name, `${file} line 1 (column "${name}")`);
       if (seen.has(name)) throw new UsageError('E_IMPORT_CSV', `${file} line 1: column "${name}" appears twice`, 'give each column once');
       seen.add(name);
     }
@@ -90,7 +93,7 @@ function storableVars(values: Record<string, unknown>, owner: string, skipped: s
   for (const [key, value] of Object.entries(values)) {
     if (key.startsWith('ansible_') || leaveOut.includes(key)) continue;
     const text = typeof value === 'string' ? value : JSON.stringify(value);
-    if (!VAR_NAME.test(key) || text.length > 4096 || /[\r\n\0]/.test(text)) { skipped.push(`${owner}: variable ${key} (name or value not storable)`); continue; }
+    if (!isVarName(key) || text.length > MAX_VAR_VALUE || /[\r\n\0]/.test(text)) { skipped.push(`${owner}: variable ${key} (name or value not storable)`); continue; }
     vars[key] = text;
   }
   return vars;

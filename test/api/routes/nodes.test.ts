@@ -123,6 +123,13 @@ test('bad bodies and node sets answer 422 with their code and change nothing, ne
       assert.equal(answer.status, 422, `${method} ${path} ${JSON.stringify(body)}: ${JSON.stringify(answer.body)}`);
       assert.equal(answer.body.error.code, code, `${method} ${path} ${JSON.stringify(body)}`);
     }
+    // JSON.parse keeps "__proto__" as a variable name: refused, not dropped (it used to answer 201 and store nothing).
+    for (const [method, path, raw] of [['POST', '/nodes', '{"nodes": "n2", "vars": {"__proto__": "x"}}'], ['PATCH', '/nodes/n1', '{"vars": {"__proto__": "x"}}'],
+      ['POST', '/profiles', '{"name": "p", "vars": {"__proto__": "x"}}'], ['PATCH', '/nodes/n1', '{"vars": {"__proto__": null}}']] as const) {
+      const answer = await api.call(method, `/api/v1${path}`, { raw });
+      assert.deepEqual([answer.status, answer.body.error.code], [422, 'E_NODE_VAR'], `${method} ${path} ${raw}`);
+      assert.match(answer.body.error.message, /variable name __proto__ .*reserved name/);
+    }
     const typo = await api.call('POST', '/api/v1/nodes', { body: { nodes: 'n2', imgae: 'gold' } });
     assert.match(typo.body.error.message, /did you mean image\?/);
     const taken = await api.call('POST', '/api/v1/nodes', { body: { nodes: 'n[1-2]' } });

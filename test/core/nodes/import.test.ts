@@ -29,3 +29,13 @@ test('Ansible: an invalid host name refuses the import unless skipped; group var
   assert.deepEqual(plan.nodes.c2?.vars, {}, 'no group variable copied into the host');
   assert.match(plan.skipped.join('\n'), /bad_name!/);
 });
+
+test('a reserved variable name (__proto__), which the CSV parser and plain objects drop, is refused in a CSV header and left out of an Ansible import with a line', () => {
+  assert.throws(() => planCsvImport('name,__proto__\nn1,x\n', 'a.csv'), refused(/variable name __proto__ in a\.csv line 1 \(column "__proto__"\) is a reserved name/, 'E_NODE_VAR'));
+  assert.throws(() => planCsvImport('name,rack-id\nn1,x\n', 'a.csv'), refused(/invalid variable name "rack-id" in a\.csv line 1/, 'E_NODE_VAR'));
+  const list = JSON.parse('{"_meta": {"hostvars": {"c1": {"__proto__": "x", "rack": "r1"}}}, "all": {"hosts": ["c1"], "vars": {"__proto__": "y"}}}') as unknown;
+  const plan = planAnsibleImport(list, 'inv');
+  assert.deepEqual(plan.nodes.c1?.vars, { rack: 'r1' });
+  assert.deepEqual(plan.profileVars, {});
+  assert.deepEqual(plan.skipped.filter((line) => line.includes('__proto__')).length, 2, plan.skipped.join('\n'));
+});

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NodeInventory } from '../../../src/core/nodes/inventory.js';
@@ -71,5 +71,16 @@ test('a node named like another node\'s MAC script is refused both ways, naming 
     await inventory.changeProfile('rack', { unset: ['mac'] });
     assert.equal(await readFile(file, 'utf8'), before);
     await inventory.changeNodes('52-54-00-00-00-07', { set: { mac: ['52:54:00:00:00:07'] } });
+  });
+});
+
+test('a reserved variable name is refused however it comes in: a parsed JSON body, a change, a hand-edited file', async () => {
+  const raw = JSON.parse('{"vars": {"__proto__": "x", "rack": "a"}}') as unknown;
+  assert.throws(() => checkAttributes(raw, 'the request body', true), refusedWith('E_NODE_VAR', '__proto__', 'reserved name'));
+  await withInventory(async (inventory, file) => {
+    await inventory.addNodes('n1', {});
+    await assert.rejects(inventory.changeNodes('n1', { vars: JSON.parse('{"__proto__": "x"}') as Record<string, string> }), refusedWith('E_NODE_VAR', 'reserved name'));
+    await writeFile(file, 'nodes:\n  n1:\n    vars:\n      __proto__: x\n');
+    await assert.rejects(inventory.read(), (error: Error & { code?: string }) => error.code === 'E_INVENTORY_INVALID' && /__proto__.*reserved name/.test(error.message));
   });
 });

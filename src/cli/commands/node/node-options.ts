@@ -6,7 +6,7 @@
  * file and the API accept.
  */
 import { UsageError } from '../../../errors/index.js';
-import { checkAttributes, type NodeEntry } from '../../../core/nodes/attributes.js';
+import { checkAttributes, checkVarName, type NodeEntry } from '../../../core/nodes/attributes.js';
 import { parseAttributeChanges, type AttributeChanges } from '../../../core/nodes/changes.js';
 import type { OptionSpec, ParsedInput } from '../../command.js';
 
@@ -48,7 +48,7 @@ function parseVars(values: readonly string[]): Record<string, string | null> | u
   for (const item of values) {
     const at = item.indexOf('=');
     if (at <= 0) throw new UsageError('E_NODE_VAR', `--var ${JSON.stringify(item)} is not NAME=VALUE`, 'e.g. --var rack=a12');
-    vars[item.slice(0, at)] = item.slice(at + 1);
+    vars[checkVarName(item.slice(0, at), 'the options')] = item.slice(at + 1);
   }
   return vars;
 }
@@ -89,6 +89,7 @@ export function changesFromOptions(options: ParsedInput['options'], withProfiles
   if (unsetVars.length > 0) {
     const vars = (patch.vars ?? {}) as Record<string, string | null>;
     for (const name of unsetVars) {
+      checkVarName(name, 'the options');
       if (Object.hasOwn(vars, name)) throw new UsageError('E_USAGE', `--var ${name}=... and --unset-var ${name} given together`, 'give one of them');
       vars[name] = null;
     }
