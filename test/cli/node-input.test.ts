@@ -27,6 +27,7 @@ test('bad node options exit 2 with one line and change nothing: repeated --ip, -
       [['node', 'add', 'n2', '--var', 'constructor=x'], /variable name constructor in the options is a reserved name/],
       [['node', 'set', 'n1', '--unset-var', '__proto__'], /variable name __proto__ in the options is a reserved name/],
       [['profile', 'set', 'compute', '--var', '__proto__=x'], /reserved name/],
+      [['node', 'add', 'n2', '--ip', '::ffff:10.0.0.1'], /IP 10\.0\.0\.1 would belong to both n1 and n2/],
       [['node', 'add', '52-54-00-00-00-04', '--image', 'gold'], /node name 52-54-00-00-00-04 is the MAC 52:54:00:00:00:04 of node n1/],
     ];
     for (const [args, message] of cases) {

@@ -14,7 +14,7 @@ import { requireKnownKeys } from '../raw-options.js';
 export interface NodeAttributes {
   /** MAC addresses, lower case, colon separated (`52:54:00:12:34:56`). */
   mac?: string[];
-  /** IPv4 or IPv6 address. */
+  /** IPv4 or IPv6 address, in its canonical form (IPv6 as RFC 5952 writes it; an IPv4-mapped one as IPv4). */
   ip?: string;
   /** Image the node boots. */
   image?: string;
@@ -65,20 +65,41 @@ export function normalizeMac(value: unknown, where: string): string {
   return mac;
 }
 
+// An IPv4-mapped IPv6 address in the canonical form the URL parser gives (`::ffff:10.0.0.4` → `::ffff:a00:4`).
+const MAPPED_V4 = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/;
+
 /**
- * An address a node can have: IPv4 or IPv6, without zone (`%eth0`), and
- * not an unspecified, loopback, multicast or broadcast address.
+ * The one written form of an address, so that two spellings of one address
+ * compare equal (duplicates) and show the same: IPv6 in its canonical text
+ * (RFC 5952: lower case, zeros shortened, `2001:0db8:0::1` → `2001:db8::1`,
+ * as Node's URL parser writes it), and an IPv4-mapped IPv6 address as the
+ * IPv4 address it carries (`::ffff:10.0.0.4` → `10.0.0.4`: the node has that
+ * IPv4 address). IPv4 text is already unique (Node's isIP refuses leading zeros).
+ */
+function canonicalIp(value: string): string {
+  if (isIP(value) === 4) return value;
+  const canonical = new URL(`http://[${value}]/`).hostname.slice(1, -1);
+  const mapped = MAPPED_V4.exec(canonical);
+  if (!mapped) return canonical;
+  const [high, low] = [parseInt(mapped[1] as string, 16), parseInt(mapped[2] as string, 16)];
+  return [high >> 8, high & 255, low >> 8, low & 255].join('.');
+}
+
+/**
+ * An address a node can have, in its canonical form (see canonicalIp): IPv4
+ * or IPv6, without zone (`%eth0`), and not an unspecified, loopback,
+ * multicast or broadcast address.
  * @throws UsageError E_NODE_IP.
  */
 export function checkNodeIp(value: unknown, where: string): string {
   if (typeof value !== 'string' || isIP(value) === 0 || value.includes('%')) {
     bad('E_NODE_IP', `invalid IP address ${JSON.stringify(value)} in ${where}`, 'e.g. ip: 10.10.0.1');
   }
-  const v4 = isIP(value) === 4 ? value.split('.').map(Number) : undefined;
-  const special = v4 ? v4[0] === 0 || v4[0] === 127 || (v4[0] as number) >= 224
-    : /^(::1?|ff[0-9a-f]{2}:.*)$/i.test(value) || /^::ffff:/i.test(value);
+  const ip = canonicalIp(value);
+  const v4 = isIP(ip) === 4 ? ip.split('.').map(Number) : undefined;
+  const special = v4 ? v4[0] === 0 || v4[0] === 127 || (v4[0] as number) >= 224 : ip === '::' || ip === '::1' || /^ff[0-9a-f]{2}:/.test(ip);
   if (special) bad('E_NODE_IP', `IP address ${value} in ${where} cannot be a node's (unspecified, loopback, multicast or broadcast)`, 'give the node\'s own unicast address');
-  return value;
+  return ip;
 }
 
 /** Whether `name` can name a variable: letters, digits and `_` (not first), at most 64, not a reserved name. */

@@ -14,6 +14,9 @@ import { validateProfileName } from '../names.js';
 import type { NodeEntry, ProfileEntry } from './attributes.js';
 import { emptyInventory, type InventoryDocument } from './inventory-file.js';
 
+// Raised when the checked form of the values changes (2: IP addresses canonical), so a copy made by an older version is parsed again.
+const CACHE_FORMAT = 2;
+
 /** SHA-256 (hex) of an inventory's text: what the cache and the published generation record. */
 export function inventoryHash(text: string): string {
   return createHash('sha256').update(text).digest('hex');
@@ -33,8 +36,8 @@ export async function readCachedInventory(file: string, hash: string): Promise<I
   const text = await readTextIfExists(cacheFileOf(file)).catch(() => undefined);
   if (text === undefined) return undefined;
   try {
-    const parsed = JSON.parse(text) as { sha256?: unknown; profiles?: Record<string, ProfileEntry>; nodes?: Record<string, NodeEntry> };
-    if (parsed.sha256 !== hash || typeof parsed.nodes !== 'object' || typeof parsed.profiles !== 'object') return undefined;
+    const parsed = JSON.parse(text) as { format?: unknown; sha256?: unknown; profiles?: Record<string, ProfileEntry>; nodes?: Record<string, NodeEntry> };
+    if (parsed.format !== CACHE_FORMAT || parsed.sha256 !== hash || typeof parsed.nodes !== 'object' || typeof parsed.profiles !== 'object') return undefined;
     const document = emptyInventory();
     for (const name of Object.keys(parsed.profiles)) {
       validateProfileName(name);
@@ -53,5 +56,5 @@ export async function readCachedInventory(file: string, hash: string): Promise<I
 
 /** Replaces the cache of `file` with `document`, made from text of hash `hash` (no fsync: a lost cache is rebuilt from nodes.yml). */
 export async function writeInventoryCache(file: string, hash: string, document: InventoryDocument): Promise<void> {
-  await writeFileAtomic(cacheFileOf(file), JSON.stringify({ sha256: hash, profiles: document.profiles, nodes: document.nodes }), 0o644, { sync: false });
+  await writeFileAtomic(cacheFileOf(file), JSON.stringify({ format: CACHE_FORMAT, sha256: hash, profiles: document.profiles, nodes: document.nodes }), 0o644, { sync: false });
 }

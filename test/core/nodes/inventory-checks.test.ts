@@ -84,3 +84,22 @@ test('a reserved variable name is refused however it comes in: a parsed JSON bod
     await assert.rejects(inventory.read(), (error: Error & { code?: string }) => error.code === 'E_INVENTORY_INVALID' && /__proto__.*reserved name/.test(error.message));
   });
 });
+
+test('IP addresses are stored in one canonical form, so two spellings of one address are a duplicate; an IPv4-mapped address is its IPv4 address', async () => {
+  for (const ip of ['2001:0db8:0::1', '2001:DB8:0:0:0:0:0:1', '2001:db8::1']) assert.equal(checkAttributes({ ip }, 'test', true).ip, '2001:db8::1', ip);
+  assert.equal(checkAttributes({ ip: '::ffff:10.0.0.4' }, 'test', true).ip, '10.0.0.4');
+  assert.equal(checkAttributes({ ip: '::FFFF:a00:4' }, 'test', true).ip, '10.0.0.4');
+  assert.throws(() => checkAttributes({ ip: '::ffff:127.0.0.1' }, 'test', true), refusedWith('E_NODE_IP', 'loopback'), 'the mapped address is checked as IPv4');
+  assert.throws(() => checkAttributes({ ip: 'FF02::1' }, 'test', true), refusedWith('E_NODE_IP', 'multicast'));
+  await withInventory(async (inventory, file) => {
+    await inventory.addNodes('n1', { ip: '2001:db8::1' });
+    await inventory.addNodes('n2', checkAttributes({ ip: '::ffff:10.0.0.4' }, 'test', true));
+    assert.match(await readFile(file, 'utf8'), /ip: 10\.0\.0\.4\n/);
+    const before = await readFile(file, 'utf8');
+    await assert.rejects(inventory.addNodes('n3', checkAttributes({ ip: '2001:0DB8:0:0::1' }, 'test', true)), refusedWith('E_NODE_IP_DUPLICATE', 'n1', 'n3'));
+    await assert.rejects(inventory.addNodes('n3', checkAttributes({ ip: '10.0.0.4' }, 'test', true)), refusedWith('E_NODE_IP_DUPLICATE', 'n2', 'n3'));
+    assert.equal(await readFile(file, 'utf8'), before);
+    await writeFile(file, 'nodes:\n  n1:\n    ip: 2001:0DB8::0:1\n');
+    assert.equal((await inventory.read()).nodes.n1?.ip, '2001:db8::1', 'a hand edit is read in the canonical form');
+  });
+});
