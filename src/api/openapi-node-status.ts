@@ -37,7 +37,7 @@ export const NODE_STATUS_SCHEMAS = {
       mismatchNodes: folded('that fetched files of another image'), mismatchNodeCount: { type: 'integer' },
       statuses: { type: 'array', items: { $ref: '#/components/schemas/NodeStatus' } },
       unknownRequests: {
-        type: 'object', description: 'Requests that named no inventory node: total and the latest ones',
+        type: 'object', nullable: true, description: 'Requests that named no inventory node: total and the latest ones (null when a node set was asked for)',
         properties: {
           count: { type: 'integer' },
           recent: { type: 'array', items: { type: 'object', properties: { name: str, mac: str, address: str, path: str, at: time } } },

@@ -33,7 +33,7 @@ test('nodes and profiles drive the node scripts: a profile image change reaches 
     assert.deepEqual(await scripts(t), { '52-54-00-00-00-01': 'gold', c1: 'gold', c2: 'gold', c3: 'test' });
     const shown = JSON.parse(await ok(t, ['node', 'show', 'c1', '--json'])) as { attributes: Record<string, unknown>; origins: Record<string, string> };
     assert.equal(shown.origins.image, 'profile:compute');
-    assert.match(await ok(t, ['node', 'list']), /^NAME\s+PROFILES\s+IMAGE\s+MAC\s+IP\nc1\s+compute\s+gold\s+52:54:00:00:00:01\s+-/);
+    assert.match(await ok(t, ['node', 'list']), /^NAME\s+PROFILES\s+IMAGE\s+MAC\s+IP\s+LAST SEEN\nc1\s+compute\s+gold\s+52:54:00:00:00:01\s+-\s+-\n/);
     assert.match(await ok(t, ['boot', 'list']), /gold\s+2\s+c\[1-2\]\ntest\s+1\s+c3/);
     await ok(t, ['node', 'remove', 'c2']);
     assert.deepEqual(await scripts(t), { '52-54-00-00-00-01': 'gold', c1: 'gold', c3: 'test' });

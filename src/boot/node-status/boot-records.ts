@@ -75,13 +75,22 @@ function checkRecord(raw: unknown): NodeBootRecord | undefined {
   return { lastSeen: record.lastSeen, address: record.address, ...(isText(record.mac, 64) ? { mac: record.mac } : {}), stages };
 }
 
-/** Parses the file's text; what does not have the expected shape is dropped, never trusted. */
-export function parseRecords(text: string): BootRecords {
+/**
+ * Parses the file's text; what does not have the expected shape is dropped,
+ * never trusted. Text that is not a JSON object at all (a damaged file) reads
+ * as empty records, and `onDamaged` hears why.
+ */
+export function parseRecords(text: string, onDamaged?: (problem: string) => void): BootRecords {
   const records = emptyRecords();
   let raw: Partial<BootRecords> | null;
   try {
     raw = JSON.parse(text) as Partial<BootRecords> | null;
-  } catch {
+  } catch (error) {
+    onDamaged?.(`not valid JSON (${(error as Error).message.split('\n')[0]})`);
+    return records;
+  }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    onDamaged?.('not a JSON object');
     return records;
   }
   for (const [name, value] of Object.entries(raw?.nodes ?? {})) {
@@ -97,10 +106,16 @@ export function parseRecords(text: string): BootRecords {
   return records;
 }
 
-/** Reads the state file (empty records when it does not exist yet). */
-export async function readRecords(file: string): Promise<BootRecords> {
+/**
+ * Reads the state file (empty records when it does not exist yet). A damaged
+ * file reads as empty records too (serve replaces it at its next write);
+ * `onDamaged` gets one line naming the file, for commands that report it.
+ */
+export async function readRecords(file: string, onDamaged?: (line: string) => void): Promise<BootRecords> {
   const text = await readTextIfExists(file);
-  return text === undefined ? emptyRecords() : parseRecords(text);
+  if (text === undefined) return emptyRecords();
+  return parseRecords(text, onDamaged && ((problem) => onDamaged(
+    `${file} is damaged (${problem}): read as if no node had booted; \`disklessset serve\` rewrites it at the next boot request`)));
 }
 
 /** Replaces the state file atomically (temp, fsync, rename): a kill leaves the old or the new content. */

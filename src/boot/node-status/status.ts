@@ -61,8 +61,11 @@ export interface NodeStatusReport {
   mismatchNodes: string;
   mismatchNodeCount: number;
   statuses: NodeStatus[];
-  /** Requests that named no inventory node: how many were recorded, the latest ones. */
-  unknownRequests: { count: number; recent: UnknownRequest[] };
+  /**
+   * Requests that named no inventory node: how many were recorded, the
+   * latest ones. Null when a node set was asked for: they belong to no node of it.
+   */
+  unknownRequests: { count: number; recent: UnknownRequest[] } | null;
 }
 
 /** Current ETag of each physical file, computed once per file however many nodes fetched it. */
@@ -137,6 +140,12 @@ async function statusOf(
   return { ...base, bootedImage, state: staleReasons.length > 0 ? 'stale' : 'up to date', files, staleReasons, mismatches };
 }
 
+/** Options of {@link nodeStatus}. */
+export interface NodeStatusOptions {
+  /** Hears of a damaged boot records file (one line naming it); the status goes on as if nothing was recorded. */
+  onWarning?: (line: string) => void;
+}
+
 /**
  * Status of the inventory's nodes (all, or those of `nodeSet`), sorted by name.
  * Reads the inventory, the boot records and one `stat` per distinct file.
@@ -144,7 +153,7 @@ async function statusOf(
  * @throws NotFoundError E_NODE_NOT_FOUND when a node of the set is not in the inventory.
  * @throws OperationError E_INVENTORY_INVALID when the inventory does not parse.
  */
-export async function nodeStatus(services: CoreServices, nodeSet?: string): Promise<NodeStatusReport> {
+export async function nodeStatus(services: CoreServices, nodeSet?: string, options: NodeStatusOptions = {}): Promise<NodeStatusReport> {
   const wanted = nodeSet === undefined ? undefined : expandNodeNames(nodeSet);
   const document = await services.inventory.read();
   if (wanted) {
@@ -153,7 +162,7 @@ export async function nodeStatus(services: CoreServices, nodeSet?: string): Prom
   }
   const names = (wanted ?? Object.keys(document.nodes)).sort(compareNames);
   const images = effectiveImages(document);
-  const [records, kernels] = await Promise.all([readRecords(services.paths.nodeBootsFile), imageKernels(services)]);
+  const [records, kernels] = await Promise.all([readRecords(services.paths.nodeBootsFile, options.onWarning), imageKernels(services)]);
   const cache = new VersionCache();
   const statuses = await Promise.all(names.map((name) => statusOf(services, name, images[name] ?? null, records.nodes[name], cache, kernels)));
   const having = (test: (status: NodeStatus) => boolean) => statuses.filter(test).map((status) => status.name);
@@ -166,6 +175,6 @@ export async function nodeStatus(services: CoreServices, nodeSet?: string): Prom
     neverBootedNodes: foldNodes(never), neverBootedNodeCount: never.length,
     mismatchNodes: foldNodes(mismatch), mismatchNodeCount: mismatch.length,
     statuses,
-    unknownRequests: records.unknown,
+    unknownRequests: wanted ? null : records.unknown,
   };
 }

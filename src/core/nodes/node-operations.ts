@@ -6,7 +6,7 @@
  * and show answer (node sets folded and counted, see docs/json.md).
  */
 import { NotFoundError, UsageError } from '../../errors/index.js';
-import { foldNodes, isNodeName } from '../../nodeset/index.js';
+import { expandNodeNames, foldNodes, isNodeName } from '../../nodeset/index.js';
 import type { CoreServices } from '../core-services.js';
 import type { ImageSummary } from '../image/image-status.js';
 import { validateProfileName } from '../names.js';
@@ -69,11 +69,19 @@ export async function changeNodes(services: CoreServices, nodeSet: string, chang
 
 /**
  * `node list`: the nodes of `nodeSet` (every node when undefined) that the
- * inventory holds, in natural order, with their effective attributes.
- * @throws UsageError (node set).
+ * inventory holds, in natural order, with their effective attributes. With
+ * `requireAll` (the CLI, like `node status`), a node of the set that the
+ * inventory does not hold is refused instead of left out (the API's
+ * `?nodes=` filter keeps the nodes there are).
+ * @throws UsageError (node set), NotFoundError E_NODE_NOT_FOUND (with `requireAll`) naming the missing nodes.
  */
-export async function listNodes(inventory: NodeInventory, nodeSet?: string): Promise<NodeRow[]> {
+export async function listNodes(inventory: NodeInventory, nodeSet?: string, options: { requireAll?: boolean } = {}): Promise<NodeRow[]> {
   const nodes = await inventory.effectiveNodes(nodeSet);
+  if (options.requireAll && nodeSet !== undefined) {
+    const found = new Set(nodes.map((node) => node.name));
+    const missing = expandNodeNames(nodeSet).filter((name) => !found.has(name));
+    if (missing.length > 0) throw new NotFoundError('E_NODE_NOT_FOUND', `${foldNodes(missing)} not in the inventory`, 'see `disklessset node list`');
+  }
   return nodes.map((node) => ({ name: node.name, profiles: node.profiles, ...node.attributes }));
 }
 

@@ -74,7 +74,7 @@ test('nodes added, changed and removed over the API: node scripts follow, and th
     assert.deepEqual(changed.body, { nodes: 'n2', nodeCount: 1 });
     assert.deepEqual(await readNodeScripts(paths), { n1: 'gold', n2: 'test' });
     const [, n2] = await cliJson(api, ['node', 'list']);
-    assert.deepEqual(n2, { name: 'n2', profiles: [], image: 'test', ip: '10.0.0.2', vars: { rack: 'b', slot: '1' } });
+    assert.deepEqual(n2, { name: 'n2', profiles: [], image: 'test', ip: '10.0.0.2', vars: { rack: 'b', slot: '1' }, lastSeen: null });
 
     // Merge patch: null removes, a variable set to null goes alone.
     assert.equal((await api.call('PATCH', '/api/v1/nodes/n2', { body: { image: null, vars: { slot: null } } })).status, 200);

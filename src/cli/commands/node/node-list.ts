@@ -1,10 +1,17 @@
-/** `disklessset node list|show`: what the inventory says of each node, profiles applied. */
+/** `disklessset node list|show`: what the inventory says of each node, profiles applied, and when `serve` last saw it. */
+import { readRecords } from '../../../boot/node-status/index.js';
 import { listNodes, showNode, type NodeRow } from '../../../core/nodes/node-operations.js';
 import type { CommandSpec } from '../../command.js';
 
-function row(node: NodeRow): Record<string, string> {
+/** A listed node with the time of its last request to `serve` (ISO 8601; null when never seen). */
+type ListedNode = NodeRow & { lastSeen: string | null };
+
+function row(node: ListedNode): Record<string, string> {
   const { image, mac, ip } = node;
-  return { name: node.name, profiles: node.profiles.join(',') || '-', image: image ?? '-', mac: mac?.join(',') ?? '-', ip: ip ?? '-' };
+  return {
+    name: node.name, profiles: node.profiles.join(',') || '-', image: image ?? '-', mac: mac?.join(',') ?? '-', ip: ip ?? '-',
+    'last seen': node.lastSeen ?? '-',
+  };
 }
 
 function table(rows: Record<string, string>[], columns: string[]): string {
@@ -19,9 +26,13 @@ export const nodeList: CommandSpec = {
   example: "node list 'c[001-100]' --json",
   args: [{ name: 'NODESET', completes: 'nodes' }],
   async run({ services }, { args }) {
-    const data = await listNodes(services.inventory, args.NODESET === undefined ? undefined : String(args.NODESET));
-    const text = data.length === 0 ? 'No nodes.' : table(data.map(row), ['name', 'profiles', 'image', 'mac', 'ip']);
-    return { data, text };
+    const nodes = await listNodes(services.inventory, args.NODESET === undefined ? undefined : String(args.NODESET), { requireAll: true });
+    const warnings: string[] = [];
+    // Only read when there are nodes: the boot records are serve's, a listing never writes them.
+    const seen = nodes.length === 0 ? undefined : (await readRecords(services.paths.nodeBootsFile, (line) => warnings.push(line))).nodes;
+    const data: ListedNode[] = nodes.map((node) => ({ ...node, lastSeen: seen?.[node.name]?.lastSeen ?? null }));
+    const text = data.length === 0 ? 'No nodes.' : table(data.map(row), ['name', 'profiles', 'image', 'mac', 'ip', 'last seen']);
+    return { data, text, warnings };
   },
 };
 

@@ -25,7 +25,7 @@ function text(report: NodeStatusReport): string {
     for (const reason of status.staleReasons) lines.push(`${status.name}: stale: ${reason}`);
     for (const mismatch of status.mismatches) lines.push(`${status.name}: mismatch: ${mismatch}`);
   }
-  const { count, recent } = report.unknownRequests;
+  const { count, recent } = report.unknownRequests ?? { count: 0, recent: [] };
   if (count > 0) {
     const last = recent.at(-1);
     lines.push(`${count} request(s) named no inventory node${last ? ` (latest: ${last.name || '-'} ${last.mac ?? '-'} from ${last.address} for ${last.path})` : ''}`);
@@ -39,7 +39,8 @@ export const nodeStatusCommand: CommandSpec = {
   example: "node status 'c[001-100]' --json",
   args: [{ name: 'NODESET', completes: 'nodes' }],
   async run({ services }, { args }) {
-    const report = await nodeStatus(services, args.NODESET === undefined ? undefined : String(args.NODESET));
-    return { data: report, text: text(report) };
+    const warnings: string[] = [];
+    const report = await nodeStatus(services, args.NODESET === undefined ? undefined : String(args.NODESET), { onWarning: (line) => warnings.push(line) });
+    return { data: report, text: text(report), warnings };
   },
 };

@@ -1,0 +1,45 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { writeFile } from 'node:fs/promises';
+import { makeTempRoot } from '../../../helpers/temp-root.js';
+import { runCli } from '../../../helpers/run-cli.js';
+
+test('node status on a damaged boot records file warns with one line naming the file, then reports every node as never booted', async () => {
+  const t = await makeTempRoot();
+  const cli = (args: string[]) => runCli(args, { root: t.root });
+  try {
+    assert.equal((await cli(['node', 'add', 'c[1-2]'])).exitCode, 0);
+    const { paths } = await t.services();
+    for (const damaged of ['not json at all', '[1, 2]']) {
+      await writeFile(paths.nodeBootsFile, damaged);
+      const result = await cli(['node', 'status', '--json']);
+      assert.equal(result.exitCode, 0, result.stderr);
+      assert.equal(JSON.parse(result.stdout).neverBootedNodes, 'c[1-2]');
+      assert.equal(result.stderr.trim().split('\n').length, 1, result.stderr);
+      assert.ok(result.stderr.includes(`${paths.nodeBootsFile} is damaged`), result.stderr);
+    }
+    await writeFile(paths.nodeBootsFile, JSON.stringify({ nodes: {}, unknown: { count: 0, recent: [] } }));
+    assert.equal((await cli(['node', 'status'])).stderr, '', 'a sound file: no warning');
+  } finally {
+    await t.cleanup();
+  }
+});
+
+test('node status lists the requests of unknown nodes only without a node set: they belong to no node of a set', async () => {
+  const t = await makeTempRoot();
+  const cli = (args: string[]) => runCli(args, { root: t.root });
+  try {
+    assert.equal((await cli(['node', 'add', 'c[1-2]'])).exitCode, 0);
+    const { paths } = await t.services();
+    const ghost = { name: 'ghost', address: '10.9.9.9', path: '/x', at: '2026-11-30T01:02:03.000Z' };
+    await writeFile(paths.nodeBootsFile, JSON.stringify({ nodes: {}, unknown: { count: 3, recent: [ghost] } }));
+    const all = JSON.parse((await cli(['node', 'status', '--json'])).stdout) as { unknownRequests: unknown };
+    assert.deepEqual(all.unknownRequests, { count: 3, recent: [ghost] });
+    const some = await cli(['node', 'status', 'c1', '--json']);
+    assert.equal((JSON.parse(some.stdout) as { unknownRequests: unknown }).unknownRequests, null);
+    assert.doesNotMatch((await cli(['node', 'status', 'c1'])).stdout, /ghost|named no inventory node/);
+    assert.match((await cli(['node', 'status'])).stdout, /3 request\(s\) named no inventory node \(latest: ghost/);
+  } finally {
+    await t.cleanup();
+  }
+});
