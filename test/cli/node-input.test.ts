@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { runCli } from '../helpers/run-cli.js';
 import { makeTempRoot } from '../helpers/temp-root.js';
 
@@ -70,6 +70,35 @@ test('profile list --json names the nodes of each profile, folded, with their co
     assert.equal((await cli(['node', 'add', 'c[01-10]', '--profile', 'compute'])).exitCode, 0);
     const listed = JSON.parse((await cli(['profile', 'list', '--json'])).stdout) as { name: string; nodes: string; nodeCount: number }[];
     assert.deepEqual(listed.map((p) => [p.name, p.nodes, p.nodeCount]), [['compute', 'c[01-10]', 10], ['idle', '', 0]]);
+  } finally {
+    await t.cleanup();
+  }
+});
+
+test('profile remove counts one node as "1 node", and its refusal names the CLI option to force it', async () => {
+  const t = await makeTempRoot();
+  const cli = (args: string[]) => runCli(args, { root: t.root });
+  try {
+    assert.equal((await cli(['profile', 'add', 'compute'])).exitCode, 0);
+    assert.equal((await cli(['node', 'add', 'c1', '--profile', 'compute'])).exitCode, 0);
+    const refused = await cli(['profile', 'remove', 'compute']);
+    assert.equal(refused.exitCode, 1);
+    assert.match(refused.stderr, /profile compute is used by c1 \(1 node\);.*--force/);
+    assert.match((await cli(['profile', 'remove', 'compute', '--force'])).stdout, /taken out of the profiles of c1 \(1 node\)$/m);
+  } finally {
+    await t.cleanup();
+  }
+});
+
+test('node import of an empty CSV file exits 2 with one line: no name column', async () => {
+  const t = await makeTempRoot();
+  try {
+    const file = `${t.root}/empty.csv`;
+    await writeFile(file, '');
+    const result = await runCli(['node', 'import', '--csv', file], { root: t.root });
+    assert.equal(result.exitCode, 2, result.stderr);
+    assert.equal(result.stderr.trim().split('\n').length, 1, result.stderr);
+    assert.match(result.stderr, /no "name" column/);
   } finally {
     await t.cleanup();
   }

@@ -9,7 +9,7 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import { UsageError } from '../../errors/index.js';
 import { run } from '../../system/runner.js';
 import { foldNodes, isNodeName } from '../../nodeset/index.js';
-import { MAX_VAR_VALUE, checkAttributes, checkVarName, isVarName, type NodeEntry } from './attributes.js';
+import { MAX_VAR_VALUE, checkAttributes, checkNodeIp, checkVarName, isVarName, type NodeEntry } from './attributes.js';
 import type { NodeInventory, NodeSetResult } from './inventory.js';
 
 /** Nodes and profiles read from a source, checked. */
@@ -46,7 +46,9 @@ function splitList(value: string): string[] {
  */
 export function planCsvImport(text: string, file: string): ImportPlan {
   let rows: { record: Record<string, string>; info: { lines: number } }[];
+  let hasHeader = false;
   const header = (names: string[]): string[] => {
+    hasHeader = true;
     const seen = new Set<string>();
     for (const name of names) {
       // Checked on the header: the CSV parser drops a `__proto__` column without a word.
@@ -64,6 +66,8 @@ export function planCsvImport(text: string, file: string): ImportPlan {
     if (error instanceof UsageError) throw error;
     throw new UsageError('E_IMPORT_CSV', `${file}: ${(error as Error).message.split('\n')[0]}`, 'give a CSV file with a header row: name,mac,ip,profiles,...');
   }
+  // An empty file (or one of comments) has no header row, which the parser takes as no rows at all.
+  if (!hasHeader) throw new UsageError('E_IMPORT_CSV', `${file} line 1: no "name" column (the file has no header row)`, 'the first row names the columns: name,mac,ip,profiles,...');
   const plan: ImportPlan = { nodes: {}, profiles: [], profileVars: {}, skipped: [] };
   const lineOf = new Map<string, number>();
   rows.forEach(({ record: row, info }) => {
@@ -99,6 +103,15 @@ function storableVars(values: Record<string, unknown>, owner: string, skipped: s
   return vars;
 }
 
+/** `value` as a node IP address (canonical), or undefined when it cannot be one. */
+function nodeIpOrUndefined(value: unknown): string | undefined {
+  try {
+    return checkNodeIp(value, 'ansible_host');
+  } catch {
+    return undefined;
+  }
+}
+
 /** Groups of each host, shallow (closest to `all`) first, as Ansible orders variable precedence. */
 function groupsOf(list: AnsibleList): Map<string, string[]> {
   const result = new Map<string, string[]>();
@@ -121,8 +134,9 @@ function groupsOf(list: AnsibleList): Map<string, string[]> {
  * Maps `ansible-inventory --list --export` output: groups (but `ungrouped`)
  * become profiles, listed by their hosts shallow first; group variables go
  * to the group's profile (those of `all` to a profile `all`, listed first);
- * host variables `mac` (or `macs`) and `ip` (or `ansible_host`) become
- * attributes, the other variables `vars` (non-text values as JSON).
+ * host variables `mac` (or `macs`) and `ip` become attributes (`ansible_host`
+ * stands in for `ip` only when it is an address a node can have; a DNS name
+ * is left out, the hosts listed in one `skipped` line), the other variables `vars` (non-text values as JSON).
  * Ansible's own `ansible_*` variables are left out. A host name that cannot
  * be a node name refuses the whole import, unless `skipInvalid`.
  * @throws UsageError E_IMPORT_ANSIBLE for output that is not an inventory list, E_IMPORT_HOST_NAME.
@@ -148,12 +162,19 @@ export function planAnsibleImport(list: unknown, source: string, options: { skip
     if (Object.keys(vars).length > 0) plan.profileVars[group] = vars;
   }
   const first = plan.profileVars.all ? ['all'] : [];
+  const hostNamed: string[] = [];
   for (const host of hosts) {
     if (!isNodeName(host)) continue;
     const { mac, macs, ip, ansible_host: ansibleHost, ...others } = hostvars[host] ?? {};
     const vars = storableVars(others, host, plan.skipped, []);
     const profiles = [...first, ...(groups.get(host) ?? [])];
-    plan.nodes[host] = checkAttributes({ mac: mac ?? macs, ip: ip ?? ansibleHost, profiles, vars }, `host ${host} of ${source}`, true);
+    // ansible_host is how Ansible reaches the host, often a DNS name: only a node's own IP address stands in for `ip`.
+    const reachedAt = ip === undefined && ansibleHost !== undefined && ansibleHost !== null ? nodeIpOrUndefined(ansibleHost) : undefined;
+    if (ip === undefined && ansibleHost !== undefined && ansibleHost !== null && reachedAt === undefined) hostNamed.push(host);
+    plan.nodes[host] = checkAttributes({ mac: mac ?? macs, ip: ip ?? reachedAt, profiles, vars }, `host ${host} of ${source}`, true);
+  }
+  if (hostNamed.length > 0) {
+    plan.skipped.push(`ansible_host of ${hostNamed.length} host(s), not a node IP address (a DNS name?), so no ip taken from it: ${foldNodes(hostNamed)} (give them an \`ip\` host variable)`);
   }
   plan.profiles = [...new Set(Object.values(plan.nodes).flatMap((node) => node.profiles ?? []))];
   return plan;

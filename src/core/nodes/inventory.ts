@@ -130,8 +130,9 @@ export class NodeInventory extends InventoryStore {
       requireProfile(document, name);
       const users = Object.keys(document.nodes).filter((node) => document.nodes[node]?.profiles?.includes(name));
       if (users.length > 0 && !options.force) {
-        throw new ConflictError('E_PROFILE_IN_USE', `profile ${name} is used by ${fold(users)} (${users.length} nodes)`,
-          'change their profiles first, or pass --force to take it out of their lists');
+        // One hint for both front doors: the CLI's option and the API's query parameter are named.
+        throw new ConflictError('E_PROFILE_IN_USE', `profile ${name} is used by ${fold(users)} (${users.length} node${users.length === 1 ? '' : 's'})`,
+          'change their profiles first, or remove it with force (`--force` on the command line, `?force=true` in the API) to take it out of their lists');
       }
       for (const node of users) {
         const entry = document.nodes[node] as NodeEntry;

@@ -47,6 +47,8 @@ test('profiles over the API: read vs admin, a profile change reaches the scripts
       const answer = await api.call(method, `/api/v1${path}`, { body });
       assert.deepEqual([answer.status, answer.body.error.code], [status, code], `${method} ${path} ${JSON.stringify(body)}`);
     }
+    const inUse = await api.call('DELETE', '/api/v1/profiles/compute');
+    assert.match(inUse.body.error.hint, /\?force=true/, 'the hint names how to force it in the API');
     assert.equal((await api.call('DELETE', '/api/v1/profiles/compute?force=true', { token: api.reader })).status, 403);
     assert.equal(await readFile(paths.inventoryFile, 'utf8'), before, 'refused calls changed nothing');
 

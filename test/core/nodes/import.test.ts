@@ -39,3 +39,24 @@ test('a reserved variable name (__proto__), which the CSV parser and plain objec
   assert.deepEqual(plan.profileVars, {});
   assert.deepEqual(plan.skipped.filter((line) => line.includes('__proto__')).length, 2, plan.skipped.join('\n'));
 });
+
+test('Ansible: an ansible_host that is a DNS name is left out with one line listing the hosts; an IP address becomes ip; an ip variable wins', () => {
+  const list = {
+    _meta: { hostvars: {
+      c1: { ansible_host: 'c1.cluster.example' }, c2: { ansible_host: 'c2.cluster.example' }, c3: { ansible_host: '2001:0DB8::3' },
+      c4: { ansible_host: 'c4.example', ip: '10.0.0.4' }, c5: { ansible_host: '127.0.0.1' },
+    } },
+    all: { hosts: ['c1', 'c2', 'c3', 'c4', 'c5'] },
+  };
+  const plan = planAnsibleImport(list, 'inv');
+  assert.deepEqual(Object.keys(plan.nodes), ['c1', 'c2', 'c3', 'c4', 'c5'], 'the import goes on');
+  assert.deepEqual([plan.nodes.c1?.ip, plan.nodes.c3?.ip, plan.nodes.c4?.ip, plan.nodes.c5?.ip], [undefined, '2001:db8::3', '10.0.0.4', undefined]);
+  const lines = plan.skipped.filter((line) => line.includes('ansible_host'));
+  assert.equal(lines.length, 1, plan.skipped.join('\n'));
+  assert.match(lines[0] as string, /3 host\(s\).*c\[1-2,5\]/);
+  assert.throws(() => planAnsibleImport({ _meta: { hostvars: { c1: { ip: 'c1.example' } } }, all: { hosts: ['c1'] } }, 'inv'), refused(/invalid IP address/, 'E_NODE_IP'));
+});
+
+test('CSV: an empty file is refused as having no name column', () => {
+  for (const text of ['', '\n\n', '\uFEFF']) assert.throws(() => planCsvImport(text, 'empty.csv'), refused(/empty\.csv line 1: no "name" column/), JSON.stringify(text));
+});

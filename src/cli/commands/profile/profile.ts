@@ -39,7 +39,7 @@ export const profileRemove: CommandSpec = {
   async run({ services }, { args, options }) {
     const name = validateProfileName(String(args.PROFILE));
     const users = await services.inventory.removeProfile(name, { force: options.force === true });
-    const said = users.nodeCount ? `; taken out of the profiles of ${users.nodes} (${users.nodeCount} nodes)` : '';
+    const said = users.nodeCount ? `; taken out of the profiles of ${users.nodes} (${users.nodeCount} node${users.nodeCount === 1 ? '' : 's'})` : '';
     return { data: { name, ...users }, text: `profile ${name} removed${said}` };
   },
 };
