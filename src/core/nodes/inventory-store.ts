@@ -9,7 +9,7 @@ import { ConflictError } from '../../errors/index.js';
 import { readTextIfExists, writeFileAtomic } from '../state/atomic-file.js';
 import { withLock } from '../state/lock.js';
 import type { InventoryPublisher } from './publisher.js';
-import { checkMacNameClash, checkUniqueAddresses } from './inventory-checks.js';
+import { checkAddressRules } from './inventory-checks.js';
 import { emptyInventory, parseInventory, serializeInventory, type InventoryDocument } from './inventory-file.js';
 import { inventoryHash, readCachedInventory, writeInventoryCache } from './inventory-cache.js';
 
@@ -91,8 +91,7 @@ export class InventoryStore {
       const previous = structuredClone(document);
       const result = await change(document);
       if (!options.unchecked) {
-        checkUniqueAddresses(previous, document);
-        checkMacNameClash(previous, document);
+        checkAddressRules(previous, document);
         for (const guard of this.guards) await guard(previous, document);
       }
       const { text, stored } = serializeInventory(document, this.file);
