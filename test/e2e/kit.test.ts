@@ -45,9 +45,9 @@ test('e2e kit: QEMU gets a network boot from the given URL with the node name as
 test('e2e kit: ganesha exports the physical path under its pseudo path, numeric owners on', () => {
   // Only configuration text is built here: the paths name places under a temporary folder, never created.
   const base = join(tmpdir(), 'disklessset-kit-unused');
-  const text = ganeshaConfig([{ path: join(base, 'x'), pseudo: '/diskless/images/nfsimages' }], 2049, join(base, 'g'));
+  const text = ganeshaConfig([{ path: join(base, 'x'), pseudo: '/kit-pseudo/nfsimages' }], 2049, join(base, 'g'));
   assert.ok(text.includes(`Path = "${join(base, 'x')}";`), text);
-  assert.match(text, /Pseudo = "\/diskless\/images\/nfsimages";/);
+  assert.match(text, /Pseudo = "\/kit-pseudo\/nfsimages";/);
   assert.match(text, /Only_Numeric_Owners = true;/);
   assert.match(text, /Bind_Addr = 127\.0\.0\.1;/);
   assert.throws(() => ganeshaConfig([{ path: join(base, '"x'), pseudo: '/p' }], 2049, join(base, 'g')), { code: 'E_E2E_EXPORT_PATH' });

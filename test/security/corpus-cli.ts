@@ -110,7 +110,7 @@ export function cliCorpus(): CliCase[] {
     specCase('- a\n- list\n'),
     configCase('paths:\n  imagesDir: /../escaped/images\n'),
     configCase('paths:\n  imagesDir: /srv/pxe/diskless/images\n'),
-    configCase("paths:\n  imagesDir: '/var/www/html/pxe boot/images'\n"),
+    configCase("paths:\n  imagesDir: '/srv/pxe boot/images'\n"),
     configCase('paths:\n  stateDir: /../../state\n', ['boot', 'set', 'n1', GOOD_IMAGE]),
     configCase('paths:\n  workDir: relative/work\n'),
     configCase('pathz:\n  imagesDir: /x\n'),

@@ -64,7 +64,7 @@ export function httpCorpus(c: HttpCorpusContext): HttpCase[] {
   const traversals = ['/../../../../etc/passwd', '/%2e%2e/%2e%2e/etc/passwd', `${IMAGES}/..%2f..%2f..%2f..%2fetc%2fpasswd`,
     '/..%5c..%5cetc/passwd', `${IMAGES}/${c.image}/%00`, '/%ff%fe', `${IMAGES}/${c.image}/../../../../../../victim/precious.txt`];
   const secrets = [`${IMAGES}/${c.image}/image_data.yml`, `${IMAGES}/${c.image}/./image_data.yml`, `${IMAGES}/${c.image}//image_data.yml`,
-    `${IMAGES}/${c.image}/image_data.yml?x=1`, `${IMAGES}/${c.image}/IMAGE_DATA.YML`, '/var/lib/diskless/installations.yml'];
+    `${IMAGES}/${c.image}/image_data.yml?x=1`, `${IMAGES}/${c.image}/IMAGE_DATA.YML`, '/installations.yml', `${IMAGES}/installations.yml`];
   return [
     ...traversals.map((path) => ({ what: `traversal ${path}`, raw: get(path), expect: refused })),
     ...secrets.map((path) => ({ what: `secret ${path}`, raw: get(path), expect: notServed })),
