@@ -12,6 +12,7 @@ import { spawn } from 'node:child_process';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { constants } from 'node:os';
 import { DisklessError } from '../errors/index.js';
+import { diesWithParent, isExecFailure } from './parent-death.js';
 
 /** Told the pid (= process group id) of each child started under {@link trackChildren}. */
 export type ChildRecorder = (pid: number) => Promise<void>;
@@ -144,7 +145,10 @@ export function run(command: readonly string[], options: RunOptions = {}): Promi
     }
     // An interactive child keeps the terminal's process group (job control needs it).
     const ownGroup = !options.inheritStdio;
-    const child = spawn(file, args, {
+    // A journaled (build) child must not outlive a SIGKILLed parent that had no time to journal it.
+    const tracked = ownGroup && recorders.getStore() !== undefined;
+    const spawned = tracked ? diesWithParent(file, args) : { file, args };
+    const child = spawn(spawned.file, spawned.args, {
       cwd: options.cwd,
       env: options.env ? { ...process.env, ...options.env } : process.env,
       stdio: options.inheritStdio ? 'inherit' : ['pipe', 'pipe', 'pipe'],
@@ -212,6 +216,7 @@ export function run(command: readonly string[], options: RunOptions = {}): Promi
         stderr: Buffer.concat(stderr).toString('utf8'),
       };
       if (ending) reject(new CommandError(argv, ending, result.stderr));
+      else if (tracked && spawned.file !== file && isExecFailure(code, result.stderr)) reject(new CommandError(argv, 'not-found', ''));
       else if (signalName && !options.allowFailure) reject(new CommandError(argv, 'signal', result.stderr, undefined, signalName));
       else if (signalName) resolve({ ...result, exitCode: 128 + (constants.signals[signalName] ?? 0), signal: signalName });
       else if (code !== 0 && !options.allowFailure) reject(new CommandError(argv, 'exit-code', result.stderr, code ?? -1));

@@ -1,5 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
 import { run, trackChildren } from '../../src/system/runner.js';
 import { stopBuildChildren } from '../../src/core/state/build-children.js';
 import { identify, pidExists } from '../../src/core/state/process-identity.js';
@@ -28,4 +31,24 @@ test('stopBuildChildren stops a journaled command still running (and only a jour
   assert.deepEqual(await stopBuildChildren([{ pid, start_time: me.startTime }]), [pid]);
   assert.match(String(await outcome), /killed by SIGTERM/);
   assert.ok(!pidExists(pid), 'the command is gone once stopBuildChildren returns');
+});
+
+test('a build command dies with its parent even when the parent is SIGKILLed before it could journal the command', async () => {
+  // The recorder below never finishes: the parent is killed inside the window between spawn and journal.
+  const runner = new URL('../../src/system/runner.js', import.meta.url).href;
+  const script = `import { run, trackChildren } from ${JSON.stringify(runner)};
+    trackChildren((pid) => { process.stdout.write(pid + '\\n'); return new Promise(() => {}); }, () => run(['sleep', '600']));`;
+  const parent = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const [line] = await once(createInterface({ input: parent.stdout! }), 'line') as [string];
+  const pid = Number(line);
+  assert.ok(pidExists(pid), 'the command runs');
+  parent.kill('SIGKILL');
+  await once(parent, 'exit');
+  for (let waited = 0; pidExists(pid) && waited < 10_000; waited += 20) await new Promise((resolve) => setTimeout(resolve, 20));
+  assert.ok(!pidExists(pid), 'the command is gone with its parent, although nobody journaled it');
+});
+
+test('a build command that is not installed is still E_COMMAND_NOT_FOUND', async () => {
+  await assert.rejects(trackChildren(async () => undefined, () => run(['disklessset-no-such-program'])),
+    { code: 'E_COMMAND_NOT_FOUND' });
 });
