@@ -5,6 +5,7 @@
  * template that prints one without `default(...)` fails loudly.
  */
 import type { EffectiveNode } from '../nodes/effective.js';
+import type { InventoryDocument } from '../nodes/inventory-file.js';
 
 /** `node`: one node's effective (profile-merged) attributes. */
 export interface NodeContext {
@@ -59,7 +60,39 @@ export function nodeContext(effective: EffectiveNode): NodeContext {
   };
 }
 
-/** The `inventory` list, built once per render session (nodes in `effective`'s order). */
-export function inventoryContext(effective: readonly EffectiveNode[]): InventoryHost[] {
-  return effective.map((node) => ({ name: node.name, ip: node.attributes.ip ?? null, mac: [...(node.attributes.mac ?? [])], profiles: [...node.profiles] }));
+/**
+ * The `inventory` list: every node's effective name, addresses and profiles,
+ * in the file's order (natural name order, as the tool writes it). Only the
+ * attributes it needs are merged, so 10,000 nodes take milliseconds.
+ */
+export function inventoryContext(document: InventoryDocument): InventoryHost[] {
+  const hosts: InventoryHost[] = [];
+  for (const name of Object.keys(document.nodes)) {
+    const node = document.nodes[name];
+    let { ip, mac } = node ?? {};
+    for (const profile of node?.profiles ?? []) {
+      const entry = Object.hasOwn(document.profiles, profile) ? document.profiles[profile] : undefined;
+      // The node's own value wins; among profiles the last one that sets a value (effective.ts).
+      if (node?.ip === undefined && entry?.ip !== undefined) ip = entry.ip;
+      if (node?.mac === undefined && entry?.mac !== undefined) mac = entry.mac;
+    }
+    hosts.push({ name, ip: ip ?? null, mac: [...(mac ?? [])], profiles: [...(node?.profiles ?? [])] });
+  }
+  return hosts;
+}
+
+/**
+ * A list built on first use: templates that never read `inventory` (most of
+ * them) do not pay for it. nunjucks copies the context's top level, so the
+ * list itself must be the lazy part.
+ */
+export function lazyList<T>(build: () => T[]): readonly T[] {
+  let built: T[] | undefined;
+  const real = (): T[] => (built ??= build());
+  return new Proxy([] as T[], {
+    get: (_target, key) => Reflect.get(real(), key) as unknown,
+    has: (_target, key) => Reflect.has(real(), key),
+    ownKeys: () => Reflect.ownKeys(real()),
+    getOwnPropertyDescriptor: (_target, key) => Reflect.getOwnPropertyDescriptor(real(), key),
+  });
 }

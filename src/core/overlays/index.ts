@@ -3,5 +3,6 @@ export type { OverlayEntry, OverlayRenderer, RenderedOverlay } from './rendered.
 export { createOverlayRenderer, type OverlayDescription, type OverlayFileInfo, type OverlayService, type OverlayServiceOptions, type OverlaySummary } from './overlay-service.js';
 export { overlayNamesGuard } from './overlay-guard.js';
 export { DEFAULT_OVERLAYS, type TemplateContext } from './context.js';
-export { HOST_KEY_TYPES, type HostKey } from './ssh-host-keys.js';
+export { HOST_KEY_TYPES, fingerprintOf, knownHostsLine, type HostKey } from './ssh-host-keys.js';
+export { mode as modeText } from './overlay-service.js';
 export { normaliseOverlayPath } from './overlay-paths.js';

@@ -8,8 +8,10 @@
 import { createHash } from 'node:crypto';
 import { UsageError } from '../../errors/index.js';
 import type { EffectiveNode } from '../nodes/effective.js';
+import type { InventoryDocument } from '../nodes/inventory-file.js';
 import type { AccountResolver } from './accounts.js';
-import { inventoryContext, nodeContext, type InventoryHost, type NodeContext, type ServerContext, type TemplateContext } from './context.js';
+import { inventoryContext, lazyList, nodeContext, type InventoryHost, type NodeContext, type ServerContext, type TemplateContext } from './context.js';
+import { hostnameEntries, hostsText } from './hostname.js';
 import { networkEntries } from './network.js';
 import { parentsOf } from './overlay-paths.js';
 import type { OverlayEntry, RenderedOverlay } from './rendered.js';
@@ -23,8 +25,8 @@ export interface SessionInputs {
   accounts: AccountResolver;
   keys: HostKeyStore;
   server: ServerContext;
-  /** Every node of the inventory, effective (for the `inventory` list). */
-  allNodes: readonly EffectiveNode[];
+  /** The inventory (for the `inventory` list and /etc/hosts). */
+  document: InventoryDocument;
 }
 
 /** A rendered node with, per entry, the overlay that gave it (for listings). */
@@ -41,7 +43,9 @@ export class RenderSession {
   private readonly loaded = new Map<string, Promise<LoadedOverlay>>();
   private readonly templates = new Map<SourceFile, OverlayTemplate>();
   private readonly dataDigests = new WeakMap<Buffer, string>();
-  private inventory: InventoryHost[] | undefined;
+  private hosts: InventoryHost[] | undefined;
+  private hostsFile: Buffer | undefined;
+  private readonly inventory = lazyList(() => this.inventoryHosts());
 
   constructor(private readonly inputs: SessionInputs) {}
 
@@ -62,7 +66,6 @@ export class RenderSession {
    *   CommandError when ssh-keygen fails.
    */
   async render(effective: EffectiveNode): Promise<SessionResult> {
-    this.inventory ??= inventoryContext(this.inputs.allNodes);
     const node = nodeContext(effective);
     const image = node.image === null ? null : { name: node.image, version: null };
     const context: TemplateContext = { node, image, server: this.inputs.server, inventory: this.inventory };
@@ -86,6 +89,7 @@ export class RenderSession {
 
   private async entriesOf(overlay: LoadedOverlay, context: TemplateContext): Promise<OverlayEntry[]> {
     const { generator } = overlay.source;
+    if (generator === 'hostname') return hostnameEntries(context.node.name, this.hostsFile ??= hostsText(this.inventoryHosts()));
     if (generator === 'network') return networkEntries(context.node.name, context.node.vars);
     if (generator === 'ssh-host-keys') return hostKeyEntries(await this.inputs.keys.keys(context.node.name) ?? []);
     return overlay.files.map((file) => {
@@ -94,6 +98,10 @@ export class RenderSession {
       if (file.kind === 'file') entry.data = file.template ? this.template(overlay.source.name, file).render(context) : file.data;
       return entry;
     });
+  }
+
+  private inventoryHosts(): InventoryHost[] {
+    return (this.hosts ??= inventoryContext(this.inputs.document));
   }
 
   private template(overlay: string, file: SourceFile): OverlayTemplate {

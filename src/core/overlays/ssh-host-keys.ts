@@ -120,6 +120,22 @@ export class HostKeyStore {
   }
 }
 
+/**
+ * The fingerprint line of a host key as `ssh-keygen -l` prints it
+ * (`256 SHA256:... root@node (ED25519)`), the form users compare when ssh
+ * asks them to accept a host.
+ * @throws CommandError when ssh-keygen is missing or fails.
+ */
+export async function fingerprintOf(key: HostKey): Promise<string> {
+  return (await run(['ssh-keygen', '-l', '-f', key.publicFile])).stdout.trim();
+}
+
+/** The known_hosts line of `key` for `node` (`node,ip keytype base64`: the comment left out). */
+export function knownHostsLine(key: HostKey, node: string, ip?: string): string {
+  const [type = '', base64 = ''] = key.publicKey.split(/\s+/);
+  return `${ip ? `${node},${ip}` : node} ${type} ${base64}`;
+}
+
 /** The entries the `ssh-host-keys` overlay gives a node: `/etc/ssh` keys, private ones secret. */
 export function hostKeyEntries(keys: readonly HostKey[]): OverlayEntry[] {
   return keys.flatMap((key) => [
