@@ -10,30 +10,30 @@ import type { InventoryDocument } from '../nodes/inventory-file.js';
 /** `node`: one node's effective (profile-merged) attributes. */
 export interface NodeContext {
   name: string;
-  ip: string | null;
+  ip?: string;
   mac: string[];
   vars: Record<string, string>;
   profiles: string[];
-  image: string | null;
-  kernelArgs: string | null;
+  image?: string;
+  kernelArgs?: string;
   overlays: string[];
 }
 
-/** `image`: the image the node boots (null when it has none). `version` stays null until images carry versions. */
+/** `image`: the image the node boots (undefined when it has none). `version` stays undefined until images carry versions. */
 export interface ImageContext {
   name: string;
-  version: string | null;
+  version?: string;
 }
 
 /** `server`: the boot server as nodes reach it (`server_address` of the config file). */
 export interface ServerContext {
-  address: string | null;
+  address?: string;
 }
 
 /** One element of `inventory`. */
 export interface InventoryHost {
   name: string;
-  ip: string | null;
+  ip?: string;
   mac: string[];
   profiles: string[];
 }
@@ -41,7 +41,7 @@ export interface InventoryHost {
 /** The whole context of one node's templates. */
 export interface TemplateContext {
   node: NodeContext;
-  image: ImageContext | null;
+  image?: ImageContext;
   server: ServerContext;
   inventory: readonly InventoryHost[];
 }
@@ -54,8 +54,8 @@ export function nodeContext(effective: EffectiveNode): NodeContext {
   const { attributes } = effective;
   const vars = Object.assign(Object.create(null) as Record<string, string>, attributes.vars ?? {});
   return {
-    name: effective.name, ip: attributes.ip ?? null, mac: [...(attributes.mac ?? [])], vars,
-    profiles: [...effective.profiles], image: attributes.image ?? null, kernelArgs: attributes.kernelArgs ?? null,
+    name: effective.name, ip: attributes.ip, mac: [...(attributes.mac ?? [])], vars,
+    profiles: [...effective.profiles], image: attributes.image, kernelArgs: attributes.kernelArgs,
     overlays: attributes.overlays?.length ? [...attributes.overlays] : [...DEFAULT_OVERLAYS],
   };
 }
@@ -76,7 +76,7 @@ export function inventoryContext(document: InventoryDocument): InventoryHost[] {
       if (node?.ip === undefined && entry?.ip !== undefined) ip = entry.ip;
       if (node?.mac === undefined && entry?.mac !== undefined) mac = entry.mac;
     }
-    hosts.push({ name, ip: ip ?? null, mac: [...(mac ?? [])], profiles: [...(node?.profiles ?? [])] });
+    hosts.push({ name, ip, mac: [...(mac ?? [])], profiles: [...(node?.profiles ?? [])] });
   }
   return hosts;
 }

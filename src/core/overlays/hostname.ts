@@ -13,7 +13,7 @@ import type { OverlayEntry } from './rendered.js';
 export function hostsText(hosts: readonly InventoryHost[]): Buffer {
   const lines = ['# Written by disklessset (hostname overlay) from the node inventory.', '127.0.0.1\tlocalhost', '::1\tlocalhost ip6-localhost ip6-loopback'];
   for (const host of hosts) {
-    if (host.ip === null) continue;
+    if (host.ip === undefined) continue;
     const short = host.name.includes('.') ? `\t${host.name.split('.')[0] ?? ''}` : '';
     lines.push(`${host.ip}\t${host.name}${short}`);
   }

@@ -104,7 +104,7 @@ class Overlays implements OverlayService {
     if (missing.length > 0) throw new NotFoundError('E_NODE_NOT_FOUND', `${foldNodes(missing)} not in the inventory`, 'see `disklessset node list`');
     const session = new RenderSession({
       sources: await listOverlaySources(this.options.paths, this.builtinDir), accounts: new AccountResolver(this.options.paths),
-      keys: this.keys, server: { address: this.options.config.serverAddress }, document,
+      keys: this.keys, server: this.options.config.serverAddress === null ? {} : { address: this.options.config.serverAddress }, document,
     });
     const results: SessionResult[] = [];
     for (const name of nodes) results.push(await session.render(effectiveNode(name, document.nodes[name] as NodeEntry, document.profiles)));

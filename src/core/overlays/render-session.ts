@@ -67,11 +67,11 @@ export class RenderSession {
    */
   async render(effective: EffectiveNode): Promise<SessionResult> {
     const node = nodeContext(effective);
-    const image = node.image === null ? null : { name: node.image, version: null };
+    const image = node.image === undefined ? undefined : { name: node.image };
     const context: TemplateContext = { node, image, server: this.inputs.server, inventory: this.inventory };
     const entries = new Map<string, OverlayEntry>();
     const origins = new Map<string, string>();
-    const hash = createHash('sha256').update(JSON.stringify([sortedVars(node), image, this.inputs.server]));
+    const hash = createHash('sha256').update(JSON.stringify([sortedVars(node), image ?? null, this.inputs.server]));
     for (const name of node.overlays) {
       const overlay = await this.load(name, ` (listed for node ${node.name})`);
       hash.update(`\n${name}:${overlay.digest}`);
