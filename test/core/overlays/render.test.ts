@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import { chmod, mkdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { makeTempRoot, type TempRoot } from '../../helpers/temp-root.js';
+import { run } from '../../../src/system/runner.js';
+import { loadConfig } from '../../../src/core/config.js';
 import type { Services } from '../../../src/services/services.js';
 import type { OverlayEntry, RenderedOverlay } from '../../../src/core/overlays/index.js';
 
@@ -168,6 +170,10 @@ test('links stay links, nothing is followed outside the overlay, and no path may
     assert.equal((await services.overlays.list()).some((o) => o.name === 'linked'), false);
     await assert.rejects(services.overlays.show('linked'), code('E_OVERLAY_UNKNOWN'));
 
+    await run(['mkfifo', join(dir, 'etc', 'pipe')]);
+    await assert.rejects(services.overlays.renderNode('n1'), code('E_OVERLAY_PATH', /etc\/pipe is a device, socket or pipe/));
+    await run(['rm', join(dir, 'etc', 'pipe')]);
+
     await siteOverlay(services, 'under', { 'etc/escape/planted': 'x\n' });
     await services.inventory.changeNodes('n1', { set: { overlays: ['under', 'links'] } });
     await assert.rejects(services.overlays.renderNode('n1'), code('E_OVERLAY_PATH', /lies under \/etc\/escape/));
@@ -182,4 +188,21 @@ test('a site overlay named like a built-in one replaces it, and the listing says
     const listed = (await services.overlays.list()).find((o) => o.name === 'hostname');
     assert.deepEqual([listed?.origin, listed?.overridesBuiltin, listed?.nodeCount], ['site', true, 1]);
   });
+});
+
+test('server.address comes from server_address of the config file, which must be a host name or an address', async () => {
+  const root = await makeTempRoot();
+  try {
+    const configFile = join(root.root, 'etc', 'diskless', 'diskless.yml');
+    await mkdir(join(configFile, '..'), { recursive: true });
+    await writeFile(configFile, 'server_address: 10.9.0.1\n');
+    const services = await root.services();
+    await siteOverlay(services, 'srv', { 'etc/srv.j2': '{{ server.address }}\n' });
+    await services.inventory.addNodes('n1', { overlays: ['srv'] });
+    assert.equal(text(await services.overlays.renderNode('n1'), '/etc/srv'), '10.9.0.1\n');
+    await writeFile(configFile, 'server_address: "10.9.0.1\\nEvil: 1"\n');
+    await assert.rejects(loadConfig(root.root), code('E_CONFIG_INVALID', /server_address/));
+  } finally {
+    await root.cleanup();
+  }
 });
