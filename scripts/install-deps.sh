@@ -14,6 +14,7 @@ PACKAGES=(
   nginx-light                                                # reference HTTP server for benchmarks
   busybox-static whois ca-certificates                       # small test trees, mkpasswd
   ansible-core                                               # `node import --ansible-inventory` (ansible-inventory)
+  openssh-client                                             # ssh-keygen: SSH host keys of the ssh-host-keys overlay
 )
 
 missing=()

@@ -18,6 +18,7 @@ const attributes = {
   mac: { type: 'array', items: { type: 'string', example: '52:54:00:12:34:56' }, description: 'MAC addresses (stored lower case, colons)' },
   ip: { type: 'string', description: 'IPv4 or IPv6 address' },
   vars: { type: 'object', additionalProperties: { type: 'string' }, description: 'Variables: name ([A-Za-z_][A-Za-z0-9_]*) to one line of text' },
+  overlays: { type: 'array', items: text, description: 'Overlays given at boot, in order (a later one wins on the same path; a node\'s list adds to its profiles\' lists; must exist, see GET /overlays or `overlay list`)' },
 };
 const profiles = { type: 'array', items: text, description: 'Profiles inherited, in order (a later one wins; the node\'s own values win over all)' };
 
@@ -32,7 +33,7 @@ export const NODE_SCHEMAS = {
   }),
   CreateNodes: obj({ nodes: { type: 'string', description: 'Node set to add, e.g. c[001-100]' }, profiles, ...attributes }, { required: ['nodes'], additionalProperties: false }),
   NodePatch: obj({
-    profiles: nullable(profiles), image: nullable(attributes.image), kernelArgs: nullable(attributes.kernelArgs), mac: nullable(attributes.mac), ip: nullable(attributes.ip),
+    profiles: nullable(profiles), image: nullable(attributes.image), kernelArgs: nullable(attributes.kernelArgs), mac: nullable(attributes.mac), ip: nullable(attributes.ip), overlays: nullable(attributes.overlays),
     vars: nullable({ type: 'object', additionalProperties: { type: 'string', nullable: true }, description: 'A variable set to null is removed; the others are added or changed' }),
   }, { additionalProperties: false, description: 'JSON merge patch: a value sets, null removes (inherited from profiles again)', example: { image: 'gold', vars: { rack: 'a1', slot: null } } }),
   NodeSet: obj({ nodes: folded, nodeCount: { type: 'integer' } }),

@@ -12,7 +12,8 @@ import { findOption, type Program } from './program.js';
 
 const isHidden = (command: Command): boolean => (command as unknown as { _hidden?: boolean })._hidden === true;
 
-async function names(kind: 'image' | 'kernel' | 'nodes', services: Services): Promise<string[]> {
+async function names(kind: 'image' | 'kernel' | 'nodes' | 'overlay', services: Services): Promise<string[]> {
+  if (kind === 'overlay') return (await services.overlays.list()).map((overlay) => overlay.name);
   if (kind === 'image') return (await services.images.list()).map((image) => image.name);
   if (kind === 'kernel') return (await services.kernels.list()).map((kernel) => kernel.kernel);
   const nodes = (await services.inventory.effectiveNodes()).map((node) => node.name);

@@ -16,6 +16,9 @@ import { nodeAdd, nodeRemove, nodeSet } from './commands/node/node.js';
 import { nodeList, nodeShow } from './commands/node/node-list.js';
 import { nodeImport } from './commands/node/import.js';
 import { nodeStatusCommand } from './commands/node/status.js';
+import { nodeSshKeys } from './commands/node/ssh-keys.js';
+import { overlayList, overlayShow } from './commands/overlay/list.js';
+import { overlayRender } from './commands/overlay/render.js';
 import { profileAdd, profileList, profileRemove, profileSet, profileShow } from './commands/profile/profile.js';
 
 export const EXTRA_COMMANDS: CommandSpec[] = [
@@ -23,6 +26,7 @@ export const EXTRA_COMMANDS: CommandSpec[] = [
   bootSet, bootUnset, bootList, bootShow,
   serveCommand, httpConfig,
   apiTokenCreate, apiTokenList, apiTokenRevoke,
-  nodeAdd, nodeSet, nodeRemove, nodeList, nodeShow, nodeImport, nodeStatusCommand,
+  nodeAdd, nodeSet, nodeRemove, nodeList, nodeShow, nodeImport, nodeStatusCommand, nodeSshKeys,
+  overlayList, overlayShow, overlayRender,
   profileAdd, profileSet, profileRemove, profileList, profileShow,
 ];

@@ -21,6 +21,8 @@ export interface DisklessConfig {
   nfsExportClients: string;
   /** Console used by boot files when the site sets no `eq-console`. */
   defaultConsole: string;
+  /** Address (or host name) of the boot server as nodes reach it, for overlay templates (`server.address`); null when unset. */
+  serverAddress: string | null;
 }
 
 export const DEFAULT_CONFIG: DisklessConfig = {
@@ -29,6 +31,7 @@ export const DEFAULT_CONFIG: DisklessConfig = {
   nfsExportOptions: 'rw,no_root_squash,sync',
   nfsExportClients: '*',
   defaultConsole: 'console=tty0 console=ttyS0,115200',
+  serverAddress: null,
 };
 
 function configProblem(file: string, what: string): UsageError {
@@ -44,7 +47,7 @@ export function parseConfig(document: unknown, file: string): DisklessConfig {
   if (typeof document !== 'object' || Array.isArray(document)) throw configProblem(file, 'top level must be a mapping');
   const raw = document as Record<string, unknown>;
   const config: DisklessConfig = { ...DEFAULT_CONFIG, paths: {} };
-  const known = new Set(['paths', 'dracut_extra_args', 'nfs_export_options', 'nfs_export_clients', 'default_console']);
+  const known = new Set(['paths', 'dracut_extra_args', 'nfs_export_options', 'nfs_export_clients', 'default_console', 'server_address']);
   for (const key of Object.keys(raw)) if (!known.has(key)) throw configProblem(file, `unknown key ${JSON.stringify(key)}`);
   if (raw.paths !== undefined) {
     if (typeof raw.paths !== 'object' || raw.paths === null) throw configProblem(file, '"paths" must be a mapping');
@@ -68,6 +71,14 @@ export function parseConfig(document: unknown, file: string): DisklessConfig {
     if (value === undefined) continue;
     if (typeof value !== 'string') throw configProblem(file, `"${key}" must be a string`);
     config[field] = value;
+  }
+  if (raw.server_address !== undefined && raw.server_address !== null) {
+    const value = raw.server_address;
+    // Written into node files by templates: one host name or address, nothing that could break a line.
+    if (typeof value !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9.:-]{0,252}$/.test(value)) {
+      throw configProblem(file, '"server_address" must be a host name or an IP address, e.g. 10.0.0.1');
+    }
+    config.serverAddress = value;
   }
   return config;
 }

@@ -9,6 +9,7 @@ import type { InstallationsRegistry } from './state/installations.js';
 import type { KernelManager } from './kernel/kernel-manager.js';
 import type { ImageManager } from './image/image-manager.js';
 import type { NodeInventory } from './nodes/inventory.js';
+import type { OverlayService } from './overlays/overlay-service.js';
 
 /** Locations, configuration, registry and managers of one root prefix. */
 export interface CoreServices {
@@ -19,4 +20,6 @@ export interface CoreServices {
   images: ImageManager;
   /** Nodes and profiles (nodes.yml). */
   inventory: NodeInventory;
+  /** Per-node overlays: rendering (the delivery side's OverlayRenderer) and the overlay catalogue. */
+  overlays: OverlayService;
 }

@@ -85,3 +85,24 @@ export function validateProfileName(name: string): string {
   }
   return name;
 }
+
+const OVERLAY_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.+-]{0,63}$/;
+
+/** Whether `name` is a valid overlay name (the rule of {@link validateOverlayName}). */
+export function isOverlayName(name: unknown): name is string {
+  return typeof name === 'string' && OVERLAY_NAME.test(name) && !name.includes('..');
+}
+
+/**
+ * Returns `name` if it is a valid overlay name (1-64 of `[A-Za-z0-9_.+-]`,
+ * starting with a letter, digit or `_`, no `..`): it names a folder under
+ * `<configDir>/overlays`.
+ * @throws UsageError E_OVERLAY_NAME otherwise.
+ */
+export function validateOverlayName(name: string): string {
+  if (!isOverlayName(name)) {
+    throw new UsageError('E_OVERLAY_NAME', `invalid overlay name ${shown(String(name))}`,
+      'use 1 to 64 letters, digits or -_.+, starting with a letter, digit or _ (see `disklessset overlay list`)');
+  }
+  return name;
+}

@@ -8,7 +8,9 @@
  * (without the prefix). Boot files always use the logical view.
  */
 import { join, resolve } from 'node:path';
-import { validateImageName } from './names.js';
+import { isNodeName } from '../nodeset/index.js';
+import { UsageError } from '../errors/index.js';
+import { validateImageName, validateOverlayName } from './names.js';
 
 /** Names of the locations that the config file's `paths:` section may override. */
 export const PATH_KEYS = [
@@ -92,6 +94,10 @@ export class Paths {
   get workDir(): string { return this.physical('workDir'); }
   get configDir(): string { return this.physical('configDir'); }
   get modulesDir(): string { return this.physical('modulesDir'); }
+  /** Site overlays, one folder per overlay (see core/overlays). */
+  get overlaysDir(): string { return join(this.configDir, 'overlays'); }
+  /** Generated per-node secrets of overlays (SSH host keys), mode 0700. */
+  get overlayKeysDir(): string { return join(this.stateDir, 'overlay-keys'); }
   get exportsFile(): string { return this.physical('exportsFile'); }
   get ganeshaExportsFile(): string { return this.physical('ganeshaExportsFile'); }
   get demoDir(): string { return this.physical('demoDir'); }
@@ -109,6 +115,14 @@ export class Paths {
   stagingTree(name: string): string { return join(this.stagingDir, validateImageName(name)); }
   /** Folder owning everything of an NFS golden image. @throws UsageError E_IMAGE_NAME for an invalid name. */
   goldenRoot(name: string): string { return join(this.goldenDir, validateImageName(name)); }
+
+  /** Folder of one site overlay. @throws UsageError E_OVERLAY_NAME for an invalid name. */
+  overlayDir(name: string): string { return join(this.overlaysDir, validateOverlayName(name)); }
+  /** Folder of one node's SSH host keys. @throws UsageError E_NODE_NAME for an invalid node name. */
+  nodeHostKeysDir(node: string): string {
+    if (!isNodeName(node)) throw new UsageError('E_NODE_NAME', `invalid node name ${JSON.stringify(String(node).slice(0, 80))}`, 'see `disklessset node list`');
+    return join(this.overlayKeysDir, node);
+  }
 
   /**
    * URL path (from the HTTP document root) of a location inside the HTTP tree,

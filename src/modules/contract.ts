@@ -78,7 +78,7 @@ export interface ArgumentSpec {
    * root: `image`, `kernel`, `nodes` (nodes of the inventory and node sets
    * of boot assignments), or `command` (the words of a command, for `help`).
    */
-  completes?: 'image' | 'kernel' | 'nodes' | 'command';
+  completes?: 'image' | 'kernel' | 'nodes' | 'overlay' | 'command';
   /** The only values it takes, offered by shell completion. */
   choices?: readonly string[];
 }

@@ -16,6 +16,7 @@ import { loadModules } from '../modules/loader.js';
 import type { LoadedModule, ModuleDescriptor } from '../modules/contract.js';
 import { installBootGuards } from '../boot/boot-guards.js';
 import { repairAfterKill } from '../boot/kill-repair.js';
+import { createOverlayRenderer, overlayNamesGuard } from '../core/overlays/index.js';
 
 /** Everything the tool needs, for one root prefix: the core managers plus the loaded modules. */
 export interface Services extends CoreServices {
@@ -31,6 +32,8 @@ export interface OpenOptions {
   root?: string;
   /** Built-in modules folder (tests may point elsewhere). */
   builtinModulesDir?: string;
+  /** Built-in overlays folder (default: the package's `overlays/`). */
+  builtinOverlaysDir?: string;
   /**
    * Told one line about each repair or automatic clean done without being
    * asked (leftovers of killed commands, damaged state files). The CLI prints
@@ -67,7 +70,10 @@ export async function openServices(options: OpenOptions = {}): Promise<Services>
   for (const descriptor of activeModules) for (const c of descriptor.imageClasses) classes.set(c.className, c);
   const images = new ImageManager(context, classes);
   const inventory = bootInventory(paths);
-  const services: Services = { paths, config, installations, kernels, images, inventory, modules, activeModules };
+  const overlays = createOverlayRenderer({ paths, inventory, config, builtinDir: options.builtinOverlaysDir });
+  // Every front door (CLI, API, imports) changes nodes through the inventory: the rule lives there once.
+  inventory.addGuard(overlayNamesGuard(overlays));
+  const services: Services = { paths, config, installations, kernels, images, inventory, overlays, modules, activeModules };
   // Boot assignments follow the image life cycle for every user of the library, not only the CLI.
   installBootGuards(services);
   if (options.onNotice) images.addNoticeListener(options.onNotice);

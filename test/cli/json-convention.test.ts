@@ -138,6 +138,14 @@ test('every command answering --json follows one convention: camelCase keys, nod
     await json(2, ['node', 'set', 'm2', '--ip', '10.0.0.2']);
     await json(2, ['node', 'list']);
     await json(2, ['node', 'show', 'm1']);
+    await json(2, ['node', 'set', 'm1', '--overlay', 'hostname', '--overlay', 'ssh-host-keys']);
+    await json(2, ['overlay', 'list']);
+    await json(2, ['overlay', 'show', 'ssh-host-keys']);
+    const rendered = await json(2, ['overlay', 'render', 'm1']) as { entries: { secret: boolean }[] };
+    assert.ok(rendered.entries.some((entry) => entry.secret), 'overlay render lists secret files (without content)');
+    await json(2, ['overlay', 'render', 'm1', '--path', '/etc/hostname']);
+    await json(2, ['node', 'ssh-keys', 'm1']);
+    await json(2, ['node', 'ssh-keys', 'm1', '--fingerprint']);
     const status = await json(2, ['node', 'status', 'm[1-2]']) as Record<string, unknown>;
     assert.equal(status.neverBootedNodes, 'm[1-2]', 'node status folds and counts its node sets');
     await writeFile(join(t.root, 'nodes.csv'), 'name,ip\nm3,10.0.0.3\n');

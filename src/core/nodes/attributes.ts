@@ -7,7 +7,7 @@
  */
 import { isIP } from 'node:net';
 import { UsageError } from '../../errors/index.js';
-import { isImageName, validateProfileName } from '../names.js';
+import { isImageName, validateOverlayName, validateProfileName } from '../names.js';
 import { requireKnownKeys } from '../raw-options.js';
 
 /** What a node or a profile may set. Every field is optional: an absent one is inherited. */
@@ -22,6 +22,12 @@ export interface NodeAttributes {
   kernelArgs?: string;
   /** Free-form variables (for overlays and templates): name → text. */
   vars?: Record<string, string>;
+  /**
+   * Overlays the node receives at boot, in order (a later one wins on the same
+   * path). Unlike the other attributes, a node's list is added to its
+   * profiles' lists (see effective.ts).
+   */
+  overlays?: string[];
 }
 
 /** A node: its own attributes plus the profiles it inherits, in order. */
@@ -33,7 +39,7 @@ export interface NodeEntry extends NodeAttributes {
 export type ProfileEntry = NodeAttributes;
 
 /** The attribute names, in the order listings show them. */
-export const ATTRIBUTE_KEYS = ['image', 'kernelArgs', 'mac', 'ip', 'vars'] as const;
+export const ATTRIBUTE_KEYS = ['image', 'kernelArgs', 'mac', 'ip', 'vars', 'overlays'] as const;
 /** Keys allowed on a node. */
 export const NODE_KEYS: readonly string[] = ['profiles', ...ATTRIBUTE_KEYS];
 
@@ -142,7 +148,7 @@ function checkVars(value: unknown, where: string): Record<string, string> {
  * returns them normalized (MACs lower case, duplicates dropped). `allowProfiles`
  * says whether a `profiles` list is allowed (nodes: yes; profiles: no).
  * @throws UsageError E_UNKNOWN_OPTION (with the nearest key), E_NODE_MAC,
- *   E_NODE_IP, E_IMAGE_NAME, E_NODE_KERNEL_ARGS, E_NODE_VAR, E_PROFILE_NAME.
+ *   E_NODE_IP, E_IMAGE_NAME, E_NODE_KERNEL_ARGS, E_NODE_VAR, E_PROFILE_NAME, E_OVERLAY_NAME.
  */
 export function checkAttributes(raw: unknown, where: string, allowProfiles: boolean): NodeEntry {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) bad('E_NODE_ENTRY', `${where} must be a map of attributes`, `known keys: ${NODE_KEYS.join(', ')}`);
@@ -171,5 +177,19 @@ export function checkAttributes(raw: unknown, where: string, allowProfiles: bool
   }
   if (entry.ip !== undefined && entry.ip !== null) checked.ip = checkNodeIp(entry.ip, where);
   if (entry.vars !== undefined && entry.vars !== null) checked.vars = checkVars(entry.vars, where);
+  if (entry.overlays !== undefined && entry.overlays !== null) {
+    if (!Array.isArray(entry.overlays)) bad('E_OVERLAY_NAME', `"overlays" in ${where} must be a list`, 'e.g. overlays: [hostname, network]');
+    checked.overlays = uniqueKeepingLast(entry.overlays.map((name) => validateOverlayName(String(name))));
+  }
   return checked;
+}
+
+/**
+ * `names` without duplicates, each kept at its LAST position: in an overlay
+ * list the last occurrence is the one that wins on shared paths.
+ */
+export function uniqueKeepingLast(names: readonly string[]): string[] {
+  const last = new Map<string, number>();
+  names.forEach((name, index) => last.set(name, index));
+  return names.filter((name, index) => last.get(name) === index);
 }

@@ -1,11 +1,12 @@
 /**
  * A node's effective attributes: its profiles applied in the order it lists
  * them (a later profile wins over an earlier one), then its own values, which
- * win over every profile. `vars` merge name by name; every other attribute is
- * replaced whole. This is Warewulf's profile model (nodes.conf), with the
+ * win over every profile. `vars` merge name by name; `overlays` lists are
+ * concatenated (profiles in order, then the node's own; a name listed twice
+ * keeps its last position); every other attribute is replaced whole. This is Warewulf's profile model (nodes.conf), with the
  * origin of each value kept so `node show` can say where it comes from.
  */
-import { ATTRIBUTE_KEYS, type NodeAttributes, type NodeEntry, type ProfileEntry } from './attributes.js';
+import { ATTRIBUTE_KEYS, uniqueKeepingLast, type NodeAttributes, type NodeEntry, type ProfileEntry } from './attributes.js';
 
 /** Where a value comes from: `node`, or `profile:<name>`. */
 export type Origin = 'node' | `profile:${string}`;
@@ -34,6 +35,9 @@ function apply(target: EffectiveNode, source: NodeAttributes, origin: Origin): v
       }
       target.attributes.vars = vars;
       target.origins.vars = origins;
+    } else if (key === 'overlays') {
+      target.attributes.overlays = uniqueKeepingLast([...(target.attributes.overlays ?? []), ...(value as string[])]);
+      target.origins.overlays = origin;
     } else {
       (target.attributes as Record<string, unknown>)[key] = Array.isArray(value) ? [...value] : value;
       target.origins[key] = origin;

@@ -32,7 +32,7 @@ export interface ImportResult extends NodeSetResult {
 }
 
 /** The columns that are attributes; any other is a variable. */
-const CSV_COLUMNS: readonly string[] = ['name', 'mac', 'ip', 'profiles', 'image', 'kernelArgs'];
+const CSV_COLUMNS: readonly string[] = ['name', 'mac', 'ip', 'profiles', 'image', 'kernelArgs', 'overlays'];
 
 function splitList(value: string): string[] {
   return value.split(/[\s;,]+/).filter(Boolean);
@@ -40,8 +40,8 @@ function splitList(value: string): string[] {
 
 /**
  * Reads a CSV list with a header row: `name` (required), `mac` (several
- * separated by spaces or `;`), `ip`, `profiles`, `image`, `kernelArgs`;
- * any other column becomes a variable.
+ * separated by spaces or `;`), `ip`, `profiles`, `image`, `kernelArgs`,
+ * `overlays` (in order, separated like `mac`); any other column becomes a variable.
  * @throws UsageError E_IMPORT_CSV naming the line, or the attribute errors of checkAttributes.
  */
 export function planCsvImport(text: string, file: string): ImportPlan {
@@ -72,13 +72,13 @@ export function planCsvImport(text: string, file: string): ImportPlan {
   const lineOf = new Map<string, number>();
   rows.forEach(({ record: row, info }) => {
     const where = `${file} line ${info.lines}`;
-    const { name, mac, ip, profiles, image, kernelArgs, ...rest } = row;
+    const { name, mac, ip, profiles, image, kernelArgs, overlays, ...rest } = row;
     if (!name || !isNodeName(name)) throw new UsageError('E_IMPORT_CSV', `${where}: invalid or missing node name ${JSON.stringify(name ?? '')}`, 'the "name" column holds host names');
     if (lineOf.has(name)) throw new UsageError('E_IMPORT_CSV', `${where}: node ${name} already given on line ${lineOf.get(name)}`, 'give each node on one line');
     lineOf.set(name, info.lines);
     const vars = Object.fromEntries(Object.entries(rest).filter(([, value]) => value !== ''));
     const raw = { mac: mac ? splitList(mac) : undefined, ip: ip || undefined, profiles: profiles ? splitList(profiles) : undefined,
-      image: image || undefined, kernelArgs: kernelArgs || undefined, vars: Object.keys(vars).length ? vars : undefined };
+      image: image || undefined, kernelArgs: kernelArgs || undefined, overlays: overlays ? splitList(overlays) : undefined, vars: Object.keys(vars).length ? vars : undefined };
     plan.nodes[name] = checkAttributes(raw, where, true);
   });
   plan.profiles = [...new Set(Object.values(plan.nodes).flatMap((node) => node.profiles ?? []))];

@@ -139,3 +139,23 @@ test('bad bodies and node sets answer 422 with their code and change nothing, ne
     assert.deepEqual(await readNodeScripts(api.services.paths), { n1: 'gold' });
   });
 });
+
+test('API bodies give nodes and profiles overlays; an unknown overlay is 422 naming the known ones, and changes nothing', async () => {
+  const api = await startApi();
+  try {
+    assert.equal((await api.call('POST', '/api/v1/profiles', { body: { name: 'compute', overlays: ['hostname'] } })).status, 201);
+    assert.equal((await api.call('POST', '/api/v1/nodes', { body: { nodes: 'n1', profiles: ['compute'], overlays: ['network'] } })).status, 201);
+    const shown = await api.call('GET', '/api/v1/nodes/n1');
+    assert.deepEqual(shown.body.node.attributes.overlays, ['hostname', 'network'], 'profiles\' overlays, then the node\'s');
+    const before = await inventoryText(api);
+    const refused = await api.call('PATCH', '/api/v1/nodes/n1', { body: { overlays: ['hostname', 'nope'] } });
+    assert.equal(refused.status, 422);
+    assert.match(JSON.stringify(refused.body), /E_OVERLAY_UNKNOWN.*known overlays: hostname, network, root-ssh, ssh-host-keys/);
+    assert.equal((await api.call('PATCH', '/api/v1/profiles/compute', { body: { overlays: ['../x'] } })).status, 422);
+    assert.equal(await inventoryText(api), before);
+    assert.equal((await api.call('PATCH', '/api/v1/nodes/n1', { body: { overlays: null } })).status, 200);
+    assert.deepEqual((await api.call('GET', '/api/v1/nodes/n1')).body.node.attributes.overlays, ['hostname']);
+  } finally {
+    await api.close();
+  }
+});

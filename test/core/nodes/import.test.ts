@@ -60,3 +60,9 @@ test('Ansible: an ansible_host that is a DNS name is left out with one line list
 test('CSV: an empty file is refused as having no name column', () => {
   for (const text of ['', '\n\n', '\uFEFF']) assert.throws(() => planCsvImport(text, 'empty.csv'), refused(/empty\.csv line 1: no "name" column/), JSON.stringify(text));
 });
+
+test('a CSV overlays column gives nodes their overlays, in order', () => {
+  const plan = planCsvImport('name,overlays\nn1,hostname;network\n', 'nodes.csv');
+  assert.deepEqual(plan.nodes.n1?.overlays, ['hostname', 'network']);
+  assert.throws(() => planCsvImport('name,overlays\nn1,../x\n', 'nodes.csv'), (error: Error & { code?: string }) => error.code === 'E_OVERLAY_NAME');
+});

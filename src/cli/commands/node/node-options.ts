@@ -17,6 +17,7 @@ export const ATTRIBUTE_OPTIONS: OptionSpec[] = [
   { name: 'mac', type: 'string', repeatable: true, description: 'MAC address (repeat for several)', valueName: 'MAC' },
   { name: 'ip', type: 'string', description: 'IP address', valueName: 'IP' },
   { name: 'var', type: 'string', repeatable: true, description: 'variable for overlays, NAME=VALUE (repeatable)', valueName: 'NAME=VALUE' },
+  { name: 'overlay', type: 'string', repeatable: true, description: 'overlay given at boot, in order (repeatable; replaces the own list)', valueName: 'OVERLAY' },
 ];
 
 /** `--create-tree`: the commands that may give nodes an image keeping one root per node (NFS golden) create the missing roots. */
@@ -32,10 +33,11 @@ export const UNSET_OPTIONS: OptionSpec[] = [
   { name: 'unset-mac', type: 'boolean', description: 'remove the MAC addresses' },
   { name: 'unset-ip', type: 'boolean', description: 'remove the IP address' },
   { name: 'unset-var', type: 'string', repeatable: true, description: 'remove a variable (repeatable)', valueName: 'NAME' },
+  { name: 'unset-overlays', type: 'boolean', description: 'remove the own overlay list (the profiles\' lists still apply)' },
 ];
 
 /** Unset flag → the attribute it removes. */
-const UNSET_FLAGS = [['unset-image', 'image'], ['unset-kernel-args', 'kernelArgs'], ['unset-mac', 'mac'], ['unset-ip', 'ip']] as const;
+const UNSET_FLAGS = [['unset-image', 'image'], ['unset-kernel-args', 'kernelArgs'], ['unset-mac', 'mac'], ['unset-ip', 'ip'], ['unset-overlays', 'overlays']] as const;
 
 function list(value: unknown): string[] {
   if (value === undefined) return [];
@@ -58,6 +60,7 @@ function rawAttributes(options: ParsedInput['options'], withProfiles: boolean): 
   const raw: Record<string, unknown> = {
     image: options.image, kernelArgs: options['kernel-args'], ip: options.ip,
     mac: options.mac === undefined ? undefined : list(options.mac), vars: parseVars(list(options.var)),
+    overlays: options.overlay === undefined ? undefined : list(options.overlay),
   };
   if (withProfiles && options.profile !== undefined) raw.profiles = list(options.profile);
   for (const key of Object.keys(raw)) if (raw[key] === undefined) delete raw[key];

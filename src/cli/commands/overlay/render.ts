@@ -1,0 +1,40 @@
+/**
+ * `disklessset overlay render NODE [--path FILE]`: what a node would receive,
+ * without its secrets: the listing gives paths, modes, owners and sizes; one
+ * file's content is printed only when it is not secret.
+ */
+import { NotFoundError } from '../../../errors/index.js';
+import { modeText, normaliseOverlayPath } from '../../../core/overlays/index.js';
+import type { CommandSpec } from '../../command.js';
+import { renderColumns } from '../../render.js';
+
+export const overlayRender: CommandSpec = {
+  path: ['overlay', 'render'],
+  summary: 'show what NODE would receive from its overlays (secret files: size only)',
+  example: 'overlay render c001 --path /etc/hosts',
+  args: [{ name: 'NODE', required: true, completes: 'nodes' }],
+  options: [{ name: 'path', type: 'string', description: 'print the content of this one file', valueName: 'FILE' }],
+  async run({ services }, { args, options }) {
+    const node = String(args.NODE);
+    const wanted = options.path === undefined ? undefined : normaliseOverlayPath(String(options.path), '(--path)');
+    const [rendered] = await services.overlays.renderWithOrigins([node]);
+    if (!rendered) throw new NotFoundError('E_NODE_NOT_FOUND', `${node} not in the inventory`, 'see `disklessset node list`');
+    const entries = rendered.entries.map((entry) => ({
+      path: entry.path, kind: entry.kind, mode: modeText(entry.mode), uid: entry.uid, gid: entry.gid,
+      size: entry.data?.length ?? null, target: entry.target ?? null, secret: entry.secret, overlay: rendered.origins.get(entry.path) ?? null,
+    }));
+    if (wanted === undefined) {
+      const text = renderColumns(['PATH', 'KIND', 'MODE', 'OWNER', 'SIZE', 'OVERLAY', 'SECRET'], entries.map((e) => [
+        e.path, e.kind === 'symlink' ? `-> ${e.target ?? ''}` : e.kind, e.mode, `${e.uid}:${e.gid}`, e.size ?? '-', e.overlay ?? '(folder)', e.secret ? 'yes' : '-']));
+      return { data: { node, inputDigest: rendered.inputDigest, secret: rendered.secret, entries }, text };
+    }
+    const index = rendered.entries.findIndex((entry) => entry.path === wanted);
+    const entry = rendered.entries[index];
+    if (!entry) throw new NotFoundError('E_OVERLAY_FILE_NOT_FOUND', `node ${node} receives no ${wanted}`, `see \`disklessset overlay render ${node}\``);
+    // A secret's bytes never leave the library through the CLI: not in text, not in JSON.
+    const content = entry.secret || entry.kind !== 'file' ? null : (entry.data ?? Buffer.alloc(0)).toString('utf8');
+    const text = entry.secret ? `(secret, ${entry.data?.length ?? 0} bytes)`
+      : entry.kind === 'symlink' ? `-> ${entry.target ?? ''}` : entry.kind === 'dir' ? `(folder, mode ${modeText(entry.mode)})` : (content ?? '').replace(/\n$/, '');
+    return { data: { node, ...entries[index], content }, text };
+  },
+};

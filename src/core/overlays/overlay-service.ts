@@ -1,0 +1,180 @@
+/**
+ * The overlays of one installation as the layers above see them: render
+ * nodes (the contract of rendered.ts), list and describe overlays, check
+ * overlay names a change to the inventory brings, and give a node's SSH host
+ * keys. Every call reads the inventory and the overlay sources afresh.
+ */
+import { NotFoundError, UsageError } from '../../errors/index.js';
+import { foldNodes } from '../../nodeset/index.js';
+import type { DisklessConfig } from '../config.js';
+import { validateOverlayName } from '../names.js';
+import type { Paths } from '../paths.js';
+import type { EffectiveNode } from '../nodes/effective.js';
+import { effectiveNode } from '../nodes/effective.js';
+import type { NodeInventory } from '../nodes/inventory.js';
+import type { NodeEntry } from '../nodes/attributes.js';
+import { AccountResolver } from './accounts.js';
+import { DEFAULT_OVERLAYS } from './context.js';
+import { GENERATED_OVERLAYS } from './generated.js';
+import type { OverlayRenderer, RenderedOverlay } from './rendered.js';
+import { RenderSession, type SessionResult } from './render-session.js';
+import { listOverlaySources, loadOverlay, requireSource, BUILTIN_OVERLAYS_DIR } from './sources.js';
+import { HostKeyStore, type HostKey } from './ssh-host-keys.js';
+
+/** Options of {@link createOverlayRenderer}. */
+export interface OverlayServiceOptions {
+  paths: Paths;
+  inventory: NodeInventory;
+  config: DisklessConfig;
+  /** Folder of the built-in overlays (default: the package's `overlays/`). */
+  builtinDir?: string;
+}
+
+/** One line of `overlay list`. */
+export interface OverlaySummary {
+  name: string;
+  origin: 'builtin' | 'site';
+  /** A site overlay replacing the built-in one of the same name. */
+  overridesBuiltin: boolean;
+  generated: boolean;
+  description: string | null;
+  /** Files, folders and links of its tree (for a generated overlay: the paths it can give). */
+  fileCount: number;
+  /** Nodes whose effective overlay list holds it. */
+  nodeCount: number;
+}
+
+/** One file of `overlay show`. */
+export interface OverlayFileInfo {
+  path: string;
+  source: string | null;
+  kind: 'file' | 'dir' | 'symlink';
+  template: boolean;
+  mode: string | null;
+  uid: number | null;
+  gid: number | null;
+  size: number | null;
+  target: string | null;
+  secret: boolean;
+}
+
+/** `overlay show`. */
+export interface OverlayDescription extends Omit<OverlaySummary, 'fileCount' | 'nodeCount'> {
+  files: OverlayFileInfo[];
+}
+
+/** Rendering plus the catalogue of overlays (see the module comment). */
+export interface OverlayService extends OverlayRenderer {
+  /** Renders nodes, with the overlay that gave each entry (for `overlay render`). */
+  renderWithOrigins(nodes: readonly string[]): Promise<SessionResult[]>;
+  list(): Promise<OverlaySummary[]>;
+  /** @throws UsageError E_OVERLAY_NAME, E_OVERLAY_UNKNOWN, and those of reading the tree. */
+  show(name: string): Promise<OverlayDescription>;
+  /** @throws UsageError E_OVERLAY_NAME, E_OVERLAY_UNKNOWN naming the known overlays. */
+  requireKnown(names: readonly string[], where?: string): Promise<void>;
+  /**
+   * The SSH host keys of `node` (made now if it has none yet).
+   * @throws NotFoundError E_NODE_NOT_FOUND; UsageError E_OVERLAY_NO_HOST_KEYS when the node does not get the ssh-host-keys overlay.
+   */
+  hostKeys(node: string): Promise<HostKey[]>;
+}
+
+export const mode = (bits: number): string => `0${bits.toString(8).padStart(3, '0')}`;
+
+class Overlays implements OverlayService {
+  private readonly keys: HostKeyStore;
+  private readonly builtinDir: string;
+
+  constructor(private readonly options: OverlayServiceOptions) {
+    this.keys = new HostKeyStore(options.paths);
+    this.builtinDir = options.builtinDir ?? BUILTIN_OVERLAYS_DIR;
+  }
+
+  async renderNode(node: string): Promise<RenderedOverlay> {
+    return strip((await this.renderWithOrigins([node]))[0] as SessionResult);
+  }
+
+  async renderNodes(nodes: readonly string[]): Promise<RenderedOverlay[]> {
+    return (await this.renderWithOrigins(nodes)).map(strip);
+  }
+
+  async renderWithOrigins(nodes: readonly string[]): Promise<SessionResult[]> {
+    const document = await this.options.inventory.read();
+    const missing = nodes.filter((name) => !Object.hasOwn(document.nodes, name));
+    if (missing.length > 0) throw new NotFoundError('E_NODE_NOT_FOUND', `${foldNodes(missing)} not in the inventory`, 'see `disklessset node list`');
+    const session = new RenderSession({
+      sources: await listOverlaySources(this.options.paths, this.builtinDir), accounts: new AccountResolver(this.options.paths),
+      keys: this.keys, server: this.options.config.serverAddress === null ? {} : { address: this.options.config.serverAddress }, document,
+    });
+    const results: SessionResult[] = [];
+    for (const name of nodes) results.push(await session.render(effectiveNode(name, document.nodes[name] as NodeEntry, document.profiles)));
+    return results;
+  }
+
+  async list(): Promise<OverlaySummary[]> {
+    const sources = await listOverlaySources(this.options.paths, this.builtinDir);
+    const counts = new Map<string, number>();
+    for (const node of await this.effectiveNodes()) {
+      for (const name of node.attributes.overlays?.length ? node.attributes.overlays : DEFAULT_OVERLAYS) counts.set(name, (counts.get(name) ?? 0) + 1);
+    }
+    const accounts = new AccountResolver(this.options.paths);
+    const summaries: OverlaySummary[] = [];
+    for (const source of sources.values()) {
+      const loaded = await loadOverlay(source, accounts);
+      summaries.push({
+        name: source.name, origin: source.origin, overridesBuiltin: source.overridesBuiltin, generated: source.generator !== undefined,
+        description: loaded.description ?? null,
+        fileCount: source.generator ? GENERATED_OVERLAYS[source.generator].files.length : loaded.files.length,
+        nodeCount: counts.get(source.name) ?? 0,
+      });
+    }
+    return summaries;
+  }
+
+  async show(name: string): Promise<OverlayDescription> {
+    const source = requireSource(await listOverlaySources(this.options.paths, this.builtinDir), name);
+    const loaded = await loadOverlay(source, new AccountResolver(this.options.paths));
+    const files: OverlayFileInfo[] = source.generator
+      ? GENERATED_OVERLAYS[source.generator].files.map((path) => ({ path, source: null, kind: 'file' as const, template: false, mode: null, uid: 0, gid: 0, size: null, target: null, secret: /_key$/.test(path) }))
+      : loaded.files.map((file) => ({
+        path: file.path, source: file.sourcePath, kind: file.kind, template: file.template, mode: mode(file.mode), uid: file.uid, gid: file.gid,
+        size: file.data?.length ?? null, target: file.target ?? null, secret: file.secret,
+      }));
+    return { name, origin: source.origin, overridesBuiltin: source.overridesBuiltin, generated: source.generator !== undefined, description: loaded.description ?? null, files };
+  }
+
+  async requireKnown(names: readonly string[], where = ''): Promise<void> {
+    if (names.length === 0) return;
+    const sources = await listOverlaySources(this.options.paths, this.builtinDir);
+    for (const name of names) requireSource(sources, validateOverlayName(name), where);
+  }
+
+  async hostKeys(node: string): Promise<HostKey[]> {
+    const effective = (await this.effectiveNodes()).find((entry) => entry.name === node);
+    if (!effective) throw new NotFoundError('E_NODE_NOT_FOUND', `${node} not in the inventory`, 'see `disklessset node list`');
+    if (!effective.attributes.overlays?.includes('ssh-host-keys')) {
+      throw new UsageError('E_OVERLAY_NO_HOST_KEYS', `node ${node} does not get the ssh-host-keys overlay`,
+        `add it: \`disklessset node set ${node} --overlay hostname --overlay ssh-host-keys\` (or to one of its profiles)`);
+    }
+    return await this.keys.keys(node) as HostKey[];
+  }
+
+  private async effectiveNodes(): Promise<EffectiveNode[]> {
+    const document = await this.options.inventory.read();
+    // The file keeps nodes in natural order already (the tool writes it so); sorting 10,000 names again costs 0.3 s.
+    return Object.keys(document.nodes).map((name) => effectiveNode(name, document.nodes[name] as NodeEntry, document.profiles));
+  }
+}
+
+function strip(result: SessionResult): RenderedOverlay {
+  const { origins: _origins, ...rendered } = result;
+  return rendered;
+}
+
+/**
+ * The overlays of one installation: renders nodes for the delivery side
+ * (src/boot/overlays/) and serves the `overlay` commands.
+ */
+export function createOverlayRenderer(options: OverlayServiceOptions): OverlayService {
+  return new Overlays(options);
+}

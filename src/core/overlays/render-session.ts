@@ -1,0 +1,146 @@
+/**
+ * One render of one or many nodes: overlays are read and their templates
+ * compiled once, the inventory list built once, and each node's entries
+ * assembled in its overlay order (a later overlay wins on the same path).
+ * A session is short-lived: the next render reads the sources again, so an
+ * edit of an overlay is seen at once.
+ */
+import { createHash } from 'node:crypto';
+import { UsageError } from '../../errors/index.js';
+import type { EffectiveNode } from '../nodes/effective.js';
+import type { InventoryDocument } from '../nodes/inventory-file.js';
+import type { AccountResolver } from './accounts.js';
+import { inventoryContext, lazyList, nodeContext, type InventoryHost, type NodeContext, type ServerContext, type TemplateContext } from './context.js';
+import { hostnameEntries, hostsText } from './hostname.js';
+import { networkEntries } from './network.js';
+import { parentsOf } from './overlay-paths.js';
+import type { OverlayEntry, RenderedOverlay } from './rendered.js';
+import { loadOverlay, requireSource, type LoadedOverlay, type OverlaySource, type SourceFile } from './sources.js';
+import { hostKeyEntries, type HostKeyStore } from './ssh-host-keys.js';
+import { OverlayTemplate } from './templates.js';
+
+/** What a session needs, read once by its creator. */
+export interface SessionInputs {
+  sources: ReadonlyMap<string, OverlaySource>;
+  accounts: AccountResolver;
+  keys: HostKeyStore;
+  server: ServerContext;
+  /** The inventory (for the `inventory` list and /etc/hosts). */
+  document: InventoryDocument;
+}
+
+/** A rendered node with, per entry, the overlay that gave it (for listings). */
+export interface SessionResult extends RenderedOverlay {
+  origins: Map<string, string>;
+}
+
+function sortedVars(node: NodeContext): unknown {
+  return { ...node, vars: Object.fromEntries(Object.entries(node.vars).sort(([a], [b]) => (a < b ? -1 : 1))) };
+}
+
+/** Renders nodes against one reading of the overlays and the inventory. */
+export class RenderSession {
+  private readonly loaded = new Map<string, Promise<LoadedOverlay>>();
+  private readonly templates = new Map<SourceFile, OverlayTemplate>();
+  private readonly dataDigests = new WeakMap<Buffer, string>();
+  private hosts: InventoryHost[] | undefined;
+  private hostsFile: Buffer | undefined;
+  private readonly inventory = lazyList(() => this.inventoryHosts());
+
+  constructor(private readonly inputs: SessionInputs) {}
+
+  /** The overlay named `name`, read once per session. */
+  load(name: string, where = ''): Promise<LoadedOverlay> {
+    const source = requireSource(this.inputs.sources, name, where);
+    let loaded = this.loaded.get(name);
+    if (!loaded) {
+      loaded = loadOverlay(source, this.inputs.accounts);
+      this.loaded.set(name, loaded);
+    }
+    return loaded;
+  }
+
+  /**
+   * Everything `effective` receives.
+   * @throws UsageError E_OVERLAY_UNKNOWN, E_OVERLAY_TEMPLATE, E_OVERLAY_PATH, E_OVERLAY_META, E_OVERLAY_NETWORK;
+   *   CommandError when ssh-keygen fails.
+   */
+  async render(effective: EffectiveNode): Promise<SessionResult> {
+    const node = nodeContext(effective);
+    const image = node.image === undefined ? undefined : { name: node.image };
+    const context: TemplateContext = { node, image, server: this.inputs.server, inventory: this.inventory };
+    const entries = new Map<string, OverlayEntry>();
+    const origins = new Map<string, string>();
+    const hash = createHash('sha256').update(JSON.stringify([sortedVars(node), image ?? null, this.inputs.server]));
+    for (const name of node.overlays) {
+      const overlay = await this.load(name, ` (listed for node ${node.name})`);
+      hash.update(`\n${name}:${overlay.digest}`);
+      for (const entry of await this.entriesOf(overlay, context)) {
+        entries.set(entry.path, entry);
+        origins.set(entry.path, name);
+      }
+    }
+    const sorted = this.withParents(node.name, entries, origins);
+    for (const entry of sorted) {
+      hash.update(JSON.stringify([entry.path, entry.kind, entry.mode, entry.uid, entry.gid, entry.target ?? null, entry.secret, entry.data ? this.dataDigest(entry.data) : null]));
+    }
+    return { node: node.name, entries: sorted, secret: sorted.some((entry) => entry.secret), inputDigest: hash.digest('hex'), origins };
+  }
+
+  private async entriesOf(overlay: LoadedOverlay, context: TemplateContext): Promise<OverlayEntry[]> {
+    const { generator } = overlay.source;
+    if (generator === 'hostname') return hostnameEntries(context.node.name, this.hostsFile ??= hostsText(this.inventoryHosts()));
+    if (generator === 'network') return networkEntries(context.node.name, context.node.vars);
+    if (generator === 'ssh-host-keys') return hostKeyEntries(await this.inputs.keys.keys(context.node.name) ?? []);
+    return overlay.files.map((file) => {
+      const entry: OverlayEntry = { path: file.path, kind: file.kind, mode: file.mode, uid: file.uid, gid: file.gid, secret: file.secret };
+      if (file.kind === 'symlink') entry.target = file.target;
+      if (file.kind === 'file') entry.data = file.template ? this.template(overlay.source.name, file).render(context) : file.data;
+      return entry;
+    });
+  }
+
+  private inventoryHosts(): InventoryHost[] {
+    return (this.hosts ??= inventoryContext(this.inputs.document));
+  }
+
+  private template(overlay: string, file: SourceFile): OverlayTemplate {
+    let template = this.templates.get(file);
+    if (!template) {
+      template = new OverlayTemplate(overlay, file);
+      this.templates.set(file, template);
+    }
+    return template;
+  }
+
+  /**
+   * The entries sorted by path with the folders above each one (root-owned
+   * 0755 when no overlay gives them). Nothing may lie under a file or a
+   * symbolic link: writing through a link would put a file outside the place
+   * the overlay names.
+   */
+  private withParents(node: string, entries: Map<string, OverlayEntry>, origins: Map<string, string>): OverlayEntry[] {
+    for (const path of [...entries.keys()]) {
+      for (const parent of parentsOf(path)) {
+        const above = entries.get(parent);
+        if (!above) {
+          entries.set(parent, { path: parent, kind: 'dir', mode: 0o755, uid: 0, gid: 0, secret: false });
+        } else if (above.kind !== 'dir') {
+          throw new UsageError('E_OVERLAY_PATH', `node ${node}: ${path} (overlay ${origins.get(path)}) lies under ${parent}, which overlay ${origins.get(parent)} makes a ${above.kind === 'symlink' ? 'symbolic link' : 'file'}`,
+            'change one of the overlays, or their order, so a path is not both a folder and a file or link');
+        }
+      }
+    }
+    return [...entries.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  }
+
+  /** SHA-256 of a file's content, once per buffer (a template output shared by all nodes is hashed once). */
+  private dataDigest(data: Buffer): string {
+    let digest = this.dataDigests.get(data);
+    if (digest === undefined) {
+      digest = createHash('sha256').update(data).digest('hex');
+      this.dataDigests.set(data, digest);
+    }
+    return digest;
+  }
+}

@@ -1,0 +1,164 @@
+/**
+ * Where overlays come from and what their trees hold. Built-in overlays ship
+ * with the tool (the `overlays/` folder of the package, plus the ones the
+ * tool generates in code: see generated.ts); site overlays are folders under
+ * `<configDir>/overlays/<name>/`, and a site overlay named like a built-in
+ * one replaces it. A tree is read without following any symbolic link: a
+ * link is delivered as a link, so nothing outside the overlay's folder is read.
+ */
+import { createHash } from 'node:crypto';
+import { lstat, readdir, readFile, readlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { UsageError } from '../../errors/index.js';
+import { isOverlayName, validateOverlayName } from '../names.js';
+import type { Paths } from '../paths.js';
+import type { AccountResolver } from './accounts.js';
+import { GENERATED_OVERLAYS, type GeneratorName } from './generated.js';
+import { META_FILE, readOverlayMeta } from './overlay-meta.js';
+import { normaliseOverlayPath } from './overlay-paths.js';
+
+/** The built-in overlays' folder in the package (dist/src/core/overlays → the package root's `overlays/`). */
+export const BUILTIN_OVERLAYS_DIR = fileURLToPath(new URL('../../../../overlays/', import.meta.url));
+
+/** One overlay as listed: its name, where it comes from, and where its tree is. */
+export interface OverlaySource {
+  name: string;
+  origin: 'builtin' | 'site';
+  /** Folder of the tree; undefined for an overlay the tool generates. */
+  dir?: string;
+  /** A site overlay that replaces the built-in overlay of the same name. */
+  overridesBuiltin: boolean;
+  /** Set for a built-in overlay generated in code (network, ssh-host-keys). */
+  generator?: GeneratorName;
+}
+
+/** One file, folder or link of an overlay's tree. */
+export interface SourceFile {
+  /** Delivered path (absolute inside the node's root, `.j2` dropped). */
+  path: string;
+  /** Path in the overlay's folder, for messages (`etc/hosts.j2`). */
+  sourcePath: string;
+  kind: 'file' | 'dir' | 'symlink';
+  mode: number;
+  uid: number;
+  gid: number;
+  data?: Buffer;
+  target?: string;
+  /** A `.j2` file: rendered per node. */
+  template: boolean;
+  secret: boolean;
+}
+
+/** An overlay read into memory. */
+export interface LoadedOverlay {
+  source: OverlaySource;
+  description?: string;
+  files: SourceFile[];
+  /** SHA-256 hex of everything delivered or rendered from the tree (paths, metadata, contents). */
+  digest: string;
+}
+
+async function folderNames(dir: string): Promise<string[]> {
+  try {
+    const entries = await readdir(dir, { withFileTypes: true });
+    // A symbolic link is not an overlay: its tree would live outside the overlays folder.
+    return entries.filter((entry) => entry.isDirectory() && isOverlayName(entry.name)).map((entry) => entry.name).sort();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
+}
+
+/** Every overlay, built-in and site, by name (a site overlay replacing a built-in one of its name). */
+export async function listOverlaySources(paths: Paths, builtinDir = BUILTIN_OVERLAYS_DIR): Promise<Map<string, OverlaySource>> {
+  const sources = new Map<string, OverlaySource>();
+  for (const name of await folderNames(builtinDir)) sources.set(name, { name, origin: 'builtin', dir: join(builtinDir, name), overridesBuiltin: false });
+  for (const name of Object.keys(GENERATED_OVERLAYS) as GeneratorName[]) sources.set(name, { name, origin: 'builtin', overridesBuiltin: false, generator: name });
+  for (const name of await folderNames(paths.overlaysDir)) {
+    sources.set(name, { name, origin: 'site', dir: paths.overlayDir(name), overridesBuiltin: sources.has(name) });
+  }
+  return new Map([...sources].sort(([a], [b]) => a.localeCompare(b)));
+}
+
+/**
+ * The source of overlay `name`.
+ * @throws UsageError E_OVERLAY_NAME, E_OVERLAY_UNKNOWN (with the known names).
+ */
+export function requireSource(sources: ReadonlyMap<string, OverlaySource>, name: string, where = ''): OverlaySource {
+  validateOverlayName(name);
+  const source = sources.get(name);
+  if (!source) {
+    throw new UsageError('E_OVERLAY_UNKNOWN', `no overlay named ${name}${where}`, `known overlays: ${[...sources.keys()].join(', ')} (see \`disklessset overlay list\`)`);
+  }
+  return source;
+}
+
+function pathError(overlay: string, sourcePath: string, what: string): UsageError {
+  return new UsageError('E_OVERLAY_PATH', `overlay ${overlay}: ${sourcePath} ${what}`, 'overlays hold files, folders and symbolic links only; fix or remove it');
+}
+
+async function walk(overlay: OverlaySource, dir: string, rel: string, builtin: boolean, out: SourceFile[]): Promise<void> {
+  const names = (await readdir(dir)).sort();
+  for (const name of names) {
+    if (rel === '' && name === META_FILE) continue;
+    const full = join(dir, name);
+    const sourcePath = rel === '' ? name : `${rel}/${name}`;
+    const stats = await lstat(full);
+    const template = stats.isFile() && name.endsWith('.j2');
+    if (template && name === '.j2') throw pathError(overlay.name, sourcePath, 'is a template without a file name');
+    const path = normaliseOverlayPath(template ? sourcePath.slice(0, -3) : sourcePath, overlay.name);
+    // Files shipped in the package belong to root on the node, whoever installed the package.
+    const owner = builtin ? { uid: 0, gid: 0 } : { uid: stats.uid, gid: stats.gid };
+    const base = { path, sourcePath, ...owner, template, secret: false };
+    if (stats.isSymbolicLink()) {
+      const target = await readlink(full);
+      if (target === '' || target.length > 1024 || target.includes('\0')) throw pathError(overlay.name, sourcePath, 'is a symbolic link with an unusable target');
+      out.push({ ...base, kind: 'symlink', mode: 0o777, target });
+    } else if (stats.isDirectory()) {
+      out.push({ ...base, kind: 'dir', mode: builtin ? 0o755 : stats.mode & 0o7777 });
+      await walk(overlay, full, sourcePath, builtin, out);
+    } else if (stats.isFile()) {
+      out.push({ ...base, kind: 'file', mode: builtin ? 0o644 : stats.mode & 0o7777, data: await readFile(full) });
+    } else {
+      throw pathError(overlay.name, sourcePath, 'is a device, socket or pipe');
+    }
+  }
+}
+
+function digestOf(files: readonly SourceFile[], generator?: string): string {
+  const hash = createHash('sha256').update(`generator:${generator ?? ''}\n`);
+  for (const file of files) {
+    hash.update(JSON.stringify([file.path, file.kind, file.mode, file.uid, file.gid, file.template, file.secret, file.target ?? null, file.data?.length ?? -1]));
+    if (file.data) hash.update(file.data);
+  }
+  return hash.digest('hex');
+}
+
+/**
+ * Reads the tree and overlay.yml of `source` (a generated overlay has neither).
+ * @throws UsageError E_OVERLAY_PATH (two files for one path, a device, a path escaping the root),
+ *   E_OVERLAY_META (overlay.yml invalid, or naming a path the tree lacks, or an unknown account).
+ */
+export async function loadOverlay(source: OverlaySource, accounts: AccountResolver): Promise<LoadedOverlay> {
+  if (!source.dir) return { source, description: GENERATED_OVERLAYS[source.generator as GeneratorName].description, files: [], digest: digestOf([], source.generator) };
+  const files: SourceFile[] = [];
+  await walk(source, source.dir, '', source.origin === 'builtin', files);
+  const byPath = new Map<string, SourceFile>();
+  for (const file of files) {
+    const other = byPath.get(file.path);
+    if (other) throw pathError(source.name, file.sourcePath, `and ${other.sourcePath} both give ${file.path}`);
+    byPath.set(file.path, file);
+  }
+  const meta = await readOverlayMeta(join(source.dir, META_FILE), source.name);
+  for (const [path, settings] of meta?.files ?? []) {
+    const file = byPath.get(path);
+    if (!file) throw new UsageError('E_OVERLAY_META', `overlay.yml of overlay ${source.name} names ${path}, which the overlay does not have`, 'fix the path (a template is named without its .j2 suffix)');
+    if (settings.mode !== undefined) file.mode = settings.mode;
+    if (settings.owner !== undefined) file.uid = await accounts.resolve(settings.owner, 'owner', source.name);
+    if (settings.group !== undefined) file.gid = await accounts.resolve(settings.group, 'group', source.name);
+    if (settings.secret !== undefined) file.secret = settings.secret;
+  }
+  files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return { source, description: meta?.description, files, digest: digestOf(files) };
+}

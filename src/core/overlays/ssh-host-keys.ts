@@ -1,0 +1,145 @@
+/**
+ * SSH host keys of nodes, made once per node by `ssh-keygen` and kept in
+ * `<stateDir>/overlay-keys/<node>/` (folders 0700, files 0600), so a node
+ * shows the same key after every boot and users' known_hosts stay valid.
+ * A node's keys are made in a private temporary folder, then moved into
+ * place under the node's lock: a kill leaves either no key or a whole one,
+ * and the next generation removes the leftover folder.
+ */
+import { chmod, link, mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Paths } from '../paths.js';
+import { withLock } from '../state/lock.js';
+import { run } from '../../system/runner.js';
+import type { OverlayEntry } from './rendered.js';
+
+/** The key types made for every node (RSA left out: slow to make for 10,000 nodes, and every current client takes these). */
+export const HOST_KEY_TYPES = ['ed25519', 'ecdsa'] as const;
+export type HostKeyType = (typeof HOST_KEY_TYPES)[number];
+
+/** One host key pair of a node. */
+export interface HostKey {
+  type: HostKeyType;
+  /** Private key file in the state folder (0600). Never print or serve its content. */
+  privateFile: string;
+  /** Public key file in the state folder. */
+  publicFile: string;
+  privateKey: Buffer;
+  /** The public key line (`ssh-ed25519 AAAA... root@node`). */
+  publicKey: string;
+}
+
+const fileName = (type: HostKeyType): string => `ssh_host_${type}_key`;
+
+function isMissing(error: unknown): boolean {
+  return (error as NodeJS.ErrnoException).code === 'ENOENT';
+}
+
+/** Makes and reads nodes' SSH host keys. */
+export class HostKeyStore {
+  constructor(private readonly paths: Paths) {}
+
+  /**
+   * The keys of `node`, made first if it has none (unless `generate` is false:
+   * then undefined when any is missing).
+   * @throws UsageError E_NODE_NAME; CommandError when ssh-keygen is missing or fails.
+   */
+  async keys(node: string, options: { generate?: boolean } = {}): Promise<HostKey[] | undefined> {
+    const dir = this.paths.nodeHostKeysDir(node);
+    const existing = await this.read(dir);
+    if (existing || options.generate === false) return existing;
+    await this.ensureKeysDir();
+    return withLock(join(this.paths.locksDir, `overlay-keys-${node}`), async () => {
+      const now = await this.read(dir);
+      if (now) return now;
+      await this.generate(node, dir);
+      return this.read(dir) as Promise<HostKey[]>;
+    });
+  }
+
+  private async ensureKeysDir(): Promise<void> {
+    await mkdir(this.paths.locksDir, { recursive: true });
+    await mkdir(this.paths.overlayKeysDir, { recursive: true, mode: 0o700 });
+    await chmod(this.paths.overlayKeysDir, 0o700);
+  }
+
+  private async read(dir: string): Promise<HostKey[] | undefined> {
+    const keys: HostKey[] = [];
+    for (const type of HOST_KEY_TYPES) {
+      const privateFile = join(dir, fileName(type));
+      const publicFile = `${privateFile}.pub`;
+      try {
+        keys.push({ type, privateFile, publicFile, privateKey: await readFile(privateFile), publicKey: (await readFile(publicFile, 'utf8')).trim() });
+      } catch (error) {
+        if (isMissing(error)) return undefined;
+        throw error;
+      }
+    }
+    return keys;
+  }
+
+  private async hasPair(privateFile: string): Promise<boolean> {
+    try {
+      await readFile(`${privateFile}.pub`);
+      await readFile(privateFile);
+      return true;
+    } catch (error) {
+      if (isMissing(error)) return false;
+      throw error;
+    }
+  }
+
+  /** Under the node's lock: makes the missing keys in a private folder, then links them into place. */
+  private async generate(node: string, dir: string): Promise<void> {
+    const prefix = `.tmp-${node}-`;
+    for (const name of await readdir(this.paths.overlayKeysDir)) {
+      if (name.startsWith(prefix)) await rm(join(this.paths.overlayKeysDir, name), { recursive: true, force: true });
+    }
+    const scratch = await mkdtemp(join(this.paths.overlayKeysDir, prefix));
+    try {
+      await chmod(scratch, 0o700);
+      await mkdir(dir, { recursive: true, mode: 0o700 });
+      for (const type of HOST_KEY_TYPES) {
+        const target = join(dir, fileName(type));
+        const made = join(scratch, fileName(type));
+        // A pair already whole is kept: known_hosts entries for it stay valid.
+        if (await this.hasPair(target)) continue;
+        // -N '' is an empty passphrase given as an argument (no shell): host keys are read unattended by sshd.
+        await run(['ssh-keygen', '-q', '-t', type, ...(type === 'ecdsa' ? ['-b', '256'] : []), '-N', '', '-C', `root@${node}`, '-f', made]);
+        await chmod(made, 0o600);
+        await chmod(`${made}.pub`, 0o600);
+        // The public half first: a private key present means the pair is whole (see read()).
+        await rm(`${target}.pub`, { force: true });
+        await link(`${made}.pub`, `${target}.pub`);
+        await rm(target, { force: true });
+        await link(made, target);
+      }
+    } finally {
+      await rm(scratch, { recursive: true, force: true });
+    }
+  }
+}
+
+/**
+ * The fingerprint line of a host key as `ssh-keygen -l` prints it
+ * (`256 SHA256:... root@node (ED25519)`), the form users compare when ssh
+ * asks them to accept a host.
+ * @throws CommandError when ssh-keygen is missing or fails.
+ */
+export async function fingerprintOf(key: HostKey): Promise<string> {
+  return (await run(['ssh-keygen', '-l', '-f', key.publicFile])).stdout.trim();
+}
+
+/** The known_hosts line of `key` for `node` (`node,ip keytype base64`: the comment left out). */
+export function knownHostsLine(key: HostKey, node: string, ip?: string): string {
+  const [type = '', base64 = ''] = key.publicKey.split(/\s+/);
+  return `${ip ? `${node},${ip}` : node} ${type} ${base64}`;
+}
+
+/** The entries the `ssh-host-keys` overlay gives a node: `/etc/ssh` keys, private ones secret. */
+export function hostKeyEntries(keys: readonly HostKey[]): OverlayEntry[] {
+  return keys.flatMap((key) => [
+    { path: `/etc/ssh/${fileName(key.type)}`, kind: 'file' as const, mode: 0o600, uid: 0, gid: 0, data: key.privateKey, secret: true },
+    { path: `/etc/ssh/${fileName(key.type)}.pub`, kind: 'file' as const, mode: 0o644, uid: 0, gid: 0, data: Buffer.from(`${key.publicKey}\n`), secret: false },
+  ]);
+}

@@ -1,0 +1,84 @@
+/**
+ * Templates of overlays (`.j2` files), rendered with nunjucks (Jinja2 syntax).
+ * Autoescaping is off (these are configuration files, not HTML) and an
+ * undefined value printed is an error, so a missing variable refuses the
+ * render instead of writing an empty address. The environment has no
+ * loader at all: `include`, `import`, `from` and `extends` fail, so a
+ * template reads nothing but its context (see docs/overlays.md).
+ *
+ * A template that reads neither `node` nor `image` gives the same text for
+ * every node of one render (`/etc/hosts` from the inventory): its first
+ * output is kept and reused, which keeps a render of 10,000 nodes linear.
+ */
+import nunjucks from 'nunjucks';
+import { UsageError } from '../../errors/index.js';
+import type { TemplateContext } from './context.js';
+import type { SourceFile } from './sources.js';
+
+const environment = new nunjucks.Environment([], { autoescape: false, throwOnUndefined: true });
+
+/** Turns a nunjucks error into the one-line E_OVERLAY_TEMPLATE. */
+function templateError(overlay: string, file: SourceFile, error: unknown): UsageError {
+  const message = error instanceof Error ? error.message : String(error);
+  const located = /\[Line (\d+), Column \d+\]\s*\n([\s\S]*)$/.exec(message);
+  const lines = (located?.[2] ?? message).split('\n').map((line) => line.trim()).filter(Boolean);
+  let detail = (lines.at(-1) ?? 'error').replace(/^Error: /, '');
+  if (/attempted to output null or undefined value/.test(detail)) detail = 'a variable or attribute printed is undefined (or null)';
+  if (/template not found/.test(detail)) detail = 'include, import and extends are not available in overlay templates';
+  const where = located ? `, line ${located[1]}` : '';
+  return new UsageError('E_OVERLAY_TEMPLATE', `overlay ${overlay}, file ${file.sourcePath}${where}: ${detail}`,
+    'fix the template (docs/overlays.md lists the variables it can use; `default(...)` gives a value to an optional one)');
+}
+
+/** Wraps `value` so that reading any of its properties sets `touched.value`. */
+function watched<T extends object>(value: T, touched: { value: boolean }): T {
+  return new Proxy(value, {
+    get(target, key, receiver) {
+      touched.value = true;
+      return Reflect.get(target, key, receiver) as unknown;
+    },
+    has(target, key) {
+      touched.value = true;
+      return Reflect.has(target, key);
+    },
+  });
+}
+
+/** One template of one overlay, compiled once per render session. */
+export class OverlayTemplate {
+  private readonly template: nunjucks.Template;
+  /** Whether the output depends on the node; undefined until the first render. */
+  private perNode: boolean | undefined;
+  private shared: Buffer | undefined;
+
+  /** @throws UsageError E_OVERLAY_TEMPLATE on a syntax error. */
+  constructor(private readonly overlay: string, private readonly file: SourceFile) {
+    try {
+      this.template = new nunjucks.Template((file.data ?? Buffer.alloc(0)).toString('utf8'), environment, file.sourcePath, true);
+    } catch (error) {
+      throw templateError(overlay, file, error);
+    }
+  }
+
+  /**
+   * The text for one node, as bytes.
+   * @throws UsageError E_OVERLAY_TEMPLATE (undefined value, bad call...).
+   */
+  render(context: TemplateContext): Buffer {
+    if (this.perNode === false) return this.shared as Buffer;
+    if (this.perNode === true) return this.run(context);
+    const touched = { value: false };
+    const output = this.run({ ...context, node: watched(context.node, touched), image: context.image && watched(context.image, touched) });
+    this.perNode = touched.value;
+    if (!touched.value) this.shared = output;
+    return output;
+  }
+
+  private run(context: TemplateContext): Buffer {
+    try {
+      return Buffer.from(this.template.render(context as unknown as object), 'utf8');
+    } catch (error) {
+      throw templateError(this.overlay, this.file, error);
+    }
+  }
+}
