@@ -19,7 +19,9 @@ export function cliOn(cliPath: string, root: string, timeoutMs = 60 * 60_000, si
       allowFailure: true, timeoutMs, signal, env: { DISKLESS_ROOT: undefined, NO_COLOR: '1' },
     });
     if (result.exitCode !== 0) {
-      throw new OperationError('E_E2E_CLI', `disklessset ${args.join(' ')} exited with ${result.exitCode}`,
+      // The test reporter prints the message, not the hint: the CLI's last lines go in the message.
+      const said = `${result.stdout}\n${result.stderr}`.trim().split('\n').slice(-3).join(' | ');
+      throw new OperationError('E_E2E_CLI', `disklessset ${args.join(' ')} exited with ${result.exitCode}: ${said}`,
         `${result.stdout}\n${result.stderr}`.trim());
     }
     return result;
