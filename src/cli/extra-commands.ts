@@ -16,6 +16,7 @@ import { nodeAdd, nodeRemove, nodeSet } from './commands/node/node.js';
 import { nodeList, nodeShow } from './commands/node/node-list.js';
 import { nodeImport } from './commands/node/import.js';
 import { nodeStatusCommand } from './commands/node/status.js';
+import { overlayBuild } from './commands/overlay/build.js';
 import { profileAdd, profileList, profileRemove, profileSet, profileShow } from './commands/profile/profile.js';
 
 export const EXTRA_COMMANDS: CommandSpec[] = [
@@ -25,4 +26,5 @@ export const EXTRA_COMMANDS: CommandSpec[] = [
   apiTokenCreate, apiTokenList, apiTokenRevoke,
   nodeAdd, nodeSet, nodeRemove, nodeList, nodeShow, nodeImport, nodeStatusCommand,
   profileAdd, profileSet, profileRemove, profileList, profileShow,
+  overlayBuild,
 ];

@@ -16,6 +16,9 @@ import { loadModules } from '../modules/loader.js';
 import type { LoadedModule, ModuleDescriptor } from '../modules/contract.js';
 import { installBootGuards } from '../boot/boot-guards.js';
 import { repairAfterKill } from '../boot/kill-repair.js';
+import { BootScriptPublisher } from '../boot/boot-publisher.js';
+import { installOverlayDelivery, type OverlayDelivery } from '../boot/overlays/delivery.js';
+import type { OverlayRenderer } from '../core/overlays/rendered.js';
 
 /** Everything the tool needs, for one root prefix: the core managers plus the loaded modules. */
 export interface Services extends CoreServices {
@@ -23,6 +26,8 @@ export interface Services extends CoreServices {
   modules: LoadedModule[];
   /** The working modules' descriptors. */
   activeModules: ModuleDescriptor[];
+  /** Overlay archives of the nodes (boot/overlays/); undefined when no overlay renderer is wired. */
+  overlayDelivery?: OverlayDelivery;
 }
 
 /** Options of {@link openServices}. */
@@ -51,6 +56,8 @@ export interface OpenOptions {
    * is known to be valid: bad input changes nothing.
    */
   repair?: boolean;
+  /** Makes the renderer of node overlays (core/overlays/) for this root; without it, no archive is built. */
+  overlayRenderer?: (services: CoreServices) => OverlayRenderer;
 }
 
 /** Opens the tool on a root prefix. */
@@ -66,10 +73,13 @@ export async function openServices(options: OpenOptions = {}): Promise<Services>
   const classes = new Map<string, AnyImageClass>();
   for (const descriptor of activeModules) for (const c of descriptor.imageClasses) classes.set(c.className, c);
   const images = new ImageManager(context, classes);
-  const inventory = bootInventory(paths);
+  const scripts = new BootScriptPublisher(paths);
+  const inventory = bootInventory(paths, scripts);
   const services: Services = { paths, config, installations, kernels, images, inventory, modules, activeModules };
   // Boot assignments follow the image life cycle for every user of the library, not only the CLI.
   installBootGuards(services);
+  // After the boot guards: an image change first updates the assignments, then the archives follow.
+  if (options.overlayRenderer) services.overlayDelivery = installOverlayDelivery(services, scripts, options.overlayRenderer(services), options.onNotice);
   if (options.onNotice) images.addNoticeListener(options.onNotice);
   if (options.repair ?? true) await repairServices(services, options);
   return services;
@@ -84,5 +94,13 @@ export async function repairServices(services: Services, options: Pick<OpenOptio
   // Whatever command comes next, a command killed earlier is repaired first.
   for (const notice of await repairAfterKill(services.paths)) {
     (notice.lackOfSpace || notice.onlyIfSucceeded ? options.onLackOfSpaceNotice ?? options.onNotice : options.onNotice)?.(notice.text);
+  }
+  if (!services.overlayDelivery) return;
+  try {
+    const line = await services.overlayDelivery.repair();
+    if (line !== undefined) options.onNotice?.(line);
+  } catch (error) {
+    // Told only if the command succeeds: `overlay build` itself reports the same problem as its error.
+    (options.onLackOfSpaceNotice ?? options.onNotice)?.(`warning: node overlays stay as last published: ${(error as Error).message.split('\n')[0]}`);
   }
 }
