@@ -3,9 +3,12 @@
  * temporary name (swept by the next command if the writer dies), the file
  * system is flushed once for the whole batch, then each is renamed over its
  * node's archive: a node (or a kill) finds the old archive or the new one,
- * never a part. Secret archives are readable by root alone (the `serve`
- * command runs as root and applies the address rule; a web server running as
- * another user cannot serve them, which is intended).
+ * never a part. The folder is root's alone (mode 0700): the archives hold
+ * host keys, which no local user of the server may read. The archives
+ * themselves are world-readable, which is what `serve` (run as root) requires
+ * of a file it sends; it applies the address rule (access.ts). A web server
+ * running as another user cannot reach them, which is intended: it could
+ * not apply that rule.
  */
 import { chmod, mkdir, open, readdir, rename, rm } from 'node:fs/promises';
 import { basename } from 'node:path';
@@ -20,7 +23,6 @@ import { overlayArchivePath, overlaysDir } from '../boot-paths.js';
 export interface ArchiveWrite {
   node: string;
   bytes: Buffer;
-  secret: boolean;
 }
 
 /** Files written at once: keeps the thread pool busy without exhausting descriptors. */
@@ -34,7 +36,7 @@ async function writeTemporary(file: string, bytes: Buffer, mode: number): Promis
   const handle = await open(file, 'wx', mode);
   try {
     await handle.writeFile(bytes);
-    // The mode given to open() is filtered by the umask: a secret archive depends on the exact mode.
+    // The mode given to open() is filtered by the umask: `serve` sends world-readable files only.
     await handle.chmod(mode);
   } finally {
     await handle.close();
@@ -48,15 +50,15 @@ async function writeTemporary(file: string, bytes: Buffer, mode: number): Promis
 export async function publishArchives(paths: Paths, writes: readonly ArchiveWrite[]): Promise<void> {
   if (writes.length === 0) return;
   const folder = overlaysDir(paths);
-  await mkdir(folder, { recursive: true, mode: 0o755 });
-  await chmod(folder, 0o755);
+  await mkdir(folder, { recursive: true, mode: 0o700 });
+  await chmod(folder, 0o700);
   const staged: [string, string][] = [];
   try {
     await inBatches(writes, async (write) => {
       const target = overlayArchivePath(paths, write.node);
       const temporary = temporarySibling(target);
       staged.push([temporary, target]);
-      await writeTemporary(temporary, write.bytes, write.secret ? 0o600 : 0o644);
+      await writeTemporary(temporary, write.bytes, 0o644);
     });
     // One flush of the file system instead of one fsync per archive; run inside the folder so its command line names no path.
     await run(['sync', '--file-system', '.'], { cwd: folder });

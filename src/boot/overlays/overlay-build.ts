@@ -105,7 +105,7 @@ export async function runOverlayBuild(paths: Paths, renderer: OverlayRenderer, i
     const old = manifest.nodes[overlay.node];
     // A killed build may have replaced the archive already: rewritten, since its manifest entry may be the old one.
     if (!old || old.digest !== overlay.inputDigest || !onDisk.has(overlay.node) || killed?.[overlay.node]) {
-      writes.push({ node: overlay.node, bytes: overlayArchive(overlay.node, overlay.entries), secret: overlay.secret });
+      writes.push({ node: overlay.node, bytes: overlayArchive(overlay.node, overlay.entries) });
     }
     next.nodes[overlay.node] = record;
   }

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { makeTempRoot, type TempRoot } from '../../helpers/temp-root.js';
 import { fakeHostKey, overlayCli, overlayServices } from '../../helpers/overlay-renderer.js';
@@ -43,7 +44,7 @@ test('every inventory change publishes the archives; a one-node change writes on
   assert.ok(Object.values(first).every((value) => value !== 'missing'), 'archives published by the inventory change itself');
   const unpacked = gunzipSync(await readFile(overlayArchivePath(paths, 'n02'))).toString('latin1');
   assert.ok(unpacked.includes('diskless-overlay/etc/hostname') && unpacked.includes('n02\n') && unpacked.includes(fakeHostKey('n02')));
-  assert.equal((await stat(overlayArchivePath(paths, 'n02'))).mode & 0o777, 0o600, 'an archive holding secrets is readable by root alone');
+  assert.equal((await stat(dirname(overlayArchivePath(paths, 'n02')))).mode & 0o777, 0o700, 'archives holding host keys are reachable by root alone');
   const manifest = await readManifest(paths);
   assert.deepEqual(Object.keys(manifest.nodes).sort(), ['n01', 'n02', 'n03']);
   assert.equal(manifest.nodes.n01?.ip, '10.0.0.1');
