@@ -98,7 +98,8 @@ export const OVERLAY_LINES: readonly string[] = [
   `initrd --name ${OVERLAY_INITRD} \${${OVERLAY_VARIABLE}} || goto overlay_failed`,
   'goto overlay_done',
   ':overlay_failed',
-  `echo Could not fetch this node's overlay \${${OVERLAY_VARIABLE}}: check \`disklessset overlay build\` and the server log.`,
+  // No quote or backquote: plain words read the same in every iPXE version.
+  `echo Could not fetch the overlay of this node, \${${OVERLAY_VARIABLE}}: run disklessset overlay build on the server and read its log.`,
   'prompt --timeout 30000 Press a key to return || exit 1',
   'exit 1',
   ':overlay_done',
