@@ -8,7 +8,8 @@
  *   all nodes rendered again (an /etc/hosts may depend on any node), one
  *   archive written;
  * - `overlay build` of that one node with nothing changed.
- * The machine's load average is printed: it is shared.
+ * The machine's load average is printed: it is shared, so the CPU time of
+ * each process (user + system, from /usr/bin/time) is given beside its wall time.
  */
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
@@ -23,14 +24,22 @@ import { Paths } from '../src/core/paths.js';
 const NODES = Number(process.env.NODES ?? 10_000);
 const RUNS = 3;
 
-async function timed(command: string[]): Promise<{ ms: number; stdout: string }> {
+interface Timing { ms: number; cpuMs: number; stdout: string }
+
+async function timed(command: string[]): Promise<Timing> {
   const start = performance.now();
-  const result = await run(command, { timeoutMs: 600_000 });
-  return { ms: performance.now() - start, stdout: result.stdout };
+  const result = await run(['/usr/bin/time', '-f', 'CPU %U %S', ...command], { timeoutMs: 600_000 });
+  const cpu = /CPU ([\d.]+) ([\d.]+)/.exec(result.stderr);
+  return { ms: performance.now() - start, cpuMs: cpu ? (Number(cpu[1]) + Number(cpu[2])) * 1000 : NaN, stdout: result.stdout };
 }
 
 function median(values: number[]): number {
   return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
+}
+
+/** `wall ms (CPU ms)`, medians of `timings`. */
+function shown(timings: Timing[]): string {
+  return `${median(timings.map((t) => t.ms)).toFixed(0)} ms wall, ${median(timings.map((t) => t.cpuMs)).toFixed(0)} ms CPU`;
 }
 
 async function main(): Promise<void> {
@@ -47,22 +56,20 @@ async function main(): Promise<void> {
     const load = loadavg().map((value) => value.toFixed(2)).join(' ');
     const full = await timed(overlays('overlay', 'build', '--json'));
     const archives = (await readdir(overlaysDir(new Paths(root)))).filter((name) => name.endsWith('.img')).length;
-    const change: number[] = [];
-    for (let r = 0; r < RUNS; r += 1) change.push((await timed(overlays('node', 'set', first, '--var', `rack=b${r}`))).ms);
-    const one: number[] = [];
-    let answer = '';
-    for (let r = 0; r < RUNS; r += 1) {
-      const built = await timed(overlays('overlay', 'build', first, '--json'));
-      one.push(built.ms);
-      answer = built.stdout.trim();
-    }
-    const again: number[] = [];
-    for (let r = 0; r < RUNS; r += 1) again.push((await timed(overlays('overlay', 'build', '--json'))).ms);
+    const change: Timing[] = [];
+    for (let r = 0; r < RUNS; r += 1) change.push(await timed(overlays('node', 'set', first, '--var', `rack=b${r}`)));
+    const one: Timing[] = [];
+    for (let r = 0; r < RUNS; r += 1) one.push(await timed(overlays('overlay', 'build', first, '--json')));
+    const again: Timing[] = [];
+    for (let r = 0; r < RUNS; r += 1) again.push(await timed(overlays('overlay', 'build', '--json')));
+    const baseline: Timing[] = [];
+    for (let r = 0; r < RUNS; r += 1) baseline.push(await timed(plain('nodeset', '-c', first)));
     console.log(`overlay delivery, ${NODES} nodes, whole processes (load average at start: ${load})`);
-    console.log(`  full build (render, ${archives} archives, node scripts): ${full.ms.toFixed(0)} ms`);
-    console.log(`  node set of one node, archives following (median of ${RUNS}): ${median(change).toFixed(0)} ms`);
-    console.log(`  overlay build ${first}, nothing changed (median of ${RUNS}): ${median(one).toFixed(0)} ms  ${answer}`);
-    console.log(`  overlay build of all nodes, nothing changed (median of ${RUNS}): ${median(again).toFixed(0)} ms`);
+    console.log(`  full build (render, ${archives} archives, node scripts): ${shown([full])}`);
+    console.log(`  node set of one node, archives following (one written; median of ${RUNS}): ${shown(change)}`);
+    console.log(`  overlay build ${first}, nothing changed (median of ${RUNS}): ${shown(one)}  ${JSON.stringify(JSON.parse(one[0]?.stdout ?? '{}'))}`);
+    console.log(`  overlay build of all nodes, nothing changed (median of ${RUNS}): ${shown(again)}`);
+    console.log(`  baseline: the tool's start-up alone (nodeset -c, median of ${RUNS}): ${shown(baseline)}`);
   } finally {
     await rm(root, { recursive: true, force: true });
   }

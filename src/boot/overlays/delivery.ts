@@ -21,9 +21,9 @@ import { overlayManifestFile } from '../boot-paths.js';
 
 export type { OverlayBuildResult } from './overlay-build.js';
 
-/** The warning naming secret archives served to any address (their nodes have no registered `ip`). */
+/** The warning naming secret archives served to any address (their nodes have no registered `ip`), without the `warning: ` a caller adds. */
 export function openSecretsWarning(nodes: string): string {
-  return `warning: the overlays of ${nodes} hold secrets but these nodes have no registered address (ip): their archives are served to any address; set one with \`disklessset node set NODE --ip ADDRESS\``;
+  return `the overlays of ${nodes} hold secrets but these nodes have no registered address (ip): their archives are served to any address; set one with \`disklessset node set NODE --ip ADDRESS\``;
 }
 
 /** Builds and repairs the overlay archives of one root (see the module comment). */
@@ -61,7 +61,7 @@ export class OverlayDelivery {
   }
 
   private tell(result: OverlayBuildResult): void {
-    if (result.openSecrets !== '' && result.written > 0) this.notice(openSecretsWarning(result.openSecrets));
+    if (result.openSecrets !== '' && result.written > 0) this.notice(`warning: ${openSecretsWarning(result.openSecrets)}`);
   }
 
   /** Whether the repair has work (read without the lock, cheap: two small files and a listing of the sources). */
@@ -114,7 +114,7 @@ export function installOverlayDelivery(services: Pick<CoreServices, 'paths' | 'i
   services.images.addChangeListener(async () => {
     try {
       const result = await delivery.build();
-      if (result.openSecrets !== '' && result.written > 0) notice?.(openSecretsWarning(result.openSecrets));
+      if (result.openSecrets !== '' && result.written > 0) notice?.(`warning: ${openSecretsWarning(result.openSecrets)}`);
     } catch (error) {
       notice?.(`warning: node overlays stay as last published: ${(error as Error).message.split('\n')[0]}; fix it, then run \`disklessset overlay build\``);
     }
