@@ -8,7 +8,7 @@ export const NODE_STATUS_SCHEMAS = {
   FileStatus: {
     type: 'object',
     properties: {
-      stage: { type: 'string', enum: ['nodeScript', 'bootFile', 'kernel', 'initramfs', 'rootImage'] },
+      stage: { type: 'string', enum: ['nodeScript', 'bootFile', 'kernel', 'initramfs', 'overlay', 'rootImage'] },
       path: { type: 'string', description: 'URL path the node asked for' },
       bootedVersion: { type: 'string', description: 'Strong ETag served at the last boot' },
       publishedVersion: { type: 'string', nullable: true, description: 'ETag the server would send now (null: the file is gone)' },

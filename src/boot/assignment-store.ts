@@ -24,9 +24,13 @@ export type AssignmentMap = Record<string, string>;
 /** File name of the assignments of earlier versions, inside the state folder (moved into nodes.yml by {@link AssignmentStore.repair}). */
 export const ASSIGNMENTS_FILE = 'boot-assignments.json';
 
-/** The inventory of `paths` with node scripts published from it: the one way the tool opens it. */
-export function bootInventory(paths: Paths): NodeInventory {
-  return new NodeInventory(paths.inventoryFile, new BootScriptPublisher(paths));
+/**
+ * The inventory of `paths` with node scripts published from it by `scripts`
+ * (a new publisher by default; the wiring passes its own to add followers):
+ * the one way the tool opens it.
+ */
+export function bootInventory(paths: Paths, scripts: BootScriptPublisher = new BootScriptPublisher(paths)): NodeInventory {
+  return new NodeInventory(paths.inventoryFile, scripts);
 }
 
 /** Reads boot assignments and repairs them after a kill. */

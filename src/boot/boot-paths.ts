@@ -37,3 +37,26 @@ export function generationDir(paths: Paths, id: number): string {
 export function generationPointerFile(paths: Paths): string {
   return join(paths.stateDir, 'boot-generation.json');
 }
+
+/**
+ * Folder of the nodes' overlay archives, `diskless/overlays/`, beside the node
+ * scripts. Never listed by `serve` (see boot/overlays/access.ts).
+ */
+export function overlaysDir(paths: Paths): string {
+  return join(paths.bootNodesDir, '..', 'overlays');
+}
+
+/** Physical path of a node's overlay archive, `diskless/overlays/<node>.img` (`node` already validated). */
+export function overlayArchivePath(paths: Paths, node: string): string {
+  return join(overlaysDir(paths), `${node}.img`);
+}
+
+/** What was published of the overlays, `<stateDir>/overlays.json` (see boot/overlays/overlay-state.ts). */
+export function overlayManifestFile(paths: Paths): string {
+  return join(paths.stateDir, 'overlays.json');
+}
+
+/** The intent of an overlay build in progress, `<stateDir>/overlays.pending.json`: present only while archives are being replaced. */
+export function overlayIntentFile(paths: Paths): string {
+  return join(paths.stateDir, 'overlays.pending.json');
+}

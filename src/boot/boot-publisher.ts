@@ -31,6 +31,15 @@ import { generationsDir } from './boot-paths.js';
 import { Generations } from './generations.js';
 import { readPointer, writePointer, type GenerationPointer } from './generation-pointer.js';
 import { scriptSet } from './script-set.js';
+import { publishedOverlayNodes } from './overlays/overlay-state.js';
+
+/**
+ * Told after node scripts were published from a change of the inventory,
+ * still under the inventory lock, with the committed inventory (the overlay
+ * archives follow it, see boot/overlays/). Must not throw: what it cannot do
+ * now, the next command's repair does.
+ */
+export type ScriptsFollower = (document: InventoryDocument, text: string) => Promise<void>;
 
 /** File name of the intent record of earlier versions, inside the state folder: its presence makes the repair render everything again. */
 export const INTENT_FILE = 'boot-scripts.pending.json';
@@ -41,14 +50,31 @@ interface Pending {
   from: number | undefined;
   /** The generation served already holds exactly the new set: only the pointer changes. */
   same: boolean;
+  /** The inventory published (told to the followers). */
+  document: InventoryDocument;
 }
 
 /** Publishes node scripts from the inventory (see the module comment). */
 export class BootScriptPublisher implements InventoryPublisher<Pending> {
   private readonly generations: Generations;
+  private readonly followers: ScriptsFollower[] = [];
 
   constructor(private readonly paths: Paths) {
     this.generations = new Generations(paths);
+  }
+
+  /** Registers a follower of every publication (see {@link ScriptsFollower}). */
+  addFollower(follower: ScriptsFollower): void {
+    this.followers.push(follower);
+  }
+
+  /**
+   * Publishes the node scripts of `document` again (its overlay archives
+   * changed: scripts load an archive only when it is published), without
+   * telling the followers. The caller holds the inventory lock.
+   */
+  async refresh(document: InventoryDocument, text: string): Promise<void> {
+    await this.publish(text, await this.before(document, text));
   }
 
   /** The generation served now, if its folder is there (unchanged scripts are linked from it). */
@@ -96,9 +122,9 @@ export class BootScriptPublisher implements InventoryPublisher<Pending> {
   }
 
   async before(next: InventoryDocument, _nextText: string): Promise<Pending> {
-    const files = scriptSet(next);
+    const files = scriptSet(next, await publishedOverlayNodes(this.paths));
     const from = await this.servedId();
-    if (from !== undefined && await this.generations.holds(from, files)) return { id: from, from, same: true };
+    if (from !== undefined && await this.generations.holds(from, files)) return { id: from, from, same: true, document: next };
     const pointer = await readPointer(this.paths);
     const id = Math.max(0, ...(await this.generations.ids()), pointer?.generation ?? 0, pointer?.previous ?? 0) + 1;
     try {
@@ -107,10 +133,15 @@ export class BootScriptPublisher implements InventoryPublisher<Pending> {
       // Named after the generations folder: the file that failed was in a temporary one, now removed.
       throw noChange(isDiskFull(error) ? noSpaceError(generationsDir(this.paths), error) : error);
     }
-    return { id, from, same: false };
+    return { id, from, same: false, document: next };
   }
 
   async after(nextText: string, pending: Pending): Promise<void> {
+    await this.publish(nextText, pending);
+    for (const follower of this.followers) await follower(pending.document, nextText);
+  }
+
+  private async publish(nextText: string, pending: Pending): Promise<void> {
     const pointer = await readPointer(this.paths);
     // Kept: the generation served before this one (nodes may be downloading from it).
     const previous = pending.same ? (pointer?.generation === pending.id ? pointer.previous : null) : pending.from ?? null;

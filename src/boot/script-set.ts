@@ -9,10 +9,16 @@ import type { NodeEntry, ProfileEntry } from '../core/nodes/attributes.js';
 import { compareNames } from '../core/nodes/inventory-file.js';
 import { isNodeName } from '../nodeset/index.js';
 
-/** What one published file says: the node it is for and the image it boots. */
+/** What one published file says: the node it is for, the image it boots, and whether it loads the node's overlay archive. */
 export interface ScriptTarget {
   node: string;
   image: string;
+  overlay: boolean;
+}
+
+/** The one text that identifies a script's content in a generation's manifest (a space cannot occur in an image name). */
+export function targetKey(target: ScriptTarget): string {
+  return target.overlay ? `${target.image} overlay` : target.image;
 }
 
 /** File name → what it says. */
@@ -35,18 +41,21 @@ function inherited<K extends 'image' | 'mac'>(node: NodeEntry, profiles: Readonl
  * Every file of the inventory's generation (see the module comment). Node
  * names and MAC addresses become file names, so only valid ones are used,
  * whatever the file they were read from; when two nodes claim one MAC, the
- * first in natural order keeps it. Linear in nodes × profiles per node.
+ * first in natural order keeps it. Nodes of `overlays` (those with a
+ * published overlay archive) load it. Linear in nodes × profiles per node.
  */
-export function scriptSet(document: { nodes: Readonly<Record<string, NodeEntry>>; profiles: Readonly<Record<string, ProfileEntry>> }): ScriptSet {
+export function scriptSet(document: { nodes: Readonly<Record<string, NodeEntry>>; profiles: Readonly<Record<string, ProfileEntry>> },
+  overlays: ReadonlySet<string> = new Set()): ScriptSet {
   const files: ScriptSet = new Map();
   const macs: [string, ScriptTarget][] = [];
   for (const node of Object.keys(document.nodes).sort(compareNames)) {
     const entry = document.nodes[node] as NodeEntry;
     const image = inherited(entry, document.profiles, 'image');
     if (image === undefined || !isNodeName(node)) continue;
-    files.set(`${node}.ipxe`, { node, image });
+    const target = { node, image, overlay: overlays.has(node) };
+    files.set(`${node}.ipxe`, target);
     for (const mac of inherited(entry, document.profiles, 'mac') ?? []) {
-      if (MAC.test(mac)) macs.push([`${mac.replaceAll(':', '-')}.ipxe`, { node, image }]);
+      if (MAC.test(mac)) macs.push([`${mac.replaceAll(':', '-')}.ipxe`, target]);
     }
   }
   // MAC files after node files: a node named like a MAC file keeps its own.

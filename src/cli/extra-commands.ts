@@ -19,6 +19,7 @@ import { nodeStatusCommand } from './commands/node/status.js';
 import { nodeSshKeys } from './commands/node/ssh-keys.js';
 import { overlayList, overlayShow } from './commands/overlay/list.js';
 import { overlayRender } from './commands/overlay/render.js';
+import { overlayBuild } from './commands/overlay/build.js';
 import { profileAdd, profileList, profileRemove, profileSet, profileShow } from './commands/profile/profile.js';
 
 export const EXTRA_COMMANDS: CommandSpec[] = [
@@ -27,6 +28,6 @@ export const EXTRA_COMMANDS: CommandSpec[] = [
   serveCommand, httpConfig,
   apiTokenCreate, apiTokenList, apiTokenRevoke,
   nodeAdd, nodeSet, nodeRemove, nodeList, nodeShow, nodeImport, nodeStatusCommand, nodeSshKeys,
-  overlayList, overlayShow, overlayRender,
+  overlayList, overlayShow, overlayRender, overlayBuild,
   profileAdd, profileSet, profileRemove, profileList, profileShow,
 ];

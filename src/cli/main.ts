@@ -7,7 +7,7 @@
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { DisklessError, OperationError, UsageError } from '../errors/index.js';
-import { openServices, repairServices } from '../services/services.js';
+import { openServices, repairServices, type OpenOptions } from '../services/services.js';
 import type { CommandContext, CommandIO } from './command.js';
 import { readGlobalOptions, type GlobalOptions } from './global-options.js';
 import { checkInput, commandPath, resolveLine } from './input-check.js';
@@ -41,6 +41,8 @@ export interface CliEnvironment {
    * `SIGTERM`), which picks the exit code of an interrupted command.
    */
   signal: AbortSignal;
+  /** The renderer of node overlays (see `OpenOptions.overlayRenderer`); tests pass their own. */
+  overlayRenderer?: OpenOptions['overlayRenderer'];
 }
 
 function write(stream: OutputStream, text: string): Promise<void> {
@@ -78,7 +80,7 @@ async function runLine(argv: readonly string[], env: CliEnvironment, global: Glo
   const notice = (message: string) => { env.stderr.write(`disklessset: ${message}\n`); };
   // A repair that failed for lack of space is told only if the command succeeds: a failing one prints its own E_NO_SPACE line.
   const spaceNotices: string[] = [];
-  const openOptions = { onNotice: notice, onLackOfSpaceNotice: (message: string) => { spaceNotices.push(message); } };
+  const openOptions = { onNotice: notice, onLackOfSpaceNotice: (message: string) => { spaceNotices.push(message); }, ...(env.overlayRenderer ? { overlayRenderer: env.overlayRenderer } : {}) };
   const services = await openServices({ root: root ?? '/', repair: false, ...openOptions });
   const tellSpaceNotices = (): void => { for (const message of spaceNotices.splice(0)) notice(message); };
 

@@ -15,6 +15,7 @@ import { sendStatus, type Exchange } from './responses.js';
 import { DEFAULT_READ_CHUNK_BYTES, sendFile } from './send-file.js';
 import { MAX_HEADER_BYTES, guardServer, safeLog } from './server-guards.js';
 import { observeServed, type ServedObserver } from './served-event.js';
+import type { AccessPolicy } from './access-policy.js';
 
 /**
  * Handler of requests whose path is `/api` or starts with `/api/` (any
@@ -41,6 +42,8 @@ export interface BootServerOptions {
   readChunkBytes?: number;
   /** Told about each finished GET/HEAD of the file tree (what each node fetched is recorded through it). */
   onServed?: ServedObserver;
+  /** Asked before a file is sent: `deny` answers 403 (see access-policy.ts). */
+  access?: AccessPolicy;
 }
 
 /** A listening boot server. */
@@ -87,7 +90,21 @@ async function dispatch(
     sendStatus(req, res, resolved.status, exchange);
     return;
   }
+  if (options.access && !(await allowed(options, resolved.path, req.socket?.remoteAddress ?? '-'))) {
+    sendStatus(req, res, 403, exchange);
+    return;
+  }
   await sendFile(req, res, resolved.path, exchange, options.readChunkBytes);
+}
+
+/** The access hook's answer; a failing hook denies (a file it guards must not be sent by accident). */
+async function allowed(options: BootServerOptions, path: string, remoteAddress: string): Promise<boolean> {
+  try {
+    return (await options.access?.(path, remoteAddress)) !== 'deny';
+  } catch (error) {
+    safeLog(options.errorLog, `access policy: ${(error as Error)?.message ?? String(error)}`);
+    return false;
+  }
 }
 
 function trackForLog(req: IncomingMessage, res: ServerResponse, exchange: Exchange, log: (line: string) => void): void {

@@ -17,6 +17,9 @@ import type { LoadedModule, ModuleDescriptor } from '../modules/contract.js';
 import { installBootGuards } from '../boot/boot-guards.js';
 import { repairAfterKill } from '../boot/kill-repair.js';
 import { createOverlayRenderer, overlayNamesGuard } from '../core/overlays/index.js';
+import { BootScriptPublisher } from '../boot/boot-publisher.js';
+import { installOverlayDelivery, type OverlayDelivery } from '../boot/overlays/delivery.js';
+import type { OverlayRenderer } from '../core/overlays/rendered.js';
 
 /** Everything the tool needs, for one root prefix: the core managers plus the loaded modules. */
 export interface Services extends CoreServices {
@@ -24,6 +27,8 @@ export interface Services extends CoreServices {
   modules: LoadedModule[];
   /** The working modules' descriptors. */
   activeModules: ModuleDescriptor[];
+  /** Overlay archives of the nodes (boot/overlays/), rendered by `overlays` unless a test renderer is given. */
+  overlayDelivery: OverlayDelivery;
 }
 
 /** Options of {@link openServices}. */
@@ -54,6 +59,8 @@ export interface OpenOptions {
    * is known to be valid: bad input changes nothing.
    */
   repair?: boolean;
+  /** Makes the renderer of node overlays (core/overlays/) for this root; without it, no archive is built. */
+  overlayRenderer?: (services: CoreServices) => OverlayRenderer;
 }
 
 /** Opens the tool on a root prefix. */
@@ -69,13 +76,17 @@ export async function openServices(options: OpenOptions = {}): Promise<Services>
   const classes = new Map<string, AnyImageClass>();
   for (const descriptor of activeModules) for (const c of descriptor.imageClasses) classes.set(c.className, c);
   const images = new ImageManager(context, classes);
-  const inventory = bootInventory(paths);
+  const scripts = new BootScriptPublisher(paths);
+  const inventory = bootInventory(paths, scripts);
   const overlays = createOverlayRenderer({ paths, inventory, config, builtinDir: options.builtinOverlaysDir });
   // Every front door (CLI, API, imports) changes nodes through the inventory: the rule lives there once.
   inventory.addGuard(overlayNamesGuard(overlays));
-  const services: Services = { paths, config, installations, kernels, images, inventory, overlays, modules, activeModules };
+  const core = { paths, config, installations, kernels, images, inventory, overlays };
+  const services = { ...core, modules, activeModules } as Services;
   // Boot assignments follow the image life cycle for every user of the library, not only the CLI.
   installBootGuards(services);
+  // After the boot guards: an image change first updates the assignments, then the archives follow.
+  services.overlayDelivery = installOverlayDelivery(services, scripts, options.overlayRenderer?.(services) ?? overlays, options.onNotice);
   if (options.onNotice) images.addNoticeListener(options.onNotice);
   if (options.repair ?? true) await repairServices(services, options);
   return services;
@@ -90,5 +101,12 @@ export async function repairServices(services: Services, options: Pick<OpenOptio
   // Whatever command comes next, a command killed earlier is repaired first.
   for (const notice of await repairAfterKill(services.paths)) {
     (notice.lackOfSpace || notice.onlyIfSucceeded ? options.onLackOfSpaceNotice ?? options.onNotice : options.onNotice)?.(notice.text);
+  }
+  try {
+    const line = await services.overlayDelivery.repair();
+    if (line !== undefined) options.onNotice?.(line);
+  } catch (error) {
+    // Told only if the command succeeds: `overlay build` itself reports the same problem as its error.
+    (options.onLackOfSpaceNotice ?? options.onNotice)?.(`warning: node overlays stay as last published: ${(error as Error).message.split('\n')[0]}`);
   }
 }

@@ -16,6 +16,8 @@ import { NodeSet } from '../../src/nodeset/index.js';
 import { makeTempRoot, type TempRoot } from '../helpers/temp-root.js';
 import { makeBusyboxTree } from '../helpers/livenet-fixtures.js';
 import { makeOsTree } from '../helpers/nfs-trees.js';
+import { overlayCli } from '../helpers/overlay-renderer.js';
+import type { CliRun } from '../helpers/run-cli.js';
 
 const VERSION = '6.1.0-test';
 const KERNEL = `vmlinuz-${VERSION}`;
@@ -76,9 +78,10 @@ test('every command answering --json follows one convention: camelCase keys, nod
   const answers = new Map<string, unknown>();
   const progress = new Map<string, Record<string, unknown>[]>();
   /** Runs `disklessset --json ARGS` (`words` of the command path first), checks stdout and stderr, keeps the answer. */
-  const json = async (words: number, args: string[], input?: string): Promise<unknown> => {
+  const json = async (words: number, args: string[], input?: string,
+    cli: (argv: string[]) => Promise<CliRun> = (argv) => t.cli(argv, { input })): Promise<unknown> => {
     const command = args.slice(0, words).join(' ');
-    const result = await t.cli(['--json', ...args], { input });
+    const result = await cli(['--json', ...args]);
     assert.equal(result.exitCode, 0, `${args.join(' ')}: ${result.stderr}`);
     const answer = JSON.parse(result.stdout) as unknown;
     assert.deepEqual(conventionProblems(answer), [], `${command} answers by the convention: ${result.stdout}`);
@@ -175,6 +178,9 @@ test('every command answering --json follows one convention: camelCase keys, nod
     const token = await json(3, ['api', 'token', 'create', '--role', 'read']) as { id: string };
     await json(3, ['api', 'token', 'list']);
     await json(3, ['api', 'token', 'revoke', token.id]);
+    // With the test renderer of the delivery tests (overlay rendering is wired by another part of the tool).
+    const built = await json(2, ['overlay', 'build'], undefined, (argv) => overlayCli(t.root, argv)) as Record<string, unknown>;
+    assert.ok((built.nodeCount as number) > 0 && (built.written as number) + (built.unchanged as number) === built.nodeCount, 'overlay build counts its nodes');
     await json(2, ['image', 'clean', '--all-corrupted']);
     await json(2, ['image', 'remove', 'd1', '--yes']);
 

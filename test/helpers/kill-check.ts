@@ -13,9 +13,12 @@ import type { Paths } from '../../src/core/paths.js';
 import { CLI } from './temp-root.js';
 export { seededRandom } from './seeded-random.js';
 
-/** Starts the CLI on `root` with `args`, kills it with SIGKILL after `delayMs` (if still running), waits for its end. */
-export async function runKilled(root: string, args: string[], delayMs: number): Promise<void> {
-  const child = spawn(process.execPath, [CLI, '--root', root, ...args], { stdio: 'ignore', env: { ...process.env, DISKLESS_ROOT: '' } });
+/**
+ * Starts the CLI on `root` with `args`, kills it with SIGKILL after `delayMs` (if still running), waits for its end.
+ * `entry` is the process's script (default the CLI; overlay tests use one with their renderer wired in).
+ */
+export async function runKilled(root: string, args: string[], delayMs: number, entry = CLI): Promise<void> {
+  const child = spawn(process.execPath, [entry, '--root', root, ...args], { stdio: 'ignore', env: { ...process.env, DISKLESS_ROOT: '' } });
   const exited = new Promise((resolve) => child.once('exit', resolve));
   await Promise.race([sleep(delayMs), exited]);
   child.kill('SIGKILL');

@@ -93,11 +93,13 @@ export interface Answer {
 export function fetchAnswer(
   baseUrl: string,
   path: string,
-  options: { method?: string; headers?: Record<string, string>; agent?: Agent } = {},
+  options: { method?: string; headers?: Record<string, string>; agent?: Agent; localAddress?: string } = {},
 ): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const req = httpRequest(new URL(path, baseUrl), {
       method: options.method ?? 'GET', headers: options.headers, agent: options.agent,
+      // A source address of the loopback network (127.0.0.2): how a test asks as "another machine".
+      ...(options.localAddress ? { localAddress: options.localAddress } : {}),
     }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));

@@ -4,7 +4,7 @@
  */
 import type { Paths } from '../../core/paths.js';
 import { ipxeText, ipxeWord } from './quote.js';
-import { bootUrls, imageFileUrl, kernelsUrl, NODE_VARIABLE_DEFAULT, nodeQuery } from './urls.js';
+import { bootUrls, imageFileUrl, kernelsUrl, NODE_VARIABLE_DEFAULT, nodeQuery, OVERLAY_ARGUMENT_VARIABLE, OVERLAY_LINES } from './urls.js';
 
 /** What a livenet boot file depends on. */
 export interface LivenetBootSettings {
@@ -59,9 +59,10 @@ export function livenetBootFile(paths: Paths, settings: LivenetBootSettings): st
     'echo | Additional kernel parameters: ${eq-kernel-parameters} ${dedicated-kernel-parameters}',
     'echo | Loading kernel and initramfs, then the image into RAM...',
     '',
-    `kernel ${kernels}/\${image-kernel}${query} initrd=\${image-initramfs} ${liveArguments.join(' ')}`,
+    `kernel ${kernels}/\${image-kernel}${query} initrd=\${image-initramfs} \${${OVERLAY_ARGUMENT_VARIABLE}} ${liveArguments.join(' ')}`,
     // --name: the kernel finds the initramfs by this name, which must not carry the query.
     `initrd --name \${image-initramfs} ${kernels}/\${image-initramfs}${query}`,
+    ...OVERLAY_LINES,
     'boot',
     '',
   ].join('\n');

@@ -10,7 +10,7 @@
  */
 import type { Paths } from '../../core/paths.js';
 import { ipxeText, ipxeWord } from './quote.js';
-import { bootUrls, kernelsUrl, NODE_VARIABLE_DEFAULT, nodeQuery } from './urls.js';
+import { bootUrls, kernelsUrl, NODE_VARIABLE_DEFAULT, nodeQuery, OVERLAY_ARGUMENT_VARIABLE, OVERLAY_LINES } from './urls.js';
 
 /** What an NFS boot file needs. */
 export interface NfsBootFileInput {
@@ -64,10 +64,11 @@ export function nfsBootFile(input: NfsBootFileInput): string {
     'echo | Root: nfs:${next-server}:' + nfsRoot,
     'echo | Console: ${eq-console}',
     'echo | Extra kernel parameters: ${eq-kernel-parameters} ${dedicated-kernel-parameters}',
-    `kernel ${kernels}/\${image-kernel}${nodeQuery()} initrd=\${image-initramfs} ` +
+    `kernel ${kernels}/\${image-kernel}${nodeQuery()} initrd=\${image-initramfs} \${${OVERLAY_ARGUMENT_VARIABLE}} ` +
       `root=nfs:\${next-server}:${nfsRoot},vers=4.2,rw rw ` +
       `\${eq-console} \${eq-kernel-parameters} \${dedicated-kernel-parameters} ${NETWORK_ARGS}`,
     `initrd --name \${image-initramfs} ${kernels}/\${image-initramfs}${nodeQuery()}`,
+    ...OVERLAY_LINES,
     'boot',
   );
   if (input.perNode) {

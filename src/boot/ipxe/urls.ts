@@ -14,6 +14,8 @@ export interface BootUrls {
   nodesPath: string;
   /** e.g. `/preboot_execution_environment/diskless/kernels` */
   kernelsPath: string;
+  /** e.g. `/preboot_execution_environment/diskless/overlays`: the nodes' overlay archives, beside the node scripts. */
+  overlaysPath: string;
 }
 
 /**
@@ -25,6 +27,7 @@ export function bootUrls(paths: Paths): BootUrls {
     imagesPath: ipxeWord(paths.urlPath('imagesDir'), 'images URL path'),
     nodesPath: ipxeWord(paths.urlPath('bootNodesDir'), 'node scripts URL path'),
     kernelsPath: ipxeWord(paths.urlPath('kernelsDir'), 'kernels URL path'),
+    overlaysPath: ipxeWord(`${paths.urlPath('bootNodesDir').replace(/\/[^/]*$/, '')}/overlays`, 'overlays URL path'),
   };
 }
 
@@ -66,3 +69,38 @@ export function nodeQuery(node?: string): string {
   const name = node === undefined ? `\${${NODE_VARIABLE}:uristring}` : encodeURIComponent(node);
   return `?node=${name}&mac=\${mac:hexhyp}`;
 }
+
+/** URL of a node's overlay archive (`node` a checked word). */
+export function overlayUrl(urls: BootUrls, node: string): string {
+  return `http://\${next-server}${urls.overlaysPath}/${node}.img`;
+}
+
+/**
+ * iPXE variables a node script sets when its node has an overlay archive: the
+ * archive's URL, and the kernel argument naming it (UEFI kernels load the
+ * initrds the command line names). Image boot files load the archive after
+ * the image's initramfs when the first is set (see {@link OVERLAY_LINES}).
+ */
+export const OVERLAY_VARIABLE = 'diskless-overlay';
+export const OVERLAY_ARGUMENT_VARIABLE = 'diskless-overlay-arg';
+/** The initrd name of the overlay archive (`initrd=overlay` on the kernel command line). */
+export const OVERLAY_INITRD = 'overlay';
+
+/**
+ * Lines of an image boot file, after the image's initramfs is loaded: the
+ * node's overlay archive as a second initrd, when its node script named one.
+ * A failed download (an archive refused to this address, a missing one)
+ * stops the boot with a message rather than booting the node without its
+ * identity and host keys.
+ */
+export const OVERLAY_LINES: readonly string[] = [
+  `isset \${${OVERLAY_VARIABLE}} || goto overlay_done`,
+  `initrd --name ${OVERLAY_INITRD} \${${OVERLAY_VARIABLE}} || goto overlay_failed`,
+  'goto overlay_done',
+  ':overlay_failed',
+  // No quote or backquote: plain words read the same in every iPXE version.
+  `echo Could not fetch the overlay of this node, \${${OVERLAY_VARIABLE}}: run disklessset overlay build on the server and read its log.`,
+  'prompt --timeout 30000 Press a key to return || exit 1',
+  'exit 1',
+  ':overlay_done',
+];

@@ -1,7 +1,7 @@
 /**
  * Which boot stage a requested URL path is: the node's script, an image's
- * boot file, a kernel, an initramfs, or an image's root image (any other
- * file of the image folder, e.g. `squashfs.img`). Also the one place that
+ * boot file, a kernel, an initramfs, the node's overlay archive, or an
+ * image's root image (any other file of the image folder, e.g. `squashfs.img`). Also the one place that
  * maps a recorded stage back to a file: recorded paths come from the network
  * and from a state file, so a file path is only ever built from the Paths
  * module plus names checked here.
@@ -12,17 +12,17 @@ import { isImageName, isKernelVersion } from '../../core/names.js';
 import type { Paths } from '../../core/paths.js';
 import { isNodeName } from '../../nodeset/index.js';
 import { isHiddenPath } from '../../serve/served-names.js';
-import { nodeScriptPath } from '../boot-paths.js';
+import { nodeScriptPath, overlayArchivePath } from '../boot-paths.js';
 import type { BootUrls } from '../ipxe/urls.js';
 
 /** Boot stages, in the order a node fetches them. */
-export const STAGES = ['nodeScript', 'bootFile', 'kernel', 'initramfs', 'rootImage'] as const;
+export const STAGES = ['nodeScript', 'bootFile', 'kernel', 'initramfs', 'overlay', 'rootImage'] as const;
 export type Stage = (typeof STAGES)[number];
 
 /** A URL path understood as a boot stage. */
 export interface StageFile {
   stage: Stage;
-  /** Node script: the node it is named after; image files: the image. */
+  /** Node script and overlay: the node it is named after; image files: the image. */
   owner: string;
   /** File name in its folder. */
   file: string;
@@ -65,6 +65,11 @@ export function stageOf(urls: BootUrls, rawPath: string): StageFile | undefined 
     const node = inNodes.endsWith('.ipxe') ? inNodes.slice(0, -'.ipxe'.length) : '';
     return isNodeName(node) ? { stage: 'nodeScript', owner: node, file: inNodes } : undefined;
   }
+  const inOverlays = rest(urls.overlaysPath);
+  if (inOverlays !== undefined) {
+    const node = inOverlays.endsWith('.img') ? inOverlays.slice(0, -'.img'.length) : '';
+    return isNodeName(node) ? { stage: 'overlay', owner: node, file: inOverlays } : undefined;
+  }
   const inKernels = rest(urls.kernelsPath);
   if (inKernels !== undefined) {
     const stage = kernelStage(inKernels);
@@ -86,6 +91,8 @@ export function stagePath(paths: Paths, file: StageFile): string | undefined {
   switch (file.stage) {
     case 'nodeScript':
       return isNodeName(file.owner) && file.file === `${file.owner}.ipxe` ? nodeScriptPath(paths, file.owner) : undefined;
+    case 'overlay':
+      return isNodeName(file.owner) && file.file === `${file.owner}.img` ? overlayArchivePath(paths, file.owner) : undefined;
     case 'kernel':
     case 'initramfs':
       return kernelStage(file.file) === file.stage ? join(paths.kernelsDir, file.file) : undefined;

@@ -95,6 +95,7 @@ function mismatchOf(name: string, record: NodeBootRecord, image: string | null, 
   if (file.stage === 'nodeScript') {
     return file.owner === name || file.owner === record.mac ? undefined : `fetched the script of node ${file.owner}`;
   }
+  if (file.stage === 'overlay') return file.owner === name ? undefined : `fetched the overlay of node ${file.owner}`;
   if (image === null) return undefined;
   if (file.stage === 'bootFile' || file.stage === 'rootImage') {
     return file.owner === image ? undefined : `fetched ${file.file} of image ${file.owner}, assigned ${image}`;

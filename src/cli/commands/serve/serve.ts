@@ -70,6 +70,7 @@ export const serveCommand: CommandSpec = {
     await services.images.ensureLayout();
     await refreshBootMenu(services);
     const { BootRecorder } = await import('../../../boot/node-status/index.js');
+    const { overlayAccessPolicy } = await import('../../../boot/overlays/access.js');
     // What each node fetches, for `node status`: kept in memory, written every 2 s at most and at shutdown.
     const recorder = await new BootRecorder(services.paths, services.inventory, {
       onError: (error) => log(`node status: cannot write the boot records: ${(error as Error)?.message ?? String(error)}`),
@@ -77,6 +78,8 @@ export const serveCommand: CommandSpec = {
     const server = await createBootServer({
       root: services.paths.httpRoot, listen, port, accessLog: log, errorLog: log,
       apiHandler: api?.handler, onServed: recorder.observe,
+      // Archives holding secrets go to their node's registered address only.
+      access: overlayAccessPolicy(services.paths),
     });
     // Last line of defence: a stray rejection from a background task (an API job, a
     // stream callback) must not stop the boot service of the whole cluster.

@@ -1,0 +1,58 @@
+/**
+ * Who may download an overlay archive: the boot layer's answer to the
+ * server's access hook (serve/access-policy.ts). An archive holding secrets
+ * (SSH host keys) goes only to its node's registered address (inventory
+ * `ip`) when the node has one; any other address gets 403. An archive
+ * without secrets, or of a node without an address, goes to anyone (the
+ * build warns about the second case). A file of the overlays folder that the
+ * manifest does not know is refused, and every other file is left alone.
+ *
+ * The rule reads the manifest and, while a build is in progress, its intent,
+ * taking the stricter of the two: an archive replaced just before a kill is
+ * never served more widely than its records say. A source address is only
+ * as trustworthy as the network (docs/overlays.md, "Delivery at boot").
+ */
+import { realpath, stat } from 'node:fs/promises';
+import { basename, dirname } from 'node:path';
+import type { Paths } from '../../core/paths.js';
+import type { AccessPolicy } from '../../serve/access-policy.js';
+import { isNodeName } from '../../nodeset/index.js';
+import { overlayManifestFile, overlaysDir } from '../boot-paths.js';
+import { readIntent, readManifest, type OverlayManifest } from './overlay-state.js';
+
+/** The peer address as the inventory writes it: an IPv4 address mapped into IPv6 (`::ffff:a.b.c.d`) becomes `a.b.c.d`. */
+function plainAddress(address: string): string {
+  const lower = address.toLowerCase();
+  return lower.startsWith('::ffff:') && lower.includes('.') ? lower.slice('::ffff:'.length) : lower;
+}
+
+/**
+ * The access rule of the overlay archives of `paths` (see the module
+ * comment). The manifest is read again only when its file changed; the
+ * folder's real path is looked up until it exists.
+ */
+export function overlayAccessPolicy(paths: Paths): AccessPolicy {
+  let folder: string | undefined;
+  let cached: { key: string; manifest: OverlayManifest } | undefined;
+  const manifest = async (): Promise<OverlayManifest> => {
+    const stats = await stat(overlayManifestFile(paths)).catch(() => undefined);
+    const key = stats ? `${stats.ino}:${stats.size}:${stats.mtimeMs}` : 'none';
+    if (cached?.key !== key) cached = { key, manifest: await readManifest(paths) };
+    return cached.manifest;
+  };
+  return async (filePath, remoteAddress) => {
+    folder ??= await realpath(overlaysDir(paths)).catch(() => undefined);
+    if (folder === undefined || dirname(filePath) !== folder) return 'allow';
+    const name = basename(filePath);
+    const node = name.endsWith('.img') ? name.slice(0, -'.img'.length) : '';
+    if (!isNodeName(node)) return 'deny';
+    const published = (await manifest()).nodes[node];
+    const pending = (await readIntent(paths))?.[node];
+    if (!published && !pending) return 'deny';
+    const secret = Boolean(published?.secret) || Boolean(pending?.secret);
+    if (!secret) return 'allow';
+    const addresses = [published?.ip, pending?.ip].filter((ip): ip is string => ip !== undefined).map(plainAddress);
+    if (addresses.length === 0) return 'allow';
+    return addresses.every((ip) => ip === plainAddress(remoteAddress)) ? 'allow' : 'deny';
+  };
+}

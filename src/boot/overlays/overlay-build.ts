@@ -1,0 +1,141 @@
+/**
+ * One overlay build: render, then publish, in an order a kill cannot break.
+ *
+ * 1. Every node of the set is rendered and encoded first: a template error
+ *    (UsageError E_OVERLAY_TEMPLATE) or a bad entry stops the build before
+ *    anything is written, so a refused build publishes nothing.
+ * 2. Nodes whose input digest equals the one recorded for their served
+ *    archive are skipped: a one-node change writes one archive.
+ * 3. The intent is recorded (which archives change, their secret flag and
+ *    address), then the archives are replaced by rename and the archives of
+ *    nodes without an image (or gone) are deleted.
+ * 4. The manifest is replaced; the caller then publishes the node scripts
+ *    again when the set of nodes with an archive changed, and only then is
+ *    the intent removed. A kill anywhere before leaves the intent, and the
+ *    next command's repair runs the build again (unchanged archives skipped).
+ *
+ * Callers hold the inventory lock: node scripts, archives and the manifest
+ * change together.
+ */
+import { NotFoundError } from '../../errors/index.js';
+import type { Paths } from '../../core/paths.js';
+import type { OverlayRenderer, RenderedOverlay } from '../../core/overlays/rendered.js';
+import { effectiveImages, effectiveNode } from '../../core/nodes/effective.js';
+import type { NodeEntry } from '../../core/nodes/attributes.js';
+import type { InventoryDocument } from '../../core/nodes/inventory-file.js';
+import { inventoryHash } from '../../core/nodes/inventory-cache.js';
+import { expandNodeNames, foldNodes, isNodeName } from '../../nodeset/index.js';
+import { archivedNodes, publishArchives, removeArchives, type ArchiveWrite } from './archive-files.js';
+import { overlayArchive } from './newc-archive.js';
+import { overlaySourcesFingerprint } from './overlay-sources.js';
+import { clearIntent, readIntent, readManifest, writeIntent, writeManifest, type OverlayManifest, type PublishedArchive } from './overlay-state.js';
+
+/** What a build did. */
+export interface OverlayBuildResult {
+  /** Nodes rendered (folded node set; '' for none) and their count. */
+  nodes: string;
+  nodeCount: number;
+  /** Archives written (their input changed, or they were missing). */
+  written: number;
+  /** Archives left as they were (same input digest). */
+  unchanged: number;
+  /** Archives deleted (their node is gone or boots no image). */
+  removed: number;
+  /** Nodes whose archive holds secrets but that have no registered address: served to any address (folded; '' for none). */
+  openSecrets: string;
+  /** The set of nodes with an archive changed: node scripts must be published again. */
+  scriptsChanged: boolean;
+}
+
+/** What a build reads: the inventory as committed (document and text). */
+export interface BuildInput {
+  document: InventoryDocument;
+  text: string;
+  /** Nodes to render (a node set); all nodes booting an image when omitted. */
+  nodeSet?: string;
+}
+
+/** Nodes that get an overlay: every valid node name with an effective image (the nodes that have a node script). */
+function bootingNodes(document: InventoryDocument): string[] {
+  return Object.keys(effectiveImages(document)).filter((node) => isNodeName(node));
+}
+
+function selectNodes(all: readonly string[], nodeSet: string | undefined): string[] {
+  if (nodeSet === undefined) return [...all];
+  const wanted = expandNodeNames(nodeSet);
+  const known = new Set(all);
+  const missing = wanted.filter((node) => !known.has(node));
+  if (missing.length > 0) {
+    throw new NotFoundError('E_NODE_NOT_FOUND', `${foldNodes(missing)} not in the inventory or booting no image`,
+      'see `disklessset boot list`: only nodes booting an image get an overlay');
+  }
+  return wanted;
+}
+
+function addressOf(document: InventoryDocument, node: string): string | undefined {
+  const entry = document.nodes[node] as NodeEntry;
+  return effectiveNode(node, entry, document.profiles).attributes.ip;
+}
+
+/**
+ * Runs one build (see the module comment) and returns what it did; `onPublished`
+ * runs after the manifest is written and before the intent is removed (the
+ * node scripts' refresh).
+ * @throws UsageError E_OVERLAY_TEMPLATE (from the renderer), OperationError
+ *   E_OVERLAY_ENTRY_INVALID, NotFoundError E_NODE_NOT_FOUND for a node of the
+ *   set that boots no image: nothing written; OperationError E_NO_SPACE.
+ */
+export async function runOverlayBuild(paths: Paths, renderer: OverlayRenderer, input: BuildInput,
+  onPublished: (scriptsChanged: boolean) => Promise<void>): Promise<OverlayBuildResult> {
+  const all = bootingNodes(input.document);
+  const selected = selectNodes(all, input.nodeSet);
+  const full = input.nodeSet === undefined;
+  const manifest = await readManifest(paths);
+  const killed = await readIntent(paths);
+  const onDisk = new Set(await archivedNodes(paths));
+  const rendered: RenderedOverlay[] = selected.length === 0 ? [] : await renderer.renderNodes(selected);
+
+  const next: OverlayManifest = { nodes: {} };
+  const allSet = new Set(all);
+  for (const [node, record] of Object.entries(manifest.nodes)) if (allSet.has(node)) next.nodes[node] = record;
+  const writes: ArchiveWrite[] = [];
+  for (const overlay of rendered) {
+    const ip = addressOf(input.document, overlay.node);
+    const record: PublishedArchive = { digest: overlay.inputDigest, secret: overlay.secret, ...(ip ? { ip } : {}) };
+    const old = manifest.nodes[overlay.node];
+    // A killed build may have replaced the archive already: rewritten, since its manifest entry may be the old one.
+    if (!old || old.digest !== overlay.inputDigest || !onDisk.has(overlay.node) || killed?.[overlay.node]) {
+      writes.push({ node: overlay.node, bytes: overlayArchive(overlay.node, overlay.entries) });
+    }
+    next.nodes[overlay.node] = record;
+  }
+  const removals = [...new Set([...onDisk, ...Object.keys(manifest.nodes)])].filter((node) => !allSet.has(node));
+  if (full) {
+    next.inventorySha256 = inventoryHash(input.text);
+    next.sources = await overlaySourcesFingerprint(paths);
+  } else {
+    // A partial build leaves the record of the last full one: the repair still sees what it has not followed.
+    if (manifest.inventorySha256 !== undefined) next.inventorySha256 = manifest.inventorySha256;
+    if (manifest.sources !== undefined) next.sources = manifest.sources;
+  }
+  const before = Object.keys(manifest.nodes).sort().join(',');
+  const scriptsChanged = before !== Object.keys(next.nodes).sort().join(',');
+  const intent = Object.fromEntries(writes.map((write) => [write.node, { secret: next.nodes[write.node]?.secret ?? true, ...(next.nodes[write.node]?.ip ? { ip: next.nodes[write.node]?.ip } : {}) }]));
+  const changes = writes.length > 0 || removals.length > 0 || scriptsChanged || killed !== undefined;
+  if (changes) await writeIntent(paths, { ...killed, ...intent });
+  await publishArchives(paths, writes);
+  await removeArchives(paths, removals.filter((node) => onDisk.has(node)));
+  await writeManifest(paths, next);
+  await onPublished(scriptsChanged || killed !== undefined);
+  if (changes) await clearIntent(paths);
+  const open = rendered.filter((overlay) => overlay.secret && !next.nodes[overlay.node]?.ip).map((overlay) => overlay.node);
+  return {
+    nodes: selected.length === 0 ? '' : foldNodes(selected),
+    nodeCount: selected.length,
+    written: writes.length,
+    unchanged: rendered.length - writes.length,
+    removed: removals.length,
+    openSecrets: open.length === 0 ? '' : foldNodes(open),
+    scriptsChanged,
+  };
+}

@@ -1,0 +1,113 @@
+/**
+ * What the boot layer recorded of the published overlay archives, in two
+ * small state files written atomically:
+ *
+ * - the manifest (`overlays.json`): per node, the renderer's input digest of
+ *   the archive served (unchanged nodes are skipped by it), whether it holds
+ *   secrets, and the node's registered address; plus the nodes.yml hash and
+ *   the overlay sources' fingerprint it was built from (the start-of-command
+ *   repair compares them);
+ * - the intent (`overlays.pending.json`): written before the first archive
+ *   is replaced, removed once the manifest is; its presence means a build was
+ *   killed half-way. It lists the secret flag and address of every archive
+ *   about to be written, so that the access rule is never looser than the
+ *   archives on disk, even in that window.
+ *
+ * Nothing read here is trusted as a path: node names are checked by the
+ * node-name gate and addresses by `isIP`; a damaged file reads as empty,
+ * which makes the next command build every archive again.
+ */
+import { isIP } from 'node:net';
+import { rm } from 'node:fs/promises';
+import type { Paths } from '../../core/paths.js';
+import { readTextIfExists, writeFileAtomic } from '../../core/state/atomic-file.js';
+import { isNodeName } from '../../nodeset/index.js';
+import { overlayIntentFile, overlayManifestFile } from '../boot-paths.js';
+
+/** What is recorded of one node's published archive. */
+export interface PublishedArchive {
+  /** The renderer's `inputDigest` of the archive served. */
+  digest: string;
+  /** The archive holds secret entries: served to `ip` only (when set). */
+  secret: boolean;
+  /** The node's registered address (inventory `ip`) when it has one. */
+  ip?: string;
+}
+
+/** The manifest (see the module comment). */
+export interface OverlayManifest {
+  nodes: Record<string, PublishedArchive>;
+  /** SHA-256 of the nodes.yml text the last complete build followed. */
+  inventorySha256?: string;
+  /** Fingerprint of the overlay sources of the last complete build. */
+  sources?: string;
+}
+
+/** The intent of a build in progress: the secret flag and address of each archive it replaces. */
+export type OverlayIntent = Record<string, Pick<PublishedArchive, 'secret' | 'ip'>>;
+
+function archiveEntries(value: unknown, needDigest: boolean): Record<string, PublishedArchive> {
+  const nodes: Record<string, PublishedArchive> = {};
+  if (typeof value !== 'object' || value === null) return nodes;
+  for (const [node, raw] of Object.entries(value as Record<string, unknown>)) {
+    if (!isNodeName(node) || typeof raw !== 'object' || raw === null) continue;
+    const { digest, secret, ip } = raw as Record<string, unknown>;
+    if (needDigest && typeof digest !== 'string') continue;
+    nodes[node] = {
+      digest: typeof digest === 'string' ? digest : '',
+      // Anything but an explicit false counts as secret: a damaged entry must not open an archive to everyone.
+      secret: secret !== false,
+      ...(typeof ip === 'string' && isIP(ip) !== 0 ? { ip } : {}),
+    };
+  }
+  return nodes;
+}
+
+async function readJson(file: string): Promise<unknown> {
+  const text = await readTextIfExists(file);
+  if (text === undefined) return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return {};
+  }
+}
+
+/** The manifest; an empty one when there is none or it is damaged (every archive is then built again). */
+export async function readManifest(paths: Paths): Promise<OverlayManifest> {
+  const parsed = await readJson(overlayManifestFile(paths));
+  if (typeof parsed !== 'object' || parsed === null) return { nodes: {} };
+  const { nodes, inventorySha256, sources } = parsed as Record<string, unknown>;
+  return {
+    nodes: archiveEntries(nodes, true),
+    ...(typeof inventorySha256 === 'string' ? { inventorySha256 } : {}),
+    ...(typeof sources === 'string' ? { sources } : {}),
+  };
+}
+
+/** Replaces the manifest atomically (mode 0600: it names addresses, and nothing else needs it). */
+export async function writeManifest(paths: Paths, manifest: OverlayManifest): Promise<void> {
+  await writeFileAtomic(overlayManifestFile(paths), `${JSON.stringify(manifest)}\n`, 0o600);
+}
+
+/** The intent of a killed build, or undefined when no build was interrupted. */
+export async function readIntent(paths: Paths): Promise<OverlayIntent | undefined> {
+  const parsed = await readJson(overlayIntentFile(paths));
+  if (parsed === undefined) return undefined;
+  return archiveEntries((parsed as { nodes?: unknown }).nodes, false);
+}
+
+/** Records the intent before any archive is replaced. */
+export async function writeIntent(paths: Paths, intent: OverlayIntent): Promise<void> {
+  await writeFileAtomic(overlayIntentFile(paths), `${JSON.stringify({ nodes: intent })}\n`, 0o600);
+}
+
+/** Removes the intent once the manifest records the build. */
+export async function clearIntent(paths: Paths): Promise<void> {
+  await rm(overlayIntentFile(paths), { force: true });
+}
+
+/** Nodes whose archive is recorded as published (their node scripts load it). */
+export async function publishedOverlayNodes(paths: Paths): Promise<ReadonlySet<string>> {
+  return new Set(Object.keys((await readManifest(paths)).nodes));
+}

@@ -1,0 +1,21 @@
+import { openSecretsWarning } from '../../../boot/overlays/delivery.js';
+import type { CommandSpec } from '../../command.js';
+
+export const overlayBuild: CommandSpec = {
+  path: ['overlay', 'build'],
+  summary: 'render and publish the overlay archives of the nodes of NODESET (default: every node booting an image); unchanged ones are kept',
+  example: "overlay build 'c[001-010]'",
+  args: [{ name: 'NODESET', required: false, completes: 'nodes' }],
+  async run({ services }, { args }) {
+    const delivery = services.overlayDelivery;
+    const nodeSet = args.NODESET === undefined ? undefined : String(args.NODESET);
+    const result = await delivery.build(nodeSet);
+    const warnings = result.openSecrets ? [openSecretsWarning(result.openSecrets)] : [];
+    const text = result.nodeCount === 0 && result.removed === 0 ? 'no node boots an image: no overlay to build'
+      : `overlays of ${result.nodeCount} node(s): ${result.written} written, ${result.unchanged} unchanged, ${result.removed} removed`;
+    return {
+      data: { nodes: result.nodes, nodeCount: result.nodeCount, written: result.written, unchanged: result.unchanged, removed: result.removed, openSecrets: result.openSecrets || null },
+      warnings, text,
+    };
+  },
+};
