@@ -14,6 +14,7 @@ PACKAGES=(
   nginx-light                                                # reference HTTP server for benchmarks
   busybox-static whois ca-certificates                       # small test trees, mkpasswd
   ansible-core                                               # `node import --ansible-inventory` (ansible-inventory)
+  dnf rpm createrepo-c gpg                                   # the dnf source; its tests build, sign and index tiny RPMs
 )
 
 missing=()
