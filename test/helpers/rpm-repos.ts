@@ -12,11 +12,15 @@ import type { AddressInfo } from 'node:net';
 import { join, normalize, sep } from 'node:path';
 import { run } from '../../src/system/runner.js';
 
-/** One tiny package: the files it owns (absolute path inside the tree → text) and what it requires. */
+/** One tiny package: the files it owns (absolute path inside the tree → text), what it requires and recommends. */
 export interface TinyPackage {
   name: string;
   files: Record<string, string>;
+  /** Files among `files` marked %doc (left out by `tsflags=nodocs`). */
+  docs?: string[];
   requires?: string[];
+  /** Weak dependencies (left out by `install_weak_deps=False`). */
+  recommends?: string[];
 }
 
 /** A comps group (`dnf install @id`) listing packages as mandatory. */
@@ -32,8 +36,9 @@ function specText(pkg: TinyPackage): string {
   ]);
   return [
     `Name: ${pkg.name}`, 'Version: 1.0', 'Release: 1', `Summary: ${pkg.name} test package`, 'License: MIT', 'BuildArch: noarch',
-    ...(pkg.requires ?? []).map((r) => `Requires: ${r}`),
-    '%description', `${pkg.name} test package`, '%install', ...install, '%files', ...Object.keys(pkg.files), '',
+    ...(pkg.requires ?? []).map((r) => `Requires: ${r}`), ...(pkg.recommends ?? []).map((r) => `Recommends: ${r}`),
+    '%description', `${pkg.name} test package`, '%install', ...install, '%files',
+    ...Object.keys(pkg.files).map((path) => (pkg.docs?.includes(path) ? `%doc ${path}` : path)), '',
   ].join('\n');
 }
 
