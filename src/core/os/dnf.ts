@@ -12,7 +12,7 @@
  */
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { DisklessError, OperationError, UnavailableError, UsageError } from '../../errors/index.js';
+import { OperationError, UnavailableError, UsageError } from '../../errors/index.js';
 import { CommandError, run, type RunOptions } from '../../system/runner.js';
 import { temporarySibling } from '../state/atomic-file.js';
 import { resolveInTree } from './customize.js';
@@ -184,11 +184,8 @@ export async function checkDnfPackages(packages: readonly string[], call: Omit<D
       const argv = ['dnf', '-q', 'repoquery', ...dnfCommonArgs({ ...call, root: join(session.home, 'root'), session }),
         '--whatprovides', name];
       const result = await run(argv, { env: session.env, allowFailure: true, timeoutMs: 600_000, signal });
-      if (result.exitCode !== 0) {
-        const failure = dnfFailure(new CommandError(argv, 'exit-code', result.stderr, result.exitCode), result.stdout, call.repos);
-        throw failure instanceof DisklessError && !(failure instanceof CommandError) ? failure : new UnavailableError('E_REPO_UNREACHABLE',
-          `dnf repoquery exited with ${result.exitCode}: ${result.stderr.trim().split('\n').at(-1) ?? ''}`, 'check the repositories');
-      }
+      // A failed lookup is not a missing package: it is thrown as the build would throw it.
+      if (result.exitCode !== 0) throw dnfFailure(new CommandError(argv, 'exit-code', result.stderr, result.exitCode), result.stdout, call.repos);
       if (result.stdout.trim() === '') missing.push(name);
     }
     if (missing.length > 0) {
