@@ -43,7 +43,7 @@ test('the dnf call: installroot and releasever; with --repo, only our config, an
 test('a host without repositories: the message dnf prints becomes E_REPO, naming --repo', () => {
   // dnf 4's words when neither --repo nor the host gives a repository (not run for real: it depends on the host's files).
   const failed = new CommandError(['dnf', 'install', '-y', '--installroot', '/t'], 'exit-code',
-    'Error: There are no enabled repositories in "/etc/yum.repos.d", "/etc/yum/repos.d", "/etc/distro.repos.d".\n', 1);
+    'Error: There are no enabled repositories in "/t/etc/yum.repos.d", "/t/etc/distro.repos.d".\n', 1);
   const mapped = dnfFailure(failed, '');
   assert.ok(mapped instanceof UsageError && mapped.code === 'E_REPO', String(mapped));
   assert.match(mapped.message, /^dnf install exited with 1: no repository is configured/);
