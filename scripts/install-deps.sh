@@ -15,6 +15,7 @@ PACKAGES=(
   busybox-static whois ca-certificates                       # small test trees, mkpasswd
   ansible-core                                               # `node import --ansible-inventory` (ansible-inventory)
   openssh-client                                             # ssh-keygen: SSH host keys of the ssh-host-keys overlay
+  dnf rpm createrepo-c gpg                                   # the dnf source; its tests build, sign and index tiny RPMs
 )
 
 missing=()

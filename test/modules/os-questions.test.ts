@@ -13,6 +13,9 @@ const NOT_ASKED: Record<string, string> = {
   password_stdin: 'the password is asked hidden instead',
   password: 'API only',
   ssh_pub_key: 'the key is asked as a file',
+  repo: 'dnf repositories, their keys and --nogpgcheck are given on the command line or in a spec file',
+  gpg_key: 'see repo',
+  nogpgcheck: 'see repo',
 };
 
 test('the menus ask every OS option of the table (in its order) and answer with the keys a command line gives', async () => {

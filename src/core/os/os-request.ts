@@ -4,6 +4,7 @@
  * sets can name them without importing the provisioning code back.
  */
 import type { ProgressSink } from '../progress.js';
+import type { DnfRepos } from './dnf-repos.js';
 
 /** A parsed `--source` value. */
 export type OsSource =
@@ -25,6 +26,8 @@ export interface ProvisionRequest {
   release?: string;
   /** Extra packages (check them first with `checkPackagesExist`). */
   packages?: string[];
+  /** dnf only: the `--repo` repositories (undefined: the host's). */
+  repos?: DnfRepos;
   /** Leave out documentation, locales and weak dependencies. */
   optimize?: boolean;
   progress?: ProgressSink;

@@ -49,23 +49,14 @@ export interface PackageManagerCommand {
   cleanup(): Promise<void>;
 }
 
-function packageList(request: ProvisionRequest, sets: Readonly<Record<OsType, readonly string[]>>): string[] {
+/** The packages (and `@groups`) a request installs: its type's set, then its extra packages. */
+export function packageList(request: ProvisionRequest, sets: Readonly<Record<OsType, readonly string[]>>): string[] {
   return [...new Set([...sets[request.type], ...(request.packages ?? [])])];
 }
 
-/** The command that installs the requested OS into `target`. */
+/** The command that installs the requested Debian or Ubuntu OS into `target` (dnf: see dnf.ts). */
 export async function packageManagerCommand(target: string, request: ProvisionRequest): Promise<PackageManagerCommand> {
   const kind = request.source.kind;
-  if (kind === 'dnf') {
-    const optimize = request.optimize
-      ? ['--setopt=install_weak_deps=False', '--setopt=tsflags=nodocs', '--exclude=*-langpack-*', '--exclude=*-doc']
-      : [];
-    return {
-      argv: ['dnf', 'install', '-y', '--installroot', target, ...(request.release ? ['--releasever', request.release] : []),
-        ...optimize, ...packageList(request, DNF_PACKAGES)],
-      cleanup: async () => {},
-    };
-  }
   const packages = packageList(request, DEBIAN_PACKAGES).join(',');
   const release = request.release ?? 'bookworm';
   const overlay = temporarySibling(join(request.scratchDir, 'overlay'));

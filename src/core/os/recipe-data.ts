@@ -27,6 +27,8 @@ export function recipeAttributes(recipe: OsRecipe, typeKey: 'livenet_type' | 'os
     source: formatSource(recipe.source),
     release_version: recipe.release ?? null,
     additional_packages: recipe.packages,
+    // Only images built from --repo repositories carry these (a rebuild uses the same repositories and check).
+    ...(recipe.repos ? { dnf_repos: recipe.repos.urls, dnf_gpg_keys: recipe.repos.gpgKeys, dnf_gpgcheck: recipe.repos.gpgcheck } : {}),
     ssh_pub_key: recipe.sshKey ?? null,
     selinux: recipe.selinux,
     optimize: recipe.optimize,
@@ -61,6 +63,7 @@ export function recipeFromData(data: Readonly<Record<string, unknown>>, moduleKe
   const raw: Record<string, unknown> = {
     kernel: stored('kernel'), type: storedType(stored('livenet_type') ?? stored('os_type')), source: stored('source'),
     release: stored('release_version'), packages: stored('additional_packages'),
+    repo: stored('dnf_repos'), gpg_key: stored('dnf_gpg_keys'), nogpgcheck: stored('dnf_gpgcheck') === false ? true : undefined,
     // The stored `password` is a hash, never a clear password.
     password_hash: stored('password'), ssh_pub_key: keyText,
     selinux: stored('selinux') ?? undefined, optimize: stored('optimize') ?? undefined,

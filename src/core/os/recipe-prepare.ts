@@ -14,6 +14,7 @@ import type { OsInput, OsRecipe } from './recipe.js';
 import { checkSourceUsable, sourceScope } from './source-checks.js';
 import { checkPackagesExist, defaultSource, parseSource } from './sources.js';
 import { readSshKeyFile } from './ssh-key.js';
+import { checkLocalRepos } from './dnf-repos.js';
 
 /** What resolving may use: stdin for `--password-stdin`. */
 export interface ResolveIo {
@@ -50,12 +51,23 @@ export async function requireKernel(context: OsCheckContext, kernel: string): Pr
   }
 }
 
+/** `--repo` only with the dnf source (also when it was the host's default), its local repositories present and allowed. */
+async function checkRepos(recipe: OsRecipe, sourceRoots?: readonly string[]): Promise<void> {
+  if (!recipe.repos) return;
+  if (recipe.source.kind !== 'dnf') {
+    throw new UsageError('E_REPO', `--repo is for the dnf source, not ${recipe.source.kind}`, 'use --source dnf, or drop --repo');
+  }
+  await checkLocalRepos(recipe.repos, recipe.release, sourceRoots);
+}
+
 /**
  * The host checks of a recipe, in order: kernel available, source usable
  * (tar:/dir: confined to `sourceRoots` when given, see `checkSourceUsable`),
- * extra packages found by the source's package manager. Throws UsageError
+ * local `--repo` repositories present (and confined the same way), extra
+ * packages found by the source's package manager. Throws UsageError
  * (E_KERNEL_NOT_FOUND, E_KERNEL_UNAVAILABLE, E_SOURCE, E_API_PATH_NOT_ALLOWED,
- * E_PACKAGE_NOT_FOUND) or UnavailableError E_TOOL_MISSING; problems are
+ * E_REPO, E_PACKAGE_NOT_FOUND) or UnavailableError (E_TOOL_MISSING,
+ * E_REPO_UNREACHABLE); problems are
  * left in `problems` when given (the caller throws them with its own).
  */
 export async function checkOsRecipe(context: OsCheckContext, recipe: OsRecipe,
@@ -64,6 +76,10 @@ export async function checkOsRecipe(context: OsCheckContext, recipe: OsRecipe,
   const found = problems ?? new InputProblems();
   await found.check(() => requireKernel(context, recipe.kernel));
   await found.check(() => checkSourceUsable(recipe.source, sourceScope(context.paths, scope.sourceRoots)));
-  if (found.count === 0) await checkPackagesExist(recipe.source, recipe.packages, recipe.release, scope.signal);
+  await found.check(() => checkRepos(recipe, scope.sourceRoots));
+  if (found.count === 0) {
+    await checkPackagesExist(recipe.source, recipe.packages, recipe.release,
+      { repos: recipe.repos, scratchDir: context.paths.workDir, signal: scope.signal });
+  }
   if (!problems) found.throwIfAny();
 }

@@ -53,6 +53,15 @@ export const OS_OPTIONS: readonly OsOptionEntry[] = [
   },
   { key: 'release', type: 'string', valueName: 'VERSION', help: 'release to install (dnf --releasever, or a Debian suite); default the host\'s', aliases: ['release_version'] },
   {
+    key: 'repo', type: 'string', valueName: 'URL', repeatable: true, aliases: ['repos'],
+    help: 'dnf: install from this repository, never the host\'s (http, https, ftp or file URL; $releasever allowed; repeatable)',
+  },
+  {
+    key: 'gpg_key', type: 'string', valueName: 'URL', repeatable: true, aliases: ['gpg_keys'],
+    help: 'dnf: public key the --repo packages must be signed with (repeatable)',
+  },
+  { key: 'nogpgcheck', type: 'boolean', help: 'dnf: install unsigned packages from the --repo repositories (one you trust)' },
+  {
     key: 'packages', type: 'string', valueName: 'A,B', repeatable: true, aliases: ['additional_packages'], cliAliases: ['package'],
     help: 'extra packages, comma-separated or repeated (checked to exist before the build)',
   },

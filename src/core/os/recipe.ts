@@ -13,6 +13,7 @@ import { nameList, optionalFlag, optionalText, requireKnownKeys } from '../raw-o
 import { OS_TYPES, parseSource, requirePackageNames, type OsSource, type OsType } from './sources.js';
 import { osKeysFor, osOptionEntry, OS_OPTIONS, type OsOrigin } from './recipe-table.js';
 import { requireSshPublicKey } from './ssh-key.js';
+import { dnfRepos, parseRepoUrl, type DnfRepos } from './dnf-repos.js';
 
 export type { OsOrigin } from './recipe-table.js';
 
@@ -26,6 +27,8 @@ export interface OsRecipe {
   release?: string;
   /** Extra packages (plain names, checked to exist by `checkOsRecipe`). */
   packages: string[];
+  /** dnf only: the `--repo` repositories and their signature check; absent: the host's repositories. */
+  repos?: DnfRepos;
   /** crypt(3) hash of root's password, or `!` (locked). */
   passwordHash: string;
   /** Text of the SSH public key(s) for root, one key a line. */
@@ -147,7 +150,7 @@ function parsePassword(raw: Record<string, unknown>): Pick<OsInput, 'passwordHas
  * are refused, never replaced by a default. Returns the OS input and the
  * module's own keys (`rest`). Throws UsageError: E_UNKNOWN_OPTION (with the
  * nearest key), E_OPTION_TYPE, E_KERNEL_REQUIRED, E_OS_TYPE, E_SOURCE,
- * E_RELEASE, E_PACKAGE_NOT_FOUND, E_PASSWORD, E_SSH_KEY; several problems
+ * E_RELEASE, E_REPO, E_PACKAGE_NOT_FOUND, E_PASSWORD, E_SSH_KEY; several problems
  * are thrown as one (see `InputProblems`), or left in `problems` when given.
  */
 export function parseOsOptions(given: Record<string, unknown>, parse: OsParseContext, problems?: InputProblems): {
@@ -173,6 +176,10 @@ export function parseOsOptions(given: Record<string, unknown>, parse: OsParseCon
     requirePackageNames(names);
     return names;
   }, []);
+  const repos = found.take(() => dnfRepos(source?.kind,
+    nameList({ repo: valueOf(raw, 'repo') }, 'repo').map((url) => parseRepoUrl(url, 'repo')),
+    nameList({ gpg_key: valueOf(raw, 'gpg_key') }, 'gpg_key').map((url) => parseRepoUrl(url, 'gpg_key')),
+    optionalFlag(raw, 'nogpgcheck')), undefined);
   const sshKeyFile = found.take(() => optionalText(raw, 'ssh_key', 'E_SSH_KEY') || undefined, undefined);
   const sshKey = found.take(() => {
     const text = optionalText(raw, 'ssh_pub_key', 'E_SSH_KEY');
@@ -187,6 +194,7 @@ export function parseOsOptions(given: Record<string, unknown>, parse: OsParseCon
     source,
     release: found.take(() => parseRelease(valueOf(raw, 'release')), undefined),
     packages,
+    ...(repos ? { repos } : {}),
     ...found.take(() => parsePassword(raw), { passwordStdin: false }),
     sshKey,
     sshKeyFile,

@@ -8,6 +8,8 @@ import { mkdir, readFile, stat } from 'node:fs/promises';
 import { UnavailableError, UsageError } from '../../errors/index.js';
 import { run, which } from '../../system/runner.js';
 import { packageManagerCommand } from './package-sets.js';
+import { checkDnfPackages, installDnfTree } from './dnf.js';
+import type { DnfRepos } from './dnf-repos.js';
 import { assertNothingMounted } from '../../system/mount.js';
 
 export { OS_TYPES, type OsSource, type OsType, type ProvisionRequest } from './os-request.js';
@@ -79,15 +81,25 @@ async function requireTool(tool: string): Promise<void> {
   }
 }
 
+/** Where packages are looked up: dnf's `--repo` repositories, and the scratch folder its lookups run in. */
+export interface PackageLookup {
+  repos?: DnfRepos;
+  /** The root's scratch folder (`Paths.workDir`). */
+  scratchDir: string;
+  signal?: AbortSignal;
+}
+
 /**
  * Checks the source itself (tool installed, tarball or folder present) and
- * that every extra package exists, before anything is built.
+ * that every extra package exists, before anything is built (dnf looks them
+ * up in the build's repositories, in a scratch installroot).
  * @throws UsageError E_SOURCE for a missing tar:/dir: source or packages asked
  * from one; UsageError E_PACKAGE_NOT_FOUND for a bad or unknown package name;
- * UnavailableError E_TOOL_MISSING when the package manager is not installed.
+ * UnavailableError E_TOOL_MISSING when the package manager is not installed,
+ * E_REPO_UNREACHABLE when a dnf repository cannot be read.
  */
-export async function checkPackagesExist(source: OsSource, packages: readonly string[] = [], release?: string,
-  signal?: AbortSignal): Promise<void> {
+export async function checkPackagesExist(source: OsSource, packages: readonly string[], release: string | undefined,
+  lookup: PackageLookup): Promise<void> {
   if (source.kind === 'tar' || source.kind === 'dir') {
     const info = await stat(source.path).catch(() => undefined);
     const fits = source.kind === 'tar' ? info?.isFile() : info?.isDirectory();
@@ -100,12 +112,13 @@ export async function checkPackagesExist(source: OsSource, packages: readonly st
   }
   await requireTool(source.kind);
   requirePackageNames(packages);
+  if (source.kind === 'dnf') {
+    await checkDnfPackages(packages, { release: release ?? await defaultRelease(source), repos: lookup.repos }, lookup.scratchDir, lookup.signal);
+    return;
+  }
   const missing: string[] = [];
   for (const name of packages) {
-    const command = source.kind === 'dnf'
-      ? ['dnf', '-q', 'repoquery', ...(release ? ['--releasever', release] : []), '--whatprovides', name]
-      : ['apt-cache', 'show', '--no-all-versions', name];
-    const result = await run(command, { allowFailure: true, timeoutMs: 300_000, signal });
+    const result = await run(['apt-cache', 'show', '--no-all-versions', name], { allowFailure: true, timeoutMs: 300_000, signal: lookup.signal });
     if (result.exitCode !== 0 || result.stdout.trim() === '') missing.push(name);
   }
   if (missing.length > 0) {
@@ -143,6 +156,10 @@ export async function provisionTree(target: string, request: ProvisionRequest): 
   }
   await requireTool(source.kind);
   const release = request.release ?? await defaultRelease(source);
+  if (source.kind === 'dnf') {
+    await installDnfTree(target, { ...request, release }, options);
+    return;
+  }
   const command = await packageManagerCommand(target, { ...request, release });
   try {
     await run(command.argv, options);

@@ -88,7 +88,7 @@ export async function buildLivenet(context: ImageContext, name: string, options:
   await mkdir(layout.work, { recursive: true });
   steps.step(`install the OS tree (${formatSource(options.source)}, ${options.type})`);
   await provisionTree(layout.tree, {
-    source: options.source, type: options.type, release: options.release, packages: options.packages,
+    source: options.source, type: options.type, release: options.release, packages: options.packages, repos: options.repos,
     optimize: options.optimize, progress: hooks.progress, signal: hooks.signal, scratchDir: context.paths.workDir,
   });
   hooks.signal?.throwIfAborted();

@@ -53,7 +53,7 @@ export const NfsStagingImageClass: ImageClass<StagingOptions> = {
     await removeManagedPath(tree, context.paths.managedRoots);
     steps.step(`install the OS into ${tree} (${formatSource(options.source)})`);
     await provisionTree(tree, {
-      source: options.source, type: options.type, release: options.release, packages: options.packages,
+      source: options.source, type: options.type, release: options.release, packages: options.packages, repos: options.repos,
       optimize: options.optimize, progress: journal.progress, signal: journal.signal, scratchDir: context.paths.workDir,
     });
     journal.checkAborted();
