@@ -14,6 +14,7 @@ import type { OsInput, OsRecipe } from './recipe.js';
 import { checkSourceUsable, sourceScope } from './source-checks.js';
 import { checkPackagesExist, defaultSource, parseSource } from './sources.js';
 import { readSshKeyFile } from './ssh-key.js';
+import { requireRegistryAuthFile } from './registry-auth.js';
 
 /** What resolving may use: stdin for `--password-stdin`. */
 export interface ResolveIo {
@@ -22,8 +23,9 @@ export interface ResolveIo {
 
 /**
  * Reads the password file or stdin (hashing at once) and the SSH key file,
- * and picks the host's default source (`defaultSource`) when none was given.
- * Throws UsageError E_PASSWORD, E_FILE_NOT_FOUND, E_SSH_KEY.
+ * checks the registry auth file (its path made absolute), and picks the
+ * host's default source (`defaultSource`) when none was given.
+ * Throws UsageError E_PASSWORD, E_FILE_NOT_FOUND, E_NOT_REGULAR_FILE, E_SSH_KEY, E_REGISTRY_AUTH.
  */
 export async function resolveOsRecipe(input: OsInput, io: ResolveIo = {}): Promise<OsRecipe> {
   const { passwordFile, passwordStdin, sshKeyFile, ...rest } = input;
@@ -31,7 +33,8 @@ export async function resolveOsRecipe(input: OsInput, io: ResolveIo = {}): Promi
     file: passwordFile, stdin: passwordStdin ? await (io.readStdin?.() ?? Promise.resolve('')) : undefined,
   });
   const sshKey = input.sshKey ?? (sshKeyFile ? await readSshKeyFile(sshKeyFile) : undefined);
-  return { ...rest, source: input.source ?? parseSource(await defaultSource()), passwordHash, sshKey };
+  const registryAuth = input.registryAuth === undefined ? undefined : await requireRegistryAuthFile(input.registryAuth);
+  return { ...rest, source: input.source ?? parseSource(await defaultSource()), passwordHash, sshKey, registryAuth };
 }
 
 /** What the host checks need. */
