@@ -14,6 +14,8 @@ PACKAGES=(
   nginx-light                                                # reference HTTP server for benchmarks
   busybox-static whois ca-certificates                       # small test trees, mkpasswd
   ansible-core                                               # `node import --ansible-inventory` (ansible-inventory)
+  skopeo umoci                                               # container-image sources: pull (skopeo copy), unpack layers (umoci)
+  docker-registry attr                                       # tests: a real local registry; setfattr/getfattr for xattrs in images
 )
 
 missing=()
