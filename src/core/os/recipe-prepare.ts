@@ -33,8 +33,9 @@ export async function resolveOsRecipe(input: OsInput, io: ResolveIo = {}): Promi
     file: passwordFile, stdin: passwordStdin ? await (io.readStdin?.() ?? Promise.resolve('')) : undefined,
   });
   const sshKey = input.sshKey ?? (sshKeyFile ? await readSshKeyFile(sshKeyFile) : undefined);
-  const registryAuth = input.registryAuth === undefined ? undefined : await requireRegistryAuthFile(input.registryAuth);
-  return { ...rest, source: input.source ?? parseSource(await defaultSource()), passwordHash, sshKey, registryAuth };
+  const recipe: OsRecipe = { ...rest, source: input.source ?? parseSource(await defaultSource()), passwordHash, sshKey };
+  if (input.registryAuth !== undefined) recipe.registryAuth = await requireRegistryAuthFile(input.registryAuth);
+  return recipe;
 }
 
 /** What the host checks need. */

@@ -214,9 +214,11 @@ export function parseOsOptions(given: Record<string, unknown>, parse: OsParseCon
     sshKeyFile,
     selinux: found.take(() => optionalFlag(raw, 'selinux'), false),
     optimize: found.take(() => optionalFlag(raw, 'optimize'), false),
-    tlsVerify: found.take(() => parseTlsVerify(raw.tls_verify), true),
-    registryAuth: found.take(() => optionalText(raw, 'registry_auth', 'E_REGISTRY_AUTH') || undefined, undefined),
   };
+  // Only set when given: recipes of other sources stay as they were.
+  if (!found.take(() => parseTlsVerify(raw.tls_verify), true)) input.tlsVerify = false;
+  const registryAuth = found.take(() => optionalText(raw, 'registry_auth', 'E_REGISTRY_AUTH') || undefined, undefined);
+  if (registryAuth !== undefined) input.registryAuth = registryAuth;
   if (!problems) found.throwIfAny();
   return { input, rest };
 }
