@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseSource, provisionTree } from '../../../src/core/os/sources.js';
 import { requireRegistryAuthFile } from '../../../src/core/os/registry-auth.js';
+import { checkSourceUsable } from '../../../src/core/os/source-checks.js';
 import { DisklessError } from '../../../src/errors/index.js';
 import { run } from '../../../src/system/runner.js';
 import { freePort, makeTinyLayout, skopeoCopy, skopeoDigest, startRegistry, TINY, userXattrsWork, type Registry } from '../../helpers/oci-registry.js';
@@ -141,4 +142,20 @@ test('an auth file is handed to skopeo and an anonymous registry still answers',
   const { outcome, error } = await provision(`docker://${registry.host}/test/tiny:1`, { tlsVerify: false, registryAuth: auth } as never);
   assert.equal(error, undefined, error?.message);
   assert.match(outcome?.sourceDigest ?? '', /^sha256:[a-f0-9]{64}$/);
+});
+
+test('archive and layout paths are checked as input files, and confined to the allowed folders for the API', async () => {
+  const scope = { ownFolders: [], treeFolders: [] };
+  const archive = join(dir, 'tiny-oci.tar');
+  await checkSourceUsable(parseSource(`oci-archive:${archive}`), scope);
+  await checkSourceUsable(parseSource(`oci:${layout}:1`), scope);
+  await assert.rejects(checkSourceUsable(parseSource(`oci-archive:${join(dir, 'nope.tar')}`), scope), (e: DisklessError) => e.code === 'E_FILE_NOT_FOUND');
+  await assert.rejects(checkSourceUsable(parseSource(`docker-archive:${dir}`), scope), (e: DisklessError) => e.code === 'E_NOT_REGULAR_FILE');
+  await assert.rejects(checkSourceUsable(parseSource(`oci:${dir}`), scope), (e: DisklessError) => e.code === 'E_FILE_NOT_FOUND' && /oci-layout/.test(e.oneLine));
+  const elsewhere = await mkdtemp(join(dir, 'allowed-'));
+  await assert.rejects(checkSourceUsable(parseSource(`oci-archive:${archive}`), { ...scope, allowedRoots: [elsewhere] }),
+    (e: DisklessError) => e.code === 'E_API_PATH_NOT_ALLOWED');
+  await checkSourceUsable(parseSource(`oci-archive:${archive}`), { ...scope, allowedRoots: [dir] });
+  // A registry source names no file of the server.
+  await checkSourceUsable(parseSource(`docker://${registry.host}/test/tiny:1`), { ...scope, allowedRoots: [elsewhere] });
 });

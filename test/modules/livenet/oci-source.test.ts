@@ -1,7 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { chmod, copyFile, mkdtemp, readdir, readFile, rm, stat, truncate, writeFile } from 'node:fs/promises';
+import { chmod, copyFile, mkdir, mkdtemp, readdir, readFile, rm, stat, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeTempRoot, type TempRoot } from '../../helpers/temp-root.js';
@@ -119,5 +119,16 @@ test('each failure is one line with its exit code, and leaves no image, build fo
       assert.deepEqual(await readdir(s.paths.workDir).catch(() => []), [], `${what}: no build folder left`);
       await assertConsistent(t.root, s.paths, what);
     }
+  });
+});
+
+test('the pull folder of a killed command is named so that the next command removes it', async () => {
+  await withRoot(async (t) => {
+    const s = await t.services();
+    // The name a pull by a process that no longer exists leaves behind (pid beyond the kernel's limit).
+    const leftover = join(s.paths.workDir, '.oci-pull.tmp-99999999-0a1b2c3d');
+    await mkdir(join(leftover, 'layout', 'blobs'), { recursive: true });
+    assert.equal((await t.cli(['image', 'list'])).exitCode, 0);
+    assert.ok(!existsSync(leftover), 'swept by the next command');
   });
 });
