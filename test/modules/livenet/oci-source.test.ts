@@ -132,3 +132,17 @@ test('the pull folder of a killed command is named so that the next command remo
     assert.ok(!existsSync(leftover), 'swept by the next command');
   });
 });
+
+test('a spec file names the registry source, and a rebuild pulls it again from the stored recipe with the same TLS setting', async () => {
+  await withRoot(async (t) => {
+    const spec = join(t.root, 'tiny.yml');
+    await writeFile(spec, `kernel: ${TEST_KERNEL}\nsource: ${reference}\ntls_verify: false\nlayout: flat\npassword_hash: "!"\n`);
+    const created = await t.cli(['livenet', 'create', 'tiny', '--from-file', spec]);
+    assert.equal(created.exitCode, 0, created.stderr);
+    const rebuilt = await t.cli(['livenet', 'rebuild', 'tiny']);
+    assert.equal(rebuilt.exitCode, 0, rebuilt.stderr);
+    const shown = JSON.parse((await t.cli(['--json', 'image', 'show', 'tiny'])).stdout) as { attributes: Record<string, unknown> };
+    assert.equal(shown.attributes.sourceDigest, await skopeoDigest(reference));
+    assert.equal(shown.attributes.tlsVerify, false);
+  });
+});
