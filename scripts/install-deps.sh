@@ -16,6 +16,8 @@ PACKAGES=(
   ansible-core                                               # `node import --ansible-inventory` (ansible-inventory)
   openssh-client                                             # ssh-keygen: SSH host keys of the ssh-host-keys overlay
   dnf rpm createrepo-c gpg                                   # the dnf source; its tests build, sign and index tiny RPMs
+  skopeo umoci                                               # container-image sources: pull (skopeo copy), unpack layers (umoci)
+  docker-registry attr                                       # tests: a real local registry; setfattr/getfattr for xattrs in images
 )
 
 missing=()

@@ -33,7 +33,7 @@ export const SCHEMAS = {
     properties: {
       type: { type: 'string', description: 'Module name (if it has one image class) or image class name', example: 'demo' },
       name: { type: 'string', pattern: '^[A-Za-z0-9_+][A-Za-z0-9_.+-]{0,63}$' },
-      options: { type: 'object', additionalProperties: true, description: "Checked by the class's own prepare (or parseOptions), exactly as its CLI create command; OS images take the shared OS options (kernel, type, source, release, repo, gpg_key, nogpgcheck, packages, password or password_hash, ssh_pub_key, selinux, optimize)", example: { message: 'hi' } },
+      options: { type: 'object', additionalProperties: true, description: "Checked by the class's own prepare (or parseOptions), exactly as its CLI create command; OS images take the shared OS options (kernel, type, source, tls_verify, release, repo, gpg_key, nogpgcheck, packages, password or password_hash, ssh_pub_key, selinux, optimize)", example: { message: 'hi' } },
     },
   },
   Kernel: {

@@ -44,15 +44,15 @@ export class DisklessError extends Error {
 
 /** Bad input from the user: nothing was changed. CLI exit code 2, HTTP 422. */
 export class UsageError extends DisklessError {
-  constructor(code: string, message: string, hint?: string) {
-    super(code, 'usage', message, hint);
+  constructor(code: string, message: string, hint?: string, options?: { cause?: unknown }) {
+    super(code, 'usage', message, hint, options);
   }
 }
 
 /** A named object (image, kernel, module, node, job) does not exist. */
 export class NotFoundError extends DisklessError {
-  constructor(code: string, message: string, hint?: string) {
-    super(code, 'not-found', message, hint);
+  constructor(code: string, message: string, hint?: string, options?: { cause?: unknown }) {
+    super(code, 'not-found', message, hint, options);
   }
 }
 
@@ -72,7 +72,7 @@ export class OperationError extends DisklessError {
 
 /** A system tool or facility the action needs is missing on this host. */
 export class UnavailableError extends DisklessError {
-  constructor(code: string, message: string, hint?: string) {
-    super(code, 'unavailable', message, hint);
+  constructor(code: string, message: string, hint?: string, options?: { cause?: unknown }) {
+    super(code, 'unavailable', message, hint, options);
   }
 }

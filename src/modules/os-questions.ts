@@ -41,9 +41,11 @@ const QUESTIONS: Readonly<Record<string, Question>> = {
     return kernels[await ui.choose('Select the kernel:', kernels)];
   },
   type: async (ui) => OS_TYPES[await ui.choose('Select the image type:', ['core (minimal)', 'small', 'standard'])],
-  source: async (ui, services) => ui.ask('OS source (dnf, debootstrap, mmdebstrap, tar:PATH or dir:PATH):', {
+  source: async (ui, services) => ui.ask('OS source (dnf, debootstrap, mmdebstrap, tar:PATH, dir:PATH, docker://REGISTRY/REPO:TAG...):', {
     default: await defaultSource(), validate: usableSource(services),
   }),
+  registry_auth: async (ui) => (await ui.ask('Path of a registry auth.json (empty for none):', { allowEmpty: true })) || undefined,
+  tls_verify: (ui) => ui.confirm('Verify the registry\'s TLS certificate (no for a plain-HTTP lab registry)?'),
   release: async (ui) => (await ui.ask('Release version (empty for the host\'s):', { allowEmpty: true, validate: releaseName })) || undefined,
   packages: async (ui) => (await ui.ask('Additional packages, separated by commas or spaces (empty for none):',
     { allowEmpty: true, validate: packageNames })) || undefined,
@@ -54,8 +56,12 @@ const QUESTIONS: Readonly<Record<string, Question>> = {
   optimize: (ui) => ui.confirm('Optimize the image (no documentation, locales, weak dependencies)?'),
 };
 
+/** Options asked only after a docker:// source. */
+const REGISTRY_KEYS: readonly string[] = ['registry_auth', 'tls_verify'];
+
 /**
- * Asks every OS option of the table (kernel, type, source, release,
+ * Asks every OS option of the table (kernel, type, source, registry auth
+ * file and TLS for a docker:// source, release,
  * packages, root password, SSH key file, SELinux, optimize), each answer
  * checked when given. Returns raw options keyed as in the table, ready for
  * `prepareCreation`; the password only as its hash. Needs at least one
@@ -65,6 +71,8 @@ const QUESTIONS: Readonly<Record<string, Question>> = {
 export async function askOsRecipe(ui: MenuUi, services: CoreServices): Promise<Record<string, unknown>> {
   const answers: Record<string, unknown> = {};
   for (const entry of OS_OPTIONS) {
+    // Registry settings only mean something for a registry source (elsewhere they are refused).
+    if (REGISTRY_KEYS.includes(entry.key) && !String(answers.source).startsWith('docker://')) continue;
     const question = QUESTIONS[entry.key];
     if (question) answers[entry.key] = await question(ui, services);
   }

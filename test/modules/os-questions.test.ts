@@ -16,6 +16,8 @@ const NOT_ASKED: Record<string, string> = {
   repo: 'dnf repositories, their keys and --nogpgcheck are given on the command line or in a spec file',
   gpg_key: 'see repo',
   nogpgcheck: 'see repo',
+  registry_auth: 'asked only after a docker:// source (next test)',
+  tls_verify: 'asked only after a docker:// source (next test)',
 };
 
 test('the menus ask every OS option of the table (in its order) and answer with the keys a command line gives', async () => {
@@ -36,6 +38,22 @@ test('the menus ask every OS option of the table (in its order) and answer with 
     assert.ok(verifySha512Crypt('pw', String(answers.password_hash)), 'only the hash of the password is kept');
     assert.equal(answers.ssh_key, undefined, 'an empty answer means none');
     assert.deepEqual([answers.selinux, answers.optimize], [true, true]);
+  } finally {
+    await t.cleanup();
+  }
+});
+
+test('after a docker:// source the menu asks the registry auth file and TLS, keyed as the command line', async () => {
+  const t = await makeTempRoot();
+  try {
+    const services = await t.services();
+    await addDummyKernel(services.paths.kernelsDir);
+    const ui = new ScriptedUi([0, 0, 'docker://127.0.0.1:5000/test/tiny:1', '', false, '', '', 'pw', 'pw', '', false, false]);
+    const answers = await askOsRecipe(ui, services);
+    assert.deepEqual(Object.keys(answers), OS_OPTIONS.map((entry) => entry.key).filter((key) => !(key in NOT_ASKED) || key.startsWith('registry_')
+      || key === 'tls_verify'));
+    assert.equal(answers.registry_auth, undefined, 'an empty answer means none');
+    assert.equal(answers.tls_verify, false);
   } finally {
     await t.cleanup();
   }

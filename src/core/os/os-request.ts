@@ -12,7 +12,33 @@ export type OsSource =
   | { kind: 'debootstrap' }
   | { kind: 'mmdebstrap' }
   | { kind: 'tar'; path: string }
-  | { kind: 'dir'; path: string };
+  | { kind: 'dir'; path: string }
+  | OciSource;
+
+/** How skopeo reaches an OCI image: a registry, an OCI or Docker archive file, or an OCI layout folder. */
+export type OciTransport = 'docker' | 'oci-archive' | 'docker-archive' | 'oci';
+
+/**
+ * A container image as source (see oci-reference.ts, the one parser):
+ * `reference` is what follows the transport prefix, checked
+ * (`REGISTRY/REPO:TAG` or `REGISTRY/REPO@sha256:HEX` for `docker`, an
+ * absolute path for the archives, `DIR` or `DIR:TAG` for `oci`).
+ */
+export interface OciSource {
+  kind: 'oci';
+  transport: OciTransport;
+  reference: string;
+  /** The file or folder an archive or layout source reads (absolute), for the host checks. */
+  path?: string;
+}
+
+/** How to reach a registry: the containers auth.json to use, and whether TLS is verified. */
+export interface PullSettings {
+  /** Path of an auth.json (checked by `requireRegistryAuthFile`), given to skopeo as `--authfile`. */
+  registryAuth?: string;
+  /** false: plain HTTP or unverified HTTPS (a lab registry). */
+  tlsVerify: boolean;
+}
 
 /** The original's image types: how much software goes in. */
 export type OsType = 'core' | 'small' | 'standard';
@@ -30,6 +56,8 @@ export interface ProvisionRequest {
   repos?: DnfRepos;
   /** Leave out documentation, locales and weak dependencies. */
   optimize?: boolean;
+  /** How an `oci` source's registry is reached (default: TLS verified, skopeo's own auth lookup). */
+  pull?: PullSettings;
   progress?: ProgressSink;
   signal?: AbortSignal;
   /**

@@ -32,6 +32,8 @@ export function recipeAttributes(recipe: OsRecipe, typeKey: 'livenet_type' | 'os
     ssh_pub_key: recipe.sshKey ?? null,
     selinux: recipe.selinux,
     optimize: recipe.optimize,
+    // Kept only where it differs from the default, so images of other sources keep their attributes; the auth file is never kept.
+    ...(recipe.tlsVerify === false ? { tls_verify: false } : {}),
   };
 }
 
@@ -66,7 +68,7 @@ export function recipeFromData(data: Readonly<Record<string, unknown>>, moduleKe
     repo: stored('dnf_repos'), gpg_key: stored('dnf_gpg_keys'), nogpgcheck: stored('dnf_gpgcheck') === false ? true : undefined,
     // The stored `password` is a hash, never a clear password.
     password_hash: stored('password'), ssh_pub_key: keyText,
-    selinux: stored('selinux') ?? undefined, optimize: stored('optimize') ?? undefined,
+    selinux: stored('selinux') ?? undefined, optimize: stored('optimize') ?? undefined, tls_verify: stored('tls_verify'),
   };
   for (const key of moduleKeys) raw[key] = stored(key);
   // Stored data names no file to read: parsed as an API body is.

@@ -15,6 +15,7 @@ import { checkSourceUsable, sourceScope } from './source-checks.js';
 import { checkPackagesExist, defaultSource, parseSource } from './sources.js';
 import { readSshKeyFile } from './ssh-key.js';
 import { checkLocalRepos } from './dnf-repos.js';
+import { requireRegistryAuthFile } from './registry-auth.js';
 
 /** What resolving may use: stdin for `--password-stdin`. */
 export interface ResolveIo {
@@ -23,8 +24,9 @@ export interface ResolveIo {
 
 /**
  * Reads the password file or stdin (hashing at once) and the SSH key file,
- * and picks the host's default source (`defaultSource`) when none was given.
- * Throws UsageError E_PASSWORD, E_FILE_NOT_FOUND, E_SSH_KEY.
+ * checks the registry auth file (its path made absolute), and picks the
+ * host's default source (`defaultSource`) when none was given.
+ * Throws UsageError E_PASSWORD, E_FILE_NOT_FOUND, E_NOT_REGULAR_FILE, E_SSH_KEY, E_REGISTRY_AUTH.
  */
 export async function resolveOsRecipe(input: OsInput, io: ResolveIo = {}): Promise<OsRecipe> {
   const { passwordFile, passwordStdin, sshKeyFile, ...rest } = input;
@@ -32,7 +34,9 @@ export async function resolveOsRecipe(input: OsInput, io: ResolveIo = {}): Promi
     file: passwordFile, stdin: passwordStdin ? await (io.readStdin?.() ?? Promise.resolve('')) : undefined,
   });
   const sshKey = input.sshKey ?? (sshKeyFile ? await readSshKeyFile(sshKeyFile) : undefined);
-  return { ...rest, source: input.source ?? parseSource(await defaultSource()), passwordHash, sshKey };
+  const recipe: OsRecipe = { ...rest, source: input.source ?? parseSource(await defaultSource()), passwordHash, sshKey };
+  if (input.registryAuth !== undefined) recipe.registryAuth = await requireRegistryAuthFile(input.registryAuth);
+  return recipe;
 }
 
 /** What the host checks need. */

@@ -49,8 +49,15 @@ export const OS_OPTIONS: readonly OsOptionEntry[] = [
     choices: OS_TYPES },
   {
     key: 'source', type: 'string', valueName: 'SOURCE',
-    help: 'dnf, debootstrap, mmdebstrap, tar:PATH or dir:PATH (default: the host\'s package manager)',
+    help: 'dnf, debootstrap, mmdebstrap, tar:PATH, dir:PATH, docker://REGISTRY/REPO:TAG, oci-archive:PATH, docker-archive:PATH or oci:DIR[:TAG] (default: the host\'s package manager)',
   },
+  {
+    key: 'registry_auth', type: 'string', valueName: 'FILE', origins: ['cli'],
+    help: 'containers auth.json for a docker:// source (owned by root, mode 0600)',
+    elsewhere: 'the API reads no file of the server: build from a registry that needs no login, or use the CLI',
+  },
+  { key: 'tls_verify', type: 'string', valueName: 'true|false', choices: ['true', 'false'],
+    help: 'verify the TLS of a docker:// source\'s registry (false: a lab registry over plain HTTP or self-signed)' },
   { key: 'release', type: 'string', valueName: 'VERSION', help: 'release to install (dnf --releasever, or a Debian suite); default the host\'s', aliases: ['release_version'] },
   {
     key: 'repo', type: 'string', valueName: 'URL', repeatable: true, aliases: ['repos'],

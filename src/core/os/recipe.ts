@@ -35,6 +35,10 @@ export interface OsRecipe {
   sshKey?: string;
   selinux: boolean;
   optimize: boolean;
+  /** docker:// sources: verify the registry's TLS (false for a lab registry); default true. */
+  tlsVerify?: boolean;
+  /** docker:// sources: absolute path of the containers auth.json (checked by `requireRegistryAuthFile`). */
+  registryAuth?: string;
 }
 
 /**
@@ -115,6 +119,22 @@ export function parseRelease(value: unknown): string | undefined {
   return text;
 }
 
+/** `tls_verify`: a boolean, or `true`/`false` as text (the command line's `--tls-verify=false`). */
+function parseTlsVerify(value: unknown): boolean {
+  if (value === undefined || value === null || value === '') return true;
+  if (value === true || value === 'true') return true;
+  if (value === false || value === 'false') return false;
+  throw new UsageError('E_OPTION_TYPE', `invalid tls_verify ${JSON.stringify(value)}`, 'give true or false');
+}
+
+/** Registry settings only mean something for a registry source: elsewhere they are refused rather than ignored. */
+function requireRegistrySource(source: OsSource | undefined, raw: Record<string, unknown>): void {
+  const given = ['registry_auth', 'tls_verify'].filter((key) => raw[key] !== undefined && raw[key] !== null);
+  if (given.length > 0 && !(source?.kind === 'oci' && source.transport === 'docker')) {
+    throw new UsageError('E_SOURCE', `${given.join(' and ')} only apply to a docker:// source`, 'drop them, or give --source docker://REGISTRY/REPO:TAG');
+  }
+}
+
 function parseType(value: unknown): OsType {
   if (value === undefined || value === '') return 'core';
   if (typeof value === 'string' && (OS_TYPES as readonly string[]).includes(value)) return value as OsType;
@@ -150,7 +170,8 @@ function parsePassword(raw: Record<string, unknown>): Pick<OsInput, 'passwordHas
  * are refused, never replaced by a default. Returns the OS input and the
  * module's own keys (`rest`). Throws UsageError: E_UNKNOWN_OPTION (with the
  * nearest key), E_OPTION_TYPE, E_KERNEL_REQUIRED, E_OS_TYPE, E_SOURCE,
- * E_RELEASE, E_REPO, E_PACKAGE_NOT_FOUND, E_PASSWORD, E_SSH_KEY; several problems
+ * E_RELEASE, E_REPO, E_PACKAGE_NOT_FOUND, E_PASSWORD, E_SSH_KEY, E_OCI_REFERENCE,
+ * E_REGISTRY_AUTH; several problems
  * are thrown as one (see `InputProblems`), or left in `problems` when given.
  */
 export function parseOsOptions(given: Record<string, unknown>, parse: OsParseContext, problems?: InputProblems): {
@@ -171,6 +192,7 @@ export function parseOsOptions(given: Record<string, unknown>, parse: OsParseCon
     const text = optionalText({ source: valueOf(raw, 'source') }, 'source', 'E_SOURCE');
     return text ? parseSource(text) : undefined;
   }, undefined);
+  found.take(() => requireRegistrySource(source, raw), undefined);
   const packages = found.take(() => {
     const names = nameList({ packages: valueOf(raw, 'packages') }, 'packages');
     requirePackageNames(names);
@@ -201,6 +223,10 @@ export function parseOsOptions(given: Record<string, unknown>, parse: OsParseCon
     selinux: found.take(() => optionalFlag(raw, 'selinux'), false),
     optimize: found.take(() => optionalFlag(raw, 'optimize'), false),
   };
+  // Only set when given: recipes of other sources stay as they were.
+  if (!found.take(() => parseTlsVerify(raw.tls_verify), true)) input.tlsVerify = false;
+  const registryAuth = found.take(() => optionalText(raw, 'registry_auth', 'E_REGISTRY_AUTH') || undefined, undefined);
+  if (registryAuth !== undefined) input.registryAuth = registryAuth;
   if (!problems) found.throwIfAny();
   return { input, rest };
 }

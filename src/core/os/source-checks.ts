@@ -5,9 +5,10 @@
  * /sys, /dev), the tool's own folders, or a file that is not a tar archive.
  */
 import { open, realpath, stat } from 'node:fs/promises';
-import { resolve, sep } from 'node:path';
+import { join, resolve, sep } from 'node:path';
 import { UsageError } from '../../errors/index.js';
 import type { Paths } from '../paths.js';
+import { requireRegularFile } from '../input-file.js';
 import { assertNothingMounted, listMounts } from '../../system/mount.js';
 import { formatSource, type OsSource } from './sources.js';
 
@@ -103,14 +104,49 @@ async function checkPlace(subject: Subject, path: string, scope: SourceScope): P
   }
 }
 
+/** Refuses `path` (real) outside every allowed root (API requests). Throws UsageError E_API_PATH_NOT_ALLOWED. */
+async function requireAllowed(source: OsSource, path: string, scope: SourceScope): Promise<void> {
+  if (!scope.allowedRoots) return;
+  const roots = (await Promise.all(scope.allowedRoots.map(real))).filter((root): root is string => root !== undefined);
+  if (!roots.some((root) => atOrBelow(path, root))) {
+    throw new UsageError('E_API_PATH_NOT_ALLOWED', `source ${formatSource(source)} is outside ${scope.allowedRoots.join(', ')}`,
+      'the API only builds from trees, tarballs and image archives in those folders; use the CLI for other places');
+  }
+}
+
 /**
- * Checks that a tar: or dir: source may be built from (package-manager
- * sources pass). Throws UsageError E_SOURCE (missing, not a folder or not a
+ * The file of an oci-archive: or docker-archive: source, or the folder of
+ * an oci: layout, checked as input files are (registry sources pass: their
+ * reference was checked when parsed). Throws UsageError E_FILE_NOT_FOUND,
+ * E_NOT_REGULAR_FILE, E_SOURCE (a folder without an `oci-layout` file),
+ * E_API_PATH_NOT_ALLOWED.
+ */
+async function checkOciPath(source: OsSource & { kind: 'oci' }, scope: SourceScope): Promise<void> {
+  if (!source.path) return;
+  const subject = sourceSubject(source);
+  if (source.transport === 'oci') {
+    const info = await stat(source.path).catch(() => undefined);
+    if (!info?.isDirectory()) throw refused(subject, 'names no folder', 'give the folder of an OCI image layout (it holds an oci-layout file)');
+    await requireRegularFile(join(source.path, 'oci-layout'), 'give the folder of an OCI image layout (it holds an oci-layout file)');
+  } else {
+    await requireRegularFile(source.path, `give the path of ${source.transport === 'oci-archive' ? 'an OCI' : 'a Docker'} archive (.tar)`);
+  }
+  const path = (await real(source.path)) ?? source.path;
+  await requireAllowed(source, path, scope);
+  // The archive or layout is only read: only kernel file systems matter, not the tool's folders.
+  await checkPlace(subject, path, { ...scope, ownFolders: [], treeFolders: [] });
+}
+
+/**
+ * Checks that a tar:, dir: or container-image source may be built from
+ * (package-manager sources pass). Throws UsageError E_SOURCE (missing, not a folder or not a
  * tar archive, the host's `/`, a kernel file system, the tool's own folders),
  * E_API_PATH_NOT_ALLOWED (outside `scope.allowedRoots`), or ConflictError
- * E_TREE_MOUNTED (file systems mounted inside the tree).
+ * E_TREE_MOUNTED (file systems mounted inside the tree); for image archives
+ * and layouts see `checkOciPath`.
  */
 export async function checkSourceUsable(source: OsSource, scope: SourceScope): Promise<void> {
+  if (source.kind === 'oci') return checkOciPath(source, scope);
   if (source.kind !== 'tar' && source.kind !== 'dir') return;
   const path = await real(source.path);
   const info = path === undefined ? undefined : await stat(path);
@@ -120,13 +156,7 @@ export async function checkSourceUsable(source: OsSource, scope: SourceScope): P
   if (!(isTar ? info?.isFile() : info?.isDirectory())) {
     throw refused(subject, `is not ${isTar ? 'a regular file' : 'a folder'}`, `give the path of ${isTar ? 'a tar archive' : 'an OS tree'}`);
   }
-  if (scope.allowedRoots) {
-    const roots = (await Promise.all(scope.allowedRoots.map(real))).filter((root): root is string => root !== undefined);
-    if (!roots.some((root) => atOrBelow(path, root))) {
-      throw new UsageError('E_API_PATH_NOT_ALLOWED', `source ${formatSource(source)} is outside ${scope.allowedRoots.join(', ')}`,
-        'the API only builds from trees and tarballs in those folders; use the CLI for other places');
-    }
-  }
+  await requireAllowed(source, path, scope);
   if (path === sep) throw refused(subject, 'is the whole host file system', 'give the folder of an OS tree, e.g. dir:/srv/trees/compute');
   // A tarball is only read: only kernel file systems matter for it, not the tool's folders.
   await checkPlace(subject, path, isTar ? { ...scope, ownFolders: [], treeFolders: [] } : scope);

@@ -1,8 +1,9 @@
 /**
  * Where an OS tree comes from: a package manager installing into a folder
  * (`dnf --installroot`, `debootstrap`, `mmdebstrap`), a root-filesystem
- * tarball (`tar:PATH`) or an existing tree (`dir:PATH`). Shared by the
- * livenet and NFS modules.
+ * tarball (`tar:PATH`), an existing tree (`dir:PATH`) or a container image
+ * (`docker://`, `oci-archive:`, `docker-archive:`, `oci:`; see oci-pull.ts).
+ * Shared by the livenet and NFS modules.
  */
 import { mkdir, readFile, stat } from 'node:fs/promises';
 import { UnavailableError, UsageError } from '../../errors/index.js';
@@ -11,15 +12,18 @@ import { packageManagerCommand } from './package-sets.js';
 import { checkDnfPackages, installDnfTree } from './dnf.js';
 import type { DnfRepos } from './dnf-repos.js';
 import { assertNothingMounted } from '../../system/mount.js';
+import { formatOciSource, isOciSourceText, parseOciSource } from './oci-reference.js';
+import { pullOciTree } from './oci-pull.js';
 
-export { OS_TYPES, type OsSource, type OsType, type ProvisionRequest } from './os-request.js';
+export { OS_TYPES, type OciSource, type OsSource, type OsType, type ProvisionRequest, type PullSettings } from './os-request.js';
 import type { OsSource, ProvisionRequest } from './os-request.js';
 
-const SOURCE_HINT = 'use dnf, debootstrap, mmdebstrap, tar:/path/to/rootfs.tar or dir:/path/to/tree';
+const SOURCE_HINT = 'use dnf, debootstrap, mmdebstrap, tar:/path/to/rootfs.tar, dir:/path/to/tree or docker://REGISTRY/REPO:TAG';
 
-/** Parses a `--source` value; throws UsageError E_SOURCE. */
+/** Parses a `--source` value; throws UsageError E_SOURCE, or E_OCI_REFERENCE for a container-image source (see `parseOciSource`). */
 export function parseSource(spec: string): OsSource {
   const text = spec.trim();
+  if (isOciSourceText(text)) return parseOciSource(text);
   if (text === 'dnf' || text === 'debootstrap' || text === 'mmdebstrap') return { kind: text };
   const match = /^(tar|dir):(.+)$/.exec(text);
   if (match?.[1] && match[2]) {
@@ -31,6 +35,7 @@ export function parseSource(spec: string): OsSource {
 
 /** The text form of a source, as `--source` takes it (and as image data stores it). */
 export function formatSource(source: OsSource): string {
+  if (source.kind === 'oci') return formatOciSource(source);
   return source.kind === 'tar' || source.kind === 'dir' ? `${source.kind}:${source.path}` : source.kind;
 }
 
@@ -100,6 +105,12 @@ export interface PackageLookup {
  */
 export async function checkPackagesExist(source: OsSource, packages: readonly string[], release: string | undefined,
   lookup: PackageLookup): Promise<void> {
+  if (source.kind === 'oci') {
+    if (packages.length > 0) {
+      throw new UsageError('E_SOURCE', 'extra packages cannot be installed from a container image', 'install them in the image, or use a package-manager source');
+    }
+    return;
+  }
   if (source.kind === 'tar' || source.kind === 'dir') {
     const info = await stat(source.path).catch(() => undefined);
     const fits = source.kind === 'tar' ? info?.isFile() : info?.isDirectory();
@@ -127,16 +138,24 @@ export async function checkPackagesExist(source: OsSource, packages: readonly st
   }
 }
 
+/** What a provisioning tells about its source. */
+export interface ProvisionOutcome {
+  /** Manifest digest (`sha256:<hex>`) of a container-image source. */
+  sourceDigest?: string;
+}
+
 /**
  * Fills `target` (created if missing) with an OS tree from the request's
- * source. Owners, modes, links and extended attributes are kept for tar:
- * and dir: sources.
+ * source. Owners, modes, links and extended attributes are kept for tar:,
+ * dir: and container-image sources (whose layers are applied with their
+ * whiteouts); a container image's manifest digest is returned.
  * @throws ConflictError E_TREE_MOUNTED when a dir: source has file systems
  * mounted in it; UnavailableError E_TOOL_MISSING when the package manager is
  * not installed; CommandError (E_COMMAND_FAILED, E_COMMAND_TIMEOUT,
- * E_COMMAND_ABORTED) when the copy or the installation fails.
+ * E_COMMAND_ABORTED) when the copy or the installation fails; for
+ * container images, see `pullOciTree` (E_OCI_NOT_FOUND, E_OCI_UNREACHABLE, E_OCI_ARCHIVE).
  */
-export async function provisionTree(target: string, request: ProvisionRequest): Promise<void> {
+export async function provisionTree(target: string, request: ProvisionRequest): Promise<ProvisionOutcome> {
   const { source, signal } = request;
   const log = (chunk: Buffer) => {
     for (const line of chunk.toString('utf8').split('\n')) {
@@ -148,17 +167,18 @@ export async function provisionTree(target: string, request: ProvisionRequest): 
   if (source.kind === 'dir') {
     await assertNothingMounted(source.path);
     await run(['cp', '-a', '--sparse=always', `${source.path}/.`, target], options);
-    return;
+    return {};
   }
+  if (source.kind === 'oci') return { sourceDigest: await pullOciTree(target, source, request, options) };
   if (source.kind === 'tar') {
     await run(['tar', '--numeric-owner', '--xattrs', '--xattrs-include=*', '--acls', '-xpf', source.path, '-C', target], options);
-    return;
+    return {};
   }
   await requireTool(source.kind);
   const release = request.release ?? await defaultRelease(source);
   if (source.kind === 'dnf') {
     await installDnfTree(target, { ...request, release }, options);
-    return;
+    return {};
   }
   const command = await packageManagerCommand(target, { ...request, release });
   try {
@@ -166,4 +186,5 @@ export async function provisionTree(target: string, request: ProvisionRequest): 
   } finally {
     await command.cleanup();
   }
+  return {};
 }

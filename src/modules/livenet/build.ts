@@ -41,6 +41,8 @@ export interface BuildOutcome {
   warnings: string[];
   squashfsBytes: number;
   treeBytes: number;
+  /** Manifest digest of a container-image source (`sha256:<hex>`). */
+  sourceDigest?: string;
 }
 
 /** Squashes a finished tree (and its rootfs.img for liveos) and publishes it; the caller removes the work folder. */
@@ -87,9 +89,10 @@ export async function buildLivenet(context: ImageContext, name: string, options:
   await rm(layout.work, { recursive: true, force: true });
   await mkdir(layout.work, { recursive: true });
   steps.step(`install the OS tree (${formatSource(options.source)}, ${options.type})`);
-  await provisionTree(layout.tree, {
+  const provisioned = await provisionTree(layout.tree, {
     source: options.source, type: options.type, release: options.release, packages: options.packages, repos: options.repos,
     optimize: options.optimize, progress: hooks.progress, signal: hooks.signal, scratchDir: context.paths.workDir,
+    pull: { registryAuth: options.registryAuth, tlsVerify: options.tlsVerify !== false },
   });
   hooks.signal?.throwIfAborted();
   steps.step('set password, SSH key, SELinux and os-release');
@@ -103,5 +106,5 @@ export async function buildLivenet(context: ImageContext, name: string, options:
     tree: layout.tree, layout: options.layout, sizeMiB: options.sizeMiB, compression: options.compression, kernel: options.kernel,
   }, hooks, steps);
   await rm(layout.work, { recursive: true, force: true });
-  return outcome;
+  return { ...outcome, sourceDigest: provisioned.sourceDigest };
 }

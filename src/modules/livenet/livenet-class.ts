@@ -34,7 +34,7 @@ export const LivenetImageClass: ImageClass<LivenetOptions> = {
       signal: journal.signal,
       trackPath: (path) => journal.trackPath(path),
     });
-    const image = new LivenetImage(context, livenetData(name, options));
+    const image = new LivenetImage(context, livenetData(name, options, outcome.sourceDigest));
     image.warnings = outcome.warnings;
     return image;
   },

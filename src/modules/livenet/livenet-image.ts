@@ -51,12 +51,13 @@ export class LivenetImage extends Image {
   }
 }
 
-/** Attributes of a freshly built image. */
-export function livenetData(name: string, options: LivenetOptions): ImageData {
+/** Attributes of a freshly built image (`sourceDigest`: the manifest digest of a container-image source). */
+export function livenetData(name: string, options: LivenetOptions, sourceDigest?: string): ImageData {
   return {
     name,
     image_class: 'LivenetImage',
     ...livenetRecipeAttributes(options),
+    ...(sourceDigest ? { source_digest: sourceDigest } : {}),
     image: initramfsName(options.kernel),
     is_mounted: false,
   };

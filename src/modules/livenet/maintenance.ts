@@ -88,6 +88,9 @@ export async function rebuildLivenet(services: RebuildServices, name: string, op
       const outcome = await buildLivenet(context, name, options, operation);
       image.data.previous = previous;
       image.data.rebuild_date = new Date().toISOString().slice(0, 10);
+      // A tag may have moved since the last build: the digest is what this build pulled (none for other sources).
+      if (outcome.sourceDigest) image.data.source_digest = outcome.sourceDigest;
+      else delete image.data.source_digest;
       await image.writeBootFile();
       await image.save();
       return { warnings: [...warnings, ...outcome.warnings] };
@@ -121,6 +124,9 @@ export async function rollbackLivenet(services: CoreServices, name: string): Pro
     const now = rememberPublished(image);
     const previous = (image.data.previous ?? {}) as Record<string, unknown>;
     for (const key of ['livenet_size', 'layout', 'compression'] as const) if (previous[key] !== undefined) image.data[key] = previous[key];
+    // The digest of the restored file's source (null: it came from no container image).
+    if (previous.source_digest === null) delete image.data.source_digest;
+    else if (typeof previous.source_digest === 'string') image.data.source_digest = previous.source_digest;
     image.data.previous = now;
     image.data.rolled_back_inode = await publishedInode(image);
     await image.writeBootFile();

@@ -52,9 +52,10 @@ export const NfsStagingImageClass: ImageClass<StagingOptions> = {
     // No image owns a leftover tree of this name (the manager checked): never install on top of one.
     await removeManagedPath(tree, context.paths.managedRoots);
     steps.step(`install the OS into ${tree} (${formatSource(options.source)})`);
-    await provisionTree(tree, {
+    const provisioned = await provisionTree(tree, {
       source: options.source, type: options.type, release: options.release, packages: options.packages, repos: options.repos,
       optimize: options.optimize, progress: journal.progress, signal: journal.signal, scratchDir: context.paths.workDir,
+      pull: { registryAuth: options.registryAuth, tlsVerify: options.tlsVerify !== false },
     });
     journal.checkAborted();
     steps.step('set password, SSH key and image identity');
@@ -65,6 +66,7 @@ export const NfsStagingImageClass: ImageClass<StagingOptions> = {
     steps.step('write boot file');
     return new NfsStagingImage(context, {
       name, image_class: STAGING_CLASS, ...recipeAttributes(options, 'os_type'), kernel: kernel.kernel, image: kernel.initramfs,
+      ...(provisioned.sourceDigest ? { source_digest: provisioned.sourceDigest } : {}),
     });
   },
 
