@@ -9,6 +9,7 @@ PACKAGES=(
   squashfs-tools e2fsprogs xfsprogs mmdebstrap debootstrap   # image building
   dracut-core cpio zstd xz-utils lz4 kmod util-linux          # initramfs, archives, mounts
   qemu-system-x86 ipxe-qemu                                  # network-booting test nodes
+  ovmf                                                       # UEFI firmware for the UEFI test node (test/e2e/uefi-boot.test.ts)
   nfs-ganesha nfs-ganesha-vfs                                # user-space NFSv4 server
   clustershell                                               # reference nodeset for differential tests
   nginx-light                                                # reference HTTP server for benchmarks

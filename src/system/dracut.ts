@@ -3,8 +3,10 @@
  * (chroot), so that the kernel modules packed match the image's kernel.
  */
 import { access, copyFile, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bindSystemDirs, chrootCommand, unbindSystemDirs } from './chroot.js';
+import { OVERLAY_DRACUT_MODULE, stageDracutBase } from './dracut-overlay-module.js';
 import { run } from './runner.js';
 
 /** The original tool's module set. */
@@ -28,6 +30,8 @@ export interface DracutOptions {
   chroot?: string;
   /** Extra arguments appended after the defaults (from the config file or the command line). */
   extraArgs?: readonly string[];
+  /** Add the shipped `diskless-overlay` module (default true; see dracut-overlay-module.ts). */
+  overlayModule?: boolean;
   onOutput?: (chunk: Buffer) => void;
   signal?: AbortSignal;
 }
@@ -67,11 +71,13 @@ export async function prefersLegacyNetwork(tree: string, available: Set<string>)
  * `network-legacy` (see {@link prefersLegacyNetwork}).
  */
 export function dracutArguments(kernelVersion: string, output: string, available: Set<string>, extraArgs: readonly string[] = [],
-  legacyNetwork = false): { args: string[]; skipped: string[] } {
+  legacyNetwork = false, overlayModule = false): { args: string[]; skipped: string[] } {
   const keep = (name: string) => available.size === 0 || available.has(name);
   const skipped = [...ORIGINAL_DRACUT_MODULES, ...ORIGINAL_DRACUT_ADD].filter((m) => !keep(m));
   const modules = ORIGINAL_DRACUT_MODULES.filter(keep);
   const added = [...ORIGINAL_DRACUT_ADD, 'dmsquash-live', ...DRIVER_DRACUT_MODULES, ...(legacyNetwork ? ['network-legacy'] : [])].filter(keep);
+  // Ours is always present: buildInitramfs stages it beside the system's modules.
+  if (overlayModule) added.push(OVERLAY_DRACUT_MODULE);
   const args = ['--xz', '-m', modules.join(' '), '--add', added.join(' '), '--add-drivers', 'xfs',
     '--no-hostonly', '--nolvmconf', '--force', ...extraArgs, output, '--kver', kernelVersion];
   return { args, skipped };
@@ -79,6 +85,9 @@ export function dracutArguments(kernelVersion: string, output: string, available
 
 /**
  * Runs dracut; in a chroot, /proc, /sys and /dev are bound for the duration.
+ * Unless `overlayModule` is false, dracut runs on a staged base folder that
+ * adds the shipped `diskless-overlay` module (removed afterwards; the
+ * system's dracut folder is never written).
  * @returns the original tool's dracut modules this host (or tree) cannot provide, left out.
  * @throws UsageError E_TREE_SYSTEM_LINK (a chroot whose proc, sys or dev is a link or a file).
  * @throws CommandError E_COMMAND_NOT_FOUND, E_COMMAND_FAILED, E_COMMAND_TIMEOUT (30 minutes), E_COMMAND_ABORTED.
@@ -87,19 +96,30 @@ export async function buildInitramfs(options: DracutOptions): Promise<{ skipped:
   const tree = options.chroot;
   const available = await availableDracutModules(tree ?? '/');
   const legacyNetwork = await prefersLegacyNetwork(tree ?? '/', available);
+  const withOverlay = options.overlayModule !== false;
+  const argsFor = (output: string) => dracutArguments(options.kernelVersion, output, available, options.extraArgs, legacyNetwork, withOverlay);
+  const runOptions = { timeoutMs: 30 * 60_000, signal: options.signal, onStderr: options.onOutput };
   if (!tree) {
-    const { args, skipped } = dracutArguments(options.kernelVersion, options.output, available, options.extraArgs, legacyNetwork);
-    await run(['dracut', ...args], { timeoutMs: 30 * 60_000, signal: options.signal, onStderr: options.onOutput });
-    return { skipped };
+    const scratch = await mkdtemp(join(tmpdir(), 'disklessset-dracut-'));
+    try {
+      const base = withOverlay ? await stageDracutBase('/', join(scratch, 'dracut'), join(scratch, 'dracut')) : undefined;
+      const { args, skipped } = argsFor(options.output);
+      await run(['dracut', ...args], { ...runOptions, env: base ? { dracutbasedir: base } : {} });
+      return { skipped };
+    } finally {
+      await rm(scratch, { recursive: true, force: true });
+    }
   }
   // dracut in the tree gets a clean environment (see chroot.ts): e.g. the caller's TMPDIR may not exist there.
   try {
     await bindSystemDirs(tree);
     const scratch = await mkdtemp(join(tree, 'tmp', 'disklessset-dracut-'));
     try {
-      const insideOutput = join('/', scratch.slice(tree.length), 'initramfs.img').replace(/\/+/g, '/');
-      const { args, skipped } = dracutArguments(options.kernelVersion, insideOutput, available, options.extraArgs, legacyNetwork);
-      await run(chrootCommand(tree, ['dracut', ...args]), { timeoutMs: 30 * 60_000, signal: options.signal, onStderr: options.onOutput });
+      const inside = (path: string) => join('/', path.slice(tree.length)).replace(/\/+/g, '/');
+      const base = withOverlay ? await stageDracutBase(tree, join(scratch, 'dracut'), inside(join(scratch, 'dracut'))) : undefined;
+      const { args, skipped } = argsFor(inside(join(scratch, 'initramfs.img')));
+      const dracut = base ? ['env', `dracutbasedir=${base}`, 'dracut'] : ['dracut'];
+      await run(chrootCommand(tree, [...dracut, ...args]), runOptions);
       await copyFile(join(scratch, 'initramfs.img'), options.output);
       return { skipped };
     } finally {

@@ -6,7 +6,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { access, mkdir, mkdtemp, stat } from 'node:fs/promises';
+import { access, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,7 +14,8 @@ import { run } from '../../src/system/runner.js';
 import { removeStaleBuilds } from './kit/os-tree.js';
 import { removeTreeSafely } from './kit/chroot.js';
 import { mountsUnder } from '../../src/system/mount.js';
-import { qemuCommand, detectAccel } from './kit/qemu.js';
+import { qemuCommand, detectAccel, uefiVarsPath } from './kit/qemu.js';
+import { ovmfFiles, prepareUefiVars } from './kit/firmware.js';
 import { parseAptSources } from './kit/apt-sources.js';
 import { parseAccessLine, startCliServer } from './kit/cli-server.js';
 import { ganeshaConfig, startGanesha } from './kit/ganesha.js';
@@ -40,6 +41,34 @@ test('e2e kit: QEMU gets a network boot from the given URL with the node name as
   assert.deepEqual(argv.slice(argv.indexOf('-boot'), argv.indexOf('-boot') + 2), ['-boot', 'n']);
   assert.throws(() => qemuCommand({ name: 'n1', serialLog, marker: 'x', timeoutMs: 1 }, 'tcg'), { code: 'E_E2E_BOOT_SOURCE' });
   assert.throws(() => qemuCommand({ name: 'n1', bootUrl: 'http://a/b,c', serialLog, marker: 'x', timeoutMs: 1 }, 'tcg'), { code: 'E_E2E_BOOT_URL' });
+});
+
+test('e2e kit: a UEFI node gets OVMF read-only, its own variable store, and boots its NIC first', () => {
+  const serialLog = join(tmpdir(), 'disklessset-kit-unused', 'n1.serial.log');
+  const argv = qemuCommand({ name: 'n1', bootUrl: 'http://10.0.2.2/site.ipxe', serialLog, marker: 'x', timeoutMs: 1, firmware: 'uefi' }, 'tcg');
+  const drives = argv.filter((_, i) => argv[i - 1] === '-drive');
+  assert.deepEqual(drives, [`if=pflash,format=raw,unit=0,readonly=on,file=${ovmfFiles().code}`,
+    `if=pflash,format=raw,unit=1,file=${uefiVarsPath({ serialLog })}`]);
+  assert.ok(argv.includes('virtio-net-pci,netdev=n0,bootindex=1'), argv.join(' '));
+  assert.equal(argv.includes('-boot'), false, 'OVMF follows bootindex, not -boot');
+  const bios = qemuCommand({ name: 'n1', bootUrl: 'http://10.0.2.2/site.ipxe', serialLog, marker: 'x', timeoutMs: 1 }, 'tcg');
+  assert.equal(bios.includes('-drive'), false, 'BIOS nodes keep SeaBIOS');
+});
+
+test('e2e kit: without OVMF a UEFI boot fails at once naming the package; with it each node gets a fresh variable store', async () => {
+  const base = await mkdtemp(join(tmpdir(), 'disklessset-kit-ovmf-'));
+  try {
+    await assert.rejects(prepareUefiVars(join(base, 'vars.fd'), ovmfFiles(join(base, 'no-ovmf'))),
+      (error: Error & { code?: string }) => error.code === 'E_E2E_OVMF_MISSING' && /OVMF_CODE_4M\.fd is missing/.test(error.message));
+    const fake = join(base, 'ovmf');
+    await mkdir(fake);
+    await writeFile(join(fake, 'OVMF_CODE_4M.fd'), 'code');
+    await writeFile(join(fake, 'OVMF_VARS_4M.fd'), 'empty store');
+    await prepareUefiVars(join(base, 'n1.fd'), ovmfFiles(fake));
+    assert.equal(await readFile(join(base, 'n1.fd'), 'utf8'), 'empty store');
+  } finally {
+    await rm(base, { recursive: true, force: true });
+  }
 });
 
 test('e2e kit: ganesha exports the physical path under its pseudo path, numeric owners on', () => {

@@ -102,7 +102,7 @@ test('product e2e: our kernel add + kernel initramfs --chroot make the initramfs
   const contents = (await run(['lsinitrd', kernel.initramfsPath], { timeoutMs: 300_000 })).stdout;
   assert.match(contents, /Arguments: .*-m 'network base nfs'/);
   const modules = /dracut modules:\n([\s\S]*?)\n=+/.exec(contents)?.[1]?.split('\n') ?? [];
-  for (const needed of ['livenet', 'dmsquash-live', 'nfs', 'network-legacy']) {
+  for (const needed of ['livenet', 'dmsquash-live', 'nfs', 'network-legacy', 'diskless-overlay']) {
     assert.ok(modules.includes(needed), `initramfs lacks dracut module ${needed}; it has: ${modules.join(' ')}`);
   }
 }));

@@ -32,6 +32,8 @@ export interface InitramfsOptions {
   chroot?: string;
   /** Arguments appended to dracut's, after those of the config file. */
   extraArgs?: string[];
+  /** Add the shipped `diskless-overlay` dracut module, which applies per-node overlays at boot (default true). */
+  overlayModule?: boolean;
   onOutput?: (chunk: Buffer) => void;
   /** Receives dracut's stages (`detail` events) and the initramfs size. */
   progress?: ProgressSink;
@@ -173,7 +175,8 @@ export class KernelManager {
 
   /**
    * Generates `initramfs-kernel-<version>` with dracut (the original's module
-   * set), written beside the kernel by rename, mode 0644.
+   * set, plus the shipped `diskless-overlay` module unless `overlayModule` is
+   * false), written beside the kernel by rename, mode 0644.
    * @returns the kernel, and the dracut modules this host cannot provide (skipped).
    * @throws UsageError E_DRACUT_ARG (a refused extra or configured argument), E_KERNEL_NAME,
    *   E_CHROOT_TREE (see {@link KernelManager.checkChroot}), E_CHROOT_KERNEL_MISSING (the chroot has no modules for this kernel); NotFoundError E_KERNEL_NOT_FOUND.
@@ -197,7 +200,7 @@ export class KernelManager {
     try {
       const { skipped } = await buildInitramfs({
         kernelVersion: info.version, output: temporary, chroot: options.chroot,
-        extraArgs: [...this.config.dracutExtraArgs, ...(options.extraArgs ?? [])],
+        extraArgs: [...this.config.dracutExtraArgs, ...(options.extraArgs ?? [])], overlayModule: options.overlayModule,
         onOutput: dracutOutput(options), signal: options.signal,
       });
       await chmod(temporary, 0o644);

@@ -1,13 +1,15 @@
 /**
- * Boots one QEMU node from the network (iPXE via QEMU's default NIC ROM, or a
- * direct kernel + initrd) on user-mode networking, and waits for a marker line
- * on its serial console. In user-mode networking the guest reaches the host's
- * 127.0.0.1 as 10.0.2.2, which QEMU's DHCP also hands out as next-server.
+ * Boots one QEMU node from the network (iPXE via QEMU's default NIC ROM, under
+ * SeaBIOS or under UEFI with OVMF: see firmware.ts; or a direct kernel +
+ * initrd) on user-mode networking, and waits for a marker line on its serial
+ * console. In user-mode networking the guest reaches the host's 127.0.0.1 as
+ * 10.0.2.2, which QEMU's DHCP also hands out as next-server.
  */
 import { access, constants, readFile } from 'node:fs/promises';
 import { run, CommandError } from '../../../src/system/runner.js';
 import { OperationError, UsageError } from '../../../src/errors/index.js';
 import { SerialTail } from './serial-tail.js';
+import { prepareUefiVars, uefiFirmwareArgs, type Firmware } from './firmware.js';
 
 /** Accelerator chosen for QEMU and why. */
 export interface AccelChoice {
@@ -68,6 +70,13 @@ export interface BootNodeOptions {
   nic?: 'virtio-net-pci' | 'e1000';
   /** Abort the boot from outside. */
   signal?: AbortSignal;
+  /** `bios` (default: SeaBIOS) or `uefi` (OVMF; see firmware.ts). */
+  firmware?: Firmware;
+}
+
+/** The node's own OVMF variable store, beside its serial log. */
+export function uefiVarsPath(options: Pick<BootNodeOptions, 'serialLog'>): string {
+  return `${options.serialLog}.OVMF_VARS.fd`;
 }
 
 /** A node that printed its marker. */
@@ -91,15 +100,21 @@ export function qemuCommand(options: BootNodeOptions, accel: 'tcg' | 'kvm'): str
   }
   // The netdev option string is comma-separated: a comma in a URL would split it.
   if (options.bootUrl?.includes(',')) throw new UsageError('E_E2E_BOOT_URL', 'boot URL must not contain a comma');
+  const uefi = options.firmware === 'uefi';
+  // The same holds for the -drive option string naming the variable store.
+  if (uefi && options.serialLog.includes(',')) throw new UsageError('E_E2E_SERIAL_LOG', 'serial log path must not contain a comma under UEFI');
   const netdev = [`user,id=n0,hostname=${options.name}`];
   if (options.bootUrl) netdev.push(`bootfile=${options.bootUrl}`);
   const command = [
     'qemu-system-x86_64', '-accel', accel,
     '-m', String(options.memoryMiB ?? 2048), '-smp', String(options.cpus ?? 2),
     '-display', 'none', '-no-reboot', '-serial', `file:${options.serialLog}`,
-    '-netdev', netdev.join(','), '-device', `${options.nic ?? 'virtio-net-pci'},netdev=n0`,
+    '-netdev', netdev.join(','),
+    // OVMF boots what `bootindex` names first; SeaBIOS follows `-boot n`.
+    '-device', `${options.nic ?? 'virtio-net-pci'},netdev=n0${uefi && options.bootUrl ? ',bootindex=1' : ''}`,
   ];
-  if (options.bootUrl) command.push('-boot', 'n');
+  if (uefi) command.push(...uefiFirmwareArgs(uefiVarsPath(options)));
+  if (options.bootUrl && !uefi) command.push('-boot', 'n');
   if (options.direct) {
     command.push('-kernel', options.direct.kernel, '-initrd', options.direct.initrd, '-append', options.direct.append);
   }
@@ -109,11 +124,13 @@ export function qemuCommand(options: BootNodeOptions, accel: 'tcg' | 'kvm'): str
 /**
  * Boots a node and resolves once `marker` shows on its serial console; QEMU
  * is killed in every case before this returns. Rejects with an
- * `E_E2E_BOOT_TIMEOUT` / `E_E2E_QEMU_EXITED` error naming the serial log.
+ * `E_E2E_BOOT_TIMEOUT` / `E_E2E_QEMU_EXITED` error naming the serial log;
+ * under UEFI without OVMF installed, with `E_E2E_OVMF_MISSING` before QEMU starts.
  */
 export async function bootNode(options: BootNodeOptions): Promise<BootResult> {
   const accel = options.accel ?? (await detectAccel()).accel;
   const command = qemuCommand(options, accel);
+  if (options.firmware === 'uefi') await prepareUefiVars(uefiVarsPath(options));
   const stop = new AbortController();
   const onOuterAbort = () => stop.abort();
   options.signal?.addEventListener('abort', onOuterAbort, { once: true });

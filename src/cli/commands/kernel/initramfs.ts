@@ -3,6 +3,11 @@ import { validateKernelName } from '../../../core/names.js';
 import type { CommandSpec } from '../../command.js';
 import { kernelAnswer } from '../../kernel-answer.js';
 
+/** commander reads `--no-X` as X negated: the value is false when the flag was given. */
+function overlayModuleRefused(value: unknown): boolean {
+  return value === false;
+}
+
 export const kernelInitramfs: CommandSpec = {
   path: ['kernel', 'initramfs'],
   summary: 'generate the initramfs of a kernel with dracut (on this host, or inside an OS tree with --chroot)',
@@ -11,6 +16,7 @@ export const kernelInitramfs: CommandSpec = {
   options: [
     { name: 'chroot', type: 'string', description: 'run dracut inside this OS tree, so modules match its kernel', valueName: 'TREE' },
     { name: 'dracut-arg', type: 'string', repeatable: true, description: 'extra dracut argument (repeatable)', valueName: 'ARG' },
+    { name: 'no-overlay-module', type: 'boolean', description: 'leave out the diskless-overlay dracut module (nodes booted with it get no per-node overlay)' },
   ],
   async run({ services, io }, { args, options }) {
     // Bad input is refused before anything is printed.
@@ -23,6 +29,7 @@ export const kernelInitramfs: CommandSpec = {
     const result = await services.kernels.generateInitramfs(kernel, {
       chroot,
       extraArgs,
+      overlayModule: !overlayModuleRefused(options['no-overlay-module']),
       progress: io.progress,
       signal: io.signal,
     });
