@@ -23,6 +23,7 @@ import { assertPortsFree, httpPort, nfsPort } from './kit/ports.js';
 import { startCliServer, type CliServer } from './kit/cli-server.js';
 import { addKernelWithInitramfs, cliOn, loadAverage, passwordHash, SITE_SCRIPT_URL, writeSiteScript, type Cli, type InstalledKernel } from './kit/product-steps.js';
 import { mib } from './kit/sizes.js';
+import { overlayLineOf, SITE_OVERLAY, writeSiteOverlay } from './kit/site-overlay.js';
 import { entityTag } from '../../src/serve/conditional.js';
 import type { NodeStatusReport } from '../../src/boot/node-status/index.js';
 
@@ -183,6 +184,9 @@ test('product e2e: an NFS golden node boots from the tool\'s ganesha export and 
   t.diagnostic(`staging + golden + 2 nodes in ${((Date.now() - started) / 1000).toFixed(0)} s`);
   await cli(['nfs', 'exports', '--ganesha']);
   await cli(['boot', 'set', 'e2e-nfs1', 'e2e-gold']);
+  // The node's overlay reaches an NFS root too (the dracut module copies it into the node's own tree).
+  await writeSiteOverlay((await root.services()).paths.overlaysDir);
+  await cli(['node', 'set', 'e2e-nfs1', '--overlay', 'hostname', '--overlay', SITE_OVERLAY, '--var', 'color=nfs']);
   await writeSiteScript(httpRoot);
 
   const services = await root.services();
@@ -199,6 +203,7 @@ test('product e2e: an NFS golden node boots from the tool\'s ganesha export and 
     server = await startCliServer({ cli: CLI, root: root.root });
     const result = await bootWithServer(t, 'e2e-nfs1', server);
     assert.match(result.markerLine, /up on e2e-nfs1/);
+    assert.deepEqual(overlayLineOf(await readFile(result.serialLog, 'latin1')), { color: 'nfs', etcHostname: 'e2e-nfs1', hostKeySha256: 'none' });
   } catch (error) {
     keepGanesha = ganesha !== undefined;
     if (ganesha) console.error(`e2e product: ganesha config and log kept in ${ganesha.stateDir}`);
