@@ -8,7 +8,7 @@
  *   swept by the next command if its writer died) and renamed to `<id>` when
  *   complete and flushed: a folder named by a number is always whole.
  * - Unchanged scripts are hard links to the current generation's files (a
- *   script's text depends only on its node, image and the URL paths, all
+ *   script's text depends only on its node, image, kernel arguments and the URL paths, all
  *   recorded in the generation's `.manifest.json`, a dotfile never served).
  * - The generation published and the previous one are kept (a node may be
  *   downloading from the previous one); older ones are deleted.
@@ -22,14 +22,14 @@ import { fsyncDirectory, temporarySibling } from '../core/state/atomic-file.js';
 import type { Paths } from '../core/paths.js';
 import { run } from '../system/runner.js';
 import { generationDir, generationsDir } from './boot-paths.js';
-import type { ScriptSet } from './script-set.js';
+import { targetKey, type ScriptSet } from './script-set.js';
 import { bootUrls, nodeScript } from './ipxe.js';
 
 const MANIFEST = '.manifest.json';
 /** Files created at once: enough to keep the thread pool busy, few enough not to exhaust descriptors. */
 const CONCURRENCY = 64;
 
-/** What a generation's manifest records: the URL paths its scripts use, and file → image. */
+/** What a generation's manifest records: the URL paths its scripts use, and file → its target's key (script-set.ts targetKey). */
 interface Manifest {
   urls: string;
   files: Record<string, string>;
@@ -85,7 +85,7 @@ export class Generations {
     const manifest = await this.manifest(from);
     if (!manifest || manifest.urls !== JSON.stringify(bootUrls(this.paths))) return false;
     const names = Object.keys(manifest.files);
-    return names.length === files.size && names.every((name) => manifest.files[name] === files.get(name)?.image);
+    return names.length === files.size && names.every((name) => { const target = files.get(name); return target !== undefined && manifest.files[name] === targetKey(target); });
   }
 
   /**
@@ -114,15 +114,15 @@ export class Generations {
   private async fill(folder: string, files: ScriptSet, from: number | undefined, reusable: Record<string, string>): Promise<void> {
     const urls = bootUrls(this.paths);
     const written: string[] = [];
-    await inBatches([...files], async ([name, { node, image }]) => {
+    await inBatches([...files], async ([name, script]) => {
       const target = join(folder, name);
-      if (from !== undefined && Object.hasOwn(reusable, name) && reusable[name] === image) {
+      if (from !== undefined && Object.hasOwn(reusable, name) && reusable[name] === targetKey(script)) {
         try {
           await link(join(generationDir(this.paths, from), name), target);
           return;
         } catch { /* gone or not linkable: written below */ }
       }
-      await writeFile(target, nodeScript(urls, node, image), { mode: 0o644, flag: 'wx' });
+      await writeFile(target, nodeScript(urls, script.node, script.image, script.kernelArgs), { mode: 0o644, flag: 'wx' });
       written.push(target);
     });
     // The mode given at creation is filtered by the umask, the same for every file: one
@@ -130,7 +130,7 @@ export class Generations {
     if (written[0] !== undefined && ((await stat(written[0])).mode & 0o777) !== 0o644) {
       await inBatches(written, (file) => chmod(file, 0o644));
     }
-    const manifest: Manifest = { urls: JSON.stringify(urls), files: Object.fromEntries([...files].map(([name, target]) => [name, target.image])) };
+    const manifest: Manifest = { urls: JSON.stringify(urls), files: Object.fromEntries([...files].map(([name, target]) => [name, targetKey(target)])) };
     await writeFile(join(folder, MANIFEST), `${JSON.stringify(manifest)}\n`, { mode: 0o644, flag: 'wx' });
     // One flush of the file system (syncfs) instead of one fsync per script, which
     // took 20 times longer for 10,000 scripts. Run from inside the folder: its

@@ -3,16 +3,29 @@
  * inventory alone: `<node>.ipxe` for every node with an effective image, and
  * `<mac>.ipxe` (hexadecimal pairs joined by `-`, iPXE's `${mac:hexhyp}`) for
  * each of its effective MAC addresses, which the entry script tries when the
- * node has no host name. Both name the same image.
+ * node has no host name. Both name the same image and carry the node's
+ * effective kernel arguments.
  */
 import type { NodeEntry, ProfileEntry } from '../core/nodes/attributes.js';
 import { compareNames } from '../core/nodes/inventory-file.js';
 import { isNodeName } from '../nodeset/index.js';
 
-/** What one published file says: the node it is for and the image it boots. */
+/** What one published file says: the node it is for, the image it boots and the node's kernel arguments. */
 export interface ScriptTarget {
   node: string;
   image: string;
+  /** The node's effective `kernelArgs`, if any. */
+  kernelArgs?: string;
+}
+
+/**
+ * What decides a script's text besides the URL paths, as one string (the
+ * generation manifest records it per file, so an unchanged script is linked,
+ * a changed one written): the image alone when the node has no kernel
+ * arguments (the form of earlier manifests), else image and arguments.
+ */
+export function targetKey(target: ScriptTarget): string {
+  return target.kernelArgs === undefined ? target.image : JSON.stringify([target.image, target.kernelArgs]);
 }
 
 /** File name → what it says. */
@@ -21,7 +34,7 @@ export type ScriptSet = Map<string, ScriptTarget>;
 const MAC = /^(?:[0-9a-f]{2}:){5}[0-9a-f]{2}$/;
 
 /** The last value of `key` among `node`'s own value and its profiles' (own value first, then the last profile setting it). */
-function inherited<K extends 'image' | 'mac'>(node: NodeEntry, profiles: Readonly<Record<string, ProfileEntry>>, key: K): NodeEntry[K] {
+function inherited<K extends 'image' | 'mac' | 'kernelArgs'>(node: NodeEntry, profiles: Readonly<Record<string, ProfileEntry>>, key: K): NodeEntry[K] {
   if (node[key] !== undefined) return node[key];
   let value: NodeEntry[K] = undefined;
   for (const profile of node.profiles ?? []) {
@@ -44,9 +57,11 @@ export function scriptSet(document: { nodes: Readonly<Record<string, NodeEntry>>
     const entry = document.nodes[node] as NodeEntry;
     const image = inherited(entry, document.profiles, 'image');
     if (image === undefined || !isNodeName(node)) continue;
-    files.set(`${node}.ipxe`, { node, image });
+    const kernelArgs = inherited(entry, document.profiles, 'kernelArgs');
+    const target: ScriptTarget = kernelArgs === undefined ? { node, image } : { node, image, kernelArgs };
+    files.set(`${node}.ipxe`, target);
     for (const mac of inherited(entry, document.profiles, 'mac') ?? []) {
-      if (MAC.test(mac)) macs.push([`${mac.replaceAll(':', '-')}.ipxe`, { node, image }]);
+      if (MAC.test(mac)) macs.push([`${mac.replaceAll(':', '-')}.ipxe`, target]);
     }
   }
   // MAC files after node files: a node named like a MAC file keeps its own.
