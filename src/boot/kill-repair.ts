@@ -9,6 +9,7 @@
 import { readdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Paths } from '../core/paths.js';
+import { countNodes } from '../nodeset/index.js';
 import { sweepLeftovers } from '../core/state/leftovers.js';
 import { creatorAlive, InstallationsRegistry } from '../core/state/installations.js';
 import { stopBuildChildren } from '../core/state/build-children.js';
@@ -66,7 +67,7 @@ export async function repairAfterKill(paths: Paths): Promise<RepairNotice[]> {
   }
   try {
     const { moved, repaired } = await new AssignmentStore(paths).repair();
-    if (moved > 0) notices.push({ text: `moved the boot assignments of ${moved} node(s) into the node inventory (nodes.yml)` });
+    if (moved > 0) notices.push({ text: `moved the boot assignments of ${countNodes(moved)} into the node inventory (nodes.yml)` });
     if (repaired > 0) notices.push({ text: `re-derived the boot scripts from nodes.yml (${repaired} file(s)): a command was killed or the file was edited by hand` });
   } catch (error) {
     if ((error as { code?: string }).code === 'E_INVENTORY_INVALID') {

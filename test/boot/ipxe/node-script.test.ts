@@ -3,13 +3,12 @@ import assert from 'node:assert/strict';
 import { readFile, readlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { nodeScriptPath } from '../../../src/boot/index.js';
-import { makeTempRoot, REPO_ROOT } from '../../helpers/temp-root.js';
+import { rootWithDemoImages } from '../../helpers/inventory.js';
+import { REPO_ROOT } from '../../helpers/temp-root.js';
 
 test('a node\'s effective kernelArgs reach its published script, and changing them republishes it alone', async () => {
-  const t = await makeTempRoot();
+  const { t, paths } = await rootWithDemoImages('a');
   try {
-    assert.equal((await t.cli(['demo', 'create', 'a', '--message', 'a'])).exitCode, 0);
-    const { paths } = await t.services();
     assert.equal((await t.cli(['profile', 'add', 'compute', '--image', 'a', '--kernel-args', 'console=ttyS0 quiet'])).exitCode, 0);
     assert.equal((await t.cli(['node', 'add', 'c[01-02]', '--profile', 'compute'])).exitCode, 0);
     const script = async (node: string): Promise<string> => readFile(nodeScriptPath(paths, node), 'utf8');
@@ -40,10 +39,8 @@ test('the livenet and NFS boot files end their kernel line with the node\'s argu
 });
 
 test('kernelArgs that iPXE would act on are refused from options and API-shaped input, and a hand edit holding them is not published', async () => {
-  const t = await makeTempRoot();
+  const { t, paths } = await rootWithDemoImages('a');
   try {
-    assert.equal((await t.cli(['demo', 'create', 'a', '--message', 'a'])).exitCode, 0);
-    const { paths } = await t.services();
     assert.equal((await t.cli(['node', 'add', 'c01', '--image', 'a', '--kernel-args', 'quiet'])).exitCode, 0);
     const before = await readFile(paths.inventoryFile, 'utf8');
     const published = await readFile(nodeScriptPath(paths, 'c01'), 'utf8');

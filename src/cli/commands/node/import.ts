@@ -3,6 +3,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { UsageError } from '../../../errors/index.js';
 import { applyImport, planCsvImport, readAnsibleInventory } from '../../../core/nodes/import.js';
 import type { CommandSpec } from '../../command.js';
+import { countNodes } from '../../../nodeset/index.js';
 
 const MAX_CSV_BYTES = 64 * 1024 * 1024;
 
@@ -48,7 +49,7 @@ export const nodeImport: CommandSpec = {
       throw new UsageError('E_IMPORT_IMAGE', `the import names images that do not exist: ${missing.slice(0, 5).join(', ')}`, 'create them first, or remove them from the file');
     }
     const result = await applyImport(services.inventory, plan, { createProfiles: ansible !== undefined || options['create-profiles'] === true });
-    const lines = [`imported ${result.nodeCount} node(s): ${result.added} added, ${result.updated} updated${result.nodes ? ` (${result.nodes})` : ''}`];
+    const lines = [`imported ${countNodes(result.nodeCount)}: ${result.added} added, ${result.updated} updated${result.nodes ? ` (${result.nodes})` : ''}`];
     if (result.profilesCreated.length) lines.push(`profiles created: ${result.profilesCreated.join(', ')}`);
     return { data: result, text: lines.join('\n'), warnings: result.skipped.map((line) => `left out: ${line}`) };
   },
