@@ -26,6 +26,24 @@ test('a CSV naming profiles that do not exist is refused listing them, unless --
   }
 });
 
+test('an import naming a node that differs only in case from another is refused, nothing written', async () => {
+  const t = await makeTempRoot();
+  try {
+    const file = join(t.root, 'nodes.csv');
+    await writeFile(file, 'name,ip\nc001,10.0.0.1\n');
+    assert.equal((await runCli(['node', 'import', '--csv', file], { root: t.root })).exitCode, 0);
+    const { paths } = await t.services();
+    const before = await readFile(paths.inventoryFile, 'utf8');
+    await writeFile(file, 'name,ip\nC001,10.0.0.2\n');
+    const refused = await runCli(['node', 'import', '--csv', file], { root: t.root });
+    assert.equal(refused.exitCode, 2, refused.stderr);
+    assert.match(refused.stderr, /node C001 differs only in case from node c001/);
+    assert.equal(await readFile(paths.inventoryFile, 'utf8'), before);
+  } finally {
+    await t.cleanup();
+  }
+});
+
 test('a node import killed with SIGTERM leaves no ansible-inventory running', async () => {
   const t = await makeTempRoot();
   try {

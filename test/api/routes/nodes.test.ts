@@ -110,6 +110,7 @@ test('bad bodies and node sets answer 422 with their code and change nothing, ne
       ['POST', '/nodes', { nodes: 'n2', profiles: ['nope'] }, 'E_NODE_UNKNOWN_PROFILE'],
       ['POST', '/nodes', { nodes: 'n2', image: 'nosuch' }, 'E_NODE_UNKNOWN_IMAGE'],
       ['POST', '/nodes', { nodes: 'n2', image: '../gold' }, 'E_IMAGE_NAME'],
+      ['POST', '/nodes', { nodes: 'N1' }, 'E_NODE_NAME_CASE'],
       ['PATCH', '/nodes/n1', {}, 'E_NOTHING_TO_CHANGE'],
       ['PATCH', '/nodes/n1', { kernelArgs: 'quiet\nrd.break' }, 'E_NODE_KERNEL_ARGS'],
       ['PATCH', '/nodes/n1', { vars: { 'bad-name': 'x' } }, 'E_NODE_VAR'],
