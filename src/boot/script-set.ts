@@ -4,7 +4,9 @@
  * `<mac>.ipxe` (hexadecimal pairs joined by `-`, iPXE's `${mac:hexhyp}`) for
  * each of its effective MAC addresses, which the entry script tries when the
  * node has no host name. Both name the same image and carry the node's
- * effective kernel arguments.
+ * effective kernel arguments. A node whose image does not exist (a hand edit
+ * of nodes.yml naming one) gets no script, as a node without an image: it
+ * boots through its MAC's script or the menu, never a chain to a missing file.
  */
 import type { NodeEntry, ProfileEntry } from '../core/nodes/attributes.js';
 import { compareNames } from '../core/nodes/inventory-file.js';
@@ -48,15 +50,17 @@ function inherited<K extends 'image' | 'mac' | 'kernelArgs'>(node: NodeEntry, pr
  * Every file of the inventory's generation (see the module comment). Node
  * names and MAC addresses become file names, so only valid ones are used,
  * whatever the file they were read from; when two nodes claim one MAC, the
- * first in natural order keeps it. Linear in nodes × profiles per node.
+ * first in natural order keeps it. `knownImages`: the images there are.
+ * Linear in nodes × profiles per node.
  */
-export function scriptSet(document: { nodes: Readonly<Record<string, NodeEntry>>; profiles: Readonly<Record<string, ProfileEntry>> }): ScriptSet {
+export function scriptSet(document: { nodes: Readonly<Record<string, NodeEntry>>; profiles: Readonly<Record<string, ProfileEntry>> },
+  knownImages: ReadonlySet<string>): ScriptSet {
   const files: ScriptSet = new Map();
   const macs: [string, ScriptTarget][] = [];
   for (const node of Object.keys(document.nodes).sort(compareNames)) {
     const entry = document.nodes[node] as NodeEntry;
     const image = inherited(entry, document.profiles, 'image');
-    if (image === undefined || !isNodeName(node)) continue;
+    if (image === undefined || !knownImages.has(image) || !isNodeName(node)) continue;
     const kernelArgs = inherited(entry, document.profiles, 'kernelArgs');
     const target: ScriptTarget = kernelArgs === undefined ? { node, image } : { node, image, kernelArgs };
     files.set(`${node}.ipxe`, target);
@@ -67,4 +71,22 @@ export function scriptSet(document: { nodes: Readonly<Record<string, NodeEntry>>
   // MAC files after node files: a node named like a MAC file keeps its own.
   for (const [file, target] of macs) if (!files.has(file)) files.set(file, target);
   return files;
+}
+
+/**
+ * Image → nodes (natural order) of the nodes whose effective image is not
+ * one of `knownImages`: they get no script (see the module comment), and the
+ * repair that publishes a hand edit names them.
+ */
+export function unknownImageNodes(document: { nodes: Readonly<Record<string, NodeEntry>>; profiles: Readonly<Record<string, ProfileEntry>> },
+  knownImages: ReadonlySet<string>): Map<string, string[]> {
+  const unknown = new Map<string, string[]>();
+  for (const node of Object.keys(document.nodes).sort(compareNames)) {
+    const image = inherited(document.nodes[node] as NodeEntry, document.profiles, 'image');
+    if (image === undefined || knownImages.has(image)) continue;
+    const nodes = unknown.get(image);
+    if (nodes) nodes.push(node);
+    else unknown.set(image, [node]);
+  }
+  return unknown;
 }

@@ -150,3 +150,30 @@ test('an emptied or deleted nodes.yml does not unpublish the node scripts: comma
     await t.cleanup();
   }
 });
+
+test('a hand edit naming an image that does not exist: the next command warns once naming the nodes and the image, and they get no script', async () => {
+  const { t, paths } = await rootWithDemoImages('a');
+  try {
+    assert.equal((await t.cli(['node', 'add', 'n[1-3]', '--image', 'a', '--mac', '02:00:00:00:00:01'])).exitCode, 2, 'one MAC for three nodes');
+    assert.equal((await t.cli(['node', 'add', 'n1', '--image', 'a', '--mac', '02:00:00:00:00:01'])).exitCode, 0);
+    assert.equal((await t.cli(['node', 'add', 'n[2-3]', '--image', 'a'])).exitCode, 0);
+    const text = await readFile(paths.inventoryFile, 'utf8');
+    await writeFile(paths.inventoryFile, text.replace(/(  n1:\n(?: {4}.*\n)*? {4}image: )a/, '$1gone').replace(/(  n2:\n {4}image: )a/, '$1gone'));
+    const next = await t.cli(['kernel', 'list']);
+    assert.equal(next.exitCode, 0, next.stderr);
+    const warnings = next.stderr.split('\n').filter((line) => line.includes('warning'));
+    assert.equal(warnings.length, 1, next.stderr);
+    assert.match(warnings[0] as string, /n\[1-2\] \(2 nodes\) name image gone, which does not exist: no node script is published for them/);
+    const files = (await readdir(paths.bootNodesDir)).filter((f) => f.endsWith('.ipxe')).sort();
+    assert.deepEqual(files, ['n3.ipxe'], 'neither their node scripts nor n1\'s MAC script point at a missing image');
+    const again = await t.cli(['node', 'list']);
+    assert.equal(again.exitCode, 0);
+    assert.doesNotMatch(again.stderr, /warning/, 'said once');
+    assert.match(again.stdout, /^n1 .*gone/m, 'the inventory keeps what the file says');
+    // An unrelated change publishes no script for them either.
+    assert.equal((await t.cli(['node', 'add', 'n4', '--image', 'a'])).exitCode, 0);
+    assert.deepEqual((await readdir(paths.bootNodesDir)).filter((f) => f.endsWith('.ipxe')).sort(), ['n3.ipxe', 'n4.ipxe']);
+  } finally {
+    await t.cleanup();
+  }
+});

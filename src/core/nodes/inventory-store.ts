@@ -8,7 +8,7 @@
 import { ConflictError } from '../../errors/index.js';
 import { readTextIfExists, writeFileAtomic } from '../state/atomic-file.js';
 import { withLock } from '../state/lock.js';
-import type { InventoryPublisher } from './publisher.js';
+import type { InventoryPublisher, RecoverOutcome } from './publisher.js';
 import { checkAddressRules, checkNameCase } from './inventory-checks.js';
 import { emptyInventory, parseInventory, serializeInventory, type InventoryDocument } from './inventory-file.js';
 import { inventoryHash, readCachedInventory, writeInventoryCache } from './inventory-cache.js';
@@ -128,10 +128,11 @@ export class InventoryStore {
   /**
    * Runs the publisher's recovery alone (the start-of-command repair), unless
    * another live command holds the lock: it finishes its own change. Returns
-   * how many files were published.
+   * how many files were published and the warnings to show.
    */
-  async recover(): Promise<number> {
-    if (!this.publisher) return 0;
+  async recover(): Promise<RecoverOutcome> {
+    const nothing: RecoverOutcome = { published: 0, warnings: [] };
+    if (!this.publisher) return nothing;
     const publisher = this.publisher;
     try {
       return await withLock(this.file, async () => {
@@ -140,7 +141,7 @@ export class InventoryStore {
       }, { timeoutMs: 0 });
     } catch (error) {
       if (!(error instanceof ConflictError && error.code === 'E_LOCK_TIMEOUT')) throw error;
-      return 0;
+      return nothing;
     }
   }
 
