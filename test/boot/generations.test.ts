@@ -158,7 +158,7 @@ test('a hand edit naming an image that does not exist: the next command warns on
     assert.equal((await t.cli(['node', 'add', 'n1', '--image', 'a', '--mac', '02:00:00:00:00:01'])).exitCode, 0);
     assert.equal((await t.cli(['node', 'add', 'n[2-3]', '--image', 'a'])).exitCode, 0);
     const text = await readFile(paths.inventoryFile, 'utf8');
-    await writeFile(paths.inventoryFile, text.replace(/(  n1:\n(?: {4}.*\n)*? {4}image: )a/, '$1gone').replace(/(  n2:\n {4}image: )a/, '$1gone'));
+    await writeFile(paths.inventoryFile, text.replace(/( {2}n1:\n(?: {4}.*\n)*? {4}image: )a/, '$1gone').replace(/( {2}n2:\n {4}image: )a/, '$1gone'));
     const next = await t.cli(['kernel', 'list']);
     assert.equal(next.exitCode, 0, next.stderr);
     const warnings = next.stderr.split('\n').filter((line) => line.includes('warning'));
