@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { readNodeScripts } from '../../helpers/inventory.js';
 import { runCli } from '../../helpers/run-cli.js';
 import { startApi, type ApiFixture, type Json } from '../../helpers/api-harness.js';
@@ -139,4 +139,27 @@ test('bad bodies and node sets answer 422 with their code and change nothing, ne
     assert.equal(await inventoryText(api), before);
     assert.deepEqual(await readNodeScripts(api.services.paths), { n1: 'gold' });
   });
+});
+
+test('after a hand edit of nodes.yml, API reads answer the repaired state a command would see: scripts published, a missing image warned about', async () => {
+  const warnings: string[] = [];
+  const api = await startApi({ onWarning: (line) => warnings.push(line) });
+  try {
+    for (const image of ['gold', 'test']) await cliJson(api, ['demo', 'create', image, '--message', image]);
+    assert.equal((await api.call('POST', '/api/v1/nodes', { body: { nodes: 'n[1-3]', image: 'gold' } })).status, 201);
+    const { paths } = api.services;
+    const text = await readFile(paths.inventoryFile, 'utf8');
+    await writeFile(paths.inventoryFile, text.replace(/(n1:\n\s+image: )gold/, '$1test').replace(/(n2:\n\s+image: )gold/, '$1nosuch'));
+
+    const listed = await api.call('GET', '/api/v1/nodes', { token: api.reader });
+    assert.equal(listed.status, 200);
+    assert.deepEqual((listed.body.entries as { name: string; image: string }[]).map((node) => `${node.name}:${node.image}`), ['n1:test', 'n2:nosuch', 'n3:gold']);
+    assert.deepEqual(await readNodeScripts(paths), { n1: 'test', n3: 'gold' }, 'published before the answer, n2 left without a script');
+    const status = await api.call('GET', `/api/v1/nodes/n1/status`, { token: api.reader });
+    assert.equal(status.status, 200);
+    assert.equal(warnings.length, 1, warnings.join('\n'));
+    assert.match(warnings[0] as string, /^warning: n2 \(1 node\) name image nosuch, which does not exist/);
+  } finally {
+    await api.close();
+  }
 });
