@@ -42,6 +42,26 @@ export interface RestApi {
 export interface RestApiOptions {
   /** Called with a short line for each failure that is not the caller's fault (500s). */
   onInternalError?: (error: unknown) => void;
+  /** Called with each warning of the inventory repair (e.g. nodes naming an image that does not exist). */
+  onWarning?: (line: string) => void;
+}
+
+/**
+ * What every CLI command does first for the node scripts, done before each
+ * API request: when nodes.yml no longer matches what was published (a hand
+ * edit, a killed command), publish it again, so that reads answer the same
+ * state a command would see. Cheap when nothing changed (the hash check of
+ * NodeInventory.needsRecovery, no lock). A failure is left to the route: one
+ * reading nodes answers the same error (a damaged nodes.yml), the others go on.
+ */
+async function repairInventory(services: Services, onWarning?: (line: string) => void): Promise<void> {
+  try {
+    if (!(await services.inventory.needsRecovery())) return;
+    const { warnings } = await services.inventory.recover();
+    for (const warning of warnings) onWarning?.(`warning: ${warning}`);
+  } catch {
+    // Reported by the routes that read the inventory.
+  }
 }
 
 /**
@@ -67,6 +87,7 @@ export function createRestApi(services: Services, options: RestApiOptions = {}):
     const method = req.method === 'HEAD' ? 'GET' : (req.method ?? 'GET');
     const { route, params } = router.match(method, path.slice(API_PREFIX.length));
     authorize(token, req.method ?? 'GET');
+    await repairInventory(services, options.onWarning);
     const result = await route.handle({ req, res, params, query: url.searchParams, services, jobs, token });
     if (result) sendJson(res, result.status, result.body, result.headers);
   }

@@ -55,14 +55,16 @@ export class AssignmentStore {
    * they disagree with nodes.yml (a change a killed command left half-done,
    * a hand edit, the folder of an earlier version), unless another live
    * command holds the lock: it publishes its own change. Returns how many
-   * nodes' assignments were moved, and how many script files were published.
+   * nodes' assignments were moved, how many script files were published, and
+   * warnings about what was published (nodes naming an image that does not exist).
    * @throws OperationError E_BOOT_STATE_INVALID for an unreadable old file.
    */
-  async repair(): Promise<{ moved: number; repaired: number }> {
+  async repair(): Promise<{ moved: number; repaired: number; warnings: string[] }> {
     const moved = await this.moveLegacyAssignments();
     // Most commands find the published scripts in step with nodes.yml: they skip the lock altogether.
-    if (!(await this.inventory.needsRecovery())) return { moved, repaired: 0 };
-    return { moved, repaired: await this.inventory.recover() };
+    if (!(await this.inventory.needsRecovery())) return { moved, repaired: 0, warnings: [] };
+    const { published, warnings } = await this.inventory.recover();
+    return { moved, repaired: published, warnings };
   }
 
   private async moveLegacyAssignments(): Promise<number> {

@@ -11,7 +11,7 @@
 import { ConflictError } from '../errors/index.js';
 import type { ImageManager } from '../core/image/image-manager.js';
 import type { CoreServices } from '../core/core-services.js';
-import { foldNodes } from '../nodeset/index.js';
+import { countNodes, foldNodes } from '../nodeset/index.js';
 import { nodesBooting } from './boot-assignments.js';
 import { refreshBootMenu } from './entry-script.js';
 import { checkAssignedImages } from './node-roots.js';
@@ -31,7 +31,7 @@ export function installBootGuards(services: CoreServices): void {
   images.addRemovalGuard(async (name) => {
     const nodes = await nodesBooting(services, name);
     if (nodes.length === 0) return;
-    throw new ConflictError('E_IMAGE_BOOTED', `image "${name}" is still booted by ${nodes.length} node(s): ${foldNodes(nodes)}`,
+    throw new ConflictError('E_IMAGE_BOOTED', `image "${name}" is still booted by ${countNodes(nodes.length)}: ${foldNodes(nodes)}`,
       `assign them another image (\`disklessset boot set ${foldNodes(nodes)} IMAGE\`), unassign them (\`disklessset boot unset ...\`) or remove with --force`);
   });
   images.addChangeListener(async () => ({ unassigned: await refreshBootMenu(services) }));

@@ -26,11 +26,15 @@ import { readTextIfExists } from '../core/state/atomic-file.js';
 import { diskFullError, isDiskFull, noSpaceError } from '../core/state/disk-full.js';
 import { inventoryHash } from '../core/nodes/inventory-cache.js';
 import type { InventoryDocument } from '../core/nodes/inventory-file.js';
-import type { InventoryPublisher } from '../core/nodes/publisher.js';
+import type { InventoryPublisher, RecoverOutcome } from '../core/nodes/publisher.js';
+import { imageFolders } from '../core/image/image-status.js';
+import { isImageName } from '../core/names.js';
+import { InstallationsRegistry } from '../core/state/installations.js';
+import { countNodes, foldNodes } from '../nodeset/index.js';
 import { generationsDir } from './boot-paths.js';
 import { Generations } from './generations.js';
 import { readPointer, writePointer, type GenerationPointer } from './generation-pointer.js';
-import { scriptSet } from './script-set.js';
+import { scriptSet, unknownImageNodes } from './script-set.js';
 import { publishedOverlayNodes } from './overlays/overlay-state.js';
 
 /**
@@ -43,6 +47,19 @@ export type ScriptsFollower = (document: InventoryDocument, text: string) => Pro
 
 /** File name of the intent record of earlier versions, inside the state folder: its presence makes the repair render everything again. */
 export const INTENT_FILE = 'boot-scripts.pending.json';
+
+/**
+ * Names of the images there are, as `image list` finds them: image folders,
+ * and the builds the registry records (a build registers before its folder
+ * exists). A damaged registry counts as empty here: the commands reading it report it.
+ */
+async function knownImages(paths: Paths): Promise<Set<string>> {
+  const names = new Set(await imageFolders(paths.imagesDir));
+  try {
+    for (const name of Object.keys(await new InstallationsRegistry(paths.installationsFile).read())) if (isImageName(name)) names.add(name);
+  } catch { /* reported by the commands that read the registry */ }
+  return names;
+}
 
 /** What {@link BootScriptPublisher.before} hands to `after`: the generation to publish, and the one served before. */
 interface Pending {
@@ -103,10 +120,10 @@ export class BootScriptPublisher implements InventoryPublisher<Pending> {
     return (await this.disagreement(text, await readPointer(this.paths))) !== undefined;
   }
 
-  async recover(current: InventoryDocument, text: string | undefined): Promise<number> {
+  async recover(current: InventoryDocument, text: string | undefined): Promise<RecoverOutcome> {
     const pointer = await readPointer(this.paths);
     const why = await this.disagreement(text, pointer);
-    if (why === undefined) return 0;
+    if (why === undefined) return { published: 0, warnings: [] };
     if (why === 'nodes.yml changed' && (text === undefined || text.trim() === '')) {
       // A truncated or deleted file (an editor crash, a full disk) must not unpublish every node's script.
       throw new OperationError('E_INVENTORY_INVALID', `${this.paths.inventoryFile} is ${text === undefined ? 'missing' : 'empty'}, but node scripts were published from it`,
@@ -114,15 +131,20 @@ export class BootScriptPublisher implements InventoryPublisher<Pending> {
     }
     if (why === 'old generations') {
       await this.generations.prune([pointer?.generation, pointer?.previous ?? undefined]);
-      return 0;
+      return { published: 0, warnings: [] };
     }
-    await this.after(text ?? '', await this.before(current, text ?? ''));
+    const known = await knownImages(this.paths);
+    await this.after(text ?? '', await this.before(current, text ?? '', known));
     await rm(join(this.paths.stateDir, INTENT_FILE), { force: true });
-    return scriptSet(current).size;
+    // Said once: the next command finds the scripts in step with this nodes.yml.
+    const warnings = [...unknownImageNodes(current, known)].map(([image, nodes]) =>
+      `${foldNodes(nodes)} (${countNodes(nodes.length)}) name image ${image}, which does not exist: no node script is published for them ` +
+      `(the entry script offers them the menu); assign an image there is (\`disklessset boot set ${foldNodes(nodes)} IMAGE\`) or create ${image}`);
+    return { published: scriptSet(current, known).size, warnings };
   }
 
-  async before(next: InventoryDocument, _nextText: string): Promise<Pending> {
-    const files = scriptSet(next, await publishedOverlayNodes(this.paths));
+  async before(next: InventoryDocument, _nextText: string, known?: ReadonlySet<string>): Promise<Pending> {
+    const files = scriptSet(next, known ?? await knownImages(this.paths), await publishedOverlayNodes(this.paths));
     const from = await this.servedId();
     if (from !== undefined && await this.generations.holds(from, files)) return { id: from, from, same: true, document: next };
     const pointer = await readPointer(this.paths);

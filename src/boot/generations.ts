@@ -8,7 +8,7 @@
  *   swept by the next command if its writer died) and renamed to `<id>` when
  *   complete and flushed: a folder named by a number is always whole.
  * - Unchanged scripts are hard links to the current generation's files (a
- *   script's text depends only on its node, image and the URL paths, all
+ *   script's text depends only on its node, image, kernel arguments and the URL paths, all
  *   recorded in the generation's `.manifest.json`, a dotfile never served).
  * - The generation published and the previous one are kept (a node may be
  *   downloading from the previous one); older ones are deleted.
@@ -29,7 +29,7 @@ const MANIFEST = '.manifest.json';
 /** Files created at once: enough to keep the thread pool busy, few enough not to exhaust descriptors. */
 const CONCURRENCY = 64;
 
-/** What a generation's manifest records: the URL paths its scripts use, and file → image (with ` overlay` when the script loads the node's overlay). */
+/** What a generation's manifest records: the URL paths its scripts use, and file → its target's key (script-set.ts targetKey: image, kernel arguments, overlay). */
 interface Manifest {
   urls: string;
   files: Record<string, string>;
@@ -115,7 +115,6 @@ export class Generations {
     const urls = bootUrls(this.paths);
     const written: string[] = [];
     await inBatches([...files], async ([name, script]) => {
-      const { node, image, overlay } = script;
       const target = join(folder, name);
       if (from !== undefined && Object.hasOwn(reusable, name) && reusable[name] === targetKey(script)) {
         try {
@@ -123,7 +122,7 @@ export class Generations {
           return;
         } catch { /* gone or not linkable: written below */ }
       }
-      await writeFile(target, nodeScript(urls, node, image, overlay), { mode: 0o644, flag: 'wx' });
+      await writeFile(target, nodeScript(urls, script.node, script.image, script.kernelArgs, script.overlay), { mode: 0o644, flag: 'wx' });
       written.push(target);
     });
     // The mode given at creation is filtered by the umask, the same for every file: one

@@ -9,6 +9,7 @@
 import { readdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Paths } from '../core/paths.js';
+import { countNodes } from '../nodeset/index.js';
 import { sweepLeftovers } from '../core/state/leftovers.js';
 import { creatorAlive, InstallationsRegistry } from '../core/state/installations.js';
 import { stopBuildChildren } from '../core/state/build-children.js';
@@ -65,9 +66,10 @@ export async function repairAfterKill(paths: Paths): Promise<RepairNotice[]> {
     if ((error as { code?: string }).code !== 'E_STATE_FILE_INVALID') notices.push({ text: `could not stop the commands of killed builds: ${(error as Error).message}` });
   }
   try {
-    const { moved, repaired } = await new AssignmentStore(paths).repair();
-    if (moved > 0) notices.push({ text: `moved the boot assignments of ${moved} node(s) into the node inventory (nodes.yml)` });
+    const { moved, repaired, warnings } = await new AssignmentStore(paths).repair();
+    if (moved > 0) notices.push({ text: `moved the boot assignments of ${countNodes(moved)} into the node inventory (nodes.yml)` });
     if (repaired > 0) notices.push({ text: `re-derived the boot scripts from nodes.yml (${repaired} file(s)): a command was killed or the file was edited by hand` });
+    for (const warning of warnings) notices.push({ text: `warning: ${warning}` });
   } catch (error) {
     if ((error as { code?: string }).code === 'E_INVENTORY_INVALID') {
       // Commands that read the inventory fail with this same line; the others warn and go on.

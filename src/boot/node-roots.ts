@@ -15,7 +15,7 @@ import { effectiveImages } from '../core/nodes/effective.js';
 import type { InventoryDocument } from '../core/nodes/inventory-file.js';
 import type { ProgressSink } from '../core/progress.js';
 import { requireKnownImages } from '../core/nodes/node-operations.js';
-import { foldNodes } from '../nodeset/index.js';
+import { countNodes, foldNodes } from '../nodeset/index.js';
 
 /** Nodes that would boot an image lacking their root. */
 export interface MissingRoots {
@@ -28,7 +28,7 @@ export interface MissingRoots {
 /** The change gives nodes an image without their root: UsageError E_NODE_NO_ROOT, with what is missing. */
 export class NodeRootsMissingError extends UsageError {
   constructor(readonly missing: MissingRoots[]) {
-    const said = missing.map(({ image, nodes }) => `image ${image} has no node tree for ${foldNodes(nodes)} (${nodes.length} node${nodes.length === 1 ? '' : 's'})`);
+    const said = missing.map(({ image, nodes }) => `image ${image} has no node tree for ${foldNodes(nodes)} (${countNodes(nodes.length)})`);
     const commands = missing.flatMap(({ command }) => (command ? [`\`disklessset ${command}\``] : []));
     super('E_NODE_NO_ROOT', said.join('; '), `create ${missing.length === 1 && missing[0]?.nodes.length === 1 ? 'it' : 'them'} first with ${commands.join(' and ')}, or pass --create-tree`);
   }

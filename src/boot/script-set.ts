@@ -3,22 +3,35 @@
  * inventory alone: `<node>.ipxe` for every node with an effective image, and
  * `<mac>.ipxe` (hexadecimal pairs joined by `-`, iPXE's `${mac:hexhyp}`) for
  * each of its effective MAC addresses, which the entry script tries when the
- * node has no host name. Both name the same image.
+ * node has no host name. Both name the same image and carry the node's
+ * effective kernel arguments. A node whose image does not exist (a hand edit
+ * of nodes.yml naming one) gets no script, as a node without an image: it
+ * boots through its MAC's script or the menu, never a chain to a missing file.
  */
 import type { NodeEntry, ProfileEntry } from '../core/nodes/attributes.js';
 import { compareNames } from '../core/nodes/inventory-file.js';
 import { isNodeName } from '../nodeset/index.js';
 
-/** What one published file says: the node it is for, the image it boots, and whether it loads the node's overlay archive. */
+/** What one published file says: the node it is for, the image it boots, the node's kernel arguments and whether it loads the node's overlay archive. */
 export interface ScriptTarget {
   node: string;
   image: string;
+  /** The node's effective `kernelArgs`, if any. */
+  kernelArgs?: string;
   overlay: boolean;
 }
 
-/** The one text that identifies a script's content in a generation's manifest (a space cannot occur in an image name). */
+/**
+ * What decides a script's text besides the URL paths, as one string (the
+ * generation manifest records it per file, so an unchanged script is linked,
+ * a changed one written): the image alone when the node has no kernel
+ * arguments (the form of earlier manifests), else image and arguments;
+ * ` overlay` is appended when the script loads the node's overlay archive
+ * (a space cannot occur in an image name, nor end a JSON array).
+ */
 export function targetKey(target: ScriptTarget): string {
-  return target.overlay ? `${target.image} overlay` : target.image;
+  const key = target.kernelArgs === undefined ? target.image : JSON.stringify([target.image, target.kernelArgs]);
+  return target.overlay ? `${key} overlay` : key;
 }
 
 /** File name → what it says. */
@@ -27,7 +40,7 @@ export type ScriptSet = Map<string, ScriptTarget>;
 const MAC = /^(?:[0-9a-f]{2}:){5}[0-9a-f]{2}$/;
 
 /** The last value of `key` among `node`'s own value and its profiles' (own value first, then the last profile setting it). */
-function inherited<K extends 'image' | 'mac'>(node: NodeEntry, profiles: Readonly<Record<string, ProfileEntry>>, key: K): NodeEntry[K] {
+function inherited<K extends 'image' | 'mac' | 'kernelArgs'>(node: NodeEntry, profiles: Readonly<Record<string, ProfileEntry>>, key: K): NodeEntry[K] {
   if (node[key] !== undefined) return node[key];
   let value: NodeEntry[K] = undefined;
   for (const profile of node.profiles ?? []) {
@@ -41,18 +54,21 @@ function inherited<K extends 'image' | 'mac'>(node: NodeEntry, profiles: Readonl
  * Every file of the inventory's generation (see the module comment). Node
  * names and MAC addresses become file names, so only valid ones are used,
  * whatever the file they were read from; when two nodes claim one MAC, the
- * first in natural order keeps it. Nodes of `overlays` (those with a
- * published overlay archive) load it. Linear in nodes × profiles per node.
+ * first in natural order keeps it. `knownImages`: the images there are.
+ * Nodes of `overlays` (those with a published overlay archive) load it.
+ * Linear in nodes × profiles per node.
  */
 export function scriptSet(document: { nodes: Readonly<Record<string, NodeEntry>>; profiles: Readonly<Record<string, ProfileEntry>> },
-  overlays: ReadonlySet<string> = new Set()): ScriptSet {
+  knownImages: ReadonlySet<string>, overlays: ReadonlySet<string> = new Set()): ScriptSet {
   const files: ScriptSet = new Map();
   const macs: [string, ScriptTarget][] = [];
   for (const node of Object.keys(document.nodes).sort(compareNames)) {
     const entry = document.nodes[node] as NodeEntry;
     const image = inherited(entry, document.profiles, 'image');
-    if (image === undefined || !isNodeName(node)) continue;
-    const target = { node, image, overlay: overlays.has(node) };
+    if (image === undefined || !knownImages.has(image) || !isNodeName(node)) continue;
+    const kernelArgs = inherited(entry, document.profiles, 'kernelArgs');
+    const overlay = overlays.has(node);
+    const target: ScriptTarget = kernelArgs === undefined ? { node, image, overlay } : { node, image, kernelArgs, overlay };
     files.set(`${node}.ipxe`, target);
     for (const mac of inherited(entry, document.profiles, 'mac') ?? []) {
       if (MAC.test(mac)) macs.push([`${mac.replaceAll(':', '-')}.ipxe`, target]);
@@ -61,4 +77,22 @@ export function scriptSet(document: { nodes: Readonly<Record<string, NodeEntry>>
   // MAC files after node files: a node named like a MAC file keeps its own.
   for (const [file, target] of macs) if (!files.has(file)) files.set(file, target);
   return files;
+}
+
+/**
+ * Image → nodes (natural order) of the nodes whose effective image is not
+ * one of `knownImages`: they get no script (see the module comment), and the
+ * repair that publishes a hand edit names them.
+ */
+export function unknownImageNodes(document: { nodes: Readonly<Record<string, NodeEntry>>; profiles: Readonly<Record<string, ProfileEntry>> },
+  knownImages: ReadonlySet<string>): Map<string, string[]> {
+  const unknown = new Map<string, string[]>();
+  for (const node of Object.keys(document.nodes).sort(compareNames)) {
+    const image = inherited(document.nodes[node] as NodeEntry, document.profiles, 'image');
+    if (image === undefined || knownImages.has(image)) continue;
+    const nodes = unknown.get(image);
+    if (nodes) nodes.push(node);
+    else unknown.set(image, [node]);
+  }
+  return unknown;
 }

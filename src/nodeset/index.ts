@@ -3,3 +3,4 @@ export { NodeSet, foldNodes, expandNodeSet, type NodeSetLike } from './nodeset.j
 export { runNodesetCommand } from './cli.js';
 export { isNodeName, expandNodeNames, MAX_NODESET_SIZE, MAX_NODE_NAME_LENGTH } from './node-names.js';
 export { NODESET_SYNTAX } from './syntax-error.js';
+export { countNodes } from './count-text.js';

@@ -104,7 +104,7 @@ test('removing an image that nodes boot is refused; --force removes it and the a
 
   const refused = await root.cli(['image', 'remove', 'alpha', '--yes']);
   assert.equal(refused.exitCode, 1);
-  assert.match(refused.stderr, /still booted by 2 node\(s\): c\[1-2\]/);
+  assert.match(refused.stderr, /still booted by 2 nodes: c\[1-2\]/);
 
   const forced = await root.cli(['image', 'remove', 'alpha', '--yes', '--force']);
   assert.equal(forced.exitCode, 0, forced.stderr);

@@ -5,13 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generationsDir } from '../../src/boot/boot-paths.js';
 import { fetchAnswer, startServer } from '../helpers/serve-fixture.js';
-import { makeTempRoot } from '../helpers/temp-root.js';
+import { rootWithDemoImages } from '../helpers/inventory.js';
 
 test('node scripts are served through the nodes link to the newest generation; the previous one is kept, older ones deleted', async () => {
-  const t = await makeTempRoot();
+  const { t, paths } = await rootWithDemoImages('a', 'b');
   try {
-    for (const image of ['a', 'b']) assert.equal((await t.cli(['demo', 'create', image, '--message', image])).exitCode, 0);
-    const { paths } = await t.services();
     for (const image of ['a', 'b', 'a']) assert.equal((await t.cli(['boot', 'set', 'n[1-3]', image])).exitCode, 0);
     const link = await readlink(paths.bootNodesDir);
     assert.match(link, /^nodes\.gen\/\d+$/, 'a relative link inside the tree');
@@ -43,10 +41,8 @@ test('node scripts are served through the nodes link to the newest generation; t
 });
 
 test('the nodes folder of an earlier version is moved aside by the next command and replaced by a generation', async () => {
-  const t = await makeTempRoot();
+  const { t, paths } = await rootWithDemoImages('a');
   try {
-    assert.equal((await t.cli(['demo', 'create', 'a', '--message', 'a'])).exitCode, 0);
-    const { paths } = await t.services();
     assert.equal((await t.cli(['boot', 'set', 'n[1-2]', 'a'])).exitCode, 0);
     // The layout of earlier versions: a real folder of scripts, no generation, no pointer.
     await rm(paths.bootNodesDir);
@@ -71,10 +67,8 @@ test('the nodes folder of an earlier version is moved aside by the next command 
 });
 
 test('MAC addresses of a node (its own or from a profile) get <mac>.ipxe scripts booting its image, in the same generation', async () => {
-  const t = await makeTempRoot();
+  const { t, paths } = await rootWithDemoImages('a');
   try {
-    assert.equal((await t.cli(['demo', 'create', 'a', '--message', 'a'])).exitCode, 0);
-    const { paths } = await t.services();
     assert.equal((await t.cli(['profile', 'add', 'gpu', '--image', 'a', '--mac', '02:00:00:00:00:99'])).exitCode, 0);
     assert.equal((await t.cli(['node', 'add', 'g1', '--profile', 'gpu'])).exitCode, 0);
     // Under a strict umask too, scripts are world-readable (else they would not be served).
@@ -97,10 +91,8 @@ test('MAC addresses of a node (its own or from a profile) get <mac>.ipxe scripts
 });
 
 test('a hand edit of nodes.yml is published by the next command, whatever it is', async () => {
-  const t = await makeTempRoot();
+  const { t, paths } = await rootWithDemoImages('a', 'b');
   try {
-    for (const image of ['a', 'b']) assert.equal((await t.cli(['demo', 'create', image, '--message', image])).exitCode, 0);
-    const { paths } = await t.services();
     assert.equal((await t.cli(['boot', 'set', 'n[1-2]', 'a'])).exitCode, 0);
     const text = await readFile(paths.inventoryFile, 'utf8');
     await writeFile(paths.inventoryFile, text.replace('  n2:\n    image: a\n', '  n2:\n    image: b\n  n3:\n    image: b\n'));
@@ -118,10 +110,8 @@ test('a hand edit of nodes.yml is published by the next command, whatever it is'
 });
 
 test('a damaged nodes.yml: commands reading nodes fail with one line naming the file and the YAML error; others warn and go on; scripts stay', async () => {
-  const t = await makeTempRoot();
+  const { t, paths } = await rootWithDemoImages('a');
   try {
-    assert.equal((await t.cli(['demo', 'create', 'a', '--message', 'a'])).exitCode, 0);
-    const { paths } = await t.services();
     assert.equal((await t.cli(['boot', 'set', 'n1', 'a'])).exitCode, 0);
     await writeFile(paths.inventoryFile, 'nodes:\n  n1: {image: a\n');
     for (const command of [['node', 'list'], ['node', 'list', '--json'], ['boot', 'list'], ['node', 'show', 'n1']]) {
@@ -142,10 +132,8 @@ test('a damaged nodes.yml: commands reading nodes fail with one line naming the 
 });
 
 test('an emptied or deleted nodes.yml does not unpublish the node scripts: commands warn, scripts stay; `nodes: {}` removes them on purpose', async () => {
-  const t = await makeTempRoot();
+  const { t, paths } = await rootWithDemoImages('a');
   try {
-    assert.equal((await t.cli(['demo', 'create', 'a', '--message', 'a'])).exitCode, 0);
-    const { paths } = await t.services();
     assert.equal((await t.cli(['boot', 'set', 'n[1-3]', 'a'])).exitCode, 0);
     const scripts = async () => (await readdir(paths.bootNodesDir)).filter((f) => f.endsWith('.ipxe')).sort();
     for (const damage of [() => writeFile(paths.inventoryFile, ''), () => rm(paths.inventoryFile)]) {
@@ -158,6 +146,33 @@ test('an emptied or deleted nodes.yml does not unpublish the node scripts: comma
     await writeFile(paths.inventoryFile, 'nodes: {}\n');
     assert.equal((await t.cli(['kernel', 'list'])).exitCode, 0);
     assert.deepEqual(await scripts(), [], 'an inventory emptied on purpose unpublishes the scripts');
+  } finally {
+    await t.cleanup();
+  }
+});
+
+test('a hand edit naming an image that does not exist: the next command warns once naming the nodes and the image, and they get no script', async () => {
+  const { t, paths } = await rootWithDemoImages('a');
+  try {
+    assert.equal((await t.cli(['node', 'add', 'n[1-3]', '--image', 'a', '--mac', '02:00:00:00:00:01'])).exitCode, 2, 'one MAC for three nodes');
+    assert.equal((await t.cli(['node', 'add', 'n1', '--image', 'a', '--mac', '02:00:00:00:00:01'])).exitCode, 0);
+    assert.equal((await t.cli(['node', 'add', 'n[2-3]', '--image', 'a'])).exitCode, 0);
+    const text = await readFile(paths.inventoryFile, 'utf8');
+    await writeFile(paths.inventoryFile, text.replace(/( {2}n1:\n(?: {4}.*\n)*? {4}image: )a/, '$1gone').replace(/( {2}n2:\n {4}image: )a/, '$1gone'));
+    const next = await t.cli(['kernel', 'list']);
+    assert.equal(next.exitCode, 0, next.stderr);
+    const warnings = next.stderr.split('\n').filter((line) => line.includes('warning'));
+    assert.equal(warnings.length, 1, next.stderr);
+    assert.match(warnings[0] as string, /n\[1-2\] \(2 nodes\) name image gone, which does not exist: no node script is published for them/);
+    const files = (await readdir(paths.bootNodesDir)).filter((f) => f.endsWith('.ipxe')).sort();
+    assert.deepEqual(files, ['n3.ipxe'], 'neither their node scripts nor n1\'s MAC script point at a missing image');
+    const again = await t.cli(['node', 'list']);
+    assert.equal(again.exitCode, 0);
+    assert.doesNotMatch(again.stderr, /warning/, 'said once');
+    assert.match(again.stdout, /^n1 .*gone/m, 'the inventory keeps what the file says');
+    // An unrelated change publishes no script for them either.
+    assert.equal((await t.cli(['node', 'add', 'n4', '--image', 'a'])).exitCode, 0);
+    assert.deepEqual((await readdir(paths.bootNodesDir)).filter((f) => f.endsWith('.ipxe')).sort(), ['n3.ipxe', 'n4.ipxe']);
   } finally {
     await t.cleanup();
   }

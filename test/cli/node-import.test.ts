@@ -7,6 +7,7 @@ import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { runCli } from '../helpers/run-cli.js';
 import { CLI, makeTempRoot } from '../helpers/temp-root.js';
+import { stagingByCli } from '../helpers/nfs-trees.js';
 
 test('a CSV naming profiles that do not exist is refused listing them, unless --create-profiles', async () => {
   const t = await makeTempRoot();
@@ -21,6 +22,24 @@ test('a CSV naming profiles that do not exist is refused listing them, unless --
     const done = await runCli(['node', 'import', '--csv', file, '--create-profiles', '--json'], { root: t.root });
     assert.equal(done.exitCode, 0, done.stderr);
     assert.deepEqual((JSON.parse(done.stdout) as { profilesCreated: string[] }).profilesCreated, ['compute', 'gpu']);
+  } finally {
+    await t.cleanup();
+  }
+});
+
+test('an import naming a node that differs only in case from another is refused, nothing written', async () => {
+  const t = await makeTempRoot();
+  try {
+    const file = join(t.root, 'nodes.csv');
+    await writeFile(file, 'name,ip\nc001,10.0.0.1\n');
+    assert.equal((await runCli(['node', 'import', '--csv', file], { root: t.root })).exitCode, 0);
+    const { paths } = await t.services();
+    const before = await readFile(paths.inventoryFile, 'utf8');
+    await writeFile(file, 'name,ip\nC001,10.0.0.2\n');
+    const refused = await runCli(['node', 'import', '--csv', file], { root: t.root });
+    assert.equal(refused.exitCode, 2, refused.stderr);
+    assert.match(refused.stderr, /node C001 differs only in case from node c001/);
+    assert.equal(await readFile(paths.inventoryFile, 'utf8'), before);
   } finally {
     await t.cleanup();
   }
@@ -52,6 +71,27 @@ test('a node import killed with SIGTERM leaves no ansible-inventory running', as
     const alive = (id: number) => { try { process.kill(id, 0); return true; } catch { return false; } };
     for (let i = 0; i < 100 && alive(pid); i++) await sleep(50);
     assert.equal(alive(pid), false, 'ansible-inventory was stopped with the command');
+  } finally {
+    await t.cleanup();
+  }
+});
+
+test('an import giving nodes an NFS golden image is refused without their trees, and --create-tree makes them as node add does', async () => {
+  const t = await makeTempRoot('legacy-v1-root');
+  try {
+    await stagingByCli(t, 'st');
+    assert.equal((await t.cli(['nfs', 'golden', 'create', 'gd', '--from', 'st'])).exitCode, 0);
+    const file = join(t.root, 'nodes.csv');
+    await writeFile(file, 'name,image\ng1,gd\ng2,gd\n');
+    const refused = await t.cli(['node', 'import', '--csv', file]);
+    assert.equal(refused.exitCode, 2, refused.stderr);
+    assert.match(refused.stderr, /image gd has no node tree for g\[1-2\] \(2 nodes\).*--create-tree/);
+    const done = await t.cli(['node', 'import', '--csv', file, '--create-tree']);
+    assert.equal(done.exitCode, 0, done.stderr);
+    assert.match(done.stdout, /imported 2 nodes: 2 added/);
+    assert.equal((await t.cli(['nfs', 'nodes', 'list', 'gd'])).stdout.trim(), 'g[1-2]', 'the trees were made');
+    const listed = JSON.parse((await t.cli(['node', 'list', '--json'])).stdout) as { name: string; image: string }[];
+    assert.deepEqual(listed.map((node) => `${node.name}:${node.image}`), ['g1:gd', 'g2:gd']);
   } finally {
     await t.cleanup();
   }

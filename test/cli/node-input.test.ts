@@ -15,7 +15,7 @@ test('bad node options exit 2 with one line and change nothing: repeated --ip, -
     const before = await readFile(paths.inventoryFile, 'utf8');
     const cases: [string[], RegExp][] = [
       [['node', 'set', 'n1', '--ip', '10.0.0.2', '--ip', '10.0.0.3'], /--ip given twice; give it once/],
-      [['node', 'set', 'n1', '--image', 'gold', '--unset-image'], /--unset-image and the option setting image given together/],
+      [['node', 'set', 'n1', '--image', 'gold', '--unset-image'], /the change both sets and removes image/],
       [['node', 'set', 'n1', '--image', 'nosuch'], /no image named nosuch; give one of: gold/],
       [['node', 'add', 'n2', '--image', 'nosuch'], /no image named nosuch/],
       [['boot', 'set', 'n1', 'nosuch'], /nosuch/],

@@ -34,6 +34,8 @@ export interface ApiOptions {
    * flight are written when they end: close `server` before reading them all.
    */
   accessLog?: (line: string) => void;
+  /** Receives each warning line of the API (see RestApiOptions.onWarning). */
+  onWarning?: (line: string) => void;
 }
 
 /** Starts the API on a new temporary root; `close` stops it and deletes the root (the server may already be closed). */
@@ -41,7 +43,7 @@ export async function startApi(options: ApiOptions = {}): Promise<ApiFixture> {
   const root = await makeTempRoot();
   const services = await root.services();
   await services.images.ensureLayout();
-  const api = createRestApi(services);
+  const api = createRestApi(services, { onWarning: options.onWarning });
   const server = await createBootServer({ root: services.paths.httpRoot, port: 0, apiHandler: api.handler, accessLog: options.accessLog });
   const tokens = new TokenStore(services.paths);
   const admin = (await tokens.create('admin', 'test admin')).token;

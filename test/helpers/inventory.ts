@@ -1,12 +1,30 @@
 /**
- * Builders for the node inventory of a test root: write `nodes.yml` as a
- * command killed half-way would have left it, and read back what it assigns.
+ * Builders for the node inventory of a test root: a root with demo images to
+ * assign, `nodes.yml` written as a command killed half-way would have left
+ * it, and what it assigns read back.
  */
+import assert from 'node:assert/strict';
 import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Paths } from '../../src/core/paths.js';
 import { effectiveImages } from '../../src/core/nodes/effective.js';
 import { emptyInventory, formatInventory, parseInventory } from '../../src/core/nodes/inventory-file.js';
+import { makeTempRoot, type TempRoot } from './temp-root.js';
+
+/** A temporary root holding one demo image (bootable, made in a second) per name, created through the CLI, and its paths. */
+export async function rootWithDemoImages(...images: string[]): Promise<{ t: TempRoot; paths: Paths }> {
+  const t = await makeTempRoot();
+  try {
+    for (const image of images) {
+      const made = await t.cli(['demo', 'create', image, '--message', image]);
+      assert.equal(made.exitCode, 0, made.stderr);
+    }
+    return { t, paths: (await t.services()).paths };
+  } catch (error) {
+    await t.cleanup();
+    throw error;
+  }
+}
 
 /** Writes an inventory whose nodes boot the given images (node → image), replacing any. */
 export async function writeAssignedInventory(paths: Paths, assigned: Record<string, string>): Promise<void> {

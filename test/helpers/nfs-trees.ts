@@ -3,6 +3,7 @@
  * and hard links, nested folders) and a fixture root with a staging image
  * made from it through the library.
  */
+import assert from 'node:assert/strict';
 import { chmod, link, mkdir, readdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { makeTempRoot, type TempRoot } from './temp-root.js';
@@ -39,6 +40,27 @@ export async function rootWithStaging(): Promise<{ temp: TempRoot; services: Ser
     passwordHash: PASSWORD_HASH, release: '12', selinux: false, optimize: false,
   });
   return { temp, services, source };
+}
+
+/**
+ * Creates staging image `name` through the CLI (`nfs staging create`) from
+ * a fresh OS-like tree and a password file, both under the root; `extra`
+ * adds options. Returns the tree's path.
+ */
+export async function stagingByCli(temp: TempRoot, name: string, extra: string[] = []): Promise<string> {
+  const source = join(temp.root, `tree-${name}`);
+  await makeOsTree(source);
+  const made = await temp.cli(['nfs', 'staging', 'create', name, '--kernel', FIXTURE_KERNEL, '--source', `dir:${source}`,
+    '--password-file', await passwordFile(temp), ...extra]);
+  assert.equal(made.exitCode, 0, made.stderr);
+  return source;
+}
+
+/** Path of a file under the root holding the password "secret" (written on first use). */
+export async function passwordFile(temp: TempRoot): Promise<string> {
+  const file = join(temp.root, 'password');
+  await writeFile(file, 'secret\n');
+  return file;
 }
 
 /** Sorted names in a folder (hidden ones included). */

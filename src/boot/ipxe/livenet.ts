@@ -4,6 +4,7 @@
  */
 import type { Paths } from '../../core/paths.js';
 import { ipxeText, ipxeWord } from './quote.js';
+import { KERNEL_ARGS_VARIABLE } from './node-script.js';
 import { bootUrls, imageFileUrl, kernelsUrl, NODE_VARIABLE_DEFAULT, nodeQuery, OVERLAY_ARGUMENT_VARIABLE, OVERLAY_LINES } from './urls.js';
 
 /** What a livenet boot file depends on. */
@@ -39,6 +40,8 @@ export function livenetBootFile(paths: Paths, settings: LivenetBootSettings): st
     'rd.net.timeout.carrier=30', 'rd.net.timeout.ifup=60', 'rd.net.dhcp.retry=4',
     `selinux=${settings.selinux ? 1 : 0}`,
     ...(settings.layout === 'flat' ? ['rd.live.overlay.overlayfs=1'] : []),
+    // The node's own arguments (its script sets them) come last, so they win.
+    `\${${KERNEL_ARGS_VARIABLE}}`,
   ];
   return [
     '#!ipxe',
@@ -56,7 +59,7 @@ export function livenetBootFile(paths: Paths, settings: LivenetBootSettings): st
     '',
     `echo | Booting livenet image ${name}`,
     'echo | Console: ${eq-console}',
-    'echo | Additional kernel parameters: ${eq-kernel-parameters} ${dedicated-kernel-parameters}',
+    `echo | Additional kernel parameters: \${eq-kernel-parameters} \${dedicated-kernel-parameters} \${${KERNEL_ARGS_VARIABLE}}`,
     'echo | Loading kernel and initramfs, then the image into RAM...',
     '',
     `kernel ${kernels}/\${image-kernel}${query} initrd=\${image-initramfs} \${${OVERLAY_ARGUMENT_VARIABLE}} ${liveArguments.join(' ')}`,

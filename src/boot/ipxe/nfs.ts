@@ -10,6 +10,7 @@
  */
 import type { Paths } from '../../core/paths.js';
 import { ipxeText, ipxeWord } from './quote.js';
+import { KERNEL_ARGS_VARIABLE } from './node-script.js';
 import { bootUrls, kernelsUrl, NODE_VARIABLE_DEFAULT, nodeQuery, OVERLAY_ARGUMENT_VARIABLE, OVERLAY_LINES } from './urls.js';
 
 /** What an NFS boot file needs. */
@@ -63,10 +64,11 @@ export function nfsBootFile(input: NfsBootFileInput): string {
     `echo Booting NFS ${input.kind} image \${image-name} on \${hostname}`,
     'echo | Root: nfs:${next-server}:' + nfsRoot,
     'echo | Console: ${eq-console}',
-    'echo | Extra kernel parameters: ${eq-kernel-parameters} ${dedicated-kernel-parameters}',
+    `echo | Extra kernel parameters: \${eq-kernel-parameters} \${dedicated-kernel-parameters} \${${KERNEL_ARGS_VARIABLE}}`,
     `kernel ${kernels}/\${image-kernel}${nodeQuery()} initrd=\${image-initramfs} \${${OVERLAY_ARGUMENT_VARIABLE}} ` +
       `root=nfs:\${next-server}:${nfsRoot},vers=4.2,rw rw ` +
-      `\${eq-console} \${eq-kernel-parameters} \${dedicated-kernel-parameters} ${NETWORK_ARGS}`,
+      // The node's own arguments (its script sets them) come last, so they win.
+      `\${eq-console} \${eq-kernel-parameters} \${dedicated-kernel-parameters} ${NETWORK_ARGS} \${${KERNEL_ARGS_VARIABLE}}`,
     `initrd --name \${image-initramfs} ${kernels}/\${image-initramfs}${nodeQuery()}`,
     ...OVERLAY_LINES,
     'boot',

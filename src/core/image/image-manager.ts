@@ -9,7 +9,7 @@ import { fullestFolderError, isDiskFull } from '../state/disk-full.js';
 import { identify } from '../state/process-identity.js';
 import { trackChildren } from '../../system/runner.js';
 import { initramfsName } from '../kernel/kernel-manager.js';
-import { foldNodes } from '../../nodeset/index.js';
+import { countNodes, foldNodes } from '../../nodeset/index.js';
 import { BuildJournal } from './build-journal.js';
 import type { AnyImageClass, Image, ImageClass } from './image.js';
 import { damagedError } from './image-status.js';
@@ -122,7 +122,7 @@ export class ImageManager extends ImageCatalog {
       try {
         const { unassigned } = await this.clean(name);
         cleaned.push(name);
-        this.notice(`cleaned leftovers of ${what} ${name}${unassigned.length ? `; unassigned ${unassigned.length} node(s) that booted it: ${foldNodes(unassigned)}` : ''}`);
+        this.notice(`cleaned leftovers of ${what} ${name}${unassigned.length ? `; unassigned ${countNodes(unassigned.length)} that booted it: ${foldNodes(unassigned)}` : ''}`);
       } catch (error) {
         // Another process is cleaning it, or it changed state meanwhile: not ours to finish.
         if (error instanceof ConflictError || error instanceof NotFoundError) continue;

@@ -125,6 +125,33 @@ export function checkVarName(name: string, where: string): string {
   return name;
 }
 
+/** Characters iPXE acts on inside a word: `$` expands (again and again), quotes and backslash change the split. */
+const IPXE_ACTIVE = /["$'\\]/;
+/** Words iPXE reads as the end of a command (`;`, `||`, `&&`) or the start of a comment. */
+const IPXE_TERMINATOR = /^(?:;|\|\||&&|#.*)$/;
+
+/**
+ * The one input check of `kernelArgs`: one line of printable text, at most
+ * {@link MAX_KERNEL_ARGS} characters, that the boot layer can write into a
+ * node's iPXE script as it is (boot/ipxe/quote.ts ipxeArguments, which
+ * checks the same again when rendering): no `$`, quote or backslash, and no
+ * word `;`, `||`, `&&` or starting with `#`. Refused rather than quoted: a
+ * kernel argument changed on the way would boot the node differently than asked.
+ * @throws UsageError E_NODE_KERNEL_ARGS.
+ */
+export function checkKernelArgs(args: unknown, where: string): string {
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what must be refused
+  if (typeof args !== 'string' || args.length > MAX_KERNEL_ARGS || /[\0-\x1f\x7f-\x9f]/.test(args)) {
+    bad('E_NODE_KERNEL_ARGS', `kernelArgs in ${where} must be one line of printable text (at most ${MAX_KERNEL_ARGS} characters)`, 'e.g. kernelArgs: "console=ttyS0,115200"');
+  }
+  const word = args.split(' ').find((part) => IPXE_ACTIVE.test(part) || IPXE_TERMINATOR.test(part));
+  if (word !== undefined) {
+    bad('E_NODE_KERNEL_ARGS', `kernelArgs in ${where} hold ${JSON.stringify(word)}, which the node's iPXE script would not pass on as written`,
+      'leave out "$", quotes and backslashes, and the words ";", "||", "&&" and "#..."');
+  }
+  return args;
+}
+
 function checkVars(value: unknown, where: string): Record<string, string> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     bad('E_NODE_VAR', `"vars" in ${where} must be a map of names to text`, 'e.g. vars: {rack: a12}');
@@ -163,14 +190,7 @@ export function checkAttributes(raw: unknown, where: string, allowProfiles: bool
     if (!isImageName(entry.image)) bad('E_IMAGE_NAME', `invalid image name ${JSON.stringify(entry.image)} in ${where}`, 'see `disklessset image list`');
     checked.image = entry.image;
   }
-  if (entry.kernelArgs !== undefined && entry.kernelArgs !== null) {
-    const args = entry.kernelArgs;
-    // eslint-disable-next-line no-control-regex -- control characters are exactly what must be refused
-    if (typeof args !== 'string' || args.length > MAX_KERNEL_ARGS || /[\0-\x1f\x7f]/.test(args)) {
-      bad('E_NODE_KERNEL_ARGS', `kernelArgs in ${where} must be one line of printable text (at most ${MAX_KERNEL_ARGS} characters)`, 'e.g. kernelArgs: "console=ttyS0,115200"');
-    }
-    checked.kernelArgs = args;
-  }
+  if (entry.kernelArgs !== undefined && entry.kernelArgs !== null) checked.kernelArgs = checkKernelArgs(entry.kernelArgs, where);
   if (entry.mac !== undefined && entry.mac !== null) {
     const list = Array.isArray(entry.mac) ? entry.mac : [entry.mac];
     checked.mac = [...new Set(list.map((mac) => normalizeMac(mac, where)))];

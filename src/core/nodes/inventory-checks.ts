@@ -1,6 +1,6 @@
 /**
- * Whole-inventory rules that one entry alone cannot check: a MAC address or
- * an IP address identifies one node, no node is named like another node's
+ * Whole-inventory rules that one entry alone cannot check: no two node names
+ * differ only in case, a MAC address or an IP address identifies one node, no node is named like another node's
  * MAC script, and a node or a profile may only name profiles that exist. They run on every requested change (see
  * NodeInventory.update), on the effective values (a profile's `ip` given to
  * two nodes is a duplicate too), and only complain about nodes the change
@@ -9,7 +9,7 @@
 import { UsageError } from '../../errors/index.js';
 import { effectiveNode } from './effective.js';
 import type { NodeEntry } from './attributes.js';
-import type { InventoryDocument } from './inventory-file.js';
+import { caseClash, type InventoryDocument } from './inventory-file.js';
 
 /** Node → its effective MACs and IP. */
 type Addresses = Map<string, { mac: string[]; ip?: string }>;
@@ -88,6 +88,21 @@ function checkMacNameClash(previous: InventoryDocument, next: InventoryDocument,
         'a node named like a MAC would take over that MAC\'s boot script: rename the node or correct the MAC');
     }
   }
+}
+
+/**
+ * Refuses a change leaving two nodes whose names differ only in case
+ * (`c001` and `C001`): host names and DNS are case-insensitive, so both
+ * would answer to one name (ClusterShell would keep them apart, but the
+ * network cannot). An inventory file holding such a pair is refused when
+ * read (inventory-file.ts), so any pair found here is one the change makes.
+ * @throws UsageError E_NODE_NAME_CASE naming both nodes.
+ */
+export function checkNameCase(next: InventoryDocument): void {
+  const clash = caseClash(Object.keys(next.nodes));
+  if (!clash) return;
+  throw new UsageError('E_NODE_NAME_CASE', `node ${clash[1]} differs only in case from node ${clash[0]}`,
+    'host names are case-insensitive: use the existing name, or another name (node names are best kept lower case)');
 }
 
 /**

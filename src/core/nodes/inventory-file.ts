@@ -50,6 +50,22 @@ export function parseInventory(text: string, file: string): InventoryDocument {
   return checkInventory(parsed, file);
 }
 
+/**
+ * Two of `names` that differ only in case (`c001`, `C001`), or undefined.
+ * Host names and DNS are case-insensitive: two such nodes would answer to
+ * one name. Linear in the number of names.
+ */
+export function caseClash(names: Iterable<string>): [string, string] | undefined {
+  const seen = new Map<string, string>();
+  for (const name of names) {
+    const key = name.toLowerCase();
+    const other = seen.get(key);
+    if (other !== undefined) return [other, name];
+    seen.set(key, name);
+  }
+  return undefined;
+}
+
 /** Checks a parsed inventory (plain values, as YAML or JSON gives them) and returns it in its one stored form. */
 function checkInventory(parsed: unknown, file: string): InventoryDocument {
   const result = emptyInventory();
@@ -65,6 +81,8 @@ function checkInventory(parsed: unknown, file: string): InventoryDocument {
       if (!isNodeName(name)) throw invalid(file, `invalid node name ${JSON.stringify(name)}`);
       result.nodes[name] = checkAttributes(entry ?? {}, `node ${name}`, true);
     }
+    const clash = caseClash(Object.keys(result.nodes));
+    if (clash) throw invalid(file, `nodes ${clash[0]} and ${clash[1]} differ only in case (host names are case-insensitive)`);
   } catch (error) {
     if (error instanceof DisklessError && error.code !== 'E_INVENTORY_INVALID') throw invalid(file, error.message);
     throw error;

@@ -8,8 +8,8 @@
 import { ConflictError } from '../../errors/index.js';
 import { readTextIfExists, writeFileAtomic } from '../state/atomic-file.js';
 import { withLock } from '../state/lock.js';
-import type { InventoryPublisher } from './publisher.js';
-import { checkAddressRules } from './inventory-checks.js';
+import type { InventoryPublisher, RecoverOutcome } from './publisher.js';
+import { checkAddressRules, checkNameCase } from './inventory-checks.js';
 import { emptyInventory, parseInventory, serializeInventory, type InventoryDocument } from './inventory-file.js';
 import { inventoryHash, readCachedInventory, writeInventoryCache } from './inventory-cache.js';
 
@@ -78,9 +78,9 @@ export class InventoryStore {
   /**
    * Read-modify-write under the lock: `change` mutates the document it gets,
    * and the file is replaced only if `change` returns without throwing and
-   * the result passes the rules (one MAC, one IP per node; no node named
-   * like a MAC; the guards).
-   * @throws ConflictError E_LOCK_TIMEOUT; UsageError E_NODE_MAC_DUPLICATE,
+   * the result passes the rules (no two names differing only in case; one
+   * MAC, one IP per node; no node named like a MAC; the guards).
+   * @throws ConflictError E_LOCK_TIMEOUT; UsageError E_NODE_NAME_CASE, E_NODE_MAC_DUPLICATE,
    *   E_NODE_IP_DUPLICATE, E_NODE_MAC_NAME_CLASH; whatever `change` or a guard throws.
    */
   async update<T>(change: (document: InventoryDocument) => T | Promise<T>, options: UpdateOptions = {}): Promise<T> {
@@ -91,6 +91,7 @@ export class InventoryStore {
       const previous = structuredClone(document);
       const result = await change(document);
       if (!options.unchecked) {
+        checkNameCase(document);
         checkAddressRules(previous, document);
         for (const guard of this.guards) await guard(previous, document);
       }
@@ -127,10 +128,11 @@ export class InventoryStore {
   /**
    * Runs the publisher's recovery alone (the start-of-command repair), unless
    * another live command holds the lock: it finishes its own change. Returns
-   * how many files were published.
+   * how many files were published and the warnings to show.
    */
-  async recover(): Promise<number> {
-    if (!this.publisher) return 0;
+  async recover(): Promise<RecoverOutcome> {
+    const nothing: RecoverOutcome = { published: 0, warnings: [] };
+    if (!this.publisher) return nothing;
     const publisher = this.publisher;
     try {
       return await withLock(this.file, async () => {
@@ -139,7 +141,7 @@ export class InventoryStore {
       }, { timeoutMs: 0 });
     } catch (error) {
       if (!(error instanceof ConflictError && error.code === 'E_LOCK_TIMEOUT')) throw error;
-      return 0;
+      return nothing;
     }
   }
 

@@ -6,7 +6,7 @@
  * The CLI, the API and the imports all change nodes through this class.
  */
 import { ConflictError, NotFoundError, UsageError } from '../../errors/index.js';
-import { expandNodeNames, foldNodes } from '../../nodeset/index.js';
+import { countNodes, expandNodeNames, foldNodes } from '../../nodeset/index.js';
 import { validateProfileName } from '../names.js';
 import type { NodeEntry, ProfileEntry } from './attributes.js';
 import { applyChanges, checkChanges, type AttributeChanges } from './changes.js';
@@ -131,7 +131,7 @@ export class NodeInventory extends InventoryStore {
       const users = Object.keys(document.nodes).filter((node) => document.nodes[node]?.profiles?.includes(name));
       if (users.length > 0 && !options.force) {
         // One hint for both front doors: the CLI's option and the API's query parameter are named.
-        throw new ConflictError('E_PROFILE_IN_USE', `profile ${name} is used by ${fold(users)} (${users.length} node${users.length === 1 ? '' : 's'})`,
+        throw new ConflictError('E_PROFILE_IN_USE', `profile ${name} is used by ${fold(users)} (${countNodes(users.length)})`,
           'change their profiles first, or remove it with force (`--force` on the command line, `?force=true` in the API) to take it out of their lists');
       }
       for (const node of users) {

@@ -2,8 +2,10 @@
  * The node and profile operations as users run them, through the CLI
  * (`node ...`, `profile ...`) or the REST API (`/nodes`, `/profiles`): both
  * call these functions, so they check and answer alike. On top of
- * NodeInventory they check that a named image exists and shape what list
- * and show answer (node sets folded and counted, see docs/json.md).
+ * NodeInventory they shape what list and show answer (node sets folded and
+ * counted, see docs/json.md). That a named image exists is checked once, by
+ * the inventory guard the boot layer installs (boot/node-roots.ts), which
+ * calls {@link requireKnownImages}.
  */
 import { NotFoundError, UsageError } from '../../errors/index.js';
 import { expandNodeNames, foldNodes, isNodeName } from '../../nodeset/index.js';
@@ -45,25 +47,20 @@ export async function requireKnownImages(services: CoreServices, images: readonl
   return known;
 }
 
-async function requireImage(services: CoreServices, image: string | undefined): Promise<void> {
-  if (image !== undefined) await requireKnownImages(services, [image]);
-}
-
 /**
  * `node add`: adds the nodes of `nodeSet` with `entry` (checked by checkAttributes).
- * @throws UsageError E_NODE_UNKNOWN_IMAGE, and those of NodeInventory.addNodes.
+ * An image that does not exist is refused by the inventory's guard (boot/node-roots.ts).
+ * @throws UsageError E_NODE_UNKNOWN_IMAGE (from the guard), and those of NodeInventory.addNodes.
  */
 export async function addNodes(services: CoreServices, nodeSet: string, entry: NodeEntry): Promise<NodeSetResult> {
-  await requireImage(services, entry.image);
   return services.inventory.addNodes(nodeSet, entry);
 }
 
 /**
  * `node set`: changes every node of `nodeSet` (all or none).
- * @throws UsageError E_NODE_UNKNOWN_IMAGE, and those of NodeInventory.changeNodes.
+ * @throws UsageError E_NODE_UNKNOWN_IMAGE (from the guard), and those of NodeInventory.changeNodes.
  */
 export async function changeNodes(services: CoreServices, nodeSet: string, changes: AttributeChanges): Promise<NodeSetResult> {
-  await requireImage(services, changes.set?.image);
   return services.inventory.changeNodes(nodeSet, changes);
 }
 
@@ -102,7 +99,6 @@ export async function showNode(inventory: NodeInventory, name: string): Promise<
  */
 export async function addProfile(services: CoreServices, name: string, entry: ProfileEntry): Promise<ProfileView> {
   validateProfileName(name);
-  await requireImage(services, entry.image);
   await services.inventory.addProfile(name, entry);
   return showProfile(services.inventory, name);
 }
@@ -113,7 +109,6 @@ export async function addProfile(services: CoreServices, name: string, entry: Pr
  */
 export async function changeProfile(services: CoreServices, name: string, changes: AttributeChanges): Promise<ProfileView> {
   validateProfileName(name);
-  await requireImage(services, changes.set?.image);
   await services.inventory.changeProfile(name, changes);
   return showProfile(services.inventory, name);
 }

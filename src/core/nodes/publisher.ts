@@ -5,6 +5,12 @@
  */
 import type { InventoryDocument } from './inventory-file.js';
 
+/** What a recovery did: how many files it published (0: nothing to do), and warnings for the user (one line each). */
+export interface RecoverOutcome {
+  published: number;
+  warnings: string[];
+}
+
 /** Hooks run by NodeInventory.update (and the start-of-command repair), all with the inventory lock held but `needsRecovery`. */
 export interface InventoryPublisher<Pending = unknown> {
   /**
@@ -12,8 +18,8 @@ export interface InventoryPublisher<Pending = unknown> {
    * what is published disagrees with it (a killed change, a hand edit).
    */
   needsRecovery(text: string | undefined): Promise<boolean>;
-  /** Makes what is published follow `current` (read from `text`; undefined: no file); returns how many files it published (0: nothing to do). */
-  recover(current: InventoryDocument, text: string | undefined): Promise<number>;
+  /** Makes what is published follow `current` (read from `text`; undefined: no file); says what it did. */
+  recover(current: InventoryDocument, text: string | undefined): Promise<RecoverOutcome>;
   /** Before the file is replaced by `nextText`: prepares what will be published, without publishing it. */
   before(next: InventoryDocument, nextText: string): Promise<Pending>;
   /** After the file is replaced: publishes what `before` prepared. */

@@ -4,6 +4,7 @@
  * leaves a node booting an image whose tree for it is gone.
  */
 import { UsageError } from '../../errors/index.js';
+import { countNodes } from '../../nodeset/index.js';
 import type { CoreServices } from '../../core/core-services.js';
 import { effectiveImages } from '../../core/nodes/effective.js';
 import type { InventoryDocument } from '../../core/nodes/inventory-file.js';
@@ -14,10 +15,6 @@ export interface Unassigned {
   /** Folded node set ('' for none). */
   unassigned: string;
   unassignedCount: number;
-}
-
-function plural(count: number): string {
-  return `${count} node${count === 1 ? '' : 's'}`;
 }
 
 /**
@@ -37,11 +34,11 @@ function bootingNodes(document: InventoryDocument, image: string, nodes: readonl
 function refusal(document: InventoryDocument, image: string, nodes: readonly string[], force: boolean): string[] {
   const { booting, byProfile } = bootingNodes(document, image, nodes);
   if (byProfile.length > 0) {
-    throw new UsageError('E_NFS_NODE_BOOTS_BY_PROFILE', `${foldNodeNames(byProfile)} (${plural(byProfile.length)}) boot ${image} through a profile; removing their trees would leave them without a root`,
+    throw new UsageError('E_NFS_NODE_BOOTS_BY_PROFILE', `${foldNodeNames(byProfile)} (${countNodes(byProfile.length)}) boot ${image} through a profile; removing their trees would leave them without a root`,
       `give those nodes another image (\`disklessset node set ${foldNodeNames(byProfile)} --image IMAGE\`) or change the profile first`);
   }
   if (booting.length > 0 && !force) {
-    throw new UsageError('E_NFS_NODE_BOOTS', `${foldNodeNames(booting)} (${plural(booting.length)}) boot ${image}; removing their trees would leave them without a root`,
+    throw new UsageError('E_NFS_NODE_BOOTS', `${foldNodeNames(booting)} (${countNodes(booting.length)}) boot ${image}; removing their trees would leave them without a root`,
       `assign them another image first (\`disklessset boot set ${foldNodeNames(booting)} IMAGE\`), or pass --force to unassign them`);
   }
   return booting;

@@ -4,6 +4,7 @@
  * nodes of a golden image), each asking for what it needs.
  */
 import type { MenuAction } from '../contract.js';
+import { countNodes } from '../../nodeset/index.js';
 import type { CoreServices } from '../../core/core-services.js';
 import { confirmCreation, freeImageName, nodeSet as nodeSetProblem } from '../menu-checks.js';
 import { askOsRecipe, bootableKernels, recipeSummary } from '../os-questions.js';
@@ -61,16 +62,16 @@ const manageNodes: MenuAction = {
     const name = goldens[await ui.choose('Golden image', goldens)] as string;
     for (;;) {
       const listing = await listGoldenNodes(services, name);
-      ui.print(`Nodes of ${name}: ${listing.nodes || '(none)'} (${listing.count})`);
+      ui.print(`Nodes of ${name}: ${listing.nodes || '(none)'} (${countNodes(listing.count)})`);
       // "Back" (added by choose) leaves to the module's list; a bad node set is asked again here.
       const choice = await ui.choose('Action', ['Add nodes', 'Remove nodes']);
       const nodeSet = await ui.ask('Node set (e.g. c[001-100]):', { validate: nodeSetProblem });
       if (choice === 0) {
         const result = await addGoldenNodes(services, name, nodeSet, { progress: () => {} });
-        ui.print(`Added ${result.added.length} nodes${result.mode ? ` (${result.mode} copy)` : ''}.`);
+        ui.print(`Added ${countNodes(result.added.length)}${result.mode ? ` (${result.mode} copy)` : ''}.`);
       } else if (await ui.confirm(`Delete the NFS trees of ${nodeSet} in ${name}?`)) {
         const result = await removeGoldenNodes(services, name, nodeSet);
-        ui.print(`Removed ${result.removed.length} nodes.`);
+        ui.print(`Removed ${countNodes(result.removed.length)}.`);
       }
     }
   },

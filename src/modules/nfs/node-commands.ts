@@ -5,7 +5,7 @@ import { requireConfirmation } from '../confirm.js';
 import { addGoldenNodes, listGoldenNodes, removeGoldenNodes } from './golden-nodes.js';
 import { checkTreeRemoval } from './inventory-sync.js';
 import { validateImageName } from '../../core/names.js';
-import { expandNodeNames } from '../../nodeset/index.js';
+import { countNodes, expandNodeNames } from '../../nodeset/index.js';
 import { namedNodeSet, nodeSetAnswer } from '../json-answer.js';
 
 function jobsOption(value: unknown): number | undefined {
@@ -31,7 +31,7 @@ export const nodesAdd: CommandSpec = {
   async run({ services, io }, { args, options }) {
     const result = await addGoldenNodes(services, String(args.GOLDEN), String(args.NODESET),
       { progress: io.progress, signal: io.signal, jobs: jobsOption(options.jobs), assign: options.assign === true });
-    const lines = [result.added.length === 0 ? 'no node to add' : `added ${result.added.length} nodes (${result.mode} copy)`];
+    const lines = [result.added.length === 0 ? 'no node to add' : `added ${countNodes(result.added.length)} (${result.mode} copy)`];
     if (result.present.length > 0) lines.push(`already present: ${result.present.length}`);
     lines.push(`nodes of ${String(args.GOLDEN)}: ${result.nodes || '(none)'}`);
     if (result.recorded.length > 0) lines.push(`added to the node inventory: ${result.recorded.length}`);
@@ -63,8 +63,8 @@ export const nodesRemove: CommandSpec = {
       image: golden, ...nodeSetAnswer(result.nodes), ...namedNodeSet('removed', result.removed), ...namedNodeSet('absent', result.absent),
       unassigned: result.unassigned, unassignedCount: result.unassignedCount,
     };
-    const lines = [`removed ${result.removed.length} nodes`];
-    if (result.unassignedCount > 0) lines.push(`unassigned ${result.unassigned} (${result.unassignedCount} node${result.unassignedCount === 1 ? '' : 's'}): they no longer boot ${golden}`);
+    const lines = [`removed ${countNodes(result.removed.length)}`];
+    if (result.unassignedCount > 0) lines.push(`unassigned ${result.unassigned} (${countNodes(result.unassignedCount)}): they no longer boot ${golden}`);
     lines.push(`nodes of ${golden}: ${result.nodes || '(none)'}`);
     return { text: lines.join('\n'), data, warnings };
   },

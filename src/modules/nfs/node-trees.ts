@@ -24,7 +24,7 @@ import type { ImageContext } from '../../core/image/context.js';
 import type { ImageData } from '../../core/image/image-data.js';
 import { partialName, removingName } from './nfs-layout.js';
 import { foldNodeNames } from './stored-node-lists.js';
-import { isNodeName } from '../../nodeset/index.js';
+import { countNodes, isNodeName } from '../../nodeset/index.js';
 
 /**
  * What these functions need of a golden image (NfsGoldenImage has it; named
@@ -146,7 +146,7 @@ export async function addNodeTrees(image: NfsGoldenImage, requested: readonly st
   const mode = options.mode ?? await probeCopyMode(image.nodesDir);
   const jobs = Math.max(1, options.jobs ?? defaultCopyJobs(mode));
   progress({ type: 'log', level: 'info', message: `copy mode: ${mode === 'reflink' ? 'reflink (data blocks shared with the image)' : 'full copy'}, ${jobs} at once` });
-  const step = `copy ${toAdd.length} node trees`;
+  const step = `copy ${countNodes(toAdd.length, 'node tree')}`;
   progress({ type: 'progress', step, done: 0, total: toAdd.length, unit: 'nodes' });
   const added: string[] = [];
   let copiedCount = 0;
@@ -168,16 +168,16 @@ export async function addNodeTrees(image: NfsGoldenImage, requested: readonly st
       added.push(...done);
       image.data.nodes = foldNodeNames(current);
       await image.save();
-      progress({ type: 'detail', message: `${added.length} of ${toAdd.length} node trees saved` });
+      progress({ type: 'detail', message: `${added.length} of ${countNodes(toAdd.length, 'node tree')} saved` });
     }
     const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (options.signal?.aborted) {
-      throw new OperationError('E_INTERRUPTED', `interrupted after adding ${added.length} of ${toAdd.length} nodes (${foldNodeNames(added) || 'none'})`,
+      throw new OperationError('E_INTERRUPTED', `interrupted after adding ${added.length} of ${countNodes(toAdd.length)} (${foldNodeNames(added) || 'none'})`,
         'run the same command again to add the rest');
     }
     if (failure) {
       const reason = failure.reason as Error;
-      throw new OperationError('E_NODE_COPY', `copying a node tree failed after ${added.length} of ${toAdd.length} nodes: ${reason.message}`,
+      throw new OperationError('E_NODE_COPY', `copying a node tree failed after ${added.length} of ${countNodes(toAdd.length)}: ${reason.message}`,
         'fix the cause (often a full disk) and run the same command again', { cause: reason });
     }
   }
@@ -209,7 +209,7 @@ export async function removeNodeTrees(image: NfsGoldenImage, requested: readonly
   }
   image.data.nodes = foldNodeNames(current);
   await image.save();
-  const step = `delete ${toRemove.length} node trees`;
+  const step = `delete ${countNodes(toRemove.length, 'node tree')}`;
   let done = 0;
   await runPool(toRemove, options.jobs ?? 4, async (node) => {
     await removeManagedPath(join(image.nodesDir, removingName(node)), image.context.paths.managedRoots);

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { readNodeScripts } from '../../helpers/inventory.js';
 import { runCli } from '../../helpers/run-cli.js';
 import { startApi, type ApiFixture, type Json } from '../../helpers/api-harness.js';
@@ -110,6 +110,7 @@ test('bad bodies and node sets answer 422 with their code and change nothing, ne
       ['POST', '/nodes', { nodes: 'n2', profiles: ['nope'] }, 'E_NODE_UNKNOWN_PROFILE'],
       ['POST', '/nodes', { nodes: 'n2', image: 'nosuch' }, 'E_NODE_UNKNOWN_IMAGE'],
       ['POST', '/nodes', { nodes: 'n2', image: '../gold' }, 'E_IMAGE_NAME'],
+      ['POST', '/nodes', { nodes: 'N1' }, 'E_NODE_NAME_CASE'],
       ['PATCH', '/nodes/n1', {}, 'E_NOTHING_TO_CHANGE'],
       ['PATCH', '/nodes/n1', { kernelArgs: 'quiet\nrd.break' }, 'E_NODE_KERNEL_ARGS'],
       ['PATCH', '/nodes/n1', { vars: { 'bad-name': 'x' } }, 'E_NODE_VAR'],
@@ -155,6 +156,29 @@ test('API bodies give nodes and profiles overlays; an unknown overlay is 422 nam
     assert.equal(await inventoryText(api), before);
     assert.equal((await api.call('PATCH', '/api/v1/nodes/n1', { body: { overlays: null } })).status, 200);
     assert.deepEqual((await api.call('GET', '/api/v1/nodes/n1')).body.node.attributes.overlays, ['hostname']);
+  } finally {
+    await api.close();
+  }
+});
+
+test('after a hand edit of nodes.yml, API reads answer the repaired state a command would see: scripts published, a missing image warned about', async () => {
+  const warnings: string[] = [];
+  const api = await startApi({ onWarning: (line) => warnings.push(line) });
+  try {
+    for (const image of ['gold', 'test']) await cliJson(api, ['demo', 'create', image, '--message', image]);
+    assert.equal((await api.call('POST', '/api/v1/nodes', { body: { nodes: 'n[1-3]', image: 'gold' } })).status, 201);
+    const { paths } = api.services;
+    const text = await readFile(paths.inventoryFile, 'utf8');
+    await writeFile(paths.inventoryFile, text.replace(/(n1:\n\s+image: )gold/, '$1test').replace(/(n2:\n\s+image: )gold/, '$1nosuch'));
+
+    const listed = await api.call('GET', '/api/v1/nodes', { token: api.reader });
+    assert.equal(listed.status, 200);
+    assert.deepEqual((listed.body.entries as { name: string; image: string }[]).map((node) => `${node.name}:${node.image}`), ['n1:test', 'n2:nosuch', 'n3:gold']);
+    assert.deepEqual(await readNodeScripts(paths), { n1: 'test', n3: 'gold' }, 'published before the answer, n2 left without a script');
+    const status = await api.call('GET', `/api/v1/nodes/n1/status`, { token: api.reader });
+    assert.equal(status.status, 200);
+    assert.equal(warnings.length, 1, warnings.join('\n'));
+    assert.match(warnings[0] as string, /^warning: n2 \(1 node\) name image nosuch, which does not exist/);
   } finally {
     await api.close();
   }

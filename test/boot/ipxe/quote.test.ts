@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ipxeText, ipxeWord } from '../../../src/boot/ipxe.js';
+import { ipxeArguments, ipxeText, ipxeWord } from '../../../src/boot/ipxe.js';
 
 /** An NFS root as a temporary root would give it (only a string here; nothing is touched). */
 const NFS_ROOT = join(tmpdir(), 'disklessset-test-root', 'nfsimages', 'golden', 'gold', 'nodes');
@@ -29,4 +29,16 @@ test('ipxeText keeps meant spaces and turns each character iPXE acts on into a s
   assert.equal(ipxeText('console=tty0 console=ttyS0,115200'), 'console=tty0 console=ttyS0,115200');
   assert.equal(ipxeText('line one\nline two costs $5 or ${cost}'), 'line one line two costs  5 or  {cost}');
   assert.equal(ipxeText('say "hi" it\'s a\\b\r\t'), 'say  hi  it s a b  ');
+});
+
+test('ipxeArguments keeps kernel arguments word for word and refuses words iPXE would act on', () => {
+  assert.equal(ipxeArguments('console=ttyS0,115200  quiet rd.shell=0', 'kernel arguments'), 'console=ttyS0,115200 quiet rd.shell=0');
+  assert.equal(ipxeArguments('   ', 'kernel arguments'), '');
+  for (const value of ['quiet ${root}', 'a\nchain http://x/', 'quiet ; shell', 'quiet || shell', 'quiet && shell', 'quiet #rest', 'say"hi"', 'back\\slash']) {
+    assert.throws(() => ipxeArguments(value, 'kernel arguments'), (error: Error & { code?: string }) => {
+      assert.equal(error.code, 'E_IPXE_VALUE', value);
+      assert.ok(!error.message.includes('\n'), 'the error stays one line');
+      return true;
+    });
+  }
 });

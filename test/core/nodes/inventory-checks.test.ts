@@ -103,3 +103,19 @@ test('IP addresses are stored in one canonical form, so two spellings of one add
     assert.equal((await inventory.read()).nodes.n1?.ip, '2001:db8::1', 'a hand edit is read in the canonical form');
   });
 });
+
+test('node names differing only in case are refused from every change, within one node set too, and a hand-edited pair makes the file invalid', async () => {
+  await withInventory(async (inventory, file) => {
+    await inventory.addNodes('c001', {});
+    const before = await readFile(file, 'utf8');
+    await assert.rejects(inventory.addNodes('C001', {}), refusedWith('E_NODE_NAME_CASE', 'C001', 'c001'));
+    await assert.rejects(inventory.addNodes('n[1-2],N2', {}), refusedWith('E_NODE_NAME_CASE', 'n2', 'N2'));
+    await assert.rejects(inventory.update((document) => { document.nodes.C001 = {}; }), refusedWith('E_NODE_NAME_CASE', 'C001'), 'a library change (imports, boot set) as well');
+    assert.equal(await readFile(file, 'utf8'), before, 'nothing written');
+    await inventory.addNodes('c002', {});
+
+    await writeFile(file, `${before}  C001: {}\n`);
+    await assert.rejects(inventory.read(), (error: Error & { code?: string }) =>
+      error.code === 'E_INVENTORY_INVALID' && /nodes c001 and C001 differ only in case/.test(error.message));
+  });
+});

@@ -4,23 +4,20 @@ import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { makeTempRoot } from '../../helpers/temp-root.js';
-import { FIXTURE_KERNEL, makeOsTree } from '../../helpers/nfs-trees.js';
+import { FIXTURE_KERNEL, makeOsTree, passwordFile, stagingByCli } from '../../helpers/nfs-trees.js';
 
 test('the nfs commands: staging, golden, nodes add/list/remove and exports, end to end through the CLI', async () => {
   const temp = await makeTempRoot('legacy-v1-root');
   try {
-    const source = join(temp.root, 'tree');
-    await makeOsTree(source);
-    const password = join(temp.root, 'password');
-    await writeFile(password, 'secret\n');
-    const staging = await temp.cli(['nfs', 'staging', 'create', 'st', '--kernel', FIXTURE_KERNEL, '--source', `dir:${source}`,
-      '--password-file', password, '--release', '12']);
-    assert.equal(staging.exitCode, 0, staging.stderr);
+    await stagingByCli(temp, 'st', ['--release', '12']);
     const golden = await temp.cli(['nfs', 'golden', 'create', 'gd', '--from', 'st']);
     assert.equal(golden.exitCode, 0, golden.stderr);
     const add = await temp.cli(['nfs', 'nodes', 'add', 'gd', 'cn[1-5]']);
     assert.equal(add.exitCode, 0, add.stderr);
     assert.match(add.stdout, /added 5 nodes \((reflink|full) copy\)/);
+    const one = await temp.cli(['nfs', 'nodes', 'add', 'gd', 'cn6']);
+    assert.match(one.stdout, /added 1 node \((reflink|full) copy\)/, 'one node is not "1 nodes"');
+    assert.match((await temp.cli(['--yes', 'nfs', 'nodes', 'remove', 'gd', 'cn6'])).stdout, /removed 1 node\b(?!s)/);
     assert.equal((await temp.cli(['nfs', 'nodes', 'list', 'gd'])).stdout.trim(), 'cn[1-5]');
     const removal = await temp.cli(['nfs', 'nodes', 'remove', 'gd', 'cn[2-3]']);
     assert.notEqual(removal.exitCode, 0, 'removal needs confirmation from a script');
@@ -46,8 +43,7 @@ test('the nfs commands: staging, golden, nodes add/list/remove and exports, end 
 test('staging create refuses a host, kernel-file-system or non-tar source with exit 2 before registering anything', async () => {
   const temp = await makeTempRoot('legacy-v1-root');
   try {
-    const password = join(temp.root, 'password');
-    await writeFile(password, 'secret\n');
+    const password = await passwordFile(temp);
     const services = await temp.services();
     const before = await readFile(services.paths.installationsFile, 'utf8').catch(() => '');
     for (const source of ['dir:/', 'dir:/dev', 'dir:/proc', 'dir:/sys', 'tar:/etc/passwd']) {
@@ -67,12 +63,7 @@ test('staging create refuses a host, kernel-file-system or non-tar source with e
 test('a golden image says its own name in os-release, not its staging image\'s', async () => {
   const temp = await makeTempRoot('legacy-v1-root');
   try {
-    const source = join(temp.root, 'tree');
-    await makeOsTree(source);
-    const password = join(temp.root, 'password');
-    await writeFile(password, 'secret\n');
-    assert.equal((await temp.cli(['nfs', 'staging', 'create', 'st1', '--kernel', FIXTURE_KERNEL, '--source', `dir:${source}`,
-      '--password-file', password])).exitCode, 0);
+    await stagingByCli(temp, 'st1');
     const golden = await temp.cli(['nfs', 'golden', 'create', 'g1', '--from', 'st1']);
     assert.equal(golden.exitCode, 0, golden.stderr);
     const services = await temp.services();
@@ -93,10 +84,10 @@ test('staging create takes --from-file and the same option names as livenet; the
   try {
     const source = join(temp.root, 'tree');
     await makeOsTree(source);
-    await writeFile(join(temp.root, 'password'), 'secret\n');
+    const password = await passwordFile(temp);
     await writeFile(join(temp.root, 'key.pub'), 'ssh-ed25519 AAAAstaging ops@site\n');
     const spec = join(temp.root, 'staging.yml');
-    await writeFile(spec, [`kernel: ${FIXTURE_KERNEL}`, `source: dir:${source}`, `password-file: ${join(temp.root, 'password')}`,
+    await writeFile(spec, [`kernel: ${FIXTURE_KERNEL}`, `source: dir:${source}`, `password-file: ${password}`,
       `ssh_key: ${join(temp.root, 'key.pub')}`, 'type: small', 'release_version: 11', 'selinux: true', ''].join('\n'));
     const made = await temp.cli(['nfs', 'staging', 'create', 'fromspec', '--from-file', spec, '--release', '12']);
     assert.equal(made.exitCode, 0, made.stderr);

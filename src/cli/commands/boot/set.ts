@@ -1,5 +1,6 @@
 import { setBoot, withNodeRoots } from '../../../boot/index.js';
 import type { CommandSpec } from '../../command.js';
+import { countNodes } from '../../../nodeset/index.js';
 import { CREATE_TREE_OPTION } from '../node/node-options.js';
 
 export const bootSet: CommandSpec = {
@@ -10,6 +11,6 @@ export const bootSet: CommandSpec = {
   options: [CREATE_TREE_OPTION],
   async run({ services, io }, { args, options }) {
     const result = await withNodeRoots(services, options['create-tree'] === true, () => setBoot(services, String(args.NODESET), String(args.IMAGE)), io);
-    return { data: { image: result.image, nodes: result.nodes, nodeCount: result.count }, text: `${result.nodes} (${result.count} node${result.count === 1 ? '' : 's'}) now boot${result.count === 1 ? 's' : ''} ${result.image}` };
+    return { data: { image: result.image, nodes: result.nodes, nodeCount: result.count }, text: `${result.nodes} (${countNodes(result.count)}) now boot${result.count === 1 ? 's' : ''} ${result.image}` };
   },
 };

@@ -1,5 +1,5 @@
 /** How `image remove` and `image clean` say which nodes lost their boot assignment. */
-import { foldNodes } from '../../../nodeset/index.js';
+import { countNodes, foldNodes } from '../../../nodeset/index.js';
 import { namedNodeSet } from '../../../modules/json-answer.js';
 
 /**
@@ -10,5 +10,5 @@ export function unassignedReport(nodes: readonly string[]): {
   text: string; data: { unassignedNodes: string; unassignedNodeCount: number }; } {
   const unique = [...new Set(nodes)];
   const data = namedNodeSet('unassigned', unique);
-  return { text: unique.length ? `; unassigned ${unique.length} node(s) that booted it: ${foldNodes(unique)}` : '', data };
+  return { text: unique.length ? `; unassigned ${countNodes(unique.length)} that booted it: ${foldNodes(unique)}` : '', data };
 }

@@ -2,7 +2,10 @@
 import { readFile, stat } from 'node:fs/promises';
 import { UsageError } from '../../../errors/index.js';
 import { applyImport, planCsvImport, readAnsibleInventory } from '../../../core/nodes/import.js';
+import { withNodeRoots } from '../../../boot/index.js';
 import type { CommandSpec } from '../../command.js';
+import { countNodes } from '../../../nodeset/index.js';
+import { CREATE_TREE_OPTION } from './node-options.js';
 
 const MAX_CSV_BYTES = 64 * 1024 * 1024;
 
@@ -15,6 +18,7 @@ export const nodeImport: CommandSpec = {
     { name: 'ansible-inventory', type: 'string', description: 'any Ansible inventory (read with ansible-inventory --list --export)', valueName: 'FILE' },
     { name: 'create-profiles', type: 'boolean', description: 'create the profiles a CSV names that do not exist (Ansible groups always become profiles)' },
     { name: 'skip-invalid', type: 'boolean', description: 'leave out Ansible hosts whose names cannot be node names instead of refusing the import' },
+    CREATE_TREE_OPTION,
   ],
   async run({ services, io }, { options }) {
     const csv = options.csv as string | undefined;
@@ -47,8 +51,10 @@ export const nodeImport: CommandSpec = {
     if (missing.length > 0) {
       throw new UsageError('E_IMPORT_IMAGE', `the import names images that do not exist: ${missing.slice(0, 5).join(', ')}`, 'create them first, or remove them from the file');
     }
-    const result = await applyImport(services.inventory, plan, { createProfiles: ansible !== undefined || options['create-profiles'] === true });
-    const lines = [`imported ${result.nodeCount} node(s): ${result.added} added, ${result.updated} updated${result.nodes ? ` (${result.nodes})` : ''}`];
+    const createProfiles = ansible !== undefined || options['create-profiles'] === true;
+    // As `node add`: nodes given an NFS golden image lack their trees until --create-tree makes them.
+    const result = await withNodeRoots(services, options['create-tree'] === true, () => applyImport(services.inventory, plan, { createProfiles }), io);
+    const lines = [`imported ${countNodes(result.nodeCount)}: ${result.added} added, ${result.updated} updated${result.nodes ? ` (${result.nodes})` : ''}`];
     if (result.profilesCreated.length) lines.push(`profiles created: ${result.profilesCreated.join(', ')}`);
     return { data: result, text: lines.join('\n'), warnings: result.skipped.map((line) => `left out: ${line}`) };
   },

@@ -6,7 +6,7 @@
  * file and the API accept.
  */
 import { UsageError } from '../../../errors/index.js';
-import { checkAttributes, checkVarName, type NodeEntry } from '../../../core/nodes/attributes.js';
+import { checkAttributes, checkVarName, type NodeAttributes, type NodeEntry } from '../../../core/nodes/attributes.js';
 import { parseAttributeChanges, type AttributeChanges } from '../../../core/nodes/changes.js';
 import type { OptionSpec, ParsedInput } from '../../command.js';
 
@@ -78,25 +78,30 @@ export function attributesFromOptions(options: ParsedInput['options'], withProfi
 /**
  * The change given by the options of `node set` / `profile set`, as the
  * merge patch the API takes (an unset option is a `null`), read by the same
- * function.
- * @throws UsageError E_USAGE (an attribute both set and unset), and those of parseAttributeChanges.
+ * function. An attribute or variable both set and unset cannot be written
+ * in a patch: its removal is added to the change as given, and the library
+ * refuses the contradiction (E_NODE_CONTRADICTION, one check for every caller).
+ * @throws UsageError as parseAttributeChanges.
  */
 export function changesFromOptions(options: ParsedInput['options'], withProfiles: boolean): AttributeChanges {
   const patch = rawAttributes(options, withProfiles);
+  const contradicted: (keyof NodeAttributes)[] = [];
   for (const [flag, key] of UNSET_FLAGS) {
     if (options[flag] !== true) continue;
-    if (patch[key] !== undefined) throw new UsageError('E_USAGE', `--${flag} and the option setting ${key} given together`, 'give one of them');
-    patch[key] = null;
+    if (patch[key] === undefined) patch[key] = null;
+    else contradicted.push(key);
   }
+  const contradictedVars: string[] = [];
   const unsetVars = list(options['unset-var']);
   if (unsetVars.length > 0) {
     const vars = (patch.vars ?? {}) as Record<string, string | null>;
     for (const name of unsetVars) {
       checkVarName(name, 'the options');
-      if (Object.hasOwn(vars, name)) throw new UsageError('E_USAGE', `--var ${name}=... and --unset-var ${name} given together`, 'give one of them');
-      vars[name] = null;
+      if (Object.hasOwn(vars, name)) contradictedVars.push(name);
+      else vars[name] = null;
     }
     patch.vars = vars;
   }
-  return parseAttributeChanges(patch, 'the options', withProfiles);
+  const changes = parseAttributeChanges(patch, 'the options', withProfiles);
+  return { ...changes, unset: [...(changes.unset ?? []), ...contradicted], unsetVars: [...(changes.unsetVars ?? []), ...contradictedVars] };
 }

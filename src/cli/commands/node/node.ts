@@ -2,10 +2,11 @@
 import { addNodes, changeNodes } from '../../../core/nodes/node-operations.js';
 import { withNodeRoots } from '../../../boot/index.js';
 import type { CommandSpec } from '../../command.js';
+import { countNodes } from '../../../nodeset/index.js';
 import { ATTRIBUTE_OPTIONS, CREATE_TREE_OPTION, PROFILE_OPTION, UNSET_OPTIONS, attributesFromOptions, changesFromOptions } from './node-options.js';
 
 function count(folded: string, nodes: number): string {
-  return `${folded} (${nodes} node${nodes === 1 ? '' : 's'})`;
+  return `${folded} (${countNodes(nodes)})`;
 }
 
 export const nodeAdd: CommandSpec = {

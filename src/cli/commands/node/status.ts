@@ -38,9 +38,10 @@ export const nodeStatusCommand: CommandSpec = {
   summary: 'what each node booted (recorded by serve), and whether a reboot would change it',
   example: "node status 'c[001-100]' --json",
   args: [{ name: 'NODESET', completes: 'nodes' }],
-  async run({ services }, { args }) {
+  async run({ services, json }, { args }) {
     const warnings: string[] = [];
     const report = await nodeStatus(services, args.NODESET === undefined ? undefined : String(args.NODESET), { onWarning: (line) => warnings.push(line) });
-    return { data: report, text: text(report), warnings };
+    // With --json the table is never printed: not built either.
+    return { data: report, text: json ? undefined : text(report), warnings };
   },
 };

@@ -2,6 +2,7 @@
 import { validateProfileName } from '../../../core/names.js';
 import { addProfile, changeProfile, listProfiles, showProfile, type ProfileView } from '../../../core/nodes/node-operations.js';
 import type { CommandSpec } from '../../command.js';
+import { countNodes } from '../../../nodeset/index.js';
 import { withNodeRoots } from '../../../boot/index.js';
 import { ATTRIBUTE_OPTIONS, CREATE_TREE_OPTION, UNSET_OPTIONS, attributesFromOptions, changesFromOptions } from '../node/node-options.js';
 
@@ -39,7 +40,7 @@ export const profileRemove: CommandSpec = {
   async run({ services }, { args, options }) {
     const name = validateProfileName(String(args.PROFILE));
     const users = await services.inventory.removeProfile(name, { force: options.force === true });
-    const said = users.nodeCount ? `; taken out of the profiles of ${users.nodes} (${users.nodeCount} node${users.nodeCount === 1 ? '' : 's'})` : '';
+    const said = users.nodeCount ? `; taken out of the profiles of ${users.nodes} (${countNodes(users.nodeCount)})` : '';
     return { data: { name, ...users }, text: `profile ${name} removed${said}` };
   },
 };

@@ -63,7 +63,10 @@ export const serveCommand: CommandSpec = {
     const { createRestApi } = await import('../../../api/api-handler.js');
     const { TokenStore } = await import('../../../api/token-store.js');
     const log = (line: string) => process.stderr.write(`${line}\n`);
-    const api = options.api ? createRestApi(services, { onInternalError: (error) => log(`api: internal error: ${(error as Error)?.message ?? String(error)}`) }) : undefined;
+    const api = options.api ? createRestApi(services, {
+      onInternalError: (error) => log(`api: internal error: ${(error as Error)?.message ?? String(error)}`),
+      onWarning: (line) => log(`api: ${line}`),
+    }) : undefined;
     if (api && (await new TokenStore(services.paths).list()).length === 0) {
       log('warning: no API token exists, every API call will be refused; create one with `disklessset api token create --role admin`');
     }
