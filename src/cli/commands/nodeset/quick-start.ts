@@ -6,10 +6,12 @@
  * the root, took most of its time. It neither reads nor writes the root, so
  * a plain line (`nodeset` first, only nodeset's own options, no global
  * option, no `--`, no DISKLESS_ROOT) is answered here, with exactly what the
- * full CLI prints. Anything else, and any error, goes to the full CLI, which
- * then prints it the one usual way (the work is pure, so redoing it is safe).
+ * full CLI prints (a bad node set: its one error line, exit code 2). Any
+ * other line, and an unexpected error, goes to the full CLI (the work is
+ * pure, so redoing it is safe).
  */
 import { Readable } from 'node:stream';
+import { UsageError } from '../../../errors/index.js';
 import { runNodesetCommand } from '../../../nodeset/cli.js';
 import type { CliEnvironment } from '../../main.js';
 import { nodesetReadsStdin } from './nodeset.js';
@@ -47,7 +49,12 @@ export async function runNodesetQuickly(argv: readonly string[], env: CliEnviron
   let output: string;
   try {
     output = runNodesetCommand(rest, stdin);
-  } catch {
+  } catch (error) {
+    // A bad node set or option: the one line the full CLI prints for it, exit code 2.
+    if (error instanceof UsageError) {
+      await new Promise<void>((done) => { env.stderr.write(`disklessset: ${error.oneLine}\n`, () => done()); });
+      return 2;
+    }
     return full(stdin === undefined ? env : { ...env, stdin: Readable.from([stdin]) });
   }
   // As the full CLI prints a command's text: nothing when empty, else one write ending in a newline.
