@@ -3,7 +3,7 @@
  * The `disklessset` executable: runs {@link main} on the process's streams
  * and exits with its code. The only place that exits the process.
  */
-import { main } from './main.js';
+import type { CliEnvironment } from './main.js';
 
 const abort = new AbortController();
 // The signal's name is the abort reason: main() answers "interrupted" and the exit code the shell expects (130, 143).
@@ -15,7 +15,13 @@ for (const [name, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]] 
     abort.abort(name);
   });
 }
-const code = await main(process.argv.slice(2), {
+const argv = process.argv.slice(2);
+const environment: CliEnvironment = {
   stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env, signal: abort.signal,
-});
+};
+const full = async (env: CliEnvironment): Promise<number> => (await import('./main.js')).main(argv, env);
+// `nodeset` starts without loading the rest of the CLI (see its quick-start module).
+const code = argv[0] === 'nodeset'
+  ? await (await import('./commands/nodeset/quick-start.js')).runNodesetQuickly(argv, environment, full)
+  : await full(environment);
 process.exit(code);

@@ -55,9 +55,12 @@ function valuesFor(acc: Accumulator, pattern: string, group: number): number[] {
   return values;
 }
 
-/** The pattern table of the union of `names` (each may be any node set string). */
-export function tableFromNames(names: Iterable<string>): PatternTable {
-  const table = new PatternTable();
+/**
+ * The pattern table of the union of `names` (each may be any node set
+ * string), or `into` united with them (changed in place and returned).
+ */
+export function tableFromNames(names: Iterable<string>, into = new PatternTable()): PatternTable {
+  const table = into;
   const acc: Accumulator = new Map();
   let lastHead = '';
   let lastTail = '';

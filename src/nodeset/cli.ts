@@ -11,7 +11,7 @@ import { NodeSet } from './nodeset.js';
 import { PatternTable } from './pattern-table.js';
 import { parseTable } from './parse.js';
 import { isPyWhitespace, pySplitLines } from './python-compat.js';
-import { withSyntaxErrors } from './syntax-error.js';
+import { NodeSetFault, withSyntaxErrors } from './syntax-error.js';
 
 type Command = 'fold' | 'expand' | 'count';
 type Operation = 'intersection' | 'exclude' | 'xor';
@@ -45,6 +45,41 @@ function applyStdin(target: PatternTable, operation: Operation | 'union', operan
 /** An argument: its lines united, as `nodeset` reads a multi-line argument. */
 function argumentTable(arg: string): PatternTable {
   return withSyntaxErrors(arg, () => tableFromNames(pySplitLines(arg)));
+}
+
+/**
+ * The names of the node set arguments from `operands[start]` on that are
+ * plain unions of one line each (no operator option, no `-`, no line break),
+ * one name per argument; empty when the first is not one.
+ */
+function singleLineRun(operands: string[], start: number): string[] {
+  const names: string[] = [];
+  for (let k = start; k < operands.length; k++) {
+    const arg = operands[k] as string;
+    if (OPERATIONS[arg] || arg === '-') break;
+    const lines = pySplitLines(arg);
+    if (lines.length !== 1) break;
+    names.push(lines[0] as string);
+  }
+  return names;
+}
+
+/**
+ * Unites a run of single-line arguments (`names`, from `operands[start]`) into
+ * `result` in one pass. Uniting them one by one re-merged the growing result
+ * for each argument: quadratic with thousands of arguments. The union is the
+ * same: one-dimensional indexes are a set whatever the order, and the other
+ * names are still applied in order (see bulk.ts).
+ */
+function uniteArguments(result: PatternTable, operands: string[], start: number, names: string[]): void {
+  try {
+    tableFromNames(names, result);
+  } catch (error) {
+    if (!(error instanceof NodeSetFault)) throw error;
+    // Name the argument at fault, as uniting them one by one does.
+    for (let k = start; k < start + names.length; k++) argumentTable(operands[k] as string);
+    throw error;
+  }
 }
 
 /**
@@ -97,7 +132,7 @@ export function runNodesetCommand(args: string[], stdin?: string): string {
   const operands: string[] = [];
   for (let k = 0; k < args.length; k++) {
     const arg = args[k] as string;
-    if (arg === '--') { operands.push(...args.slice(k + 1)); break; }
+    if (arg === '--') { for (let j = k + 1; j < args.length; j++) operands.push(args[j] as string); break; }
     if (COMMANDS[arg]) {
       if (command) throw usage('Multiple commands not allowed.');
       command = COMMANDS[arg];
@@ -109,7 +144,7 @@ export function runNodesetCommand(args: string[], stdin?: string): string {
       throw usage(`unknown option ${arg}`);
     } else {
       // Like nodeset, options end at the first node set; later -x/-i/-X apply in order.
-      operands.push(...args.slice(k));
+      for (let j = k; j < args.length; j++) operands.push(args[j] as string);
       break;
     }
   }
@@ -137,9 +172,12 @@ export function runNodesetCommand(args: string[], stdin?: string): string {
       if (value === undefined) throw usage(`${arg} needs a node set argument`);
       if (value === '-') applyStdin(result, operation, readStdin());
       else apply(result, operation, argumentTable(value));
+    } else if (arg === '-') {
+      applyStdin(result, 'union', readStdin());
     } else {
-      if (arg === '-') applyStdin(result, 'union', readStdin());
-      else apply(result, 'union', argumentTable(arg));
+      const names = singleLineRun(operands, k);
+      if (names.length === 0) apply(result, 'union', argumentTable(arg));
+      else { uniteArguments(result, operands, k, names); k += names.length - 1; }
     }
   }
 

@@ -7,8 +7,8 @@ import { compareCodePoints } from './python-compat.js';
 
 const piecesCache = new Map<string, string[]>();
 
-/** Literal pieces around the `%s` slots (one more piece than slots). */
-function piecesOf(pattern: string): string[] {
+/** Literal pieces around the `%s` slots (one more piece than slots; shared, do not modify). */
+export function piecesOf(pattern: string): string[] {
   let pieces = piecesCache.get(pattern);
   if (pieces) return pieces;
   pieces = [];

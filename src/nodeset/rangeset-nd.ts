@@ -62,11 +62,6 @@ export class RangeSetND {
     return cpy;
   }
 
-  /** Calls `visit` with each index tuple (as index strings), in print order. */
-  forEachTuple(visit: (tuple: string[]) => void): void {
-    for (const vec of this.folded()) productOf(vec, visit);
-  }
-
   /** Adds the vectors of `other` (copies), then tries the cheap fold. */
   update(other: RangeSetND | Vector[]): void {
     const source = other instanceof RangeSetND ? other.vectors : other;

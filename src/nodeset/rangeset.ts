@@ -10,6 +10,7 @@
  */
 import { NodeSetFault } from './syntax-error.js';
 import { DIFFERENCE, INTERSECTION, UNION, XOR, combine } from './range-algebra.js';
+import { appendAfter, orderedRanges, startsAfter, unsortedRanges, valueRanges, type Ranges } from './range-build.js';
 
 /** Digits of a non-negative integer written without padding. */
 export function digitCount(value: number): number {
@@ -34,10 +35,23 @@ export class RangeSet {
   /** Flat (group, lo, hi) triples, sorted, disjoint, adjacent ranges merged. */
   private segs: number[];
   private count: number;
+  /**
+   * Ranges united by {@link update} but not merged in yet (any order, may
+   * overlap), or null. Uniting many small sets one by one into a big one
+   * (one argument, one comma item or one vector at a time) would re-sweep
+   * the big list each time, which is quadratic; instead they wait here and
+   * are sorted and merged in one go when the set is next read, or when they
+   * outgrow the merged list (so each range is sorted once: n·log n).
+   */
+  private pending: number[] | null = null;
 
   private constructor(segs: number[], count: number) {
     this.segs = segs;
     this.count = count;
+  }
+
+  private static of(ranges: Ranges): RangeSet {
+    return new RangeSet(ranges.segs, ranges.size);
   }
 
   /** An empty set. */
@@ -58,81 +72,46 @@ export class RangeSet {
 
   /** Builds from flat (group, lo, hi) triples already in order and disjoint. */
   static fromOrderedRanges(triples: number[]): RangeSet {
-    const segs: number[] = [];
-    let count = 0;
-    for (let k = 0; k < triples.length; k += 3) {
-      const g = triples[k] as number;
-      const lo = triples[k + 1] as number;
-      const hi = triples[k + 2] as number;
-      const n = segs.length;
-      if (n > 0 && segs[n - 3] === g && (segs[n - 1] as number) + 1 === lo) segs[n - 1] = hi;
-      else segs.push(g, lo, hi);
-      count += hi - lo + 1;
-    }
-    return new RangeSet(segs, count);
+    return RangeSet.of(orderedRanges(triples));
   }
 
   /** Builds the set of `values` (any order, duplicates allowed) written with `group` digits. */
   static fromValues(group: number, values: ArrayLike<number>): RangeSet {
-    let min = Infinity;
-    let max = -Infinity;
-    let ordered = true;
-    for (let k = 0; k < values.length; k++) {
-      const v = values[k] as number;
-      if (v < max) ordered = false;
-      if (v < min) min = v;
-      if (v > max) max = v;
-    }
-    // Node numbers are usually dense: mark them in a bitmap instead of sorting.
-    if (!ordered && max - min < 4 * values.length + 1024) return RangeSet.fromDenseValues(group, values, min, max);
-    const sorted = ordered ? values : Float64Array.from(values).sort();
-    const segs: number[] = [];
-    let count = 0;
-    for (let k = 0; k < sorted.length; k++) {
-      const v = sorted[k] as number;
-      const n = segs.length;
-      if (n > 0 && v <= (segs[n - 1] as number)) continue;
-      if (n > 0 && (segs[n - 1] as number) + 1 === v) segs[n - 1] = v;
-      else segs.push(group, v, v);
-      count++;
-    }
-    return new RangeSet(segs, count);
+    return RangeSet.of(valueRanges(group, values));
   }
 
-  private static fromDenseValues(group: number, values: ArrayLike<number>, min: number, max: number): RangeSet {
-    const present = new Uint8Array(max - min + 1);
-    for (let k = 0; k < values.length; k++) present[(values[k] as number) - min] = 1;
-    const segs: number[] = [];
-    let count = 0;
-    for (let k = 0; k < present.length; k++) {
-      if (present[k] === 0) continue;
-      const n = segs.length;
-      const v = k + min;
-      if (n > 0 && (segs[n - 1] as number) + 1 === v) segs[n - 1] = v;
-      else segs.push(group, v, v);
-      count++;
-    }
-    return new RangeSet(segs, count);
+  /** Merges the pending ranges into the list. */
+  private settle(): void {
+    const pending = this.pending;
+    if (pending === null) return;
+    this.pending = null;
+    const r = combine(this.segs, unsortedRanges(pending).segs, UNION);
+    this.segs = r.segs;
+    this.count = r.size;
   }
 
   /** Number of indexes. */
   get size(): number {
+    this.settle();
     return this.count;
   }
 
   /** Calls `visit` for every range in order. */
   forEachRange(visit: (group: number, lo: number, hi: number) => void): void {
+    this.settle();
     const s = this.segs;
     for (let k = 0; k < s.length; k += 3) visit(s[k] as number, s[k + 1] as number, s[k + 2] as number);
   }
 
   /** First index string in ClusterShell order (the set must not be empty). */
   first(): string {
+    this.settle();
     return indexText(this.segs[0] as number, this.segs[1] as number);
   }
 
   /** Last index string in ClusterShell order (the set must not be empty). */
   last(): string {
+    this.settle();
     const n = this.segs.length;
     return indexText(this.segs[n - 3] as number, this.segs[n - 1] as number);
   }
@@ -148,6 +127,7 @@ export class RangeSet {
 
   /** True when the index (group, value) is in the set. */
   has(group: number, value: number): boolean {
+    this.settle();
     const s = this.segs;
     let lo = 0;
     let hi = s.length / 3 - 1;
@@ -164,44 +144,75 @@ export class RangeSet {
 
   /** An independent copy. */
   copy(): RangeSet {
+    this.settle();
     return new RangeSet(this.segs.slice(), this.count);
   }
 
   /** True when both hold exactly the same index strings. */
   equals(other: RangeSet): boolean {
+    if (other === this) return true;
+    // A merged part is a lower bound of its set's size: a set already merged that is smaller than it
+    // differs without merging (the usual case when a vector's growing dimension meets a new one-index vector).
+    if ((this.pending === null && this.count < other.count) || (other.pending === null && other.count < this.count)) return false;
+    this.settle();
+    other.settle();
     if (this.count !== other.count || this.segs.length !== other.segs.length) return false;
     for (let k = 0; k < this.segs.length; k++) if (this.segs[k] !== other.segs[k]) return false;
     return true;
   }
 
-  /** Adds every index of `other` (in place). */
+  /** Adds every index of `other` (in place); amortized n·log n over many calls. */
   update(other: RangeSet): void {
-    if (other.count === 0) return;
-    const r = combine(this.segs, other.segs, UNION);
-    this.segs = r.segs;
-    this.count = r.size;
+    if (other.size === 0) return;
+    const theirs = other.segs;
+    const n = this.segs.length;
+    if (this.pending === null && (n === 0 || startsAfter(theirs, this.segs))) {
+      // In order (names given sorted): append, merging the touching ends.
+      this.segs = n === 0 ? theirs.slice() : this.segs;
+      if (n > 0) this.count += appendAfter(this.segs, theirs);
+      else this.count = other.count;
+      return;
+    }
+    if (theirs.length * 8 >= n) {
+      this.settle();
+      const r = combine(this.segs, theirs, UNION);
+      this.segs = r.segs;
+      this.count = r.size;
+      return;
+    }
+    const pending = this.pending ?? (this.pending = []);
+    for (let k = 0; k < theirs.length; k++) pending.push(theirs[k] as number);
+    if (pending.length > n) this.settle();
   }
 
   /** A new set with the indexes of both. */
   union(other: RangeSet): RangeSet {
+    this.settle();
+    other.settle();
     const r = combine(this.segs, other.segs, UNION);
     return new RangeSet(r.segs, r.size);
   }
 
   /** A new set with the indexes in both. */
   intersection(other: RangeSet): RangeSet {
+    this.settle();
+    other.settle();
     const r = combine(this.segs, other.segs, INTERSECTION);
     return new RangeSet(r.segs, r.size);
   }
 
   /** A new set with the indexes of this set not in `other`. */
   difference(other: RangeSet): RangeSet {
+    this.settle();
+    other.settle();
     const r = combine(this.segs, other.segs, DIFFERENCE);
     return new RangeSet(r.segs, r.size);
   }
 
   /** A new set with the indexes in exactly one of the two. */
   symmetricDifference(other: RangeSet): RangeSet {
+    this.settle();
+    other.settle();
     const r = combine(this.segs, other.segs, XOR);
     return new RangeSet(r.segs, r.size);
   }
@@ -213,12 +224,12 @@ export class RangeSet {
 
   /** True when every index of this set is in `other`. */
   isSubsetOf(other: RangeSet): boolean {
-    return this.count <= other.count && this.difference(other).count === 0;
+    return this.size <= other.size && this.difference(other).count === 0;
   }
 
   /** Python's `a < b` on sets: proper subset. */
   isProperSubsetOf(other: RangeSet): boolean {
-    return this.count < other.count && this.isSubsetOf(other);
+    return this.size < other.size && this.isSubsetOf(other);
   }
 
   /** Python's `a > b` on sets: proper superset. */

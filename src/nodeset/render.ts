@@ -4,7 +4,8 @@
  * sorted as strings, indexes in index order, multi-dimensional sets vector by
  * vector.
  */
-import { fillPattern, slotPieces, sortPatterns } from './pattern-text.js';
+import { fillPattern, piecesOf, slotPieces, sortPatterns } from './pattern-text.js';
+import type { Vector } from './rangeset-nd.js';
 import type { PatternTable } from './pattern-table.js';
 import { RangeSet, indexText } from './rangeset.js';
 import { formatRangeSet } from './rangeset-text.js';
@@ -38,6 +39,23 @@ function visitNames(pattern: string, set: RangeSet, visit: (name: string) => voi
   });
 }
 
+/**
+ * The names of one vector of a multi-dimensional pattern, last dimension
+ * fastest (ClusterShell's order). Each level extends the text of the levels
+ * above it, so a name costs one concatenation and no index array.
+ */
+function visitProduct(pieces: readonly string[], vec: Vector, visit: (name: string) => void): void {
+  const axes = vec.map((rs) => rs.strings());
+  const last = axes.length - 1;
+  const walk = (d: number, prefix: string): void => {
+    const axis = axes[d] as string[];
+    const piece = pieces[d + 1] as string;
+    if (d === last) for (let k = 0; k < axis.length; k++) visit(prefix + (axis[k] as string) + piece);
+    else for (let k = 0; k < axis.length; k++) walk(d + 1, prefix + (axis[k] as string) + piece);
+  };
+  walk(0, pieces[0] as string);
+}
+
 /** Calls `visit` with every node name, in order. */
 export function forEachNode(table: PatternTable, visit: (name: string) => void): void {
   for (const pattern of sortPatterns(table.entries.keys())) {
@@ -47,7 +65,7 @@ export function forEachNode(table: PatternTable, visit: (name: string) => void):
     } else if (entry instanceof RangeSet) {
       visitNames(pattern, entry, visit);
     } else {
-      entry.forEachTuple((tuple) => visit(fillPattern(pattern, tuple)));
+      for (const vec of entry.folded()) visitProduct(piecesOf(pattern), vec, visit);
     }
   }
 }

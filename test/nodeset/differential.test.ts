@@ -65,3 +65,20 @@ test('nodeset -f/-e/-c output matches ClusterShell on generated inputs', { timeo
   // The generated inputs must exercise both outcomes to mean anything.
   assert.ok(rejected > 0 && rejected < jobs.length / 2, `${rejected} of ${jobs.length} inputs rejected`);
 });
+
+test('nodeset with thousands of separate arguments matches ClusterShell', { timeout: 10 * 60_000 }, async () => {
+  assert.ok(await which('nodeset'), 'ClusterShell is not installed (Debian package clustershell)');
+  let state = 20261130;
+  const next = (n: number) => { state = (Math.imul(state, 1664525) + 1013904223) >>> 0; return Math.floor((state / 2 ** 32) * n); };
+  // Shuffled names: padded and unpadded, several prefixes, two dimensions, brackets, a name without digits.
+  const shapes = [
+    (n: number) => `c${String(n).padStart(4, '0')}`, (n: number) => `c${n}`, (n: number) => `gpu${n}-ib`,
+    (n: number) => `r${n % 5}n${n}`, (n: number) => `r1n${n}`, (n: number) => `x[${n},${n + 3}]`, () => 'login',
+  ];
+  const names = Array.from({ length: 3_000 }, () => (shapes[next(shapes.length)] as (n: number) => string)(next(5_000)));
+  for (const mode of MODES) {
+    const expected = await clustershell([mode, ...names]);
+    assert.ok(expected.accepted, expected.error);
+    assert.equal(ours([mode, ...names]).stdout, expected.stdout, `nodeset ${mode} with ${names.length} arguments`);
+  }
+});
