@@ -8,6 +8,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { access, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { run } from '../../src/system/runner.js';
@@ -20,6 +22,7 @@ import { parseAptSources } from './kit/apt-sources.js';
 import { parseAccessLine, startCliServer } from './kit/cli-server.js';
 import { ganeshaConfig, startGanesha } from './kit/ganesha.js';
 import { assertPortsFree, httpPort, nfsPort } from './kit/ports.js';
+import { leasePort } from './kit/port-lease.js';
 import { CLI } from '../helpers/temp-root.js';
 
 test('e2e kit: the accelerator choice is stated', async (t) => {
@@ -141,3 +144,25 @@ test('e2e kit: a taken HTTP or NFS port fails at once, naming the port, before a
 async function exists(path: string): Promise<boolean> {
   try { await access(path); return true; } catch { return false; }
 }
+
+test('e2e kit: boot test files take turns on a port: a second lease waits for the release; a dead holder\'s lease is taken over', async () => {
+  const port = 40_000 + (process.pid % 20_000);
+  const first = await leasePort(port);
+  let granted = false;
+  const waiting = leasePort(port).then((release) => { granted = true; return release; });
+  await new Promise((resolve) => setTimeout(resolve, 1500));
+  assert.equal(granted, false, 'the second lease was granted while the first was held');
+  await first();
+  await first(); // a second release must not free a lease taken since
+  const second = await waiting;
+  await second();
+  // A run killed while holding the lease: its pid is gone, the next run takes the lease over.
+  const gone = spawn('true');
+  await once(gone, 'exit');
+  const lease = join(tmpdir(), `disklessset-e2e-port-${port}.lease`);
+  await mkdir(lease);
+  await writeFile(join(lease, 'pid'), String(gone.pid));
+  const taken = await leasePort(port, 10_000);
+  await taken();
+  await assert.rejects(access(lease));
+});

@@ -5,7 +5,8 @@
  */
 import { OperationError } from '../../../src/errors/index.js';
 import { run, CommandError } from '../../../src/system/runner.js';
-import { assertPortsFree, httpPort } from './ports.js';
+import { assertLeasedPortFree, httpPort } from './ports.js';
+import { leasePort } from './port-lease.js';
 
 /** One line of serve's access log. */
 export interface ServedRequest {
@@ -55,7 +56,18 @@ export function parseAccessLine(line: string): ServedRequest | undefined {
  */
 export async function startCliServer(options: CliServerOptions): Promise<CliServer> {
   const port = options.port ?? 80;
-  await assertPortsFree([httpPort(port)]);
+  // Held until stop(): the other boot test file's server waits for it (port-lease.ts).
+  const release = await leasePort(port);
+  try {
+    return await serveOnLeasedPort(options, port, release);
+  } catch (error) {
+    await release();
+    throw error;
+  }
+}
+
+async function serveOnLeasedPort(options: CliServerOptions, port: number, release: () => Promise<void>): Promise<CliServer> {
+  await assertLeasedPortFree(httpPort(port));
   const requests: ServedRequest[] = [];
   let text = '';
   let pending = '';
@@ -88,9 +100,10 @@ export async function startCliServer(options: CliServerOptions): Promise<CliServ
   const timeout = setTimeout(() => serving(), options.startTimeoutMs ?? 30_000);
   await ready;
   clearTimeout(timeout);
-  const stop = async () => { stopper.abort(); await child; };
+  const stop = async () => { stopper.abort(); await child; await release(); };
   if (hasExited || !text.includes('serving ')) {
-    await stop();
+    stopper.abort();
+    await child;
     const why = exited instanceof CommandError ? exited.message : 'it never said it was serving';
     throw new OperationError('E_E2E_SERVE_START', `disklessset serve did not start (${why})`, text.trim().split('\n').slice(-10).join('\n'));
   }

@@ -7,6 +7,7 @@
 import { createServer } from 'node:net';
 import { ConflictError } from '../../../src/errors/index.js';
 import { run } from '../../../src/system/runner.js';
+import { leasePort } from './port-lease.js';
 
 /** A port a test needs, and what to say when it is taken. */
 export interface NeededPort {
@@ -48,13 +49,27 @@ export async function portHolder(port: number): Promise<string> {
 }
 
 /**
- * Throws for the first taken port of `ports`.
+ * Throws when `needed` is taken; the caller holds the port's lease.
+ * @throws ConflictError with the port's code, naming the port and its holder.
+ */
+export async function assertLeasedPortFree(needed: NeededPort): Promise<void> {
+  if (await portIsFree(needed.port)) return;
+  throw new ConflictError(needed.code, `127.0.0.1:${needed.port}, needed for ${needed.role}, is taken by ${await portHolder(needed.port)}`,
+    needed.hint);
+}
+
+/**
+ * Throws for the first taken port of `ports`, each checked under its lease
+ * (port-lease.ts): the other boot test file's server is a wait, not a conflict.
  * @throws ConflictError with the port's code, naming the port and its holder.
  */
 export async function assertPortsFree(ports: readonly NeededPort[]): Promise<void> {
   for (const needed of ports) {
-    if (await portIsFree(needed.port)) continue;
-    throw new ConflictError(needed.code, `127.0.0.1:${needed.port}, needed for ${needed.role}, is taken by ${await portHolder(needed.port)}`,
-      needed.hint);
+    const release = await leasePort(needed.port);
+    try {
+      await assertLeasedPortFree(needed);
+    } finally {
+      await release();
+    }
   }
 }
