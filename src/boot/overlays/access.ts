@@ -2,7 +2,8 @@
  * Who may download an overlay archive: the boot layer's answer to the
  * server's access hook (serve/access-policy.ts). An archive holding secrets
  * (SSH host keys) goes only to its node's registered address (inventory
- * `ip`) when the node has one; any other address gets 403. An archive
+ * `ip`) when the node has one; any other address gets 403, and so does
+ * every address when two nodes of the manifest have the same one. An archive
  * without secrets, or of a node without an address, goes to anyone (the
  * build warns about the second case). A file of the overlays folder that the
  * manifest does not know is refused, and every other file is left alone.
@@ -26,6 +27,19 @@ function plainAddress(address: string): string {
   return lower.startsWith('::ffff:') && lower.includes('.') ? lower.slice('::ffff:'.length) : lower;
 }
 
+/** Addresses registered for more than one node of `manifest`. */
+function sharedAddresses(manifest: OverlayManifest): Set<string> {
+  const seen = new Set<string>();
+  const shared = new Set<string>();
+  for (const entry of Object.values(manifest.nodes)) {
+    if (entry.ip === undefined) continue;
+    const ip = plainAddress(entry.ip);
+    if (seen.has(ip)) shared.add(ip);
+    seen.add(ip);
+  }
+  return shared;
+}
+
 /**
  * The access rule of the overlay archives of `paths` (see the module
  * comment). The manifest is read again only when its file changed; the
@@ -33,12 +47,15 @@ function plainAddress(address: string): string {
  */
 export function overlayAccessPolicy(paths: Paths): AccessPolicy {
   let folder: string | undefined;
-  let cached: { key: string; manifest: OverlayManifest } | undefined;
-  const manifest = async (): Promise<OverlayManifest> => {
+  let cached: { key: string; manifest: OverlayManifest; shared: Set<string> } | undefined;
+  const manifest = async (): Promise<{ manifest: OverlayManifest; shared: Set<string> }> => {
     const stats = await stat(overlayManifestFile(paths)).catch(() => undefined);
     const key = stats ? `${stats.ino}:${stats.size}:${stats.mtimeMs}` : 'none';
-    if (cached?.key !== key) cached = { key, manifest: await readManifest(paths) };
-    return cached.manifest;
+    if (cached?.key !== key) {
+      const read = await readManifest(paths);
+      cached = { key, manifest: read, shared: sharedAddresses(read) };
+    }
+    return cached;
   };
   return async (filePath, remoteAddress) => {
     folder ??= await realpath(overlaysDir(paths)).catch(() => undefined);
@@ -46,13 +63,16 @@ export function overlayAccessPolicy(paths: Paths): AccessPolicy {
     const name = basename(filePath);
     const node = name.endsWith('.img') ? name.slice(0, -'.img'.length) : '';
     if (!isNodeName(node)) return 'deny';
-    const published = (await manifest()).nodes[node];
+    const { manifest: current, shared } = await manifest();
+    const published = current.nodes[node];
     const pending = (await readIntent(paths))?.[node];
     if (!published && !pending) return 'deny';
     const secret = Boolean(published?.secret) || Boolean(pending?.secret);
     if (!secret) return 'allow';
     const addresses = [published?.ip, pending?.ip].filter((ip): ip is string => ip !== undefined).map(plainAddress);
     if (addresses.length === 0) return 'allow';
+    // Two nodes with one address (a hand edit of nodes.yml): the address proves neither, so neither gets its keys.
+    if (addresses.some((ip) => shared.has(ip))) return 'deny';
     return addresses.every((ip) => ip === plainAddress(remoteAddress)) ? 'allow' : 'deny';
   };
 }

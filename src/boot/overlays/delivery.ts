@@ -8,7 +8,7 @@
  */
 import { readTextIfExists } from '../../core/state/atomic-file.js';
 import { withLock } from '../../core/state/lock.js';
-import { ConflictError } from '../../errors/index.js';
+import { ConflictError, DisklessError, OperationError } from '../../errors/index.js';
 import { inventoryHash } from '../../core/nodes/inventory-cache.js';
 import type { CoreServices } from '../../core/core-services.js';
 import type { InventoryDocument } from '../../core/nodes/inventory-file.js';
@@ -33,6 +33,11 @@ export class OverlayDelivery {
 
   /** Builds with the lock held and the inventory read: the one path of every build. */
   private async buildLocked(document: InventoryDocument, text: string, nodeSet?: string): Promise<OverlayBuildResult> {
+    if (text.trim() === '' && Object.keys((await readManifest(this.services.paths)).nodes).length > 0) {
+      // As for node scripts (boot-publisher.ts): a truncated or deleted nodes.yml must not take every node's files away.
+      throw new OperationError('E_INVENTORY_INVALID', `${this.services.paths.inventoryFile} is missing or empty, but node overlays were published from it`,
+        'restore it from a backup (or write `nodes: {}` into it to remove every node on purpose); overlays stay as last published until then');
+    }
     return runOverlayBuild(this.services.paths, this.renderer, { document, text, ...(nodeSet === undefined ? {} : { nodeSet }) }, async (changed) => {
       if (changed) await this.scripts.refresh(document, text);
     });
@@ -85,6 +90,9 @@ export class OverlayDelivery {
    */
   async repair(): Promise<string | undefined> {
     if (!(await this.needsRepair())) return undefined;
+    // A damaged, emptied or deleted nodes.yml is reported once, by the node-script repair that runs first; overlays stay.
+    const text = await readTextIfExists(this.services.paths.inventoryFile);
+    if (text === undefined || text.trim() === '') return undefined;
     const killed = (await readIntent(this.services.paths)) !== undefined;
     let result: OverlayBuildResult;
     try {
@@ -94,6 +102,7 @@ export class OverlayDelivery {
       }, { timeoutMs: 0 });
     } catch (error) {
       if (error instanceof ConflictError && error.code === 'E_LOCK_TIMEOUT') return undefined;
+      if (error instanceof DisklessError && error.code === 'E_INVENTORY_INVALID') return undefined;
       throw error;
     }
     this.tell(result);

@@ -17,6 +17,33 @@ import type { SourceFile } from './sources.js';
 
 const environment = new nunjucks.Environment([], { autoescape: false, throwOnUndefined: true });
 
+/**
+ * Properties no template may read. Through them a template reaches the
+ * Function constructor (`''.constructor.constructor('...')()`) and so runs any
+ * code as root: nunjucks is not a sandbox. Every `a.b` and `a["b"]` of a
+ * compiled template goes through the runtime's `memberLookup`, checked here
+ * once for the whole process (the runtime object is shared by every nunjucks
+ * template, and only overlays use nunjucks).
+ */
+const FORBIDDEN_MEMBERS = new Set(['constructor', '__proto__', 'prototype', '__defineGetter__', '__defineSetter__', '__lookupGetter__', '__lookupSetter__']);
+interface NunjucksRuntime {
+  memberLookup(object: unknown, key: unknown): unknown;
+  contextOrFrameLookup(context: unknown, frame: unknown, name: string): unknown;
+}
+const runtime = (nunjucks as unknown as { runtime: NunjucksRuntime }).runtime;
+const forbidden = (key: unknown): Error => new Error(`"${String(key)}" cannot be read in an overlay template`);
+const memberLookup = runtime.memberLookup.bind(runtime);
+runtime.memberLookup = (object, key) => {
+  if (FORBIDDEN_MEMBERS.has(String(key))) throw forbidden(key);
+  return memberLookup(object, key);
+};
+// A bare `constructor` is looked up in the context's plain objects: Object itself, whose helpers reach Function.
+const contextLookup = runtime.contextOrFrameLookup.bind(runtime);
+runtime.contextOrFrameLookup = (context, frame, name) => {
+  if (FORBIDDEN_MEMBERS.has(name)) throw forbidden(name);
+  return contextLookup(context, frame, name);
+};
+
 /** Turns a nunjucks error into the one-line E_OVERLAY_TEMPLATE. */
 function templateError(overlay: string, file: SourceFile, error: unknown): UsageError {
   const message = error instanceof Error ? error.message : String(error);

@@ -37,7 +37,9 @@ async function paths(): Promise<{ paths: Paths; done: () => Promise<void> }> {
 test('under UEFI the kernel line names every initrd the livenet and NFS boot files load, in load order', async () => {
   const { paths: p, done } = await paths();
   try {
-    const vars = { 'image-initramfs': 'initramfs-kernel-6.1.0-57-amd64', 'image-kernel': 'vmlinuz-6.1.0-57-amd64' };
+    // A node with an overlay archive: its node script sets both overlay variables (ipxe/node-script.ts).
+    const vars = { 'image-initramfs': 'initramfs-kernel-6.1.0-57-amd64', 'image-kernel': 'vmlinuz-6.1.0-57-amd64',
+      'diskless-overlay-arg': 'initrd=overlay' };
     const files = {
       'livenet liveos': livenetBootFile(p, { name: 'img', kernel: vars['image-kernel'], initramfs: vars['image-initramfs'], selinux: false,
         layout: 'liveos', squashfsFile: 'squashfs.img', defaultConsole: 'console=ttyS0' }),

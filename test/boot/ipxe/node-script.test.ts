@@ -24,7 +24,8 @@ test('a node\'s effective kernelArgs reach its published script, and changing th
     assert.equal((await t.cli(['node', 'set', 'c01', '--unset-kernel-args'])).exitCode, 0);
     assert.match(await script('c01'), /set diskless-kernel-args console=ttyS0 quiet\n/, 'back to the profile\'s');
     assert.equal((await t.cli(['profile', 'set', 'compute', '--unset-kernel-args'])).exitCode, 0);
-    assert.doesNotMatch(await script('c02'), /diskless-kernel-args/, 'no arguments: no line');
+    assert.doesNotMatch(await script('c02'), /set diskless-kernel-args/, 'no arguments: none set');
+    assert.match(await script('c02'), /\nclear diskless-kernel-args\n/, 'and none carried over from a script chained before');
   } finally {
     await t.cleanup();
   }

@@ -58,3 +58,14 @@ test('serve answers 403 to another address and the archive to the registered one
     await server.close();
   }
 }));
+
+test('two nodes given one address by a hand edit of nodes.yml: the address proves neither, so neither node\'s secret archive is served', () => withNodes(async (root, paths) => {
+  const text = await readFile(paths.inventoryFile, 'utf8');
+  await writeFile(paths.inventoryFile, text.replace('10.0.0.2', '10.0.0.1'));
+  const built = await overlayCli(root.root, ['overlay', 'build']);
+  assert.equal(built.exitCode, 0, built.stderr);
+  const policy = overlayAccessPolicy(paths);
+  assert.equal(await policy(overlayArchivePath(paths, 'n01'), '10.0.0.1'), 'deny');
+  assert.equal(await policy(overlayArchivePath(paths, 'n02'), '10.0.0.1'), 'deny', 'n01 would get n02\'s host keys');
+  assert.equal(await policy(overlayArchivePath(paths, 'n03'), '10.0.0.1'), 'allow', 'a node without an address is not concerned');
+}));

@@ -80,14 +80,14 @@ test('removing a node, or its image, removes its archive and the overlay line of
 }));
 
 test('a node script loads the overlay archive only when one is published', () => withRoot(async (root, paths) => {
-  // Without a renderer (an installation without overlays), the node gets no archive and its script no overlay line.
-  const plain = await root.cli(['node', 'add', 'n01', '--image', 'alpha', '--mac', '52:54:00:00:00:01']);
-  assert.equal(plain.exitCode, 0, plain.stderr);
+  // A template error on a new node: its archive cannot be made, so its script loads none (and clears what a chain set).
+  const broken = await overlayCli(root.root, ['node', 'add', 'n01', '--image', 'alpha', '--mac', '52:54:00:00:00:01', '--var', 'template=broken']);
+  assert.equal(broken.exitCode, 0, broken.stderr);
   const without = await readFile(nodeScriptPath(paths, 'n01'), 'utf8');
   assert.doesNotMatch(without, /initrd|set diskless-overlay /);
   assert.match(without, /clear diskless-overlay\n/);
-  // The next command with overlays follows the inventory (its repair), then the scripts follow the archive.
-  await cli(root, 'boot', 'list');
+  // Fixed: the archive is published, then the scripts follow it.
+  await cli(root, 'node', 'set', 'n01', '--unset-var', 'template');
   const withOverlay = await readFile(nodeScriptPath(paths, 'n01'), 'utf8');
   assert.ok(withOverlay.includes('set diskless-overlay http://${next-server}/preboot_execution_environment/diskless/overlays/n01.img?node=n01&mac=${mac:hexhyp}\n'), withOverlay);
   assert.ok(withOverlay.includes('set diskless-overlay-arg initrd=overlay\n'));

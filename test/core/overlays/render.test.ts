@@ -88,6 +88,26 @@ test('an undefined variable or a syntax error refuses the render, naming overlay
   });
 });
 
+test('a template cannot reach JavaScript\'s Function constructor (nunjucks is no sandbox): constructor, __proto__ and prototype are refused', async () => {
+  await withRoot(async (services) => {
+    const escapes = [
+      "{{ ''.constructor.constructor('return process.pid')() }}",
+      "{{ node.constructor.constructor('return 1')() }}",
+      "{{ node['constructor'] }}",
+      '{{ range.constructor }}',
+      '{{ constructor }}',
+      '{{ inventory.__proto__ }}',
+      '{{ node.name.prototype }}',
+    ];
+    await services.inventory.addNodes('n1', {});
+    for (const [index, text] of escapes.entries()) {
+      await siteOverlay(services, `esc${index}`, { 'etc/x.j2': `line one\n${text}\n` });
+      await services.inventory.changeNodes('n1', { set: { overlays: [`esc${index}`] } });
+      await assert.rejects(services.overlays.renderNode('n1'), code('E_OVERLAY_TEMPLATE', new RegExp(`^overlay esc${index}, file etc/x\\.j2, line \\d+: .*cannot be read in an overlay template`)), text);
+    }
+  });
+});
+
 test('modes and owners come from the source file, or from overlay.yml, which is checked', async () => {
   await withRoot(async (services) => {
     const dir = await siteOverlay(services, 'keys', { 'etc/munge/munge.key': 'k\n', 'etc/plain': 'p\n', 'etc/tool.j2': '{{ node.name }}\n' });
