@@ -16,9 +16,11 @@
  *   `nodes.gen/legacy-<id>` (kept for the administrator) when the first
  *   generation is published.
  */
-import { chmod, link, lstat, stat, mkdir, readFile, readdir, readlink, rename, rm, symlink, writeFile } from 'node:fs/promises';
+import { chmodSync, linkSync, writeFileSync } from 'node:fs';
+import { lstat, stat, mkdir, readFile, readdir, readlink, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { fsyncDirectory, temporarySibling } from '../core/state/atomic-file.js';
+import { inSlices } from '../core/state/file-batches.js';
 import type { Paths } from '../core/paths.js';
 import { run } from '../system/runner.js';
 import { generationDir, generationsDir } from './boot-paths.js';
@@ -26,8 +28,6 @@ import { targetKey, type ScriptSet } from './script-set.js';
 import { bootUrls, nodeScript } from './ipxe.js';
 
 const MANIFEST = '.manifest.json';
-/** Files created at once: enough to keep the thread pool busy, few enough not to exhaust descriptors. */
-const CONCURRENCY = 64;
 
 /** What a generation's manifest records: the URL paths its scripts use, and file → its target's key (script-set.ts targetKey: image, kernel arguments, overlay). */
 interface Manifest {
@@ -40,12 +40,6 @@ export type ServedNodes = { kind: 'generation'; id: number } | { kind: 'folder' 
 
 function parseId(name: string): number | undefined {
   return /^\d{1,15}$/.test(name) ? Number(name) : undefined;
-}
-
-async function inBatches<T>(items: readonly T[], action: (item: T) => Promise<void>): Promise<void> {
-  for (let start = 0; start < items.length; start += CONCURRENCY) {
-    await Promise.all(items.slice(start, start + CONCURRENCY).map(action));
-  }
 }
 
 /** The generations of one installation (see the module comment). Callers hold the inventory lock to change them. */
@@ -113,22 +107,23 @@ export class Generations {
 
   private async fill(folder: string, files: ScriptSet, from: number | undefined, reusable: Record<string, string>): Promise<void> {
     const urls = bootUrls(this.paths);
+    const fromDir = from === undefined ? undefined : generationDir(this.paths, from);
     const written: string[] = [];
-    await inBatches([...files], async ([name, script]) => {
+    await inSlices([...files], ([name, script]) => {
       const target = join(folder, name);
-      if (from !== undefined && Object.hasOwn(reusable, name) && reusable[name] === targetKey(script)) {
+      if (fromDir !== undefined && Object.hasOwn(reusable, name) && reusable[name] === targetKey(script)) {
         try {
-          await link(join(generationDir(this.paths, from), name), target);
+          linkSync(join(fromDir, name), target);
           return;
         } catch { /* gone or not linkable: written below */ }
       }
-      await writeFile(target, nodeScript(urls, script.node, script.image, script.kernelArgs, script.overlay), { mode: 0o644, flag: 'wx' });
+      writeFileSync(target, nodeScript(urls, script.node, script.image, script.kernelArgs, script.overlay), { mode: 0o644, flag: 'wx' });
       written.push(target);
     });
     // The mode given at creation is filtered by the umask, the same for every file: one
     // look tells whether they all need a chmod to be world-readable (and so served).
     if (written[0] !== undefined && ((await stat(written[0])).mode & 0o777) !== 0o644) {
-      await inBatches(written, (file) => chmod(file, 0o644));
+      await inSlices(written, (file) => { chmodSync(file, 0o644); });
     }
     const manifest: Manifest = { urls: JSON.stringify(urls), files: Object.fromEntries([...files].map(([name, target]) => [name, targetKey(target)])) };
     await writeFile(join(folder, MANIFEST), `${JSON.stringify(manifest)}\n`, { mode: 0o644, flag: 'wx' });

@@ -4,8 +4,9 @@
  * the ETag the boot server would send for it, computed by the server's own
  * function from the same file, so "booted" and "published" compare exactly.
  */
-import { stat } from 'node:fs/promises';
+import { statSync } from 'node:fs';
 import type { CoreServices } from '../../core/core-services.js';
+import type { Paths } from '../../core/paths.js';
 import { effectiveImages } from '../../core/nodes/effective.js';
 import { initramfsName } from '../../core/kernel/kernel-manager.js';
 import { compareNames } from '../../core/nodes/inventory-file.js';
@@ -68,16 +69,43 @@ export interface NodeStatusReport {
   unknownRequests: { count: number; recent: UnknownRequest[] } | null;
 }
 
-/** Current ETag of each physical file, computed once per file however many nodes fetched it. */
-class VersionCache {
-  private readonly versions = new Map<string, Promise<string | null>>();
-  get(file: string): Promise<string | null> {
-    let version = this.versions.get(file);
-    if (!version) {
-      version = stat(file).then((stats) => (stats.isFile() ? entityTag(stats) : null), () => null);
-      this.versions.set(file, version);
+/** A recorded URL path as it stands now: the stage file it names and that file's current ETag. */
+interface PathNow {
+  file: StageFile | undefined;
+  /** ETag the server would send now; null when the file is gone or the path names no file. */
+  version: string | null;
+}
+
+/**
+ * Current version of each recorded URL path, worked out once per distinct
+ * path however many nodes fetched it (10,000 nodes share one kernel path).
+ * The `stat` is synchronous: one per distinct file, a few microseconds each
+ * from the inode cache, where a promise per node script cost more than the
+ * system call itself (and most of the garbage collection of a 10,000-node status).
+ */
+class PublishedVersions {
+  private readonly byPath = new Map<string, PathNow>();
+  constructor(private readonly paths: Paths, private readonly urls: BootUrls) {}
+
+  of(path: string): PathNow {
+    let now = this.byPath.get(path);
+    if (now === undefined) {
+      const file = stageOf(this.urls, path);
+      // A path that no longer parses (edited file, changed URL layout) has no current version.
+      const physical = file ? stagePath(this.paths, file) : undefined;
+      now = { file, version: physical === undefined ? null : currentVersion(physical) };
+      this.byPath.set(path, now);
     }
-    return version;
+    return now;
+  }
+}
+
+function currentVersion(file: string): string | null {
+  try {
+    const stats = statSync(file, { throwIfNoEntry: false });
+    return stats?.isFile() ? entityTag(stats) : null;
+  } catch {
+    return null;
   }
 }
 
@@ -105,28 +133,23 @@ function mismatchOf(name: string, record: NodeBootRecord, image: string | null, 
   return file.file === expected ? undefined : `fetched ${file.stage} ${file.file}, image ${image} uses ${expected}`;
 }
 
-async function statusOf(
-  services: CoreServices, name: string, image: string | null, record: NodeBootRecord | undefined,
-  cache: VersionCache, kernels: Map<string, string>, urls: BootUrls,
-): Promise<NodeStatus> {
-  const base = { name, image, lastSeen: record?.lastSeen ?? null, address: record?.address ?? null, mac: record?.mac ?? null };
-  const fetched = record ? STAGES.filter((stage) => record.stages[stage] !== undefined) : [];
-  if (!record || fetched.length === 0) {
-    return { ...base, bootedImage: null, state: 'never booted', files: [], staleReasons: [], mismatches: [] };
-  }
+function statusOf(name: string, image: string | null, record: NodeBootRecord | undefined, versions: PublishedVersions, kernel: string | undefined): NodeStatus {
+  const lastSeen = record?.lastSeen ?? null;
+  const address = record?.address ?? null;
+  const mac = record?.mac ?? null;
+  if (!record) return { name, image, lastSeen, address, mac, bootedImage: null, state: 'never booted', files: [], staleReasons: [], mismatches: [] };
   const files: FileStatus[] = [];
   const staleReasons: string[] = [];
   const mismatches: string[] = [];
   let bootedImage: string | null = null;
-  for (const stage of fetched) {
-    const served = record.stages[stage] as NonNullable<NodeBootRecord['stages'][Stage]>;
-    const file = stageOf(urls, served.path);
-    // A path that no longer parses (edited file, changed URL layout) has no current version.
-    const physical = file && file.stage === stage ? stagePath(services.paths, file) : undefined;
-    const publishedVersion = physical ? await cache.get(physical) : null;
+  for (const stage of STAGES) {
+    const served = record.stages[stage];
+    if (served === undefined) continue;
+    const { file, version } = versions.of(served.path);
+    const publishedVersion = file !== undefined && file.stage === stage ? version : null;
     files.push({ stage, path: served.path, bootedVersion: served.etag, publishedVersion, fetchedAt: served.at });
     if (file && (stage === 'bootFile' || stage === 'rootImage')) bootedImage = file.owner;
-    const mismatch = file ? mismatchOf(name, record, image, file, image === null ? undefined : kernels.get(image)) : undefined;
+    const mismatch = file ? mismatchOf(name, record, image, file, kernel) : undefined;
     if (mismatch) mismatches.push(mismatch);
     // Node scripts are re-rendered whenever the inventory changes (new inode, new ETag) but only
     // name the image: whether the image changed is checked below, not the script's version.
@@ -134,10 +157,11 @@ async function statusOf(
       staleReasons.push(publishedVersion === null ? `${stage} ${file?.file ?? served.path} is gone` : `${stage} ${file?.file ?? served.path} changed`);
     }
   }
+  if (files.length === 0) return { name, image, lastSeen, address, mac, bootedImage: null, state: 'never booted', files: [], staleReasons: [], mismatches: [] };
   if (bootedImage !== image) {
     staleReasons.unshift(image === null ? `no image is assigned now (booted ${bootedImage ?? 'none'})` : `assigned image is ${image}, booted ${bootedImage ?? 'none'}`);
   }
-  return { ...base, bootedImage, state: staleReasons.length > 0 ? 'stale' : 'up to date', files, staleReasons, mismatches };
+  return { name, image, lastSeen, address, mac, bootedImage, state: staleReasons.length > 0 ? 'stale' : 'up to date', files, staleReasons, mismatches };
 }
 
 /** Options of {@link nodeStatus}. */
@@ -148,7 +172,7 @@ export interface NodeStatusOptions {
 
 /**
  * Status of the inventory's nodes (all, or those of `nodeSet`), sorted by name.
- * Reads the inventory, the boot records and one `stat` per distinct file.
+ * Reads the inventory, the boot records and one `stat` per distinct file (synchronous: see PublishedVersions).
  * @throws UsageError E_NODESET_SYNTAX, E_NODE_NAME... for a bad node set.
  * @throws NotFoundError E_NODE_NOT_FOUND when a node of the set is not in the inventory.
  * @throws OperationError E_INVENTORY_INVALID when the inventory does not parse.
@@ -163,10 +187,12 @@ export async function nodeStatus(services: CoreServices, nodeSet?: string, optio
   const names = (wanted ?? Object.keys(document.nodes)).sort(compareNames);
   const images = effectiveImages(document);
   const [records, kernels] = await Promise.all([readRecords(services.paths.nodeBootsFile, options.onWarning), imageKernels(services)]);
-  const cache = new VersionCache();
   // Once, not per node: checking the URL paths as iPXE words cost a tenth of the time over 10,000 nodes.
-  const urls = bootUrls(services.paths);
-  const statuses = await Promise.all(names.map((name) => statusOf(services, name, images[name] ?? null, records.nodes[name], cache, kernels, urls)));
+  const versions = new PublishedVersions(services.paths, bootUrls(services.paths));
+  const statuses = names.map((name) => {
+    const image = images[name] ?? null;
+    return statusOf(name, image, records.nodes[name], versions, image === null ? undefined : kernels.get(image));
+  });
   const having = (test: (status: NodeStatus) => boolean) => statuses.filter(test).map((status) => status.name);
   const stale = having((status) => status.state === 'stale');
   const never = having((status) => status.state === 'never booted');

@@ -10,10 +10,12 @@
  * running as another user cannot reach them, which is intended: it could
  * not apply that rule.
  */
-import { chmod, mkdir, open, readdir, rename, rm } from 'node:fs/promises';
+import { closeSync, fchmodSync, openSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { chmod, mkdir, readdir } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { fsyncDirectory, temporarySibling } from '../../core/state/atomic-file.js';
 import { diskFullError, isDiskFull } from '../../core/state/disk-full.js';
+import { inSlices } from '../../core/state/file-batches.js';
 import type { Paths } from '../../core/paths.js';
 import { isNodeName } from '../../nodeset/index.js';
 import { run } from '../../system/runner.js';
@@ -25,21 +27,14 @@ export interface ArchiveWrite {
   bytes: Buffer;
 }
 
-/** Files written at once: keeps the thread pool busy without exhausting descriptors. */
-const CONCURRENCY = 64;
-
-async function inBatches<T>(items: readonly T[], action: (item: T) => Promise<void>): Promise<void> {
-  for (let start = 0; start < items.length; start += CONCURRENCY) await Promise.all(items.slice(start, start + CONCURRENCY).map(action));
-}
-
-async function writeTemporary(file: string, bytes: Buffer, mode: number): Promise<void> {
-  const handle = await open(file, 'wx', mode);
+function writeTemporary(file: string, bytes: Buffer, mode: number): void {
+  const descriptor = openSync(file, 'wx', mode);
   try {
-    await handle.writeFile(bytes);
+    writeFileSync(descriptor, bytes);
     // The mode given to open() is filtered by the umask: `serve` sends world-readable files only.
-    await handle.chmod(mode);
+    fchmodSync(descriptor, mode);
   } finally {
-    await handle.close();
+    closeSync(descriptor);
   }
 }
 
@@ -54,19 +49,19 @@ export async function publishArchives(paths: Paths, writes: readonly ArchiveWrit
   await chmod(folder, 0o700);
   const staged: [string, string][] = [];
   try {
-    await inBatches(writes, async (write) => {
+    await inSlices(writes, (write) => {
       const target = overlayArchivePath(paths, write.node);
       const temporary = temporarySibling(target);
       staged.push([temporary, target]);
-      await writeTemporary(temporary, write.bytes, 0o644);
+      writeTemporary(temporary, write.bytes, 0o644);
     });
     // One flush of the file system instead of one fsync per archive; run inside the folder so its command line names no path.
     await run(['sync', '--file-system', '.'], { cwd: folder });
   } catch (error) {
-    await inBatches(staged, ([temporary]) => rm(temporary, { force: true }));
+    await inSlices(staged, ([temporary]) => { rmSync(temporary, { force: true }); });
     throw isDiskFull(error) ? diskFullError(error) : error;
   }
-  await inBatches(staged, ([temporary, target]) => rename(temporary, target));
+  await inSlices(staged, ([temporary, target]) => { renameSync(temporary, target); });
   await fsyncDirectory(folder);
 }
 
@@ -82,6 +77,6 @@ export async function archivedNodes(paths: Paths): Promise<string[]> {
 /** Deletes the archives of `nodes` (nodes gone from the inventory, or without an image any more). */
 export async function removeArchives(paths: Paths, nodes: readonly string[]): Promise<void> {
   if (nodes.length === 0) return;
-  await inBatches(nodes, (node) => rm(overlayArchivePath(paths, node), { force: true }));
+  await inSlices(nodes, (node) => { rmSync(overlayArchivePath(paths, node), { force: true }); });
   await fsyncDirectory(overlaysDir(paths));
 }
