@@ -103,7 +103,7 @@ test('a template cannot reach JavaScript\'s Function constructor (nunjucks is no
     for (const [index, text] of escapes.entries()) {
       await siteOverlay(services, `esc${index}`, { 'etc/x.j2': `line one\n${text}\n` });
       await services.inventory.changeNodes('n1', { set: { overlays: [`esc${index}`] } });
-      await assert.rejects(services.overlays.renderNode('n1'), code('E_OVERLAY_TEMPLATE', new RegExp(`^overlay esc${index}, file etc/x\\.j2, line \\d+: .*cannot be read in an overlay template`)), text);
+      await assert.rejects(services.overlays.renderNode('n1'), code('E_OVERLAY_TEMPLATE', new RegExp(`^overlay esc${index}, file etc/x\\.j2(?:, line \\d+)?: .*cannot be read in an overlay template`)), text);
     }
   });
 });
