@@ -9,14 +9,14 @@ PACKAGES=(
   squashfs-tools e2fsprogs xfsprogs mmdebstrap debootstrap   # image building
   dracut-core cpio zstd xz-utils lz4 kmod util-linux          # initramfs, archives, mounts
   qemu-system-x86 ipxe-qemu                                  # network-booting test nodes
-  ovmf                                                       # UEFI firmware for the UEFI test node (test/e2e/uefi-boot.test.ts)
+  ovmf                                                       # UEFI firmware for the UEFI test node (test/e2e/overlay-boot.test.ts)
   nfs-ganesha nfs-ganesha-vfs                                # user-space NFSv4 server
   clustershell                                               # reference nodeset for differential tests
   nginx-light                                                # reference HTTP server for benchmarks
   busybox-static whois ca-certificates                       # small test trees, mkpasswd
   ansible-core                                               # `node import --ansible-inventory` (ansible-inventory)
   openssh-client                                             # ssh-keygen: SSH host keys of the ssh-host-keys overlay
-  dnf rpm createrepo-c gpg                                   # the dnf source; its tests build, sign and index tiny RPMs
+  dnf rpm createrepo-c gpg gpg-agent                         # the dnf source; its tests build, sign and index tiny RPMs
   skopeo umoci                                               # container-image sources: pull (skopeo copy), unpack layers (umoci)
   docker-registry attr                                       # tests: a real local registry; setfattr/getfattr for xattrs in images
 )
