@@ -158,7 +158,8 @@ test('product e2e: a node assigned through the inventory boots; node status repo
   assert.equal(status?.image, 'e2e-live');
   assert.equal(status?.bootedImage, 'e2e-live');
   assert.deepEqual(status?.mismatches, []);
-  assert.deepEqual(status?.files.map((f) => f.stage), ['nodeScript', 'bootFile', 'kernel', 'initramfs', 'rootImage'],
+  // The node's overlay archive (the default hostname overlay) is a stage of its own.
+  assert.deepEqual(status?.files.map((f) => f.stage), ['nodeScript', 'bootFile', 'kernel', 'initramfs', 'overlay', 'rootImage'],
     'every stage of the boot was fetched with the node identity and recorded');
   // The version recorded is the ETag of the very file on disk (the server's own function).
   const rootImage = status?.files.find((f) => f.stage === 'rootImage');
