@@ -8,7 +8,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { realpath, stat } from 'node:fs/promises';
-import { NotFoundError, UsageError } from '../errors/index.js';
+import { ConflictError, NotFoundError, UsageError } from '../errors/index.js';
 import { formatAccessLine, loggedTarget } from './access-log.js';
 import { resolveRequestPath } from './request-path.js';
 import { sendStatus, type Exchange } from './responses.js';
@@ -164,17 +164,23 @@ async function checkRoot(root: string): Promise<string> {
  * Starts the boot server and resolves once it listens.
  * @throws NotFoundError E_SERVE_ROOT_NOT_FOUND when the document root does not exist.
  * @throws UsageError E_SERVE_ROOT_NOT_DIRECTORY when it is not a folder.
- * Listen errors (EADDRINUSE, EACCES) are rethrown as they come from node:net.
+ * @throws ConflictError E_SERVE_PORT_IN_USE when another program listens on the port.
+ * Other listen errors (EACCES, EADDRNOTAVAIL) are rethrown as they come from node:net.
  */
 export async function createBootServer(options: BootServerOptions): Promise<BootServer> {
   // The root is resolved once: every served file's realpath must lie below it.
   const realRoot = await checkRoot(options.root);
   const server = createServer({ maxHeaderSize: MAX_HEADER_BYTES }, (req, res) => handleRequest(req, res, realRoot, options));
   const host = options.listen ?? DEFAULT_LISTEN;
+  const port = options.port ?? DEFAULT_PORT;
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? DEFAULT_PORT, host, () => {
-      server.off('error', reject);
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      // The usual slip (a second serve, or nginx on port 80): one line saying what to do, not a stack.
+      reject(error.code === 'EADDRINUSE' ? new ConflictError('E_SERVE_PORT_IN_USE', `port ${port} on ${host} is already in use by another program`,
+        'stop that server (another `disklessset serve`, nginx, Apache), or choose another port with --port') : error);
+    });
+    server.listen(port, host, () => {
+      server.removeAllListeners('error');
       resolve();
     });
   });

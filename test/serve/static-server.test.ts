@@ -30,6 +30,16 @@ test('binds to a loopback URL with the port it was given', () => {
   assert.match(boot.url, /^http:\/\/127\.0\.0\.1:\d+\/$/);
 });
 
+test('a port another program listens on is E_SERVE_PORT_IN_USE, one line naming the port and what to do', async () => {
+  const port = Number(new URL(boot.url).port);
+  await assert.rejects(createBootServer({ root: tree.root, listen: '127.0.0.1', port }), (error: Error & { code?: string; hint?: string }) => {
+    assert.equal(error.code, 'E_SERVE_PORT_IN_USE');
+    assert.equal(error.message, `port ${port} on 127.0.0.1 is already in use by another program`);
+    assert.match(error.hint ?? '', /--port/);
+    return true;
+  });
+});
+
 test('a full GET returns the exact image bytes with length and validators', async () => {
   const answer = await fetchAnswer(boot.url, IMAGE);
   assert.equal(answer.status, 200);
