@@ -16,8 +16,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { run } from '../src/system/runner.js';
 import { Paths } from '../src/core/paths.js';
-import { makeBusyboxTree, addDummyKernel, TEST_KERNEL } from '../test/helpers/livenet-fixtures.js';
-import { startRegistry } from '../test/helpers/oci-registry.js';
+import { addDummyKernel, TEST_KERNEL } from '../test/helpers/livenet-fixtures.js';
+import { startBusyboxBundle, startRegistry } from '../test/helpers/oci-registry.js';
 import { CLI } from '../test/helpers/temp-root.js';
 
 const MIB = 1024 * 1024;
@@ -29,14 +29,7 @@ async function timed(action: () => Promise<unknown>): Promise<number> {
 }
 
 async function makeImage(dir: string, mib: number): Promise<string> {
-  const layout = join(dir, 'layout');
-  const bundle = join(dir, 'bundle');
-  await run(['umoci', 'init', '--layout', layout]);
-  await run(['umoci', 'new', '--image', `${layout}:1`]);
-  await run(['umoci', 'unpack', '--image', `${layout}:1`, bundle]);
-  const tree = await makeBusyboxTree(dir);
-  await run(['cp', '-a', `${tree}/.`, join(bundle, 'rootfs')]);
-  await rm(tree, { recursive: true, force: true });
+  const { layout, bundle } = await startBusyboxBundle(dir);
   for (let i = 0; i < mib; i += 1) {
     const folder = join(bundle, 'rootfs', 'usr', 'share', 'data', String(Math.floor(i / 50)));
     await mkdir(folder, { recursive: true });

@@ -88,20 +88,30 @@ export const TINY = {
 } as const;
 
 /**
- * Builds an OCI layout `DIR:TAG` in `dir/layout` (tag `1`) from a busybox
- * tree: layer one adds every file, layer two deletes `TINY.deleted` and adds
- * `TINY.added`. Returns the layout folder.
+ * An empty OCI layout `dir/layout:1` and its unpacked bundle `dir/bundle`
+ * whose rootfs holds a busybox tree: the start of every test image (`umoci
+ * repack` then makes each layer).
  */
-export async function makeTinyLayout(dir: string, withXattr: boolean): Promise<string> {
+export async function startBusyboxBundle(dir: string): Promise<{ layout: string; bundle: string }> {
   const layout = join(dir, 'layout');
   const bundle = join(dir, 'bundle');
   await run(['umoci', 'init', '--layout', layout]);
   await run(['umoci', 'new', '--image', `${layout}:1`]);
   await run(['umoci', 'unpack', '--image', `${layout}:1`, bundle]);
   const tree = await makeBusyboxTree(dir);
-  const rootfs = join(bundle, 'rootfs');
-  await run(['cp', '-a', `${tree}/.`, rootfs]);
+  await run(['cp', '-a', `${tree}/.`, join(bundle, 'rootfs')]);
   await rm(tree, { recursive: true, force: true });
+  return { layout, bundle };
+}
+
+/**
+ * Builds an OCI layout `DIR:TAG` in `dir/layout` (tag `1`) from a busybox
+ * tree: layer one adds every file, layer two deletes `TINY.deleted` and adds
+ * `TINY.added`. Returns the layout folder.
+ */
+export async function makeTinyLayout(dir: string, withXattr: boolean): Promise<string> {
+  const { layout, bundle } = await startBusyboxBundle(dir);
+  const rootfs = join(bundle, 'rootfs');
   await writeFile(join(rootfs, TINY.deleted), 'gone in layer 2\n');
   await writeFile(join(rootfs, TINY.owned), 'owned\n');
   await chown(join(rootfs, TINY.owned), TINY.uid, TINY.uid);

@@ -17,6 +17,7 @@ import type { AccountResolver } from './accounts.js';
 import { GENERATED_OVERLAYS, type GeneratorName } from './generated.js';
 import { META_FILE, readOverlayMeta } from './overlay-meta.js';
 import { normaliseOverlayPath } from './overlay-paths.js';
+import type { OverlayEntry } from './rendered.js';
 
 /** The built-in overlays' folder in the package (dist/src/core/overlays → the package root's `overlays/`). */
 export const BUILTIN_OVERLAYS_DIR = fileURLToPath(new URL('../../../../overlays/', import.meta.url));
@@ -33,21 +34,12 @@ export interface OverlaySource {
   generator?: GeneratorName;
 }
 
-/** One file, folder or link of an overlay's tree. */
-export interface SourceFile {
-  /** Delivered path (absolute inside the node's root, `.j2` dropped). */
-  path: string;
+/** One file, folder or link of an overlay's tree: the entry it delivers (`path` with `.j2` dropped), plus where it comes from. */
+export interface SourceFile extends OverlayEntry {
   /** Path in the overlay's folder, for messages (`etc/hosts.j2`). */
   sourcePath: string;
-  kind: 'file' | 'dir' | 'symlink';
-  mode: number;
-  uid: number;
-  gid: number;
-  data?: Buffer;
-  target?: string;
   /** A `.j2` file: rendered per node. */
   template: boolean;
-  secret: boolean;
 }
 
 /** An overlay read into memory. */
