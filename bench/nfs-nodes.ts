@@ -18,9 +18,12 @@ import { run } from '../src/system/runner.js';
 import { mount, unmountTree } from '../src/system/mount.js';
 import { addGoldenNodes } from '../src/modules/nfs/golden-nodes.js';
 import { sha512Crypt } from '../src/core/os/password.js';
+import { reportRows } from './table.js';
 
 const NODES = Number(process.argv[2] ?? 1000);
 const COPIES = Number(process.argv[3] ?? 20);
+/** Size of the golden tree (NFS_BENCH_GIB, default 1.05 GiB; `npm run bench` uses a smaller one). */
+const TREE_GIB = Number(process.env.NFS_BENCH_GIB ?? 1.05);
 const GiB = 1024 ** 3;
 
 /** Bytes in use on the file system holding `dir`. */
@@ -77,7 +80,7 @@ async function main(): Promise<void> {
     await writeFile(join(services.paths.kernelsDir, 'vmlinuz-6.1.0-bench'), 'kernel');
     await writeFile(join(services.paths.kernelsDir, 'initramfs-kernel-6.1.0-bench'), 'initramfs');
     const source = join(mnt, 'source-tree');
-    const tree = await makeTree(source, 1.05 * GiB);
+    const tree = await makeTree(source, TREE_GIB * GiB);
     console.log(`golden tree: ${tree.files} files, ${(tree.bytes / GiB).toFixed(2)} GiB`);
     await services.images.create('NfsStagingImage', 'bench-staging', {
       kernel: 'vmlinuz-6.1.0-bench', source: { kind: 'dir', path: source }, type: 'core', packages: [],
@@ -122,6 +125,12 @@ async function main(): Promise<void> {
     console.log(`nodes add x${NODES} (${result.mode}, ${result.jobs} jobs): ${seconds(toolMs)} s, ${(toolBytes / GiB).toFixed(2)} GiB`);
     console.log(`cp -a --reflink=never x${NODES} (extrapolated from ${COPIES}): ${seconds(fullMs)} s, ${(fullBytes / GiB).toFixed(1)} GiB`);
     console.log(`speed-up: ${(fullMs / toolMs).toFixed(1)}x; disk: ${((toolBytes / fullBytes) * 100).toFixed(2)}% of full copies`);
+    const diskShare = (toolBytes / fullBytes) * 100;
+    reportRows([{
+      work: `nfs nodes add, ${NODES} node trees of a ${(tree.bytes / GiB).toFixed(2)} GiB golden image`,
+      ours: `${seconds(toolMs)} s, ${diskShare.toFixed(2)}% of the disk`, reference: `cp -a per node ${seconds(fullMs)} s (extrapolated)`,
+      ratio: fullMs / toolMs, goal: '>= 10x, < 5% of the disk', met: fullMs / toolMs >= 10 && diskShare < 5,
+    }]);
   } finally {
     await unmountTree(mnt);
     await rm(base, { recursive: true, force: true });

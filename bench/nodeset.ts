@@ -22,6 +22,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { runNodesetCommand } from '../src/nodeset/index.js';
 import { run, which } from '../src/system/runner.js';
+import { reportRows, seconds, type BenchRow } from './table.js';
 
 const RUNS = Number(process.env.NODESET_BENCH_RUNS ?? 3);
 const TIMEOUT_MS = Number(process.env.NODESET_BENCH_TIMEOUT_S ?? 900) * 1000;
@@ -57,11 +58,6 @@ async function timeRuns(runs: number, once: () => Promise<string>): Promise<Timi
   return { best: times[0] ?? 0, median: times[Math.floor(times.length / 2)] ?? 0, output };
 }
 
-function seconds(ms: number): string {
-  if (ms >= 1000) return `${(ms / 1000).toFixed(2)} s`;
-  return ms >= 10 ? `${ms.toFixed(0)} ms` : `${ms.toFixed(1)} ms`;
-}
-
 async function main(): Promise<void> {
   if (!(await which('nodeset'))) throw new Error('ClusterShell is not installed (Debian package clustershell)');
   const cases: Case[] = [
@@ -74,6 +70,7 @@ async function main(): Promise<void> {
     { label: 'fold 66,667 names as arguments', args: ['-f', ...sampleNames(66_667, 100_000, 13).trim().split('\n')], clusterShellRuns: RUNS, names: 66_667 },
   ];
   const rows: string[] = [];
+  const summary: BenchRow[] = [];
   for (const c of cases.filter((one) => one.names <= MAX_NAMES)) {
     // No DISKLESS_ROOT: `disklessset nodeset` then takes its quick start, as a user's script would.
     const options = { input: c.stdin, maxBuffer: MAX_OUTPUT, timeoutMs: TIMEOUT_MS, env: { DISKLESS_ROOT: undefined } };
@@ -90,12 +87,19 @@ async function main(): Promise<void> {
     const ratio = theirs ? `${(theirs.median / ours.median).toFixed(1)}x` : `> ${(TIMEOUT_MS / ours.median).toFixed(0)}x`;
     rows.push(`| ${c.label} | ${seconds(library.median)} | ${seconds(ours.median)} | `
       + `${theirs ? seconds(theirs.median) : `> ${seconds(TIMEOUT_MS)}`} | ${ratio} | ${same} |`);
+    summary.push({
+      work: `nodeset ${c.label}, whole process`, ours: seconds(ours.median),
+      reference: theirs ? `ClusterShell ${seconds(theirs.median)}` : `ClusterShell > ${seconds(TIMEOUT_MS)}`,
+      ratio: theirs ? theirs.median / ours.median : undefined, goal: '>= 5x, same output',
+      met: theirs ? theirs.median / ours.median >= 5 && same === 'yes' : undefined,
+    });
     console.error(`done: ${c.label}`);
   }
   console.log(`NodeSet vs ClusterShell nodeset, median of ${RUNS} runs (ClusterShell on 1M names: 1 run); load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
   console.log('| operation | disklessset library | disklessset process | ClusterShell nodeset | speed-up (process) | same output |');
   console.log('|---|---|---|---|---|---|');
   for (const row of rows) console.log(row);
+  reportRows(summary);
 }
 
 await main();

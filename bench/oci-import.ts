@@ -19,6 +19,7 @@ import { Paths } from '../src/core/paths.js';
 import { addDummyKernel, TEST_KERNEL } from '../test/helpers/livenet-fixtures.js';
 import { startBusyboxBundle, startRegistry } from '../test/helpers/oci-registry.js';
 import { CLI } from '../test/helpers/temp-root.js';
+import { reportRows } from './table.js';
 
 const MIB = 1024 * 1024;
 
@@ -71,6 +72,11 @@ async function main(): Promise<void> {
     process.stdout.write(`disklessset livenet create --source docker://: ${oursSeconds.toFixed(1)} s\n`);
     process.stdout.write(`by hand: skopeo copy ${copySeconds.toFixed(1)} s + umoci unpack ${unpackSeconds.toFixed(1)} s + livenet create --source dir: ${buildSeconds.toFixed(1)} s = ${handSeconds.toFixed(1)} s\n`);
     process.stdout.write(`ratio: ${(oursSeconds / handSeconds).toFixed(3)}\n`);
+    reportRows([{
+      work: `OCI import of ${(layoutBytes / MIB).toFixed(0)} MiB from a local registry, whole process`, ours: `${oursSeconds.toFixed(1)} s`,
+      reference: `skopeo copy + umoci unpack + build ${handSeconds.toFixed(1)} s`, ratio: handSeconds / oursSeconds,
+      goal: 'within 10% of the sum', met: oursSeconds <= handSeconds * 1.1,
+    }]);
   } finally {
     await registry.stop();
     await rm(dir, { recursive: true, force: true });
