@@ -10,6 +10,7 @@ import { open, type FileHandle } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { entityTag, isNotModified, lastModified, rangeStillValid } from './conditional.js';
 import { contentTypeFor } from './content-type.js';
+import type { ChunkCache } from './chunk-cache.js';
 import { decideRange, type ByteRange } from './ranges.js';
 import { sendStatus, type Exchange } from './responses.js';
 import { isWorldReadable } from './served-names.js';
@@ -38,7 +39,8 @@ async function openRegularFile(filePath: string): Promise<FileHandle | 403 | 404
 }
 
 /**
- * Sends `filePath` (a realpath inside the root) as the answer to `req`.
+ * Sends `filePath` (a realpath inside the root) as the answer to `req`,
+ * its body through `chunks` (the server's shared chunk cache).
  * Directories, special files and files that are not world-readable are
  * answered 404: there is no listing, and a private file's existence is not revealed.
  */
@@ -47,7 +49,7 @@ export async function sendFile(
   res: ServerResponse,
   filePath: string,
   exchange: Exchange,
-  readChunkBytes: number = DEFAULT_READ_CHUNK_BYTES,
+  chunks: ChunkCache,
 ): Promise<void> {
   const opened = await openRegularFile(filePath);
   if (typeof opened === 'number') {
@@ -93,7 +95,7 @@ export async function sendFile(
       res.end();
       return;
     }
-    await streamFileRange(handle, res, range.start, range.end, readChunkBytes, (count) => { exchange.bytes += count; });
+    await streamFileRange(handle, stats, res, range.start, range.end, chunks, (count) => { exchange.bytes += count; });
   } finally {
     await handle.close();
   }
