@@ -24,9 +24,10 @@ import type { Stats } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 
 /**
- * Default budget: 128 chunks of 256 KiB. Nodes of a boot storm stay within
- * a few megabytes of each other, so this covers the spread with margin while
- * keeping the server's memory flat (docs/benchmarks.md, "Boot storm").
+ * Default budget: 32 chunks of 1 MiB. The server shares bandwidth evenly, so
+ * the nodes of a boot storm stay within a few megabytes of each other: this
+ * covers the spread with margin while keeping memory flat
+ * (docs/benchmarks.md, "Boot storm").
  */
 export const DEFAULT_CHUNK_CACHE_BYTES = 32 * 1024 * 1024;
 

@@ -17,11 +17,13 @@ import { isWorldReadable } from './served-names.js';
 import { streamFileRange } from './stream-body.js';
 
 /**
- * Default read size. Per-chunk overhead (a thread-pool hop, a socket write
- * waking the peer) dominates below ~128 KiB; above ~256 KiB the buffers no
- * longer stay in CPU cache and memory grows with no gain (bench/boot-storm.ts).
+ * Default chunk size (reads and socket writes). Per-chunk overhead (a
+ * thread-pool hop, a socket write waking the peer) dominates below ~128 KiB.
+ * Since chunks are shared between downloads (chunk-cache.ts), memory no
+ * longer grows with chunk size × clients, and 1 MiB cut the server's CPU time
+ * by a further ~15% against 256 KiB under load (docs/benchmarks.md, "Boot storm").
  */
-export const DEFAULT_READ_CHUNK_BYTES = 256 * 1024;
+export const DEFAULT_READ_CHUNK_BYTES = 1024 * 1024;
 
 async function openRegularFile(filePath: string): Promise<FileHandle | 403 | 404> {
   let handle: FileHandle;
