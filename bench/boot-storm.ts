@@ -173,8 +173,10 @@ try {
   }
   console.table(rows);
   console.log(`load average after ${loadavg().map((l) => l.toFixed(2)).join(' ')}; background ${BACKGROUND} busy processes`);
+  const goal = BACKGROUND > 0 ? `goal >= 85% under background load: ${median(ratios) >= 0.85 ? 'met' : 'not met'}`
+    : 'quiet run: the goal (>= 85%) is stated under background load';
   console.log(`disklessset/nginx throughput: ${(median(ratios) * 100).toFixed(0)}% median of ${RUNS} `
-    + `(${ratios.map((r) => `${(r * 100).toFixed(0)}%`).join(', ')}) (target >= 85% under background load)`);
+    + `(${ratios.map((r) => `${(r * 100).toFixed(0)}%`).join(', ')}); ${goal}`);
 } finally {
   await rm(base, { recursive: true, force: true });
 }
