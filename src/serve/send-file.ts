@@ -10,17 +10,20 @@ import { open, type FileHandle } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { entityTag, isNotModified, lastModified, rangeStillValid } from './conditional.js';
 import { contentTypeFor } from './content-type.js';
+import type { ChunkCache } from './chunk-cache.js';
 import { decideRange, type ByteRange } from './ranges.js';
 import { sendStatus, type Exchange } from './responses.js';
 import { isWorldReadable } from './served-names.js';
 import { streamFileRange } from './stream-body.js';
 
 /**
- * Default read size. Per-chunk overhead (a thread-pool hop, a socket write
- * waking the peer) dominates below ~128 KiB; above ~256 KiB the buffers no
- * longer stay in CPU cache and memory grows with no gain (bench/boot-storm.ts).
+ * Default chunk size (reads and socket writes). Per-chunk overhead (a
+ * thread-pool hop, a socket write waking the peer) dominates below ~128 KiB.
+ * Since chunks are shared between downloads (chunk-cache.ts), memory no
+ * longer grows with chunk size × clients, and 1 MiB cut the server's CPU time
+ * by a further ~15% against 256 KiB under load (docs/benchmarks.md, "Boot storm").
  */
-export const DEFAULT_READ_CHUNK_BYTES = 256 * 1024;
+export const DEFAULT_READ_CHUNK_BYTES = 1024 * 1024;
 
 async function openRegularFile(filePath: string): Promise<FileHandle | 403 | 404> {
   let handle: FileHandle;
@@ -38,7 +41,8 @@ async function openRegularFile(filePath: string): Promise<FileHandle | 403 | 404
 }
 
 /**
- * Sends `filePath` (a realpath inside the root) as the answer to `req`.
+ * Sends `filePath` (a realpath inside the root) as the answer to `req`,
+ * its body through `chunks` (the server's shared chunk cache).
  * Directories, special files and files that are not world-readable are
  * answered 404: there is no listing, and a private file's existence is not revealed.
  */
@@ -47,7 +51,7 @@ export async function sendFile(
   res: ServerResponse,
   filePath: string,
   exchange: Exchange,
-  readChunkBytes: number = DEFAULT_READ_CHUNK_BYTES,
+  chunks: ChunkCache,
 ): Promise<void> {
   const opened = await openRegularFile(filePath);
   if (typeof opened === 'number') {
@@ -93,7 +97,7 @@ export async function sendFile(
       res.end();
       return;
     }
-    await streamFileRange(handle, res, range.start, range.end, readChunkBytes, (count) => { exchange.bytes += count; });
+    await streamFileRange(handle, stats, res, range.start, range.end, chunks, (count) => { exchange.bytes += count; });
   } finally {
     await handle.close();
   }

@@ -13,6 +13,7 @@ import { formatAccessLine, loggedTarget } from './access-log.js';
 import { resolveRequestPath } from './request-path.js';
 import { sendStatus, type Exchange } from './responses.js';
 import { DEFAULT_READ_CHUNK_BYTES, sendFile } from './send-file.js';
+import { ChunkCache, DEFAULT_CHUNK_CACHE_BYTES } from './chunk-cache.js';
 import { MAX_HEADER_BYTES, guardServer, safeLog } from './server-guards.js';
 import { observeServed, type ServedObserver } from './served-event.js';
 import type { AccessPolicy } from './access-policy.js';
@@ -40,6 +41,8 @@ export interface BootServerOptions {
   apiHandler?: ApiHandler;
   /** Size of file reads while streaming (default {@link DEFAULT_READ_CHUNK_BYTES}). */
   readChunkBytes?: number;
+  /** Most bytes of file chunks shared between downloads (default {@link DEFAULT_CHUNK_CACHE_BYTES}; 0 = none). */
+  chunkCacheBytes?: number;
   /** Told about each finished GET/HEAD of the file tree (what each node fetched is recorded through it). */
   onServed?: ServedObserver;
   /** Asked before a file is sent: `deny` answers 403 (see access-policy.ts). */
@@ -66,6 +69,7 @@ function isApiPath(rawPath: string): boolean {
 
 async function dispatch(
   req: IncomingMessage, res: ServerResponse, realRoot: string, options: BootServerOptions, exchange: Exchange,
+  chunks: ChunkCache,
 ): Promise<void> {
   const target = req.url ?? '';
   const queryAt = target.search(/[?#]/);
@@ -94,7 +98,7 @@ async function dispatch(
     sendStatus(req, res, 403, exchange);
     return;
   }
-  await sendFile(req, res, resolved.path, exchange, options.readChunkBytes);
+  await sendFile(req, res, resolved.path, exchange, chunks);
 }
 
 /** The access hook's answer; a failing hook denies (a file it guards must not be sent by accident). */
@@ -125,7 +129,9 @@ function trackForLog(req: IncomingMessage, res: ServerResponse, exchange: Exchan
 }
 
 /** The request listener: every failure ends as an answer or a closed connection, never as an uncaught error. */
-function handleRequest(req: IncomingMessage, res: ServerResponse, realRoot: string, options: BootServerOptions): void {
+function handleRequest(
+  req: IncomingMessage, res: ServerResponse, realRoot: string, options: BootServerOptions, chunks: ChunkCache,
+): void {
   const exchange: Exchange = { bytes: 0 };
   // Without listeners these would be thrown as uncaught errors; the connection is just dropped.
   req.on('error', () => res.destroy());
@@ -135,7 +141,7 @@ function handleRequest(req: IncomingMessage, res: ServerResponse, realRoot: stri
   } catch (error) {
     safeLog(options.errorLog, `access log: ${(error as Error)?.message ?? String(error)}`);
   }
-  dispatch(req, res, realRoot, options, exchange).catch((error: unknown) => {
+  dispatch(req, res, realRoot, options, exchange, chunks).catch((error: unknown) => {
     safeLog(options.errorLog, `internal error on ${req.method ?? '-'} ${loggedTarget(req.url ?? '-')}: ${(error as Error)?.message ?? String(error)}`);
     try {
       if (res.headersSent) res.destroy();
@@ -170,7 +176,8 @@ async function checkRoot(root: string): Promise<string> {
 export async function createBootServer(options: BootServerOptions): Promise<BootServer> {
   // The root is resolved once: every served file's realpath must lie below it.
   const realRoot = await checkRoot(options.root);
-  const server = createServer({ maxHeaderSize: MAX_HEADER_BYTES }, (req, res) => handleRequest(req, res, realRoot, options));
+  const chunks = new ChunkCache(options.readChunkBytes ?? DEFAULT_READ_CHUNK_BYTES, options.chunkCacheBytes ?? DEFAULT_CHUNK_CACHE_BYTES);
+  const server = createServer({ maxHeaderSize: MAX_HEADER_BYTES }, (req, res) => handleRequest(req, res, realRoot, options, chunks));
   const host = options.listen ?? DEFAULT_LISTEN;
   const port = options.port ?? DEFAULT_PORT;
   await new Promise<void>((resolve, reject) => {
