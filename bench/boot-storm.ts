@@ -20,6 +20,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { renderHttpConfig } from '../src/serve/http-config.js';
 import { run } from '../src/system/runner.js';
+import { reportRows } from './table.js';
 import { freeLoopbackPort, startNginx } from '../test/helpers/nginx-harness.js';
 import { backgroundCount, withBackgroundLoad } from './boot-storm-background.js';
 
@@ -163,6 +164,8 @@ try {
     + `${BACKGROUND} busy background processes during each server's run`);
   const rows: Record<string, string | number>[] = [];
   const ratios: number[] = [];
+  const ours: number[] = [];
+  const theirs: number[] = [];
   for (let round = 1; round <= RUNS; round += 1) {
     console.error(`boot-storm: round ${round}/${RUNS}, ${CLIENTS} clients against nginx`);
     const nginx = await withBackgroundLoad(BACKGROUND, () => measureNginx(base, root, round));
@@ -170,6 +173,8 @@ try {
     const embedded = await withBackgroundLoad(BACKGROUND, () => measureEmbedded(root));
     rows.push(describe(`nginx (sendfile) #${round}`, nginx), describe(`disklessset serve #${round}`, embedded));
     ratios.push(throughput(embedded) / throughput(nginx));
+    ours.push(throughput(embedded));
+    theirs.push(throughput(nginx));
   }
   console.table(rows);
   console.log(`load average after ${loadavg().map((l) => l.toFixed(2)).join(' ')}; background ${BACKGROUND} busy processes`);
@@ -177,6 +182,12 @@ try {
     : 'quiet run: the goal (>= 85%) is stated under background load';
   console.log(`disklessset/nginx throughput: ${(median(ratios) * 100).toFixed(0)}% median of ${RUNS} `
     + `(${ratios.map((r) => `${(r * 100).toFixed(0)}%`).join(', ')}); ${goal}`);
+  const mbps = (bytesPerSecond: number) => `${(bytesPerSecond / 1024 / 1024).toFixed(0)} MB/s`;
+  reportRows([{
+    work: `boot storm ${CLIENTS} x ${SIZE_MB} MB, ${BACKGROUND} busy processes`, ours: mbps(median(ours)),
+    reference: `nginx ${mbps(median(theirs))}`, ratio: median(ratios), goal: '>= 0.85x nginx under load',
+    met: BACKGROUND > 0 ? median(ratios) >= 0.85 : undefined,
+  }]);
 } finally {
   await rm(base, { recursive: true, force: true });
 }
