@@ -123,9 +123,12 @@ export function serializeInventory(document: InventoryDocument, file: string): {
   return { text: `${HEADER}${stringifyYaml(value, { lineWidth: 0 })}`, stored: checkInventory(value, file) };
 }
 
-const collator = new Intl.Collator('en', { numeric: true });
+// Made on first use: building an ICU collator costs tens of milliseconds, paid
+// otherwise by every command at start-up, sorting or not.
+let collator: Intl.Collator | undefined;
 
 /** Natural order (`n2` before `n10`), as node set folding shows nodes. */
 export function compareNames(a: string, b: string): number {
+  collator ??= new Intl.Collator('en', { numeric: true });
   return collator.compare(a, b);
 }
