@@ -13,6 +13,7 @@ PACKAGES=(
   nfs-ganesha nfs-ganesha-vfs                                # user-space NFSv4 server
   clustershell                                               # reference nodeset for differential tests
   nginx-light                                                # reference HTTP server for benchmarks
+  python3-yaml                                               # PyYAML: the original tool's way in bench/image-list.ts
   busybox-static whois ca-certificates                       # small test trees, mkpasswd
   ansible-core                                               # `node import --ansible-inventory` (ansible-inventory)
   openssh-client                                             # ssh-keygen: SSH host keys of the ssh-host-keys overlay

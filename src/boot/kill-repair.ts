@@ -6,7 +6,7 @@
  * The commands a killed build started are stopped too; its files are
  * cleaned by the next command that changes images (ImageManager.cleanCorrupted).
  */
-import { readdir } from 'node:fs/promises';
+import { readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Paths } from '../core/paths.js';
 import { countNodes } from '../nodeset/index.js';
@@ -18,11 +18,11 @@ import { AssignmentStore } from './assignment-store.js';
 import { generationsDir, overlaysDir } from './boot-paths.js';
 
 /** The folders the tool writes state, scripts and image files into (not recursive). */
-async function writtenFolders(paths: Paths): Promise<string[]> {
+function writtenFolders(paths: Paths): string[] {
   const folders = [paths.stateDir, join(paths.stateDir, 'locks'), dirname(paths.bootNodesDir), generationsDir(paths), overlaysDir(paths), paths.imagesDir, dirname(paths.imagesDir),
     paths.kernelsDir, paths.configDir, paths.workDir, dirname(paths.exportsFile), dirname(paths.ganeshaExportsFile)];
   try {
-    for (const entry of await readdir(paths.imagesDir, { withFileTypes: true })) {
+    for (const entry of readdirSync(paths.imagesDir, { withFileTypes: true })) {
       if (entry.isDirectory()) folders.push(join(paths.imagesDir, entry.name));
     }
   } catch { /* no images folder yet */ }
@@ -49,7 +49,7 @@ function lackOfSpace(error: unknown): boolean {
 export async function repairAfterKill(paths: Paths): Promise<RepairNotice[]> {
   const notices: RepairNotice[] = [];
   try {
-    const swept = await sweepLeftovers(await writtenFolders(paths));
+    const swept = await sweepLeftovers(writtenFolders(paths));
     if (swept.length > 0) notices.push({ text: `removed ${swept.length} leftover(s) of killed commands: ${swept.slice(0, 3).join(', ')}${swept.length > 3 ? ', ...' : ''}` });
   } catch (error) {
     notices.push({ text: `could not sweep leftovers of killed commands: ${(error as Error).message}`, lackOfSpace: lackOfSpace(error) });

@@ -14,8 +14,6 @@ import { checkInput, commandPath, resolveLine } from './input-check.js';
 import { buildProgram, commandOf, parseLine } from './program.js';
 import { completeLine } from './complete.js';
 import { metaCommands } from './commands/meta/meta.js';
-import { runMainMenu } from './menu/main-menu.js';
-import { TerminalUi } from './menu/terminal-ui.js';
 import { createProgressView, progressMode } from './progress-renderer.js';
 import { allCommands } from './registry.js';
 import { EXTRA_COMMANDS } from './extra-commands.js';
@@ -117,6 +115,8 @@ async function runLine(argv: readonly string[], env: CliEnvironment, global: Glo
   if (line.kind === 'menu') {
     if (rest !== undefined || !interactive) throw new UsageError('E_USAGE', 'no command given', 'run `disklessset help`, or start it on a terminal for the menu');
     await repairServices(services, openOptions);
+    // The menu and its prompts (@inquirer/prompts) are loaded only for a person at a terminal.
+    const [{ runMainMenu }, { TerminalUi }] = await Promise.all([import('./menu/main-menu.js'), import('./menu/terminal-ui.js')]);
     const ui = new TerminalUi();
     try {
       tellSpaceNotices();
@@ -139,6 +139,7 @@ async function runLine(argv: readonly string[], env: CliEnvironment, global: Glo
   const io: CommandIO = {
     interactive,
     confirm: async (question) => {
+      const { TerminalUi } = await import('./menu/terminal-ui.js');
       const ui = new TerminalUi();
       try {
         return await ui.confirm(question);

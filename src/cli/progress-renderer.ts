@@ -9,7 +9,8 @@
  *   5 s; stdout keeps only the command's answer.
  * Each mode ends with a summary: total time and the sizes the work reported.
  */
-import cliProgress from 'cli-progress';
+import { createRequire } from 'node:module';
+import type cliProgressModule from 'cli-progress';
 import type { ProgressEvent, ProgressSink, ProgressUnit } from '../core/progress.js';
 import { estimateLeftMs, formatAmount, formatBytes, formatDuration, fractionDone } from './progress-format.js';
 
@@ -89,12 +90,16 @@ function statusText(activity: Activity, now: number): string {
   return `${activity.name}: ${parts.join(', ')}${detail}`;
 }
 
-/** The redrawn line of `terminal` mode: cli-progress owns the redraw, the timer and the line clearing. */
+/**
+ * The redrawn line of `terminal` mode: cli-progress owns the redraw, the timer and the line clearing.
+ * The package is required when a terminal first shows a step, not when the CLI starts.
+ */
 class TerminalLine {
-  private bars?: cliProgress.MultiBar;
+  private bars?: cliProgressModule.MultiBar;
   constructor(private readonly out: ProgressOutput, private readonly text: () => { status: string; fraction?: number }) {}
 
   start(): void {
+    const cliProgress = createRequire(import.meta.url)('cli-progress') as typeof cliProgressModule;
     this.bars = new cliProgress.MultiBar({
       stream: this.out as NodeJS.WritableStream, fps: 1, clearOnComplete: true, hideCursor: false, forceRedraw: true, barsize: 24,
       format: (options) => {

@@ -4,7 +4,7 @@
  * answer convention (json-answer.ts). Built from the manager's summary, the
  * image folder's files and the boot assignments.
  */
-import { readdir, stat } from 'node:fs/promises';
+import { readdirSync, statSync, type Dirent, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import { listBoot, type ImageAssignment } from '../boot/index.js';
 import type { CoreServices } from '../core/core-services.js';
@@ -49,9 +49,17 @@ const TOP_ATTRIBUTES = new Set(['name', 'image_class', 'kernel', 'image']);
 /** Files of an image folder that describe it rather than hold its content. */
 const DESCRIPTION_FILES = new Set(['image_data.yml', 'boot.ipxe']);
 
+/** Keys already converted: a listing meets the same few keys in every image. */
+const answerKeys = new Map<string, string>();
+
 /** A key of image data in the answer convention, its unit joined (`livenet_size` → `livenetSizeMiB`). */
 function answerKey(key: string): string {
-  return `${camelKey(key)}${ATTRIBUTE_UNITS[key] ?? ''}`;
+  let answer = answerKeys.get(key);
+  if (answer === undefined) {
+    answer = `${camelKey(key)}${Object.hasOwn(ATTRIBUTE_UNITS, key) ? ATTRIBUTE_UNITS[key] : ''}`;
+    answerKeys.set(key, answer);
+  }
+  return answer;
 }
 
 /** Nested attribute values (e.g. the recipe a rebuild keeps as `previous`) get the same keys. */
@@ -72,11 +80,15 @@ export function answerAttributes(attributes: Record<string, unknown>): Record<st
   return answer;
 }
 
-/** Size and time of the content of an image folder (see {@link ImageState.sizeBytes} and `builtAt`). */
-async function folderContent(folder: string): Promise<{ sizeBytes: number | null; builtAt: string | null }> {
-  let entries;
+/**
+ * Size and time of the content of an image folder (see {@link ImageState.sizeBytes} and `builtAt`).
+ * Synchronous calls: a listing does this for every image, and a folder holds a few files;
+ * a promise per call through the thread pool cost several times the call itself.
+ */
+function folderContent(folder: string): { sizeBytes: number | null; builtAt: string | null } {
+  let entries: Dirent[];
   try {
-    entries = await readdir(folder, { withFileTypes: true });
+    entries = readdirSync(folder, { withFileTypes: true });
   } catch {
     return { sizeBytes: null, builtAt: null };
   }
@@ -85,8 +97,12 @@ async function folderContent(folder: string): Promise<{ sizeBytes: number | null
   let described = 0;
   for (const entry of entries) {
     if (!entry.isFile() || entry.name.startsWith('.')) continue;
-    const info = await stat(join(folder, entry.name)).catch(() => undefined);
-    if (!info) continue;
+    let info: Stats | undefined;
+    try {
+      info = statSync(join(folder, entry.name));
+    } catch {
+      continue;
+    }
     if (DESCRIPTION_FILES.has(entry.name)) {
       if (entry.name === 'image_data.yml') described = info.mtimeMs;
       continue;
@@ -104,7 +120,7 @@ export async function imageState(services: CoreServices, summary: ImageSummary, 
   const attributes = summary.attributes ?? {};
   const text = (value: unknown) => (typeof value === 'string' && value ? value : null);
   const booting = assignments.find((a) => a.image === summary.name);
-  const content = summary.status === 'CREATED' ? await folderContent(services.paths.imageDir(summary.name)) : { sizeBytes: null, builtAt: null };
+  const content = summary.status === 'CREATED' ? folderContent(services.paths.imageDir(summary.name)) : { sizeBytes: null, builtAt: null };
   const state: ImageState = {
     name: summary.name,
     status: summary.status,

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { parseYamlText } from '../../src/core/yaml-text.js';
+import { parseYamlText, stringifyYaml } from '../../src/core/yaml-text.js';
 import { parseImageData } from '../../src/core/image/image-data.js';
 import { Paths } from '../../src/core/paths.js';
 import { readSpecFile } from '../../src/core/os/spec-file.js';
@@ -35,4 +35,12 @@ test('an unresolved YAML tag is a bad value: one-line error, no warning printed'
     process.off('warning', onWarning);
     await root.cleanup();
   }
+});
+
+test('blank text is an empty document and what is written reads back the same', () => {
+  // A blank installations.yml (what the tool leaves when no build runs) means no entries, as for the YAML parser.
+  for (const blank of ['', '\n', '  \n\t\n']) assert.equal(parseYamlText(blank), null);
+  assert.equal(parseYamlText('# only a comment\n'), null);
+  const value = { image_data: { name: 'gold', livenet_size: 5120, additional_packages: ['vim', 'htop'], selinux: false } };
+  assert.deepEqual(parseYamlText(stringifyYaml(value)), value);
 });

@@ -3,9 +3,8 @@
  * Files written by the original tool hold Python `str()` values (`False`,
  * `Type.STANDARD`, `['vim', 'htop']`, `None`); they are normalised on load.
  */
-import { readFile } from 'node:fs/promises';
-import { stringify } from 'yaml';
-import { parseYamlText } from '../yaml-text.js';
+import { readFileSync } from 'node:fs';
+import { parseYamlText, stringifyYaml } from '../yaml-text.js';
 import { OperationError } from '../../errors/index.js';
 import { writeFileAtomic } from '../state/atomic-file.js';
 
@@ -128,7 +127,10 @@ export function parseImageData(text: string, file: string): ImageData {
  * @throws OperationError E_IMAGE_DATA_INVALID (see {@link parseImageData}); the file system's error (ENOENT...) as is.
  */
 export async function loadImageData(file: string): Promise<ImageData> {
-  return parseImageData(await readFile(file, 'utf8'), file);
+  // A synchronous read: the file is a few hundred bytes, and `image list` reads one per
+  // image; a promise per file (open, stat, read, close through the thread pool) cost
+  // several times the read itself. The function stays async for its callers.
+  return parseImageData(readFileSync(file, 'utf8'), file);
 }
 
 /**
@@ -141,7 +143,7 @@ export async function saveImageData(file: string, data: ImageData): Promise<void
   for (const [key, value] of Object.entries(data)) {
     if (value !== undefined && !DERIVED_ATTRIBUTES.has(key)) stored[key] = value;
   }
-  await writeFileAtomic(file, stringify({ image_data: stored }), 0o600);
+  await writeFileAtomic(file, stringifyYaml({ image_data: stored }), 0o600);
 }
 
 /** A copy of the attributes fit for display: secrets redacted, derived folders dropped. */

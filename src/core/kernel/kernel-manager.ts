@@ -9,11 +9,9 @@ import { isKernelVersion, validateKernelName } from '../names.js';
 import type { DisklessConfig } from '../config.js';
 import type { Paths } from '../paths.js';
 import { fsyncDirectory, temporarySibling } from '../state/atomic-file.js';
-import { buildInitramfs } from '../../system/dracut.js';
 import { checkDracutArgs } from '../../system/dracut-args.js';
 import { isWorldReadable } from '../../serve/served-names.js';
 import { lineRelay, type ProgressSink } from '../progress.js';
-import { checkChrootTree, sourceScope } from '../os/source-checks.js';
 import { requireRegularFile } from '../input-file.js';
 
 /** One kernel as listed. */
@@ -170,6 +168,8 @@ export class KernelManager {
    * @throws UsageError E_CHROOT_TREE.
    */
   async checkChroot(tree: string): Promise<void> {
+    // Loaded here, not with the manager: most commands never build an initramfs (see docs/benchmarks.md, start-up).
+    const { checkChrootTree, sourceScope } = await import('../os/source-checks.js');
     await checkChrootTree(tree, sourceScope(this.paths));
   }
 
@@ -197,6 +197,7 @@ export class KernelManager {
     }
     const target = join(this.paths.kernelsDir, info.initramfs);
     const temporary = temporarySibling(target);
+    const { buildInitramfs } = await import('../../system/dracut.js');
     try {
       const { skipped } = await buildInitramfs({
         kernelVersion: info.version, output: temporary, chroot: options.chroot,

@@ -5,12 +5,11 @@
  * tool with the file, the entry and the nearest valid key named, instead of
  * being ignored. Writes are atomic, under the file's lock (see inventory.ts).
  */
-import { stringify } from 'yaml';
 import { DisklessError, OperationError } from '../../errors/index.js';
 import { isNodeName } from '../../nodeset/index.js';
 import { validateProfileName } from '../names.js';
 import { requireKnownKeys } from '../raw-options.js';
-import { parseYamlText } from '../yaml-text.js';
+import { parseYamlText, stringifyYaml } from '../yaml-text.js';
 import { checkAttributes, type NodeEntry, type ProfileEntry } from './attributes.js';
 
 /** The whole inventory. Maps have no prototype, so a node named `constructor` is just a node. */
@@ -111,7 +110,7 @@ const HEADER = '# disklessset node inventory. Change it with `disklessset node` 
 
 /** The file text of `document`: a header comment, then profiles and nodes in name order. */
 export function formatInventory(document: InventoryDocument): string {
-  return `${HEADER}${stringify(storedValue(document), { lineWidth: 0 })}`;
+  return `${HEADER}${stringifyYaml(storedValue(document), { lineWidth: 0 })}`;
 }
 
 /**
@@ -121,12 +120,15 @@ export function formatInventory(document: InventoryDocument): string {
  */
 export function serializeInventory(document: InventoryDocument, file: string): { text: string; stored: InventoryDocument } {
   const value = storedValue(document);
-  return { text: `${HEADER}${stringify(value, { lineWidth: 0 })}`, stored: checkInventory(value, file) };
+  return { text: `${HEADER}${stringifyYaml(value, { lineWidth: 0 })}`, stored: checkInventory(value, file) };
 }
 
-const collator = new Intl.Collator('en', { numeric: true });
+// Made on first use: building an ICU collator costs tens of milliseconds, paid
+// otherwise by every command at start-up, sorting or not.
+let collator: Intl.Collator | undefined;
 
 /** Natural order (`n2` before `n10`), as node set folding shows nodes. */
 export function compareNames(a: string, b: string): number {
+  collator ??= new Intl.Collator('en', { numeric: true });
   return collator.compare(a, b);
 }

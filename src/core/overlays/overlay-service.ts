@@ -17,7 +17,7 @@ import { AccountResolver } from './accounts.js';
 import { DEFAULT_OVERLAYS } from './context.js';
 import { GENERATED_OVERLAYS } from './generated.js';
 import type { OverlayRenderer, RenderedOverlay } from './rendered.js';
-import { RenderSession, type SessionResult } from './render-session.js';
+import type { SessionResult } from './render-session.js';
 import { listOverlaySources, loadOverlay, requireSource, BUILTIN_OVERLAYS_DIR } from './sources.js';
 import { HostKeyStore, type HostKey } from './ssh-host-keys.js';
 
@@ -102,6 +102,8 @@ class Overlays implements OverlayService {
     const document = await this.options.inventory.read();
     const missing = nodes.filter((name) => !Object.hasOwn(document.nodes, name));
     if (missing.length > 0) throw new NotFoundError('E_NODE_NOT_FOUND', `${foldNodes(missing)} not in the inventory`, 'see `disklessset node list`');
+    // The renderer (templates, nunjucks) is loaded by the first render, not by every command.
+    const { RenderSession } = await import('./render-session.js');
     const session = new RenderSession({
       sources: await listOverlaySources(this.options.paths, this.builtinDir), accounts: new AccountResolver(this.options.paths),
       keys: this.keys, server: this.options.config.serverAddress === null ? {} : { address: this.options.config.serverAddress }, document,

@@ -10,12 +10,11 @@
  * every node of one render (`/etc/hosts` from the inventory): its first
  * output is kept and reused, which keeps a render of 10,000 nodes linear.
  */
-import nunjucks from 'nunjucks';
+import { createRequire } from 'node:module';
+import type nunjucksModule from 'nunjucks';
 import { UsageError } from '../../errors/index.js';
 import type { TemplateContext } from './context.js';
 import type { SourceFile } from './sources.js';
-
-const environment = new nunjucks.Environment([], { autoescape: false, throwOnUndefined: true });
 
 /**
  * Properties no template may read. Through them a template reaches the
@@ -30,19 +29,41 @@ interface NunjucksRuntime {
   memberLookup(object: unknown, key: unknown): unknown;
   contextOrFrameLookup(context: unknown, frame: unknown, name: string): unknown;
 }
-const runtime = (nunjucks as unknown as { runtime: NunjucksRuntime }).runtime;
 const forbidden = (key: unknown): Error => new Error(`"${String(key)}" cannot be read in an overlay template`);
-const memberLookup = runtime.memberLookup.bind(runtime);
-runtime.memberLookup = (object, key) => {
-  if (FORBIDDEN_MEMBERS.has(String(key))) throw forbidden(key);
-  return memberLookup(object, key);
-};
-// A bare `constructor` is looked up in the context's plain objects: Object itself, whose helpers reach Function.
-const contextLookup = runtime.contextOrFrameLookup.bind(runtime);
-runtime.contextOrFrameLookup = (context, frame, name) => {
-  if (FORBIDDEN_MEMBERS.has(name)) throw forbidden(name);
-  return contextLookup(context, frame, name);
-};
+
+/** Guards the runtime's two lookups (see FORBIDDEN_MEMBERS). */
+function guardRuntime(runtime: NunjucksRuntime): void {
+  const memberLookup = runtime.memberLookup.bind(runtime);
+  runtime.memberLookup = (object, key) => {
+    if (FORBIDDEN_MEMBERS.has(String(key))) throw forbidden(key);
+    return memberLookup(object, key);
+  };
+  // A bare `constructor` is looked up in the context's plain objects: Object itself, whose helpers reach Function.
+  const contextLookup = runtime.contextOrFrameLookup.bind(runtime);
+  runtime.contextOrFrameLookup = (context, frame, name) => {
+    if (FORBIDDEN_MEMBERS.has(name)) throw forbidden(name);
+    return contextLookup(context, frame, name);
+  };
+}
+
+interface Nunjucks {
+  library: typeof nunjucksModule;
+  environment: nunjucksModule.Environment;
+}
+let nunjucks: Nunjucks | undefined;
+
+/**
+ * nunjucks with its runtime guarded, loaded when the first template is
+ * compiled rather than when the CLI starts (most commands render nothing).
+ * The guard is installed before any template exists.
+ */
+function loadNunjucks(): Nunjucks {
+  if (nunjucks) return nunjucks;
+  const library = createRequire(import.meta.url)('nunjucks') as typeof nunjucksModule;
+  guardRuntime((library as unknown as { runtime: NunjucksRuntime }).runtime);
+  nunjucks = { library, environment: new library.Environment([], { autoescape: false, throwOnUndefined: true }) };
+  return nunjucks;
+}
 
 /** Turns a nunjucks error into the one-line E_OVERLAY_TEMPLATE. */
 function templateError(overlay: string, file: SourceFile, error: unknown): UsageError {
@@ -73,7 +94,7 @@ function watched<T extends object>(value: T, touched: { value: boolean }): T {
 
 /** One template of one overlay, compiled once per render session. */
 export class OverlayTemplate {
-  private readonly template: nunjucks.Template;
+  private readonly template: nunjucksModule.Template;
   /** Whether the output depends on the node; undefined until the first render. */
   private perNode: boolean | undefined;
   private shared: Buffer | undefined;
@@ -81,7 +102,8 @@ export class OverlayTemplate {
   /** @throws UsageError E_OVERLAY_TEMPLATE on a syntax error. */
   constructor(private readonly overlay: string, private readonly file: SourceFile) {
     try {
-      this.template = new nunjucks.Template((file.data ?? Buffer.alloc(0)).toString('utf8'), environment, file.sourcePath, true);
+      const { library, environment } = loadNunjucks();
+      this.template = new library.Template((file.data ?? Buffer.alloc(0)).toString('utf8'), environment, file.sourcePath, true);
     } catch (error) {
       throw templateError(overlay, file, error);
     }

@@ -5,8 +5,7 @@
  * the build made and every command it started, recorded *before* it is made so
  * that cleaning can always undo a killed build.
  */
-import { stringify } from 'yaml';
-import { parseYamlText } from '../yaml-text.js';
+import { parseYamlText, stringifyYaml } from '../yaml-text.js';
 import { OperationError } from '../../errors/index.js';
 import { readTextIfExists, writeFileAtomic } from './atomic-file.js';
 import { checkInstallations, type InstallationEntry } from './installations-shape.js';
@@ -66,7 +65,7 @@ export class InstallationsRegistry {
     return withLock(this.file, async () => {
       const entries = await this.read();
       const result = await change(entries);
-      const text = Object.keys(entries).length === 0 ? '' : stringify(entries);
+      const text = Object.keys(entries).length === 0 ? '' : stringifyYaml(entries);
       await writeFileAtomic(this.file, text, 0o644);
       return result;
     });

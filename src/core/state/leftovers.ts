@@ -5,7 +5,8 @@
  * and lock folders whose owner is dead. Only names of this exact shape are
  * touched, and only directly inside the folders given.
  */
-import { readdir, rm } from 'node:fs/promises';
+import { readdirSync, type Dirent } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { sweepStaleLock } from './lock.js';
 import { pidExists } from './process-identity.js';
@@ -25,9 +26,11 @@ function temporaryOwner(name: string): number | undefined {
 export async function sweepLeftovers(folders: readonly string[]): Promise<string[]> {
   const removed: string[] = [];
   for (const folder of folders) {
-    let entries;
+    let entries: Dirent[];
     try {
-      entries = await readdir(folder, { withFileTypes: true });
+      // Synchronous: every command sweeps every image folder first, and a promise per
+      // folder through the thread pool cost more than the read (1,000 images: 1,000 folders).
+      entries = readdirSync(folder, { withFileTypes: true });
     } catch {
       continue;
     }

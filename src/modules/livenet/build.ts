@@ -13,20 +13,7 @@ import { initramfsWarnings, fileBytes, sizeWarnings } from './checks.js';
 import { makeRootfs, treeUsage } from './rootfs.js';
 import { makeSquashfs, pendingSquashfs, publishSquashfs } from './squashfs.js';
 import type { Compression, Layout, LivenetOptions } from './options.js';
-
-/** Folders of one image's scratch space. */
-export function workLayout(context: ImageContext, name: string): { work: string; tree: string; stage: string; rootfs: string; mnt: string;
-  inventory: string; } {
-  const work = context.paths.imageWorkDir(name);
-  return {
-    work,
-    tree: join(work, 'generated_os'),
-    stage: join(work, 'live'),
-    rootfs: join(work, 'live', 'LiveOS', 'rootfs.img'),
-    mnt: join(work, 'mnt'),
-    inventory: join(work, 'inventory'),
-  };
-}
+import { workLayout } from './work-layout.js';
 
 /** How a build reports and records what it does. */
 export interface BuildHooks {

@@ -2,12 +2,14 @@
 import type { ArgumentSpec, CommandSpec, OptionSpec } from '../contract.js';
 import { UsageError } from '../../errors/index.js';
 import { validateImageName } from '../../core/names.js';
-import { mountLivenet, shellLivenet, unmountLivenet } from './editing.js';
-import { resizeLivenet, rollbackLivenet } from './maintenance.js';
 import { LivenetImage } from './livenet-image.js';
 import { COMPRESSIONS, LAYOUTS, LIVENET_FORMAT_KEYS, parseSize } from './options.js';
 import { createFromCommandLine, FROM_FILE_OPTION, osOptionSpecs } from '../os-options.js';
 import { showImageState } from '../image-state.js';
+
+// Editing and maintenance (chroot, mounts, squashfs) are loaded by the command that uses them, not at every start-up.
+const editing = () => import('./editing.js');
+const maintenance = () => import('./maintenance.js');
 
 const nameArgument: ArgumentSpec[] = [{ name: 'NAME', required: true, completes: 'image' }];
 
@@ -65,7 +67,7 @@ const rollback: CommandSpec = {
         : `unknown rollback target "${String(options.to).slice(0, 40)}"`,
       `use \`disklessset livenet rollback ${image} --to previous\` (running it again changes nothing)`);
     }
-    const { changed } = await rollbackLivenet(services, image);
+    const { changed } = await (await maintenance()).rollbackLivenet(services, image);
     return {
       text: changed ? `livenet image ${image} rolled back to its previous squashfs.img`
         : `livenet image ${image} already boots the squashfs.img a rollback restored: nothing changed`,
@@ -81,7 +83,7 @@ const mountCommand: CommandSpec = {
   args: nameArgument,
   options: [{ name: 'unpack', type: 'boolean', description: 'unpack the file system instead of loop-mounting it' }],
   async run({ services, io }, { args, options }) {
-    const result = await mountLivenet(services, name(args), { progress: io.progress, signal: io.signal, unpack: options.unpack === true });
+    const result = await (await editing()).mountLivenet(services, name(args), { progress: io.progress, signal: io.signal, unpack: options.unpack === true });
     return {
       text: `image ${name(args)} mounted at ${result.mountPoint} (${result.mode})\nAnsible inventory: ${result.inventory}`,
       data: { name: name(args), ...result },
@@ -95,7 +97,7 @@ const unmountCommand: CommandSpec = {
   example: 'livenet unmount compute-el9',
   args: nameArgument,
   async run({ services, io }, { args }) {
-    const { warnings, republished } = await unmountLivenet(services, name(args), { progress: io.progress, signal: io.signal });
+    const { warnings, republished } = await (await editing()).unmountLivenet(services, name(args), { progress: io.progress, signal: io.signal });
     return {
       text: republished ? `image ${name(args)} unmounted and republished` : `interrupted mount of ${name(args)} undone`,
       data: { ...await showImageState(services, name(args)), republished }, warnings,
@@ -110,7 +112,7 @@ const shell: CommandSpec = {
   args: nameArgument,
   acceptsRest: true,
   async run({ services, io }, { args, rest }) {
-    const result = await shellLivenet(services, name(args), rest, { interactive: true, signal: io.signal });
+    const result = await (await editing()).shellLivenet(services, name(args), rest, { interactive: true, signal: io.signal });
     return { exitCode: result.exitCode };
   },
 };
@@ -123,7 +125,7 @@ const resize: CommandSpec = {
   async run({ services, io }, { args }) {
     if (typeof args.SIZE !== 'string') throw new UsageError('E_SIZE', 'a size is required', 'e.g. 8G or 6000M');
     const sizeMiB = parseSize(args.SIZE);
-    const { warnings } = await resizeLivenet(services, name(args), sizeMiB, { progress: io.progress, signal: io.signal });
+    const { warnings } = await (await maintenance()).resizeLivenet(services, name(args), sizeMiB, { progress: io.progress, signal: io.signal });
     return { text: `image ${name(args)} resized to ${sizeMiB} MiB`, data: await showImageState(services, name(args)), warnings };
   },
 };

@@ -8,15 +8,15 @@ import type { BuildJournal } from '../../core/image/build-journal.js';
 import type { ImageContext } from '../../core/image/context.js';
 import type { CheckScope, Image, ImageClass } from '../../core/image/image.js';
 import type { ImageData } from '../../core/image/image-data.js';
-import { removeManagedPath } from '../../core/state/safe-remove.js';
-import { checkSourceUsable, sourceScope } from '../../core/os/source-checks.js';
-import { requireKernel } from '../../core/os/recipe-prepare.js';
-import { unmountTree } from '../../system/mount.js';
-import { buildLivenet, workLayout } from './build.js';
 import { LivenetImage, livenetData } from './livenet-image.js';
-import { rebuildLivenet } from './maintenance.js';
 import type { LivenetOptions } from './options.js';
-import { prepareLivenet } from './preflight.js';
+import { workLayout } from './work-layout.js';
+import type { prepareLivenet } from './preflight.js';
+import type { rebuildLivenet } from './maintenance.js';
+
+// Every command loads the image classes; building, checking and cleaning load their code when they run.
+const prepare: typeof prepareLivenet = async (...args) => (await import('./preflight.js')).prepareLivenet(...args);
+const rebuild: typeof rebuildLivenet = async (...args) => (await import('./maintenance.js')).rebuildLivenet(...args);
 
 /** The livenet image class: `LivenetImage` objects, built by `buildLivenet`, rebuilt by `rebuildLivenet` (through `ImageManager.rebuild`). */
 export const LivenetImageClass: ImageClass<LivenetOptions> = {
@@ -29,6 +29,7 @@ export const LivenetImageClass: ImageClass<LivenetOptions> = {
 
   async create(context: ImageContext, journal: BuildJournal, name: string, options: LivenetOptions): Promise<Image> {
     // No kernel check here: `ImageManager.create` ran `check` on these options just before.
+    const { buildLivenet } = await import('./build.js');
     const outcome = await buildLivenet(context, name, options, {
       progress: journal.progress,
       signal: journal.signal,
@@ -41,6 +42,7 @@ export const LivenetImageClass: ImageClass<LivenetOptions> = {
 
   async clean(context: ImageContext, name: string): Promise<void> {
     const { work } = workLayout(context, name);
+    const [{ unmountTree }, { removeManagedPath }] = await Promise.all([import('../../system/mount.js'), import('../../core/state/safe-remove.js')]);
     await unmountTree(work);
     await removeManagedPath(work, context.paths.managedRoots);
   },
@@ -50,13 +52,14 @@ export const LivenetImageClass: ImageClass<LivenetOptions> = {
     return [workLayout(context, name).work];
   },
 
-  prepare: prepareLivenet,
+  prepare,
 
   /** The cheap host checks, run again by the manager just before a build registers (packages are checked by `prepare`). */
   async check(context: ImageContext, options: LivenetOptions, scope?: CheckScope): Promise<void> {
+    const [{ requireKernel }, { checkSourceUsable, sourceScope }] = await Promise.all([import('../../core/os/recipe-prepare.js'), import('../../core/os/source-checks.js')]);
     await requireKernel(context, options.kernel);
     await checkSourceUsable(options.source, sourceScope(context.paths, scope?.sourceRoots));
   },
 
-  rebuild: rebuildLivenet,
+  rebuild,
 };

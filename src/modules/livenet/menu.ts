@@ -3,8 +3,6 @@ import type { MenuAction, MenuUi } from '../contract.js';
 import type { CoreServices } from '../../core/core-services.js';
 import { confirmCreation, freeImageName, problemOf } from '../menu-checks.js';
 import { askOsRecipe, bootableKernels, recipeSummary } from '../os-questions.js';
-import { mountLivenet, unmountLivenet } from './editing.js';
-import { resizeLivenet } from './maintenance.js';
 import { parseSize } from './options.js';
 import { prepareCreation } from '../../core/image/creation.js';
 
@@ -51,7 +49,7 @@ const mount: MenuAction = {
   async run(ui, services) {
     const name = await chooseImage(ui, services, false);
     if (!name) return;
-    const result = await mountLivenet(services, name);
+    const result = await (await import('./editing.js')).mountLivenet(services, name);
     ui.print(`Image ${name} mounted at ${result.mountPoint}; Ansible inventory: ${result.inventory}`);
   },
 };
@@ -61,7 +59,7 @@ const unmount: MenuAction = {
   async run(ui, services) {
     const name = await chooseImage(ui, services, true);
     if (!name) return;
-    await unmountLivenet(services, name);
+    await (await import('./editing.js')).unmountLivenet(services, name);
     ui.print(`Image ${name} unmounted and republished.`);
   },
 };
@@ -73,7 +71,7 @@ const resize: MenuAction = {
     if (!name) return;
     const size = await ui.ask('Give the new size (e.g. 5120M or 5G):', { validate: sizeProblem });
     if (!(await ui.confirm(`Resize image ${name} to ${size}?`))) return;
-    await resizeLivenet(services, name, parseSize(size));
+    await (await import('./maintenance.js')).resizeLivenet(services, name, parseSize(size));
     ui.print(`Image ${name} resized.`);
   },
 };

@@ -1,5 +1,5 @@
 import { UsageError } from '../../../errors/index.js';
-import { renderHttpConfig, type HttpServerKind } from '../../../serve/http-config.js';
+import type { HttpServerKind } from '../../../serve/http-config.js';
 import type { CommandSpec } from '../../command.js';
 
 export const httpConfig: CommandSpec = {
@@ -15,6 +15,7 @@ export const httpConfig: CommandSpec = {
     const kind = String(args.SERVER);
     if (kind !== 'nginx' && kind !== 'apache') throw new UsageError('E_USAGE', `unknown web server "${kind}"`, 'use nginx or apache');
     const port = options.port === undefined ? undefined : Number(options.port);
+    const { renderHttpConfig } = await import('../../../serve/http-config.js');
     const text = renderHttpConfig(kind as HttpServerKind, {
       documentRoot: services.paths.httpRoot, listen: options.listen as string | undefined, port,
     });
