@@ -31,7 +31,7 @@ interface Bench {
 
 const BENCHES: Bench[] = [
   { file: 'nodeset', env: { NODESET_BENCH_RUNS: '1', NODESET_BENCH_MAX_NAMES: '100000' }, deadlineS: 120 },
-  { file: 'image-list', env: { IMAGE_LIST_RUNS: '3' }, deadlineS: 60 },
+  { file: 'image-list', env: { RUNS: '3' }, deadlineS: 60 },
   { file: 'node-inventory', env: { NODES: '10000', RUNS: '1' }, deadlineS: 120 },
   { file: 'node-status', env: { NODES: '10000', CLIENTS: '50', ROUNDS: '5', RUNS: '1' }, deadlineS: 120 },
   { file: 'overlay-build', env: { NODES: '1000', RUNS: '1' }, deadlineS: 90 },
