@@ -125,12 +125,19 @@ export class OverlayDelivery {
     this.notice(message);
   }
 
-  /** Tells, per problem, the nodes a build left as they were, and the open secrets (when it wrote an archive, or `always`). */
+  /**
+   * Tells, per problem, the nodes a build left as they were, and the open
+   * secrets (when it wrote an archive, or `always`). A warning no longer true
+   * is forgotten, so a long-lived process (serve) tells it again if it comes back.
+   */
   tellResult(result: OverlayBuildResult & { failures?: Map<string, string[]> }, always = false): void {
+    const lines: string[] = [];
     for (const [problem, nodes] of result.failures ?? []) {
-      this.tell(`warning: the overlays of ${foldNodes(nodes)} were not updated (${nodes.length === 1 ? 'it keeps its' : 'they keep their'} last published archive, or none): ${problem}; fix it, then run \`disklessset overlay build\``);
+      lines.push(`warning: the overlays of ${foldNodes(nodes)} were not updated (${nodes.length === 1 ? 'it keeps its' : 'they keep their'} last published archive, or none): ${problem}; fix it, then run \`disklessset overlay build\``);
     }
-    if (result.openSecrets !== '' && (result.written > 0 || always)) this.tell(`warning: ${openSecretsWarning(result.openSecrets)}`);
+    if (result.openSecrets !== '' && (result.written > 0 || always)) lines.push(`warning: ${openSecretsWarning(result.openSecrets)}`);
+    for (const told of this.told) if (!lines.includes(told) && !(result.openSecrets !== '' && told.includes(openSecretsWarning(result.openSecrets)))) this.told.delete(told);
+    for (const line of lines) this.tell(line);
   }
 
   /** Whether the repair has work (read without the lock, cheap: two small files and a listing of the sources). */

@@ -117,8 +117,8 @@ export async function runOverlayBuild(paths: Paths, renderer: OverlayRenderer, i
     }
     next.nodes[overlay.node] = record;
   }
-  // A node that failed keeps its archive and record, unless it has no record or a killed build may have replaced its archive already.
-  const dropped = new Set(failed.filter((node) => !manifest.nodes[node] || killed?.[node]));
+  // A node that failed keeps its archive and record, unless it has no whole pair of them, or a killed build may have replaced its archive already.
+  const dropped = new Set(failed.filter((node) => !manifest.nodes[node] || !onDisk.has(node) || killed?.[node]));
   for (const node of dropped) delete next.nodes[node];
   const removals = [...new Set([...onDisk, ...Object.keys(manifest.nodes)])].filter((node) => !allSet.has(node) || dropped.has(node));
   if (full) {
