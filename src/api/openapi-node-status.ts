@@ -37,10 +37,10 @@ export const NODE_STATUS_SCHEMAS = {
       mismatchNodes: folded('that fetched files of another image'), mismatchNodeCount: { type: 'integer' },
       statuses: { type: 'array', items: { $ref: '#/components/schemas/NodeStatus' } },
       unknownRequests: {
-        type: 'object', nullable: true, description: 'Requests that named no inventory node: total and the latest ones (null when a node set was asked for)',
+        type: 'object', nullable: true, description: 'Requests that named no inventory node, or named a node with a registered address from another address: total and the latest ones (null when a node set was asked for); control characters of request text are escaped as \\xNN',
         properties: {
           count: { type: 'integer' },
-          recent: { type: 'array', items: { type: 'object', properties: { name: str, mac: str, address: str, path: str, at: time } } },
+          recent: { type: 'array', items: { type: 'object', properties: { name: str, mac: str, address: str, path: str, at: time, registeredAddress: { type: 'string', description: 'the registered address (ip) of the node the request named, when it came from another one' } } } },
         },
       },
     },

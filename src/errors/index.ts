@@ -36,10 +36,20 @@ export class DisklessError extends Error {
     return HTTP_STATUS[this.kind];
   }
 
-  /** The one line the CLI prints: message, then the fix. */
+  /**
+   * The one line the CLI prints: message, then the fix. Control characters
+   * (a newline in a name the user typed, a terminal escape) are shown
+   * escaped (`\x0a`), so the line stays one line and cannot drive the terminal.
+   */
   get oneLine(): string {
-    return this.hint ? `${this.message}; ${this.hint}` : this.message;
+    return escapeControls(this.hint ? `${this.message}; ${this.hint}` : this.message);
   }
+}
+
+/** `text` with each control character (C0, DEL, C1) written as `\xNN`. */
+export function escapeControls(text: string): string {
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what is escaped
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (char) => `\\x${char.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
 
 /** Bad input from the user: nothing was changed. CLI exit code 2, HTTP 422. */

@@ -5,7 +5,7 @@
  * is built from it. This module is the one gate for node names and for node
  * sets given by users to commands that act on nodes.
  */
-import { UsageError } from '../errors/index.js';
+import { escapeControls, UsageError } from '../errors/index.js';
 import { expandNodeSet } from './nodeset.js';
 import { checkStrictNodeSet } from './strict.js';
 
@@ -46,7 +46,8 @@ export function expandNodeNames(text: string): string[] {
   if (names.length === 0) throw new UsageError('E_NODESET_EMPTY', `node set "${text}" holds no node`, 'give a node set such as c[001-010]');
   const bad = names.filter((name) => !isNodeName(name));
   if (bad.length > 0) {
-    const listed = bad.slice(0, 5).map((name) => (name.length > 80 ? `${name.slice(0, 77)}...` : name));
+    // Escaped: a newline typed in a name must not split the one-line message.
+    const listed = bad.slice(0, 5).map((name) => escapeControls(name.length > 80 ? `${name.slice(0, 77)}...` : name));
     throw new UsageError('E_NODE_NAME', `invalid node names: ${listed.join(', ')}${bad.length > 5 ? ', ...' : ''}`,
       'node names are host names or FQDNs (labels of letters, digits and -_+, at most 63 characters each, 250 in all; MACs as aa-bb-cc-dd-ee-ff)');
   }

@@ -16,7 +16,7 @@ import { loadModules } from '../modules/loader.js';
 import type { LoadedModule, ModuleDescriptor } from '../modules/contract.js';
 import { installBootGuards } from '../boot/boot-guards.js';
 import { repairAfterKill } from '../boot/kill-repair.js';
-import { createOverlayRenderer, overlayNamesGuard } from '../core/overlays/index.js';
+import { createOverlayRenderer, overlayNamesGuard, overlayRenderGuard } from '../core/overlays/index.js';
 import { BootScriptPublisher } from '../boot/boot-publisher.js';
 import { installOverlayDelivery, type OverlayDelivery } from '../boot/overlays/delivery.js';
 import type { OverlayRenderer } from '../core/overlays/rendered.js';
@@ -81,6 +81,8 @@ export async function openServices(options: OpenOptions = {}): Promise<Services>
   const overlays = createOverlayRenderer({ paths, inventory, config, builtinDir: options.builtinOverlaysDir });
   // Every front door (CLI, API, imports) changes nodes through the inventory: the rule lives there once.
   inventory.addGuard(overlayNamesGuard(overlays));
+  // A change that would leave a node it touches without its overlays is refused before anything is written.
+  inventory.addGuard(overlayRenderGuard(overlays));
   const core = { paths, config, installations, kernels, images, inventory, overlays };
   const services = { ...core, modules, activeModules } as Services;
   // Boot assignments follow the image life cycle for every user of the library, not only the CLI.

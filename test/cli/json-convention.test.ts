@@ -149,6 +149,7 @@ test('every command answering --json follows one convention: camelCase keys, nod
     await json(2, ['overlay', 'render', 'm1', '--path', '/etc/hostname']);
     await json(2, ['node', 'ssh-keys', 'm1']);
     await json(2, ['node', 'ssh-keys', 'm1', '--fingerprint']);
+    assert.equal((await json(2, ['node', 'ssh-keys', 'm1', '--rotate']) as { rotated: boolean }).rotated, true);
     const status = await json(2, ['node', 'status', 'm[1-2]']) as Record<string, unknown>;
     assert.equal(status.neverBootedNodes, 'm[1-2]', 'node status folds and counts its node sets');
     await writeFile(join(t.root, 'nodes.csv'), 'name,ip\nm3,10.0.0.3\n');

@@ -27,6 +27,24 @@ test('a CSV naming profiles that do not exist is refused listing them, unless --
   }
 });
 
+test('a CSV overlays column with an invalid or unknown overlay is refused naming the file and line, nothing written', async () => {
+  const t = await makeTempRoot();
+  try {
+    const file = join(t.root, 'nodes.csv');
+    const { paths } = await t.services();
+    for (const [overlays, message] of [['../x', /^disklessset: invalid overlay name "\.\.\/x" in \S+nodes\.csv line 3; /], ['hostname;nope', /^disklessset: no overlay named nope \(\S+nodes\.csv line 3\); known overlays: /]] as const) {
+      await writeFile(file, `name,overlays\nn1,hostname\nn2,${overlays}\n`);
+      const refused = await runCli(['node', 'import', '--csv', file], { root: t.root });
+      assert.equal(refused.exitCode, 2, overlays);
+      assert.match(refused.stderr, message);
+      assert.equal(refused.stderr.trim().split('\n').length, 1);
+      await assert.rejects(readFile(paths.inventoryFile), 'nothing written');
+    }
+  } finally {
+    await t.cleanup();
+  }
+});
+
 test('an import naming a node that differs only in case from another is refused, nothing written', async () => {
   const t = await makeTempRoot();
   try {

@@ -103,3 +103,17 @@ test('node import of an empty CSV file exits 2 with one line: no name column', a
     await t.cleanup();
   }
 });
+
+test('a node name holding a newline or another control character gives one line with it escaped', async () => {
+  const root = await makeTempRoot();
+  try {
+    for (const args of [['node', 'add', 'bad\nname'], ['node', 'set', 'n1\u001bx', '--ip', '10.0.0.1'], ['node', 'ssh-keys', 'n\n1']]) {
+      const result = await root.cli(args);
+      assert.equal(result.exitCode, 2, args.join(' '));
+      assert.equal(result.stderr.split('\n').length, 2, JSON.stringify(result.stderr));
+      assert.match(result.stderr, /^disklessset: invalid node names: (bad\\x0aname|n1\\x1bx|n\\x0a1); /);
+    }
+  } finally {
+    await root.cleanup();
+  }
+});

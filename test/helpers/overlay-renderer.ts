@@ -13,7 +13,7 @@ import { UsageError } from '../../src/errors/index.js';
 import { effectiveNode } from '../../src/core/nodes/effective.js';
 import type { NodeEntry } from '../../src/core/nodes/attributes.js';
 import type { NodeInventory } from '../../src/core/nodes/inventory.js';
-import type { OverlayEntry, OverlayRenderer, RenderedOverlay } from '../../src/core/overlays/rendered.js';
+import type { OverlayEntry, OverlayRenderer, RenderedOverlay, RenderFailureHandler } from '../../src/core/overlays/rendered.js';
 import { main, type OutputStream } from '../../src/cli/main.js';
 import { openServices, type Services } from '../../src/services/services.js';
 import { run, type RunResult } from '../../src/system/runner.js';
@@ -39,12 +39,15 @@ export class TestOverlayRenderer implements OverlayRenderer {
     return (await this.renderNodes([node]))[0] as RenderedOverlay;
   }
 
-  async renderNodes(nodes: readonly string[]): Promise<RenderedOverlay[]> {
+  async renderNodes(nodes: readonly string[], onFailure?: RenderFailureHandler): Promise<RenderedOverlay[]> {
     const document = await this.inventory.read();
-    return nodes.map((node) => {
+    return nodes.flatMap((node) => {
       const effective = effectiveNode(node, document.nodes[node] as NodeEntry, document.profiles).attributes;
       if (effective.vars?.template === 'broken') {
-        throw new UsageError('E_OVERLAY_TEMPLATE', `overlay test, file etc/motd.j2, line 3: "broken" is undefined (node ${node})`, 'fix the template');
+        const error = new UsageError('E_OVERLAY_TEMPLATE', 'overlay test, file etc/motd.j2, line 3: "broken" is undefined', 'fix the template');
+        if (!onFailure) throw error;
+        onFailure(node, error);
+        return [];
       }
       this.rendered.push(node);
       const entries: OverlayEntry[] = [
@@ -56,7 +59,7 @@ export class TestOverlayRenderer implements OverlayRenderer {
         { path: '/etc/ssh/ssh_host_ed25519_key', kind: 'file', mode: 0o600, uid: 0, gid: 0, data: Buffer.from(fakeHostKey(node)), secret: true },
       ];
       const inputDigest = createHash('sha256').update(JSON.stringify({ node, effective })).digest('hex');
-      return { node, entries, secret: true, inputDigest };
+      return [{ node, entries, secret: true, inputDigest }];
     });
   }
 }

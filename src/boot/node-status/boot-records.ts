@@ -31,7 +31,12 @@ export interface NodeBootRecord {
   stages: Partial<Record<Stage, FetchedFile>>;
 }
 
-/** A request that named no inventory node (bounded: only the latest few are kept). */
+/**
+ * A request that named no inventory node, or named one from another address
+ * than the node's registered one (bounded: only the latest few are kept).
+ * Text that came from the request is stored with its control characters
+ * escaped (`\x1b`): none reaches a terminal from here.
+ */
 export interface UnknownRequest {
   /** The name it gave (`''` when none; cut to 64 characters). */
   name: string;
@@ -39,6 +44,8 @@ export interface UnknownRequest {
   address: string;
   path: string;
   at: string;
+  /** Set when the name (or MAC) is an inventory node's whose registered address (`ip`) is this one, not the request's. */
+  registeredAddress?: string;
 }
 
 /** Content of the state file. */
@@ -101,7 +108,8 @@ export function parseRecords(text: string, onDamaged?: (problem: string) => void
   records.unknown.count = Number.isSafeInteger(count) && (count as number) >= 0 ? count as number : 0;
   records.unknown.recent = (Array.isArray(raw?.unknown?.recent) ? raw.unknown.recent : []).slice(-MAX_UNKNOWN_KEPT).flatMap((entry: Partial<UnknownRequest>) => (
     entry && isText(entry.name, 64) && isText(entry.address, 64) && isText(entry.path) && isText(entry.at, 64)
-      ? [{ name: entry.name, address: entry.address, path: entry.path, at: entry.at, ...(isText(entry.mac, 64) ? { mac: entry.mac } : {}) }]
+      ? [{ name: entry.name, address: entry.address, path: entry.path, at: entry.at, ...(isText(entry.mac, 64) ? { mac: entry.mac } : {}),
+        ...(isText(entry.registeredAddress, 64) ? { registeredAddress: entry.registeredAddress } : {}) }]
       : []));
   return records;
 }

@@ -6,12 +6,21 @@
  * state file is written at most once per interval and at shutdown, atomically
  * under its lock. Requests naming no inventory node are only counted, and
  * the latest few kept, so a flood of made-up names cannot grow the file.
+ *
+ * A source address is worth more than a query: a request naming a node that
+ * has a registered address (`ip`) from another address is not the node's
+ * (anyone can type `?node=c001`), so it is kept as an unknown request with
+ * the node's address beside it, never written into that node's record.
  */
 import { stat } from 'node:fs/promises';
 import type { Paths } from '../../core/paths.js';
 import type { NodeInventory } from '../../core/nodes/inventory.js';
 import { withLock } from '../../core/state/lock.js';
 import type { ServedEvent } from '../../serve/served-event.js';
+import { escapeControls } from '../../errors/index.js';
+import { effectiveNode } from '../../core/nodes/effective.js';
+import type { NodeEntry } from '../../core/nodes/attributes.js';
+import { plainAddress } from '../overlays/access.js';
 import { bootUrls, type BootUrls } from '../ipxe/urls.js';
 import {
   applyChanges, MAX_UNKNOWN_KEPT, readRecords, writeRecords, type NodeBootRecord, type UnknownRequest,
@@ -49,6 +58,8 @@ export class BootRecorder {
   private known = new Set<string>();
   /** Inventory MAC (`aa-bb-...`) → node, for nodes that ask by MAC only. */
   private byMac = new Map<string, string>();
+  /** Node → its registered address (inventory `ip`, as plainAddress gives it), for nodes that have one. */
+  private addresses = new Map<string, string>();
   private inventoryStamp = -1;
   /** Nodes seen since start (only inventory nodes: bounded by the inventory). */
   private readonly nodes = new Map<string, NodeBootRecord>();
@@ -84,18 +95,33 @@ export class BootRecorder {
     if (asked === '' && mac === undefined) return;
     const at = (this.options.now?.() ?? new Date()).toISOString();
     const node = this.resolve(asked, mac);
-    if (node !== undefined) {
+    const registered = node === undefined ? undefined : this.mismatch(node, event);
+    if (node !== undefined && registered === undefined) {
       this.apply(node, mac, event, at);
     } else {
-      this.unknownCount += 1;
-      const entry: UnknownRequest = { name: asked.slice(0, 64), ...(mac ? { mac } : {}), address: event.remoteAddress.slice(0, 64), path: event.path.slice(0, 512), at };
-      this.unknown.push(entry);
-      if (this.unknown.length > MAX_UNKNOWN_KEPT) this.unknown.shift();
+      const entry = this.addUnknown(asked, mac, event, at, registered);
       // Kept until the next write, which reloads the inventory: a node added while serving is not lost.
-      if (this.pending.length < MAX_PENDING) this.pending.push({ asked, mac, event, at, entry });
+      if (node === undefined && this.pending.length < MAX_PENDING) this.pending.push({ asked, mac, event, at, entry });
     }
     this.scheduleWrite();
   };
+
+  /** The registered address of `node` when the request came from another one; undefined when it has none or they agree. */
+  private mismatch(node: string, event: ServedEvent): string | undefined {
+    const registered = this.addresses.get(node);
+    return registered !== undefined && registered !== plainAddress(event.remoteAddress) ? registered : undefined;
+  }
+
+  private addUnknown(asked: string, mac: string | undefined, event: ServedEvent, at: string, registeredAddress?: string): UnknownRequest {
+    this.unknownCount += 1;
+    const entry: UnknownRequest = {
+      name: escapeControls(asked.slice(0, 64)).slice(0, 64), ...(mac ? { mac } : {}), address: escapeControls(event.remoteAddress.slice(0, 64)).slice(0, 64),
+      path: escapeControls(event.path.slice(0, 512)).slice(0, 4096), at, ...(registeredAddress ? { registeredAddress } : {}),
+    };
+    this.unknown.push(entry);
+    if (this.unknown.length > MAX_UNKNOWN_KEPT) this.unknown.shift();
+    return entry;
+  }
 
   private resolve(asked: string, mac: string | undefined): string | undefined {
     if (this.known.has(asked)) return asked;
@@ -127,6 +153,11 @@ export class BootRecorder {
     for (const item of pending) {
       const node = this.resolve(item.asked, item.mac);
       if (node === undefined) continue;
+      const registered = this.mismatch(node, item.event);
+      if (registered !== undefined) {
+        item.entry.registeredAddress = registered;
+        continue;
+      }
       this.apply(node, item.mac, item.event, item.at);
       this.unknownCount -= 1;
       this.unknown = this.unknown.filter((entry) => entry !== item.entry);
@@ -189,9 +220,15 @@ export class BootRecorder {
     if (stamp === this.inventoryStamp) return;
     const document = await this.inventory.read();
     const byMac = new Map<string, string>();
-    for (const [name, node] of Object.entries(document.nodes)) for (const mac of node.mac ?? []) byMac.set(mac.replace(/:/g, '-'), name);
+    const addresses = new Map<string, string>();
+    for (const [name, node] of Object.entries(document.nodes)) {
+      for (const mac of node.mac ?? []) byMac.set(mac.replace(/:/g, '-'), name);
+      const ip = effectiveNode(name, node as NodeEntry, document.profiles).attributes.ip;
+      if (ip !== undefined) addresses.set(name, plainAddress(ip));
+    }
     this.known = new Set(Object.keys(document.nodes));
     this.byMac = byMac;
+    this.addresses = addresses;
     this.inventoryStamp = stamp;
   }
 }

@@ -22,7 +22,7 @@ import { overlayManifestFile, overlaysDir } from '../boot-paths.js';
 import { readIntent, readManifest, type OverlayManifest } from './overlay-state.js';
 
 /** The peer address as the inventory writes it: an IPv4 address mapped into IPv6 (`::ffff:a.b.c.d`) becomes `a.b.c.d`. */
-function plainAddress(address: string): string {
+export function plainAddress(address: string): string {
   const lower = address.toLowerCase();
   return lower.startsWith('::ffff:') && lower.includes('.') ? lower.slice('::ffff:'.length) : lower;
 }

@@ -19,7 +19,7 @@
  */
 import { NotFoundError } from '../../errors/index.js';
 import type { Paths } from '../../core/paths.js';
-import type { OverlayRenderer, RenderedOverlay } from '../../core/overlays/rendered.js';
+import type { OverlayRenderer, RenderedOverlay, RenderFailureHandler } from '../../core/overlays/rendered.js';
 import { effectiveImages, effectiveNode } from '../../core/nodes/effective.js';
 import type { NodeEntry } from '../../core/nodes/attributes.js';
 import type { InventoryDocument } from '../../core/nodes/inventory-file.js';
@@ -53,6 +53,12 @@ export interface BuildInput {
   text: string;
   /** Nodes to render (a node set); all nodes booting an image when omitted. */
   nodeSet?: string;
+  /**
+   * Told about each node whose overlays cannot be rendered; that node keeps
+   * its published archive (or gets none) and the others are built. Without
+   * it, such a node stops the build before anything is written.
+   */
+  onFailure?: RenderFailureHandler;
 }
 
 /** Nodes that get an overlay: every valid node name with an effective image (the nodes that have a node script). */
@@ -93,7 +99,9 @@ export async function runOverlayBuild(paths: Paths, renderer: OverlayRenderer, i
   const manifest = await readManifest(paths);
   const killed = await readIntent(paths);
   const onDisk = new Set(await archivedNodes(paths));
-  const rendered: RenderedOverlay[] = selected.length === 0 ? [] : await renderer.renderNodes(selected);
+  const failed: string[] = [];
+  const onFailure: RenderFailureHandler | undefined = input.onFailure && ((node, error) => { failed.push(node); input.onFailure?.(node, error); });
+  const rendered: RenderedOverlay[] = selected.length === 0 ? [] : await renderer.renderNodes(selected, onFailure);
 
   const next: OverlayManifest = { nodes: {} };
   const allSet = new Set(all);
@@ -109,7 +117,10 @@ export async function runOverlayBuild(paths: Paths, renderer: OverlayRenderer, i
     }
     next.nodes[overlay.node] = record;
   }
-  const removals = [...new Set([...onDisk, ...Object.keys(manifest.nodes)])].filter((node) => !allSet.has(node));
+  // A node that failed keeps its archive and record, unless it has no whole pair of them, or a killed build may have replaced its archive already.
+  const dropped = new Set(failed.filter((node) => !manifest.nodes[node] || !onDisk.has(node) || killed?.[node]));
+  for (const node of dropped) delete next.nodes[node];
+  const removals = [...new Set([...onDisk, ...Object.keys(manifest.nodes)])].filter((node) => !allSet.has(node) || dropped.has(node));
   if (full) {
     next.inventorySha256 = inventoryHash(input.text);
     next.sources = await overlaySourcesFingerprint(paths);

@@ -199,7 +199,15 @@ export function checkAttributes(raw: unknown, where: string, allowProfiles: bool
   if (entry.vars !== undefined && entry.vars !== null) checked.vars = checkVars(entry.vars, where);
   if (entry.overlays !== undefined && entry.overlays !== null) {
     if (!Array.isArray(entry.overlays)) bad('E_OVERLAY_NAME', `"overlays" in ${where} must be a list`, 'e.g. overlays: [hostname, network]');
-    checked.overlays = uniqueKeepingLast(entry.overlays.map((name) => validateOverlayName(String(name))));
+    checked.overlays = uniqueKeepingLast(entry.overlays.map((name) => {
+      try {
+        return validateOverlayName(String(name));
+      } catch (error) {
+        // Say where: an import names the file and line, nodes.yml the node or profile.
+        if (error instanceof UsageError && where !== '') throw new UsageError(error.code, `${error.message} in ${where}`, error.hint);
+        throw error;
+      }
+    }));
   }
   return checked;
 }

@@ -21,6 +21,8 @@ export interface ImportPlan {
   profileVars: Record<string, Record<string, string>>;
   /** Values left out, one line each (a variable name Ansible allows but the inventory does not...). */
   skipped: string[];
+  /** Where each node was read (`FILE line N`), for messages about its values (CSV only). */
+  where?: Record<string, string>;
 }
 
 /** Result of {@link applyImport}. */
@@ -68,7 +70,7 @@ export function planCsvImport(text: string, file: string): ImportPlan {
   }
   // An empty file (or one of comments) has no header row, which the parser takes as no rows at all.
   if (!hasHeader) throw new UsageError('E_IMPORT_CSV', `${file} line 1: no "name" column (the file has no header row)`, 'the first row names the columns: name,mac,ip,profiles,...');
-  const plan: ImportPlan = { nodes: {}, profiles: [], profileVars: {}, skipped: [] };
+  const plan: ImportPlan = { nodes: {}, profiles: [], profileVars: {}, skipped: [], where: {} };
   const lineOf = new Map<string, number>();
   rows.forEach(({ record: row, info }) => {
     const where = `${file} line ${info.lines}`;
@@ -80,6 +82,7 @@ export function planCsvImport(text: string, file: string): ImportPlan {
     const raw = { mac: mac ? splitList(mac) : undefined, ip: ip || undefined, profiles: profiles ? splitList(profiles) : undefined,
       image: image || undefined, kernelArgs: kernelArgs || undefined, overlays: overlays ? splitList(overlays) : undefined, vars: Object.keys(vars).length ? vars : undefined };
     plan.nodes[name] = checkAttributes(raw, where, true);
+    (plan.where as Record<string, string>)[name] = where;
   });
   plan.profiles = [...new Set(Object.values(plan.nodes).flatMap((node) => node.profiles ?? []))];
   return plan;

@@ -9,6 +9,9 @@ import { readFile } from 'node:fs/promises';
 import { UsageError } from '../../errors/index.js';
 import type { Paths } from '../paths.js';
 
+/** The highest user or group id a file can have (4294967295 is (uid_t)-1, which chown reads as "leave unchanged"). */
+export const MAX_ACCOUNT_ID = 4294967294;
+
 /** Resolves account names, reading each file once. */
 export class AccountResolver {
   private readonly tables = new Map<string, Promise<Map<string, number>>>();
@@ -43,7 +46,7 @@ export class AccountResolver {
     } catch { /* no file: every name is unknown */ }
     for (const line of text.split('\n')) {
       const [name, , id] = line.split(':');
-      if (name && id !== undefined && /^\d+$/.test(id)) table.set(name, Number(id));
+      if (name && id !== undefined && /^\d+$/.test(id) && Number(id) <= MAX_ACCOUNT_ID) table.set(name, Number(id));
     }
     if (!table.has('root')) table.set('root', 0);
     return table;

@@ -10,6 +10,7 @@ import { UsageError } from '../../errors/index.js';
 import { requireKnownKeys } from '../raw-options.js';
 import { parseYamlText } from '../yaml-text.js';
 import { normaliseOverlayPath } from './overlay-paths.js';
+import { MAX_ACCOUNT_ID } from './accounts.js';
 
 /** Settings of one delivered path; each absent one keeps the source file's. */
 export interface PathSettings {
@@ -45,9 +46,10 @@ function parseMode(value: unknown, overlay: string, path: string): number {
 }
 
 function parseAccount(value: unknown, key: string, overlay: string, path: string): number | string {
-  if (typeof value === 'number' && Number.isInteger(value) && value >= 0 && value < 2 ** 32) return value;
+  // 4294967295 is (uid_t)-1, "no change" to chown: not an account a file can have.
+  if (typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= MAX_ACCOUNT_ID) return value;
   if (typeof value === 'string' && /^[a-z_][a-z0-9_.-]{0,31}\$?$/i.test(value)) return value;
-  throw metaError(overlay, `${key} of ${path} must be a number or an account name, not ${JSON.stringify(value)}`, `e.g. ${key}: 0 or ${key}: root`);
+  throw metaError(overlay, `${key} of ${path} must be a number from 0 to ${MAX_ACCOUNT_ID} or an account name, not ${JSON.stringify(value)}`, `e.g. ${key}: 0 or ${key}: root`);
 }
 
 /**

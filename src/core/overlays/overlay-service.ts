@@ -16,10 +16,11 @@ import type { NodeEntry } from '../nodes/attributes.js';
 import { AccountResolver } from './accounts.js';
 import { DEFAULT_OVERLAYS } from './context.js';
 import { GENERATED_OVERLAYS } from './generated.js';
-import type { OverlayRenderer, RenderedOverlay } from './rendered.js';
+import type { OverlayRenderer, RenderedOverlay, RenderFailureHandler } from './rendered.js';
+import type { InventoryDocument } from '../nodes/inventory-file.js';
 import type { SessionResult } from './render-session.js';
 import { listOverlaySources, loadOverlay, requireSource, BUILTIN_OVERLAYS_DIR } from './sources.js';
-import { HostKeyStore, type HostKey } from './ssh-host-keys.js';
+import { HOST_KEY_TYPES, HostKeyStore, type HostKey } from './ssh-host-keys.js';
 
 /** Options of {@link createOverlayRenderer}. */
 export interface OverlayServiceOptions {
@@ -65,18 +66,29 @@ export interface OverlayDescription extends Omit<OverlaySummary, 'fileCount' | '
 
 /** Rendering plus the catalogue of overlays (see the module comment). */
 export interface OverlayService extends OverlayRenderer {
-  /** Renders nodes, with the overlay that gave each entry (for `overlay render`). */
-  renderWithOrigins(nodes: readonly string[]): Promise<SessionResult[]>;
+  /** Renders nodes, with the overlay that gave each entry (for `overlay render`); `onFailure` as for renderNodes. */
+  renderWithOrigins(nodes: readonly string[], onFailure?: RenderFailureHandler): Promise<SessionResult[]>;
+  /**
+   * Renders `nodes` of `document` (an inventory not yet committed) and drops
+   * the result: the check of a change before it is written. No host key is
+   * made (placeholders stand in for the missing ones).
+   * @throws UsageError (the renderer's code) naming the node, the overlay, the file and the problem in one line.
+   */
+  check(document: InventoryDocument, nodes: readonly string[]): Promise<void>;
   list(): Promise<OverlaySummary[]>;
   /** @throws UsageError E_OVERLAY_NAME, E_OVERLAY_UNKNOWN, and those of reading the tree. */
   show(name: string): Promise<OverlayDescription>;
   /** @throws UsageError E_OVERLAY_NAME, E_OVERLAY_UNKNOWN naming the known overlays. */
   requireKnown(names: readonly string[], where?: string): Promise<void>;
   /**
-   * The SSH host keys of `node` (made now if it has none yet).
-   * @throws NotFoundError E_NODE_NOT_FOUND; UsageError E_OVERLAY_NO_HOST_KEYS when the node does not get the ssh-host-keys overlay.
+   * The SSH host keys of each of `nodes` (made now for those that have none yet), in the order given.
+   * Every node is checked before any key is made.
+   * @throws NotFoundError E_NODE_NOT_FOUND naming the nodes missing from the inventory;
+   *   UsageError E_OVERLAY_NO_HOST_KEYS naming the nodes that do not get the ssh-host-keys overlay.
    */
-  hostKeys(node: string): Promise<HostKey[]>;
+  hostKeys(nodes: readonly string[]): Promise<Map<string, HostKey[]>>;
+  /** Checks what {@link hostKeys} checks, without reading or making any key. */
+  requireHostKeyNodes(nodes: readonly string[]): Promise<void>;
 }
 
 export const mode = (bits: number): string => `0${bits.toString(8).padStart(3, '0')}`;
@@ -94,22 +106,41 @@ class Overlays implements OverlayService {
     return strip((await this.renderWithOrigins([node]))[0] as SessionResult);
   }
 
-  async renderNodes(nodes: readonly string[]): Promise<RenderedOverlay[]> {
-    return (await this.renderWithOrigins(nodes)).map(strip);
+  async renderNodes(nodes: readonly string[], onFailure?: RenderFailureHandler): Promise<RenderedOverlay[]> {
+    return (await this.renderWithOrigins(nodes, onFailure)).map(strip);
   }
 
-  async renderWithOrigins(nodes: readonly string[]): Promise<SessionResult[]> {
-    const document = await this.options.inventory.read();
+  async renderWithOrigins(nodes: readonly string[], onFailure?: RenderFailureHandler): Promise<SessionResult[]> {
+    return this.renderDocument(await this.options.inventory.read(), nodes, this.keys, onFailure);
+  }
+
+  async check(document: InventoryDocument, nodes: readonly string[]): Promise<void> {
+    const keys = { keys: async (node: string) => await this.keys.keys(node, { generate: false }) ?? placeholderKeys };
+    // The first node that fails stops the check: its problem, named with the node, is the refusal.
+    await this.renderDocument(document, nodes, keys, (node, error) => {
+      const line = error.message.startsWith(`node ${node}:`) ? error.message : `node ${node}: ${error.message}`;
+      throw new UsageError(error.code, line, (error as UsageError).hint);
+    });
+  }
+
+  private async renderDocument(document: InventoryDocument, nodes: readonly string[], keys: Pick<HostKeyStore, 'keys'>, onFailure?: RenderFailureHandler): Promise<SessionResult[]> {
     const missing = nodes.filter((name) => !Object.hasOwn(document.nodes, name));
     if (missing.length > 0) throw new NotFoundError('E_NODE_NOT_FOUND', `${foldNodes(missing)} not in the inventory`, 'see `disklessset node list`');
     // The renderer (templates, nunjucks) is loaded by the first render, not by every command.
     const { RenderSession } = await import('./render-session.js');
     const session = new RenderSession({
       sources: await listOverlaySources(this.options.paths, this.builtinDir), accounts: new AccountResolver(this.options.paths),
-      keys: this.keys, server: this.options.config.serverAddress === null ? {} : { address: this.options.config.serverAddress }, document,
+      keys, server: this.options.config.serverAddress === null ? {} : { address: this.options.config.serverAddress }, document,
     });
     const results: SessionResult[] = [];
-    for (const name of nodes) results.push(await session.render(effectiveNode(name, document.nodes[name] as NodeEntry, document.profiles)));
+    for (const name of nodes) {
+      try {
+        results.push(await session.render(effectiveNode(name, document.nodes[name] as NodeEntry, document.profiles)));
+      } catch (error) {
+        if (!(error instanceof UsageError) || !onFailure) throw error;
+        onFailure(name, error);
+      }
+    }
     return results;
   }
 
@@ -151,14 +182,23 @@ class Overlays implements OverlayService {
     for (const name of names) requireSource(sources, validateOverlayName(name), where);
   }
 
-  async hostKeys(node: string): Promise<HostKey[]> {
-    const effective = (await this.effectiveNodes()).find((entry) => entry.name === node);
-    if (!effective) throw new NotFoundError('E_NODE_NOT_FOUND', `${node} not in the inventory`, 'see `disklessset node list`');
-    if (!effective.attributes.overlays?.includes('ssh-host-keys')) {
-      throw new UsageError('E_OVERLAY_NO_HOST_KEYS', `node ${node} does not get the ssh-host-keys overlay`,
-        `add it: \`disklessset node set ${node} --overlay hostname --overlay ssh-host-keys\` (or to one of its profiles)`);
+  async hostKeys(nodes: readonly string[]): Promise<Map<string, HostKey[]>> {
+    await this.requireHostKeyNodes(nodes);
+    const keys = new Map<string, HostKey[]>();
+    for (const node of nodes) keys.set(node, await this.keys.keys(node) as HostKey[]);
+    return keys;
+  }
+
+  async requireHostKeyNodes(nodes: readonly string[]): Promise<void> {
+    const byName = new Map((await this.effectiveNodes()).map((entry) => [entry.name, entry]));
+    const missing = nodes.filter((node) => !byName.has(node));
+    if (missing.length > 0) throw new NotFoundError('E_NODE_NOT_FOUND', `${foldNodes(missing)} not in the inventory`, 'see `disklessset node list`');
+    const without = nodes.filter((node) => !byName.get(node)?.attributes.overlays?.includes('ssh-host-keys'));
+    if (without.length > 0) {
+      const set = foldNodes(without);
+      throw new UsageError('E_OVERLAY_NO_HOST_KEYS', `${without.length === 1 ? 'node' : 'nodes'} ${set} ${without.length === 1 ? 'does' : 'do'} not get the ssh-host-keys overlay`,
+        `add it: \`disklessset node set '${set}' --overlay hostname --overlay ssh-host-keys\` (or to one of their profiles)`);
     }
-    return await this.keys.keys(node) as HostKey[];
   }
 
   private async effectiveNodes(): Promise<EffectiveNode[]> {
@@ -167,6 +207,11 @@ class Overlays implements OverlayService {
     return Object.keys(document.nodes).map((name) => effectiveNode(name, document.nodes[name] as NodeEntry, document.profiles));
   }
 }
+
+/** Stand-ins for the keys of a node that has none yet: a check must not make keys for a change it may refuse. */
+const placeholderKeys: HostKey[] = HOST_KEY_TYPES.map((type) => ({
+  type, privateFile: '', publicFile: '', privateKey: Buffer.from('placeholder\n'), publicKey: `ssh-${type} placeholder`,
+}));
 
 function strip(result: SessionResult): RenderedOverlay {
   const { origins: _origins, ...rendered } = result;

@@ -23,7 +23,8 @@ import { OverlayTemplate } from './templates.js';
 export interface SessionInputs {
   sources: ReadonlyMap<string, OverlaySource>;
   accounts: AccountResolver;
-  keys: HostKeyStore;
+  /** The host key store, or a stand-in giving placeholder keys (a check before a change is committed makes no key). */
+  keys: Pick<HostKeyStore, 'keys'>;
   server: ServerContext;
   /** The inventory (for the `inventory` list and /etc/hosts). */
   document: InventoryDocument;

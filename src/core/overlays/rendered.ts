@@ -34,10 +34,18 @@ export interface RenderedOverlay {
   inputDigest: string;
 }
 
+/** Told about a node left out of a render (see {@link OverlayRenderer.renderNodes}); `error` is a UsageError. */
+export type RenderFailureHandler = (node: string, error: Error & { code: string }) => void;
+
 /** What the delivery side needs from rendering. */
 export interface OverlayRenderer {
   /** Renders one node; throws a UsageError E_OVERLAY_TEMPLATE naming overlay, file and line on template errors. */
   renderNode(node: string): Promise<RenderedOverlay>;
-  /** Renders many nodes, sharing parsed templates and the inventory (used for full rebuilds of 10,000 nodes). */
-  renderNodes(nodes: readonly string[]): Promise<RenderedOverlay[]>;
+  /**
+   * Renders many nodes, sharing parsed templates and the inventory (used for full rebuilds of 10,000 nodes).
+   * With `onFailure`, a node whose overlays cannot be rendered (a UsageError: template, path, overlay.yml,
+   * network variables, unknown overlay) is handed to it and left out of the result instead of stopping the
+   * render, so one node's problem does not hold the other nodes back.
+   */
+  renderNodes(nodes: readonly string[], onFailure?: RenderFailureHandler): Promise<RenderedOverlay[]>;
 }

@@ -86,8 +86,8 @@ export function requireSource(sources: ReadonlyMap<string, OverlaySource>, name:
   return source;
 }
 
-function pathError(overlay: string, sourcePath: string, what: string): UsageError {
-  return new UsageError('E_OVERLAY_PATH', `overlay ${overlay}: ${sourcePath} ${what}`, 'overlays hold files, folders and symbolic links only; fix or remove it');
+function pathError(overlay: string, sourcePath: string, what: string, hint = 'overlays hold files, folders and symbolic links only; fix or remove it'): UsageError {
+  return new UsageError('E_OVERLAY_PATH', `overlay ${overlay}: ${sourcePath} ${what}`, hint);
 }
 
 async function walk(overlay: OverlaySource, dir: string, rel: string, builtin: boolean, out: SourceFile[]): Promise<void> {
@@ -139,7 +139,10 @@ export async function loadOverlay(source: OverlaySource, accounts: AccountResolv
   const byPath = new Map<string, SourceFile>();
   for (const file of files) {
     const other = byPath.get(file.path);
-    if (other) throw pathError(source.name, file.sourcePath, `and ${other.sourcePath} both give ${file.path}`);
+    if (other) {
+      throw pathError(source.name, file.sourcePath, `and ${other.sourcePath} both give ${file.path}`,
+        `remove ${other.sourcePath} or ${file.sourcePath} from overlay ${source.name} (a template gives the file its name without .j2)`);
+    }
     byPath.set(file.path, file);
   }
   const meta = await readOverlayMeta(join(source.dir, META_FILE), source.name);

@@ -5,12 +5,17 @@
  * A node's keys are made in a private temporary folder, then moved into
  * place under the node's lock: a kill leaves either no key or a whole one,
  * and the next generation removes the leftover folder.
+ *
+ * Keys go with their node: every full overlay build removes the keys of
+ * nodes no longer in the inventory ({@link pruneHostKeys}), and
+ * {@link HostKeyStore.rotate} replaces a node's keys by new ones.
  */
-import { chmod, link, mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { chmod, link, mkdir, mkdtemp, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Paths } from '../paths.js';
 import { withLock } from '../state/lock.js';
 import { run } from '../../system/runner.js';
+import { isNodeName } from '../../nodeset/index.js';
 import type { OverlayEntry } from './rendered.js';
 
 /** The key types made for every node (RSA left out: slow to make for 10,000 nodes, and every current client takes these). */
@@ -31,6 +36,15 @@ export interface HostKey {
 
 const fileName = (type: HostKeyType): string => `ssh_host_${type}_key`;
 
+/** Scratch and leftover folders are `.tmp-<node>-<6 characters>` (mkdtemp's suffix, or `oldkey`/`remove`). */
+const SCRATCH = /^\.tmp-(.+)-([A-Za-z0-9]{6})$/;
+/** Suffixes of folders on their way out (old keys of a rotation, keys of a removed node): never in use once named so. */
+const DISCARDED = new Set(['oldkey', 'remove']);
+
+function lockOf(paths: Paths, node: string): string {
+  return join(paths.locksDir, `overlay-keys-${node}`);
+}
+
 function isMissing(error: unknown): boolean {
   return (error as NodeJS.ErrnoException).code === 'ENOENT';
 }
@@ -49,10 +63,39 @@ export class HostKeyStore {
     const existing = await this.read(dir);
     if (existing || options.generate === false) return existing;
     await this.ensureKeysDir();
-    return withLock(join(this.paths.locksDir, `overlay-keys-${node}`), async () => {
+    return withLock(lockOf(this.paths, node), async () => {
       const now = await this.read(dir);
       if (now) return now;
       await this.generate(node, dir);
+      return this.read(dir) as Promise<HostKey[]>;
+    });
+  }
+
+  /**
+   * Replaces every key of `node` by a new one, under the node's lock: the new
+   * keys are made in a scratch folder, the old folder is renamed away and the
+   * new one renamed into place. A kill leaves the old keys, the new ones, or
+   * (between the two renames) none, and the next render then makes new ones.
+   * @throws UsageError E_NODE_NAME; CommandError when ssh-keygen fails (the old keys stay).
+   */
+  async rotate(node: string): Promise<HostKey[]> {
+    const dir = this.paths.nodeHostKeysDir(node);
+    await this.ensureKeysDir();
+    return withLock(lockOf(this.paths, node), async () => {
+      const scratch = await mkdtemp(join(this.paths.overlayKeysDir, `.tmp-${node}-`));
+      const old = join(this.paths.overlayKeysDir, `.tmp-${node}-oldkey`);
+      try {
+        await chmod(scratch, 0o700);
+        const fresh = join(scratch, 'keys');
+        await mkdir(fresh, { mode: 0o700 });
+        for (const type of HOST_KEY_TYPES) await makeKey(node, type, join(fresh, fileName(type)));
+        await rm(old, { recursive: true, force: true });
+        await rename(dir, old).catch((error: unknown) => { if (!isMissing(error)) throw error; });
+        await rename(fresh, dir);
+      } finally {
+        await rm(scratch, { recursive: true, force: true });
+        await rm(old, { recursive: true, force: true });
+      }
       return this.read(dir) as Promise<HostKey[]>;
     });
   }
@@ -93,7 +136,8 @@ export class HostKeyStore {
   private async generate(node: string, dir: string): Promise<void> {
     const prefix = `.tmp-${node}-`;
     for (const name of await readdir(this.paths.overlayKeysDir)) {
-      if (name.startsWith(prefix)) await rm(join(this.paths.overlayKeysDir, name), { recursive: true, force: true });
+      // Exactly this node's leftovers: `.tmp-c1-` must not match those of node c1-2.
+      if (SCRATCH.exec(name)?.[1] === node) await rm(join(this.paths.overlayKeysDir, name), { recursive: true, force: true });
     }
     const scratch = await mkdtemp(join(this.paths.overlayKeysDir, prefix));
     try {
@@ -104,10 +148,7 @@ export class HostKeyStore {
         const made = join(scratch, fileName(type));
         // A pair already whole is kept: known_hosts entries for it stay valid.
         if (await this.hasPair(target)) continue;
-        // -N '' is an empty passphrase given as an argument (no shell): host keys are read unattended by sshd.
-        await run(['ssh-keygen', '-q', '-t', type, ...(type === 'ecdsa' ? ['-b', '256'] : []), '-N', '', '-C', `root@${node}`, '-f', made]);
-        await chmod(made, 0o600);
-        await chmod(`${made}.pub`, 0o600);
+        await makeKey(node, type, made);
         // The public half first: a private key present means the pair is whole (see read()).
         await rm(`${target}.pub`, { force: true });
         await link(`${made}.pub`, `${target}.pub`);
@@ -117,6 +158,44 @@ export class HostKeyStore {
     } finally {
       await rm(scratch, { recursive: true, force: true });
     }
+  }
+}
+
+/** Makes one key pair at `file` (and `file.pub`), both 0600. */
+async function makeKey(node: string, type: HostKeyType, file: string): Promise<void> {
+  // -N '' is an empty passphrase given as an argument (no shell): host keys are read unattended by sshd.
+  await run(['ssh-keygen', '-q', '-t', type, ...(type === 'ecdsa' ? ['-b', '256'] : []), '-N', '', '-C', `root@${node}`, '-f', file]);
+  await chmod(file, 0o600);
+  await chmod(`${file}.pub`, 0o600);
+}
+
+/**
+ * Removes the keys of every node not in `keep` (the inventory's nodes), and
+ * leftovers of killed generations of such nodes. A node's folder is first
+ * renamed to a leftover name, then deleted: a kill leaves a whole folder or a
+ * leftover that the next call removes, never a half pair under the node's name.
+ */
+export async function pruneHostKeys(paths: Paths, keep: ReadonlySet<string>): Promise<void> {
+  let names: string[];
+  try {
+    names = await readdir(paths.overlayKeysDir);
+  } catch (error) {
+    if (isMissing(error)) return;
+    throw error;
+  }
+  for (const name of names) {
+    const leftover = SCRATCH.exec(name);
+    if (leftover) {
+      // A scratch folder of a kept node may be a generation in progress; anything else is left over.
+      if (!keep.has(leftover[1] as string) || DISCARDED.has(leftover[2] as string)) await rm(join(paths.overlayKeysDir, name), { recursive: true, force: true });
+      continue;
+    }
+    if (!isNodeName(name) || keep.has(name)) continue;
+    await withLock(lockOf(paths, name), async () => {
+      const gone = join(paths.overlayKeysDir, `.tmp-${name}-remove`);
+      await rename(paths.nodeHostKeysDir(name), gone).catch((error: unknown) => { if (!isMissing(error)) throw error; });
+      await rm(gone, { recursive: true, force: true });
+    });
   }
 }
 

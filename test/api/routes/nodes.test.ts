@@ -161,6 +161,22 @@ test('API bodies give nodes and profiles overlays; an unknown overlay is 422 nam
   }
 });
 
+test('a change after which a node could not render its overlays is 422 naming node, overlay, file and problem, and changes nothing', async () => {
+  await withImages(async (api) => {
+    const { mkdir } = await import('node:fs/promises');
+    const dir = `${api.services.paths.overlaysDir}/site/etc`;
+    await mkdir(dir, { recursive: true });
+    await writeFile(`${dir}/rack.conf.j2`, 'rack = {{ node.vars.rack }}\n');
+    assert.equal((await api.call('POST', '/api/v1/nodes', { body: { nodes: 'n1', image: 'gold', overlays: ['site'], vars: { rack: 'a1' } } })).status, 201);
+    const before = await inventoryText(api);
+    const refused = await api.call('PATCH', '/api/v1/nodes/n1', { body: { vars: { rack: null } } });
+    assert.equal(refused.status, 422, JSON.stringify(refused.body));
+    assert.equal(refused.body.error.code, 'E_OVERLAY_TEMPLATE');
+    assert.match(refused.body.error.message, /^node n1: overlay site, file etc\/rack\.conf\.j2, line 1: [^\n]+$/);
+    assert.equal(await inventoryText(api), before);
+  });
+});
+
 test('after a hand edit of nodes.yml, API reads answer the repaired state a command would see: scripts published, a missing image warned about', async () => {
   const warnings: string[] = [];
   const api = await startApi({ onWarning: (line) => warnings.push(line) });

@@ -53,6 +53,14 @@ export const nodeImport: CommandSpec = {
     if (missing.length > 0) {
       throw new UsageError('E_IMPORT_IMAGE', `the import names images that do not exist: ${missing.slice(0, 5).join(', ')}`, 'create them first, or remove them from the file');
     }
+    // Overlay names the file gives must exist: refused here, naming the line, rather than by the inventory's rule without it.
+    const checked = new Set<string>();
+    for (const [node, entry] of Object.entries(plan.nodes)) {
+      const key = JSON.stringify(entry.overlays ?? []);
+      if (checked.has(key)) continue;
+      checked.add(key);
+      await services.overlays.requireKnown(entry.overlays ?? [], ` (${plan.where?.[node] ?? `node ${node}`})`);
+    }
     const createProfiles = ansible !== undefined || options['create-profiles'] === true;
     // As `node add`: nodes given an NFS golden image lack their trees until --create-tree makes them.
     const result = await withNodeRoots(services, options['create-tree'] === true, () => applyImport(services.inventory, plan, { createProfiles }), io);

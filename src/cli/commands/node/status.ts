@@ -1,6 +1,7 @@
 /** `disklessset node status [NODESET]`: what each node booted against what is published now (thin over boot/node-status). */
 import type { NodeStatus, NodeStatusReport } from '../../../boot/node-status/index.js';
 import type { CommandSpec } from '../../command.js';
+import { escapeControls } from '../../../errors/index.js';
 
 /** The version a user compares first: the root image's, else the boot file's. */
 function mainFile(status: NodeStatus): NodeStatus['files'][number] | undefined {
@@ -28,9 +29,11 @@ function text(report: NodeStatusReport): string {
   const { count, recent } = report.unknownRequests ?? { count: 0, recent: [] };
   if (count > 0) {
     const last = recent.at(-1);
-    lines.push(`${count} request(s) named no inventory node${last ? ` (latest: ${last.name || '-'} ${last.mac ?? '-'} from ${last.address} for ${last.path})` : ''}`);
+    const registered = last?.registeredAddress === undefined ? '' : `, not its registered address ${last.registeredAddress}`;
+    lines.push(`${count} request(s) named no inventory node, or came from an address its node is not registered at${last ? ` (latest: ${last.name || '-'} ${last.mac ?? '-'} from ${last.address}${registered} for ${last.path})` : ''}`);
   }
-  return lines.join('\n');
+  // What nodes sent (names, paths) must not drive the terminal, even from a hand-edited state file.
+  return lines.map(escapeControls).join('\n');
 }
 
 export const nodeStatusCommand: CommandSpec = {

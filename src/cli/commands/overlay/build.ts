@@ -1,4 +1,3 @@
-import { openSecretsWarning } from '../../../boot/overlays/delivery.js';
 import type { CommandSpec } from '../../command.js';
 
 export const overlayBuild: CommandSpec = {
@@ -10,12 +9,12 @@ export const overlayBuild: CommandSpec = {
     const delivery = services.overlayDelivery;
     const nodeSet = args.NODESET === undefined ? undefined : String(args.NODESET);
     const result = await delivery.build(nodeSet);
-    const warnings = result.openSecrets ? [openSecretsWarning(result.openSecrets)] : [];
     const text = result.nodeCount === 0 && result.removed === 0 ? 'no node boots an image: no overlay to build'
       : `overlays of ${result.nodeCount} node(s): ${result.written} written, ${result.unchanged} unchanged, ${result.removed} removed`;
     return {
       data: { nodes: result.nodes, nodeCount: result.nodeCount, written: result.written, unchanged: result.unchanged, removed: result.removed, openSecrets: result.openSecrets || null },
-      warnings, text,
+      // The delivery tells the open secrets itself (once, with the tool's prefix), as it does after every change.
+      text,
     };
   },
 };
