@@ -5,7 +5,7 @@
  * and lock folders whose owner is dead. Only names of this exact shape are
  * touched, and only directly inside the folders given.
  */
-import { readdir, rm } from 'node:fs/promises';
+import { lstat, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { sweepStaleLock } from './lock.js';
 import { pidExists } from './process-identity.js';
@@ -25,20 +25,22 @@ function temporaryOwner(name: string): number | undefined {
 export async function sweepLeftovers(folders: readonly string[]): Promise<string[]> {
   const removed: string[] = [];
   for (const folder of folders) {
-    let entries;
+    let names;
     try {
-      entries = await readdir(folder, { withFileTypes: true });
+      // Names only: a folder may hold 10,000 node files, of which only dotfiles and `.lock` names are looked at further.
+      names = await readdir(folder);
     } catch {
       continue;
     }
-    for (const entry of entries) {
-      const path = join(folder, entry.name);
-      const owner = temporaryOwner(entry.name);
+    for (const name of names) {
+      if (!name.startsWith('.') && !name.endsWith('.lock')) continue;
+      const path = join(folder, name);
+      const owner = temporaryOwner(name);
       if (owner !== undefined) {
         if (owner === process.pid || pidExists(owner)) continue;
         await rm(path, { recursive: true, force: true });
         removed.push(path);
-      } else if (entry.isDirectory() && entry.name.endsWith('.lock') && await sweepStaleLock(path)) {
+      } else if (name.endsWith('.lock') && (await lstat(path).catch(() => undefined))?.isDirectory() && await sweepStaleLock(path)) {
         removed.push(path);
       }
     }
