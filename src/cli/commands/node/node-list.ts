@@ -1,5 +1,5 @@
 /** `disklessset node list|show`: what the inventory says of each node, profiles applied, and when `serve` last saw it. */
-import { readRecords } from '../../../boot/node-status/index.js';
+import { readLastSeen } from '../../../boot/node-status/index.js';
 import { listNodes, showNode, type NodeRow } from '../../../core/nodes/node-operations.js';
 import type { CommandSpec } from '../../command.js';
 
@@ -29,8 +29,8 @@ export const nodeList: CommandSpec = {
     const nodes = await listNodes(services.inventory, args.NODESET === undefined ? undefined : String(args.NODESET), { requireAll: true });
     const warnings: string[] = [];
     // Only read when there are nodes: the boot records are serve's, a listing never writes them.
-    const seen = nodes.length === 0 ? undefined : (await readRecords(services.paths.nodeBootsFile, (line) => warnings.push(line))).nodes;
-    const data: ListedNode[] = nodes.map((node) => ({ ...node, lastSeen: seen?.[node.name]?.lastSeen ?? null }));
+    const seen = nodes.length === 0 ? undefined : await readLastSeen(services.paths.nodeBootsFile, (line) => warnings.push(line));
+    const data: ListedNode[] = nodes.map((node) => ({ ...node, lastSeen: seen?.get(node.name) ?? null }));
     // With --json the table is never printed: not building it saves a third of the time over 10,000 nodes.
     const text = json ? undefined : data.length === 0 ? 'No nodes.' : table(data.map(row), ['name', 'profiles', 'image', 'mac', 'ip', 'last seen']);
     return { data, text, warnings };
