@@ -46,6 +46,20 @@ export function overlaysDir(paths: Paths): string {
   return join(paths.bootNodesDir, '..', 'overlays');
 }
 
+/**
+ * Folder holding the generations of overlay archives, `diskless/overlays.gen/`
+ * (mode 0700); the served `overlays` path is a symbolic link into it (see
+ * boot/overlays/archive-files.ts).
+ */
+export function overlayGenerationsDir(paths: Paths): string {
+  return `${overlaysDir(paths)}.gen`;
+}
+
+/** Folder of one generation of overlay archives, `diskless/overlays.gen/<id>` (`id` a non-negative integer). */
+export function overlayGenerationDir(paths: Paths, id: number): string {
+  return join(overlayGenerationsDir(paths), String(id));
+}
+
 /** Physical path of a node's overlay archive, `diskless/overlays/<node>.img` (`node` already validated). */
 export function overlayArchivePath(paths: Paths, node: string): string {
   return join(overlaysDir(paths), `${node}.img`);

@@ -15,11 +15,11 @@ import { creatorAlive, InstallationsRegistry } from '../core/state/installations
 import { stopBuildChildren } from '../core/state/build-children.js';
 import { isDiskFull } from '../core/state/disk-full.js';
 import { AssignmentStore } from './assignment-store.js';
-import { generationsDir, overlaysDir } from './boot-paths.js';
+import { generationsDir, overlayGenerationsDir, overlaysDir } from './boot-paths.js';
 
 /** The folders the tool writes state, scripts and image files into (not recursive). */
 function writtenFolders(paths: Paths): string[] {
-  const folders = [paths.stateDir, join(paths.stateDir, 'locks'), dirname(paths.bootNodesDir), generationsDir(paths), overlaysDir(paths), paths.imagesDir, dirname(paths.imagesDir),
+  const folders = [paths.stateDir, join(paths.stateDir, 'locks'), dirname(paths.bootNodesDir), generationsDir(paths), overlaysDir(paths), overlayGenerationsDir(paths), paths.imagesDir, dirname(paths.imagesDir),
     paths.kernelsDir, paths.configDir, paths.workDir, dirname(paths.exportsFile), dirname(paths.ganeshaExportsFile)];
   try {
     for (const entry of readdirSync(paths.imagesDir, { withFileTypes: true })) {

@@ -57,6 +57,8 @@ export function parseYamlText(text: string, options: YamlTextOptions = {}): unkn
 export interface YamlStringifyOptions {
   /** Longest line before folding; 0 never folds. */
   lineWidth?: number;
+  /** False writes a value met twice in full each time, never as an anchor and alias. */
+  aliasDuplicateObjects?: boolean;
 }
 
 /** Writes plain values as YAML text. */

@@ -115,6 +115,46 @@ export function parseRecords(text: string, onDamaged?: (problem: string) => void
 }
 
 /**
+ * Node → time of its last request, from the state file's text: what `node
+ * list` shows, without checking and copying every stage of every record.
+ * A node is kept under the same condition {@link parseRecords} keeps its
+ * record (valid name, `lastSeen` and `address` texts), so both agree; a damaged
+ * file reads as no node seen and `onDamaged` hears why.
+ */
+export function parseLastSeen(text: string, onDamaged?: (problem: string) => void): Map<string, string> {
+  const seen = new Map<string, string>();
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    onDamaged?.(`not valid JSON (${(error as Error).message.split('\n')[0]})`);
+    return seen;
+  }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    onDamaged?.('not a JSON object');
+    return seen;
+  }
+  const nodes = (raw as { nodes?: unknown }).nodes;
+  if (typeof nodes !== 'object' || nodes === null) return seen;
+  for (const [name, value] of Object.entries(nodes)) {
+    const record = value as Partial<NodeBootRecord> | null;
+    if (record && isText(record.lastSeen, 64) && isText(record.address, 64) && isNodeName(name)) seen.set(name, record.lastSeen);
+  }
+  return seen;
+}
+
+function damagedLine(file: string, problem: string): string {
+  return `${file} is damaged (${problem}): read as if no node had booted; \`disklessset serve\` rewrites it at the next boot request`;
+}
+
+/** {@link parseLastSeen} of the state file (empty when it does not exist yet); `onDamaged` gets one line naming the file. */
+export async function readLastSeen(file: string, onDamaged?: (line: string) => void): Promise<Map<string, string>> {
+  const text = await readTextIfExists(file);
+  if (text === undefined) return new Map();
+  return parseLastSeen(text, onDamaged && ((problem) => onDamaged(damagedLine(file, problem))));
+}
+
+/**
  * Reads the state file (empty records when it does not exist yet). A damaged
  * file reads as empty records too (serve replaces it at its next write);
  * `onDamaged` gets one line naming the file, for commands that report it.
@@ -122,8 +162,7 @@ export function parseRecords(text: string, onDamaged?: (problem: string) => void
 export async function readRecords(file: string, onDamaged?: (line: string) => void): Promise<BootRecords> {
   const text = await readTextIfExists(file);
   if (text === undefined) return emptyRecords();
-  return parseRecords(text, onDamaged && ((problem) => onDamaged(
-    `${file} is damaged (${problem}): read as if no node had booted; \`disklessset serve\` rewrites it at the next boot request`)));
+  return parseRecords(text, onDamaged && ((problem) => onDamaged(damagedLine(file, problem))));
 }
 
 /** Replaces the state file atomically (temp, fsync, rename): a kill leaves the old or the new content. */

@@ -14,11 +14,11 @@
  * as trustworthy as the network (docs/overlays.md, "Delivery at boot").
  */
 import { realpath, stat } from 'node:fs/promises';
-import { basename, dirname } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import type { Paths } from '../../core/paths.js';
 import type { AccessPolicy } from '../../serve/access-policy.js';
 import { isNodeName } from '../../nodeset/index.js';
-import { overlayManifestFile, overlaysDir } from '../boot-paths.js';
+import { overlayGenerationsDir, overlayManifestFile, overlaysDir } from '../boot-paths.js';
 import { readIntent, readManifest, type OverlayManifest } from './overlay-state.js';
 
 /** The peer address as the inventory writes it: an IPv4 address mapped into IPv6 (`::ffff:a.b.c.d`) becomes `a.b.c.d`. */
@@ -42,11 +42,13 @@ function sharedAddresses(manifest: OverlayManifest): Set<string> {
 
 /**
  * The access rule of the overlay archives of `paths` (see the module
- * comment). The manifest is read again only when its file changed; the
- * folder's real path is looked up until it exists.
+ * comment), for a file of the served `overlays` path (a real folder of an
+ * earlier version) or of a generation (what the link resolves to: `serve`
+ * hands over real paths). The manifest is read again only when its file
+ * changed; the folders' real path is looked up until it exists.
  */
 export function overlayAccessPolicy(paths: Paths): AccessPolicy {
-  let folder: string | undefined;
+  let parent: string | undefined;
   let cached: { key: string; manifest: OverlayManifest; shared: Set<string> } | undefined;
   const manifest = async (): Promise<{ manifest: OverlayManifest; shared: Set<string> }> => {
     const stats = await stat(overlayManifestFile(paths)).catch(() => undefined);
@@ -58,8 +60,19 @@ export function overlayAccessPolicy(paths: Paths): AccessPolicy {
     return cached;
   };
   return async (filePath, remoteAddress) => {
-    folder ??= await realpath(overlaysDir(paths)).catch(() => undefined);
-    if (folder === undefined || dirname(filePath) !== folder) return 'allow';
+    // The folder holding `overlays` and `overlays.gen`, resolved once it exists (the served link itself changes at every build).
+    parent ??= await realpath(dirname(overlaysDir(paths))).catch(() => undefined);
+    if (parent === undefined) return 'allow';
+    const generations = join(parent, basename(overlayGenerationsDir(paths)));
+    if (filePath.startsWith(`${generations}/`)) {
+      // Only an archive directly inside a generation is an archive; anything else there is refused.
+      const [generation = '', file, ...deeper] = filePath.slice(generations.length + 1).split('/');
+      if (!/^\d+$/.test(generation) || deeper.length > 0) return 'deny';
+      // A generation folder itself: left to the server, which lists no folder (404).
+      if (file === undefined) return 'allow';
+    } else if (dirname(filePath) !== join(parent, basename(overlaysDir(paths)))) {
+      return 'allow';
+    }
     const name = basename(filePath);
     const node = name.endsWith('.img') ? name.slice(0, -'.img'.length) : '';
     if (!isNodeName(node)) return 'deny';

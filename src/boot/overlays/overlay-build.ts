@@ -7,8 +7,9 @@
  * 2. Nodes whose input digest equals the one recorded for their served
  *    archive are skipped: a one-node change writes one archive.
  * 3. The intent is recorded (which archives change, their secret flag and
- *    address), then the archives are replaced by rename and the archives of
- *    nodes without an image (or gone) are deleted.
+ *    address), then a new generation of archives is published in one swap
+ *    (archive-files.ts): changed archives written, unchanged ones linked, those
+ *    of nodes without an image (or gone) left out.
  * 4. The manifest is replaced; the caller then publishes the node scripts
  *    again when the set of nodes with an archive changed, and only then is
  *    the intent removed. A kill anywhere before leaves the intent, and the
@@ -25,7 +26,7 @@ import type { NodeEntry } from '../../core/nodes/attributes.js';
 import type { InventoryDocument } from '../../core/nodes/inventory-file.js';
 import { inventoryHash } from '../../core/nodes/inventory-cache.js';
 import { expandNodeNames, foldNodes, isNodeName } from '../../nodeset/index.js';
-import { archivedNodes, publishArchives, removeArchives, type ArchiveWrite } from './archive-files.js';
+import { archivedNodes, publishArchives, type ArchiveWrite } from './archive-files.js';
 import { overlayArchive } from './newc-archive.js';
 import { overlaySourcesFingerprint } from './overlay-sources.js';
 import { clearIntent, readIntent, readManifest, writeIntent, writeManifest, type OverlayManifest, type PublishedArchive } from './overlay-state.js';
@@ -134,8 +135,11 @@ export async function runOverlayBuild(paths: Paths, renderer: OverlayRenderer, i
   const intent = Object.fromEntries(writes.map((write) => [write.node, { secret: next.nodes[write.node]?.secret ?? true, ...(next.nodes[write.node]?.ip ? { ip: next.nodes[write.node]?.ip } : {}) }]));
   const changes = writes.length > 0 || removals.length > 0 || scriptsChanged || killed !== undefined;
   if (changes) await writeIntent(paths, { ...killed, ...intent });
-  await publishArchives(paths, writes);
-  await removeArchives(paths, removals.filter((node) => onDisk.has(node)));
+  const gone = removals.filter((node) => onDisk.has(node));
+  if (writes.length > 0 || gone.length > 0) {
+    const written = new Set(writes.map((write) => write.node));
+    await publishArchives(paths, writes, [...onDisk].filter((node) => allSet.has(node) && !written.has(node)));
+  }
   await writeManifest(paths, next);
   await onPublished(scriptsChanged || killed !== undefined);
   if (changes) await clearIntent(paths);

@@ -5,8 +5,8 @@
  * and lock folders whose owner is dead. Only names of this exact shape are
  * touched, and only directly inside the folders given.
  */
-import { readdirSync, type Dirent } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { readdirSync } from 'node:fs';
+import { lstat, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { sweepStaleLock } from './lock.js';
 import { pidExists } from './process-identity.js';
@@ -26,22 +26,24 @@ function temporaryOwner(name: string): number | undefined {
 export async function sweepLeftovers(folders: readonly string[]): Promise<string[]> {
   const removed: string[] = [];
   for (const folder of folders) {
-    let entries: Dirent[];
+    let names: string[];
     try {
-      // Synchronous: every command sweeps every image folder first, and a promise per
-      // folder through the thread pool cost more than the read (1,000 images: 1,000 folders).
-      entries = readdirSync(folder, { withFileTypes: true });
+      // Synchronous and names only: every command sweeps every image folder first (a promise per
+      // folder through the thread pool cost more than the read), and a folder may hold 10,000
+      // node files, of which only dotfiles and `.lock` names are looked at further.
+      names = readdirSync(folder);
     } catch {
       continue;
     }
-    for (const entry of entries) {
-      const path = join(folder, entry.name);
-      const owner = temporaryOwner(entry.name);
+    for (const name of names) {
+      if (!name.startsWith('.') && !name.endsWith('.lock')) continue;
+      const path = join(folder, name);
+      const owner = temporaryOwner(name);
       if (owner !== undefined) {
         if (owner === process.pid || pidExists(owner)) continue;
         await rm(path, { recursive: true, force: true });
         removed.push(path);
-      } else if (entry.isDirectory() && entry.name.endsWith('.lock') && await sweepStaleLock(path)) {
+      } else if (name.endsWith('.lock') && (await lstat(path).catch(() => undefined))?.isDirectory() && await sweepStaleLock(path)) {
         removed.push(path);
       }
     }

@@ -1,11 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, readlink, realpath, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { makeTempRoot, type TempRoot } from '../../helpers/temp-root.js';
 import { overlayCli, overlayServices } from '../../helpers/overlay-renderer.js';
 import { fetchAnswer, startServer } from '../../helpers/serve-fixture.js';
 import { overlayAccessPolicy } from '../../../src/boot/overlays/access.js';
-import { overlayArchivePath, overlayManifestFile } from '../../../src/boot/boot-paths.js';
+import { overlayArchivePath, overlayManifestFile, overlaysDir } from '../../../src/boot/boot-paths.js';
 import type { Paths } from '../../../src/core/paths.js';
 
 async function withNodes(action: (root: TempRoot, paths: Paths) => Promise<void>): Promise<void> {
@@ -34,6 +35,17 @@ test('a secret archive goes to its node\'s registered address only; a node witho
   await writeFile(archive('n09'), 'stray');
   assert.equal(await policy(archive('n09'), '10.0.0.1'), 'deny');
   assert.equal(await policy(`${paths.imagesDir}/alpha/boot.ipxe`, '10.0.0.2'), 'allow');
+  // `serve` hands over real paths: those of the generation the served link points to.
+  const generation = await realpath(overlaysDir(paths));
+  assert.equal(await policy(join(generation, 'n01.img'), '10.0.0.1'), 'allow');
+  assert.equal(await policy(join(generation, 'n01.img'), '10.0.0.2'), 'deny');
+  assert.equal(await policy(join(generation, 'n03.img'), '10.9.9.9'), 'allow');
+  assert.equal(await policy(join(generation, 'n09.img'), '10.0.0.1'), 'deny', 'the stray file is refused there too');
+  // Anything in the generations folder that is not an archive directly inside a complete generation is refused.
+  const generations = dirname(generation);
+  assert.equal(await policy(join(generations, '.7.tmp-1-ab', 'n03.img'), '10.0.0.3'), 'deny');
+  assert.equal(await policy(join(generation, 'sub', 'n03.img'), '10.0.0.3'), 'deny');
+  assert.equal(await policy(join(generations, 'n03.img'), '10.0.0.3'), 'deny');
 }));
 
 test('serve answers 403 to another address and the archive to the registered one, and never lists the folder', () => withNodes(async (_root, paths) => {
@@ -49,7 +61,11 @@ test('serve answers 403 to another address and the archive to the registered one
     const own = await fetchAnswer(server.url, path, { localAddress: '127.0.0.1' });
     assert.equal(own.status, 200);
     assert.ok(own.body.equals(await readFile(overlayArchivePath(paths, 'n01'))));
-    for (const folder of ['/preboot_execution_environment/diskless/overlays', '/preboot_execution_environment/diskless/overlays/']) {
+    // The same archive asked for by the generation the served link points to: the same rule.
+    const generation = `/preboot_execution_environment/diskless/${await readlink(overlaysDir(paths))}`;
+    assert.equal((await fetchAnswer(server.url, `${generation}/n01.img`, { localAddress: '127.0.0.2' })).status, 403);
+    assert.equal((await fetchAnswer(server.url, `${generation}/n01.img`, { localAddress: '127.0.0.1' })).status, 200);
+    for (const folder of ['/preboot_execution_environment/diskless/overlays', '/preboot_execution_environment/diskless/overlays/', generation, `${generation}/`]) {
       const listing = await fetchAnswer(server.url, folder, { localAddress: '127.0.0.1' });
       assert.equal(listing.status, 404, folder);
       assert.doesNotMatch(listing.body.toString(), /n0\d\.img/);

@@ -6,7 +6,7 @@ import { gunzipSync } from 'node:zlib';
 import { makeTempRoot } from '../../helpers/temp-root.js';
 import { OVERLAY_CLI, overlayCli, overlayCliProcess, overlayServices } from '../../helpers/overlay-renderer.js';
 import { processesUnder, runKilled, seededRandom } from '../../helpers/kill-check.js';
-import { nodeScriptPath, overlayArchivePath, overlayIntentFile, overlaysDir } from '../../../src/boot/boot-paths.js';
+import { nodeScriptPath, overlayArchivePath, overlayGenerationsDir, overlayIntentFile, overlaysDir } from '../../../src/boot/boot-paths.js';
 import { readManifest } from '../../../src/boot/overlays/overlay-state.js';
 import type { Paths } from '../../../src/core/paths.js';
 
@@ -56,6 +56,8 @@ test('a kill during overlay build leaves every served archive whole (old or new)
       assert.equal(Object.keys(manifest.nodes).length, NODES);
       assert.equal(existsSync(overlayIntentFile(paths)), false, 'no intent left');
       assert.deepEqual((await readdir(overlaysDir(paths))).filter((name) => name.startsWith('.')), [], 'no temporary archive left');
+      const generations = await readdir(overlayGenerationsDir(paths));
+      assert.ok(generations.length <= 2 && generations.every((name) => /^\d+$/.test(name)), `round ${round}: the served generation and the one before, no unfinished one: ${generations.join(' ')}`);
       assert.match(await readFile(nodeScriptPath(paths, 'n001'), 'utf8'), /set diskless-overlay /);
       assert.deepEqual(await processesUnder(root.root), []);
     }

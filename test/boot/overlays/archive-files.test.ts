@@ -1,0 +1,82 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { lstat, readdir, readFile, readlink, rename, rm, stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { makeTempRoot, type TempRoot } from '../../helpers/temp-root.js';
+import { overlayCli, overlayServices } from '../../helpers/overlay-renderer.js';
+import { overlayArchivePath, overlayGenerationDir, overlayGenerationsDir, overlaysDir } from '../../../src/boot/boot-paths.js';
+import { servedArchives } from '../../../src/boot/overlays/archive-files.js';
+import type { Paths } from '../../../src/core/paths.js';
+
+async function withRoot(action: (root: TempRoot, paths: Paths) => Promise<void>): Promise<void> {
+  const root = await makeTempRoot();
+  try {
+    const services = await overlayServices(root.root);
+    await services.images.create('DemoImage', 'alpha', { message: 'hello' });
+    await action(root, services.paths);
+  } finally {
+    await root.cleanup();
+  }
+}
+
+async function cli(root: TempRoot, ...argv: string[]): Promise<void> {
+  const result = await overlayCli(root.root, argv);
+  assert.equal(result.exitCode, 0, `${argv.join(' ')}: ${result.stderr}`);
+}
+
+async function servedId(paths: Paths): Promise<number> {
+  const served = await servedArchives(paths);
+  assert.equal(served.kind, 'generation');
+  return (served as { id: number }).id;
+}
+
+const inode = async (paths: Paths, node: string) => (await stat(overlayArchivePath(paths, node))).ino;
+
+test('archives are served through a link to one generation; a change publishes a new one, unchanged archives linked, and keeps only the one before', () => withRoot(async (root, paths) => {
+  await cli(root, 'node', 'add', 'n[01-03]', '--image', 'alpha');
+  const first = await servedId(paths);
+  assert.equal((await lstat(overlaysDir(paths))).isSymbolicLink(), true);
+  assert.equal(await readlink(overlaysDir(paths)), `overlays.gen/${first}`, 'a relative link, so the tree can move');
+  assert.equal((await stat(overlayGenerationsDir(paths))).mode & 0o777, 0o700, 'host keys: reachable by root alone');
+  assert.equal((await stat(overlayGenerationDir(paths, first))).mode & 0o777, 0o700);
+  assert.equal((await stat(overlayArchivePath(paths, 'n01'))).mode & 0o777, 0o644, 'serve sends world-readable files only');
+  const before = { n01: await inode(paths, 'n01'), n02: await inode(paths, 'n02') };
+
+  await cli(root, 'node', 'set', 'n02', '--var', 'rack=b7');
+  const second = await servedId(paths);
+  assert.ok(second > first);
+  assert.equal(await inode(paths, 'n01'), before.n01, 'an unchanged archive is the same file, linked');
+  assert.notEqual(await inode(paths, 'n02'), before.n02);
+  assert.ok(gunzipSync(await readFile(overlayArchivePath(paths, 'n02'))).toString('latin1').includes('{"rack":"b7"}'));
+  assert.deepEqual((await readdir(overlayGenerationsDir(paths))).sort(), [String(first), String(second)].sort(), 'the one before is kept for nodes still downloading');
+  assert.ok(gunzipSync(await readFile(join(overlayGenerationDir(paths, first), 'n02.img'))).toString('latin1').includes('n02'), 'and left untouched');
+
+  await cli(root, 'node', 'remove', 'n03');
+  const third = await servedId(paths);
+  assert.deepEqual((await readdir(overlayGenerationsDir(paths))).sort(), [String(second), String(third)].sort(), 'older generations are deleted');
+  assert.deepEqual((await readdir(overlaysDir(paths))).sort(), ['n01.img', 'n02.img']);
+
+  await cli(root, 'overlay', 'build');
+  assert.equal(await servedId(paths), third, 'nothing changed: no new generation');
+}));
+
+test('the overlays folder of an earlier version becomes a generation at the next change: unchanged archives linked from it, the folder removed', () => withRoot(async (root, paths) => {
+  await cli(root, 'node', 'add', 'n[01-02]', '--image', 'alpha');
+  // What an earlier version left: a real folder of archives at the served path, no generations.
+  const generation = overlayGenerationDir(paths, await servedId(paths));
+  await rm(overlaysDir(paths));
+  await rename(generation, overlaysDir(paths));
+  await rm(overlayGenerationsDir(paths), { recursive: true });
+  assert.equal((await servedArchives(paths)).kind, 'folder');
+  const n01 = await inode(paths, 'n01');
+
+  await cli(root, 'node', 'set', 'n02', '--var', 'rack=c3');
+  await servedId(paths);
+  assert.equal(await inode(paths, 'n01'), n01, 'the archive of the old folder is linked, not written again');
+  assert.ok(gunzipSync(await readFile(overlayArchivePath(paths, 'n02'))).toString('latin1').includes('{"rack":"c3"}'));
+  const aside = (await readdir(dirname(overlaysDir(paths)))).filter((name) => name.startsWith('.overlays'));
+  assert.deepEqual(aside, [], 'the old folder is gone once the link is in place');
+  assert.equal(existsSync(overlayArchivePath(paths, 'n09')), false);
+}));
