@@ -43,3 +43,23 @@ test('server add, list and remove through the CLI; nodes and profiles name serve
     await t.cleanup();
   }
 });
+
+test('http-config nginx --satellite-of prints a caching proxy of the main server; a bad main URL exits 2 with one line', async () => {
+  const t = await makeTempRoot();
+  try {
+    const result = await t.cli(['http-config', 'nginx', '--satellite-of', 'HTTP://10.0.0.1:8080/', '--port', '8081', '--json']);
+    assert.equal(result.exitCode, 0, result.stderr);
+    const answer = JSON.parse(result.stdout) as { satelliteOf: string; config: string };
+    assert.equal(answer.satelliteOf, 'http://10.0.0.1:8080');
+    assert.match(answer.config, /proxy_pass http:\/\/10\.0\.0\.1:8080;/);
+    assert.match(answer.config, /proxy_cache_revalidate on;/);
+    assert.match(answer.config, /listen 8081;/);
+    for (const bad of ['http://admin:pw@10.0.0.1', 'http://10.0.0.1/sub']) {
+      const refused = await t.cli(['http-config', 'nginx', '--satellite-of', bad]);
+      assert.equal(refused.exitCode, 2, bad);
+      assert.equal(refused.stderr.trim().split('\n').length, 1);
+    }
+  } finally {
+    await t.cleanup();
+  }
+});
