@@ -10,8 +10,8 @@
 
 /** What a boot did. */
 export interface SimResult {
-  /** `booted`: reached `boot` with a kernel; `failed`: ended otherwise (exit, or an uncaught failure). */
-  outcome: 'booted' | 'failed';
+  /** `booted`: reached `boot` with a kernel; `exited`: `exit 0`; `failed`: ended otherwise (exit with a status, or an uncaught failure). */
+  outcome: 'booted' | 'exited' | 'failed';
   /** Every URL fetched successfully, in order. */
   fetched: string[];
   /** Every URL tried, in order. */
@@ -38,7 +38,7 @@ export function expand(line: string, settings: Map<string, string>): string {
 }
 
 class Ended extends Error {
-  constructor(readonly outcome: 'booted' | 'failed') { super(outcome); }
+  constructor(readonly outcome: 'booted' | 'exited' | 'failed') { super(outcome); }
 }
 
 /** Runs `script` (and what it chains) against `network`; `settings` are the node's (next-server, mac, hostname...). */
@@ -70,7 +70,7 @@ export function simulate(script: string, network: Network, settings: Record<stri
         }
         case 'echo': result.echoed.push(args.join(' ')); return true;
         case 'prompt': return false;
-        case 'exit': throw new Ended('failed');
+        case 'exit': throw new Ended(args[0] === undefined || args[0] === '0' ? 'exited' : 'failed');
         case 'boot': if (!kernel) return false; throw new Ended('booted');
         case 'kernel': case 'initrd': case 'chain': {
           const rest = args[0] === '--name' ? args.slice(2) : args;
@@ -113,7 +113,8 @@ export function simulate(script: string, network: Network, settings: Record<stri
       }
       return true;
     } catch (error) {
-      if (error instanceof Ended && depth > 0 && error.outcome === 'failed') return false;
+      // An exit ends this script only: the chain that ran it fails or succeeds with it.
+      if (error instanceof Ended && depth > 0 && error.outcome !== 'booted') return error.outcome === 'exited';
       throw error;
     }
   };

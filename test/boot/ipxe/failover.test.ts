@@ -131,3 +131,10 @@ test('NFS boot files fetch the kernel and initramfs through the servers; the roo
     await t.cleanup();
   }
 });
+
+test('a boot file that returns without booting (a demo image) ends the node script quietly, as with one server', () => {
+  const script = nodeScript({ imagesPath: '/p/images', nodesPath: '/p/nodes', kernelsPath: '/p/kernels', overlaysPath: '/p/overlays' }, 'c01', 'demo', undefined, false, ['http://a']);
+  const run = simulate(script, (url) => (url.includes('/images/demo/boot.ipxe') ? '#!ipxe\necho Hello from the demo image\nexit 0\n' : true), SETTINGS);
+  assert.equal(run.outcome, 'exited');
+  assert.deepEqual(run.echoed, ['Hello from the demo image'], 'no failure message');
+});
