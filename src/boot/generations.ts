@@ -117,7 +117,7 @@ export class Generations {
           return;
         } catch { /* gone or not linkable: written below */ }
       }
-      writeFileSync(target, nodeScript(urls, script.node, script.image, script.kernelArgs, script.overlay), { mode: 0o644, flag: 'wx' });
+      writeFileSync(target, nodeScript(urls, script.node, script.image, script.kernelArgs, script.overlay, script.servers), { mode: 0o644, flag: 'wx' });
       written.push(target);
     });
     // The mode given at creation is filtered by the umask, the same for every file: one

@@ -4,13 +4,23 @@
  * `<mac>.ipxe` (hexadecimal pairs joined by `-`, iPXE's `${mac:hexhyp}`) for
  * each of its effective MAC addresses, which the entry script tries when the
  * node has no host name. Both name the same image and carry the node's
- * effective kernel arguments. A node whose image does not exist (a hand edit
+ * effective kernel arguments and boot servers. A node whose image does not exist (a hand edit
  * of nodes.yml naming one) gets no script, as a node without an image: it
  * boots through its MAC's script or the menu, never a chain to a missing file.
  */
 import type { NodeEntry, ProfileEntry } from '../core/nodes/attributes.js';
 import { compareNames } from '../core/nodes/inventory-file.js';
 import { isNodeName } from '../nodeset/index.js';
+import type { ServerEntry } from '../core/nodes/servers.js';
+
+/**
+ * The base URLs of the servers `names` lists, in its order. A name the
+ * inventory does not hold (a hand edit) is left out: the node falls back to
+ * its other servers, or to the one it booted from.
+ */
+function serverUrls(names: readonly string[] | undefined, servers: Readonly<Record<string, ServerEntry>> | undefined): string[] {
+  return (names ?? []).flatMap((name) => (servers && Object.hasOwn(servers, name) ? [servers[name]?.url as string] : []));
+}
 
 /** What one published file says: the node it is for, the image it boots, the node's kernel arguments and whether it loads the node's overlay archive. */
 export interface ScriptTarget {
@@ -19,6 +29,8 @@ export interface ScriptTarget {
   /** The node's effective `kernelArgs`, if any. */
   kernelArgs?: string;
   overlay: boolean;
+  /** Base URLs of the node's boot servers, in order of preference (absent: the server it booted from). */
+  servers?: string[];
 }
 
 /**
@@ -30,7 +42,9 @@ export interface ScriptTarget {
  * (a space cannot occur in an image name, nor end a JSON array).
  */
 export function targetKey(target: ScriptTarget): string {
-  const key = target.kernelArgs === undefined ? target.image : JSON.stringify([target.image, target.kernelArgs]);
+  // With servers, a three-item array: no earlier form has one, so a node gaining servers always gets a new script.
+  const key = target.servers !== undefined ? JSON.stringify([target.image, target.kernelArgs ?? null, target.servers])
+    : target.kernelArgs === undefined ? target.image : JSON.stringify([target.image, target.kernelArgs]);
   return target.overlay ? `${key} overlay` : key;
 }
 
@@ -40,7 +54,7 @@ export type ScriptSet = Map<string, ScriptTarget>;
 const MAC = /^(?:[0-9a-f]{2}:){5}[0-9a-f]{2}$/;
 
 /** The last value of `key` among `node`'s own value and its profiles' (own value first, then the last profile setting it). */
-function inherited<K extends 'image' | 'mac' | 'kernelArgs'>(node: NodeEntry, profiles: Readonly<Record<string, ProfileEntry>>, key: K): NodeEntry[K] {
+function inherited<K extends 'image' | 'mac' | 'kernelArgs' | 'servers'>(node: NodeEntry, profiles: Readonly<Record<string, ProfileEntry>>, key: K): NodeEntry[K] {
   if (node[key] !== undefined) return node[key];
   let value: NodeEntry[K] = undefined;
   for (const profile of node.profiles ?? []) {
@@ -58,7 +72,7 @@ function inherited<K extends 'image' | 'mac' | 'kernelArgs'>(node: NodeEntry, pr
  * Nodes of `overlays` (those with a published overlay archive) load it.
  * Linear in nodes × profiles per node.
  */
-export function scriptSet(document: { nodes: Readonly<Record<string, NodeEntry>>; profiles: Readonly<Record<string, ProfileEntry>> },
+export function scriptSet(document: { nodes: Readonly<Record<string, NodeEntry>>; profiles: Readonly<Record<string, ProfileEntry>>; servers?: Readonly<Record<string, ServerEntry>> },
   knownImages: ReadonlySet<string>, overlays: ReadonlySet<string> = new Set()): ScriptSet {
   const files: ScriptSet = new Map();
   const macs: [string, ScriptTarget][] = [];
@@ -69,6 +83,8 @@ export function scriptSet(document: { nodes: Readonly<Record<string, NodeEntry>>
     const kernelArgs = inherited(entry, document.profiles, 'kernelArgs');
     const overlay = overlays.has(node);
     const target: ScriptTarget = kernelArgs === undefined ? { node, image, overlay } : { node, image, kernelArgs, overlay };
+    const servers = serverUrls(inherited(entry, document.profiles, 'servers'), document.servers);
+    if (servers.length > 0) target.servers = servers;
     files.set(`${node}.ipxe`, target);
     for (const mac of inherited(entry, document.profiles, 'mac') ?? []) {
       if (MAC.test(mac)) macs.push([`${mac.replaceAll(':', '-')}.ipxe`, target]);

@@ -21,6 +21,7 @@ import { overlayList, overlayShow } from './commands/overlay/list.js';
 import { overlayRender } from './commands/overlay/render.js';
 import { overlayBuild } from './commands/overlay/build.js';
 import { profileAdd, profileList, profileRemove, profileSet, profileShow } from './commands/profile/profile.js';
+import { serverAdd, serverList, serverRemove } from './commands/server/server.js';
 
 export const EXTRA_COMMANDS: CommandSpec[] = [
   nodesetCommand,
@@ -30,4 +31,5 @@ export const EXTRA_COMMANDS: CommandSpec[] = [
   nodeAdd, nodeSet, nodeRemove, nodeList, nodeShow, nodeImport, nodeStatusCommand, nodeSshKeys,
   overlayList, overlayShow, overlayRender, overlayBuild,
   profileAdd, profileSet, profileRemove, profileList, profileShow,
+  serverAdd, serverRemove, serverList,
 ];

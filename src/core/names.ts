@@ -106,3 +106,24 @@ export function validateOverlayName(name: string): string {
   }
   return name;
 }
+
+const SERVER_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.+-]{0,63}$/;
+
+/** Whether `name` is a valid boot server name (the rule of {@link validateServerName}). */
+export function isServerName(name: unknown): name is string {
+  return typeof name === 'string' && SERVER_NAME.test(name) && !name.includes('..');
+}
+
+/**
+ * Returns `name` if it is a valid boot server name (1-64 of `[A-Za-z0-9_.+-]`,
+ * starting with a letter, digit or `_`, no `..`): it is a key of the
+ * inventory's `servers` map and is shown in node listings.
+ * @throws UsageError E_SERVER_NAME otherwise.
+ */
+export function validateServerName(name: string): string {
+  if (!isServerName(name)) {
+    throw new UsageError('E_SERVER_NAME', `invalid boot server name ${shown(String(name))}`,
+      'use 1 to 64 letters, digits or -_.+, starting with a letter, digit or _ (see `disklessset server list`)');
+  }
+  return name;
+}

@@ -7,6 +7,7 @@ import { isAbsolute } from 'node:path';
 import { UsageError } from '../errors/index.js';
 import { knownContentTypes } from './content-type.js';
 import { HIDDEN_PATH_SOURCE } from './served-names.js';
+import { DEFAULT_SATELLITE_CACHE_DIR, renderSatellite } from './satellite-config.js';
 
 /** Web servers a snippet can be rendered for. */
 export type HttpServerKind = 'nginx' | 'apache';
@@ -19,6 +20,10 @@ export interface HttpConfigOptions {
   listen?: string;
   /** Port (default 80, where iPXE scripts point). */
   port?: number;
+  /** nginx only: write a satellite, a caching proxy of the main server at this base URL (see satellite-config.ts). */
+  satelliteOf?: string;
+  /** Satellite only: its cache folder on the satellite host (default {@link DEFAULT_SATELLITE_CACHE_DIR}). */
+  cacheDir?: string;
 }
 
 /** URL prefix (and folder name) of the boot tree. */
@@ -142,13 +147,20 @@ function renderApache(root: string, listen: string | undefined, port: number, ex
  *
  * nginx: a `server { }` block for the `http { }` context. Apache: an Alias
  * and Directory block for conf-available, wrapped in `Listen` +
- * `<VirtualHost>` when `listen` or `port` is given.
+ * `<VirtualHost>` when `listen` or `port` is given. With `satelliteOf`
+ * (nginx only): a satellite serving the tree from a cache of that server.
  * @throws UsageError E_HTTP_CONFIG_BAD_ROOT, E_HTTP_CONFIG_BAD_LISTEN,
  * E_HTTP_CONFIG_BAD_PORT for values that cannot go into a config file;
+ * E_HTTP_CONFIG_BAD_SATELLITE for a satellite of a URL that cannot be proxied, or not for nginx;
  * E_HTTP_CONFIG_BAD_KIND for a `kind` other than nginx or apache.
  */
 export function renderHttpConfig(kind: HttpServerKind, options: HttpConfigOptions): string {
   const { root, listen, port } = checkOptions(options);
+  if (options.satelliteOf !== undefined) {
+    if (kind !== 'nginx') throw new UsageError('E_HTTP_CONFIG_BAD_SATELLITE', `a satellite configuration is written for nginx only, not ${JSON.stringify(kind)}`, 'use `http-config nginx --satellite-of URL`');
+    return renderSatellite({ mainUrl: options.satelliteOf, cacheDir: options.cacheDir ?? DEFAULT_SATELLITE_CACHE_DIR, listen: hostPort(listen, port),
+      treePrefix: BOOT_TREE_PREFIX, hiddenPaths: HIDDEN_PATH_SOURCE });
+  }
   if (kind === 'nginx') return renderNginx(root, listen, port);
   if (kind === 'apache') return renderApache(root, listen, port, options.listen !== undefined || options.port !== undefined);
   throw new UsageError('E_HTTP_CONFIG_BAD_KIND', `unknown web server ${JSON.stringify(kind)}`, 'use nginx or apache');

@@ -156,6 +156,12 @@ test('every command answering --json follows one convention: camelCase keys, nod
     await json(2, ['node', 'import', '--csv', join(t.root, 'nodes.csv')]);
     await json(2, ['node', 'remove', 'm[1-3]']);
     await json(2, ['profile', 'remove', 'compute']);
+    await json(2, ['server', 'add', 'sat1', 'http://10.0.1.1:8080']);
+    await json(2, ['node', 'add', 's[1-2]', '--servers', 'sat1']);
+    const servers = await json(2, ['server', 'list']) as Record<string, unknown>[];
+    assert.deepEqual(servers.map((s) => [s.name, s.nodes, s.nodeCount]), [['sat1', 's[1-2]', 2]], 'server list folds and counts the nodes naming a server');
+    await json(2, ['server', 'remove', 'sat1', '--force']);
+    await json(2, ['node', 'remove', 's[1-2]']);
     const listed = await json(2, ['image', 'list']) as Record<string, unknown>[];
     assert.deepEqual(listed.map((i) => [i.name, i.nodes, i.nodeCount]), [['d1', '', 0], ['live1', 'n[1-2]', 2]]);
     assertImageState(await json(2, ['image', 'show', 'live1']), 'live1', 'image show');

@@ -5,6 +5,7 @@
 import type { Paths } from '../../core/paths.js';
 import { ipxeText, ipxeWord } from './quote.js';
 import { KERNEL_ARGS_VARIABLE } from './node-script.js';
+import { FAILOVER_SWITCH_LINES, failoverSection, FETCHED_LINE, NEXT_SERVER, onServer } from './failover.js';
 import { bootUrls, imageFileUrl, kernelsUrl, NODE_VARIABLE_DEFAULT, nodeQuery, OVERLAY_ARGUMENT_VARIABLE, OVERLAY_LINES } from './urls.js';
 
 /** What a livenet boot file depends on. */
@@ -30,11 +31,12 @@ export interface LivenetBootSettings {
 export function livenetBootFile(paths: Paths, settings: LivenetBootSettings): string {
   const urls = bootUrls(paths);
   const name = ipxeWord(settings.name, 'image name');
-  const kernels = kernelsUrl(urls);
   const query = nodeQuery();
-  const squashfs = `${imageFileUrl(urls, name, ipxeWord(settings.squashfsFile, 'squashfs file'))}${query}`;
-  const liveArguments = [
-    `root=live:${squashfs}`, 'rw',
+  // Each fetch line on the server of base URL `base` (`http://${next-server}` for the single-server path).
+  const kernels = (base: string): string => onServer(kernelsUrl(urls), base);
+  const squashfs = (base: string): string => `${onServer(imageFileUrl(urls, name, ipxeWord(settings.squashfsFile, 'squashfs file')), base)}${query}`;
+  const liveArguments = (base: string): string[] => [
+    `root=live:${squashfs(base)}`, 'rw',
     '${eq-console}', '${eq-kernel-parameters}', '${dedicated-kernel-parameters}',
     'rd.neednet=1', 'ip=dhcp',
     'rd.net.timeout.carrier=30', 'rd.net.timeout.ifup=60', 'rd.net.dhcp.retry=4',
@@ -43,6 +45,10 @@ export function livenetBootFile(paths: Paths, settings: LivenetBootSettings): st
     // The node's own arguments (its script sets them) come last, so they win.
     `\${${KERNEL_ARGS_VARIABLE}}`,
   ];
+  const kernel = (base: string): string =>
+    `kernel ${kernels(base)}/\${image-kernel}${query} initrd=\${image-initramfs} \${${OVERLAY_ARGUMENT_VARIABLE}} ${liveArguments(base).join(' ')}`;
+  // --name: the kernel finds the initramfs by this name, which must not carry the query.
+  const initramfs = (base: string): string => `initrd --name \${image-initramfs} ${kernels(base)}/\${image-initramfs}${query}`;
   return [
     '#!ipxe',
     '',
@@ -62,11 +68,13 @@ export function livenetBootFile(paths: Paths, settings: LivenetBootSettings): st
     `echo | Additional kernel parameters: \${eq-kernel-parameters} \${dedicated-kernel-parameters} \${${KERNEL_ARGS_VARIABLE}}`,
     'echo | Loading kernel and initramfs, then the image into RAM...',
     '',
-    `kernel ${kernels}/\${image-kernel}${query} initrd=\${image-initramfs} \${${OVERLAY_ARGUMENT_VARIABLE}} ${liveArguments.join(' ')}`,
-    // --name: the kernel finds the initramfs by this name, which must not carry the query.
-    `initrd --name \${image-initramfs} ${kernels}/\${image-initramfs}${query}`,
+    ...FAILOVER_SWITCH_LINES,
+    kernel(NEXT_SERVER),
+    initramfs(NEXT_SERVER),
+    FETCHED_LINE,
     ...OVERLAY_LINES,
     'boot',
+    ...failoverSection({ kernel, initramfs }),
     '',
   ].join('\n');
 }

@@ -11,6 +11,7 @@
 import type { Paths } from '../../core/paths.js';
 import { ipxeText, ipxeWord } from './quote.js';
 import { KERNEL_ARGS_VARIABLE } from './node-script.js';
+import { FAILOVER_SWITCH_LINES, failoverSection, FETCHED_LINE, NEXT_SERVER, onServer } from './failover.js';
 import { bootUrls, kernelsUrl, NODE_VARIABLE_DEFAULT, nodeQuery, OVERLAY_ARGUMENT_VARIABLE, OVERLAY_LINES } from './urls.js';
 
 /** What an NFS boot file needs. */
@@ -38,11 +39,18 @@ const NETWORK_ARGS = 'rd.neednet=1 ip=dhcp rd.net.timeout.carrier=30 rd.net.time
  * @throws UsageError `E_IPXE_VALUE` when a name or path could not stand in a script.
  */
 export function nfsBootFile(input: NfsBootFileInput): string {
-  const kernels = kernelsUrl(bootUrls(input.paths));
+  const urls = bootUrls(input.paths);
+  // The kernel and initramfs on the server of base URL `server`; the root stays on `${next-server}` (NFS).
+  const kernels = (server: string): string => onServer(kernelsUrl(urls), server);
   const base = ipxeWord(input.nfsRoot, 'NFS root');
   // The expansion is added here, after the check: it is the one `${` the path may hold.
   const nfsRoot = input.perNode ? `${base}/\${hostname}` : base;
   const imageName = ipxeWord(input.imageName, 'image name');
+  const kernel = (server: string): string => `kernel ${kernels(server)}/\${image-kernel}${nodeQuery()} initrd=\${image-initramfs} \${${OVERLAY_ARGUMENT_VARIABLE}} ` +
+    `root=nfs:\${next-server}:${nfsRoot},vers=4.2,rw rw ` +
+    // The node's own arguments (its script sets them) come last, so they win.
+    `\${eq-console} \${eq-kernel-parameters} \${dedicated-kernel-parameters} ${NETWORK_ARGS} \${${KERNEL_ARGS_VARIABLE}}`;
+  const initramfs = (server: string): string => `initrd --name \${image-initramfs} ${kernels(server)}/\${image-initramfs}${nodeQuery()}`;
   const lines = [
     '#!ipxe',
     `# NFS ${input.kind} image ${imageName}, written by disklessset (rewritten on kernel change)`,
@@ -65,13 +73,13 @@ export function nfsBootFile(input: NfsBootFileInput): string {
     'echo | Root: nfs:${next-server}:' + nfsRoot,
     'echo | Console: ${eq-console}',
     `echo | Extra kernel parameters: \${eq-kernel-parameters} \${dedicated-kernel-parameters} \${${KERNEL_ARGS_VARIABLE}}`,
-    `kernel ${kernels}/\${image-kernel}${nodeQuery()} initrd=\${image-initramfs} \${${OVERLAY_ARGUMENT_VARIABLE}} ` +
-      `root=nfs:\${next-server}:${nfsRoot},vers=4.2,rw rw ` +
-      // The node's own arguments (its script sets them) come last, so they win.
-      `\${eq-console} \${eq-kernel-parameters} \${dedicated-kernel-parameters} ${NETWORK_ARGS} \${${KERNEL_ARGS_VARIABLE}}`,
-    `initrd --name \${image-initramfs} ${kernels}/\${image-initramfs}${nodeQuery()}`,
+    ...FAILOVER_SWITCH_LINES,
+    kernel(NEXT_SERVER),
+    initramfs(NEXT_SERVER),
+    FETCHED_LINE,
     ...OVERLAY_LINES,
     'boot',
+    ...failoverSection({ kernel, initramfs }),
   );
   if (input.perNode) {
     lines.push(

@@ -1,6 +1,7 @@
 /** The iPXE script of one node: names its image, then hands over to the image's own boot file. */
 import { ipxeArguments, ipxeWord } from './quote.js';
 import { imageBootUrl, NODE_VARIABLE, nodeQuery, OVERLAY_ARGUMENT_VARIABLE, OVERLAY_INITRD, OVERLAY_VARIABLE, overlayUrl, type BootUrls } from './urls.js';
+import { chainLines, onServer, OVERLAY_PATH_VARIABLE, serverListLines, serversKernelArgument } from './failover.js';
 
 /**
  * iPXE variable holding the node's own kernel arguments (its effective
@@ -14,13 +15,17 @@ export const KERNEL_ARGS_VARIABLE = 'diskless-kernel-args';
  * Text of `nodes/<node>.ipxe`. `kernelArgs`, the node's effective kernel
  * arguments, are checked word by word by the one quoting rule ({@link ipxeArguments}).
  * With `overlay`, it names the node's overlay archive, which the image's boot
- * file loads as an extra initrd.
+ * file loads as an extra initrd. With `servers` (base URLs, in order of
+ * preference), every fetch falls back from one server to the next (see
+ * failover.ts) and the kernel command line lists them; without, the script
+ * is the single-server one, fetching from `${next-server}`.
  * @throws UsageError `E_IPXE_VALUE` when the node or image name or a kernel argument could not stand in a script.
  */
-export function nodeScript(urls: BootUrls, node: string, image: string, kernelArgs?: string, overlay = false): string {
+export function nodeScript(urls: BootUrls, node: string, image: string, kernelArgs?: string, overlay = false, servers: readonly string[] = []): string {
   ipxeWord(node, 'node name');
   ipxeWord(image, 'image name');
   const args = kernelArgs === undefined ? '' : ipxeArguments(kernelArgs, `kernel arguments of node ${node}`);
+  if (servers.length > 0) return failoverNodeScript(urls, node, image, args, overlay, servers);
   return [
     '#!ipxe',
     `# Written by disklessset: node ${node} boots image ${image}. Change it with \`disklessset boot set\`.`,
@@ -39,6 +44,34 @@ export function nodeScript(urls: BootUrls, node: string, image: string, kernelAr
     // Cleared too without any: a chain back to the menu must not carry another node's arguments.
     args === '' ? `clear ${KERNEL_ARGS_VARIABLE}` : `set ${KERNEL_ARGS_VARIABLE} ${args}`,
     `chain ${imageBootUrl(urls, image)}${nodeQuery(node)}`,
+    '',
+  ].join('\n');
+}
+
+/** {@link nodeScript} of a node that names boot servers (`args` already checked). */
+function failoverNodeScript(urls: BootUrls, node: string, image: string, args: string, overlay: boolean, servers: readonly string[]): string {
+  const overlayPath = `${onServer(overlayUrl(urls, node), '')}${nodeQuery(node)}`;
+  const bootFile = `${imageBootUrl(urls, image)}${nodeQuery(node)}`;
+  const nodeArgs = [serversKernelArgument(servers), args].filter((part) => part !== '').join(' ');
+  return [
+    '#!ipxe',
+    `# Written by disklessset: node ${node} boots image ${image}. Change it with \`disklessset boot set\`.`,
+    `set diskless-image ${image}`,
+    `set ${NODE_VARIABLE} ${node}`,
+    ...serverListLines(servers),
+    ...(overlay ? [
+      '# Its own files (disklessset overlay build): the image boot file fetches them from the first server that answers.',
+      `set ${OVERLAY_VARIABLE} ${servers[0]}${overlayPath}`,
+      `set ${OVERLAY_PATH_VARIABLE} ${overlayPath}`,
+      `set ${OVERLAY_ARGUMENT_VARIABLE} initrd=${OVERLAY_INITRD}`,
+    ] : [
+      `clear ${OVERLAY_VARIABLE}`,
+      `clear ${OVERLAY_PATH_VARIABLE}`,
+      `clear ${OVERLAY_ARGUMENT_VARIABLE}`,
+    ]),
+    // The server list comes first, the node's own arguments last, so they still win.
+    `set ${KERNEL_ARGS_VARIABLE} ${nodeArgs}`,
+    ...chainLines(servers, (base) => onServer(bootFile, base)),
     '',
   ].join('\n');
 }

@@ -9,6 +9,7 @@ import { isIP } from 'node:net';
 import { UsageError } from '../../errors/index.js';
 import { isImageName, validateOverlayName, validateProfileName } from '../names.js';
 import { requireKnownKeys } from '../raw-options.js';
+import { checkServerList } from './servers.js';
 
 /** What a node or a profile may set. Every field is optional: an absent one is inherited. */
 export interface NodeAttributes {
@@ -28,6 +29,12 @@ export interface NodeAttributes {
    * profiles' lists (see effective.ts).
    */
   overlays?: string[];
+  /**
+   * Boot servers the node fetches from, in order of preference (names of the
+   * inventory's `servers` map): each boot stage falls back to the next one.
+   * Replaced whole, like `mac`. Absent: the server the node booted from.
+   */
+  servers?: string[];
 }
 
 /** A node: its own attributes plus the profiles it inherits, in order. */
@@ -39,7 +46,7 @@ export interface NodeEntry extends NodeAttributes {
 export type ProfileEntry = NodeAttributes;
 
 /** The attribute names, in the order listings show them. */
-export const ATTRIBUTE_KEYS = ['image', 'kernelArgs', 'mac', 'ip', 'vars', 'overlays'] as const;
+export const ATTRIBUTE_KEYS = ['image', 'kernelArgs', 'mac', 'ip', 'vars', 'overlays', 'servers'] as const;
 /** Keys allowed on a node. */
 export const NODE_KEYS: readonly string[] = ['profiles', ...ATTRIBUTE_KEYS];
 
@@ -175,7 +182,7 @@ function checkVars(value: unknown, where: string): Record<string, string> {
  * returns them normalized (MACs lower case, duplicates dropped). `allowProfiles`
  * says whether a `profiles` list is allowed (nodes: yes; profiles: no).
  * @throws UsageError E_UNKNOWN_OPTION (with the nearest key), E_NODE_MAC,
- *   E_NODE_IP, E_IMAGE_NAME, E_NODE_KERNEL_ARGS, E_NODE_VAR, E_PROFILE_NAME, E_OVERLAY_NAME.
+ *   E_NODE_IP, E_IMAGE_NAME, E_NODE_KERNEL_ARGS, E_NODE_VAR, E_PROFILE_NAME, E_OVERLAY_NAME, E_SERVER_NAME.
  */
 export function checkAttributes(raw: unknown, where: string, allowProfiles: boolean): NodeEntry {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) bad('E_NODE_ENTRY', `${where} must be a map of attributes`, `known keys: ${NODE_KEYS.join(', ')}`);
@@ -209,6 +216,7 @@ export function checkAttributes(raw: unknown, where: string, allowProfiles: bool
       }
     }));
   }
+  if (entry.servers !== undefined && entry.servers !== null) checked.servers = checkServerList(entry.servers, where);
   return checked;
 }
 

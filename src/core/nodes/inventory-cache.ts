@@ -10,9 +10,10 @@
 import { createHash } from 'node:crypto';
 import { readTextIfExists, writeFileAtomic } from '../state/atomic-file.js';
 import { isNodeName } from '../../nodeset/index.js';
-import { validateProfileName } from '../names.js';
+import { validateProfileName, validateServerName } from '../names.js';
 import type { NodeEntry, ProfileEntry } from './attributes.js';
 import { emptyInventory, type InventoryDocument } from './inventory-file.js';
+import { checkServerEntry, type ServerEntry } from './servers.js';
 
 // Raised when the checked form of the values changes (2: IP addresses canonical), so a copy made by an older version is parsed again.
 const CACHE_FORMAT = 2;
@@ -36,7 +37,7 @@ export async function readCachedInventory(file: string, hash: string): Promise<I
   const text = await readTextIfExists(cacheFileOf(file)).catch(() => undefined);
   if (text === undefined) return undefined;
   try {
-    const parsed = JSON.parse(text) as { format?: unknown; sha256?: unknown; profiles?: Record<string, ProfileEntry>; nodes?: Record<string, NodeEntry> };
+    const parsed = JSON.parse(text) as { format?: unknown; sha256?: unknown; profiles?: Record<string, ProfileEntry>; nodes?: Record<string, NodeEntry>; servers?: Record<string, unknown> };
     if (parsed.format !== CACHE_FORMAT || parsed.sha256 !== hash || typeof parsed.nodes !== 'object' || typeof parsed.profiles !== 'object') return undefined;
     const document = emptyInventory();
     for (const name of Object.keys(parsed.profiles)) {
@@ -47,6 +48,11 @@ export async function readCachedInventory(file: string, hash: string): Promise<I
       if (!isNodeName(name)) return undefined;
       document.nodes[name] = parsed.nodes[name] as NodeEntry;
     }
+    // Server URLs end up in boot scripts: checked again like the names.
+    if (parsed.servers !== undefined) {
+      document.servers = Object.create(null) as Record<string, ServerEntry>;
+      for (const name of Object.keys(parsed.servers)) document.servers[validateServerName(name)] = checkServerEntry(parsed.servers[name], `server ${name}`);
+    }
     return document;
   } catch {
     // Unreadable or holding a bad name: the YAML is parsed instead.
@@ -56,5 +62,5 @@ export async function readCachedInventory(file: string, hash: string): Promise<I
 
 /** Replaces the cache of `file` with `document`, made from text of hash `hash` (no fsync: a lost cache is rebuilt from nodes.yml). */
 export async function writeInventoryCache(file: string, hash: string, document: InventoryDocument): Promise<void> {
-  await writeFileAtomic(cacheFileOf(file), JSON.stringify({ format: CACHE_FORMAT, sha256: hash, profiles: document.profiles, nodes: document.nodes }), 0o644, { sync: false });
+  await writeFileAtomic(cacheFileOf(file), JSON.stringify({ format: CACHE_FORMAT, sha256: hash, profiles: document.profiles, nodes: document.nodes, ...(document.servers ? { servers: document.servers } : {}) }), 0o644, { sync: false });
 }

@@ -1,21 +1,24 @@
 /**
  * The inventory file, `<stateDir>/nodes.yml`: YAML meant to be read (and, with
- * care, edited) by people, with two maps, `profiles` and `nodes`. Every load
+ * care, edited) by people, with the maps `profiles`, `nodes` and (when there are any) `servers`. Every load
  * checks the whole document: a hand edit with a typo (`imgae:`) stops the
  * tool with the file, the entry and the nearest valid key named, instead of
  * being ignored. Writes are atomic, under the file's lock (see inventory.ts).
  */
 import { DisklessError, OperationError } from '../../errors/index.js';
 import { isNodeName } from '../../nodeset/index.js';
-import { validateProfileName } from '../names.js';
+import { validateProfileName, validateServerName } from '../names.js';
 import { requireKnownKeys } from '../raw-options.js';
 import { parseYamlText, stringifyYaml } from '../yaml-text.js';
 import { checkAttributes, type NodeEntry, type ProfileEntry } from './attributes.js';
+import { checkServerEntry, type ServerEntry } from './servers.js';
 
 /** The whole inventory. Maps have no prototype, so a node named `constructor` is just a node. */
 export interface InventoryDocument {
   profiles: Record<string, ProfileEntry>;
   nodes: Record<string, NodeEntry>;
+  /** Boot servers by name (see servers.ts); absent when there is none, so files without servers read and write as before. */
+  servers?: Record<string, ServerEntry>;
 }
 
 /** An empty inventory. */
@@ -72,7 +75,11 @@ function checkInventory(parsed: unknown, file: string): InventoryDocument {
   if (typeof parsed !== 'object' || Array.isArray(parsed)) throw invalid(file, 'the top level must be a map with "profiles" and "nodes"');
   const document = parsed as Record<string, unknown>;
   try {
-    requireKnownKeys(document, ['profiles', 'nodes'], file);
+    requireKnownKeys(document, ['profiles', 'nodes', 'servers'], file);
+    for (const [name, entry] of Object.entries(section(document, 'servers', file))) {
+      result.servers ??= Object.create(null) as Record<string, ServerEntry>;
+      result.servers[validateServerName(name)] = checkServerEntry(entry, `server ${name}`);
+    }
     for (const [name, entry] of Object.entries(section(document, 'profiles', file))) {
       result.profiles[validateProfileName(name)] = checkAttributes(entry ?? {}, `profile ${name}`, false);
     }
@@ -92,7 +99,7 @@ function checkInventory(parsed: unknown, file: string): InventoryDocument {
 function plain(entry: NodeEntry): Record<string, unknown> {
   // Fixed key order, empty values left out: diffs of the file stay small and readable.
   const out: Record<string, unknown> = {};
-  for (const key of ['profiles', 'image', 'kernelArgs', 'mac', 'ip', 'vars', 'overlays'] as const) {
+  for (const key of ['profiles', 'image', 'kernelArgs', 'mac', 'ip', 'vars', 'overlays', 'servers'] as const) {
     const value = entry[key];
     if (value === undefined || (Array.isArray(value) ? value.length === 0 : typeof value === 'object' && Object.keys(value).length === 0)) continue;
     out[key] = value;
@@ -100,10 +107,14 @@ function plain(entry: NodeEntry): Record<string, unknown> {
   return out;
 }
 
-function storedValue(document: InventoryDocument): { profiles: Record<string, unknown>; nodes: Record<string, unknown> } {
+function storedValue(document: InventoryDocument): { profiles: Record<string, unknown>; nodes: Record<string, unknown>; servers?: Record<string, unknown> } {
   const sorted = <T extends NodeEntry>(map: Record<string, T>): Record<string, unknown> =>
     Object.fromEntries(Object.keys(map).sort(compareNames).map((name) => [name, plain(map[name] as T)]));
-  return { profiles: sorted(document.profiles), nodes: sorted(document.nodes) };
+  const value: { profiles: Record<string, unknown>; nodes: Record<string, unknown>; servers?: Record<string, unknown> } = { profiles: sorted(document.profiles), nodes: sorted(document.nodes) };
+  // Written only when there are servers: an inventory without any keeps its text byte for byte.
+  const servers = document.servers ?? {};
+  if (Object.keys(servers).length > 0) value.servers = Object.fromEntries(Object.keys(servers).sort(compareNames).map((name) => [name, { url: servers[name]?.url }]));
+  return value;
 }
 
 /**

@@ -10,6 +10,7 @@ import { readTextIfExists, writeFileAtomic } from '../state/atomic-file.js';
 import { withLock } from '../state/lock.js';
 import type { InventoryPublisher, RecoverOutcome } from './publisher.js';
 import { checkAddressRules, checkNameCase } from './inventory-checks.js';
+import { checkServerReferences } from './servers.js';
 import { emptyInventory, parseInventory, serializeInventory, type InventoryDocument } from './inventory-file.js';
 import { inventoryHash, readCachedInventory, writeInventoryCache } from './inventory-cache.js';
 
@@ -79,9 +80,9 @@ export class InventoryStore {
    * Read-modify-write under the lock: `change` mutates the document it gets,
    * and the file is replaced only if `change` returns without throwing and
    * the result passes the rules (no two names differing only in case; one
-   * MAC, one IP per node; no node named like a MAC; the guards).
+   * MAC, one IP per node; no node named like a MAC; servers named exist; the guards).
    * @throws ConflictError E_LOCK_TIMEOUT; UsageError E_NODE_NAME_CASE, E_NODE_MAC_DUPLICATE,
-   *   E_NODE_IP_DUPLICATE, E_NODE_MAC_NAME_CLASH; whatever `change` or a guard throws.
+   *   E_NODE_IP_DUPLICATE, E_NODE_MAC_NAME_CLASH, E_NODE_UNKNOWN_SERVER; whatever `change` or a guard throws.
    */
   async update<T>(change: (document: InventoryDocument) => T | Promise<T>, options: UpdateOptions = {}): Promise<T> {
     return withLock(this.file, async () => {
@@ -93,6 +94,7 @@ export class InventoryStore {
       if (!options.unchecked) {
         checkNameCase(document);
         checkAddressRules(previous, document);
+        checkServerReferences(previous, document);
         for (const guard of this.guards) await guard(previous, document);
       }
       const { text, stored } = serializeInventory(document, this.file);

@@ -51,9 +51,14 @@ test('under UEFI the kernel line names every initrd the livenet and NFS boot fil
         nfsRoot: '/nfsimages/golden/img/nodes', perNode: true, defaultConsole: 'console=ttyS0' }),
     };
     for (const [kind, script] of Object.entries(files)) {
-      const { loaded, named } = initrdNames(script, vars);
-      assert.ok(loaded.includes(vars['image-initramfs']), `${kind}: loads the image's initramfs`);
-      assert.deepEqual(named, loaded, `${kind}: initrd= arguments must name each loaded initrd once, in load order`);
+      // Two paths, each with its kernel line: the single-server one, and the boot server failover after its label (ipxe/failover.ts).
+      const paths = script.split('\n:diskless_failover\n');
+      assert.equal(paths.length, 2, `${kind}: a single-server path and a failover path`);
+      for (const [index, path] of paths.entries()) {
+        const { loaded, named } = initrdNames(path, vars);
+        assert.ok(loaded.includes(vars['image-initramfs']), `${kind} (path ${index}): loads the image's initramfs`);
+        assert.deepEqual(named, loaded, `${kind} (path ${index}): initrd= arguments must name each loaded initrd once, in load order`);
+      }
     }
   } finally {
     await done();

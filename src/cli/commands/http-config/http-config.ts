@@ -1,6 +1,7 @@
 import { UsageError } from '../../../errors/index.js';
 import type { HttpServerKind } from '../../../serve/http-config.js';
 import type { CommandSpec } from '../../command.js';
+import { checkServerUrl } from '../../../core/nodes/servers.js';
 
 export const httpConfig: CommandSpec = {
   path: ['http-config'],
@@ -10,15 +11,20 @@ export const httpConfig: CommandSpec = {
   options: [
     { name: 'listen', type: 'string', description: 'address to listen on (default: every address)', valueName: 'ADDR' },
     { name: 'port', type: 'string', description: 'port (default 80)', valueName: 'N' },
+    { name: 'satellite-of', type: 'string', description: 'nginx: a satellite boot server, caching the tree of the main server at URL', valueName: 'URL' },
+    { name: 'cache-dir', type: 'string', description: 'satellite: its cache folder on the satellite host (default /var/cache/nginx/disklessset)', valueName: 'DIR' },
   ],
   async run({ services }, { args, options }) {
     const kind = String(args.SERVER);
     if (kind !== 'nginx' && kind !== 'apache') throw new UsageError('E_USAGE', `unknown web server "${kind}"`, 'use nginx or apache');
     const port = options.port === undefined ? undefined : Number(options.port);
+    // The one check of a boot server URL; the satellite proxies the main server's root (no path).
+    const satelliteOf = options['satellite-of'] === undefined ? undefined : checkServerUrl(String(options['satellite-of']));
     const { renderHttpConfig } = await import('../../../serve/http-config.js');
     const text = renderHttpConfig(kind as HttpServerKind, {
       documentRoot: services.paths.httpRoot, listen: options.listen as string | undefined, port,
+      satelliteOf, cacheDir: options['cache-dir'] === undefined ? undefined : String(options['cache-dir']),
     });
-    return { text, data: { server: kind, documentRoot: services.paths.httpRoot, config: text } };
+    return { text, data: { server: kind, documentRoot: services.paths.httpRoot, ...(satelliteOf ? { satelliteOf } : {}), config: text } };
   },
 };

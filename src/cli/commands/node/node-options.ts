@@ -18,6 +18,7 @@ export const ATTRIBUTE_OPTIONS: OptionSpec[] = [
   { name: 'ip', type: 'string', description: 'IP address', valueName: 'IP' },
   { name: 'var', type: 'string', repeatable: true, description: 'variable for overlays, NAME=VALUE (repeatable)', valueName: 'NAME=VALUE' },
   { name: 'overlay', type: 'string', repeatable: true, description: 'overlay given at boot, in order (repeatable; replaces the own list)', valueName: 'OVERLAY' },
+  { name: 'servers', type: 'string', description: 'boot servers to fetch from, in order of preference (comma-separated names, see `server list`)', valueName: 'NAME,...' },
 ];
 
 /** `--create-tree`: the commands that may give nodes an image keeping one root per node (NFS golden) create the missing roots. */
@@ -34,10 +35,11 @@ export const UNSET_OPTIONS: OptionSpec[] = [
   { name: 'unset-ip', type: 'boolean', description: 'remove the IP address' },
   { name: 'unset-var', type: 'string', repeatable: true, description: 'remove a variable (repeatable)', valueName: 'NAME' },
   { name: 'unset-overlays', type: 'boolean', description: 'remove the own overlay list (the profiles\' lists still apply)' },
+  { name: 'unset-servers', type: 'boolean', description: 'remove the own boot server list (inherit it from profiles again)' },
 ];
 
 /** Unset flag → the attribute it removes. */
-const UNSET_FLAGS = [['unset-image', 'image'], ['unset-kernel-args', 'kernelArgs'], ['unset-mac', 'mac'], ['unset-ip', 'ip'], ['unset-overlays', 'overlays']] as const;
+const UNSET_FLAGS = [['unset-image', 'image'], ['unset-kernel-args', 'kernelArgs'], ['unset-mac', 'mac'], ['unset-ip', 'ip'], ['unset-overlays', 'overlays'], ['unset-servers', 'servers']] as const;
 
 function list(value: unknown): string[] {
   if (value === undefined) return [];
@@ -61,6 +63,7 @@ function rawAttributes(options: ParsedInput['options'], withProfiles: boolean): 
     image: options.image, kernelArgs: options['kernel-args'], ip: options.ip,
     mac: options.mac === undefined ? undefined : list(options.mac), vars: parseVars(list(options.var)),
     overlays: options.overlay === undefined ? undefined : list(options.overlay),
+    servers: options.servers,
   };
   if (withProfiles && options.profile !== undefined) raw.profiles = list(options.profile);
   for (const key of Object.keys(raw)) if (raw[key] === undefined) delete raw[key];

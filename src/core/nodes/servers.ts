@@ -1,0 +1,128 @@
+/**
+ * Boot servers of the inventory: the `servers` map of `nodes.yml` (name →
+ * base URL), and the ordered `servers` list a node or a profile gives, which
+ * the boot layer turns into fetches that fall back from one server to the
+ * next. The one check of a server URL and of a server list lives here, so
+ * the CLI, the API and the file accept exactly the same values.
+ */
+import { UsageError } from '../../errors/index.js';
+import { validateServerName } from '../names.js';
+import { requireKnownKeys } from '../raw-options.js';
+
+/** What the reference check reads of a node or profile entry (the shape of attributes.ts, which imports this file). */
+interface NamingEntry {
+  servers?: string[];
+}
+
+/** One boot server: where nodes fetch the served tree from. */
+export interface ServerEntry {
+  /**
+   * Base URL, in its one written form: `http(s)://host[:port][/prefix]`,
+   * without a trailing `/`. The served tree's URL paths (the same as on the
+   * main server) are appended to it.
+   */
+  url: string;
+}
+
+/** Keys of a server entry. */
+const SERVER_KEYS = ['url'] as const;
+
+/** Longest server URL (characters): it is written into iPXE lines and the kernel command line. */
+export const MAX_SERVER_URL = 256;
+
+// Characters a node could not receive as written: iPXE expands `$` and splits on quotes, backslashes and
+// spaces; the kernel command line lists servers separated by commas.
+const URL_UNSAFE = /[\s"$'\\,]/;
+
+function badUrl(value: unknown, why: string): never {
+  throw new UsageError('E_SERVER_URL', `invalid boot server URL ${JSON.stringify(String(value).slice(0, 120))}: ${why}`,
+    'give http://HOST[:PORT][/PREFIX] (or https://), e.g. http://10.0.0.2:8080');
+}
+
+/**
+ * The one check of a boot server URL: http or https, a host, no user name or
+ * password (they would be served in every node script), no query or fragment
+ * (the boot paths and the node query are appended to it), nothing iPXE or
+ * the kernel command line would read differently. Returns its one form
+ * (lower-case scheme and host, default port left out, no trailing `/`).
+ * @throws UsageError E_SERVER_URL naming the problem.
+ */
+export function checkServerUrl(value: unknown): string {
+  if (typeof value !== 'string' || value.length === 0 || value.length > MAX_SERVER_URL) badUrl(value, `it must be text of 1 to ${MAX_SERVER_URL} characters`);
+  if (URL_UNSAFE.test(value)) badUrl(value, 'spaces, quotes, backslashes, "$" and "," cannot stand in a boot script');
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return badUrl(value, 'it is not a URL');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') badUrl(value, `scheme ${url.protocol.replace(/:$/, '')} (nodes fetch over http or https)`);
+  if (url.hostname === '') badUrl(value, 'it names no host');
+  if (url.username !== '' || url.password !== '') badUrl(value, 'it holds a user name or password, which every node script would show');
+  if (url.search !== '' || value.includes('?')) badUrl(value, 'it has a query (the boot paths are appended to it)');
+  if (url.hash !== '' || value.includes('#')) badUrl(value, 'it has a fragment');
+  const written = `${url.protocol}//${url.host}${url.pathname.replace(/\/+$/, '')}`;
+  if (URL_UNSAFE.test(written) || written.length > MAX_SERVER_URL) badUrl(value, 'its written form cannot stand in a boot script');
+  return written;
+}
+
+/**
+ * Checks one server entry given as data (the file, an API body).
+ * @throws UsageError E_SERVER_URL, E_UNKNOWN_OPTION.
+ */
+export function checkServerEntry(raw: unknown, where: string): ServerEntry {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    throw new UsageError('E_SERVER_URL', `${where} must be a map with a url`, 'e.g. url: http://10.0.0.2');
+  }
+  requireKnownKeys(raw as Record<string, unknown>, SERVER_KEYS, where);
+  return { url: checkServerUrl((raw as Record<string, unknown>).url) };
+}
+
+/**
+ * Checks the `servers` list of a node or a profile: names (the one name
+ * gate), without duplicates (the first position is kept: order is
+ * preference). A comma-separated text is read as a list (the CLI's `--servers a,b`).
+ * @throws UsageError E_SERVER_NAME.
+ */
+export function checkServerList(value: unknown, where: string): string[] {
+  const list = typeof value === 'string' ? value.split(',').map((part) => part.trim()).filter((part) => part !== '') : value;
+  if (!Array.isArray(list)) throw new UsageError('E_SERVER_NAME', `"servers" in ${where} must be a list of server names`, 'e.g. servers: [main, sat1]');
+  return [...new Set(list.map((name) => validateServerName(String(name))))];
+}
+
+/** The servers a document holds, as a map without prototype (absent section: empty). */
+export function serverMap(document: { servers?: Record<string, ServerEntry> }): Record<string, ServerEntry> {
+  return document.servers ?? (Object.create(null) as Record<string, ServerEntry>);
+}
+
+/** The parts of an inventory document the reference check reads. */
+interface ServerDocument {
+  nodes: Record<string, NamingEntry>;
+  profiles: Record<string, NamingEntry>;
+  servers?: Record<string, ServerEntry>;
+}
+
+/**
+ * Refuses a change after which a node or a profile names a server the
+ * inventory does not list. Only entries whose own list the change touched
+ * are checked, so a server removed by a hand edit does not block unrelated
+ * work (the boot layer skips unknown servers when rendering).
+ * @throws UsageError E_NODE_UNKNOWN_SERVER naming the servers and the ones there are.
+ */
+export function checkServerReferences(previous: ServerDocument, next: ServerDocument): void {
+  const known = serverMap(next);
+  const missing = new Set<string>();
+  for (const kind of ['nodes', 'profiles'] as const) {
+    for (const [name, entry] of Object.entries(next[kind])) {
+      const list = entry.servers;
+      if (list === undefined) continue;
+      const before = Object.hasOwn(previous[kind], name) ? previous[kind][name]?.servers : undefined;
+      if (before !== undefined && before.join(',') === list.join(',') && list.every((server) => Object.hasOwn(serverMap(previous), server))) continue;
+      for (const server of list) if (!Object.hasOwn(known, server)) missing.add(server);
+    }
+  }
+  if (missing.size === 0) return;
+  const names = Object.keys(known).sort();
+  throw new UsageError('E_NODE_UNKNOWN_SERVER', `no boot server named ${[...missing].join(', ')}`,
+    `add it first with \`disklessset server add NAME URL\`${names.length ? ` (servers: ${names.slice(0, 20).join(', ')}${names.length > 20 ? ', ...' : ''})` : ' (there is no server yet)'}`);
+}
