@@ -27,8 +27,11 @@ async function assertGolden(temp: TempRoot, name: string, actual: string): Promi
   assert.equal(normalised, await readFile(file, 'utf8'), `${name} differs from test/boot/golden/${name}`);
 }
 
+/** The image's boot file, its version id (a hash of the bytes built) written `<VERSION>`. */
 async function bootFileOf(services: Services, image: string): Promise<string> {
-  return readFile(join(services.paths.imageDir(image), 'boot.ipxe'), 'utf8');
+  const version = String((await services.images.get(image)).data.version);
+  assert.match(version, /^[0-9a-f]{12}$/);
+  return (await readFile(join(services.paths.imageDir(image), 'boot.ipxe'), 'utf8')).split(version).join('<VERSION>');
 }
 
 function livenetOptions(tree: string, overrides: Partial<LivenetOptions>): LivenetOptions {

@@ -1,6 +1,8 @@
 /** The iPXE script of one node: names its image, then hands over to the image's own boot file. */
 import { ipxeArguments, ipxeWord } from './quote.js';
-import { imageBootUrl, NODE_VARIABLE, nodeQuery, OVERLAY_ARGUMENT_VARIABLE, OVERLAY_INITRD, OVERLAY_VARIABLE, overlayUrl, type BootUrls } from './urls.js';
+import { imageOfReference } from '../../core/names.js';
+import { versionBootFile } from '../../core/image/versions.js';
+import { imageBootUrl, imageFileUrl, NODE_VARIABLE, nodeQuery, OVERLAY_ARGUMENT_VARIABLE, OVERLAY_INITRD, OVERLAY_VARIABLE, overlayUrl, type BootUrls } from './urls.js';
 
 /**
  * iPXE variable holding the node's own kernel arguments (its effective
@@ -20,6 +22,9 @@ export const KERNEL_ARGS_VARIABLE = 'diskless-kernel-args';
 export function nodeScript(urls: BootUrls, node: string, image: string, kernelArgs?: string, overlay = false): string {
   ipxeWord(node, 'node name');
   ipxeWord(image, 'image name');
+  const name = imageOfReference(image);
+  // A node pinned to a version (`NAME@VERSION`) chains to that version's own boot file, whose files never change.
+  const bootUrl = name === image ? imageBootUrl(urls, image) : imageFileUrl(urls, name, versionBootFile(image.slice(name.length + 1)));
   const args = kernelArgs === undefined ? '' : ipxeArguments(kernelArgs, `kernel arguments of node ${node}`);
   return [
     '#!ipxe',
@@ -38,7 +43,7 @@ export function nodeScript(urls: BootUrls, node: string, image: string, kernelAr
     ]),
     // Cleared too without any: a chain back to the menu must not carry another node's arguments.
     args === '' ? `clear ${KERNEL_ARGS_VARIABLE}` : `set ${KERNEL_ARGS_VARIABLE} ${args}`,
-    `chain ${imageBootUrl(urls, image)}${nodeQuery(node)}`,
+    `chain ${bootUrl}${nodeQuery(node)}`,
     '',
   ].join('\n');
 }
