@@ -29,9 +29,9 @@ async function assertGolden(temp: TempRoot, name: string, actual: string): Promi
 
 /** The image's boot file, its version id (a hash of the bytes built) written `<VERSION>`. */
 async function bootFileOf(services: Services, image: string): Promise<string> {
-  const version = String((await services.images.get(image)).data.version);
-  assert.match(version, /^[0-9a-f]{12}$/);
-  return (await readFile(join(services.paths.imageDir(image), 'boot.ipxe'), 'utf8')).split(version).join('<VERSION>');
+  const version = (await services.images.get(image)).data.version;
+  const text = await readFile(join(services.paths.imageDir(image), 'boot.ipxe'), 'utf8');
+  return typeof version === 'string' ? text.split(version).join('<VERSION>') : text;
 }
 
 function livenetOptions(tree: string, overrides: Partial<LivenetOptions>): LivenetOptions {
