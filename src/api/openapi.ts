@@ -60,6 +60,22 @@ export const OPENAPI_DOCUMENT = {
         responses: { ...jobAccepted, ...change, '404': r('NotFound') },
       },
     },
+    '/images/{name}/history': {
+      parameters: [imageName],
+      get: {
+        summary: 'Kept versions of an image, newest first (id, date, root image sha256 and bytes, kernel, source digest, the command that made it)',
+        responses: { '200': jsonResponse('Versions', obj({ name: { type: 'string' }, versions: { type: 'array', items: { type: 'object' } } })), ...read, '404': r('NotFound') },
+      },
+    },
+    '/images/{name}/rollback': {
+      parameters: [imageName],
+      post: {
+        summary: 'Boot a kept version again (`to`: a version id or `previous`); idempotent',
+        requestBody: jsonBody(obj({ to: { type: 'string', example: 'previous' } })),
+        responses: { '200': jsonResponse('Rolled back', obj({ name: { type: 'string' }, version: { type: 'string' }, from: { type: 'string', nullable: true },
+          changed: { type: 'boolean' } })), ...change, '404': r('NotFound'), '409': r('Conflict') },
+      },
+    },
     '/images/{name}/kernel': {
       parameters: [imageName],
       put: {

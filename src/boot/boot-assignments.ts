@@ -5,7 +5,7 @@
  */
 import { UsageError } from '../errors/index.js';
 import type { CoreServices } from '../core/core-services.js';
-import { validateImageName } from '../core/names.js';
+import { imageOfReference, validateImageName } from '../core/names.js';
 import { foldNodes } from '../nodeset/index.js';
 import { AssignmentStore } from './assignment-store.js';
 import { effectiveImages } from '../core/nodes/effective.js';
@@ -124,5 +124,6 @@ export async function bootOf(services: CoreServices, nodeSet: string): Promise<R
 /** Nodes assigned to boot `image`. */
 export async function nodesBooting(services: CoreServices, image: string): Promise<string[]> {
   const current = await new AssignmentStore(services.paths).read();
-  return Object.keys(current).filter((node) => current[node] === image);
+  // Nodes pinned to one of its versions (`NAME@VERSION`) boot it too.
+  return Object.keys(current).filter((node) => imageOfReference(current[node] as string) === image);
 }

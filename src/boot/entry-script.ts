@@ -6,6 +6,7 @@
 import type { CoreServices } from '../core/core-services.js';
 import { writeFileAtomic } from '../core/state/atomic-file.js';
 import { effectiveImages } from '../core/nodes/effective.js';
+import { imageOfReference } from '../core/names.js';
 import { entryScriptPath, hasBootFile } from './boot-paths.js';
 import { bootUrls, entryScript, type MenuImage } from './ipxe.js';
 
@@ -35,7 +36,7 @@ export async function refreshBootMenu(services: CoreServices): Promise<string[]>
     const before = effectiveImages(document);
     // An image that is gone is taken out of the nodes and profiles that named it.
     for (const entry of [...Object.values(document.nodes), ...Object.values(document.profiles)]) {
-      if (entry.image !== undefined && !existing.has(entry.image)) delete entry.image;
+      if (entry.image !== undefined && !existing.has(imageOfReference(entry.image))) delete entry.image;
     }
     await writeEntryScript(services);
     const after = effectiveImages(document);

@@ -14,6 +14,7 @@ import { sweepLeftovers } from '../core/state/leftovers.js';
 import { creatorAlive, InstallationsRegistry } from '../core/state/installations.js';
 import { stopBuildChildren } from '../core/state/build-children.js';
 import { isDiskFull } from '../core/state/disk-full.js';
+import { repairVersions } from '../core/image/version-repair.js';
 import { AssignmentStore } from './assignment-store.js';
 import { generationsDir, overlayGenerationsDir, overlaysDir } from './boot-paths.js';
 
@@ -64,6 +65,12 @@ export async function repairAfterKill(paths: Paths): Promise<RepairNotice[]> {
   } catch (error) {
     // A damaged registry is reported by the commands that read it.
     if ((error as { code?: string }).code !== 'E_STATE_FILE_INVALID') notices.push({ text: `could not stop the commands of killed builds: ${(error as Error).message}` });
+  }
+  try {
+    // After the sweep: the temporary root file of a killed publication is gone, its other files are removed here.
+    for (const text of await repairVersions(paths)) notices.push({ text });
+  } catch (error) {
+    notices.push({ text: `could not repair image versions: ${(error as Error).message.split('\n')[0]}`, lackOfSpace: lackOfSpace(error) });
   }
   try {
     const { moved, repaired, warnings } = await new AssignmentStore(paths).repair();

@@ -15,6 +15,7 @@ import { effectiveImages } from '../core/nodes/effective.js';
 import type { InventoryDocument } from '../core/nodes/inventory-file.js';
 import type { ProgressSink } from '../core/progress.js';
 import { requireKnownImages } from '../core/nodes/node-operations.js';
+import { imageOfReference } from '../core/names.js';
 import { countNodes, foldNodes } from '../nodeset/index.js';
 
 /** Nodes that would boot an image lacking their root. */
@@ -62,8 +63,9 @@ export async function checkAssignedImages(services: CoreServices, previous: Inve
   const known = await requireKnownImages(services, [...images]);
   const missing: MissingRoots[] = [];
   for (const [name, nodes] of byImage) {
-    if (known.find((summary) => summary.name === name)?.status !== 'CREATED') continue;
-    const image = await services.images.get(name);
+    const imageName = imageOfReference(name);
+    if (known.find((summary) => summary.name === imageName)?.status !== 'CREATED') continue;
+    const image = await services.images.get(imageName);
     const without = image.nodesWithoutRoot(nodes);
     if (without.length > 0) missing.push({ image: name, nodes: without, command: image.nodeRootCommand(foldNodes(without)) });
   }

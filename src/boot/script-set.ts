@@ -11,6 +11,7 @@
 import type { NodeEntry, ProfileEntry } from '../core/nodes/attributes.js';
 import { compareNames } from '../core/nodes/inventory-file.js';
 import { isNodeName } from '../nodeset/index.js';
+import { imageOfReference } from '../core/names.js';
 import type { ServerEntry } from '../core/nodes/servers.js';
 
 /**
@@ -79,7 +80,7 @@ export function scriptSet(document: { nodes: Readonly<Record<string, NodeEntry>>
   for (const node of Object.keys(document.nodes).sort(compareNames)) {
     const entry = document.nodes[node] as NodeEntry;
     const image = inherited(entry, document.profiles, 'image');
-    if (image === undefined || !knownImages.has(image) || !isNodeName(node)) continue;
+    if (image === undefined || !knownImages.has(imageOfReference(image)) || !isNodeName(node)) continue;
     const kernelArgs = inherited(entry, document.profiles, 'kernelArgs');
     const overlay = overlays.has(node);
     const target: ScriptTarget = kernelArgs === undefined ? { node, image, overlay } : { node, image, kernelArgs, overlay };
@@ -105,7 +106,7 @@ export function unknownImageNodes(document: { nodes: Readonly<Record<string, Nod
   const unknown = new Map<string, string[]>();
   for (const node of Object.keys(document.nodes).sort(compareNames)) {
     const image = inherited(document.nodes[node] as NodeEntry, document.profiles, 'image');
-    if (image === undefined || knownImages.has(image)) continue;
+    if (image === undefined || knownImages.has(imageOfReference(image))) continue;
     const nodes = unknown.get(image);
     if (nodes) nodes.push(node);
     else unknown.set(image, [node]);

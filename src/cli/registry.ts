@@ -7,6 +7,9 @@ import type { CommandSpec } from './command.js';
 import { imageClean } from './commands/image/clean.js';
 import { imageList } from './commands/image/list.js';
 import { imageRebuild } from './commands/image/rebuild.js';
+import { imageHistory } from './commands/image/history.js';
+import { imageRollback } from './commands/image/rollback.js';
+import { imageDiff } from './commands/image/diff.js';
 import { imageRemove } from './commands/image/remove.js';
 import { imageSetKernel } from './commands/image/set-kernel.js';
 import { imageShow } from './commands/image/show.js';
@@ -17,7 +20,7 @@ import { moduleList } from './commands/module/list.js';
 
 /** Commands that do not depend on any module. */
 export const CORE_COMMANDS: CommandSpec[] = [
-  imageList, imageShow, imageRemove, imageClean, imageSetKernel, imageRebuild,
+  imageList, imageShow, imageRemove, imageClean, imageSetKernel, imageRebuild, imageHistory, imageRollback, imageDiff,
   kernelList, kernelAdd, kernelInitramfs,
   moduleList,
 ];

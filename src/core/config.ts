@@ -23,6 +23,8 @@ export interface DisklessConfig {
   defaultConsole: string;
   /** Address (or host name) of the boot server as nodes reach it, for overlay templates (`server.address`); null when unset. */
   serverAddress: string | null;
+  /** How many versions of each image are kept (the current one and versions nodes are pinned to are kept besides). */
+  versionsKept: number;
 }
 
 export const DEFAULT_CONFIG: DisklessConfig = {
@@ -32,6 +34,7 @@ export const DEFAULT_CONFIG: DisklessConfig = {
   nfsExportClients: '*',
   defaultConsole: 'console=tty0 console=ttyS0,115200',
   serverAddress: null,
+  versionsKept: 3,
 };
 
 function configProblem(file: string, what: string): UsageError {
@@ -47,7 +50,7 @@ export function parseConfig(document: unknown, file: string): DisklessConfig {
   if (typeof document !== 'object' || Array.isArray(document)) throw configProblem(file, 'top level must be a mapping');
   const raw = document as Record<string, unknown>;
   const config: DisklessConfig = { ...DEFAULT_CONFIG, paths: {} };
-  const known = new Set(['paths', 'dracut_extra_args', 'nfs_export_options', 'nfs_export_clients', 'default_console', 'server_address']);
+  const known = new Set(['paths', 'dracut_extra_args', 'nfs_export_options', 'nfs_export_clients', 'default_console', 'server_address', 'versions_kept']);
   for (const key of Object.keys(raw)) if (!known.has(key)) throw configProblem(file, `unknown key ${JSON.stringify(key)}`);
   if (raw.paths !== undefined) {
     if (typeof raw.paths !== 'object' || raw.paths === null) throw configProblem(file, '"paths" must be a mapping');
@@ -79,6 +82,13 @@ export function parseConfig(document: unknown, file: string): DisklessConfig {
       throw configProblem(file, '"server_address" must be a host name or an IP address, e.g. 10.0.0.1');
     }
     config.serverAddress = value;
+  }
+  if (raw.versions_kept !== undefined) {
+    const value = raw.versions_kept;
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > 100) {
+      throw configProblem(file, '"versions_kept" must be a whole number from 1 to 100, e.g. 3');
+    }
+    config.versionsKept = value;
   }
   return config;
 }

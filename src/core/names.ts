@@ -127,3 +127,46 @@ export function validateServerName(name: string): string {
   }
   return name;
 }
+
+const VERSION_ID = /^[0-9a-f]{12}$/;
+
+/** Whether `id` is a valid image version id: 12 lower-case hex digits (the start of a content hash). */
+export function isVersionId(id: unknown): id is string {
+  return typeof id === 'string' && VERSION_ID.test(id);
+}
+
+/** An image, or one kept version of it (`NAME@VERSION`). */
+export interface ImageReference {
+  name: string;
+  version?: string;
+}
+
+/** Whether `reference` is `NAME` or `NAME@VERSION` with a valid name and version id (what a node or profile may boot). */
+export function isImageReference(reference: unknown): reference is string {
+  if (typeof reference !== 'string') return false;
+  const at = reference.indexOf('@');
+  return at < 0 ? isImageName(reference) : isImageName(reference.slice(0, at)) && isVersionId(reference.slice(at + 1));
+}
+
+/**
+ * Splits `NAME` or `NAME@VERSION` into its checked parts.
+ * @throws UsageError E_IMAGE_NAME for a bad name; E_IMAGE_VERSION for a bad version id.
+ */
+export function parseImageReference(reference: string): ImageReference {
+  const text = String(reference);
+  const at = text.indexOf('@');
+  if (at < 0) return { name: validateImageName(text) };
+  const name = validateImageName(text.slice(0, at));
+  const version = text.slice(at + 1);
+  if (!isVersionId(version)) {
+    throw new UsageError('E_IMAGE_VERSION', `invalid image version ${shown(version)} in ${shown(text)}`,
+      `give NAME@VERSION with a 12-digit version id as \`disklessset image history ${name}\` shows it`);
+  }
+  return { name, version };
+}
+
+/** The image name of `NAME` or `NAME@VERSION` (the reference is assumed checked). */
+export function imageOfReference(reference: string): string {
+  const at = reference.indexOf('@');
+  return at < 0 ? reference : reference.slice(0, at);
+}

@@ -11,6 +11,7 @@ import type { CoreServices } from '../core/core-services.js';
 import type { ImageSummary } from '../core/image/image-manager.js';
 import type { ImageStatus } from '../core/state/installations.js';
 import { camelKey, nodeSetAnswer } from './json-answer.js';
+import { imageOfReference } from '../core/names.js';
 
 /** An image as answered. */
 export interface ImageState {
@@ -95,6 +96,7 @@ function folderContent(folder: string): { sizeBytes: number | null; builtAt: str
   let sizeBytes: number | null = null;
   let newest = 0;
   let described = 0;
+  const counted = new Set<number>();
   for (const entry of entries) {
     if (!entry.isFile() || entry.name.startsWith('.')) continue;
     let info: Stats | undefined;
@@ -103,7 +105,10 @@ function folderContent(folder: string): { sizeBytes: number | null; builtAt: str
     } catch {
       continue;
     }
-    if (DESCRIPTION_FILES.has(entry.name)) {
+    // A version's files are published under a second name (hard links): counted once.
+    if (counted.has(info.ino)) continue;
+    counted.add(info.ino);
+    if (DESCRIPTION_FILES.has(entry.name) || /\.(?:ipxe|yml)$/.test(entry.name)) {
       if (entry.name === 'image_data.yml') described = info.mtimeMs;
       continue;
     }
@@ -119,7 +124,9 @@ function folderContent(folder: string): { sizeBytes: number | null; builtAt: str
 export async function imageState(services: CoreServices, summary: ImageSummary, assignments: readonly ImageAssignment[]): Promise<ImageState> {
   const attributes = summary.attributes ?? {};
   const text = (value: unknown) => (typeof value === 'string' && value ? value : null);
-  const booting = assignments.find((a) => a.image === summary.name);
+  // Nodes pinned to one of its versions boot it too.
+  const rows = assignments.filter((a) => imageOfReference(a.image) === summary.name);
+  const booting = rows.length === 0 ? undefined : { nodes: rows.map((a) => a.nodes).join(','), count: rows.reduce((sum, a) => sum + a.count, 0) };
   const content = summary.status === 'CREATED' ? folderContent(services.paths.imageDir(summary.name)) : { sizeBytes: null, builtAt: null };
   const state: ImageState = {
     name: summary.name,

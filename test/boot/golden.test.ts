@@ -27,8 +27,11 @@ async function assertGolden(temp: TempRoot, name: string, actual: string): Promi
   assert.equal(normalised, await readFile(file, 'utf8'), `${name} differs from test/boot/golden/${name}`);
 }
 
+/** The image's boot file, its version id (a hash of the bytes built) written `<VERSION>`. */
 async function bootFileOf(services: Services, image: string): Promise<string> {
-  return readFile(join(services.paths.imageDir(image), 'boot.ipxe'), 'utf8');
+  const version = (await services.images.get(image)).data.version;
+  const text = await readFile(join(services.paths.imageDir(image), 'boot.ipxe'), 'utf8');
+  return typeof version === 'string' ? text.split(version).join('<VERSION>') : text;
 }
 
 function livenetOptions(tree: string, overrides: Partial<LivenetOptions>): LivenetOptions {

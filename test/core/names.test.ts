@@ -9,7 +9,7 @@ import { validateImageName, validateKernelName, validateTokenId } from '../../sr
 import { Paths } from '../../src/core/paths.js';
 import { TokenStore } from '../../src/api/token-store.js';
 import { mountLivenet, shellLivenet, unmountLivenet } from '../../src/modules/livenet/editing.js';
-import { rebuildLivenet, resizeLivenet, rollbackLivenet } from '../../src/modules/livenet/maintenance.js';
+import { rebuildLivenet, resizeLivenet } from '../../src/modules/livenet/maintenance.js';
 import { addGoldenNodes, listGoldenNodes, removeGoldenNodes } from '../../src/modules/nfs/golden-nodes.js';
 
 async function snapshot(dir: string): Promise<string[]> {
@@ -129,7 +129,8 @@ test('every library entry point refuses a traversal name before it locks or touc
       ['unmountLivenet', () => unmountLivenet(services, name)],
       ['shellLivenet', () => shellLivenet(services, name, ['true'])],
       ['rebuildLivenet', () => rebuildLivenet(services, name)],
-      ['rollbackLivenet', () => rollbackLivenet(services, name)],
+      ['rollback', () => services.images.rollback(name, 'previous')],
+      ['history', () => services.images.history(name)],
       ['addGoldenNodes', () => addGoldenNodes(services, name, 'n1')],
       ['removeGoldenNodes', () => removeGoldenNodes(services, name, 'n1')],
       ['listGoldenNodes', () => listGoldenNodes(services, name)],

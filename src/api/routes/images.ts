@@ -1,4 +1,4 @@
-/** `/images` routes: list, show, create (job), rebuild (job), remove, clean (job), change kernel. */
+/** `/images` routes: list, show, create (job), rebuild (job), remove, clean (job), change kernel, versions (history, rollback). */
 import { validateImageName } from '../../core/names.js';
 import { foldNodes } from '../../nodeset/index.js';
 import { readJsonObject } from '../http-io.js';
@@ -65,8 +65,8 @@ export const imageRoutes: Route[] = [
       // Refused now (422, 404) rather than as a failed job.
       await services.images.requireRebuildable(name);
       return accepted(jobs.start('image.rebuild', name, async (progress, signal) => {
-        const { warnings } = await services.images.rebuild(name, { progress, signal });
-        return { name, rebuilt: true, warnings };
+        const { warnings, version, unchanged } = await services.images.rebuild(name, { progress, signal });
+        return { name, rebuilt: true, version: version ?? null, unchanged: unchanged === true, warnings };
       }));
     },
   },
@@ -76,6 +76,22 @@ export const imageRoutes: Route[] = [
       const kernel = requireString(await readJsonObject(req), 'kernel');
       const image = await services.images.setKernel(params.name as string, kernel);
       return { status: 200, body: { image: await services.images.status(image.name) } };
+    },
+  },
+  {
+    method: 'GET', path: '/images/{name}/history',
+    async handle({ services, params }) {
+      const name = params.name as string;
+      return { status: 200, body: { name, versions: await services.images.history(name) } };
+    },
+  },
+  {
+    method: 'POST', path: '/images/{name}/rollback',
+    async handle({ req, services, params }) {
+      const name = params.name as string;
+      // The same explicit target as `image rollback --to`: an id or `previous`.
+      const outcome = await services.images.rollback(name, requireString(await readJsonObject(req), 'to'));
+      return { status: 200, body: { name, ...outcome } };
     },
   },
 ];

@@ -1,6 +1,8 @@
 /** The iPXE script of one node: names its image, then hands over to the image's own boot file. */
 import { ipxeArguments, ipxeWord } from './quote.js';
-import { imageBootUrl, NODE_VARIABLE, nodeQuery, OVERLAY_ARGUMENT_VARIABLE, OVERLAY_INITRD, OVERLAY_VARIABLE, overlayUrl, type BootUrls } from './urls.js';
+import { imageOfReference } from '../../core/names.js';
+import { versionBootFile } from '../../core/image/versions.js';
+import { imageBootUrl, imageFileUrl, NODE_VARIABLE, nodeQuery, OVERLAY_ARGUMENT_VARIABLE, OVERLAY_INITRD, OVERLAY_VARIABLE, overlayUrl, type BootUrls } from './urls.js';
 import { chainLines, onServer, OVERLAY_PATH_VARIABLE, serverListLines, serversKernelArgument } from './failover.js';
 
 /**
@@ -24,8 +26,11 @@ export const KERNEL_ARGS_VARIABLE = 'diskless-kernel-args';
 export function nodeScript(urls: BootUrls, node: string, image: string, kernelArgs?: string, overlay = false, servers: readonly string[] = []): string {
   ipxeWord(node, 'node name');
   ipxeWord(image, 'image name');
+  const name = imageOfReference(image);
+  // A node pinned to a version (`NAME@VERSION`) chains to that version's own boot file, whose files never change.
+  const bootUrl = name === image ? imageBootUrl(urls, image) : imageFileUrl(urls, name, versionBootFile(image.slice(name.length + 1)));
   const args = kernelArgs === undefined ? '' : ipxeArguments(kernelArgs, `kernel arguments of node ${node}`);
-  if (servers.length > 0) return failoverNodeScript(urls, node, image, args, overlay, servers);
+  if (servers.length > 0) return failoverNodeScript(urls, node, image, bootUrl, args, overlay, servers);
   return [
     '#!ipxe',
     `# Written by disklessset: node ${node} boots image ${image}. Change it with \`disklessset boot set\`.`,
@@ -43,15 +48,15 @@ export function nodeScript(urls: BootUrls, node: string, image: string, kernelAr
     ]),
     // Cleared too without any: a chain back to the menu must not carry another node's arguments.
     args === '' ? `clear ${KERNEL_ARGS_VARIABLE}` : `set ${KERNEL_ARGS_VARIABLE} ${args}`,
-    `chain ${imageBootUrl(urls, image)}${nodeQuery(node)}`,
+    `chain ${bootUrl}${nodeQuery(node)}`,
     '',
   ].join('\n');
 }
 
-/** {@link nodeScript} of a node that names boot servers (`args` already checked). */
-function failoverNodeScript(urls: BootUrls, node: string, image: string, args: string, overlay: boolean, servers: readonly string[]): string {
+/** {@link nodeScript} of a node that names boot servers (`args` already checked; `bootUrl` the image's or its pinned version's boot file). */
+function failoverNodeScript(urls: BootUrls, node: string, image: string, bootUrl: string, args: string, overlay: boolean, servers: readonly string[]): string {
   const overlayPath = `${onServer(overlayUrl(urls, node), '')}${nodeQuery(node)}`;
-  const bootFile = `${imageBootUrl(urls, image)}${nodeQuery(node)}`;
+  const bootFile = `${bootUrl}${nodeQuery(node)}`;
   const nodeArgs = [serversKernelArgument(servers), args].filter((part) => part !== '').join(' ');
   return [
     '#!ipxe',

@@ -79,7 +79,8 @@ export function stageOf(urls: BootUrls, rawPath: string): StageFile | undefined 
   if (inImages === undefined) return undefined;
   const [image = '', file = '', ...more] = inImages.split('/');
   if (more.length > 0 || !isImageName(image) || !isFileName(file)) return undefined;
-  return { stage: file === BOOT_FILE ? 'bootFile' : 'rootImage', owner: image, file };
+  // A version's own boot file (`boot-<id>.ipxe`, what pinned nodes fetch) is a boot file too.
+  return { stage: file === BOOT_FILE || /^boot-[0-9a-f]{12}\.ipxe$/.test(file) ? 'bootFile' : 'rootImage', owner: image, file };
 }
 
 /**

@@ -9,6 +9,8 @@ import type { CoreServices } from '../../core/core-services.js';
 import type { Paths } from '../../core/paths.js';
 import { effectiveImages } from '../../core/nodes/effective.js';
 import { initramfsName } from '../../core/kernel/kernel-manager.js';
+import { imageOfReference } from '../../core/names.js';
+import { readVersion, versionOfFile } from '../../core/image/versions.js';
 import { compareNames } from '../../core/nodes/inventory-file.js';
 import { NotFoundError } from '../../errors/index.js';
 import { expandNodeNames, foldNodes } from '../../nodeset/index.js';
@@ -126,7 +128,11 @@ function mismatchOf(name: string, record: NodeBootRecord, image: string | null, 
   if (file.stage === 'overlay') return file.owner === name ? undefined : `fetched the overlay of node ${file.owner}`;
   if (image === null) return undefined;
   if (file.stage === 'bootFile' || file.stage === 'rootImage') {
-    return file.owner === image ? undefined : `fetched ${file.file} of image ${file.owner}, assigned ${image}`;
+    const assigned = imageOfReference(image);
+    if (file.owner !== assigned) return `fetched ${file.file} of image ${file.owner}, assigned ${image}`;
+    const pinned = assigned === image ? undefined : image.slice(assigned.length + 1);
+    // A pinned node must fetch that version's own files, not the ones published as current.
+    return pinned === undefined || versionOfFile(file.file) === pinned ? undefined : `fetched ${file.file} of image ${assigned}, pinned to version ${pinned}`;
   }
   if (kernel === undefined) return undefined;
   const expected = file.stage === 'kernel' ? kernel : initramfsName(kernel);
@@ -148,7 +154,9 @@ function statusOf(name: string, image: string | null, record: NodeBootRecord | u
     const { file, version } = versions.of(served.path);
     const publishedVersion = file !== undefined && file.stage === stage ? version : null;
     files.push({ stage, path: served.path, bootedVersion: served.etag, publishedVersion, fetchedAt: served.at });
-    if (file && (stage === 'bootFile' || stage === 'rootImage')) bootedImage = file.owner;
+    // A version's own boot file tells the version it booted (`NAME@VERSION`, as nodes are pinned).
+    if (file && stage === 'bootFile') bootedImage = versionOfFile(file.file) ? `${file.owner}@${versionOfFile(file.file)}` : file.owner;
+    else if (file && stage === 'rootImage') bootedImage ??= file.owner;
     const mismatch = file ? mismatchOf(name, record, image, file, kernel) : undefined;
     if (mismatch) mismatches.push(mismatch);
     // Node scripts are re-rendered whenever the inventory changes (new inode, new ETag) but only
@@ -187,6 +195,13 @@ export async function nodeStatus(services: CoreServices, nodeSet?: string, optio
   const names = (wanted ?? Object.keys(document.nodes)).sort(compareNames);
   const images = effectiveImages(document);
   const [records, kernels] = await Promise.all([readRecords(services.paths.nodeBootsFile, options.onWarning), imageKernels(services)]);
+  // A node pinned to a version boots that version's kernel.
+  for (const reference of new Set(Object.values(images))) {
+    const name = imageOfReference(reference);
+    if (name === reference) continue;
+    const kernel = (await readVersion(services.paths.imageDir(name), reference.slice(name.length + 1)))?.kernel;
+    if (kernel) kernels.set(reference, kernel);
+  }
   // Once, not per node: checking the URL paths as iPXE words cost a tenth of the time over 10,000 nodes.
   const versions = new PublishedVersions(services.paths, bootUrls(services.paths));
   const statuses = names.map((name) => {

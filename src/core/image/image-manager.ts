@@ -11,11 +11,12 @@ import { trackChildren } from '../../system/runner.js';
 import { initramfsName } from '../kernel/kernel-manager.js';
 import { countNodes, foldNodes } from '../../nodeset/index.js';
 import { BuildJournal } from './build-journal.js';
-import type { AnyImageClass, Image, ImageClass } from './image.js';
+import type { AnyImageClass, Image, ImageClass, RebuildOutcome } from './image.js';
 import { damagedError } from './image-status.js';
 import { undoBuild } from './build-undo.js';
 import { requireFreeName } from './creation.js';
 import { ImageCatalog } from './image-catalog.js';
+import { imageHistory, rollbackImage, type RollbackOutcome, type VersionEntry } from './version-operations.js';
 import type { CreateOptions, RemovalOutcome } from './image-operations.js';
 import { isImageName, validateImageName, validateKernelName } from '../names.js';
 
@@ -77,13 +78,28 @@ export class ImageManager extends ImageCatalog {
    * published). The one rebuild path of the CLI, the menu and the API.
    * @throws UsageError E_IMAGE_NAME, E_NOT_REBUILDABLE (not CREATED, or its class keeps no recipe); NotFoundError E_IMAGE_NOT_FOUND;
    *   whatever the class's hook throws.
-   * @returns warnings of the new build (one line each).
+   * @returns warnings of the new build (one line each); for a versioned image, the version and whether the build changed nothing.
    */
-  async rebuild(name: string, operation: CreateOptions = {}): Promise<{ warnings: string[] }> {
+  async rebuild(name: string, operation: CreateOptions = {}): Promise<RebuildOutcome> {
     validateImageName(name);
     await this.cleanCorrupted();
     const rebuild = await this.rebuildHook(name);
     return rebuild({ images: this }, name, operation);
+  }
+
+  /** Kept versions of an image, newest first (see version-operations.ts). */
+  async history(name: string): Promise<VersionEntry[]> {
+    return imageHistory(this, name);
+  }
+
+  /**
+   * Puts back a kept version (`to`: an id or `previous`), after cleaning killed builds; see {@link rollbackImage}.
+   * @throws the codes of {@link rollbackImage}.
+   */
+  async rollback(name: string, to: string): Promise<RollbackOutcome> {
+    validateImageName(name);
+    await this.cleanCorrupted();
+    return rollbackImage(this, name, to);
   }
 
   /**

@@ -27,6 +27,14 @@ export interface RebuildServices {
   readonly images: ImageAccess;
 }
 
+/** What a rebuild reports: its warnings, and for a versioned image the version now booted and whether it is the one booted before. */
+export interface RebuildOutcome {
+  warnings: string[];
+  version?: string;
+  /** The build gave the very bytes published already: no new version was kept. */
+  unchanged?: boolean;
+}
+
 /** File names inside an image folder. */
 export const IMAGE_DATA_FILE = 'image_data.yml';
 export const BOOT_FILE = 'boot.ipxe';
@@ -148,7 +156,7 @@ export interface ImageClass<Options = Record<string, unknown>> {
    * boot only once the new build is complete (optional). Called by
    * `ImageManager.rebuild` only, once the image is known to be CREATED.
    */
-  rebuild?(services: RebuildServices, name: string, operation: { progress?: ProgressSink; signal?: AbortSignal }): Promise<{ warnings: string[] }>;
+  rebuild?(services: RebuildServices, name: string, operation: { progress?: ProgressSink; signal?: AbortSignal }): Promise<RebuildOutcome>;
 }
 
 /** An image class of any options type (the options are checked by its own `parseOptions`). */

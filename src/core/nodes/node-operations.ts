@@ -11,6 +11,8 @@ import { NotFoundError, UsageError } from '../../errors/index.js';
 import { expandNodeNames, foldNodes, isNodeName } from '../../nodeset/index.js';
 import type { CoreServices } from '../core-services.js';
 import type { ImageSummary } from '../image/image-status.js';
+import { listVersions } from '../image/versions.js';
+import { imageOfReference } from '../names.js';
 import { validateProfileName } from '../names.js';
 import type { NodeAttributes, NodeEntry, ProfileEntry } from './attributes.js';
 import type { AttributeChanges } from './changes.js';
@@ -32,17 +34,28 @@ export interface ProfileView extends ProfileEntry {
 }
 
 /**
- * Checks that every image of `images` exists; returns the images there are.
+ * Checks that every image of `images` exists, and for `NAME@VERSION` that
+ * the image keeps that version; returns the images there are.
  * The one check of an image named by a node, a profile or `boot set`.
- * @throws UsageError E_NODE_UNKNOWN_IMAGE listing the images there are.
+ * @throws UsageError E_NODE_UNKNOWN_IMAGE listing the images there are; E_NODE_UNKNOWN_VERSION naming the versions kept.
  */
 export async function requireKnownImages(services: CoreServices, images: readonly string[]): Promise<ImageSummary[]> {
   const known = await services.images.list();
-  const unknown = images.filter((image) => !known.some((summary) => summary.name === image));
+  const unknown = images.filter((image) => !known.some((summary) => summary.name === imageOfReference(image)));
   if (unknown.length > 0) {
     const names = known.map((summary) => summary.name).sort();
     throw new UsageError('E_NODE_UNKNOWN_IMAGE', `no image named ${unknown.join(', ')}`,
       names.length ? `give one of: ${names.slice(0, 20).join(', ')}${names.length > 20 ? ', ...' : ''}` : 'there is no image yet: create one first (see `disklessset image list`)');
+  }
+  for (const reference of images) {
+    const name = imageOfReference(reference);
+    if (name === reference) continue;
+    const kept = await listVersions(services.paths.imageDir(name));
+    if (!kept.some((version) => `${name}@${version.id}` === reference)) {
+      throw new UsageError('E_NODE_UNKNOWN_VERSION', `image ${name} keeps no version ${reference.slice(name.length + 1)}`,
+        kept.length ? `give one of: ${kept.map((version) => `${name}@${version.id}`).join(', ')} (see \`disklessset image history ${name}\`)`
+          : `image ${name} has no versions: boot it as ${name}`);
+    }
   }
   return known;
 }

@@ -18,6 +18,8 @@ export interface TreeCustomization {
   selinux?: boolean;
   /** Lines `KEY="value"` set in /etc/os-release (earlier lines with the same keys are replaced). */
   osRelease?: Record<string, string>;
+  /** The build's time (seconds since 1970) for dates written into files (shadow's last change); default now. */
+  epoch?: number;
 }
 
 /**
@@ -52,10 +54,10 @@ async function replaceFile(path: string, content: string, defaultMode: number): 
 }
 
 /** Sets root's hash in the shadow text (adds a root line when there is none). */
-export function withRootHash(shadow: string, hash: string): string {
+export function withRootHash(shadow: string, hash: string, nowMs = Date.now()): string {
   const lines = shadow.split('\n');
   if (lines.at(-1) === '') lines.pop();
-  const days = String(Math.floor(Date.now() / 86_400_000));
+  const days = String(Math.floor(nowMs / 86_400_000));
   let found = false;
   const updated = lines.map((line) => {
     if (!line.startsWith('root:')) return line;
@@ -107,7 +109,7 @@ export async function customizeTree(tree: string, custom: TreeCustomization): Pr
     const shadow = await resolveInTree(tree, '/etc/shadow');
     await mkdir(dirname(shadow), { recursive: true });
     const text = await readFile(shadow, 'utf8').catch(() => '');
-    await replaceFile(shadow, withRootHash(text, custom.passwordHash), 0o640);
+    await replaceFile(shadow, withRootHash(text, custom.passwordHash, custom.epoch === undefined ? undefined : custom.epoch * 1000), 0o640);
   }
   if (custom.sshPublicKey !== undefined) {
     const sshDir = await resolveInTree(tree, '/root/.ssh');

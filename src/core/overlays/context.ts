@@ -19,7 +19,7 @@ export interface NodeContext {
   overlays: string[];
 }
 
-/** `image`: the image the node boots (undefined when it has none). `version` stays undefined until images carry versions. */
+/** `image`: the image the node boots (undefined when it has none); `version` is set for a node pinned to one (`NAME@VERSION`). */
 export interface ImageContext {
   name: string;
   version?: string;

@@ -5,6 +5,7 @@
  * A session is short-lived: the next render reads the sources again, so an
  * edit of an overlay is seen at once.
  */
+import { imageOfReference } from '../names.js';
 import { createHash } from 'node:crypto';
 import { UsageError } from '../../errors/index.js';
 import type { EffectiveNode } from '../nodes/effective.js';
@@ -68,7 +69,10 @@ export class RenderSession {
    */
   async render(effective: EffectiveNode): Promise<SessionResult> {
     const node = nodeContext(effective);
-    const image = node.image === undefined ? undefined : { name: node.image };
+    // A node pinned to a version (`NAME@VERSION`) sees both parts; otherwise the version is the current one, unknown here.
+    const name = node.image === undefined ? undefined : imageOfReference(node.image);
+    const image = node.image === undefined || name === undefined ? undefined
+      : name === node.image ? { name } : { name, version: node.image.slice(name.length + 1) };
     const context: TemplateContext = { node, image, server: this.inputs.server, inventory: this.inventory };
     const entries = new Map<string, OverlayEntry>();
     const origins = new Map<string, string>();

@@ -11,7 +11,8 @@ import { customizeTree, imageOsRelease } from '../../core/os/customize.js';
 import { formatSource, provisionTree } from '../../core/os/sources.js';
 import { initramfsWarnings, fileBytes, sizeWarnings } from './checks.js';
 import { makeRootfs, treeUsage } from './rootfs.js';
-import { makeSquashfs, pendingSquashfs, publishSquashfs } from './squashfs.js';
+import { makeSquashfs, pendingSquashfs } from './squashfs.js';
+import { clampTreeTimes, imageUuid } from './reproducible.js';
 import type { Compression, Layout, LivenetOptions } from './options.js';
 import { workLayout } from './work-layout.js';
 
@@ -30,11 +31,19 @@ export interface BuildOutcome {
   treeBytes: number;
   /** Manifest digest of a container-image source (`sha256:<hex>`). */
   sourceDigest?: string;
+  /** The new root image, a temporary file in the image folder, for `publishVersion` (publication.ts). */
+  pending: string;
 }
 
-/** Squashes a finished tree (and its rootfs.img for liveos) and publishes it; the caller removes the work folder. */
-export async function squashAndPublish(context: ImageContext, name: string, settings: {
+/**
+ * Squashes a finished tree (and its rootfs.img for liveos) into a temporary
+ * file of the image folder (`pending`, swept after a kill), which the caller
+ * publishes as a version; the caller removes the work folder.
+ */
+export async function squashRoot(context: ImageContext, name: string, settings: {
   tree: string; layout: Layout; sizeMiB: number; compression: Compression; kernel: string; rootfsReady?: boolean;
+  /** Seconds since 1970 written as every time newer than it (reproducible.ts); none: the clock's times. */
+  epoch?: number;
 }, hooks: BuildHooks, steps: StepReporter): Promise<BuildOutcome> {
   const { stage, rootfs } = workLayout(context, name);
   const imageDir = context.paths.imageDir(name);
@@ -44,16 +53,17 @@ export async function squashAndPublish(context: ImageContext, name: string, sett
     if (!settings.rootfsReady) {
       await hooks.trackPath?.(stage);
       await mkdir(join(stage, 'LiveOS'), { recursive: true });
-      await makeRootfs(settings.tree, rootfs, settings.sizeMiB, hooks.signal, context.paths.workDir);
+      if (settings.epoch !== undefined) await clampTreeTimes(settings.tree, settings.epoch, hooks.signal);
+      await makeRootfs(settings.tree, rootfs, settings.sizeMiB, hooks.signal, context.paths.workDir,
+        settings.epoch === undefined ? undefined : { epoch: settings.epoch, uuid: imageUuid(name), scratch: workLayout(context, name).work });
     }
   }
   const squashStep = `make squashfs.img (${settings.compression})`;
   steps.step(squashStep);
   const pending = pendingSquashfs(imageDir);
   await hooks.trackPath?.(pending);
-  await rm(pending, { force: true });
   await makeSquashfs(settings.layout === 'liveos' ? stage : settings.tree, pending, settings.compression, hooks.signal,
-    hooks.progress, squashStep);
+    hooks.progress, squashStep, settings.epoch);
   steps.step('check initramfs and sizes');
   const squashfsBytes = await fileBytes(pending);
   const warnings = [
@@ -61,15 +71,14 @@ export async function squashAndPublish(context: ImageContext, name: string, sett
     ...sizeWarnings({ squashfsBytes, treeBytes: usage.bytes, sizeMiB: settings.layout === 'liveos' ? settings.sizeMiB : undefined }),
   ];
   for (const warning of warnings) steps.warn(warning);
-  steps.step('publish squashfs.img');
-  await publishSquashfs(imageDir, pending);
+  steps.step('publish squashfs.img as a new version');
   steps.size('OS tree', usage.bytes);
   steps.size('squashfs.img', squashfsBytes);
-  return { warnings, squashfsBytes, treeBytes: usage.bytes };
+  return { warnings, squashfsBytes, treeBytes: usage.bytes, pending };
 }
 
 /** Runs the whole pipeline for `options` and publishes the result in the image folder. */
-export async function buildLivenet(context: ImageContext, name: string, options: LivenetOptions, hooks: BuildHooks): Promise<BuildOutcome> {
+export async function buildLivenet(context: ImageContext, name: string, options: LivenetOptions, hooks: BuildHooks & { epoch?: number }): Promise<BuildOutcome> {
   const layout = workLayout(context, name);
   const steps = new StepReporter(hooks.progress ?? silentProgress, options.layout === 'liveos' ? 6 : 5);
   await hooks.trackPath?.(layout.work);
@@ -87,10 +96,13 @@ export async function buildLivenet(context: ImageContext, name: string, options:
     passwordHash: options.passwordHash,
     sshPublicKey: options.sshKey,
     selinux: options.selinux,
-    osRelease: imageOsRelease(name, options.kernel),
+    // Dates written into files come from the build's epoch, so that a rebuild of the same tree gives the same bytes.
+    osRelease: imageOsRelease(name, options.kernel, hooks.epoch === undefined ? undefined : new Date(hooks.epoch * 1000).toISOString().slice(0, 10)),
+    epoch: hooks.epoch,
   });
-  const outcome = await squashAndPublish(context, name, {
+  const outcome = await squashRoot(context, name, {
     tree: layout.tree, layout: options.layout, sizeMiB: options.sizeMiB, compression: options.compression, kernel: options.kernel,
+    epoch: hooks.epoch,
   }, hooks, steps);
   await rm(layout.work, { recursive: true, force: true });
   return { ...outcome, sourceDigest: provisioned.sourceDigest };

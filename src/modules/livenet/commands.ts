@@ -6,6 +6,7 @@ import { LivenetImage } from './livenet-image.js';
 import { COMPRESSIONS, LAYOUTS, LIVENET_FORMAT_KEYS, parseSize } from './options.js';
 import { createFromCommandLine, FROM_FILE_OPTION, osOptionSpecs } from '../os-options.js';
 import { showImageState } from '../image-state.js';
+import { rebuildText, ROLLBACK_TARGET_OPTION, rollbackTarget, rollbackText } from '../version-text.js';
 
 // Editing and maintenance (chroot, mounts, squashfs) are loaded by the command that uses them, not at every start-up.
 const editing = () => import('./editing.js');
@@ -48,31 +49,22 @@ const rebuild: CommandSpec = {
   args: nameArgument,
   async run({ services, io }, { args }) {
     // The one rebuild path (ImageManager), shared with `image rebuild`, the menu and the API.
-    const { warnings } = await services.images.rebuild(name(args), { progress: io.progress, signal: io.signal });
-    return { text: `livenet image ${name(args)} rebuilt`, data: await showImageState(services, name(args)), warnings };
+    const { warnings, unchanged, version } = await services.images.rebuild(name(args), { progress: io.progress, signal: io.signal });
+    return { text: rebuildText(name(args), { unchanged, version }), data: { ...await showImageState(services, name(args)), unchanged: unchanged === true }, warnings };
   },
 };
 
 const rollback: CommandSpec = {
   path: ['rollback'],
-  summary: 'put back the squashfs.img published before the last rebuild, resize or unmount (run again: no change)',
+  summary: 'boot a kept version again: the one before the last publication, or a version id (run again: no change)',
   example: 'livenet rollback compute-el9 --to previous',
   args: nameArgument,
-  options: [{ name: 'to', type: 'string', description: 'what to go back to: previous (the only target; required)', valueName: 'TARGET' }],
+  options: [ROLLBACK_TARGET_OPTION],
   async run({ services }, { args, options }) {
+    // The one rollback (ImageManager), shared with `image rollback` and the API.
     const image = name(args);
-    // An explicit target keeps a bare `rollback` from being a silent toggle.
-    if (options.to !== 'previous') {
-      throw new UsageError('E_ROLLBACK_TARGET', options.to === undefined ? 'livenet rollback needs a target'
-        : `unknown rollback target "${String(options.to).slice(0, 40)}"`,
-      `use \`disklessset livenet rollback ${image} --to previous\` (running it again changes nothing)`);
-    }
-    const { changed } = await (await maintenance()).rollbackLivenet(services, image);
-    return {
-      text: changed ? `livenet image ${image} rolled back to its previous squashfs.img`
-        : `livenet image ${image} already boots the squashfs.img a rollback restored: nothing changed`,
-      data: { ...await showImageState(services, image), changed },
-    };
+    const outcome = await services.images.rollback(image, rollbackTarget(image, options.to));
+    return { text: rollbackText(image, outcome), data: { ...await showImageState(services, image), ...outcome } };
   },
 };
 

@@ -13,11 +13,11 @@ import type { CoreServices } from '../../core/core-services.js';
 import { bindSystemDirs, chrootCommand } from '../../system/chroot.js';
 import { mount, unmountTree } from '../../system/mount.js';
 import { run, type RunResult } from '../../system/runner.js';
-import { squashAndPublish } from './build.js';
+import { squashRoot } from './build.js';
 import { workLayout } from './work-layout.js';
 import { checkFs } from './rootfs.js';
 import { SQUASHFS_FILE } from './squashfs.js';
-import { loadLivenet, rememberPublished, type LivenetOperation } from './image-access.js';
+import { loadLivenet, type LivenetOperation } from './image-access.js';
 
 /** How a mounted image's tree is reachable. */
 export type MountMode = 'loop' | 'tree' | 'flat';
@@ -108,13 +108,13 @@ export async function unmountLivenet(services: CoreServices, name: string, opera
     const republished = mode === 'loop' || mode === 'tree' || mode === 'flat';
     if (mode === 'loop') await checkFs(layout.rootfs, operation.signal);
     if (republished) {
-      const previous = rememberPublished(image);
-      const outcome = await squashAndPublish(context, name, {
+      const outcome = await squashRoot(context, name, {
         tree: layout.mnt, layout: image.layout, sizeMiB: image.sizeMiB ?? 0, compression: image.compression,
         kernel: String(image.data.kernel), rootfsReady: mode === 'loop',
       }, { progress, signal: operation.signal }, steps);
       warnings = outcome.warnings;
-      image.data.previous = previous;
+      image.publication = { pendingRoot: outcome.pending, command: `livenet unmount ${name}`, treeBytes: outcome.treeBytes };
+      await image.writeBootFile();
     }
     await rm(layout.work, { recursive: true, force: true });
     image.data.is_mounted = false;

@@ -21,9 +21,3 @@ export async function loadLivenet(services: RebuildServices, name: string): Prom
   }
   return image;
 }
-
-/** The attributes describing the squashfs.img now published (kept so a rollback can restore them). */
-export function rememberPublished(image: LivenetImage): Record<string, unknown> {
-  return { livenet_size: image.data.livenet_size, layout: image.layout, compression: image.compression,
-    source_digest: image.data.source_digest ?? null, date: new Date().toISOString() };
-}

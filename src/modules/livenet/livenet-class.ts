@@ -29,14 +29,19 @@ export const LivenetImageClass: ImageClass<LivenetOptions> = {
 
   async create(context: ImageContext, journal: BuildJournal, name: string, options: LivenetOptions): Promise<Image> {
     // No kernel check here: `ImageManager.create` ran `check` on these options just before.
-    const { buildLivenet } = await import('./build.js');
+    const [{ buildLivenet }, { buildEpoch }] = await Promise.all([import('./build.js'), import('./reproducible.js')]);
+    // The epoch of every build of this image (reproducible.ts): a rebuild of the same tree gives the same bytes.
+    const epoch = buildEpoch(undefined);
     const outcome = await buildLivenet(context, name, options, {
+      epoch,
       progress: journal.progress,
       signal: journal.signal,
       trackPath: (path) => journal.trackPath(path),
     });
-    const image = new LivenetImage(context, livenetData(name, options, outcome.sourceDigest));
+    const image = new LivenetImage(context, { ...livenetData(name, options, outcome.sourceDigest), source_date_epoch: epoch });
     image.warnings = outcome.warnings;
+    // Published as the first version by the manager's `writeBootFile`.
+    image.publication = { pendingRoot: outcome.pending, command: `livenet create ${name}`, treeBytes: outcome.treeBytes };
     return image;
   },
 

@@ -1,23 +1,24 @@
 /**
- * Operations on a built livenet image: resize in place, rebuild from its
- * recipe, and roll back to the previously published squashfs.img.
+ * Operations on a built livenet image: resize in place and rebuild from its
+ * recipe, each published as a new version (rollback is `ImageManager.rollback`).
  */
-import { mkdir, rm, stat } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ConflictError, UsageError } from '../../errors/index.js';
 import { StepReporter, silentProgress } from '../../core/progress.js';
 import type { CoreServices } from '../../core/core-services.js';
-import type { RebuildServices } from '../../core/image/image.js';
+import type { RebuildOutcome, RebuildServices } from '../../core/image/image.js';
 import { checkOsRecipe } from '../../core/os/recipe-prepare.js';
 import { run } from '../../system/runner.js';
 import { unmountTree } from '../../system/mount.js';
-import { buildLivenet, squashAndPublish } from './build.js';
+import { buildLivenet, squashRoot } from './build.js';
 import { workLayout } from './work-layout.js';
-import { loadLivenet, rememberPublished, type LivenetOperation } from './image-access.js';
+import { loadLivenet, type LivenetOperation } from './image-access.js';
 import type { LivenetImage } from './livenet-image.js';
 import { checkSourceFits, optionsFromRecipe } from './preflight.js';
 import { resizeRootfs } from './rootfs.js';
-import { SQUASHFS_FILE, swapWithPrevious } from './squashfs.js';
+import { buildEpoch } from './reproducible.js';
+import { SQUASHFS_FILE } from './squashfs.js';
 
 function refuseMounted(image: LivenetImage, action: string): void {
   if (image.isMounted) {
@@ -53,13 +54,13 @@ export async function resizeLivenet(services: CoreServices, name: string, sizeMi
       await run(['unsquashfs', '-no-progress', '-quiet', '-d', layout.stage, join(image.imageDirectory, SQUASHFS_FILE)],
         { timeoutMs: 3600_000, signal: operation.signal });
       await resizeRootfs(layout.rootfs, sizeMiB, operation.signal);
-      const previous = rememberPublished(image);
       // The tree is only measured for warnings; the resized rootfs.img is squashed as it is.
-      const outcome = await squashAndPublish(context, name, {
+      const outcome = await squashRoot(context, name, {
         tree: layout.stage, layout: 'liveos', sizeMiB, compression: image.compression, kernel: String(image.data.kernel), rootfsReady: true,
       }, operation, steps);
       image.data.livenet_size = sizeMiB;
-      image.data.previous = previous;
+      image.publication = { pendingRoot: outcome.pending, command: `livenet resize ${name} ${sizeMiB}M` };
+      await image.writeBootFile();
       await image.save();
       return { warnings: outcome.warnings };
     } finally {
@@ -75,7 +76,7 @@ export async function resizeLivenet(services: CoreServices, name: string, sizeMi
  * source, kernel or package now missing; UnavailableError E_TOOL_MISSING);
  * and the build's (OperationError E_NO_SPACE, UsageError E_TREE_TOO_BIG, CommandError).
  */
-export async function rebuildLivenet(services: RebuildServices, name: string, operation: LivenetOperation = {}): Promise<{ warnings: string[] }> {
+export async function rebuildLivenet(services: RebuildServices, name: string, operation: LivenetOperation = {}): Promise<RebuildOutcome> {
   const context = services.images.context;
   const first = await loadLivenet(services, name);
   const { options, warnings } = await optionsFromRecipe(first.data);
@@ -84,54 +85,27 @@ export async function rebuildLivenet(services: RebuildServices, name: string, op
   return services.images.withImageLock(name, async () => {
     const image = await loadLivenet(services, name);
     refuseMounted(image, 'rebuild');
-    const previous = rememberPublished(image);
+    let pending: string | undefined;
     try {
-      const outcome = await buildLivenet(context, name, options, operation);
-      image.data.previous = previous;
-      image.data.rebuild_date = new Date().toISOString().slice(0, 10);
+      const epoch = buildEpoch(image.data.source_date_epoch);
+      const outcome = await buildLivenet(context, name, options, { ...operation, epoch });
+      image.data.source_date_epoch = epoch;
+      pending = outcome.pending;
       // A tag may have moved since the last build: the digest is what this build pulled (none for other sources).
       if (outcome.sourceDigest) image.data.source_digest = outcome.sourceDigest;
       else delete image.data.source_digest;
+      image.publication = { pendingRoot: outcome.pending, command: `livenet rebuild ${name}`, treeBytes: outcome.treeBytes };
       await image.writeBootFile();
-      await image.save();
-      return { warnings: [...warnings, ...outcome.warnings] };
+      const published = image.published ?? { id: '', unchanged: false };
+      // Same bytes as what nodes boot: no new version, nothing to save.
+      if (!published.unchanged) {
+        image.data.rebuild_date = new Date().toISOString().slice(0, 10);
+        await image.save();
+      }
+      return { warnings: [...warnings, ...outcome.warnings], version: published.id, unchanged: published.unchanged };
     } finally {
       await rm(workLayout(context, name).work, { recursive: true, force: true });
-      await rm(join(image.imageDirectory, `.${SQUASHFS_FILE}.new`), { force: true });
+      if (pending) await rm(pending, { force: true });
     }
-  });
-}
-
-/** Inode of the published squashfs.img: which build it is (renames keep it). */
-async function publishedInode(image: LivenetImage): Promise<number | undefined> {
-  return (await stat(join(image.imageDirectory, SQUASHFS_FILE)).catch(() => undefined))?.ino;
-}
-
-/**
- * Restores the previous squashfs.img (and its size, layout and compression);
- * the current one becomes the previous. Idempotent: when the published file
- * is the one a rollback restored, nothing changes (`changed: false`), so
- * running it twice never swaps back. A new rebuild, resize or unmount
- * publishes a new file, which can be rolled back in turn.
- * @throws UsageError E_NOT_LIVENET; NotFoundError E_IMAGE_NOT_FOUND, E_NO_PREVIOUS; ConflictError E_IMAGE_MOUNTED, E_LOCK_TIMEOUT.
- */
-export async function rollbackLivenet(services: CoreServices, name: string): Promise<{ image: LivenetImage; changed: boolean }> {
-  return services.images.withImageLock(name, async () => {
-    const image = await loadLivenet(services, name);
-    refuseMounted(image, 'roll back');
-    const restored = image.data.rolled_back_inode;
-    if (restored !== undefined && restored === await publishedInode(image)) return { image, changed: false };
-    await swapWithPrevious(image.imageDirectory);
-    const now = rememberPublished(image);
-    const previous = (image.data.previous ?? {}) as Record<string, unknown>;
-    for (const key of ['livenet_size', 'layout', 'compression'] as const) if (previous[key] !== undefined) image.data[key] = previous[key];
-    // The digest of the restored file's source (null: it came from no container image).
-    if (previous.source_digest === null) delete image.data.source_digest;
-    else if (typeof previous.source_digest === 'string') image.data.source_digest = previous.source_digest;
-    image.data.previous = now;
-    image.data.rolled_back_inode = await publishedInode(image);
-    await image.writeBootFile();
-    await image.save();
-    return { image, changed: true };
   });
 }

@@ -8,6 +8,7 @@ import { OperationError, UsageError } from '../../errors/index.js';
 import { CommandError, run } from '../../system/runner.js';
 import { freeMiB, isDiskFull, noSpaceError } from '../../core/state/disk-full.js';
 import { dirname } from 'node:path';
+import { epochEnvironment, fixInodeTimes } from './reproducible.js';
 
 const MIB = 1024 * 1024;
 /** ext4 metadata (inode tables, journal, group descriptors) takes about this share of a small file system. */
@@ -33,12 +34,24 @@ export function neededMiB(usage: { bytes: number; entries: number }): number {
   return Math.ceil((usage.bytes + usage.entries * 256) / MIB / (1 - METADATA_SHARE)) + 16;
 }
 
+/** What makes two builds of one image give the same bytes (see reproducible.ts). */
+export interface ReproducibleSettings {
+  /** Seconds since 1970: every time written. */
+  epoch: number;
+  /** File system UUID and directory hash seed. */
+  uuid: string;
+  /** A folder outside the tree and the image's stage for debugfs's command file. */
+  scratch: string;
+}
+
 /**
- * Makes `image` (sparse file of `sizeMiB`) an ext4 file system holding `tree`.
+ * Makes `image` (sparse file of `sizeMiB`) an ext4 file system holding `tree`;
+ * with `reproducible`, the same tree gives the same bytes.
  * Refused with E_TREE_TOO_BIG when the tree does not fit; E_NO_SPACE (naming
  * `workFolder`, default the image's folder) when the host's file system is full.
  */
-export async function makeRootfs(tree: string, image: string, sizeMiB: number, signal?: AbortSignal, workFolder = dirname(image)): Promise<void> {
+export async function makeRootfs(tree: string, image: string, sizeMiB: number, signal?: AbortSignal, workFolder = dirname(image),
+  reproducible?: ReproducibleSettings): Promise<void> {
   const needed = neededMiB(await treeUsage(tree, signal));
   if (needed > sizeMiB) throw treeTooBig(sizeMiB, needed);
   const handle = await open(image, 'w', 0o600);
@@ -48,7 +61,10 @@ export async function makeRootfs(tree: string, image: string, sizeMiB: number, s
     await handle.close();
   }
   try {
-    await run(['mkfs.ext4', '-q', '-F', '-L', 'rootfs', '-m', '1', '-b', '4096', '-d', tree, image], { timeoutMs: 3600_000, signal });
+    const fixed = reproducible ? ['-U', reproducible.uuid, '-E', `hash_seed=${reproducible.uuid}`] : [];
+    await run(['mkfs.ext4', '-q', '-F', '-L', 'rootfs', '-m', '1', '-b', '4096', ...fixed, '-d', tree, image],
+      { timeoutMs: 3600_000, signal, env: reproducible ? epochEnvironment(reproducible.epoch) : undefined });
+    if (reproducible) await fixInodeTimes(image, tree, reproducible.epoch, reproducible.scratch, signal);
   } catch (error) {
     // The host's file system full (mkfs cannot write the sparse file's blocks) is not a too small image.
     const free = freeMiB(dirname(image));

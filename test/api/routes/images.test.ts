@@ -170,3 +170,32 @@ test('DELETE /images/{name}?force=true names the nodes it unassigned; without fo
     await api.close();
   }
 });
+
+test('GET /images/{name}/history lists the versions; POST /images/{name}/rollback is explicit and idempotent; a rebuild of the same tree is unchanged', async () => {
+  const api = await startApi();
+  try {
+    const { paths } = api.services;
+    await addDummyKernel(paths.kernelsDir);
+    const tree = await makeBusyboxTree(paths.workDir);
+    const started = await api.call('POST', '/api/v1/images', {
+      body: { type: 'livenet', name: 'verimg', options: { kernel: TEST_KERNEL, layout: 'flat', source: `dir:${tree}`, password: 'pw-Versions-1' } },
+    });
+    assert.equal((await waitForJob(api, started.body.job.id)).status, 'succeeded');
+    const history = await api.call('GET', '/api/v1/images/verimg/history', { token: api.reader });
+    assert.equal(history.status, 200);
+    const [first] = history.body.versions as { id: string; current: boolean }[];
+    assert.ok(first?.current);
+    const rebuilt = await waitForJob(api, (await api.call('POST', '/api/v1/images/verimg/rebuild')).body.job.id);
+    assert.equal(rebuilt.status, 'succeeded', JSON.stringify(rebuilt.error));
+    assert.deepEqual([rebuilt.result.version, rebuilt.result.unchanged], [first.id, true]);
+    const same = await api.call('POST', '/api/v1/images/verimg/rollback', { body: { to: first.id } });
+    assert.deepEqual(same.body, { name: 'verimg', version: first.id, from: first.id, changed: false });
+    assert.equal((await api.call('POST', '/api/v1/images/verimg/rollback', { body: { to: 'previous' } })).status, 404, 'no earlier version');
+    const bad = await api.call('POST', '/api/v1/images/verimg/rollback', { body: { to: 'latest' } });
+    assert.equal(bad.status, 422);
+    assert.equal(bad.body.error.code, 'E_ROLLBACK_TARGET');
+    assert.equal((await api.call('POST', '/api/v1/images/verimg/rollback', { body: { to: 'previous' }, token: api.reader })).status, 403);
+  } finally {
+    await api.close();
+  }
+});

@@ -27,7 +27,9 @@ test('a liveos build gives squashfs.img holding LiveOS/rootfs.img: ext4 of the r
       { progress: (e) => { if (e.type === 'step') events.push(e.step); } });
     assert.ok(events.length >= 5, 'each step is reported');
     const imageDir = s.paths.imageDir('compute');
-    assert.deepEqual((await readdir(imageDir)).sort(), ['boot.ipxe', 'image_data.yml', 'squashfs.img']);
+    const version = String((await s.images.get('compute')).data.version);
+    assert.deepEqual((await readdir(imageDir)).sort(),
+      ['boot.ipxe', `boot-${version}.ipxe`, 'image_data.yml', 'squashfs.img', `squashfs-${version}.img`, `version-${version}.yml`]);
     assert.deepEqual(await readdir(s.paths.workDir), [], 'the work folder is left empty');
 
     const unpacked = await unpackSquashfs(join(imageDir, 'squashfs.img'));

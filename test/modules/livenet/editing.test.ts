@@ -6,7 +6,7 @@ import { makeTempRoot } from '../../helpers/temp-root.js';
 import { sha512Crypt } from '../../../src/core/os/password.js';
 import { parseSource } from '../../../src/core/os/sources.js';
 import { mountLivenet, shellLivenet, unmountLivenet } from '../../../src/modules/livenet/editing.js';
-import { resizeLivenet, rollbackLivenet } from '../../../src/modules/livenet/maintenance.js';
+import { resizeLivenet } from '../../../src/modules/livenet/maintenance.js';
 import { mountsUnder } from '../../../src/system/mount.js';
 import { addDummyKernel, makeBusyboxTree, TEST_KERNEL } from '../../helpers/livenet-fixtures.js';
 import { unpackSquashfs } from '../../helpers/livenet-inspect.js';
@@ -55,11 +55,14 @@ test('mount, edit in a chroot, unmount: the edit is published and the old image 
     } finally {
       await after.cleanup();
     }
-    assert.deepEqual((await readdir(s.paths.imageDir('edit1'))).sort(),
-      ['boot.ipxe', 'image_data.yml', 'squashfs.img', 'squashfs.img.previous']);
+    const [edited, built] = await s.images.history('edit1');
+    assert.ok(edited?.current && built && !built.current, 'the edit is a new current version, the build is kept');
+    assert.equal(edited.command, 'livenet unmount edit1');
+    assert.deepEqual((await readdir(s.paths.imageDir('edit1'))).sort(), ['boot.ipxe', 'image_data.yml', 'squashfs.img',
+      ...[edited.id, built.id].flatMap((id) => [`boot-${id}.ipxe`, `squashfs-${id}.img`, `version-${id}.yml`])].sort());
 
-    assert.equal((await rollbackLivenet(s, 'edit1')).changed, true);
-    assert.equal((await rollbackLivenet(s, 'edit1')).changed, false, 'a second rollback changes nothing rather than swapping back');
+    assert.deepEqual(await s.images.rollback('edit1', 'previous'), { version: built.id, from: edited.id, changed: true });
+    assert.equal((await s.images.rollback('edit1', 'previous')).changed, false, 'a second rollback changes nothing rather than swapping back');
     const rolledBack = await unpackSquashfs(squashfs);
     try {
       assert.equal(await rolledBack.cat('/etc/site.conf'), '', 'the edit is gone after a rollback, and stays gone after a second one');

@@ -1,5 +1,6 @@
 import type { CommandSpec } from '../../command.js';
 import { showImageState } from '../../../modules/image-state.js';
+import { rebuildText } from '../../../modules/version-text.js';
 
 export const imageRebuild: CommandSpec = {
   path: ['image', 'rebuild'],
@@ -8,7 +9,7 @@ export const imageRebuild: CommandSpec = {
   args: [{ name: 'NAME', required: true, completes: 'image' }],
   async run({ services, io }, { args }) {
     const name = String(args.NAME);
-    const { warnings } = await services.images.rebuild(name, { progress: io.progress, signal: io.signal });
-    return { text: `image ${name} rebuilt`, data: await showImageState(services, name), warnings };
+    const { warnings, unchanged, version } = await services.images.rebuild(name, { progress: io.progress, signal: io.signal });
+    return { text: rebuildText(name, { unchanged, version }), data: { ...await showImageState(services, name), unchanged: unchanged === true }, warnings };
   },
 };

@@ -1,0 +1,24 @@
+import type { CommandSpec } from '../../command.js';
+import { answerAttributes } from '../../../modules/image-state.js';
+
+/** Bytes as MiB with one decimal, for the table. */
+function mebibytes(bytes: number | null): string {
+  return bytes === null ? '-' : `${(bytes / 1048576).toFixed(1)}M`;
+}
+
+export const imageHistory: CommandSpec = {
+  path: ['image', 'history'],
+  summary: 'list the kept versions of an image, newest first (id, date, source digest, kernel, sizes, the command that made it)',
+  example: 'image history compute-el9',
+  args: [{ name: 'NAME', required: true, completes: 'image' }],
+  async run({ services }, { args }) {
+    const name = String(args.NAME);
+    const versions = await services.images.history(name);
+    const lines = versions.map((v) => [v.current ? '*' : ' ', v.id, v.date.slice(0, 19).replace('T', ' '), (v.kernel ?? '-').padEnd(24),
+      mebibytes(v.rootBytes).padStart(8), mebibytes(v.treeBytes).padStart(8), v.sourceDigest ? v.sourceDigest.slice(0, 19) : '-', v.command].join('  '));
+    const text = versions.length === 0 ? `image ${name} has no versions (made before versions were kept; its next rebuild makes the first)`
+      : ['  VERSION       DATE                 KERNEL                        ROOT      TREE  SOURCE               COMMAND', ...lines].join('\n');
+    // Attributes in the answer convention (camelCase, units in the key), as `image show` answers them.
+    return { data: { name, versions: versions.map((v) => ({ ...v, attributes: answerAttributes(v.attributes) })) }, text };
+  },
+};

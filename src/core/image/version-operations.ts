@@ -1,0 +1,83 @@
+/**
+ * What users do with image versions: list them (`image history`) and put an
+ * older one back (`image rollback`). The versions themselves are in versions.ts.
+ */
+import { ConflictError, NotFoundError, UsageError } from '../../errors/index.js';
+import { isVersionId, validateImageName } from '../names.js';
+import type { ImageAccess } from './image.js';
+import { listVersions, readVersion, type VersionRecord } from './versions.js';
+
+/** One line of `image history`: a kept version, and whether nodes boot it by default now. */
+export interface VersionEntry extends VersionRecord {
+  current: boolean;
+}
+
+/**
+ * Kept versions of a CREATED image, newest first.
+ * @throws UsageError E_IMAGE_NAME; NotFoundError E_IMAGE_NOT_FOUND; ConflictError E_IMAGE_NOT_READY.
+ */
+export async function imageHistory(images: ImageAccess, name: string): Promise<VersionEntry[]> {
+  const image = await images.get(validateImageName(name));
+  const versions = await listVersions(image.imageDirectory);
+  return versions.map((version) => ({ ...version, current: version.id === image.data.version }));
+}
+
+/** Answer of {@link rollbackImage}. */
+export interface RollbackOutcome {
+  /** Version booted now. */
+  version: string;
+  /** Version booted before (the same when nothing changed). */
+  from: string | null;
+  changed: boolean;
+}
+
+/**
+ * Makes version `to` (an id, or `previous`: the version published before the
+ * current one) the one nodes boot, restoring its kernel and settings. Runs
+ * under the image lock; the data (the pointer) is saved last, so a kill
+ * leaves the old or the new version. Idempotent: rolling back to the current
+ * version changes nothing, and `previous` when the current version was put
+ * back by a rollback changes nothing either (it never toggles).
+ * @throws UsageError E_IMAGE_NAME, E_ROLLBACK_TARGET; NotFoundError E_IMAGE_NOT_FOUND, E_NO_PREVIOUS, E_VERSION_NOT_FOUND;
+ *   ConflictError E_IMAGE_NOT_READY, E_IMAGE_MOUNTED, E_LOCK_TIMEOUT.
+ */
+export async function rollbackImage(images: ImageAccess, name: string, to: string): Promise<RollbackOutcome> {
+  validateImageName(name);
+  if (to !== 'previous' && !isVersionId(to)) {
+    throw new UsageError('E_ROLLBACK_TARGET', `unknown rollback target ${JSON.stringify(String(to).slice(0, 40))}`,
+      `use \`disklessset image rollback ${name} --to previous\` or --to VERSION from \`disklessset image history ${name}\``);
+  }
+  return images.withImageLock(name, async () => {
+    const image = await images.get(name);
+    if (image.data.is_mounted === true) {
+      throw new ConflictError('E_IMAGE_MOUNTED', `cannot roll back image "${name}" while it is mounted`, `unmount it first with \`disklessset livenet unmount ${name}\``);
+    }
+    const current = typeof image.data.version === 'string' ? image.data.version : null;
+    let target: VersionRecord | undefined;
+    if (to === 'previous') {
+      if (current !== null && image.data.rolled_back_from !== undefined) return { version: current, from: current, changed: false };
+      const previous = image.data.previous_version;
+      target = isVersionId(previous) ? await readVersion(image.imageDirectory, previous) : undefined;
+      if (!target) {
+        throw new NotFoundError('E_NO_PREVIOUS', `image "${name}" keeps no version published before the current one`,
+          `see the versions kept with \`disklessset image history ${name}\``);
+      }
+    } else {
+      target = (await listVersions(image.imageDirectory)).find((version) => version.id === to);
+      if (!target) {
+        throw new NotFoundError('E_VERSION_NOT_FOUND', `image "${name}" keeps no version ${to}`, `see the versions kept with \`disklessset image history ${name}\``);
+      }
+    }
+    if (target.id === current) return { version: current, from: current, changed: false };
+    for (const [key, value] of Object.entries(target.attributes)) {
+      if (value === null) delete image.data[key];
+      else image.data[key] = value;
+    }
+    image.data.version = target.id;
+    // The version's own files are published again (its id is its content): no new version is made.
+    await image.writeBootFile();
+    image.data.rolled_back_from = current ?? undefined;
+    await image.save();
+    return { version: target.id, from: current, changed: true };
+  });
+}

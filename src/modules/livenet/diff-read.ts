@@ -1,0 +1,131 @@
+/**
+ * `image diff A[@V] B[@V]`: reads what diff-compute.ts compares from two
+ * published livenet versions without unpacking them. A flat image is read
+ * with `unsquashfs -cat` (dpkg status), `unsquashfs -d` of /var/lib/rpm only,
+ * and `unsquashfs -lln` (files). A liveos image holds an ext4 file system:
+ * its LiveOS/rootfs.img is taken out, loop-mounted read-only and listed with
+ * `find`, in a scratch folder of the work folder removed afterwards.
+ */
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { NotFoundError } from '../../errors/index.js';
+import type { CoreServices } from '../../core/core-services.js';
+import { parseImageReference } from '../../core/names.js';
+import { PUBLISHED_ROOT_FILE, readVersion, versionRootFile } from '../../core/image/versions.js';
+import { run } from '../../system/runner.js';
+import { mount, unmountTree } from '../../system/mount.js';
+import { loadLivenet } from './image-access.js';
+import {
+  diffFiles, diffPackages, parseDpkgStatus, parseListing, parseRpmList, type FileDiff, type ListedFile, type PackageDiff, type PackageList,
+} from './diff-compute.js';
+
+/** Answer of {@link diffImages}. */
+export interface ImageDiff {
+  from: string;
+  to: string;
+  /** Which database the packages were read from (`dpkg`, `rpm`), null when neither image has one. */
+  packageDatabase: 'dpkg' | 'rpm' | null;
+  packages: PackageDiff;
+  files: FileDiff;
+}
+
+const RPM_QUERY = '%{NAME} %{EPOCHNUM}:%{VERSION}-%{RELEASE}.%{ARCH}\\n';
+const LONG = 24 * 3600_000;
+
+/** What was read of one image. */
+interface ImageContent {
+  packages: PackageList;
+  database: 'dpkg' | 'rpm' | null;
+  files: Map<string, ListedFile>;
+}
+
+/** Packages of a tree reachable as files (a mount point or an extracted /var/lib/rpm). */
+async function rpmPackages(dbpath: string): Promise<PackageList> {
+  const result = await run(['rpm', '--dbpath', dbpath, '-qa', '--qf', RPM_QUERY], { timeoutMs: 600_000, allowFailure: true, maxBuffer: 1 << 28 });
+  return result.exitCode === 0 ? parseRpmList(result.stdout) : new Map();
+}
+
+async function readFlat(file: string, scratch: string): Promise<ImageContent> {
+  const listing = await run(['unsquashfs', '-lln', file], { timeoutMs: LONG, maxBuffer: 1 << 30 });
+  const files = parseListing(listing.stdout);
+  if (files.has('/var/lib/dpkg/status')) {
+    const status = await run(['unsquashfs', '-cat', file, 'var/lib/dpkg/status'], { timeoutMs: 600_000, maxBuffer: 1 << 28 });
+    return { packages: parseDpkgStatus(status.stdout), database: 'dpkg', files };
+  }
+  if ([...files.keys()].some((path) => path.startsWith('/var/lib/rpm/'))) {
+    const out = join(scratch, 'rpm');
+    await run(['unsquashfs', '-no-progress', '-quiet', '-d', out, file, 'var/lib/rpm'], { timeoutMs: 600_000 });
+    return { packages: await rpmPackages(join(out, 'var', 'lib', 'rpm')), database: 'rpm', files };
+  }
+  return { packages: new Map(), database: null, files };
+}
+
+async function readLiveos(file: string, scratch: string): Promise<ImageContent> {
+  const out = join(scratch, 'live');
+  await run(['unsquashfs', '-no-progress', '-quiet', '-d', out, file, 'LiveOS/rootfs.img'], { timeoutMs: LONG });
+  const mnt = join(scratch, 'mnt');
+  await mkdir(mnt);
+  await mount(['-o', 'loop,ro', join(out, 'LiveOS', 'rootfs.img'), mnt]);
+  try {
+    // The listing in unsquashfs's own `-lln` shape, so one parser reads both layouts.
+    const listing = await run(['find', mnt, '-xdev', '-mindepth', '1', '-printf', '%M %U/%G %s %TY-%Tm-%Td %TH:%TM squashfs-root/%P\t%l\n'],
+      { timeoutMs: LONG, maxBuffer: 1 << 30 });
+    const text = listing.stdout.split('\n').map((line) => {
+      const tab = line.lastIndexOf('\t');
+      if (tab < 0) return line;
+      const target = line.slice(tab + 1);
+      return target === '' ? line.slice(0, tab) : `${line.slice(0, tab)} -> ${target}`;
+    }).join('\n');
+    const normalised = parseListing(text);
+    if (normalised.has('/var/lib/dpkg/status')) {
+      const status = await readFile(join(mnt, 'var', 'lib', 'dpkg', 'status'), 'utf8');
+      return { packages: parseDpkgStatus(status), database: 'dpkg', files: normalised };
+    }
+    const rpm = [...normalised.keys()].some((path) => path.startsWith('/var/lib/rpm/'));
+    return { packages: rpm ? await rpmPackages(join(mnt, 'var', 'lib', 'rpm')) : new Map(), database: rpm ? 'rpm' : null, files: normalised };
+  } finally {
+    await unmountTree(mnt);
+  }
+}
+
+/**
+ * The root file of `reference` (`NAME` for the current version, `NAME@VERSION` for a kept one) and its layout.
+ * @throws UsageError E_IMAGE_NAME, E_IMAGE_VERSION, E_NOT_LIVENET; NotFoundError E_IMAGE_NOT_FOUND, E_VERSION_NOT_FOUND.
+ */
+async function rootOf(services: CoreServices, reference: string): Promise<{ file: string; layout: string; label: string }> {
+  const { name, version } = parseImageReference(reference);
+  const image = await loadLivenet(services, name);
+  if (version === undefined) {
+    return { file: join(image.imageDirectory, image.version ? versionRootFile(image.version) : PUBLISHED_ROOT_FILE), layout: image.layout,
+      label: image.version ? `${name}@${image.version}` : name };
+  }
+  const record = await readVersion(image.imageDirectory, version);
+  if (!record) throw new NotFoundError('E_VERSION_NOT_FOUND', `image "${name}" keeps no version ${version}`, `see \`disklessset image history ${name}\``);
+  return { file: join(image.imageDirectory, versionRootFile(version)), layout: record.attributes.layout === 'flat' ? 'flat' : 'liveos', label: reference };
+}
+
+/**
+ * Packages, then files, added, removed and changed from `a` to `b` (each `NAME` or `NAME@VERSION`).
+ * @throws the codes of the references (see rootOf); CommandError when a tool fails.
+ */
+export async function diffImages(services: CoreServices, a: string, b: string): Promise<ImageDiff> {
+  const [from, to] = [await rootOf(services, a), await rootOf(services, b)];
+  await mkdir(services.paths.workDir, { recursive: true });
+  const scratch = await mkdtemp(join(services.paths.workDir, '.diff-'));
+  try {
+    const read = async (root: { file: string; layout: string }, part: string) => {
+      const folder = join(scratch, part);
+      await mkdir(folder);
+      return root.layout === 'flat' ? readFlat(root.file, folder) : readLiveos(root.file, folder);
+    };
+    const first = await read(from, 'a');
+    const second = await read(to, 'b');
+    return {
+      from: from.label, to: to.label, packageDatabase: second.database ?? first.database,
+      packages: diffPackages(first.packages, second.packages), files: diffFiles(first.files, second.files),
+    };
+  } finally {
+    await unmountTree(scratch);
+    await rm(scratch, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,93 @@
+/**
+ * Publishing a livenet image as a version (see core/image/versions.ts): the
+ * one path by which a create, rebuild, resize, edit or kernel change reaches
+ * the nodes. A root image identical to the current one (same bytes, kernel,
+ * layout...) makes no new version: the publication reports `unchanged`.
+ */
+import { link, rename, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { writeFileAtomic, temporarySibling } from '../../core/state/atomic-file.js';
+import { isVersionId } from '../../core/names.js';
+import {
+  fileSha256, linkPublished, PUBLISHED_BOOT_FILE, PUBLISHED_ROOT_FILE, readVersion, versionBootFile, versionId, versionRootFile,
+  writeVersionRecord, type VersionRecord,
+} from '../../core/image/versions.js';
+
+/** What a publication needs of the image (`LivenetImage` fulfils it). */
+export interface PublishedImage {
+  readonly imageDirectory: string;
+  readonly data: Record<string, unknown> & { kernel?: string; image?: string };
+  /** Boot file text of version `id` (its root file named by id). */
+  bootFileOf(id: string): string;
+  /** Settings besides the root file's bytes that change how nodes boot it. */
+  bootSettings(): Record<string, unknown>;
+}
+
+/** What a publication is asked to publish. */
+export interface Publication {
+  /** A new root image (a temporary file in the image folder), moved or removed by the publication; none: the current root file again. */
+  pendingRoot?: string;
+  /** The command that asks, for the history (e.g. `livenet rebuild img1`). */
+  command: string;
+  treeBytes?: number;
+}
+
+/** Image attributes a version restores on rollback (what it was built with; never a secret). */
+const VERSION_ATTRIBUTES = ['kernel', 'image', 'layout', 'livenet_size', 'compression', 'selinux', 'source_digest', 'root_sha256'] as const;
+
+/** Every attribute a version restores, null for one it lacks (a rollback removes it). */
+function versionAttributes(data: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(VERSION_ATTRIBUTES.map((key) => [key, data[key] ?? null]));
+}
+
+/** The root file published now: the current version's, or (an image made before versions) `squashfs.img`. */
+function currentRootFile(image: PublishedImage): string {
+  const version = image.data.version;
+  return join(image.imageDirectory, isVersionId(version) ? versionRootFile(version) : PUBLISHED_ROOT_FILE);
+}
+
+/**
+ * Publishes the image's data with `publication.pendingRoot` (or its current
+ * root file) as a version: makes the version's files if it is new, sets
+ * `version` and `root_sha256` in the data, and links `boot.ipxe` and
+ * `squashfs.img` to it. The caller saves the data afterwards (the pointer):
+ * killed before, the repair links the old version again.
+ * @returns the version id; `unchanged` when it is the current version already.
+ */
+export async function publishVersion(image: PublishedImage, publication: Publication): Promise<{ id: string; unchanged: boolean }> {
+  const dir = image.imageDirectory;
+  const root = publication.pendingRoot ?? currentRootFile(image);
+  const rootSha256 = publication.pendingRoot || typeof image.data.root_sha256 !== 'string' ? await fileSha256(root) : image.data.root_sha256;
+  const id = versionId({ rootSha256, kernel: image.data.kernel ?? null, initramfs: image.data.image ?? null, boot: image.bootSettings() });
+  const unchanged = id === image.data.version && await readVersion(dir, id) !== undefined;
+  if (!unchanged && await readVersion(dir, id) === undefined) {
+    const rootFile = join(dir, versionRootFile(id));
+    // Made and then recorded: files without a record are an unfinished version, removed by the repair.
+    if (publication.pendingRoot) await rename(publication.pendingRoot, rootFile);
+    else {
+      const temporary = temporarySibling(rootFile);
+      await link(root, temporary);
+      await rename(temporary, rootFile);
+    }
+    image.data.root_sha256 = rootSha256;
+    await writeFileAtomic(join(dir, versionBootFile(id)), image.bootFileOf(id), 0o644);
+    const record: VersionRecord = {
+      id, date: new Date().toISOString(), rootSha256, kernel: image.data.kernel ?? null, initramfs: image.data.image ?? null,
+      sourceDigest: typeof image.data.source_digest === 'string' ? image.data.source_digest : null,
+      rootBytes: (await stat(rootFile)).size, treeBytes: publication.treeBytes ?? null, command: publication.command,
+      attributes: versionAttributes(image.data),
+    };
+    await writeVersionRecord(dir, record);
+  }
+  if (publication.pendingRoot) await rm(publication.pendingRoot, { force: true });
+  if (!unchanged && image.data.version !== id) {
+    // What `rollback --to previous` goes back to; a new publication is no rollback any more.
+    if (isVersionId(image.data.version)) image.data.previous_version = image.data.version;
+    delete image.data.rolled_back_from;
+  }
+  image.data.root_sha256 = rootSha256;
+  image.data.version = id;
+  await linkPublished(dir, versionBootFile(id), PUBLISHED_BOOT_FILE);
+  await linkPublished(dir, versionRootFile(id), PUBLISHED_ROOT_FILE);
+  return { id, unchanged };
+}
