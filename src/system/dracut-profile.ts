@@ -13,6 +13,8 @@
  *   hardware the node list does not cover.
  */
 
+import type { InitramfsCompression } from './initramfs-compression.js';
+
 /** The two ways `kernel initramfs` builds (`full` is `--full`). */
 export type InitramfsProfile = 'node' | 'full';
 
@@ -96,4 +98,14 @@ export function profileArguments(profile: InitramfsProfile): string[] {
   // dracut falls back to another compressor by itself when the tree has no zstd or the kernel cannot unpack it (CONFIG_RD_ZSTD).
   return ['--compress', NODE_COMPRESSOR, '--drivers', [...NODE_NETWORK_DRIVERS, ...NODE_OTHER_DRIVERS].join(' '),
     '--omit-drivers', NODE_OMITTED_DRIVERS.join(' '), '--no-early-microcode'];
+}
+
+/** The compression dracut is asked for: the last compression flag of the extra arguments (they come after the profile's), else the profile's. */
+export function requestedCompression(profile: InitramfsProfile, extraArgs: readonly string[]): InitramfsCompression {
+  const flags: Record<string, InitramfsCompression> = {
+    '--zstd': 'zstd', '--xz': 'xz', '--gzip': 'gzip', '--lz4': 'lz4', '--lzo': 'lzo', '--bzip2': 'bzip2', '--no-compress': 'none',
+  };
+  const last = extraArgs.filter((arg) => Object.hasOwn(flags, arg)).at(-1);
+  if (last) return flags[last] as InitramfsCompression;
+  return profile === 'full' ? 'xz' : 'zstd';
 }

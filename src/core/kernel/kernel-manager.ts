@@ -10,7 +10,7 @@ import type { DisklessConfig } from '../config.js';
 import type { Paths } from '../paths.js';
 import { fsyncDirectory, temporarySibling } from '../state/atomic-file.js';
 import { buildInitramfs } from '../../system/dracut.js';
-import type { InitramfsProfile } from '../../system/dracut-profile.js';
+import { requestedCompression, type InitramfsProfile } from '../../system/dracut-profile.js';
 import { initramfsCompression, type InitramfsCompression } from '../../system/initramfs-compression.js';
 import { checkDracutArgs } from '../../system/dracut-args.js';
 import { isWorldReadable } from '../../serve/served-names.js';
@@ -54,6 +54,8 @@ export interface GeneratedInitramfs extends KernelInfo {
   profile: InitramfsProfile;
   /** Read from the file: dracut uses another compressor when the asked one is missing. */
   compression: InitramfsCompression;
+  /** What the profile and the extra arguments asked dracut for. */
+  requestedCompression: InitramfsCompression;
   bytes: number;
 }
 
@@ -228,7 +230,8 @@ export class KernelManager {
       const compression = await initramfsCompression(temporary);
       options.progress?.({ type: 'size', label: info.initramfs, bytes });
       await rename(temporary, target);
-      return { ...info, initramfs_present: true, skippedModules: skipped, profile, compression, bytes };
+      const asked = requestedCompression(profile, [...this.config.dracutExtraArgs, ...(options.extraArgs ?? [])]);
+      return { ...info, initramfs_present: true, skippedModules: skipped, profile, compression, requestedCompression: asked, bytes };
     } finally {
       await rm(temporary, { force: true });
     }

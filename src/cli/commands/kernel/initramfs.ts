@@ -37,6 +37,11 @@ export const kernelInitramfs: CommandSpec = {
     });
     const warnings = result.skippedModules.length
       ? [`dracut modules not available here and skipped: ${result.skippedModules.join(', ')}`] : [];
+    if (result.compression !== result.requestedCompression && result.compression !== 'unknown') {
+      // dracut fell back by itself: the tree lacks the compressor, or its kernel cannot unpack that format.
+      warnings.push(`dracut packed the initramfs with ${result.compression}, not ${result.requestedCompression}: `
+        + `install ${result.requestedCompression === 'xz' ? 'xz-utils (EL: xz)' : result.requestedCompression} ${chroot ? 'in the tree' : 'on this host'} for a smaller one`);
+    }
     const made = `${result.profile === 'full' ? 'every driver' : 'node drivers'}, ${result.compression}, ${(result.bytes / 1024 / 1024).toFixed(1)} MiB`;
     return {
       data: { ...kernelAnswer(result), skippedModules: result.skippedModules, profile: result.profile, compression: result.compression, sizeBytes: result.bytes },
