@@ -8,39 +8,16 @@
  * Run: npx tsc -p . && node dist/bench/livenet-build.js
  * Quick size (`npm run bench`): the tree's usr/share only (about 90 MiB of many small files).
  */
-import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { run } from '../src/system/runner.js';
 import { makeRootfs } from '../src/modules/livenet/rootfs.js';
 import { makeSquashfs } from '../src/modules/livenet/squashfs.js';
 import type { Compression } from '../src/modules/livenet/options.js';
 import { QUICK, reportRows } from './table.js';
+import { findTree } from './bench-tree.js';
 
 const MIB = 1024 * 1024;
-
-/**
- * A private copy, so that no other run can change the tree under the benchmark:
- * taken once from the e2e kit's cached Debian tree, or built with mmdebstrap.
- */
-async function findTree(): Promise<string> {
-  if (process.env.DISKLESS_BENCH_TREE) return process.env.DISKLESS_BENCH_TREE;
-  const cache = '/var/cache/disklessset-bench';
-  const tree = join(cache, 'tree');
-  if (existsSync(join(cache, 'tree.done'))) return tree;
-  await rm(tree, { recursive: true, force: true });
-  await mkdir(cache, { recursive: true });
-  const e2e = '/var/cache/disklessset-e2e';
-  const cached = (await readdir(e2e).catch(() => [])).map((key) => join(e2e, key)).find((dir) => existsSync(join(dir, 'build.json')));
-  if (cached) {
-    await run(['cp', '-a', join(cached, 'tree'), tree], { timeoutMs: 3600_000 });
-  } else {
-    await run(['mmdebstrap', '--variant=minbase', '--include=linux-image-amd64,openssh-server,iproute2,procps,systemd-sysv',
-      'bookworm', tree], { timeoutMs: 3600_000 });
-  }
-  await writeFile(join(cache, 'tree.done'), `${new Date().toISOString()}\n`);
-  return tree;
-}
 
 async function timed(action: () => Promise<unknown>): Promise<number> {
   const started = process.hrtime.bigint();

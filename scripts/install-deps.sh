@@ -20,6 +20,7 @@ PACKAGES=(
   dnf rpm createrepo-c gpg gpg-agent                         # the dnf source; its tests build, sign and index tiny RPMs
   skopeo umoci                                               # container-image sources: pull (skopeo copy), unpack layers (umoci)
   docker-registry attr                                       # tests: a real local registry; setfattr/getfattr for xattrs in images
+  time                                                       # GNU time: CPU time of whole builds in bench/initramfs.ts
 )
 
 missing=()

@@ -95,7 +95,7 @@ export const OPENAPI_DOCUMENT = {
       parameters: [param('kernel', 'Kernel file name, vmlinuz-<version>')],
       post: {
         summary: 'Generate the initramfs of a kernel with dracut (job)',
-        requestBody: { content: { 'application/json': { schema: obj({ chroot: { type: 'string' }, dracutArgs: { type: 'array', items: { type: 'string' } } }) } } },
+        requestBody: { content: { 'application/json': { schema: obj({ chroot: { type: 'string' }, dracutArgs: { type: 'array', items: { type: 'string' } }, full: { type: 'boolean' } }) } } },
         responses: { ...jobAccepted, ...change, '404': r('NotFound') },
       },
     },

@@ -41,24 +41,34 @@ async function systemDracutBase(tree: string): Promise<string | undefined> {
   return undefined;
 }
 
+/** A module folder's name without its order number (`90kernel-network-modules` → `kernel-network-modules`). */
+function moduleName(folder: string): string {
+  return folder.replace(/^\d+/, '');
+}
+
 /**
  * Makes a dracut base folder at `into` (a host path, inside `tree` when
- * dracut runs chrooted there) that is the tree's own plus the
- * `diskless-overlay` module. Links point to paths as seen from inside the
- * tree, where dracut follows them. A system module of the same folder name
- * is replaced by ours.
+ * dracut runs chrooted there) that is the tree's own plus the shipped
+ * module folders `shipped` (of the package's `dracut/`; default the
+ * `diskless-overlay` module). Links point to paths as seen from inside the
+ * tree, where dracut follows them. A system module of the same name
+ * (whatever its order number) is replaced by ours.
  * @returns the base folder as dracut sees it (`insideInto`), or undefined when the tree has no dracut (dracut then fails on its own, naming the problem).
  */
-export async function stageDracutBase(tree: string, into: string, insideInto: string): Promise<string | undefined> {
+export async function stageDracutBase(tree: string, into: string, insideInto: string,
+  shipped: readonly string[] = [OVERLAY_DRACUT_MODULE_DIR]): Promise<string | undefined> {
   const base = await systemDracutBase(tree);
   if (!base) return undefined;
   await mkdir(join(into, 'modules.d'), { recursive: true });
   for (const entry of await readdir(join(tree, base))) {
     if (entry !== 'modules.d') await symlink(`${base}/${entry}`, join(into, entry));
   }
+  const replaced = new Set(shipped.map(moduleName));
   for (const module of await readdir(join(tree, base, 'modules.d'))) {
-    if (module !== OVERLAY_DRACUT_MODULE_DIR) await symlink(`${base}/modules.d/${module}`, join(into, 'modules.d', module));
+    if (!replaced.has(moduleName(module))) await symlink(`${base}/modules.d/${module}`, join(into, 'modules.d', module));
   }
-  await cp(join(shippedDracutModulesDir(), OVERLAY_DRACUT_MODULE_DIR), join(into, 'modules.d', OVERLAY_DRACUT_MODULE_DIR), { recursive: true });
+  for (const folder of shipped) {
+    await cp(join(shippedDracutModulesDir(), folder), join(into, 'modules.d', folder), { recursive: true });
+  }
   return insideInto;
 }

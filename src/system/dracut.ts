@@ -6,20 +6,11 @@ import { access, copyFile, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bindSystemDirs, chrootCommand, unbindSystemDirs } from './chroot.js';
-import { OVERLAY_DRACUT_MODULE, stageDracutBase } from './dracut-overlay-module.js';
+import { OVERLAY_DRACUT_MODULE, OVERLAY_DRACUT_MODULE_DIR, stageDracutBase } from './dracut-overlay-module.js';
 import { run } from './runner.js';
-
-/** The original tool's module set. */
-export const ORIGINAL_DRACUT_MODULES = ['network', 'base', 'nfs'];
-export const ORIGINAL_DRACUT_ADD = ['ifcfg', 'livenet', 'systemd', 'systemd-initrd', 'dracut-systemd'];
-/**
- * Added to the original's set: with `-m`, dracut leaves out `kernel-modules`,
- * and a kernel whose bus drivers are modules (Debian: `virtio_pci`, PCI host
- * controllers) then never sees its network card. RHEL builds them in.
- */
-export const DRIVER_DRACUT_MODULES = ['kernel-modules'];
-/** What a livenet boot cannot do without, whatever the site adds. */
-export const LIVENET_DRACUT_MODULES = ['livenet', 'dmsquash-live', 'network'];
+import {
+  DRIVER_DRACUT_MODULES, NODE_REPLACED_DRACUT_MODULES, ORIGINAL_DRACUT_ADD, ORIGINAL_DRACUT_MODULES, profileArguments, type InitramfsProfile,
+} from './dracut-profile.js';
 
 /** Options of {@link buildInitramfs}. */
 export interface DracutOptions {
@@ -32,6 +23,8 @@ export interface DracutOptions {
   extraArgs?: readonly string[];
   /** Add the shipped `diskless-overlay` module (default true; see dracut-overlay-module.ts). */
   overlayModule?: boolean;
+  /** What goes in (default `node`; see dracut-profile.ts). */
+  profile?: InitramfsProfile;
   onOutput?: (chunk: Buffer) => void;
   signal?: AbortSignal;
 }
@@ -64,30 +57,46 @@ export async function prefersLegacyNetwork(tree: string, available: Set<string>)
   return true;
 }
 
+/** Options of {@link dracutArguments}. */
+export interface DracutArgumentOptions {
+  /** Appended after the defaults (from the config file or the command line), so they win. */
+  extraArgs?: readonly string[];
+  /** Add `network-legacy` (see {@link prefersLegacyNetwork}). */
+  legacyNetwork?: boolean;
+  /** Add the shipped `diskless-overlay` module. */
+  overlayModule?: boolean;
+  /** Default `node`. */
+  profile?: InitramfsProfile;
+}
+
 /**
- * Arguments of the original's dracut call, without the modules this system's
- * dracut does not have (e.g. `ifcfg` is gone from recent dracut): a requested
- * but missing module would make dracut fail outright. `legacyNetwork` adds
- * `network-legacy` (see {@link prefersLegacyNetwork}).
+ * Arguments of our dracut call: the profile's compression and drivers (see
+ * dracut-profile.ts), then the original's module set, without the modules
+ * this system's dracut does not have (e.g. `ifcfg` is gone from recent
+ * dracut): a requested but missing module would make dracut fail outright.
  */
-export function dracutArguments(kernelVersion: string, output: string, available: Set<string>, extraArgs: readonly string[] = [],
-  legacyNetwork = false, overlayModule = false): { args: string[]; skipped: string[] } {
+export function dracutArguments(kernelVersion: string, output: string, available: Set<string>,
+  options: DracutArgumentOptions = {}): { args: string[]; skipped: string[] } {
+  const profile = options.profile ?? 'node';
   const keep = (name: string) => available.size === 0 || available.has(name);
   const skipped = [...ORIGINAL_DRACUT_MODULES, ...ORIGINAL_DRACUT_ADD].filter((m) => !keep(m));
   const modules = ORIGINAL_DRACUT_MODULES.filter(keep);
-  const added = [...ORIGINAL_DRACUT_ADD, 'dmsquash-live', ...DRIVER_DRACUT_MODULES, ...(legacyNetwork ? ['network-legacy'] : [])].filter(keep);
+  const added = [...ORIGINAL_DRACUT_ADD, 'dmsquash-live', ...DRIVER_DRACUT_MODULES, ...(options.legacyNetwork ? ['network-legacy'] : [])].filter(keep);
   // Ours is always present: buildInitramfs stages it beside the system's modules.
-  if (overlayModule) added.push(OVERLAY_DRACUT_MODULE);
-  const args = ['--xz', '-m', modules.join(' '), '--add', added.join(' '), '--add-drivers', 'xfs',
-    '--no-hostonly', '--nolvmconf', '--force', ...extraArgs, output, '--kver', kernelVersion];
+  if (options.overlayModule) added.push(OVERLAY_DRACUT_MODULE);
+  // The original's required xfs; the node profile lists it among its (optional) drivers.
+  const xfs = profile === 'full' ? ['--add-drivers', 'xfs'] : [];
+  const args = [...profileArguments(profile), '-m', modules.join(' '), '--add', added.join(' '), ...xfs,
+    '--no-hostonly', '--nolvmconf', '--force', ...(options.extraArgs ?? []), output, '--kver', kernelVersion];
   return { args, skipped };
 }
 
 /**
  * Runs dracut; in a chroot, /proc, /sys and /dev are bound for the duration.
- * Unless `overlayModule` is false, dracut runs on a staged base folder that
- * adds the shipped `diskless-overlay` module (removed afterwards; the
- * system's dracut folder is never written).
+ * dracut runs on a staged base folder that adds the shipped
+ * `diskless-overlay` module (unless `overlayModule` is false) and, for the
+ * `node` profile, our stand-in for `kernel-network-modules` (removed
+ * afterwards; the system's dracut folder is never written).
  * @returns the original tool's dracut modules this host (or tree) cannot provide, left out.
  * @throws UsageError E_TREE_SYSTEM_LINK (a chroot whose proc, sys or dev is a link or a file).
  * @throws CommandError E_COMMAND_NOT_FOUND, E_COMMAND_FAILED, E_COMMAND_TIMEOUT (30 minutes), E_COMMAND_ABORTED.
@@ -97,12 +106,16 @@ export async function buildInitramfs(options: DracutOptions): Promise<{ skipped:
   const available = await availableDracutModules(tree ?? '/');
   const legacyNetwork = await prefersLegacyNetwork(tree ?? '/', available);
   const withOverlay = options.overlayModule !== false;
-  const argsFor = (output: string) => dracutArguments(options.kernelVersion, output, available, options.extraArgs, legacyNetwork, withOverlay);
+  const profile = options.profile ?? 'node';
+  const shipped = [...(withOverlay ? [OVERLAY_DRACUT_MODULE_DIR] : []), ...(profile === 'node' ? NODE_REPLACED_DRACUT_MODULES : [])];
+  const stage = async (into: string, insideInto: string) => (shipped.length ? stageDracutBase(tree ?? '/', into, insideInto, shipped) : undefined);
+  const argsFor = (output: string) => dracutArguments(options.kernelVersion, output, available,
+    { extraArgs: options.extraArgs, legacyNetwork, overlayModule: withOverlay, profile });
   const runOptions = { timeoutMs: 30 * 60_000, signal: options.signal, onStderr: options.onOutput };
   if (!tree) {
     const scratch = await mkdtemp(join(tmpdir(), 'disklessset-dracut-'));
     try {
-      const base = withOverlay ? await stageDracutBase('/', join(scratch, 'dracut'), join(scratch, 'dracut')) : undefined;
+      const base = await stage(join(scratch, 'dracut'), join(scratch, 'dracut'));
       const { args, skipped } = argsFor(options.output);
       await run(['dracut', ...args], { ...runOptions, env: base ? { dracutbasedir: base } : {} });
       return { skipped };
@@ -116,7 +129,7 @@ export async function buildInitramfs(options: DracutOptions): Promise<{ skipped:
     const scratch = await mkdtemp(join(tree, 'tmp', 'disklessset-dracut-'));
     try {
       const inside = (path: string) => join('/', path.slice(tree.length)).replace(/\/+/g, '/');
-      const base = withOverlay ? await stageDracutBase(tree, join(scratch, 'dracut'), inside(join(scratch, 'dracut'))) : undefined;
+      const base = await stage(join(scratch, 'dracut'), inside(join(scratch, 'dracut')));
       const { args, skipped } = argsFor(inside(join(scratch, 'initramfs.img')));
       const dracut = base ? ['env', `dracutbasedir=${base}`, 'dracut'] : ['dracut'];
       await run(chrootCommand(tree, [...dracut, ...args]), runOptions);

@@ -18,9 +18,12 @@ test('dracut defaults: network-legacy is added for a tree without NetworkManager
   const tree = await mkdtemp(join(tmpdir(), 'disklessset-dracut-'));
   try {
     assert.equal(await prefersLegacyNetwork(tree, DEBIAN_MODULES), true);
-    const { args } = dracutArguments('6.1.0-56-amd64', '/out.img', DEBIAN_MODULES, [], true);
-    assert.deepEqual(args.slice(0, 5), ['--xz', '-m', 'network base nfs', '--add',
-      'ifcfg livenet systemd systemd-initrd dracut-systemd dmsquash-live kernel-modules network-legacy']);
+    for (const profile of ['node', 'full'] as const) {
+      const { args } = dracutArguments('6.1.0-56-amd64', '/out.img', DEBIAN_MODULES, { legacyNetwork: true, profile });
+      const modules = args.indexOf('-m');
+      assert.deepEqual(args.slice(modules, modules + 4), ['-m', 'network base nfs', '--add',
+        'ifcfg livenet systemd systemd-initrd dracut-systemd dmsquash-live kernel-modules network-legacy'], profile);
+    }
 
     await mkdir(join(tree, 'usr', 'sbin'), { recursive: true });
     await writeFile(join(tree, 'usr', 'sbin', 'NetworkManager'), '');
@@ -34,5 +37,5 @@ test('dracut defaults: network-legacy is added for a tree without NetworkManager
 test('dracut defaults: network-legacy is not asked for when the dracut in the tree lacks it', async () => {
   const withoutLegacy = new Set([...DEBIAN_MODULES].filter((name) => name !== 'network-legacy'));
   assert.equal(await prefersLegacyNetwork('/nonexistent-tree', withoutLegacy), false);
-  assert.doesNotMatch(dracutArguments('6', '/o', withoutLegacy, [], true).args.join(' '), /network-legacy/);
+  assert.doesNotMatch(dracutArguments('6', '/o', withoutLegacy, { legacyNetwork: true }).args.join(' '), /network-legacy/);
 });

@@ -128,3 +128,23 @@ test('the staged dracut base links the system\'s dracut files and modules and ad
     await rm(base, { recursive: true, force: true });
   }
 });
+
+test('a node build\'s staged base puts our kernel-network-modules stand-in in place of the system\'s, whatever its number', async () => {
+  const base = await scratch();
+  try {
+    const tree = join(base, 'tree');
+    const system = join(tree, 'usr', 'lib', 'dracut');
+    await mkdir(join(system, 'modules.d', '91kernel-network-modules'), { recursive: true });
+    await writeFile(join(system, 'modules.d', '91kernel-network-modules', 'module-setup.sh'), 'installkernel() { instmods =drivers/net; }\n');
+    await mkdir(join(system, 'modules.d', '40network'));
+    const staged = join(tree, 'tmp', 'stage');
+    await stageDracutBase(tree, staged, '/tmp/stage', [OVERLAY_DRACUT_MODULE_DIR, '90kernel-network-modules']);
+    assert.deepEqual((await readdir(join(staged, 'modules.d'))).sort(), ['40network', '90kernel-network-modules', OVERLAY_DRACUT_MODULE_DIR]);
+    const standIn = await readFile(join(staged, 'modules.d', '90kernel-network-modules', 'module-setup.sh'), 'utf8');
+    assert.match(standIn, /^installkernel\(\) \{\n\s+return 0\n\}/m, 'our stand-in packs no driver of its own');
+    assert.equal(await readlink(join(staged, 'modules.d', '40network')), '/usr/lib/dracut/modules.d/40network');
+    assert.deepEqual((await readdir(join(system, 'modules.d'))).sort(), ['40network', '91kernel-network-modules'], 'the system folder is unchanged');
+  } finally {
+    await rm(base, { recursive: true, force: true });
+  }
+});

@@ -36,10 +36,14 @@ export const kernelRoutes: Route[] = [
         throw new UsageError('E_API_BAD_FIELD', '"dracutArgs" must be a list of strings', 'send e.g. ["--add-drivers", "virtio_net"]');
       }
       checkDracutArgs(extra as string[], 'dracutArgs');
+      if (body.full !== undefined && typeof body.full !== 'boolean') {
+        throw new UsageError('E_API_BAD_FIELD', '"full" must be true or false', 'send "full": true for every driver of the kernel (xz), or leave it out');
+      }
+      const profile = body.full === true ? 'full' : 'node';
       await services.kernels.get(kernel);
       return accepted(jobs.start('kernel.initramfs', kernel, async (progress, signal) => {
         progress({ type: 'step', step: `dracut for ${kernel}`, index: 1, total: 1 });
-        return services.kernels.generateInitramfs(kernel, { chroot, extraArgs: extra as string[], signal });
+        return services.kernels.generateInitramfs(kernel, { chroot, extraArgs: extra as string[], profile, signal });
       }));
     },
   },

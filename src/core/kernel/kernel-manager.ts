@@ -9,6 +9,8 @@ import { isKernelVersion, validateKernelName } from '../names.js';
 import type { DisklessConfig } from '../config.js';
 import type { Paths } from '../paths.js';
 import { fsyncDirectory, temporarySibling } from '../state/atomic-file.js';
+import { requestedCompression, type InitramfsProfile } from '../../system/dracut-profile.js';
+import { initramfsCompression, type InitramfsCompression } from '../../system/initramfs-compression.js';
 import { checkDracutArgs } from '../../system/dracut-args.js';
 import { isWorldReadable } from '../../serve/served-names.js';
 import { lineRelay, type ProgressSink } from '../progress.js';
@@ -32,10 +34,27 @@ export interface InitramfsOptions {
   extraArgs?: string[];
   /** Add the shipped `diskless-overlay` dracut module, which applies per-node overlays at boot (default true). */
   overlayModule?: boolean;
+  /**
+   * `node` (default): the drivers and modules a diskless node needs, zstd;
+   * `full`: every driver of the kernel, xz, as the original tool (see system/dracut-profile.ts).
+   */
+  profile?: InitramfsProfile;
   onOutput?: (chunk: Buffer) => void;
   /** Receives dracut's stages (`detail` events) and the initramfs size. */
   progress?: ProgressSink;
   signal?: AbortSignal;
+}
+
+/** What {@link KernelManager.generateInitramfs} made. */
+export interface GeneratedInitramfs extends KernelInfo {
+  /** dracut modules of the original's set this host (or tree) lacks, left out. */
+  skippedModules: string[];
+  profile: InitramfsProfile;
+  /** Read from the file: dracut uses another compressor when the asked one is missing. */
+  compression: InitramfsCompression;
+  /** What the profile and the extra arguments asked dracut for. */
+  requestedCompression: InitramfsCompression;
+  bytes: number;
 }
 
 /** dracut's stage lines, e.g. `dracut: *** Including module: base ***`, as `detail` events beside `onOutput`. */
@@ -176,14 +195,16 @@ export class KernelManager {
   /**
    * Generates `initramfs-kernel-<version>` with dracut (the original's module
    * set, plus the shipped `diskless-overlay` module unless `overlayModule` is
-   * false), written beside the kernel by rename, mode 0644.
-   * @returns the kernel, and the dracut modules this host cannot provide (skipped).
+   * false; the drivers and compression of `profile`), written beside the
+   * kernel by rename, mode 0644.
+   * @returns the kernel, the dracut modules this host cannot provide (skipped), the profile,
+   *   the compression dracut really used (it falls back when the tree lacks the compressor) and the size in bytes.
    * @throws UsageError E_DRACUT_ARG (a refused extra or configured argument), E_KERNEL_NAME,
    *   E_CHROOT_TREE (see {@link KernelManager.checkChroot}), E_CHROOT_KERNEL_MISSING (the chroot has no modules for this kernel); NotFoundError E_KERNEL_NOT_FOUND.
    * @throws UnavailableError E_COMMAND_NOT_FOUND (dracut missing); OperationError E_COMMAND_FAILED,
    *   E_COMMAND_TIMEOUT, E_COMMAND_ABORTED (dracut failed, took too long, or `signal` fired).
    */
-  async generateInitramfs(kernel: string, options: InitramfsOptions = {}): Promise<KernelInfo & { skippedModules: string[] }> {
+  async generateInitramfs(kernel: string, options: InitramfsOptions = {}): Promise<GeneratedInitramfs> {
     checkDracutArgs(this.config.dracutExtraArgs, 'dracut_extra_args');
     checkDracutArgs(options.extraArgs ?? [], 'the extra arguments');
     const info = await this.get(kernel);
@@ -195,6 +216,7 @@ export class KernelManager {
           'use the tree the kernel came from');
       }
     }
+    const profile = options.profile ?? 'node';
     const target = join(this.paths.kernelsDir, info.initramfs);
     const temporary = temporarySibling(target);
     const { buildInitramfs } = await import('../../system/dracut.js');
@@ -202,12 +224,15 @@ export class KernelManager {
       const { skipped } = await buildInitramfs({
         kernelVersion: info.version, output: temporary, chroot: options.chroot,
         extraArgs: [...this.config.dracutExtraArgs, ...(options.extraArgs ?? [])], overlayModule: options.overlayModule,
-        onOutput: dracutOutput(options), signal: options.signal,
+        profile, onOutput: dracutOutput(options), signal: options.signal,
       });
       await chmod(temporary, 0o644);
-      options.progress?.({ type: 'size', label: info.initramfs, bytes: (await stat(temporary)).size });
+      const bytes = (await stat(temporary)).size;
+      const compression = await initramfsCompression(temporary);
+      options.progress?.({ type: 'size', label: info.initramfs, bytes });
       await rename(temporary, target);
-      return { ...info, initramfs_present: true, skippedModules: skipped };
+      const asked = requestedCompression(profile, [...this.config.dracutExtraArgs, ...(options.extraArgs ?? [])]);
+      return { ...info, initramfs_present: true, skippedModules: skipped, profile, compression, requestedCompression: asked, bytes };
     } finally {
       await rm(temporary, { force: true });
     }

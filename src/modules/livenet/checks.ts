@@ -5,7 +5,7 @@
  */
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { LIVENET_DRACUT_MODULES } from '../../system/dracut.js';
+import { LIVENET_DRACUT_MODULES } from '../../system/dracut-profile.js';
 import { run } from '../../system/runner.js';
 import type { Paths } from '../../core/paths.js';
 import { initramfsName, kernelVersion } from '../../core/kernel/kernel-manager.js';

@@ -17,6 +17,7 @@ export const kernelInitramfs: CommandSpec = {
     { name: 'chroot', type: 'string', description: 'run dracut inside this OS tree, so modules match its kernel', valueName: 'TREE' },
     { name: 'dracut-arg', type: 'string', repeatable: true, description: 'extra dracut argument (repeatable)', valueName: 'ARG' },
     { name: 'no-overlay-module', type: 'boolean', description: 'leave out the diskless-overlay dracut module (nodes booted with it get no per-node overlay)' },
+    { name: 'full', type: 'boolean', description: 'pack every driver of the kernel, xz (the original tool\'s initramfs, about twice the size), instead of what a diskless node needs, zstd' },
   ],
   async run({ services, io }, { args, options }) {
     // Bad input is refused before anything is printed.
@@ -30,11 +31,22 @@ export const kernelInitramfs: CommandSpec = {
       chroot,
       extraArgs,
       overlayModule: !overlayModuleRefused(options['no-overlay-module']),
+      profile: options.full === true ? 'full' : 'node',
       progress: io.progress,
       signal: io.signal,
     });
     const warnings = result.skippedModules.length
       ? [`dracut modules not available here and skipped: ${result.skippedModules.join(', ')}`] : [];
-    return { data: { ...kernelAnswer(result), skippedModules: result.skippedModules }, warnings, text: `initramfs ${result.initramfs} generated for ${kernel}` };
+    if (result.compression !== result.requestedCompression && result.compression !== 'unknown') {
+      // dracut fell back by itself: the tree lacks the compressor, or its kernel cannot unpack that format.
+      warnings.push(`dracut packed the initramfs with ${result.compression}, not ${result.requestedCompression}: `
+        + `install ${result.requestedCompression === 'xz' ? 'xz-utils (EL: xz)' : result.requestedCompression} ${chroot ? 'in the tree' : 'on this host'} for a smaller one`);
+    }
+    const made = `${result.profile === 'full' ? 'every driver' : 'node drivers'}, ${result.compression}, ${(result.bytes / 1024 / 1024).toFixed(1)} MiB`;
+    return {
+      data: { ...kernelAnswer(result), skippedModules: result.skippedModules, profile: result.profile, compression: result.compression, sizeBytes: result.bytes },
+      warnings,
+      text: `initramfs ${result.initramfs} generated for ${kernel} (${made})`,
+    };
   },
 };
