@@ -12,9 +12,10 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { CLI } from '../test/helpers/temp-root.js';
 import { run } from '../src/system/runner.js';
+import { reportRows, seconds } from './table.js';
 
 const NODES = Number(process.env.NODES ?? 10_000);
-const RUNS = 3;
+const RUNS = Number(process.env.RUNS ?? 3);
 
 async function timed(command: string[]): Promise<{ ms: number; stdout: string }> {
   const start = performance.now();
@@ -58,6 +59,11 @@ async function main(): Promise<void> {
     console.log(`  node list --json (${count} nodes): ${median(lists).toFixed(0)} ms`);
     console.log(`  ansible-inventory --list (same hosts, INI): ${median(ansible).toFixed(0)} ms`);
     console.log(`  ratio node list / ansible-inventory: ${(median(lists) / median(ansible)).toFixed(2)}`);
+    reportRows([
+      { work: `node add of ${NODES} nodes with a profile (scripts and overlay archives), whole process`, ours: seconds(add.ms), reference: '-', goal: '< 5 s', met: add.ms < 5000 },
+      { work: `node list --json, ${NODES} nodes, whole process`, ours: seconds(median(lists)), reference: `ansible-inventory --list ${seconds(median(ansible))}`,
+        ratio: median(ansible) / median(lists), goal: '< 1 s', met: median(lists) < 1000 },
+    ]);
   } finally {
     await rm(root, { recursive: true, force: true });
   }

@@ -21,6 +21,7 @@ import { openServices } from '../src/services/services.js';
 import { run } from '../src/system/runner.js';
 import { CLI } from '../test/helpers/temp-root.js';
 import { stat } from 'node:fs/promises';
+import { reportRows, seconds } from './table.js';
 
 const NODES = Number(process.env.NODES ?? 10_000);
 const CLIENTS = Number(process.env.CLIENTS ?? 200);
@@ -105,6 +106,11 @@ async function main(): Promise<void> {
     console.log(`  cost of recording: ${(((p - w) / p) * 100).toFixed(1)}%`);
     console.log(`node status --json, ${NODES} nodes (${upToDate} up to date), whole process, median of 3: ${median(times).toFixed(0)} ms`);
     console.log(`  for comparison, node list --json on the same inventory: ${median(inventoryOnly).toFixed(0)} ms`);
+    reportRows([
+      { work: `node status --json, ${NODES} nodes, whole process`, ours: seconds(median(times)), reference: '-', goal: '< 1 s', met: median(times) < 1000 },
+      { work: `boot storm with node status recording, ${CLIENTS} nodes`, ours: `${w.toFixed(0)} requests/s`, reference: `without recording ${p.toFixed(0)} requests/s`,
+        ratio: w / p, goal: '>= 0.95x (at most 5% lower)', met: w >= 0.95 * p },
+    ]);
   } finally {
     await rm(root, { recursive: true, force: true });
   }
