@@ -34,8 +34,14 @@ export const MAX_SERVER_URL = 256;
 // spaces; the kernel command line lists servers separated by commas.
 const URL_UNSAFE = /[\s"$'\\,]/;
 
+/** `value` as an error may show it: whatever stands between `//` and `@` (a user name and password) masked. */
+function shownUrl(value: unknown): string {
+  return JSON.stringify(String(value).replace(/\/\/[^/]*@/, '//***@').slice(0, 120));
+}
+
 function badUrl(value: unknown, why: string): never {
-  throw new UsageError('E_SERVER_URL', `invalid boot server URL ${JSON.stringify(String(value).slice(0, 120))}: ${why}`,
+  // The URL is repeated without its credentials: an error line ends up in terminals, logs and job records.
+  throw new UsageError('E_SERVER_URL', `invalid boot server URL ${shownUrl(value)}: ${why}`,
     'give http://HOST[:PORT][/PREFIX] (or https://), e.g. http://10.0.0.2:8080');
 }
 
@@ -58,6 +64,7 @@ export function checkServerUrl(value: unknown): string {
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') badUrl(value, `scheme ${url.protocol.replace(/:$/, '')} (nodes fetch over http or https)`);
   if (url.hostname === '') badUrl(value, 'it names no host');
+  if (url.port === '0') badUrl(value, 'port 0 is not a port a node can connect to');
   if (url.username !== '' || url.password !== '') badUrl(value, 'it holds a user name or password, which every node script would show');
   if (url.search !== '' || value.includes('?')) badUrl(value, 'it has a query (the boot paths are appended to it)');
   if (url.hash !== '' || value.includes('#')) badUrl(value, 'it has a fragment');

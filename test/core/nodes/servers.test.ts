@@ -25,9 +25,11 @@ test('a server URL is kept in one written form; credentials, queries, fragments 
   assert.equal(checkServerUrl('https://10.0.0.2:8443'), 'https://10.0.0.2:8443');
   assert.equal(checkServerUrl('http://[fd00::2]:8080/'), 'http://[fd00::2]:8080');
   for (const bad of ['ftp://x/', 'http://user:secret@x/', 'http://user@x/', 'http://x/?a=1', 'http://x/#top', 'http://x/?', 'x', '',
-    'http://x/a b', 'http://x/$(y)', 'http://x/a,b', `http://x/${'a'.repeat(300)}`, 'file:///etc']) {
+    'http://x/a b', 'http://x/$(y)', 'http://x/a,b', `http://x/${'a'.repeat(300)}`, 'file:///etc', 'http://x:0/']) {
     assert.throws(() => checkServerUrl(bad), code('E_SERVER_URL'), bad);
   }
+  // The refusal repeats the URL, but never its password: error lines end up in logs.
+  assert.throws(() => checkServerUrl('http://admin:s3cret@10.0.0.2/'), (error: Error) => !error.message.includes('s3cret') && error.message.includes('//***@10.0.0.2'));
 });
 
 test('servers are stored in nodes.yml; nodes and profiles name them in order and inherit them like other attributes', async () => {
