@@ -52,7 +52,7 @@ test('a liveos build gives squashfs.img holding LiveOS/rootfs.img: ext4 of the r
 
     const boot = await readFile(join(imageDir, 'boot.ipxe'), 'utf8');
     assert.match(boot, /^#!ipxe/);
-    assert.match(boot, /root=live:http:\/\/\$\{next-server\}\/preboot_execution_environment\/diskless\/images\/compute\/squashfs\.img\?node=[^ ]+ rw /, 'the root image URL names the node (see boot/ipxe/urls.ts)');
+    assert.match(boot, /root=live:http:\/\/\$\{next-server\}\/preboot_execution_environment\/diskless\/images\/compute\/squashfs-[0-9a-f]{12}\.img\?node=[^ ]+ rw /, 'the root image URL names the node (see boot/ipxe/urls.ts)');
     assert.match(boot, /kernel http:\/\/\$\{next-server\}\/preboot_execution_environment\/diskless\/kernels\/\$\{image-kernel\}\?node=[^ ]+ initrd=\$\{image-initramfs\}/);
     assert.match(boot, /rd\.neednet=1 ip=dhcp .*selinux=1/);
     assert.match(boot, /^isset \$\{eq-console\} \|\| set eq-console console=tty0 console=ttyS0,115200$/m);
