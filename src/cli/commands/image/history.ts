@@ -1,4 +1,5 @@
 import type { CommandSpec } from '../../command.js';
+import { renderColumns } from '../../render.js';
 import { answerAttributes } from '../../../modules/image-state.js';
 
 /** Bytes as MiB with one decimal, for the table. */
@@ -14,10 +15,11 @@ export const imageHistory: CommandSpec = {
   async run({ services }, { args }) {
     const name = String(args.NAME);
     const versions = await services.images.history(name);
-    const lines = versions.map((v) => [v.current ? '*' : ' ', v.id, v.date.slice(0, 19).replace('T', ' '), (v.kernel ?? '-').padEnd(24),
-      mebibytes(v.rootBytes).padStart(8), mebibytes(v.treeBytes).padStart(8), v.sourceDigest ? v.sourceDigest.slice(0, 19) : '-', v.command].join('  '));
+    const rows = versions.map((v) => [`${v.id}${v.current ? ' *' : ''}`, v.date.slice(0, 19).replace('T', ' '), v.kernel,
+      mebibytes(v.rootBytes), mebibytes(v.treeBytes), v.sourceDigest ? v.sourceDigest.slice(0, 19) : null, v.command]);
+    // `*` marks the version nodes boot now.
     const text = versions.length === 0 ? `image ${name} has no versions (made before versions were kept; its next rebuild makes the first)`
-      : ['  VERSION       DATE                 KERNEL                        ROOT      TREE  SOURCE               COMMAND', ...lines].join('\n');
+      : renderColumns(['VERSION', 'DATE', 'KERNEL', 'ROOT', 'TREE', 'SOURCE', 'COMMAND'], rows);
     // Attributes in the answer convention (camelCase, units in the key), as `image show` answers them.
     return { data: { name, versions: versions.map((v) => ({ ...v, attributes: answerAttributes(v.attributes) })) }, text };
   },

@@ -1,22 +1,14 @@
 /** `disklessset node list|show`: what the inventory says of each node, profiles applied, and when `serve` last saw it. */
 import { listNodes, showNode, type NodeRow } from '../../../core/nodes/node-operations.js';
 import type { CommandSpec } from '../../command.js';
+import { renderColumns } from '../../render.js';
 
 /** A listed node with the time of its last request to `serve` (ISO 8601; null when never seen). */
 type ListedNode = NodeRow & { lastSeen: string | null };
 
-function row(node: ListedNode): Record<string, string> {
+function row(node: ListedNode): string[] {
   const { image, mac, ip } = node;
-  return {
-    name: node.name, profiles: node.profiles.join(',') || '-', image: image ?? '-', mac: mac?.join(',') ?? '-', ip: ip ?? '-',
-    'last seen': node.lastSeen ?? '-',
-  };
-}
-
-function table(rows: Record<string, string>[], columns: string[]): string {
-  const widths = columns.map((column) => Math.max(column.length, ...rows.map((r) => (r[column] ?? '').length)));
-  const line = (cells: string[]) => cells.map((cell, i) => (i === cells.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join('  ').trimEnd();
-  return [line(columns.map((c) => c.toUpperCase())), ...rows.map((r) => line(columns.map((c) => r[c] ?? '')))].join('\n');
+  return [node.name, node.profiles.join(',') || '-', image ?? '-', mac?.join(',') ?? '-', ip ?? '-', node.lastSeen ?? '-'];
 }
 
 export const nodeList: CommandSpec = {
@@ -32,7 +24,7 @@ export const nodeList: CommandSpec = {
     const seen = nodes.length === 0 ? undefined : await (await import('../../../boot/node-status/index.js')).readLastSeen(services.paths.nodeBootsFile, (line) => warnings.push(line));
     const data: ListedNode[] = nodes.map((node) => ({ ...node, lastSeen: seen?.get(node.name) ?? null }));
     // With --json the table is never printed: not building it saves a third of the time over 10,000 nodes.
-    const text = json ? undefined : data.length === 0 ? 'No nodes.' : table(data.map(row), ['name', 'profiles', 'image', 'mac', 'ip', 'last seen']);
+    const text = json ? undefined : data.length === 0 ? 'No nodes.' : renderColumns(['NAME', 'PROFILES', 'IMAGE', 'MAC', 'IP', 'LAST SEEN'], data.map(row));
     return { data, text, warnings };
   },
 };
