@@ -50,12 +50,14 @@ export async function clampTreeTimes(tree: string, epoch: number, signal?: Abort
 /**
  * Sets the inode change and access times of the root and of every entry of
  * `tree` in the ext4 file system `image` (made from it) to `epoch`, with one debugfs run.
- * A name debugfs cannot take in quotes (holding `"`, `\` or a line break) keeps
+ * A name debugfs cannot take in quotes (holding `"` or a line break) keeps
  * the change time of the build: that file makes the image differ between builds.
+ * Backslashes are taken as they are inside quotes (systemd unit names such as
+ * `system-systemd\x2dcryptsetup.slice`, in every systemd tree).
  */
 export async function fixInodeTimes(image: string, tree: string, epoch: number, workFolder: string, signal?: AbortSignal): Promise<void> {
   const listing = await run(['find', tree, '-xdev', '-mindepth', '1', '-printf', '%P\\0'], { timeoutMs: 3600_000, signal, maxBuffer: 1 << 30 });
-  const paths = listing.stdout.split('\0').filter((path) => path !== '' && !/["\\\n\r]/.test(path)).sort();
+  const paths = listing.stdout.split('\0').filter((path) => path !== '' && !/["\n\r]/.test(path)).sort();
   // Access times too: reading the source tree to copy it moves them on the host.
   const commands = ['/', ...paths.map((path) => `/${path}`)].flatMap((path) => [`sif "${path}" ctime @${epoch}`, `sif "${path}" atime @${epoch}`]);
   const script = join(workFolder, 'debugfs-times.txt');

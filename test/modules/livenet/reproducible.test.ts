@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { makeTempRoot } from '../../helpers/temp-root.js';
 import { sha512Crypt } from '../../../src/core/os/password.js';
@@ -17,6 +17,9 @@ for (const layout of ['liveos', 'flat'] as const) {
     const t = await makeTempRoot();
     try {
       const tree = await makeBusyboxTree(t.root);
+      // Every systemd tree holds unit names with escapes like this one (a backslash in the file name).
+      await mkdir(join(tree, 'usr', 'lib', 'systemd', 'system'), { recursive: true });
+      await writeFile(join(tree, 'usr', 'lib', 'systemd', 'system', 'system-systemd\\x2dcryptsetup.slice'), '[Unit]\n');
       const s = await t.services();
       await addDummyKernel(s.paths.kernelsDir);
       const create = await t.cli(['livenet', 'create', 'r1', '--kernel', TEST_KERNEL, '--source', `dir:${tree}`, '--password-hash', sha512Crypt('pw'),
