@@ -4,7 +4,9 @@
  */
 import { stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import assert from 'node:assert/strict';
 import { OperationError } from '../../../src/errors/index.js';
+import { initramfsCompression } from '../../../src/system/initramfs-compression.js';
 import { run, type RunResult } from '../../../src/system/runner.js';
 import { siteChainIpxe } from './boot-files.js';
 import type { BootTree } from './os-tree.js';
@@ -76,4 +78,17 @@ export async function writeSiteScript(httpRoot: string): Promise<string> {
 export async function loadAverage(): Promise<string> {
   const { loadavg } = await import('node:os');
   return loadavg().map((value) => value.toFixed(1)).join(' ');
+}
+
+/**
+ * The default node initramfs, from its `lsinitrd` listing: the drivers a node
+ * needs and not every driver of the kernel, zstd, at most 30 MiB.
+ */
+export async function assertNodeInitramfs(listing: string, kernel: InstalledKernel): Promise<void> {
+  for (const driver of ['virtio_net', 'virtio_pci', 'e1000', 'squashfs', 'overlay', 'nfsv4']) {
+    assert.match(listing, new RegExp(`/${driver}\\.ko\\b`), `the initramfs lacks the ${driver} driver`);
+  }
+  assert.doesNotMatch(listing, /\/8139too\.ko\b/, 'a network driver outside the node list was packed');
+  assert.equal(await initramfsCompression(kernel.initramfsPath), 'zstd');
+  assert.ok(kernel.initramfsBytes <= 30 * 1024 * 1024, `the node initramfs is ${(kernel.initramfsBytes / 1048576).toFixed(1)} MiB, more than 30 MiB`);
 }
