@@ -87,14 +87,25 @@ export function checkServerEntry(raw: unknown, where: string): ServerEntry {
 
 /**
  * Checks the `servers` list of a node or a profile: names (the one name
- * gate), without duplicates (the first position is kept: order is
- * preference). A comma-separated text is read as a list (the CLI's `--servers a,b`).
+ * gate), each once (order is preference: a name given twice has no single
+ * place in it). A comma-separated text is read as a list (the CLI's
+ * `--servers a,b`); an empty text or an empty part is refused, since clearing
+ * the list is `--unset-servers`.
  * @throws UsageError E_SERVER_NAME.
  */
 export function checkServerList(value: unknown, where: string): string[] {
-  const list = typeof value === 'string' ? value.split(',').map((part) => part.trim()).filter((part) => part !== '') : value;
+  const list = typeof value === 'string' ? value.split(',').map((part) => part.trim()) : value;
   if (!Array.isArray(list)) throw new UsageError('E_SERVER_NAME', `"servers" in ${where} must be a list of server names`, 'e.g. servers: [main, sat1]');
-  return [...new Set(list.map((name) => validateServerName(String(name))))];
+  if (typeof value === 'string' && list.some((part) => part === '')) {
+    throw new UsageError('E_SERVER_NAME', `the server list ${JSON.stringify(value.slice(0, 80))} of ${where} has an empty name`,
+      'give names separated by single commas, e.g. --servers sat1,main; to clear the list use --unset-servers');
+  }
+  const names = list.map((name) => validateServerName(String(name)));
+  const twice = names.find((name, index) => names.indexOf(name) !== index);
+  if (twice !== undefined) {
+    throw new UsageError('E_SERVER_NAME', `the server list of ${where} names ${twice} twice`, 'give each server once, in order of preference');
+  }
+  return names;
 }
 
 /** The servers a document holds, as a map without prototype (absent section: empty). */

@@ -4,7 +4,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NodeInventory } from '../../../src/core/nodes/inventory.js';
-import { checkServerUrl } from '../../../src/core/nodes/servers.js';
+import { checkServerList, checkServerUrl } from '../../../src/core/nodes/servers.js';
 import { addServer, listServers, removeServer } from '../../../src/core/nodes/server-operations.js';
 import { cacheFileOf } from '../../../src/core/nodes/inventory-cache.js';
 
@@ -101,4 +101,16 @@ test('a hand edit naming an invalid server URL or name is refused when the file 
     await writeFile(file, 'nodes:\n  n1:\n    servers: ["a b"]\n');
     await assert.rejects(inventory.read(), code('E_INVENTORY_INVALID'));
   });
+});
+
+test('a server list names each server once, with no empty name; clearing it is --unset-servers', () => {
+  assert.deepEqual(checkServerList('sat1, main', 'node c1'), ['sat1', 'main']);
+  assert.deepEqual(checkServerList(['sat1', 'main'], 'node c1'), ['sat1', 'main']);
+  for (const bad of ['', ',,', 'main,', ',main', 'main,,sat1']) {
+    assert.throws(() => checkServerList(bad, 'node c1'), (error: Error & { code?: string; hint?: string }) =>
+      error.code === 'E_SERVER_NAME' && /empty name/.test(error.message) && /--unset-servers/.test(error.hint ?? ''), JSON.stringify(bad));
+  }
+  for (const twice of ['main,main', ['sat1', 'main', 'sat1']]) {
+    assert.throws(() => checkServerList(twice, 'node c1'), code('E_SERVER_NAME'), JSON.stringify(twice));
+  }
 });
