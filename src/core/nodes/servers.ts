@@ -97,13 +97,13 @@ export function checkServerList(value: unknown, where: string): string[] {
   const list = typeof value === 'string' ? value.split(',').map((part) => part.trim()) : value;
   if (!Array.isArray(list)) throw new UsageError('E_SERVER_NAME', `"servers" in ${where} must be a list of server names`, 'e.g. servers: [main, sat1]');
   if (typeof value === 'string' && list.some((part) => part === '')) {
-    throw new UsageError('E_SERVER_NAME', `the server list ${JSON.stringify(value.slice(0, 80))} of ${where} has an empty name`,
+    throw new UsageError('E_SERVER_NAME', `the server list ${JSON.stringify(value.slice(0, 80))} (in ${where}) has an empty name`,
       'give names separated by single commas, e.g. --servers sat1,main; to clear the list use --unset-servers');
   }
   const names = list.map((name) => validateServerName(String(name)));
   const twice = names.find((name, index) => names.indexOf(name) !== index);
   if (twice !== undefined) {
-    throw new UsageError('E_SERVER_NAME', `the server list of ${where} names ${twice} twice`, 'give each server once, in order of preference');
+    throw new UsageError('E_SERVER_NAME', `the server list (in ${where}) names ${twice} twice`, 'give each server once, in order of preference');
   }
   return names;
 }
