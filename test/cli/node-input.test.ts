@@ -18,6 +18,8 @@ test('bad node options exit 2 with one line and change nothing: repeated --ip, -
       [['node', 'set', 'n1', '--image', 'gold', '--unset-image'], /the change both sets and removes image/],
       [['node', 'set', 'n1', '--image', 'nosuch'], /no image named nosuch; give one of: gold/],
       [['node', 'add', 'n2', '--image', 'nosuch'], /no image named nosuch/],
+      // A pinned reference to a missing image names the image, not the reference.
+      [['node', 'set', 'n1', '--image', 'nosuch@0123456789ab'], /no image named nosuch; give one of: gold/],
       [['boot', 'set', 'n1', 'nosuch'], /nosuch/],
       [['node', 'add', 'n2', '--profile', 'nope'], /no profile named nope; .*profiles: compute/],
       [['node', 'set', 'n1', '--profile', 'nope'], /no profile named nope/],

@@ -44,7 +44,7 @@ export async function requireKnownImages(services: CoreServices, images: readonl
   const unknown = images.filter((image) => !known.some((summary) => summary.name === imageOfReference(image)));
   if (unknown.length > 0) {
     const names = known.map((summary) => summary.name).sort();
-    throw new UsageError('E_NODE_UNKNOWN_IMAGE', `no image named ${unknown.join(', ')}`,
+    throw new UsageError('E_NODE_UNKNOWN_IMAGE', `no image named ${[...new Set(unknown.map(imageOfReference))].join(', ')}`,
       names.length ? `give one of: ${names.slice(0, 20).join(', ')}${names.length > 20 ? ', ...' : ''}` : 'there is no image yet: create one first (see `disklessset image list`)');
   }
   for (const reference of images) {
