@@ -59,8 +59,10 @@ export async function rollbackImage(images: ImageAccess, name: string, to: strin
       const previous = image.data.previous_version;
       target = isVersionId(previous) ? await readVersion(image.imageDirectory, previous) : undefined;
       if (!target) {
-        throw new NotFoundError('E_NO_PREVIOUS', `image "${name}" keeps no version published before the current one`,
-          `see the versions kept with \`disklessset image history ${name}\``);
+        // The previous version may have been pruned (versions_kept) while older ones are kept for pinned nodes.
+        const why = isVersionId(previous) ? `the version published before the current one, ${previous}, is no longer kept` : 'it keeps no version published before the current one';
+        throw new NotFoundError('E_NO_PREVIOUS', `image "${name}" cannot roll back to previous: ${why}`,
+          `roll back with --to VERSION, one of those \`disklessset image history ${name}\` lists`);
       }
     } else {
       target = (await listVersions(image.imageDirectory)).find((version) => version.id === to);

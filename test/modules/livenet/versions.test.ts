@@ -114,6 +114,13 @@ test('versions_kept bounds the kept versions; the current one and pinned ones ar
     assert.match(unknown.stderr, /keeps no version 0123456789ab/);
     const bad = await t.cli(['node', 'set', 'c001', '--image', 'v1@latest']);
     assert.equal(bad.exitCode, 2, bad.stderr);
+    // With one version kept, the one before the current is pruned: `--to previous` says so and points at --to VERSION.
+    await writeFile(Paths.configFile(t.root), 'versions_kept: 1\n');
+    const resized = await t.cli(['livenet', 'resize', 'v1', '210M']);
+    assert.equal(resized.exitCode, 0, resized.stderr);
+    const previous = await t.cli(['image', 'rollback', 'v1', '--to', 'previous']);
+    assert.equal(previous.exitCode, 1, previous.stderr);
+    assert.match(previous.stderr, /cannot roll back to previous: the version published before the current one, [0-9a-f]{12}, is no longer kept; roll back with --to VERSION/);
     const removed = await t.cli(['image', 'remove', 'v1', '--yes']);
     assert.notEqual(removed.exitCode, 0, 'a node pinned to a version boots the image: removal is refused');
     assert.match(removed.stderr, /c001/);
