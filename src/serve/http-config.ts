@@ -161,6 +161,9 @@ export function renderHttpConfig(kind: HttpServerKind, options: HttpConfigOption
     return renderSatellite({ mainUrl: options.satelliteOf, cacheDir: options.cacheDir ?? DEFAULT_SATELLITE_CACHE_DIR, listen: hostPort(listen, port),
       treePrefix: BOOT_TREE_PREFIX, hiddenPaths: HIDDEN_PATH_SOURCE });
   }
+  if (options.cacheDir !== undefined) {
+    throw new UsageError('E_HTTP_CONFIG_BAD_SATELLITE', 'a cache folder is for a satellite only', 'add --satellite-of URL, or leave out --cache-dir');
+  }
   if (kind === 'nginx') return renderNginx(root, listen, port);
   if (kind === 'apache') return renderApache(root, listen, port, options.listen !== undefined || options.port !== undefined);
   throw new UsageError('E_HTTP_CONFIG_BAD_KIND', `unknown web server ${JSON.stringify(kind)}`, 'use nginx or apache');

@@ -53,9 +53,14 @@ function checkSatellite(options: SatelliteOptions): void {
       'give the main server as http://HOST[:PORT] (no path, query, user name or password)');
   }
   const dir = options.cacheDir.replace(/\/+$/, '');
-  if (!isAbsolute(dir) || dir === '' || CONFIG_UNSAFE.test(dir)) {
+  if (dir === '') {
+    throw new UsageError('E_HTTP_CONFIG_BAD_ROOT', `cache folder ${JSON.stringify(options.cacheDir)} cannot be used: nginx would keep its cache in /`,
+      'give a folder of its own, e.g. /var/cache/nginx/disklessset');
+  }
+  // `..` parts are refused as everywhere else: the folder written must be the folder given.
+  if (!isAbsolute(dir) || dir.split('/').includes('..') || CONFIG_UNSAFE.test(dir)) {
     throw new UsageError('E_HTTP_CONFIG_BAD_ROOT', `cache folder ${JSON.stringify(options.cacheDir)} cannot be used`,
-      'give an absolute path without spaces, quotes or shell/config metacharacters');
+      'give an absolute path without .. parts, spaces, quotes or shell/config metacharacters');
   }
   if (options.maxSize !== undefined && !/^[1-9][0-9]{0,9}[kKmMgG]?$/.test(options.maxSize)) {
     throw new UsageError('E_HTTP_CONFIG_BAD_SATELLITE', `cache size ${JSON.stringify(options.maxSize)} is not a size`, 'e.g. 50g');

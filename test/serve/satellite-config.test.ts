@@ -74,6 +74,10 @@ test('a satellite of a URL with credentials, a path or config metacharacters, or
   for (const bad of ['http://u:p@10.0.0.1', 'http://10.0.0.1/x', 'http://10.0.0.1?x', 'ftp://10.0.0.1', 'http://10.0.0.1;evil']) {
     assert.throws(() => renderHttpConfig('nginx', { ...base, satelliteOf: bad }), (error: Error & { code?: string }) => error.code === 'E_HTTP_CONFIG_BAD_SATELLITE', bad);
   }
-  assert.throws(() => renderHttpConfig('nginx', { ...base, satelliteOf: 'http://10.0.0.1', cacheDir: 'relative/cache' }), (error: Error & { code?: string }) => error.code === 'E_HTTP_CONFIG_BAD_ROOT');
+  for (const cacheDir of ['relative/cache', '/var/cache/../../etc', '/', '//']) {
+    assert.throws(() => renderHttpConfig('nginx', { ...base, satelliteOf: 'http://10.0.0.1', cacheDir }), (error: Error & { code?: string }) => error.code === 'E_HTTP_CONFIG_BAD_ROOT', cacheDir);
+  }
+  // A cache folder without a satellite would be silently ignored: refused instead.
+  assert.throws(() => renderHttpConfig('nginx', { ...base, cacheDir: '/var/cache/x' }), (error: Error & { code?: string }) => error.code === 'E_HTTP_CONFIG_BAD_SATELLITE');
   assert.throws(() => renderHttpConfig('apache', { ...base, satelliteOf: 'http://10.0.0.1' }), (error: Error & { code?: string }) => error.code === 'E_HTTP_CONFIG_BAD_SATELLITE');
 });
