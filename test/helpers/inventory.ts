@@ -4,10 +4,12 @@
  * it, and what it assigns read back.
  */
 import assert from 'node:assert/strict';
-import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Paths } from '../../src/core/paths.js';
 import { effectiveImages } from '../../src/core/nodes/effective.js';
+import { NodeInventory } from '../../src/core/nodes/inventory.js';
 import { emptyInventory, formatInventory, parseInventory } from '../../src/core/nodes/inventory-file.js';
 import { makeTempRoot, type TempRoot } from './temp-root.js';
 
@@ -49,4 +51,15 @@ export async function readNodeScripts(paths: Paths): Promise<Record<string, stri
     scripts[name.slice(0, -'.ipxe'.length)] = /images\/([^/]+)\/boot\.ipxe/.exec(text)?.[1] ?? '?';
   }
   return scripts;
+}
+
+/** Runs `body` on a NodeInventory over `nodes.yml` in a fresh temporary folder (no root: the file alone), removed afterwards. */
+export async function withInventory(body: (inventory: NodeInventory, file: string) => Promise<void>): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'disklessset-inventory-'));
+  try {
+    const file = join(dir, 'nodes.yml');
+    await body(new NodeInventory(file), file);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }

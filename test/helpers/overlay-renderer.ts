@@ -17,7 +17,9 @@ import type { OverlayEntry, OverlayRenderer, RenderedOverlay, RenderFailureHandl
 import { main, type OutputStream } from '../../src/cli/main.js';
 import { openServices, type Services } from '../../src/services/services.js';
 import { run, type RunResult } from '../../src/system/runner.js';
-import { REPO_ROOT } from './temp-root.js';
+import assert from 'node:assert/strict';
+import type { Paths } from '../../src/core/paths.js';
+import { makeTempRoot, REPO_ROOT, type TempRoot } from './temp-root.js';
 import type { CliRun } from './run-cli.js';
 
 /** The compiled process entry running the CLI with this renderer. */
@@ -89,4 +91,23 @@ export async function overlayCli(root: string, argv: readonly string[]): Promise
 /** Runs the same as a real process (overlay-cli.ts). */
 export function overlayCliProcess(root: string, argv: readonly string[]): Promise<RunResult> {
   return run([process.execPath, OVERLAY_CLI, '--root', root, ...argv], { allowFailure: true, timeoutMs: 600_000, env: { DISKLESS_ROOT: undefined, NO_COLOR: '1' } });
+}
+
+/** Runs `action` on a fresh root with the test renderer and one demo image, `alpha`; the root is removed afterwards. */
+export async function withOverlayRoot(action: (root: TempRoot, paths: Paths) => Promise<void>): Promise<void> {
+  const root = await makeTempRoot();
+  try {
+    const services = await overlayServices(root.root);
+    await services.images.create('DemoImage', 'alpha', { message: 'hello' });
+    await action(root, services.paths);
+  } finally {
+    await root.cleanup();
+  }
+}
+
+/** {@link overlayCli} that must succeed; returns its standard output. */
+export async function overlayCliOk(root: TempRoot, ...argv: string[]): Promise<string> {
+  const result = await overlayCli(root.root, argv);
+  assert.equal(result.exitCode, 0, `${argv.join(' ')}: ${result.stderr}`);
+  return result.stdout;
 }

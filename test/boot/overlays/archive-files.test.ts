@@ -4,27 +4,13 @@ import { existsSync } from 'node:fs';
 import { lstat, readdir, readFile, readlink, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { makeTempRoot, type TempRoot } from '../../helpers/temp-root.js';
-import { overlayCli, overlayServices } from '../../helpers/overlay-renderer.js';
+import { overlayCliOk, withOverlayRoot } from '../../helpers/overlay-renderer.js';
 import { overlayArchivePath, overlayGenerationDir, overlayGenerationsDir, overlaysDir } from '../../../src/boot/boot-paths.js';
 import { servedArchives } from '../../../src/boot/overlays/archive-files.js';
 import type { Paths } from '../../../src/core/paths.js';
 
-async function withRoot(action: (root: TempRoot, paths: Paths) => Promise<void>): Promise<void> {
-  const root = await makeTempRoot();
-  try {
-    const services = await overlayServices(root.root);
-    await services.images.create('DemoImage', 'alpha', { message: 'hello' });
-    await action(root, services.paths);
-  } finally {
-    await root.cleanup();
-  }
-}
-
-async function cli(root: TempRoot, ...argv: string[]): Promise<void> {
-  const result = await overlayCli(root.root, argv);
-  assert.equal(result.exitCode, 0, `${argv.join(' ')}: ${result.stderr}`);
-}
+const withRoot = withOverlayRoot;
+const cli = overlayCliOk;
 
 async function servedId(paths: Paths): Promise<number> {
   const served = await servedArchives(paths);

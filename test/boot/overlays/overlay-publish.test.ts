@@ -4,28 +4,13 @@ import { existsSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { makeTempRoot, type TempRoot } from '../../helpers/temp-root.js';
-import { fakeHostKey, overlayCli, overlayServices } from '../../helpers/overlay-renderer.js';
+import { fakeHostKey, overlayCli, overlayCliOk, withOverlayRoot } from '../../helpers/overlay-renderer.js';
 import { nodeScriptPath, overlayArchivePath } from '../../../src/boot/boot-paths.js';
 import { readManifest } from '../../../src/boot/overlays/overlay-state.js';
 import type { Paths } from '../../../src/core/paths.js';
 
-async function withRoot(action: (root: TempRoot, paths: Paths) => Promise<void>): Promise<void> {
-  const root = await makeTempRoot();
-  try {
-    const services = await overlayServices(root.root);
-    await services.images.create('DemoImage', 'alpha', { message: 'hello' });
-    await action(root, services.paths);
-  } finally {
-    await root.cleanup();
-  }
-}
-
-async function cli(root: TempRoot, ...argv: string[]): Promise<string> {
-  const result = await overlayCli(root.root, argv);
-  assert.equal(result.exitCode, 0, `${argv.join(' ')}: ${result.stderr}`);
-  return result.stdout;
-}
+const withRoot = withOverlayRoot;
+const cli = overlayCliOk;
 
 /** Inode and bytes of each node's archive: a rename gives a new inode, an untouched archive keeps its own. */
 async function archives(paths: Paths, nodes: string[]): Promise<Record<string, string>> {

@@ -1,19 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { NodeInventory } from '../../../src/core/nodes/inventory.js';
+import { readFile, writeFile } from 'node:fs/promises';
+import { withInventory } from '../../helpers/inventory.js';
 import { checkAttributes } from '../../../src/core/nodes/attributes.js';
-
-async function withInventory(body: (inventory: NodeInventory, file: string) => Promise<void>): Promise<void> {
-  const dir = await mkdtemp(join(tmpdir(), 'disklessset-checks-'));
-  try {
-    await body(new NodeInventory(join(dir, 'nodes.yml')), join(dir, 'nodes.yml'));
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
 
 const refusedWith = (code: string, ...names: string[]) => (error: Error & { code?: string; kind?: string }) =>
   error.code === code && error.kind === 'usage' && names.every((name) => error.message.includes(name));

@@ -1,20 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { NodeInventory } from '../../../src/core/nodes/inventory.js';
+import { readFile, writeFile } from 'node:fs/promises';
+import { withInventory } from '../../helpers/inventory.js';
 import { checkAttributes } from '../../../src/core/nodes/attributes.js';
-
-async function withInventory(body: (inventory: NodeInventory, file: string) => Promise<void>): Promise<void> {
-  const dir = await mkdtemp(join(tmpdir(), 'disklessset-inventory-'));
-  try {
-    const file = join(dir, 'nodes.yml');
-    await body(new NodeInventory(file), file);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
 
 const code = (expected: string) => (error: Error & { code?: string }) => error.code === expected;
 

@@ -1,22 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { NodeInventory } from '../../../src/core/nodes/inventory.js';
+import { withInventory } from '../../helpers/inventory.js';
 import { checkServerList, checkServerUrl } from '../../../src/core/nodes/servers.js';
 import { addServer, listServers, removeServer } from '../../../src/core/nodes/server-operations.js';
 import { cacheFileOf } from '../../../src/core/nodes/inventory-cache.js';
-
-async function withInventory(body: (inventory: NodeInventory, file: string) => Promise<void>): Promise<void> {
-  const dir = await mkdtemp(join(tmpdir(), 'disklessset-servers-'));
-  try {
-    const file = join(dir, 'nodes.yml');
-    await body(new NodeInventory(file), file);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
 
 const code = (expected: string) => (error: Error & { code?: string }) => error.code === expected;
 
