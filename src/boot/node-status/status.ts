@@ -10,7 +10,7 @@ import type { Paths } from '../../core/paths.js';
 import { effectiveImages } from '../../core/nodes/effective.js';
 import { initramfsName } from '../../core/kernel/kernel-manager.js';
 import { imageOfReference } from '../../core/names.js';
-import { readVersion, versionOfFile } from '../../core/image/versions.js';
+import { PUBLISHED_ROOT_FILE, readVersion, versionOfFile } from '../../core/image/versions.js';
 import { compareNames } from '../../core/nodes/inventory-file.js';
 import { NotFoundError } from '../../errors/index.js';
 import { expandNodeNames, foldNodes } from '../../nodeset/index.js';
@@ -121,6 +121,12 @@ async function imageKernels(services: CoreServices): Promise<Map<string, string>
   return kernels;
 }
 
+/** Current ETag of the image's published root image when `file` is a versioned one (else undefined). */
+function currentRootImage(path: string, file: StageFile, versions: PublishedVersions): string | null | undefined {
+  if (versionOfFile(file.file) === undefined) return undefined;
+  return versions.of(`${path.slice(0, path.lastIndexOf('/') + 1)}${PUBLISHED_ROOT_FILE}`).version;
+}
+
 function mismatchOf(name: string, record: NodeBootRecord, image: string | null, file: StageFile, kernel: string | undefined): string | undefined {
   if (file.stage === 'nodeScript') {
     return file.owner === name || file.owner === record.mac ? undefined : `fetched the script of node ${file.owner}`;
@@ -152,7 +158,11 @@ function statusOf(name: string, image: string | null, record: NodeBootRecord | u
     const served = record.stages[stage];
     if (served === undefined) continue;
     const { file, version } = versions.of(served.path);
-    const publishedVersion = file !== undefined && file.stage === stage ? version : null;
+    let publishedVersion = file !== undefined && file.stage === stage ? version : null;
+    // A node that is not pinned boots whatever version is current: its versioned root image stays on
+    // disk (older versions are kept), so compare with the current one, published as squashfs.img.
+    const current = file && stage === 'rootImage' && image !== null && image === imageOfReference(image) ? currentRootImage(served.path, file, versions) : undefined;
+    if (current !== undefined) publishedVersion = current;
     files.push({ stage, path: served.path, bootedVersion: served.etag, publishedVersion, fetchedAt: served.at });
     // A version's own boot file tells the version it booted (`NAME@VERSION`, as nodes are pinned).
     if (file && stage === 'bootFile') bootedImage = versionOfFile(file.file) ? `${file.owner}@${versionOfFile(file.file)}` : file.owner;
@@ -162,7 +172,8 @@ function statusOf(name: string, image: string | null, record: NodeBootRecord | u
     // Node scripts are re-rendered whenever the inventory changes (new inode, new ETag) but only
     // name the image: whether the image changed is checked below, not the script's version.
     if (stage !== 'nodeScript' && publishedVersion !== served.etag) {
-      staleReasons.push(publishedVersion === null ? `${stage} ${file?.file ?? served.path} is gone` : `${stage} ${file?.file ?? served.path} changed`);
+      const what = `${stage} ${file?.file ?? served.path}`;
+      staleReasons.push(publishedVersion === null ? `${what} is gone` : current !== undefined ? `${what} is no longer the current version of image ${file?.owner}` : `${what} changed`);
     }
   }
   if (files.length === 0) return { name, image, lastSeen, address, mac, bootedImage: null, state: 'never booted', files: [], staleReasons: [], mismatches: [] };

@@ -79,8 +79,16 @@ async function bootWholeChain(bench: Bench, node: string): Promise<Record<string
     bootFile: await bench.get(`${D}/images/compute/boot.ipxe`, node),
     kernel: await bench.get(`${D}/kernels/${TEST_KERNEL}`, node),
     initramfs: await bench.get(`${D}/kernels/initramfs-kernel-6.1.0-test`, node),
-    rootImage: await bench.get(`${D}/images/compute/squashfs.img`, node),
+    // What boot.ipxe names: the current version's own root image (older versions stay on disk).
+    rootImage: await bench.get(`${D}/images/compute/${await currentRootImage(bench)}`, node),
   };
+}
+
+async function currentRootImage(bench: Bench): Promise<string> {
+  const script = await readFile(join(bench.services.paths.imageDir('compute'), 'boot.ipxe'), 'utf8');
+  const name = /squashfs-[0-9a-f]{12}\.img/.exec(script)?.[0];
+  assert.ok(name, 'boot.ipxe names a versioned root image');
+  return name;
 }
 
 test('a node that fetched its whole boot chain is up to date, with the exact versions served; a rebuild makes it stale', async () => {
@@ -107,7 +115,7 @@ test('a node that fetched its whole boot chain is up to date, with the exact ver
     assert.equal(after.state, 'stale', 'the new version has a new root image');
     const rootImage = after.files.find((f) => f.stage === 'rootImage');
     assert.notEqual(rootImage?.publishedVersion, etags.rootImage);
-    assert.ok(after.staleReasons.some((reason) => /squashfs/.test(reason)), after.staleReasons.join('; '));
+    assert.ok(after.staleReasons.some((reason) => /squashfs-[0-9a-f]{12}\.img is no longer the current version/.test(reason)), after.staleReasons.join('; '));
 
     // Booting again fetches the new version: up to date again.
     await bootWholeChain(bench, 'c001');
