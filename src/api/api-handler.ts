@@ -19,6 +19,7 @@ import { nodeStatusRoutes } from './routes/node-status.js';
 import { nodeRoutes } from './routes/nodes.js';
 import { openapiRoutes } from './routes/openapi-route.js';
 import { profileRoutes } from './routes/profiles.js';
+import { serverRoutes } from './routes/servers.js';
 import { TokenStore } from './token-store.js';
 
 /** Prefix of every endpoint of this version. */
@@ -26,7 +27,7 @@ export const API_PREFIX = '/api/v1';
 
 /** Every route of this API version (each must be in the OpenAPI document: test/api/openapi.test.ts). */
 export const API_ROUTES: readonly Route[] = [
-  ...imageRoutes, ...kernelRoutes, ...bootRoutes, ...nodeStatusRoutes, ...nodeRoutes, ...profileRoutes, ...moduleRoutes, ...jobRoutes, ...openapiRoutes,
+  ...imageRoutes, ...kernelRoutes, ...bootRoutes, ...nodeStatusRoutes, ...nodeRoutes, ...profileRoutes, ...serverRoutes, ...moduleRoutes, ...jobRoutes, ...openapiRoutes,
 ];
 
 /** A mounted API. */

@@ -5,6 +5,7 @@
 import { NODE_PATHS, NODE_SCHEMAS } from './openapi-nodes.js';
 import { jsonResponse, ref, responseRef, RESPONSES, SCHEMAS } from './openapi-schemas.js';
 import { NODE_STATUS_SCHEMAS } from './openapi-node-status.js';
+import { SERVER_PATHS, SERVER_SCHEMAS } from './openapi-servers.js';
 
 const r = responseRef;
 const param = (name: string, description: string) => ({ name, in: 'path', required: true, description, schema: { type: 'string' } });
@@ -112,6 +113,7 @@ export const OPENAPI_DOCUMENT = {
       delete: { summary: 'Remove the nodes\' assignments', responses: { '200': jsonResponse('Unassigned', obj({ removed: { type: 'string' }, notAssigned: { type: 'string' } })), ...change } },
     },
     ...NODE_PATHS,
+    ...SERVER_PATHS,
     '/nodes/{nodeset}/status': {
       parameters: [param('nodeset', 'One node, or a ClusterShell node set URL-encoded (e.g. c%5B01-10%5D); every node must be in the inventory')],
       get: {
@@ -140,7 +142,7 @@ export const OPENAPI_DOCUMENT = {
   },
   components: {
     securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
-    schemas: { ...SCHEMAS, ...NODE_SCHEMAS, ...NODE_STATUS_SCHEMAS },
+    schemas: { ...SCHEMAS, ...NODE_SCHEMAS, ...NODE_STATUS_SCHEMAS, ...SERVER_SCHEMAS },
     responses: RESPONSES,
   },
 } as const;
