@@ -14,7 +14,8 @@ test('server add, list and remove through the CLI; nodes and profiles name serve
     assert.equal((await t.cli(['node', 'set', 'c2', '--servers', 'main'])).exitCode, 0);
     const listed = JSON.parse((await t.cli(['server', 'list', '--json'])).stdout) as { name: string; url: string; nodes: string; nodeCount: number }[];
     assert.deepEqual(listed.map((s) => [s.name, s.url, s.nodes, s.nodeCount]), [['main', 'http://10.0.0.1:8080', 'c2', 1], ['sat1', 'http://10.0.1.1', '', 0]]);
-    assert.match((await t.cli(['server', 'list'])).stdout, /^SERVER\s+NODES\s+URL\nmain\s+1\s+http:\/\/10\.0\.0\.1:8080\nsat1\s+0\s+http:\/\/10\.0\.1\.1/);
+    // The profile naming a server counts too: sat1 reaches c1 and c2 through rack1.
+    assert.match((await t.cli(['server', 'list'])).stdout, /^SERVER\s+NODES\s+PROFILES\s+URL\nmain\s+1\s+rack1\s+http:\/\/10\.0\.0\.1:8080\nsat1\s+0\s+rack1\s+http:\/\/10\.0\.1\.1/);
     const shown = JSON.parse((await t.cli(['node', 'show', 'c1', '--json'])).stdout) as { attributes: { servers: string[] }; origins: { servers: string } };
     assert.deepEqual([shown.attributes.servers, shown.origins.servers], [['sat1', 'main'], 'profile:rack1']);
     assert.equal((await t.cli(['node', 'set', 'c2', '--unset-servers'])).exitCode, 0);
@@ -58,6 +59,8 @@ test('http-config nginx --satellite-of prints a caching proxy of the main server
       const refused = await t.cli(['http-config', 'nginx', '--satellite-of', bad]);
       assert.equal(refused.exitCode, 2, bad);
       assert.equal(refused.stderr.trim().split('\n').length, 1);
+      assert.match(refused.stderr, /main server URL/, 'the error names the main server, not a boot server');
+      assert.doesNotMatch(refused.stderr, /:pw@/, 'a password is never echoed');
     }
   } finally {
     await t.cleanup();

@@ -30,6 +30,14 @@ const SERVER_KEYS = ['url'] as const;
 /** Longest server URL (characters): it is written into iPXE lines and the kernel command line. */
 export const MAX_SERVER_URL = 256;
 
+/**
+ * Most servers a node or profile may list: the list travels as
+ * `diskless.servers=` on the kernel command line, which Linux cuts at 2,048
+ * bytes on x86 (COMMAND_LINE_SIZE); 4 URLs of at most 256 characters leave
+ * room for the root image URL and the site's own arguments.
+ */
+export const MAX_SERVER_LIST = 4;
+
 // Characters a node could not receive as written: iPXE expands `$` and splits on quotes, backslashes and
 // spaces; the kernel command line lists servers separated by commas.
 const URL_UNSAFE = /[\s"$'\\,]/;
@@ -39,9 +47,9 @@ function shownUrl(value: unknown): string {
   return JSON.stringify(String(value).replace(/\/\/[^/]*@/, '//***@').slice(0, 120));
 }
 
-function badUrl(value: unknown, why: string): never {
+function badUrl(value: unknown, why: string, what = 'boot server URL'): never {
   // The URL is repeated without its credentials: an error line ends up in terminals, logs and job records.
-  throw new UsageError('E_SERVER_URL', `invalid boot server URL ${shownUrl(value)}: ${why}`,
+  throw new UsageError('E_SERVER_URL', `invalid ${what} ${shownUrl(value)}: ${why}`,
     'give http://HOST[:PORT][/PREFIX] (or https://), e.g. http://10.0.0.2:8080');
 }
 
@@ -51,25 +59,26 @@ function badUrl(value: unknown, why: string): never {
  * (the boot paths and the node query are appended to it), nothing iPXE or
  * the kernel command line would read differently. Returns its one form
  * (lower-case scheme and host, default port left out, no trailing `/`).
+ * `what` names the URL in the error (`boot server URL` by default).
  * @throws UsageError E_SERVER_URL naming the problem.
  */
-export function checkServerUrl(value: unknown): string {
-  if (typeof value !== 'string' || value.length === 0 || value.length > MAX_SERVER_URL) badUrl(value, `it must be text of 1 to ${MAX_SERVER_URL} characters`);
-  if (URL_UNSAFE.test(value)) badUrl(value, 'spaces, quotes, backslashes, "$" and "," cannot stand in a boot script');
+export function checkServerUrl(value: unknown, what = 'boot server URL'): string {
+  if (typeof value !== 'string' || value.length === 0 || value.length > MAX_SERVER_URL) badUrl(value, `it must be text of 1 to ${MAX_SERVER_URL} characters`, what);
+  if (URL_UNSAFE.test(value)) badUrl(value, 'spaces, quotes, backslashes, "$" and "," cannot stand in a boot script', what);
   let url: URL;
   try {
     url = new URL(value);
   } catch {
-    return badUrl(value, 'it is not a URL');
+    return badUrl(value, 'it is not a URL', what);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') badUrl(value, `scheme ${url.protocol.replace(/:$/, '')} (nodes fetch over http or https)`);
-  if (url.hostname === '') badUrl(value, 'it names no host');
-  if (url.port === '0') badUrl(value, 'port 0 is not a port a node can connect to');
-  if (url.username !== '' || url.password !== '') badUrl(value, 'it holds a user name or password, which every node script would show');
-  if (url.search !== '' || value.includes('?')) badUrl(value, 'it has a query (the boot paths are appended to it)');
-  if (url.hash !== '' || value.includes('#')) badUrl(value, 'it has a fragment');
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') badUrl(value, `scheme ${url.protocol.replace(/:$/, '')} (nodes fetch over http or https)`, what);
+  if (url.hostname === '') badUrl(value, 'it names no host', what);
+  if (url.port === '0') badUrl(value, 'port 0 is not a port a node can connect to', what);
+  if (url.username !== '' || url.password !== '') badUrl(value, 'it holds a user name or password, which every node script would show', what);
+  if (url.search !== '' || value.includes('?')) badUrl(value, 'it has a query (the boot paths are appended to it)', what);
+  if (url.hash !== '' || value.includes('#')) badUrl(value, 'it has a fragment', what);
   const written = `${url.protocol}//${url.host}${url.pathname.replace(/\/+$/, '')}`;
-  if (URL_UNSAFE.test(written) || written.length > MAX_SERVER_URL) badUrl(value, 'its written form cannot stand in a boot script');
+  if (URL_UNSAFE.test(written) || written.length > MAX_SERVER_URL) badUrl(value, 'its written form cannot stand in a boot script', what);
   return written;
 }
 
@@ -90,7 +99,7 @@ export function checkServerEntry(raw: unknown, where: string): ServerEntry {
  * gate), each once (order is preference: a name given twice has no single
  * place in it). A comma-separated text is read as a list (the CLI's
  * `--servers a,b`); an empty text or an empty part is refused, since clearing
- * the list is `--unset-servers`.
+ * the list is `--unset-servers`; more than {@link MAX_SERVER_LIST} names too.
  * @throws UsageError E_SERVER_NAME.
  */
 export function checkServerList(value: unknown, where: string): string[] {
@@ -99,6 +108,10 @@ export function checkServerList(value: unknown, where: string): string[] {
   if (typeof value === 'string' && list.some((part) => part === '')) {
     throw new UsageError('E_SERVER_NAME', `the server list ${JSON.stringify(value.slice(0, 80))} (in ${where}) has an empty name`,
       'give names separated by single commas, e.g. --servers sat1,main; to clear the list use --unset-servers');
+  }
+  if (list.length > MAX_SERVER_LIST) {
+    throw new UsageError('E_SERVER_NAME', `the server list (in ${where}) names ${list.length} servers; at most ${MAX_SERVER_LIST} fit on a kernel command line`,
+      `give the ${MAX_SERVER_LIST} preferred ones; a satellite can itself fall back to the main server`);
   }
   const names = list.map((name) => validateServerName(String(name)));
   const twice = names.find((name, index) => names.indexOf(name) !== index);

@@ -102,4 +102,8 @@ test('a server list names each server once, with no empty name; clearing it is -
   for (const twice of ['main,main', ['sat1', 'main', 'sat1']]) {
     assert.throws(() => checkServerList(twice, 'node c1'), code('E_SERVER_NAME'), JSON.stringify(twice));
   }
+  // The list rides on the kernel command line (2,048 bytes on x86): four servers at most.
+  assert.deepEqual(checkServerList('s1,s2,s3,s4', 'node c1'), ['s1', 's2', 's3', 's4']);
+  assert.throws(() => checkServerList('s1,s2,s3,s4,s5', 'node c1'), (error: Error & { code?: string }) =>
+    error.code === 'E_SERVER_NAME' && /5 servers; at most 4 fit on a kernel command line/.test(error.message));
 });

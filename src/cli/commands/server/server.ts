@@ -2,6 +2,7 @@
 import { addServer, listServers, removeServer } from '../../../core/nodes/server-operations.js';
 import { countNodes } from '../../../nodeset/index.js';
 import type { CommandSpec } from '../../command.js';
+import { renderColumns } from '../../render.js';
 
 export const serverAdd: CommandSpec = {
   path: ['server', 'add'],
@@ -34,9 +35,9 @@ export const serverList: CommandSpec = {
   example: 'server list --json',
   async run({ services }) {
     const data = await listServers(services.inventory);
-    const width = Math.max(6, ...data.map((server) => server.name.length));
+    // Who names a server: its nodes (count, the folded set in --json) and the profiles listing it.
     const text = data.length === 0 ? 'No boot servers (nodes fetch from the server they booted from).'
-      : [`${'SERVER'.padEnd(width)}  NODES  URL`, ...data.map((server) => `${server.name.padEnd(width)}  ${String(server.nodeCount).padStart(5)}  ${server.url}`)].join('\n');
+      : renderColumns(['SERVER', 'NODES', 'PROFILES', 'URL'], data.map((server) => [server.name, server.nodeCount, server.profiles.join(',') || '-', server.url]));
     return { data, text };
   },
 };
