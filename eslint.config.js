@@ -16,6 +16,18 @@ export default tseslint.config(
     },
   },
   {
+    // A static import of `yaml` loads its ~70 files on every command's start: src/core/yaml-text.ts loads it on first use.
+    files: ['src/**'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: [
+          { name: 'node:child_process', importNames: ['exec', 'execSync'], message: 'Never a shell: use src/system/runner.ts.' },
+          { name: 'yaml', allowTypeImports: true, message: 'Read and write YAML through src/core/yaml-text.ts (loaded on first use).' },
+        ],
+      }],
+    },
+  },
+  {
     files: ['src/cli/bin.ts', 'test/**', 'bench/**'],
     rules: { 'no-restricted-properties': 'off' },
   },

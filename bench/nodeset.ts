@@ -8,7 +8,7 @@
  *   - fold 6,667 and 66,667 names given as separate arguments (nodeset -f),
  *     ten times apart so that growth shows (linear: about 10x the time)
  * Both sides are timed as whole processes (start-up included, the way a
- * script calls them: ours is `disklessset nodeset`, dist/src/cli/bin.js);
+ * script calls them: ours is `disklessset nodeset`, the bundled CLI dist/bundle/disklessset.js);
  * ours is also timed in-process (the library call alone). Outputs are
  * compared byte for byte. Knobs: NODESET_BENCH_RUNS (default 3),
  * NODESET_BENCH_TIMEOUT_S (per ClusterShell run, default 900),
@@ -26,7 +26,7 @@ import { reportRows, seconds, type BenchRow } from './table.js';
 
 const RUNS = Number(process.env.NODESET_BENCH_RUNS ?? 3);
 const TIMEOUT_MS = Number(process.env.NODESET_BENCH_TIMEOUT_S ?? 900) * 1000;
-const CLI = fileURLToPath(new URL('../src/cli/bin.js', import.meta.url));
+const CLI = fileURLToPath(new URL('../bundle/disklessset.js', import.meta.url));
 const MAX_NAMES = Number(process.env.NODESET_BENCH_MAX_NAMES ?? Infinity);
 const MAX_OUTPUT = 256 * 1024 * 1024;
 

@@ -20,7 +20,7 @@ import { addKernelWithInitramfs, cliOn, loadAverage, passwordHash, SITE_SCRIPT_U
 import { directorySize, mib } from '../test/e2e/kit/sizes.js';
 import { keepForDebugging } from '../test/helpers/temp-root.js';
 
-const CLI = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'src', 'cli', 'bin.js');
+const CLI = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'bundle', 'disklessset.js');
 const NODE = 'demo-node1';
 const IMAGE = 'demo-live';
 const PASSWORD = 'diskless-demo';

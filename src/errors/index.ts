@@ -15,8 +15,27 @@ const HTTP_STATUS: Record<ErrorKind, number> = {
   unavailable: 503,
 };
 
+/** Mark of the tool's errors, the same for every copy of this file loaded in one process (`Symbol.for`). */
+const ERROR_MARK = Symbol.for('disklessset.error');
+
 /** Base class of every error the library throws on purpose. */
 export class DisklessError extends Error {
+  /**
+   * `instanceof` also accepts an error made by another copy of these classes:
+   * the bundled CLI carries its own copy, and a module in the extra modules
+   * folder that imports the library gets the compiled one. Such an error is
+   * an instance when it carries the mark and a class of its prototype chain
+   * has this class's name (`UsageError`...).
+   */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    if (Function.prototype[Symbol.hasInstance].call(this, value)) return true;
+    if (typeof value !== 'object' || value === null || !(ERROR_MARK in value)) return false;
+    for (let proto = Object.getPrototypeOf(value) as object | null; proto; proto = Object.getPrototypeOf(proto) as object | null) {
+      if ((proto as { constructor?: { name?: string } }).constructor?.name === this.name) return true;
+    }
+    return false;
+  }
+
   /** Stable machine-readable code, e.g. `E_IMAGE_NOT_FOUND`. */
   readonly code: string;
   readonly kind: ErrorKind;
@@ -45,6 +64,8 @@ export class DisklessError extends Error {
     return escapeControls(this.hint ? `${this.message}; ${this.hint}` : this.message);
   }
 }
+
+Object.defineProperty(DisklessError.prototype, ERROR_MARK, { value: true });
 
 /** `text` with each control character (C0, DEL, C1) written as `\xNN`. */
 export function escapeControls(text: string): string {

@@ -1,18 +1,16 @@
 /**
- * Discovers image modules at run time: every folder of the built-in modules
- * folder holding an `index.js`, then every module of the extra folder
- * (`<name>/index.js`, `<name>.js` or `<name>.mjs`). Each is validated; a broken
- * one is reported and skipped, never fatal.
+ * Loads the image modules at run time: the built-in ones (builtin.ts), then
+ * every module found in the extra folder (`<name>/index.js`, `<name>.js` or
+ * `<name>.mjs`). Each is validated; a broken one is reported and skipped,
+ * never fatal.
  */
 import { readdir, stat } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { which } from '../system/runner.js';
 import type { LoadedModule, ModuleDescriptor } from './contract.js';
 import { descriptorProblems } from './validate-descriptor.js';
-
-/** Folder of the built-in modules (this file's folder). */
-export const BUILTIN_MODULES_DIR = dirname(fileURLToPath(import.meta.url));
+import { BUILTIN_MODULES, type BuiltinModule } from './builtin.js';
 
 async function candidates(folder: string): Promise<string[]> {
   let entries;
@@ -40,9 +38,14 @@ async function candidates(folder: string): Promise<string[]> {
   return found;
 }
 
-async function loadOne(source: string, builtin: boolean): Promise<LoadedModule> {
+/** `source` of a built-in module as `module list` shows it (its code may be bundled, so no file path). */
+function builtinSource(module: BuiltinModule): string {
+  return `builtin:${module.folder}`;
+}
+
+async function loadOne(source: string, builtin: boolean, load: () => Promise<unknown>): Promise<LoadedModule> {
   try {
-    const exported = (await import(pathToFileURL(source).href)) as { default?: unknown; module?: unknown };
+    const exported = (await load()) as { default?: unknown; module?: unknown };
     const descriptor = exported.default ?? exported.module;
     const problems = descriptorProblems(descriptor);
     if (problems.length > 0) return { source, builtin, status: 'broken', error: problems.join('; ') };
@@ -53,12 +56,11 @@ async function loadOne(source: string, builtin: boolean): Promise<LoadedModule> 
 }
 
 /** Loads the built-in modules, then those of `extraFolder`. Names and class names must be unique. */
-export async function loadModules(extraFolder: string, builtinFolder = BUILTIN_MODULES_DIR): Promise<LoadedModule[]> {
-  const builtins = (await candidates(builtinFolder)).filter((file) => dirname(file) !== builtinFolder);
+export async function loadModules(extraFolder: string): Promise<LoadedModule[]> {
   const extras = await candidates(extraFolder);
   const loaded = await Promise.all([
-    ...builtins.map((file) => loadOne(file, true)),
-    ...extras.map((file) => loadOne(file, false)),
+    ...BUILTIN_MODULES.map((module) => loadOne(builtinSource(module), true, module.load)),
+    ...extras.map((file) => loadOne(file, false, () => import(pathToFileURL(file).href))),
   ]);
   const names = new Set<string>();
   const classes = new Set<string>();

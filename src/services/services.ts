@@ -35,8 +35,6 @@ export interface Services extends CoreServices {
 export interface OpenOptions {
   /** Root prefix; default `DISKLESS_ROOT` or `/`. */
   root?: string;
-  /** Built-in modules folder (tests may point elsewhere). */
-  builtinModulesDir?: string;
   /** Built-in overlays folder (default: the package's `overlays/`). */
   builtinOverlaysDir?: string;
   /**
@@ -71,7 +69,7 @@ export async function openServices(options: OpenOptions = {}): Promise<Services>
   const installations = new InstallationsRegistry(paths.installationsFile);
   const kernels = new KernelManager(paths, config);
   const context: ImageContext = { paths, config, installations, kernels };
-  const modules = await loadModules(paths.modulesDir, options.builtinModulesDir);
+  const modules = await loadModules(paths.modulesDir);
   const activeModules = modules.flatMap((m) => (m.descriptor ? [m.descriptor] : []));
   const classes = new Map<string, AnyImageClass>();
   for (const descriptor of activeModules) for (const c of descriptor.imageClasses) classes.set(c.className, c);

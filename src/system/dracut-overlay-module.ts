@@ -13,7 +13,7 @@
  */
 import { cp, mkdir, readdir, stat, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { packageFile } from './package-root.js';
 
 /** Name of the module, as given to `dracut --add`. */
 export const OVERLAY_DRACUT_MODULE = 'diskless-overlay';
@@ -27,9 +27,9 @@ export const OVERLAY_DRACUT_MODULE_DIR = '95diskless-overlay';
  */
 export const OVERLAY_INITRAMFS_PREFIX = '/diskless-overlay';
 
-/** The package's `dracut/` folder, found from this file's place (dist/src/system/ or src/system/). */
+/** The package's `dracut/` folder (from the compiled tree or the bundled CLI alike). */
 export function shippedDracutModulesDir(): string {
-  return fileURLToPath(new URL('../../../dracut/', import.meta.url));
+  return packageFile('dracut');
 }
 
 /** The system's dracut base folder in `tree` (`/` for the host), as a path inside the tree; undefined without dracut. */

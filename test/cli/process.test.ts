@@ -1,4 +1,4 @@
-/** The executable itself (dist/src/cli/bin.js) as a real process: exit codes, and Ctrl-C ending a long command. */
+/** The executable itself (the bundled CLI, dist/bundle/disklessset.js) as a real process: exit codes, and Ctrl-C ending a long command. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';

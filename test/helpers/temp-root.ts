@@ -13,8 +13,14 @@ import type { CliRun } from './run-cli.js';
 const here = dirname(fileURLToPath(import.meta.url));
 /** Repository root (tests run from dist/test/helpers). */
 export const REPO_ROOT = resolve(here, '..', '..', '..');
-/** The compiled CLI. */
-export const CLI = join(REPO_ROOT, 'dist', 'src', 'cli', 'bin.js');
+/**
+ * The CLI as users run it: the bundle the package's `bin` points at
+ * (dist/bundle/, made by `npm run build`), so tests that start a real process
+ * test what ships. In-process tests import dist/src instead.
+ */
+export const CLI = join(REPO_ROOT, 'dist', 'bundle', 'disklessset.js');
+/** The compiled, unbundled entry (dist/src/cli/bin.js), to check the bundle answers the same. */
+export const UNBUNDLED_CLI = join(REPO_ROOT, 'dist', 'src', 'cli', 'bin.js');
 /**
  * The fixtures kept in the repository (test/fixtures, read from the source
  * tree: tsc does not copy them). Read-only for tests: copy before use.

@@ -6,6 +6,7 @@
  * record (a version never completed, or half removed) are deleted. An image
  * whose lock a live command holds is left alone: that command is not done.
  */
+import { readdirSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Paths } from '../paths.js';
@@ -33,7 +34,9 @@ async function sameFile(a: string, b: string): Promise<boolean> {
 async function driftOf(imageDir: string): Promise<Drift | undefined> {
   let names: string[];
   try {
-    names = await readdir(imageDir);
+    // Synchronous: every command looks into every image folder here, and a promise per folder
+    // (a round trip through the thread pool) cost several times the listing itself.
+    names = readdirSync(imageDir);
   } catch {
     return undefined;
   }

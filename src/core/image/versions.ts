@@ -17,8 +17,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { link, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { stringify } from 'yaml';
-import { parseYamlText } from '../yaml-text.js';
+import { parseYamlText, stringifyYaml } from '../yaml-text.js';
 import { isVersionId } from '../names.js';
 import { fsyncDirectory, temporarySibling, writeFileAtomic } from '../state/atomic-file.js';
 
@@ -121,7 +120,7 @@ export async function listVersions(imageDir: string): Promise<VersionRecord[]> {
 
 /** Writes the record of a version (last step of making it: it completes the version). */
 export async function writeVersionRecord(imageDir: string, record: VersionRecord): Promise<void> {
-  await writeFileAtomic(join(imageDir, versionRecordFile(record.id)), stringify(record), 0o600);
+  await writeFileAtomic(join(imageDir, versionRecordFile(record.id)), stringifyYaml(record), 0o600);
 }
 
 /** Makes `published` (a name in `imageDir`) a hard link of `versioned`, by rename: readers see the old or the new file. */

@@ -9,8 +9,8 @@
 import { createHash } from 'node:crypto';
 import { lstat, readdir, readFile, readlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { UsageError } from '../../errors/index.js';
+import { packageFile } from '../../system/package-root.js';
 import { isOverlayName, validateOverlayName } from '../names.js';
 import type { Paths } from '../paths.js';
 import type { AccountResolver } from './accounts.js';
@@ -19,8 +19,8 @@ import { META_FILE, readOverlayMeta } from './overlay-meta.js';
 import { normaliseOverlayPath } from './overlay-paths.js';
 import type { OverlayEntry } from './rendered.js';
 
-/** The built-in overlays' folder in the package (dist/src/core/overlays → the package root's `overlays/`). */
-export const BUILTIN_OVERLAYS_DIR = fileURLToPath(new URL('../../../../overlays/', import.meta.url));
+/** The built-in overlays' folder: `overlays/` of the package's root. */
+export const BUILTIN_OVERLAYS_DIR = packageFile('overlays');
 
 /** One overlay as listed: its name, where it comes from, and where its tree is. */
 export interface OverlaySource {

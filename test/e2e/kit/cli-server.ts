@@ -30,7 +30,7 @@ export interface CliServer {
 
 /** Options of {@link startCliServer}. */
 export interface CliServerOptions {
-  /** Compiled CLI (dist/src/cli/bin.js). */
+  /** The CLI's executable (the bundle, see test/helpers/temp-root.ts CLI). */
   cli: string;
   /** Root prefix the CLI works on. */
   root: string;
