@@ -8,6 +8,7 @@
  */
 import { UsageError } from '../errors/index.js';
 import { isHiddenPath } from '../serve/served-names.js';
+import { VERSION_ID_SOURCE } from '../serve/versioned-names.js';
 
 const IMAGE_NAME = /^[A-Za-z0-9_+][A-Za-z0-9_.+-]{0,63}$/;
 const KERNEL_VERSION = /^[A-Za-z0-9][A-Za-z0-9._+~-]{0,127}$/;
@@ -128,7 +129,8 @@ export function validateServerName(name: string): string {
   return name;
 }
 
-const VERSION_ID = /^[0-9a-f]{12}$/;
+// One pattern with the serving rule of versioned files (their names carry the id).
+const VERSION_ID = new RegExp(`^${VERSION_ID_SOURCE}$`);
 
 /** Whether `id` is a valid image version id: 12 lower-case hex digits (the start of a content hash). */
 export function isVersionId(id: unknown): id is string {
