@@ -39,6 +39,7 @@ const BENCHES: Bench[] = [
   { file: 'livenet-build', env: { LIVENET_BENCH_QUICK_MIB: '300' }, deadlineS: 120 },
   { file: 'nfs-nodes', env: { NFS_BENCH_GIB: '0.25' }, args: ['100', '5'], deadlineS: 120 },
   { file: 'oci-import', env: { OCI_BENCH_MIB: '60' }, deadlineS: 90 },
+  { file: 'image-diff', env: { DIFF_BENCH_MIB: '100' }, deadlineS: 180 },
   { file: 'initramfs', env: {}, deadlineS: 300 },
 ];
 

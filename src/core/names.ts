@@ -8,6 +8,7 @@
  */
 import { UsageError } from '../errors/index.js';
 import { isHiddenPath } from '../serve/served-names.js';
+import { VERSION_ID_SOURCE } from '../serve/versioned-names.js';
 
 const IMAGE_NAME = /^[A-Za-z0-9_+][A-Za-z0-9_.+-]{0,63}$/;
 const KERNEL_VERSION = /^[A-Za-z0-9][A-Za-z0-9._+~-]{0,127}$/;
@@ -128,11 +129,33 @@ export function validateServerName(name: string): string {
   return name;
 }
 
-const VERSION_ID = /^[0-9a-f]{12}$/;
+// One pattern with the serving rule of versioned files (their names carry the id).
+const VERSION_ID = new RegExp(`^${VERSION_ID_SOURCE}$`);
 
 /** Whether `id` is a valid image version id: 12 lower-case hex digits (the start of a content hash). */
 export function isVersionId(id: unknown): id is string {
   return typeof id === 'string' && VERSION_ID.test(id);
+}
+
+/**
+ * `id` as a version id: version ids are lower case, and one given in upper
+ * case (copied from a document or a ticket) names the same version, so it
+ * is accepted here, at the gate, and lower-cased. Undefined when `id` is no id.
+ */
+export function normalizeVersionId(id: unknown): string | undefined {
+  if (typeof id !== 'string') return undefined;
+  const lower = id.toLowerCase();
+  return isVersionId(lower) ? lower : undefined;
+}
+
+/** `reference` (`NAME` or `NAME@VERSION`) with its version id lower-cased, or undefined when it is not a valid reference. */
+export function normalizeImageReference(reference: unknown): string | undefined {
+  if (typeof reference !== 'string') return undefined;
+  const at = reference.indexOf('@');
+  if (at < 0) return isImageName(reference) ? reference : undefined;
+  const name = reference.slice(0, at);
+  const version = normalizeVersionId(reference.slice(at + 1));
+  return isImageName(name) && version !== undefined ? `${name}@${version}` : undefined;
 }
 
 /** An image, or one kept version of it (`NAME@VERSION`). */
@@ -150,16 +173,21 @@ export function isImageReference(reference: unknown): reference is string {
 
 /**
  * Splits `NAME` or `NAME@VERSION` into its checked parts.
- * @throws UsageError E_IMAGE_NAME for a bad name; E_IMAGE_VERSION for a bad version id.
+ * The version id is accepted in any case and returned lower-cased.
+ * @throws UsageError E_IMAGE_NAME for a bad or missing name; E_IMAGE_VERSION for a bad version id.
  */
 export function parseImageReference(reference: string): ImageReference {
   const text = String(reference);
   const at = text.indexOf('@');
   if (at < 0) return { name: validateImageName(text) };
+  if (at === 0) {
+    throw new UsageError('E_IMAGE_NAME', `no image name before the @ in ${shown(text)}`,
+      'give NAME@VERSION, e.g. compute@0123456789ab, or NAME alone for its current version');
+  }
   const name = validateImageName(text.slice(0, at));
-  const version = text.slice(at + 1);
-  if (!isVersionId(version)) {
-    throw new UsageError('E_IMAGE_VERSION', `invalid image version ${shown(version)} in ${shown(text)}`,
+  const version = normalizeVersionId(text.slice(at + 1));
+  if (version === undefined) {
+    throw new UsageError('E_IMAGE_VERSION', `invalid image version ${shown(text.slice(at + 1))} in ${shown(text)}`,
       `give NAME@VERSION with a 12-digit version id as \`disklessset image history ${name}\` shows it`);
   }
   return { name, version };

@@ -15,9 +15,15 @@
  * unchanged object (a few hundred bytes) and the new bytes otherwise.
  * When the main server does not answer, the cached copy is served
  * (`proxy_cache_use_stale`).
+ *
+ * Versioned files (`squashfs-<id>.img`, `boot-<id>.ipxe`...: their name
+ * carries the version id, their bytes never change) are the exception: the
+ * internal hop gives them a year's expiry instead, so the satellite serves
+ * them from its cache without asking the main server again.
  */
 import { isAbsolute } from 'node:path';
 import { UsageError } from '../errors/index.js';
+import { IMMUTABLE_CACHE_CONTROL, REVALIDATE_CACHE_CONTROL, nginxPathMap } from './versioned-names.js';
 
 /** What a satellite configuration needs. */
 export interface SatelliteOptions {
@@ -37,6 +43,9 @@ export interface SatelliteOptions {
 
 /** Default folder of a satellite's cache, on the satellite host (printed into its nginx configuration, never used here). */
 export const DEFAULT_SATELLITE_CACHE_DIR = '/var/cache/nginx/disklessset';
+
+/** Expiry of a versioned file in the satellite's cache (a year, in seconds). */
+const YEAR_SECONDS = 31536000;
 
 const CONFIG_UNSAFE = /[\s"';{}\\$#<>]/;
 
@@ -81,7 +90,11 @@ export function renderSatellite(options: SatelliteOptions): string {
     `# Serves the boot tree of ${main} from a local cache. Put inside the http { } block.`,
     `proxy_cache_path ${dir}/cache levels=1:2 keys_zone=disklessset_satellite:16m max_size=${options.maxSize ?? '50g'} inactive=30d use_temp_path=off;`,
     '',
-    '# The internal hop to the main server: it marks every response as expired at once (X-Accel-Expires: @1),',
+    '# Versioned files never change: cached for a year and served without asking the main server again.',
+    ...nginxPathMap('$disklessset_satellite_expires', { versioned: String(YEAR_SECONDS), other: '@1' }),
+    ...nginxPathMap('$disklessset_satellite_cache_control', { versioned: `"${IMMUTABLE_CACHE_CONTROL}"`, other: REVALIDATE_CACHE_CONTROL }),
+    '',
+    '# The internal hop to the main server: it marks every other response as expired at once (X-Accel-Expires: @1),',
     '# so the cache below stores it but asks the main server again (If-None-Match) before each use.',
     'server {',
     `    listen unix:${socket};`,
@@ -91,7 +104,7 @@ export function renderSatellite(options: SatelliteOptions): string {
     '        proxy_set_header Connection "";',
     '        proxy_connect_timeout 5s;',
     '        proxy_next_upstream error timeout http_502 http_503 http_504;',
-    '        add_header X-Accel-Expires @1;',
+    '        add_header X-Accel-Expires $disklessset_satellite_expires;',
     '    }',
     '}',
     '',
@@ -123,7 +136,8 @@ export function renderSatellite(options: SatelliteOptions): string {
     '        proxy_cache_use_stale error timeout http_500 http_502 http_503 http_504;',
     '        proxy_next_upstream error timeout http_502 http_503 http_504;',
     '        proxy_read_timeout 10m;',
-    '        add_header Cache-Control no-cache;',
+    '        proxy_hide_header Cache-Control;',
+    '        add_header Cache-Control $disklessset_satellite_cache_control;',
     '        add_header X-Disklessset-Cache $upstream_cache_status;',
     '    }',
     '}',

@@ -15,6 +15,7 @@ import { decideRange, type ByteRange } from './ranges.js';
 import { sendStatus, type Exchange } from './responses.js';
 import { isWorldReadable } from './served-names.js';
 import { streamFileRange } from './stream-body.js';
+import { cacheControlFor } from './versioned-names.js';
 
 /**
  * Default chunk size (reads and socket writes). Per-chunk overhead (a
@@ -70,8 +71,8 @@ export async function sendFile(
     res.setHeader('ETag', etag);
     res.setHeader('Last-Modified', lastModified(stats));
     res.setHeader('Accept-Ranges', 'bytes');
-    // Images are rebuilt in place: caches must revalidate (cheap with the ETag).
-    res.setHeader('Cache-Control', 'no-cache');
+    // Versioned files never change (kept forever); the others are rewritten in place (revalidated with the ETag).
+    res.setHeader('Cache-Control', cacheControlFor(filePath));
     if (isNotModified(req.headers, etag, stats)) {
       res.writeHead(304).end();
       return;

@@ -5,6 +5,11 @@
 import { chmod, copyFile, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sha512Crypt } from '../../src/core/os/password.js';
+import { parseSource } from '../../src/core/os/sources.js';
+import { Paths } from '../../src/core/paths.js';
+import type { Services } from '../../src/services/services.js';
+import { makeTempRoot, type TempRoot } from './temp-root.js';
 
 export const TEST_KERNEL = 'vmlinuz-6.1.0-test';
 
@@ -34,4 +39,30 @@ export async function addDummyKernel(kernelsDir: string, kernel = TEST_KERNEL): 
   await mkdir(kernelsDir, { recursive: true });
   await writeFile(join(kernelsDir, kernel), 'not a real kernel\n');
   await writeFile(join(kernelsDir, kernel.replace(/^vmlinuz-/, 'initramfs-kernel-')), 'not a real initramfs\n');
+}
+
+/**
+ * A temporary root holding one livenet image `v1` built from a busybox tree
+ * with the dummy kernel (one version); `config` is written as diskless.yml.
+ * The caller cleans up `t`.
+ */
+export async function builtImage(config?: string): Promise<{ t: TempRoot; s: Services; dir: string }> {
+  const t = await makeTempRoot();
+  try {
+    if (config) {
+      await mkdir(join(t.root, 'etc', 'diskless'), { recursive: true });
+      await writeFile(Paths.configFile(t.root), config);
+    }
+    const tree = await makeBusyboxTree(t.root);
+    const s = await t.services();
+    await addDummyKernel(s.paths.kernelsDir);
+    await s.images.create('LivenetImage', 'v1', {
+      kernel: TEST_KERNEL, type: 'core', sizeMiB: 128, source: parseSource(`dir:${tree}`), passwordHash: sha512Crypt('pw'),
+      selinux: false, packages: [], optimize: false, compression: 'zstd', layout: 'liveos',
+    });
+    return { t, s, dir: s.paths.imageDir('v1') };
+  } catch (error) {
+    await t.cleanup();
+    throw error;
+  }
 }

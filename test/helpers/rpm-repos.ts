@@ -15,6 +15,8 @@ import { run } from '../../src/system/runner.js';
 /** One tiny package: the files it owns (absolute path inside the tree → text), what it requires and recommends. */
 export interface TinyPackage {
   name: string;
+  /** Version (default 1.0; release 1). */
+  version?: string;
   files: Record<string, string>;
   /** Files among `files` marked %doc (left out by `tsflags=nodocs`). */
   docs?: string[];
@@ -35,7 +37,7 @@ function specText(pkg: TinyPackage): string {
     `printf '%s\\n' '${text.replace(/'/g, '')}' > %{buildroot}${path}`,
   ]);
   return [
-    `Name: ${pkg.name}`, 'Version: 1.0', 'Release: 1', `Summary: ${pkg.name} test package`, 'License: MIT', 'BuildArch: noarch',
+    `Name: ${pkg.name}`, `Version: ${pkg.version ?? '1.0'}`, 'Release: 1', `Summary: ${pkg.name} test package`, 'License: MIT', 'BuildArch: noarch',
     ...(pkg.requires ?? []).map((r) => `Requires: ${r}`), ...(pkg.recommends ?? []).map((r) => `Recommends: ${r}`),
     '%description', `${pkg.name} test package`, '%install', ...install, '%files',
     ...Object.keys(pkg.files).map((path) => (pkg.docs?.includes(path) ? `%doc ${path}` : path)), '',

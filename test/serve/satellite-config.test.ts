@@ -12,9 +12,10 @@ import { fetchAnswer, makeBootTree, patterned, startServer } from '../helpers/se
 import { freeLoopbackPort, startNginx } from '../helpers/nginx-harness.js';
 
 const IMAGE = '/preboot_execution_environment/diskless/images/demo/squashfs.img';
+const VERSIONED = '/preboot_execution_environment/diskless/images/demo/squashfs-0123456789ab.img';
 const SCRIPT = '/preboot_execution_environment/diskless/images/demo/boot.ipxe';
 
-test('a satellite serves the main server\'s files from its cache, never a stale one, and keeps serving them when the main server stops', async () => {
+test('a satellite serves the main server\'s files from its cache, never a stale one, keeps versioned files without asking, and keeps serving when the main server stops', async () => {
   const tree = await makeBootTree();
   const main = await startServer(tree.root);
   let mainOpen = true;
@@ -35,6 +36,14 @@ test('a satellite serves the main server\'s files from its cache, never a stale 
       const second = await fetchAnswer(base, `${IMAGE}?node=c02&mac=52-54-00-00-00-02`);
       assert.ok(second.body.equals(tree.image));
       assert.equal(second.headers['x-disklessset-cache'], 'REVALIDATED', 'another node gets the cached copy once the main server says it is current');
+      assert.equal(second.headers['cache-control'], 'no-cache', 'nodes revalidate a file rewritten in place');
+      // A versioned file never changes: the satellite keeps it and never asks the main server again.
+      await writeFile(join(tree.diskless, 'images', 'demo', 'squashfs-0123456789ab.img'), tree.image, { mode: 0o644 });
+      assert.equal((await fetchAnswer(base, VERSIONED)).headers['x-disklessset-cache'], 'MISS');
+      const kept = await fetchAnswer(base, VERSIONED);
+      assert.ok(kept.body.equals(tree.image));
+      assert.equal(kept.headers['x-disklessset-cache'], 'HIT', 'served from the cache without revalidation');
+      assert.equal(kept.headers['cache-control'], 'public, max-age=31536000, immutable');
 
       // A rebuild on the main server: a new file renamed over the old one, same size.
       const rebuilt = patterned(tree.image.length, 3);
@@ -56,6 +65,7 @@ test('a satellite serves the main server\'s files from its cache, never a stale 
       assert.equal(stale.status, 200, 'the main server stopped: the cached copy is served');
       assert.ok(stale.body.equals(rebuilt));
       assert.equal(stale.headers['x-disklessset-cache'], 'STALE');
+      assert.equal((await fetchAnswer(base, VERSIONED)).headers['x-disklessset-cache'], 'HIT', 'a versioned file is still fresh');
       const never = await fetchAnswer(base, '/preboot_execution_environment/diskless/kernels/vmlinuz-6.1.0-18-amd64');
       assert.equal(never.status, 502, 'a file never fetched cannot be served without the main server');
       const hidden = await fetchAnswer(base, '/preboot_execution_environment/diskless/images/demo/image_data.yml');

@@ -87,9 +87,9 @@ export class ImageManager extends ImageCatalog {
     return rebuild({ images: this }, name, operation);
   }
 
-  /** Kept versions of an image, newest first (see version-operations.ts). */
-  async history(name: string): Promise<VersionEntry[]> {
-    return imageHistory(this, name);
+  /** Kept versions of an image (`NAME`), newest first, or one of them (`NAME@VERSION`); see version-operations.ts. */
+  async history(reference: string): Promise<VersionEntry[]> {
+    return imageHistory(this, reference);
   }
 
   /**

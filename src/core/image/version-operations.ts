@@ -2,8 +2,9 @@
  * What users do with image versions: list them (`image history`) and put an
  * older one back (`image rollback`). The versions themselves are in versions.ts.
  */
+import { readdir } from 'node:fs/promises';
 import { ConflictError, NotFoundError, UsageError } from '../../errors/index.js';
-import { isVersionId, validateImageName } from '../names.js';
+import { isVersionId, normalizeVersionId, parseImageReference, validateImageName } from '../names.js';
 import type { ImageAccess } from './image.js';
 import { listVersions, readVersion, type VersionRecord } from './versions.js';
 
@@ -13,13 +14,47 @@ export interface VersionEntry extends VersionRecord {
 }
 
 /**
- * Kept versions of a CREATED image, newest first.
- * @throws UsageError E_IMAGE_NAME; NotFoundError E_IMAGE_NOT_FOUND; ConflictError E_IMAGE_NOT_READY.
+ * The refusal of a version an image does not keep: the one error for an
+ * unknown version, whatever command names it (history, rollback, diff, a
+ * node pinned to NAME@VERSION). NotFound, like an unknown image.
  */
-export async function imageHistory(images: ImageAccess, name: string): Promise<VersionEntry[]> {
-  const image = await images.get(validateImageName(name));
+export function versionNotFound(name: string, id: string, kept: readonly string[]): NotFoundError {
+  return new NotFoundError('E_VERSION_NOT_FOUND', `image "${name}" keeps no version ${id}`,
+    kept.length > 0 ? `give one of: ${kept.map((version) => `${name}@${version}`).join(', ')} (see \`disklessset image history ${name}\`)`
+      : `image ${name} has no versions: name it without @VERSION`);
+}
+
+/**
+ * Kept versions of a CREATED image, newest first; `NAME@VERSION` gives that version only.
+ * @throws UsageError E_IMAGE_NAME, E_IMAGE_VERSION; NotFoundError E_IMAGE_NOT_FOUND, E_VERSION_NOT_FOUND; ConflictError E_IMAGE_NOT_READY.
+ */
+export async function imageHistory(images: ImageAccess, reference: string): Promise<VersionEntry[]> {
+  const { name, version: only } = parseImageReference(reference);
+  const image = await images.get(name);
   const versions = await listVersions(image.imageDirectory);
-  return versions.map((version) => ({ ...version, current: version.id === image.data.version }));
+  if (only !== undefined && !versions.some((version) => version.id === only)) throw versionNotFound(name, only, versions.map((v) => v.id));
+  return versions.filter((version) => only === undefined || version.id === only)
+    .map((version) => ({ ...version, current: version.id === image.data.version }));
+}
+
+/**
+ * Refuses a version whose kernel or initramfs left the kernels folder: nodes
+ * could not boot it. Files are looked up by name in a listing (nothing read
+ * from the record becomes a path).
+ * @throws UsageError E_ROLLBACK_KERNEL_MISSING naming the command that brings the file back.
+ */
+async function requireBootFiles(images: ImageAccess, name: string, target: VersionRecord): Promise<void> {
+  if (target.kernel === null && target.initramfs === null) return;
+  const present = new Set(await readdir(images.context.paths.kernelsDir).catch(() => [] as string[]));
+  const why = `image "${name}" cannot roll back to version ${target.id}`;
+  if (target.kernel !== null && !present.has(target.kernel)) {
+    throw new UsageError('E_ROLLBACK_KERNEL_MISSING', `${why}: its kernel ${target.kernel} is no longer in the kernels folder`,
+      `put it back with \`disklessset kernel add /boot/${target.kernel}\` (and its initramfs with \`disklessset kernel initramfs ${target.kernel}\`), then roll back again`);
+  }
+  if (target.initramfs !== null && !present.has(target.initramfs)) {
+    throw new UsageError('E_ROLLBACK_KERNEL_MISSING', `${why}: its initramfs ${target.initramfs} is no longer in the kernels folder`,
+      `make it again with \`disklessset kernel initramfs ${target.kernel ?? 'KERNEL'}\`, then roll back again`);
+  }
 }
 
 /** Answer of {@link rollbackImage}. */
@@ -38,11 +73,13 @@ export interface RollbackOutcome {
  * leaves the old or the new version. Idempotent: rolling back to the current
  * version changes nothing, and `previous` when the current version was put
  * back by a rollback changes nothing either (it never toggles).
- * @throws UsageError E_IMAGE_NAME, E_ROLLBACK_TARGET; NotFoundError E_IMAGE_NOT_FOUND, E_NO_PREVIOUS, E_VERSION_NOT_FOUND;
+ * @throws UsageError E_IMAGE_NAME, E_ROLLBACK_TARGET, E_ROLLBACK_KERNEL_MISSING (its kernel or initramfs is gone); NotFoundError E_IMAGE_NOT_FOUND, E_NO_PREVIOUS, E_VERSION_NOT_FOUND;
  *   ConflictError E_IMAGE_NOT_READY, E_IMAGE_MOUNTED, E_LOCK_TIMEOUT.
  */
 export async function rollbackImage(images: ImageAccess, name: string, to: string): Promise<RollbackOutcome> {
   validateImageName(name);
+  // Ids are lower case; one given in upper case (copied from elsewhere) names the same version.
+  if (to !== 'previous') to = normalizeVersionId(to) ?? to;
   if (to !== 'previous' && !isVersionId(to)) {
     throw new UsageError('E_ROLLBACK_TARGET', `unknown rollback target ${JSON.stringify(String(to).slice(0, 40))}`,
       `use \`disklessset image rollback ${name} --to previous\` or --to VERSION from \`disklessset image history ${name}\``);
@@ -65,12 +102,12 @@ export async function rollbackImage(images: ImageAccess, name: string, to: strin
           `roll back with --to VERSION, one of those \`disklessset image history ${name}\` lists`);
       }
     } else {
-      target = (await listVersions(image.imageDirectory)).find((version) => version.id === to);
-      if (!target) {
-        throw new NotFoundError('E_VERSION_NOT_FOUND', `image "${name}" keeps no version ${to}`, `see the versions kept with \`disklessset image history ${name}\``);
-      }
+      const kept = await listVersions(image.imageDirectory);
+      target = kept.find((version) => version.id === to);
+      if (!target) throw versionNotFound(name, to, kept.map((version) => version.id));
     }
     if (target.id === current) return { version: current, from: current, changed: false };
+    await requireBootFiles(images, name, target);
     for (const [key, value] of Object.entries(target.attributes)) {
       if (value === null) delete image.data[key];
       else image.data[key] = value;

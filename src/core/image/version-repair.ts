@@ -3,11 +3,15 @@
  * publication killed half-way left is put back in line with the pointer
  * (image_data.yml's `version`). `boot.ipxe` and `squashfs.img` are linked
  * again to the current version's files, and versioned files without a
- * record (a version never completed, or half removed) are deleted. An image
- * whose lock a live command holds is left alone: that command is not done.
+ * record (a version never completed, or half removed) are deleted. A file
+ * of the current version deleted by hand is linked back from its published
+ * name (`squashfs.img`, `boot.ipxe`) when that still holds the same bytes;
+ * when no copy is left, the record is kept (a rebuild or rollback fixes it)
+ * and every command warns with one line. An image whose lock a live command
+ * holds is left alone: that command is not done.
  */
 import { readdirSync } from 'node:fs';
-import { readdir, stat } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Paths } from '../paths.js';
 import { isImageName, isVersionId } from '../names.js';
@@ -15,20 +19,40 @@ import { withLock } from '../state/lock.js';
 import { loadImageData } from './image-data.js';
 import { IMAGE_DATA_FILE } from './image.js';
 import {
-  linkPublished, PUBLISHED_BOOT_FILE, PUBLISHED_ROOT_FILE, removeVersion, versionBootFile, versionOfFile, versionRecordFile, versionRootFile,
+  fileSha256, linkPublished, PUBLISHED_BOOT_FILE, PUBLISHED_ROOT_FILE, readVersion, removeVersion, versionBootFile, versionOfFile,
+  versionRecordFile, versionRootFile,
 } from './versions.js';
+
+/** A file of the current version missing under its versioned name. */
+interface MissingFile {
+  versioned: string;
+  published: string;
+  /** The published name still exists (a hard link of the same bytes, unless a kill replaced it): it can be linked back. */
+  linkable: boolean;
+}
 
 /** What is out of line in one image folder. */
 interface Drift {
+  /** The version the pointer names, when its record is there. */
   current: string | undefined;
-  /** Ids with files but no record. */
+  /** Ids with files but no record (never the pointer's). */
   orphans: string[];
   relink: boolean;
+  missing: MissingFile[];
 }
 
 async function sameFile(a: string, b: string): Promise<boolean> {
   const [first, second] = await Promise.all([stat(a).catch(() => undefined), stat(b).catch(() => undefined)]);
   return first !== undefined && second !== undefined && first.ino === second.ino && first.dev === second.dev;
+}
+
+async function pointerOf(imageDir: string, present: ReadonlySet<string>): Promise<string | undefined> {
+  try {
+    const version = (await loadImageData(join(imageDir, IMAGE_DATA_FILE))).version;
+    return isVersionId(version) && present.has(versionRecordFile(version)) ? version : undefined;
+  } catch {
+    return undefined; // no readable data: image status reports it
+  }
 }
 
 async function driftOf(imageDir: string): Promise<Drift | undefined> {
@@ -43,16 +67,63 @@ async function driftOf(imageDir: string): Promise<Drift | undefined> {
   const versioned = names.map(versionOfFile).filter((id): id is string => id !== undefined);
   if (versioned.length === 0) return undefined;
   const present = new Set(names);
-  const orphans = [...new Set(versioned)].filter((id) => !present.has(versionRecordFile(id)) || !present.has(versionRootFile(id)));
-  let current: string | undefined;
-  try {
-    const version = (await loadImageData(join(imageDir, IMAGE_DATA_FILE))).version;
-    current = isVersionId(version) && present.has(versionRecordFile(version)) && present.has(versionRootFile(version)) ? version : undefined;
-  } catch { /* no readable data: image status reports it */ }
-  const relink = current !== undefined && (!await sameFile(join(imageDir, versionBootFile(current)), join(imageDir, PUBLISHED_BOOT_FILE))
-    || !await sameFile(join(imageDir, versionRootFile(current)), join(imageDir, PUBLISHED_ROOT_FILE)));
-  const removable = orphans.filter((id) => id !== current);
-  return removable.length > 0 || relink ? { current, orphans: removable, relink } : undefined;
+  // The version the pointer names keeps its record even when a file of it was deleted by hand.
+  const current = await pointerOf(imageDir, present);
+  const orphans = [...new Set(versioned)].filter((id) => id !== current && (!present.has(versionRecordFile(id)) || !present.has(versionRootFile(id))));
+  const missing: MissingFile[] = current === undefined ? [] : [
+    { versioned: versionRootFile(current), published: PUBLISHED_ROOT_FILE },
+    { versioned: versionBootFile(current), published: PUBLISHED_BOOT_FILE },
+  ].filter((file) => !present.has(file.versioned)).map((file) => ({ ...file, linkable: present.has(file.published) }));
+  const relink = current !== undefined && missing.length === 0
+    && (!await sameFile(join(imageDir, versionBootFile(current)), join(imageDir, PUBLISHED_BOOT_FILE))
+      || !await sameFile(join(imageDir, versionRootFile(current)), join(imageDir, PUBLISHED_ROOT_FILE)));
+  return orphans.length > 0 || relink || missing.length > 0 ? { current, orphans, relink, missing } : undefined;
+}
+
+/**
+ * Whether the published copy still holds the bytes of version `id`: the
+ * root image must match the recorded size and sha256; the boot file must
+ * name the version's root image (after a kill it may be another version's).
+ */
+async function holdsVersion(imageDir: string, id: string, file: MissingFile): Promise<boolean> {
+  const path = join(imageDir, file.published);
+  if (file.published === PUBLISHED_BOOT_FILE) return (await readFile(path, 'utf8').catch(() => '')).includes(versionRootFile(id));
+  const record = await readVersion(imageDir, id);
+  const size = (await stat(path).catch(() => undefined))?.size;
+  return record !== undefined && size === record.rootBytes && await fileSha256(path) === record.rootSha256;
+}
+
+/** The warning about a current version whose files are gone for good (said by every command until fixed). */
+function lostWarning(name: string, id: string, lost: readonly MissingFile[]): string {
+  return `warning: image ${name}: ${lost.map((file) => file.versioned).join(' and ')} of its current version ${id} `
+    + `${lost.length > 1 ? 'are' : 'is'} gone with no copy left (deleted by hand?): nodes cannot boot it; `
+    + `run \`disklessset image rebuild ${name}\` or \`disklessset image rollback ${name} --to VERSION\` (see \`disklessset image history ${name}\`)`;
+}
+
+/** Links back and removes what is out of line; returns the notices (what was fixed, and files lost). Runs under the image lock. */
+async function repairDrift(name: string, imageDir: string, drift: Drift): Promise<string[]> {
+  const lost: MissingFile[] = [];
+  const linkedBack: string[] = [];
+  for (const file of drift.missing) {
+    if (file.linkable && drift.current && await holdsVersion(imageDir, drift.current, file)) {
+      // The published name is a hard link of the same bytes: the versioned name comes back from it.
+      await linkPublished(imageDir, file.published, file.versioned);
+      linkedBack.push(file.versioned);
+    } else {
+      lost.push(file);
+    }
+  }
+  for (const id of drift.orphans) await removeVersion(imageDir, id);
+  if (drift.relink && drift.current) {
+    await linkPublished(imageDir, versionBootFile(drift.current), PUBLISHED_BOOT_FILE);
+    await linkPublished(imageDir, versionRootFile(drift.current), PUBLISHED_ROOT_FILE);
+  }
+  const done = [drift.orphans.length ? `removed ${drift.orphans.length} unfinished version(s)` : '',
+    linkedBack.length ? `restored ${linkedBack.join(' and ')} from the published copy` : '',
+    drift.relink ? `published version ${drift.current} again` : ''].filter(Boolean);
+  const notices = done.length ? [`image ${name}: ${done.join(', ')} (a command was killed or a file deleted by hand)`] : [];
+  if (lost.length > 0 && drift.current) notices.push(lostWarning(name, drift.current, lost));
+  return notices;
 }
 
 /**
@@ -74,14 +145,7 @@ export async function repairVersions(paths: Paths): Promise<string[]> {
     try {
       await withLock(paths.imageLock(name), async () => {
         const drift = await driftOf(imageDir);
-        if (!drift) return;
-        for (const id of drift.orphans) await removeVersion(imageDir, id);
-        if (drift.relink && drift.current) {
-          await linkPublished(imageDir, versionBootFile(drift.current), PUBLISHED_BOOT_FILE);
-          await linkPublished(imageDir, versionRootFile(drift.current), PUBLISHED_ROOT_FILE);
-        }
-        notices.push(`image ${name}: ${[drift.orphans.length ? `removed ${drift.orphans.length} unfinished version(s)` : '',
-          drift.relink ? `published version ${drift.current} again` : ''].filter(Boolean).join(', ')} (a command was killed)`);
+        if (drift) notices.push(...await repairDrift(name, imageDir, drift));
       }, { timeoutMs: 0 });
     } catch { /* a live command holds the image: it finishes its own work */ }
   }

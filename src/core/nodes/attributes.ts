@@ -7,7 +7,7 @@
  */
 import { isIP } from 'node:net';
 import { UsageError } from '../../errors/index.js';
-import { isImageReference, validateOverlayName, validateProfileName } from '../names.js';
+import { normalizeImageReference, validateOverlayName, validateProfileName } from '../names.js';
 import { requireKnownKeys } from '../raw-options.js';
 import { checkServerList } from './servers.js';
 
@@ -194,8 +194,10 @@ export function checkAttributes(raw: unknown, where: string, allowProfiles: bool
     checked.profiles = [...new Set(entry.profiles.map((name) => validateProfileName(String(name))))];
   }
   if (entry.image !== undefined && entry.image !== null) {
-    if (!isImageReference(entry.image)) bad('E_IMAGE_NAME', `invalid image ${JSON.stringify(entry.image)} in ${where}`, 'give NAME or NAME@VERSION (see `disklessset image list` and `image history`)');
-    checked.image = entry.image;
+    // NAME@VERSION with the id lower-cased (ids are accepted in any case).
+    const image = normalizeImageReference(entry.image);
+    if (image === undefined) bad('E_IMAGE_NAME', `invalid image ${JSON.stringify(entry.image)} in ${where}`, 'give NAME or NAME@VERSION (see `disklessset image list` and `image history`)');
+    checked.image = image;
   }
   if (entry.kernelArgs !== undefined && entry.kernelArgs !== null) checked.kernelArgs = checkKernelArgs(entry.kernelArgs, where);
   if (entry.mac !== undefined && entry.mac !== null) {

@@ -12,6 +12,7 @@ import { expandNodeNames, foldNodes, isNodeName } from '../../nodeset/index.js';
 import type { CoreServices } from '../core-services.js';
 import type { ImageSummary } from '../image/image-status.js';
 import { listVersions } from '../image/versions.js';
+import { versionNotFound } from '../image/version-operations.js';
 import { imageOfReference } from '../names.js';
 import { validateProfileName } from '../names.js';
 import type { NodeAttributes, NodeEntry, ProfileEntry } from './attributes.js';
@@ -37,7 +38,8 @@ export interface ProfileView extends ProfileEntry {
  * Checks that every image of `images` exists, and for `NAME@VERSION` that
  * the image keeps that version; returns the images there are.
  * The one check of an image named by a node, a profile or `boot set`.
- * @throws UsageError E_NODE_UNKNOWN_IMAGE listing the images there are; E_NODE_UNKNOWN_VERSION naming the versions kept.
+ * @throws UsageError E_NODE_UNKNOWN_IMAGE listing the images there are; NotFoundError E_VERSION_NOT_FOUND naming the versions kept
+ *   (the one error of an unknown version, as `image rollback` and `image diff` give it).
  */
 export async function requireKnownImages(services: CoreServices, images: readonly string[]): Promise<ImageSummary[]> {
   const known = await services.images.list();
@@ -52,9 +54,7 @@ export async function requireKnownImages(services: CoreServices, images: readonl
     if (name === reference) continue;
     const kept = await listVersions(services.paths.imageDir(name));
     if (!kept.some((version) => `${name}@${version.id}` === reference)) {
-      throw new UsageError('E_NODE_UNKNOWN_VERSION', `image ${name} keeps no version ${reference.slice(name.length + 1)}`,
-        kept.length ? `give one of: ${kept.map((version) => `${name}@${version.id}`).join(', ')} (see \`disklessset image history ${name}\`)`
-          : `image ${name} has no versions: boot it as ${name}`);
+      throw versionNotFound(name, reference.slice(name.length + 1), kept.map((version) => version.id));
     }
   }
   return known;

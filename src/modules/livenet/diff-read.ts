@@ -8,10 +8,10 @@
  */
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { NotFoundError } from '../../errors/index.js';
 import type { CoreServices } from '../../core/core-services.js';
 import { parseImageReference } from '../../core/names.js';
-import { PUBLISHED_ROOT_FILE, readVersion, versionRootFile } from '../../core/image/versions.js';
+import { listVersions, PUBLISHED_ROOT_FILE, versionRootFile } from '../../core/image/versions.js';
+import { versionNotFound } from '../../core/image/version-operations.js';
 import { run } from '../../system/runner.js';
 import { mount, unmountTree } from '../../system/mount.js';
 import { loadLivenet } from './image-access.js';
@@ -99,8 +99,9 @@ async function rootOf(services: CoreServices, reference: string): Promise<{ file
     return { file: join(image.imageDirectory, image.version ? versionRootFile(image.version) : PUBLISHED_ROOT_FILE), layout: image.layout,
       label: image.version ? `${name}@${image.version}` : name };
   }
-  const record = await readVersion(image.imageDirectory, version);
-  if (!record) throw new NotFoundError('E_VERSION_NOT_FOUND', `image "${name}" keeps no version ${version}`, `see \`disklessset image history ${name}\``);
+  const kept = await listVersions(image.imageDirectory);
+  const record = kept.find((entry) => entry.id === version);
+  if (!record) throw versionNotFound(name, version, kept.map((entry) => entry.id));
   return { file: join(image.imageDirectory, versionRootFile(version)), layout: record.attributes.layout === 'flat' ? 'flat' : 'liveos', label: reference };
 }
 

@@ -59,8 +59,11 @@ export async function publishVersion(image: PublishedImage, publication: Publica
   const root = publication.pendingRoot ?? currentRootFile(image);
   const rootSha256 = publication.pendingRoot || typeof image.data.root_sha256 !== 'string' ? await fileSha256(root) : image.data.root_sha256;
   const id = versionId({ rootSha256, kernel: image.data.kernel ?? null, initramfs: image.data.image ?? null, boot: image.bootSettings() });
-  const unchanged = id === image.data.version && await readVersion(dir, id) !== undefined;
-  if (!unchanged && await readVersion(dir, id) === undefined) {
+  // A version is there when its record and files are (a file deleted by hand is made again, see version-repair.ts).
+  const complete = await readVersion(dir, id) !== undefined
+    && (await Promise.all([versionRootFile(id), versionBootFile(id)].map((file) => stat(join(dir, file)).then(() => true, () => false)))).every(Boolean);
+  const unchanged = id === image.data.version && complete;
+  if (!complete) {
     const rootFile = join(dir, versionRootFile(id));
     // Made and then recorded: files without a record are an unfinished version, removed by the repair.
     if (publication.pendingRoot) await rename(publication.pendingRoot, rootFile);

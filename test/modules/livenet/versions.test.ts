@@ -1,36 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { link, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { link, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { makeTempRoot, type TempRoot } from '../../helpers/temp-root.js';
-import { sha512Crypt } from '../../../src/core/os/password.js';
-import { parseSource } from '../../../src/core/os/sources.js';
 import { Paths } from '../../../src/core/paths.js';
 import { resizeLivenet } from '../../../src/modules/livenet/maintenance.js';
-import type { Services } from '../../../src/services/services.js';
 import { nodeScriptPath } from '../../../src/boot/boot-paths.js';
-import { addDummyKernel, makeBusyboxTree, TEST_KERNEL } from '../../helpers/livenet-fixtures.js';
-
-async function builtImage(config?: string): Promise<{ t: TempRoot; s: Services; dir: string }> {
-  const t = await makeTempRoot();
-  try {
-    if (config) {
-      await mkdir(join(t.root, 'etc', 'diskless'), { recursive: true });
-      await writeFile(Paths.configFile(t.root), config);
-    }
-    const tree = await makeBusyboxTree(t.root);
-    const s = await t.services();
-    await addDummyKernel(s.paths.kernelsDir);
-    await s.images.create('LivenetImage', 'v1', {
-      kernel: TEST_KERNEL, type: 'core', sizeMiB: 128, source: parseSource(`dir:${tree}`), passwordHash: sha512Crypt('pw'),
-      selinux: false, packages: [], optimize: false, compression: 'zstd', layout: 'liveos',
-    });
-    return { t, s, dir: s.paths.imageDir('v1') };
-  } catch (error) {
-    await t.cleanup();
-    throw error;
-  }
-}
+import { builtImage, TEST_KERNEL } from '../../helpers/livenet-fixtures.js';
 
 async function sameInode(a: string, b: string): Promise<boolean> {
   return (await stat(a)).ino === (await stat(b)).ino;
@@ -84,7 +59,7 @@ test('resize and kernel changes publish versions; rollback is explicit, idempote
     const missing = await t.cli(['image', 'rollback', 'v1', '--to', '0123456789ab']);
     assert.equal(missing.exitCode, 1, missing.stderr);
     assert.match(missing.stderr, /keeps no version 0123456789ab/);
-    for (const to of ['latest', 'ABCDEF012345', '../x']) {
+    for (const to of ['latest', 'ABCDEF01234', '../x']) {
       const refused = await t.cli(['image', 'rollback', 'v1', '--to', to]);
       assert.equal(refused.exitCode, 2, refused.stderr);
       assert.equal(refused.stderr.trim().split('\n').length, 1);
@@ -110,7 +85,7 @@ test('versions_kept bounds the kept versions; the current one and pinned ones ar
     assert.equal(files.filter((f) => f.startsWith('squashfs-')).length, 3, 'the files of dropped versions are gone');
 
     const unknown = await t.cli(['node', 'set', 'c001', '--image', 'v1@0123456789ab']);
-    assert.equal(unknown.exitCode, 2, unknown.stderr);
+    assert.equal(unknown.exitCode, 1, unknown.stderr);
     assert.match(unknown.stderr, /keeps no version 0123456789ab/);
     const bad = await t.cli(['node', 'set', 'c001', '--image', 'v1@latest']);
     assert.equal(bad.exitCode, 2, bad.stderr);

@@ -1,5 +1,6 @@
 import type { CommandSpec } from '../../command.js';
 import { renderColumns } from '../../render.js';
+import { imageOfReference } from '../../../core/names.js';
 import { answerAttributes } from '../../../modules/image-state.js';
 
 /** Bytes as MiB with one decimal, for the table. */
@@ -9,12 +10,12 @@ function mebibytes(bytes: number | null): string {
 
 export const imageHistory: CommandSpec = {
   path: ['image', 'history'],
-  summary: 'list the kept versions of an image, newest first (id, date, source digest, kernel, sizes, the command that made it)',
+  summary: 'list the kept versions of an image, newest first (id, date, source digest, kernel, sizes, the command that made it); NAME@VERSION shows one',
   example: 'image history compute-el9',
   args: [{ name: 'NAME', required: true, completes: 'image' }],
   async run({ services }, { args }) {
-    const name = String(args.NAME);
-    const versions = await services.images.history(name);
+    const versions = await services.images.history(String(args.NAME));
+    const name = imageOfReference(String(args.NAME));
     const rows = versions.map((v) => [`${v.id}${v.current ? ' *' : ''}`, v.date.slice(0, 19).replace('T', ' '), v.kernel,
       mebibytes(v.rootBytes), mebibytes(v.treeBytes), v.sourceDigest ? v.sourceDigest.slice(0, 19) : null, v.command]);
     // `*` marks the version nodes boot now.

@@ -1,0 +1,91 @@
+/**
+ * Refusals around image versions: a rollback to a version whose kernel or
+ * initramfs is gone, and the one error of an unknown version wherever it is
+ * named; version ids in upper case name the same version.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { rename, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { resizeLivenet } from '../../../src/modules/livenet/maintenance.js';
+import { builtImage, TEST_KERNEL } from '../../helpers/livenet-fixtures.js';
+
+const INITRAMFS = TEST_KERNEL.replace(/^vmlinuz-/, 'initramfs-kernel-');
+
+/** The code of a refusal printed under --json (one JSON object on stderr). */
+function codeOf(stderr: string): string {
+  return (JSON.parse(stderr) as { code: string }).code;
+}
+
+test('a rollback to a version whose kernel or initramfs left the kernels folder is refused, changing nothing, naming the command that brings it back', async () => {
+  const { t, s, dir } = await builtImage();
+  try {
+    const [created] = await s.images.history('v1');
+    await resizeLivenet(s, 'v1', 200);
+    const [resized] = await s.images.history('v1');
+    assert.ok(created && resized && created.id !== resized.id);
+    const published = (await stat(join(dir, 'boot.ipxe'))).ino;
+    const aside = join(t.root, 'aside');
+    await rename(join(s.paths.kernelsDir, TEST_KERNEL), aside);
+    const noKernel = await t.cli(['image', 'rollback', 'v1', '--to', created.id]);
+    assert.equal(noKernel.exitCode, 2, noKernel.stderr);
+    assert.equal(noKernel.stderr.trim().split('\n').length, 1, 'one line');
+    assert.match(noKernel.stderr, new RegExp(`its kernel ${TEST_KERNEL} is no longer in the kernels folder.*disklessset kernel add`));
+    assert.equal((await s.images.get('v1')).data.version, resized.id, 'still the version it was');
+    assert.equal((await stat(join(dir, 'boot.ipxe'))).ino, published, 'boot.ipxe untouched');
+
+    await rename(aside, join(s.paths.kernelsDir, TEST_KERNEL));
+    await rename(join(s.paths.kernelsDir, INITRAMFS), aside);
+    const noInitramfs = await t.cli(['image', 'rollback', 'v1', '--to', created.id, '--json']);
+    assert.equal(noInitramfs.exitCode, 2, noInitramfs.stderr);
+    assert.equal(codeOf(noInitramfs.stderr), 'E_ROLLBACK_KERNEL_MISSING');
+    assert.match(noInitramfs.stderr, new RegExp(`disklessset kernel initramfs ${TEST_KERNEL}`));
+    assert.equal((await s.images.get('v1')).data.version, resized.id);
+
+    await rename(aside, join(s.paths.kernelsDir, INITRAMFS));
+    const back = await t.cli(['image', 'rollback', 'v1', '--to', created.id]);
+    assert.equal(back.exitCode, 0, back.stderr);
+    assert.equal((await s.images.get('v1')).data.version, created.id, 'with its files back, the rollback goes through');
+  } finally {
+    await t.cleanup();
+  }
+});
+
+test('an unknown version is E_VERSION_NOT_FOUND (exit 1) for history, rollback, diff and node pinning; upper-case ids name the same version', async () => {
+  const { t, s } = await builtImage();
+  try {
+    const [current] = await s.images.history('v1');
+    assert.ok(current);
+    const unknown = 'v1@0123456789ab';
+    for (const argv of [['image', 'history', unknown], ['image', 'rollback', 'v1', '--to', '0123456789ab'],
+      ['image', 'diff', unknown, 'v1'], ['image', 'diff', 'v1', unknown], ['node', 'add', 'c001', '--image', unknown]]) {
+      const refused = await t.cli([...argv, '--json']);
+      assert.equal(refused.exitCode, 1, `${argv.join(' ')}: ${refused.stderr}`);
+      assert.equal(codeOf(refused.stderr), 'E_VERSION_NOT_FOUND', argv.join(' '));
+      assert.match(refused.stderr, new RegExp(`keeps no version 0123456789ab.*v1@${current.id}`), 'the hint lists the versions kept');
+    }
+    await t.cli(['node', 'add', 'c001', '--image', 'v1']).then((r) => assert.equal(r.exitCode, 0, r.stderr));
+    const pinned = await t.cli(['node', 'set', 'c001', '--image', unknown, '--json']);
+    assert.equal(pinned.exitCode, 1, pinned.stderr);
+    assert.equal(codeOf(pinned.stderr), 'E_VERSION_NOT_FOUND');
+
+    const upper = current.id.toUpperCase();
+    assert.notEqual(upper, current.id, 'the id has letters');
+    const history = await t.cli(['image', 'history', `v1@${upper}`, '--json']);
+    assert.equal(history.exitCode, 0, history.stderr);
+    assert.deepEqual((JSON.parse(history.stdout) as { versions: { id: string }[] }).versions.map((v) => v.id), [current.id]);
+    const set = await t.cli(['node', 'set', 'c001', '--image', `v1@${upper}`]);
+    assert.equal(set.exitCode, 0, set.stderr);
+    const [node] = await s.inventory.effectiveNodes('c001');
+    assert.equal(node?.attributes.image, `v1@${current.id}`, 'saved lower-cased');
+    const rollback = await t.cli(['image', 'rollback', 'v1', '--to', upper]);
+    assert.equal(rollback.exitCode, 0, rollback.stderr);
+    assert.match(rollback.stdout, /nothing changed/, 'the upper-case id is the current version');
+
+    const noName = await t.cli(['image', 'diff', `@${current.id}`, 'v1']);
+    assert.equal(noName.exitCode, 2, noName.stderr);
+    assert.match(noName.stderr, /no image name before the @ in "@[0-9a-f]{12}"/);
+  } finally {
+    await t.cleanup();
+  }
+});
