@@ -21,7 +21,7 @@ declare module 'bencode' {
   export default bencode;
 }
 
-declare module 'bittorrent-tracker/server' {
+declare module 'bittorrent-tracker' {
   import type { EventEmitter } from 'node:events';
   import type { Server as HttpServer } from 'node:http';
   /** Options of the tracker server that this project passes. */
@@ -34,7 +34,7 @@ declare module 'bittorrent-tracker/server' {
     interval?: number;
   }
   /** A BitTorrent tracker (events: `error`, `warning`, `listening`, `start`, `complete`, `stop`). */
-  export default class Server extends EventEmitter {
+  export class Server extends EventEmitter {
     constructor(options?: TrackerServerOptions);
     readonly http: HttpServer | null;
     listen(port: number, hostname: string, onListening?: () => void): void;

@@ -31,9 +31,6 @@ export interface DisklessConfig {
   p2pSeedSeconds: number;
 }
 
-/** Port of `serve --tracker` when none is given, and of the tracker URL derived from `server_address`. */
-export const DEFAULT_TRACKER_PORT = 6969;
-
 export const DEFAULT_CONFIG: DisklessConfig = {
   paths: {},
   dracutExtraArgs: [],

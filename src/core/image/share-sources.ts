@@ -7,7 +7,8 @@
  * later is in the next version's torrent, not in the ones published before.
  */
 import { isIP } from 'node:net';
-import { DEFAULT_TRACKER_PORT, type DisklessConfig } from '../config.js';
+import type { DisklessConfig } from '../config.js';
+import { DEFAULT_TRACKER_PORT } from '../../serve/tracker-port.js';
 import type { Paths } from '../paths.js';
 import { InventoryStore } from '../nodes/inventory-store.js';
 import { serverMap } from '../nodes/servers.js';

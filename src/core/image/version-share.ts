@@ -14,8 +14,6 @@
  */
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
-import createTorrent from 'create-torrent';
-import bencode from 'bencode';
 import { writeFileAtomic } from '../state/atomic-file.js';
 import { versionRootFile } from './versions.js';
 
@@ -46,6 +44,8 @@ export function webSeeds(sources: ShareSources, image: string, id: string): stri
  * depend on the content only (bencode writes keys sorted: one encoding).
  */
 export async function torrentBytes(rootFile: string, name: string, trackers: readonly string[], urls: readonly string[]): Promise<Buffer> {
+  // Loaded here: every command runs the version repair, few of them make a torrent.
+  const [{ default: createTorrent }, { default: bencode }] = await Promise.all([import('create-torrent'), import('bencode')]);
   const made = await new Promise<Uint8Array>((resolve, reject) => {
     createTorrent(rootFile, {
       name,
