@@ -20,6 +20,7 @@ const attributes = {
   vars: { type: 'object', additionalProperties: { type: 'string' }, description: 'Variables: name ([A-Za-z_][A-Za-z0-9_]*) to one line of text' },
   overlays: { type: 'array', items: text, description: 'Overlays given at boot, in order (a later one wins on the same path; a node\'s list adds to its profiles\' lists; must exist, see GET /overlays or `overlay list`)' },
   servers: { type: 'array', items: text, description: 'Boot servers to fetch from, in order of preference (names of `server list`; replaced whole, like mac)' },
+  p2p: { type: 'boolean', description: 'Fetch the root image peer-to-peer at boot (kernel arguments diskless.p2p=1 and diskless.p2p.seed=SECONDS)' },
 };
 const profiles = { type: 'array', items: text, description: 'Profiles inherited, in order (a later one wins; the node\'s own values win over all)' };
 
@@ -34,7 +35,7 @@ export const NODE_SCHEMAS = {
   }),
   CreateNodes: obj({ nodes: { type: 'string', description: 'Node set to add, e.g. c[001-100]' }, profiles, ...attributes }, { required: ['nodes'], additionalProperties: false }),
   NodePatch: obj({
-    profiles: nullable(profiles), image: nullable(attributes.image), kernelArgs: nullable(attributes.kernelArgs), mac: nullable(attributes.mac), ip: nullable(attributes.ip), overlays: nullable(attributes.overlays), servers: nullable(attributes.servers),
+    profiles: nullable(profiles), image: nullable(attributes.image), kernelArgs: nullable(attributes.kernelArgs), mac: nullable(attributes.mac), ip: nullable(attributes.ip), overlays: nullable(attributes.overlays), servers: nullable(attributes.servers), p2p: nullable(attributes.p2p),
     vars: nullable({ type: 'object', additionalProperties: { type: 'string', nullable: true }, description: 'A variable set to null is removed; the others are added or changed' }),
   }, { additionalProperties: false, description: 'JSON merge patch: a value sets, null removes (inherited from profiles again)', example: { image: 'gold', vars: { rack: 'a1', slot: null } } }),
   NodeSet: obj({ nodes: folded, nodeCount: { type: 'integer' } }),

@@ -18,6 +18,7 @@
  * `boot list` and `node list` read nodes.yml, so once the repair has run
  * they agree with the files served.
  */
+import { DEFAULT_CONFIG, loadConfig } from '../core/config.js';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { OperationError } from '../errors/index.js';
@@ -72,6 +73,14 @@ interface Pending {
 }
 
 /** Publishes node scripts from the inventory (see the module comment). */
+/**
+ * Seeding time of peer-to-peer nodes (`p2p_seed_seconds`); the default when
+ * the config cannot be read now (the commands that read it report why).
+ */
+async function seedSeconds(paths: Paths): Promise<number> {
+  return (await loadConfig(paths.root).catch(() => DEFAULT_CONFIG)).p2pSeedSeconds;
+}
+
 export class BootScriptPublisher implements InventoryPublisher<Pending> {
   private readonly generations: Generations;
   private readonly followers: ScriptsFollower[] = [];
@@ -144,7 +153,7 @@ export class BootScriptPublisher implements InventoryPublisher<Pending> {
   }
 
   async before(next: InventoryDocument, _nextText: string, known?: ReadonlySet<string>): Promise<Pending> {
-    const files = scriptSet(next, known ?? await knownImages(this.paths), await publishedOverlayNodes(this.paths));
+    const files = scriptSet(next, known ?? await knownImages(this.paths), await publishedOverlayNodes(this.paths), await seedSeconds(this.paths));
     const from = await this.servedId();
     if (from !== undefined && await this.generations.holds(from, files)) return { id: from, from, same: true, document: next };
     const pointer = await readPointer(this.paths);

@@ -12,6 +12,8 @@ import type { NodeEntry, ProfileEntry } from '../core/nodes/attributes.js';
 import { compareNames } from '../core/nodes/inventory-file.js';
 import { isNodeName } from '../nodeset/index.js';
 import { imageOfReference } from '../core/names.js';
+import { DEFAULT_CONFIG } from '../core/config.js';
+import { p2pKernelArguments } from './ipxe/p2p.js';
 import type { ServerEntry } from '../core/nodes/servers.js';
 
 /**
@@ -55,7 +57,7 @@ export type ScriptSet = Map<string, ScriptTarget>;
 const MAC = /^(?:[0-9a-f]{2}:){5}[0-9a-f]{2}$/;
 
 /** The last value of `key` among `node`'s own value and its profiles' (own value first, then the last profile setting it). */
-function inherited<K extends 'image' | 'mac' | 'kernelArgs' | 'servers'>(node: NodeEntry, profiles: Readonly<Record<string, ProfileEntry>>, key: K): NodeEntry[K] {
+function inherited<K extends 'image' | 'mac' | 'kernelArgs' | 'servers' | 'p2p'>(node: NodeEntry, profiles: Readonly<Record<string, ProfileEntry>>, key: K): NodeEntry[K] {
   if (node[key] !== undefined) return node[key];
   let value: NodeEntry[K] = undefined;
   for (const profile of node.profiles ?? []) {
@@ -71,17 +73,21 @@ function inherited<K extends 'image' | 'mac' | 'kernelArgs' | 'servers'>(node: N
  * whatever the file they were read from; when two nodes claim one MAC, the
  * first in natural order keeps it. `knownImages`: the images there are.
  * Nodes of `overlays` (those with a published overlay archive) load it.
+ * Nodes whose `p2p` is true get the peer-to-peer kernel arguments (seeding
+ * `seedSeconds` after boot) before their own, which come last and win.
  * Linear in nodes × profiles per node.
  */
 export function scriptSet(document: { nodes: Readonly<Record<string, NodeEntry>>; profiles: Readonly<Record<string, ProfileEntry>>; servers?: Readonly<Record<string, ServerEntry>> },
-  knownImages: ReadonlySet<string>, overlays: ReadonlySet<string> = new Set()): ScriptSet {
+  knownImages: ReadonlySet<string>, overlays: ReadonlySet<string> = new Set(), seedSeconds = DEFAULT_CONFIG.p2pSeedSeconds): ScriptSet {
   const files: ScriptSet = new Map();
   const macs: [string, ScriptTarget][] = [];
   for (const node of Object.keys(document.nodes).sort(compareNames)) {
     const entry = document.nodes[node] as NodeEntry;
     const image = inherited(entry, document.profiles, 'image');
     if (image === undefined || !knownImages.has(imageOfReference(image)) || !isNodeName(node)) continue;
-    const kernelArgs = inherited(entry, document.profiles, 'kernelArgs');
+    const own = inherited(entry, document.profiles, 'kernelArgs');
+    // Part of the kernel arguments, hence of the target's key: turning p2p on or off writes the node a new script.
+    const kernelArgs = inherited(entry, document.profiles, 'p2p') === true ? [p2pKernelArguments(seedSeconds), own].filter(Boolean).join(' ') : own;
     const overlay = overlays.has(node);
     const target: ScriptTarget = kernelArgs === undefined ? { node, image, overlay } : { node, image, kernelArgs, overlay };
     const servers = serverUrls(inherited(entry, document.profiles, 'servers'), document.servers);

@@ -7,8 +7,10 @@
  * of the current version deleted by hand is linked back from its published
  * name (`squashfs.img`, `boot.ipxe`) when that still holds the same bytes;
  * when no copy is left, the record is kept (a rebuild or rollback fixes it)
- * and every command warns with one line. An image whose lock a live command
- * holds is left alone: that command is not done.
+ * and every command warns with one line. A complete version missing its
+ * `.torrent` or `.sha256` (deleted, or published before they existed) gets
+ * them written again. An image whose lock a live command holds is left
+ * alone: that command is not done.
  */
 import { readdirSync } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
@@ -16,7 +18,10 @@ import { join } from 'node:path';
 import type { Paths } from '../paths.js';
 import { isImageName, isVersionId } from '../names.js';
 import { withLock } from '../state/lock.js';
+import { loadConfig } from '../config.js';
 import { loadImageData } from './image-data.js';
+import { shareSources } from './share-sources.js';
+import { versionSha256File, versionTorrentFile, writeVersionShare, type ShareSources } from './version-share.js';
 import { IMAGE_DATA_FILE } from './image.js';
 import {
   fileSha256, linkPublished, PUBLISHED_BOOT_FILE, PUBLISHED_ROOT_FILE, readVersion, removeVersion, versionBootFile, versionOfFile,
@@ -39,6 +44,8 @@ interface Drift {
   orphans: string[];
   relink: boolean;
   missing: MissingFile[];
+  /** Complete versions lacking their peer-to-peer files. */
+  unshared: string[];
 }
 
 async function sameFile(a: string, b: string): Promise<boolean> {
@@ -77,7 +84,9 @@ async function driftOf(imageDir: string): Promise<Drift | undefined> {
   const relink = current !== undefined && missing.length === 0
     && (!await sameFile(join(imageDir, versionBootFile(current)), join(imageDir, PUBLISHED_BOOT_FILE))
       || !await sameFile(join(imageDir, versionRootFile(current)), join(imageDir, PUBLISHED_ROOT_FILE)));
-  return orphans.length > 0 || relink || missing.length > 0 ? { current, orphans, relink, missing } : undefined;
+  const unshared = [...new Set(versioned)].filter((id) => !orphans.includes(id) && present.has(versionRootFile(id))
+    && (!present.has(versionSha256File(id)) || !present.has(versionTorrentFile(id))));
+  return orphans.length > 0 || relink || missing.length > 0 || unshared.length > 0 ? { current, orphans, relink, missing, unshared } : undefined;
 }
 
 /**
@@ -100,8 +109,15 @@ function lostWarning(name: string, id: string, lost: readonly MissingFile[]): st
     + `run \`disklessset image rebuild ${name}\` or \`disklessset image rollback ${name} --to VERSION\` (see \`disklessset image history ${name}\`)`;
 }
 
+/** Writes the peer-to-peer files of complete version `id` again (its recorded hash, else the root image's). */
+async function shareAgain(imageDir: string, image: string, id: string, sources: ShareSources): Promise<void> {
+  const recorded = (await readVersion(imageDir, id))?.rootSha256;
+  const sha256 = recorded !== undefined && /^[0-9a-f]{64}$/.test(recorded) ? recorded : await fileSha256(join(imageDir, versionRootFile(id)));
+  await writeVersionShare(imageDir, image, id, sha256, sources);
+}
+
 /** Links back and removes what is out of line; returns the notices (what was fixed, and files lost). Runs under the image lock. */
-async function repairDrift(name: string, imageDir: string, drift: Drift): Promise<string[]> {
+async function repairDrift(paths: Paths, name: string, imageDir: string, drift: Drift): Promise<string[]> {
   const lost: MissingFile[] = [];
   const linkedBack: string[] = [];
   for (const file of drift.missing) {
@@ -118,9 +134,14 @@ async function repairDrift(name: string, imageDir: string, drift: Drift): Promis
     await linkPublished(imageDir, versionBootFile(drift.current), PUBLISHED_BOOT_FILE);
     await linkPublished(imageDir, versionRootFile(drift.current), PUBLISHED_ROOT_FILE);
   }
+  if (drift.unshared.length > 0) {
+    const sources = await shareSources(paths, await loadConfig(paths.root));
+    for (const id of drift.unshared) await shareAgain(imageDir, name, id, sources);
+  }
   const done = [drift.orphans.length ? `removed ${drift.orphans.length} unfinished version(s)` : '',
     linkedBack.length ? `restored ${linkedBack.join(' and ')} from the published copy` : '',
-    drift.relink ? `published version ${drift.current} again` : ''].filter(Boolean);
+    drift.relink ? `published version ${drift.current} again` : '',
+    drift.unshared.length ? `wrote the torrent and hash files of ${drift.unshared.length} version(s) again` : ''].filter(Boolean);
   const notices = done.length ? [`image ${name}: ${done.join(', ')} (a command was killed or a file deleted by hand)`] : [];
   if (lost.length > 0 && drift.current) notices.push(lostWarning(name, drift.current, lost));
   return notices;
@@ -145,7 +166,7 @@ export async function repairVersions(paths: Paths): Promise<string[]> {
     try {
       await withLock(paths.imageLock(name), async () => {
         const drift = await driftOf(imageDir);
-        if (drift) notices.push(...await repairDrift(name, imageDir, drift));
+        if (drift) notices.push(...await repairDrift(paths, name, imageDir, drift));
       }, { timeoutMs: 0 });
     } catch { /* a live command holds the image: it finishes its own work */ }
   }

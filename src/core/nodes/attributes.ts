@@ -35,6 +35,11 @@ export interface NodeAttributes {
    * Replaced whole, like `mac`. Absent: the server the node booted from.
    */
   servers?: string[];
+  /**
+   * Whether the node fetches its root image peer-to-peer (BitTorrent, with
+   * HTTP as fallback): its boot passes `diskless.p2p=1` and the seeding time.
+   */
+  p2p?: boolean;
 }
 
 /** A node: its own attributes plus the profiles it inherits, in order. */
@@ -46,7 +51,7 @@ export interface NodeEntry extends NodeAttributes {
 export type ProfileEntry = NodeAttributes;
 
 /** The attribute names, in the order listings show them. */
-export const ATTRIBUTE_KEYS = ['image', 'kernelArgs', 'mac', 'ip', 'vars', 'overlays', 'servers'] as const;
+export const ATTRIBUTE_KEYS = ['image', 'kernelArgs', 'mac', 'ip', 'vars', 'overlays', 'servers', 'p2p'] as const;
 /** Keys allowed on a node. */
 export const NODE_KEYS: readonly string[] = ['profiles', ...ATTRIBUTE_KEYS];
 
@@ -182,7 +187,7 @@ function checkVars(value: unknown, where: string): Record<string, string> {
  * returns them normalized (MACs lower case, duplicates dropped). `allowProfiles`
  * says whether a `profiles` list is allowed (nodes: yes; profiles: no).
  * @throws UsageError E_UNKNOWN_OPTION (with the nearest key), E_NODE_MAC,
- *   E_NODE_IP, E_IMAGE_NAME, E_NODE_KERNEL_ARGS, E_NODE_VAR, E_PROFILE_NAME, E_OVERLAY_NAME, E_SERVER_NAME.
+ *   E_NODE_IP, E_IMAGE_NAME, E_NODE_KERNEL_ARGS, E_NODE_VAR, E_PROFILE_NAME, E_OVERLAY_NAME, E_SERVER_NAME, E_NODE_P2P.
  */
 export function checkAttributes(raw: unknown, where: string, allowProfiles: boolean): NodeEntry {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) bad('E_NODE_ENTRY', `${where} must be a map of attributes`, `known keys: ${NODE_KEYS.join(', ')}`);
@@ -219,6 +224,10 @@ export function checkAttributes(raw: unknown, where: string, allowProfiles: bool
     }));
   }
   if (entry.servers !== undefined && entry.servers !== null) checked.servers = checkServerList(entry.servers, where);
+  if (entry.p2p !== undefined && entry.p2p !== null) {
+    if (typeof entry.p2p !== 'boolean') bad('E_NODE_P2P', `"p2p" in ${where} must be true or false, not ${JSON.stringify(entry.p2p)}`, 'e.g. p2p: true');
+    checked.p2p = entry.p2p;
+  }
   return checked;
 }
 

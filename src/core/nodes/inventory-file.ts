@@ -99,7 +99,7 @@ function checkInventory(parsed: unknown, file: string): InventoryDocument {
 function plain(entry: NodeEntry): Record<string, unknown> {
   // Fixed key order, empty values left out: diffs of the file stay small and readable.
   const out: Record<string, unknown> = {};
-  for (const key of ['profiles', 'image', 'kernelArgs', 'mac', 'ip', 'vars', 'overlays', 'servers'] as const) {
+  for (const key of ['profiles', 'image', 'kernelArgs', 'mac', 'ip', 'vars', 'overlays', 'servers', 'p2p'] as const) {
     const value = entry[key];
     if (value === undefined || (Array.isArray(value) ? value.length === 0 : typeof value === 'object' && Object.keys(value).length === 0)) continue;
     out[key] = value;

@@ -19,6 +19,9 @@ export const ATTRIBUTE_OPTIONS: OptionSpec[] = [
   { name: 'var', type: 'string', repeatable: true, description: 'variable for overlays, NAME=VALUE (repeatable)', valueName: 'NAME=VALUE' },
   { name: 'overlay', type: 'string', repeatable: true, description: 'overlay given at boot, in order (repeatable; replaces the own list)', valueName: 'OVERLAY' },
   { name: 'servers', type: 'string', description: 'boot servers to fetch from, in order of preference (comma-separated names, see `server list`)', valueName: 'NAME,...' },
+  { name: 'p2p', type: 'boolean', description: 'fetch the root image peer-to-peer (BitTorrent, HTTP as fallback) at boot' },
+  // Commander reads --no-p2p as p2p=false (both options share the attribute), so a profile's yes can be turned off per node.
+  { name: 'no-p2p', type: 'boolean', description: 'fetch the root image over plain HTTP, even if a profile says --p2p' },
 ];
 
 /** `--create-tree`: the commands that may give nodes an image keeping one root per node (NFS golden) create the missing roots. */
@@ -36,10 +39,11 @@ export const UNSET_OPTIONS: OptionSpec[] = [
   { name: 'unset-var', type: 'string', repeatable: true, description: 'remove a variable (repeatable)', valueName: 'NAME' },
   { name: 'unset-overlays', type: 'boolean', description: 'remove the own overlay list (the profiles\' lists still apply)' },
   { name: 'unset-servers', type: 'boolean', description: 'remove the own boot server list (inherit it from profiles again)' },
+  { name: 'unset-p2p', type: 'boolean', description: 'remove the own peer-to-peer choice (inherit it from profiles again)' },
 ];
 
 /** Unset flag → the attribute it removes. */
-const UNSET_FLAGS = [['unset-image', 'image'], ['unset-kernel-args', 'kernelArgs'], ['unset-mac', 'mac'], ['unset-ip', 'ip'], ['unset-overlays', 'overlays'], ['unset-servers', 'servers']] as const;
+const UNSET_FLAGS = [['unset-image', 'image'], ['unset-kernel-args', 'kernelArgs'], ['unset-mac', 'mac'], ['unset-ip', 'ip'], ['unset-overlays', 'overlays'], ['unset-servers', 'servers'], ['unset-p2p', 'p2p']] as const;
 
 function list(value: unknown): string[] {
   if (value === undefined) return [];
@@ -64,6 +68,7 @@ function rawAttributes(options: ParsedInput['options'], withProfiles: boolean): 
     mac: options.mac === undefined ? undefined : list(options.mac), vars: parseVars(list(options.var)),
     overlays: options.overlay === undefined ? undefined : list(options.overlay),
     servers: options.servers,
+    p2p: options.p2p,
   };
   if (withProfiles && options.profile !== undefined) raw.profiles = list(options.profile);
   for (const key of Object.keys(raw)) if (raw[key] === undefined) delete raw[key];

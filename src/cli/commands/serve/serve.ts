@@ -7,6 +7,7 @@ import { isIP } from 'node:net';
 import { refreshBootMenu } from '../../../boot/index.js';
 import { UsageError } from '../../../errors/index.js';
 import type { CommandSpec } from '../../command.js';
+import { DEFAULT_TRACKER_PORT } from '../../../serve/tracker-port.js';
 
 // Loaded when `serve` runs, so other commands do not pay for the server and API modules at start-up.
 const DEFAULT_LISTEN = '127.0.0.1';
@@ -27,11 +28,11 @@ function parseListen(value: unknown): string | undefined {
   return text;
 }
 
-function parsePort(value: unknown): number {
-  if (value === undefined) return DEFAULT_PORT;
+function parsePort(value: unknown, fallback = DEFAULT_PORT, option = '--port', what = 'port'): number {
+  if (value === undefined) return fallback;
   const port = /^\d{1,5}$/u.test(String(value)) ? Number(value) : Number.NaN;
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new UsageError('E_SERVE_BAD_PORT', `port ${JSON.stringify(String(value))} is not a number from 0 to 65535`, 'pass --port 8080 for example (0 picks a free port)');
+    throw new UsageError('E_SERVE_BAD_PORT', `${what} ${JSON.stringify(String(value))} is not a number from 0 to 65535`, `pass ${option} 8080 for example (0 picks a free port)`);
   }
   return port;
 }
@@ -55,10 +56,16 @@ export const serveCommand: CommandSpec = {
     { name: 'listen', type: 'string', description: `address to bind (default ${DEFAULT_LISTEN})`, valueName: 'ADDR' },
     { name: 'port', type: 'string', description: `TCP port (default ${DEFAULT_PORT}, where iPXE scripts point; 0: any free port)`, valueName: 'N' },
     { name: 'api', type: 'boolean', description: `also answer the REST API under ${API_PREFIX} (bearer tokens)` },
+    { name: 'tracker', type: 'boolean', description: 'also run a BitTorrent tracker (HTTP announces) for peer-to-peer root images' },
+    { name: 'tracker-port', type: 'string', description: `TCP port of the tracker (default ${DEFAULT_TRACKER_PORT}; 0: any free port)`, valueName: 'N' },
   ],
   async run({ services, io }, { options }) {
     const listen = parseListen(options.listen);
     const port = parsePort(options.port);
+    const trackerPort = parsePort(options['tracker-port'], DEFAULT_TRACKER_PORT, '--tracker-port', 'tracker port');
+    if (options['tracker-port'] !== undefined && !options.tracker) {
+      throw new UsageError('E_SERVE_TRACKER_PORT_ALONE', '--tracker-port was given without --tracker', 'add --tracker to run the tracker, or leave out --tracker-port');
+    }
     const { createBootServer } = await import('../../../serve/static-server.js');
     const { createRestApi } = await import('../../../api/api-handler.js');
     const { TokenStore } = await import('../../../api/token-store.js');
@@ -78,23 +85,31 @@ export const serveCommand: CommandSpec = {
     const recorder = await new BootRecorder(services.paths, services.inventory, {
       onError: (error) => log(`node status: cannot write the boot records: ${(error as Error)?.message ?? String(error)}`),
     }).open();
+    const { startTracker } = await import('../../../serve/tracker.js');
+    // Before the file server: a tracker port in use stops the command before anything serves.
+    const tracker = options.tracker ? await startTracker({ listen: listen ?? DEFAULT_LISTEN, port: trackerPort, warningLog: log }) : undefined;
     const server = await createBootServer({
       root: services.paths.httpRoot, listen, port, accessLog: log, errorLog: log,
       apiHandler: api?.handler, onServed: recorder.observe,
       // Archives holding secrets go to their node's registered address only.
       access: overlayAccessPolicy(services.paths),
+    }).catch(async (error: unknown) => {
+      await tracker?.close();
+      throw error;
     });
     // Last line of defence: a stray rejection from a background task (an API job, a
     // stream callback) must not stop the boot service of the whole cluster.
     const onStray = (error: unknown) => log(`internal error (kept serving): ${(error as Error)?.message ?? String(error)}`);
     process.on('unhandledRejection', onStray);
     io.write(`serving ${services.paths.httpRoot} at ${server.url}${api ? ` (REST API at ${server.url}${API_PREFIX.slice(1)})` : ''}\n`);
+    if (tracker) io.write(`tracker at ${tracker.announceUrl}\n`);
     const reason = await untilStopped(io.signal);
     log(`${reason}: stopping`);
     process.off('unhandledRejection', onStray);
     await server.close();
+    await tracker?.close();
     await recorder.close().catch(() => undefined);
     await api?.close();
-    return { text: 'server stopped', data: { url: server.url, stopped: reason } };
+    return { text: 'server stopped', data: { url: server.url, ...(tracker ? { trackerUrl: tracker.announceUrl } : {}), stopped: reason } };
   },
 };
