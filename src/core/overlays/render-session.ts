@@ -20,6 +20,14 @@ import { loadOverlay, requireSource, type LoadedOverlay, type OverlaySource, typ
 import { hostKeyEntries, type HostKeyStore } from './ssh-host-keys.js';
 import { OverlayTemplate } from './templates.js';
 
+/**
+ * Part of every inputs digest: the code of the generated overlays (hostname,
+ * network) and of the archive layout is not in any overlay's source digest,
+ * so a version changing what they give must change this, and every node is
+ * rendered once again after the upgrade.
+ */
+const INPUTS_REVISION = 'inputs-1';
+
 /** What a session needs, read once by its creator. */
 export interface SessionInputs {
   sources: ReadonlyMap<string, OverlaySource>;
@@ -102,7 +110,7 @@ export class RenderSession {
    */
   async inputsDigest(effective: EffectiveNode): Promise<string | undefined> {
     const node = nodeContext(effective);
-    const hash = createHash('sha256').update(JSON.stringify(['inputs-1', sortedVars(node), this.inputs.server]));
+    const hash = createHash('sha256').update(JSON.stringify([INPUTS_REVISION, sortedVars(node), this.inputs.server]));
     for (const name of node.overlays) {
       let overlay: LoadedOverlay;
       try {
