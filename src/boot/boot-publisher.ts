@@ -3,22 +3,26 @@
  * Every inventory change runs, under the inventory lock, in an order a kill
  * cannot break:
  *
- * 1. the whole set of scripts is rendered into a new generation folder
- *    (nothing served changes; skipped when the set is the same);
- * 2. nodes.yml is replaced: the commit;
- * 3. the pointer records the new generation and the hash of nodes.yml;
- * 4. the served `nodes` link is swapped to the new generation by rename;
- * 5. generations older than the previous one are deleted.
+ * 1. nodes.yml is replaced: the commit;
+ * 2. the followers run (the overlay archives of the new inventory are
+ *    published, boot/overlays/), so the scripts are rendered once, knowing
+ *    which nodes have an archive: a script names an archive only once it is
+ *    published, and rendering before the archives meant a second set of
+ *    scripts for every added node;
+ * 3. the whole set of scripts is rendered into a new generation folder
+ *    (skipped when the set served is the same);
+ * 4. the pointer records the new generation and the hash of nodes.yml;
+ * 5. the served `nodes` link is swapped to the new generation by rename;
+ * 6. generations older than the previous one are deleted.
  *
- * A kill before 2 leaves the old inventory and the old scripts (and an
- * unpublished generation, deleted by the next command); a kill after it
- * leaves a pointer that disagrees with nodes.yml or with the link, which the
- * next command's repair ({@link BootScriptPublisher.recover}) sees and
- * completes. A hand edit of nodes.yml is seen the same way, by its hash.
- * `boot list` and `node list` read nodes.yml, so once the repair has run
- * they agree with the files served.
+ * A kill after 1 leaves a pointer that disagrees with nodes.yml or with the
+ * link, which the next command's repair ({@link BootScriptPublisher.recover})
+ * sees and completes (an unpublished generation is deleted). A failure in 3
+ * (a full disk) puts the previous nodes.yml back and publishes from it
+ * ({@link BootScriptPublisher.failed}): the change is refused whole. A hand
+ * edit of nodes.yml is seen by its hash. `boot list` and `node list` read
+ * nodes.yml, so once the repair has run they agree with the files served.
  */
-import { DEFAULT_CONFIG, loadConfig } from '../core/config.js';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { OperationError } from '../errors/index.js';
@@ -37,6 +41,7 @@ import { Generations } from './generations.js';
 import { readPointer, writePointer, type GenerationPointer } from './generation-pointer.js';
 import { scriptSet, unknownImageNodes } from './script-set.js';
 import { publishedOverlayNodes } from './overlays/overlay-state.js';
+import { configuredSeedSeconds } from './ipxe/p2p.js';
 
 /**
  * Told after node scripts were published from a change of the inventory,
@@ -62,25 +67,21 @@ async function knownImages(paths: Paths): Promise<Set<string>> {
   return names;
 }
 
-/** What {@link BootScriptPublisher.before} hands to `after`: the generation to publish, and the one served before. */
+/** What {@link BootScriptPublisher.before} hands to `after`: the inventory to publish, and the generations rendered for it (discarded if the change fails). */
 interface Pending {
-  id: number;
-  from: number | undefined;
-  /** The generation served already holds exactly the new set: only the pointer changes. */
-  same: boolean;
   /** The inventory published (told to the followers). */
   document: InventoryDocument;
+  rendered: number[];
+}
+
+/** A generation ready to publish: its id, the one served before, and whether it is that one (only the pointer changes). */
+interface Rendered {
+  id: number;
+  from: number | undefined;
+  same: boolean;
 }
 
 /** Publishes node scripts from the inventory (see the module comment). */
-/**
- * Seeding time of peer-to-peer nodes (`p2p_seed_seconds`); the default when
- * the config cannot be read now (the commands that read it report why).
- */
-async function seedSeconds(paths: Paths): Promise<number> {
-  return (await loadConfig(paths.root).catch(() => DEFAULT_CONFIG)).p2pSeedSeconds;
-}
-
 export class BootScriptPublisher implements InventoryPublisher<Pending> {
   private readonly generations: Generations;
   private readonly followers: ScriptsFollower[] = [];
@@ -95,13 +96,18 @@ export class BootScriptPublisher implements InventoryPublisher<Pending> {
   }
 
   /**
-   * Publishes the node scripts of `document` again (its overlay archives
-   * changed: scripts load an archive only when it is published), without
-   * telling the followers. The caller holds the inventory lock.
+   * Publishes the node scripts of `document` (its overlay archives changed:
+   * scripts load an archive only when it is published), without telling the
+   * followers. The caller holds the inventory lock. Called by a follower, it
+   * does nothing: the scripts are published right after the followers.
    */
   async refresh(document: InventoryDocument, text: string): Promise<void> {
-    await this.publish(text, await this.before(document, text));
+    if (this.following) return;
+    await this.publish(text, await this.render(document));
   }
+
+  /** Set while the followers run (see {@link refresh}). */
+  private following = false;
 
   /** The generation served now, if its folder is there (unchanged scripts are linked from it). */
   private async servedId(): Promise<number | undefined> {
@@ -143,7 +149,11 @@ export class BootScriptPublisher implements InventoryPublisher<Pending> {
       return { published: 0, warnings: [] };
     }
     const known = await knownImages(this.paths);
-    await this.after(text ?? '', await this.before(current, text ?? '', known));
+    try {
+      await this.follow(current, text ?? '', known);
+    } catch (error) {
+      throw noChange(error);
+    }
     await rm(join(this.paths.stateDir, INTENT_FILE), { force: true });
     // Said once: the next command finds the scripts in step with this nodes.yml.
     const warnings = [...unknownImageNodes(current, known)].map(([image, nodes]) =>
@@ -152,27 +162,53 @@ export class BootScriptPublisher implements InventoryPublisher<Pending> {
     return { published: scriptSet(current, known).size, warnings };
   }
 
-  async before(next: InventoryDocument, _nextText: string, known?: ReadonlySet<string>): Promise<Pending> {
-    const files = scriptSet(next, known ?? await knownImages(this.paths), await publishedOverlayNodes(this.paths), await seedSeconds(this.paths));
+  /** Nothing is prepared before the commit: the scripts are rendered after the followers (see the module comment). */
+  async before(next: InventoryDocument, _nextText: string): Promise<Pending> {
+    return { document: next, rendered: [] };
+  }
+
+  async after(nextText: string, pending: Pending): Promise<void> {
+    await this.follow(pending.document, nextText, undefined, pending.rendered);
+  }
+
+  /**
+   * Runs the followers on the committed inventory, then publishes its
+   * scripts (a new generation only when the set served differs). Generations
+   * rendered are added to `rendered`.
+   */
+  private async follow(document: InventoryDocument, text: string, known?: ReadonlySet<string>, rendered: number[] = []): Promise<void> {
+    this.following = true;
+    try {
+      for (const follower of this.followers) await follower(document, text);
+    } finally {
+      this.following = false;
+    }
+    const next = await this.render(document, known);
+    rendered.push(next.id);
+    await this.publish(text, next);
+  }
+
+  /**
+   * Renders the scripts of `next` into a new generation (unchanged ones
+   * linked from the one served), or finds the served one holds them already.
+   * @throws OperationError E_NO_SPACE naming the generations folder (the partial folder is removed).
+   */
+  private async render(next: InventoryDocument, known?: ReadonlySet<string>): Promise<Rendered> {
+    const files = scriptSet(next, known ?? await knownImages(this.paths), await publishedOverlayNodes(this.paths), await configuredSeedSeconds(this.paths));
     const from = await this.servedId();
-    if (from !== undefined && await this.generations.holds(from, files)) return { id: from, from, same: true, document: next };
+    if (from !== undefined && await this.generations.holds(from, files)) return { id: from, from, same: true };
     const pointer = await readPointer(this.paths);
     const id = Math.max(0, ...(await this.generations.ids()), pointer?.generation ?? 0, pointer?.previous ?? 0) + 1;
     try {
       await this.generations.render(id, files, from);
     } catch (error) {
       // Named after the generations folder: the file that failed was in a temporary one, now removed.
-      throw noChange(isDiskFull(error) ? noSpaceError(generationsDir(this.paths), error) : error);
+      throw isDiskFull(error) ? noSpaceError(generationsDir(this.paths), error) : error;
     }
-    return { id, from, same: false, document: next };
+    return { id, from, same: false };
   }
 
-  async after(nextText: string, pending: Pending): Promise<void> {
-    await this.publish(nextText, pending);
-    for (const follower of this.followers) await follower(pending.document, nextText);
-  }
-
-  private async publish(nextText: string, pending: Pending): Promise<void> {
+  private async publish(nextText: string, pending: Rendered): Promise<void> {
     const pointer = await readPointer(this.paths);
     // Kept: the generation served before this one (nodes may be downloading from it).
     const previous = pending.same ? (pointer?.generation === pending.id ? pointer.previous : null) : pending.from ?? null;
@@ -189,10 +225,12 @@ export class BootScriptPublisher implements InventoryPublisher<Pending> {
    */
   async failed(pending: Pending, error: unknown, restore: () => Promise<{ document: InventoryDocument; text: string }>): Promise<unknown> {
     try {
-      // The unpublished generation goes first: removing it frees the space the rest needs.
-      if (!pending.same) await this.generations.discard(pending.id);
+      // The generations of the failed change go first: removing them frees the space the rest needs.
+      const pointer = await readPointer(this.paths);
+      for (const id of pending.rendered) if (id !== pointer?.previous) await this.generations.discard(id);
       const previous = await restore();
-      await this.recover(previous.document, previous.text);
+      // Not recover(): the pointer may still agree with the restored file while the followers (overlay archives) followed the failed change.
+      await this.follow(previous.document, previous.text);
     } catch {
       return error;
     }

@@ -4,8 +4,11 @@
  * 1. Every node of the set is rendered and encoded first: a template error
  *    (UsageError E_OVERLAY_TEMPLATE) or a bad entry stops the build before
  *    anything is written, so a refused build publishes nothing.
- * 2. Nodes whose input digest equals the one recorded for their served
- *    archive are skipped: a one-node change writes one archive.
+ * 2. Nodes whose rendering inputs (OverlayRenderer.inputDigests) are those
+ *    recorded for their served archive are not rendered at all; of the
+ *    others, those whose output digest equals the recorded one are not
+ *    written: a one-node change renders and writes one archive (all of them
+ *    when that node's name or address changed and they read `inventory`).
  * 3. The intent is recorded (which archives change, their secret flag and
  *    address), then a new generation of archives is published in one swap
  *    (archive-files.ts): changed archives written, unchanged ones linked, those
@@ -102,7 +105,14 @@ export async function runOverlayBuild(paths: Paths, renderer: OverlayRenderer, i
   const onDisk = new Set(await archivedNodes(paths));
   const failed: string[] = [];
   const onFailure: RenderFailureHandler | undefined = input.onFailure && ((node, error) => { failed.push(node); input.onFailure?.(node, error); });
-  const rendered: RenderedOverlay[] = selected.length === 0 ? [] : await renderer.renderNodes(selected, onFailure);
+  // A node whose rendering inputs are those of its published archive renders the same: not rendered again.
+  const inputs = selected.length === 0 || !renderer.inputDigests ? new Map<string, string>() : await renderer.inputDigests(selected);
+  const current = (node: string): boolean => {
+    const old = manifest.nodes[node];
+    return old?.inputs !== undefined && old.inputs === inputs.get(node) && onDisk.has(node) && !killed?.[node];
+  };
+  const toRender = selected.filter((node) => !current(node));
+  const rendered: RenderedOverlay[] = toRender.length === 0 ? [] : await renderer.renderNodes(toRender, onFailure);
 
   const next: OverlayManifest = { nodes: {} };
   const allSet = new Set(all);
@@ -110,7 +120,8 @@ export async function runOverlayBuild(paths: Paths, renderer: OverlayRenderer, i
   const writes: ArchiveWrite[] = [];
   for (const overlay of rendered) {
     const ip = addressOf(input.document, overlay.node);
-    const record: PublishedArchive = { digest: overlay.inputDigest, secret: overlay.secret, ...(ip ? { ip } : {}) };
+    const digest = inputs.get(overlay.node);
+    const record: PublishedArchive = { digest: overlay.inputDigest, ...(digest ? { inputs: digest } : {}), secret: overlay.secret, ...(ip ? { ip } : {}) };
     const old = manifest.nodes[overlay.node];
     // A killed build may have replaced the archive already: rewritten, since its manifest entry may be the old one.
     if (!old || old.digest !== overlay.inputDigest || !onDisk.has(overlay.node) || killed?.[overlay.node]) {
@@ -143,12 +154,12 @@ export async function runOverlayBuild(paths: Paths, renderer: OverlayRenderer, i
   await writeManifest(paths, next);
   await onPublished(scriptsChanged || killed !== undefined);
   if (changes) await clearIntent(paths);
-  const open = rendered.filter((overlay) => overlay.secret && !next.nodes[overlay.node]?.ip).map((overlay) => overlay.node);
+  const open = selected.filter((node) => next.nodes[node]?.secret === true && !next.nodes[node]?.ip);
   return {
     nodes: selected.length === 0 ? '' : foldNodes(selected),
     nodeCount: selected.length,
     written: writes.length,
-    unchanged: rendered.length - writes.length,
+    unchanged: selected.length - toRender.length + rendered.length - writes.length,
     removed: removals.length,
     openSecrets: open.length === 0 ? '' : foldNodes(open),
     scriptsChanged,

@@ -3,7 +3,8 @@
  * small state files written atomically:
  *
  * - the manifest (`overlays.json`): per node, the renderer's input digest of
- *   the archive served (unchanged nodes are skipped by it), whether it holds
+ *   the archive served (unchanged nodes are skipped by it), the digest of its
+ *   rendering inputs (a node whose inputs did not change is not rendered), whether it holds
  *   secrets, and the node's registered address; plus the nodes.yml hash and
  *   the overlay sources' fingerprint it was built from (the start-of-command
  *   repair compares them);
@@ -28,6 +29,12 @@ import { overlayIntentFile, overlayManifestFile } from '../boot-paths.js';
 export interface PublishedArchive {
   /** The renderer's `inputDigest` of the archive served. */
   digest: string;
+  /**
+   * The renderer's digest of the node's rendering inputs (`inputsDigest`),
+   * taken before rendering: equal to the current one, the node is not rendered
+   * again. Absent in manifests of earlier versions (the node is then rendered).
+   */
+  inputs?: string;
   /** The archive holds secret entries: served to `ip` only (when set). */
   secret: boolean;
   /** The node's registered address (inventory `ip`) when it has one. */
@@ -51,10 +58,11 @@ function archiveEntries(value: unknown, needDigest: boolean): Record<string, Pub
   if (typeof value !== 'object' || value === null) return nodes;
   for (const [node, raw] of Object.entries(value as Record<string, unknown>)) {
     if (!isNodeName(node) || typeof raw !== 'object' || raw === null) continue;
-    const { digest, secret, ip } = raw as Record<string, unknown>;
+    const { digest, inputs, secret, ip } = raw as Record<string, unknown>;
     if (needDigest && typeof digest !== 'string') continue;
     nodes[node] = {
       digest: typeof digest === 'string' ? digest : '',
+      ...(needDigest && typeof inputs === 'string' ? { inputs } : {}),
       // Anything but an explicit false counts as secret: a damaged entry must not open an archive to everyone.
       secret: secret !== false,
       ...(typeof ip === 'string' && isIP(ip) !== 0 ? { ip } : {}),

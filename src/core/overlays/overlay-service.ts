@@ -16,9 +16,11 @@ import type { NodeEntry } from '../nodes/attributes.js';
 import { AccountResolver } from './accounts.js';
 import { DEFAULT_OVERLAYS } from './context.js';
 import { GENERATED_OVERLAYS } from './generated.js';
-import type { OverlayRenderer, RenderedOverlay, RenderFailureHandler } from './rendered.js';
+import type { RenderedOverlay, RenderFailureHandler } from './rendered.js';
 import type { InventoryDocument } from '../nodes/inventory-file.js';
-import type { SessionResult } from './render-session.js';
+import type { OverlayDescription, OverlayFileInfo, OverlayService, OverlaySummary } from './service-contract.js';
+import type { RenderSession, SessionResult } from './render-session.js';
+import { RenderMemo } from './render-memo.js';
 import { listOverlaySources, loadOverlay, requireSource, BUILTIN_OVERLAYS_DIR } from './sources.js';
 import { HOST_KEY_TYPES, HostKeyStore, type HostKey } from './ssh-host-keys.js';
 
@@ -31,71 +33,15 @@ export interface OverlayServiceOptions {
   builtinDir?: string;
 }
 
-/** One line of `overlay list`. */
-export interface OverlaySummary {
-  name: string;
-  origin: 'builtin' | 'site';
-  /** A site overlay replacing the built-in one of the same name. */
-  overridesBuiltin: boolean;
-  generated: boolean;
-  description: string | null;
-  /** Files, folders and links of its tree (for a generated overlay: the paths it can give). */
-  fileCount: number;
-  /** Nodes whose effective overlay list holds it. */
-  nodeCount: number;
-}
-
-/** One file of `overlay show`. */
-export interface OverlayFileInfo {
-  path: string;
-  source: string | null;
-  kind: 'file' | 'dir' | 'symlink';
-  template: boolean;
-  mode: string | null;
-  uid: number | null;
-  gid: number | null;
-  size: number | null;
-  target: string | null;
-  secret: boolean;
-}
-
-/** `overlay show`. */
-export interface OverlayDescription extends Omit<OverlaySummary, 'fileCount' | 'nodeCount'> {
-  files: OverlayFileInfo[];
-}
-
-/** Rendering plus the catalogue of overlays (see the module comment). */
-export interface OverlayService extends OverlayRenderer {
-  /** Renders nodes, with the overlay that gave each entry (for `overlay render`); `onFailure` as for renderNodes. */
-  renderWithOrigins(nodes: readonly string[], onFailure?: RenderFailureHandler): Promise<SessionResult[]>;
-  /**
-   * Renders `nodes` of `document` (an inventory not yet committed) and drops
-   * the result: the check of a change before it is written. No host key is
-   * made (placeholders stand in for the missing ones).
-   * @throws UsageError (the renderer's code) naming the node, the overlay, the file and the problem in one line.
-   */
-  check(document: InventoryDocument, nodes: readonly string[]): Promise<void>;
-  list(): Promise<OverlaySummary[]>;
-  /** @throws UsageError E_OVERLAY_NAME, E_OVERLAY_UNKNOWN, and those of reading the tree. */
-  show(name: string): Promise<OverlayDescription>;
-  /** @throws UsageError E_OVERLAY_NAME, E_OVERLAY_UNKNOWN naming the known overlays. */
-  requireKnown(names: readonly string[], where?: string): Promise<void>;
-  /**
-   * The SSH host keys of each of `nodes` (made now for those that have none yet), in the order given.
-   * Every node is checked before any key is made.
-   * @throws NotFoundError E_NODE_NOT_FOUND naming the nodes missing from the inventory;
-   *   UsageError E_OVERLAY_NO_HOST_KEYS naming the nodes that do not get the ssh-host-keys overlay.
-   */
-  hostKeys(nodes: readonly string[]): Promise<Map<string, HostKey[]>>;
-  /** Checks what {@link hostKeys} checks, without reading or making any key. */
-  requireHostKeyNodes(nodes: readonly string[]): Promise<void>;
-}
+export type { OverlayDescription, OverlayFileInfo, OverlayService, OverlaySummary } from './service-contract.js';
 
 export const mode = (bits: number): string => `0${bits.toString(8).padStart(3, '0')}`;
 
 class Overlays implements OverlayService {
   private readonly keys: HostKeyStore;
   private readonly builtinDir: string;
+  /** What the last check rendered, for the publication of the same change (render-memo.ts). */
+  private readonly memo = new RenderMemo();
 
   constructor(private readonly options: OverlayServiceOptions) {
     this.keys = new HostKeyStore(options.paths);
@@ -111,31 +57,63 @@ class Overlays implements OverlayService {
   }
 
   async renderWithOrigins(nodes: readonly string[], onFailure?: RenderFailureHandler): Promise<SessionResult[]> {
-    return this.renderDocument(await this.options.inventory.read(), nodes, this.keys, onFailure);
+    try {
+      return await this.renderDocument(await this.options.inventory.read(), nodes, this.keys, onFailure, 'publish');
+    } finally {
+      this.memo.clear();
+    }
+  }
+
+  async inputDigests(nodes: readonly string[]): Promise<Map<string, string>> {
+    const document = await this.options.inventory.read();
+    const session = await this.session(document, this.keys);
+    const digests = new Map<string, string>();
+    for (const name of nodes) {
+      if (!Object.hasOwn(document.nodes, name)) continue;
+      const digest = await session.inputsDigest(effectiveNode(name, document.nodes[name] as NodeEntry, document.profiles));
+      if (digest !== undefined) digests.set(name, digest);
+    }
+    return digests;
   }
 
   async check(document: InventoryDocument, nodes: readonly string[]): Promise<void> {
     const keys = { keys: async (node: string) => await this.keys.keys(node, { generate: false }) ?? placeholderKeys };
     // The first node that fails stops the check: its problem, named with the node, is the refusal.
+    this.memo.clear();
     await this.renderDocument(document, nodes, keys, (node, error) => {
       const line = error.message.startsWith(`node ${node}:`) ? error.message : `node ${node}: ${error.message}`;
       throw new UsageError(error.code, line, (error as UsageError).hint);
-    });
+    }, 'check');
   }
 
-  private async renderDocument(document: InventoryDocument, nodes: readonly string[], keys: Pick<HostKeyStore, 'keys'>, onFailure?: RenderFailureHandler): Promise<SessionResult[]> {
-    const missing = nodes.filter((name) => !Object.hasOwn(document.nodes, name));
-    if (missing.length > 0) throw new NotFoundError('E_NODE_NOT_FOUND', `${foldNodes(missing)} not in the inventory`, 'see `disklessset node list`');
+  private async session(document: InventoryDocument, keys: Pick<HostKeyStore, 'keys'>): Promise<RenderSession> {
     // The renderer (templates, nunjucks) is loaded by the first render, not by every command.
     const { RenderSession } = await import('./render-session.js');
-    const session = new RenderSession({
+    return new RenderSession({
       sources: await listOverlaySources(this.options.paths, this.builtinDir), accounts: new AccountResolver(this.options.paths),
       keys, server: this.options.config.serverAddress === null ? {} : { address: this.options.config.serverAddress }, document,
     });
+  }
+
+  /**
+   * Renders `nodes` of `document`. A check keeps what it rendered (by inputs
+   * digest); a publication takes those renders whose inputs are unchanged.
+   */
+  private async renderDocument(document: InventoryDocument, nodes: readonly string[], keys: Pick<HostKeyStore, 'keys'>,
+    onFailure: RenderFailureHandler | undefined, purpose: 'check' | 'publish'): Promise<SessionResult[]> {
+    const missing = nodes.filter((name) => !Object.hasOwn(document.nodes, name));
+    if (missing.length > 0) throw new NotFoundError('E_NODE_NOT_FOUND', `${foldNodes(missing)} not in the inventory`, 'see `disklessset node list`');
+    const session = await this.session(document, keys);
+    const digests = purpose === 'check' || !this.memo.empty;
     const results: SessionResult[] = [];
     for (const name of nodes) {
       try {
-        results.push(await session.render(effectiveNode(name, document.nodes[name] as NodeEntry, document.profiles)));
+        const effective = effectiveNode(name, document.nodes[name] as NodeEntry, document.profiles);
+        const inputs = digests ? await session.inputsDigest(effective) : undefined;
+        const kept = purpose === 'publish' && inputs !== undefined ? this.memo.take(name, inputs) : undefined;
+        const result = kept ?? await session.render(effective);
+        if (purpose === 'check' && inputs !== undefined) this.memo.keep(name, inputs, result);
+        results.push(result);
       } catch (error) {
         if (!(error instanceof UsageError) || !onFailure) throw error;
         onFailure(name, error);

@@ -20,6 +20,14 @@ import { loadOverlay, requireSource, type LoadedOverlay, type OverlaySource, typ
 import { hostKeyEntries, type HostKeyStore } from './ssh-host-keys.js';
 import { OverlayTemplate } from './templates.js';
 
+/**
+ * Part of every inputs digest: the code of the generated overlays (hostname,
+ * network) and of the archive layout is not in any overlay's source digest,
+ * so a version changing what they give must change this, and every node is
+ * rendered once again after the upgrade.
+ */
+const INPUTS_REVISION = 'inputs-1';
+
 /** What a session needs, read once by its creator. */
 export interface SessionInputs {
   sources: ReadonlyMap<string, OverlaySource>;
@@ -48,6 +56,8 @@ export class RenderSession {
   private hosts: InventoryHost[] | undefined;
   private hostsFile: Buffer | undefined;
   private readonly inventory = lazyList(() => this.inventoryHosts());
+  private inventoryHash: string | undefined;
+  private readonly readers = new WeakMap<LoadedOverlay, boolean>();
 
   constructor(private readonly inputs: SessionInputs) {}
 
@@ -90,6 +100,44 @@ export class RenderSession {
       hash.update(JSON.stringify([entry.path, entry.kind, entry.mode, entry.uid, entry.gid, entry.target ?? null, entry.secret, entry.data ? this.dataDigest(entry.data) : null]));
     }
     return { node: node.name, entries: sorted, secret: sorted.some((entry) => entry.secret), inputDigest: hash.digest('hex'), origins };
+  }
+
+  /**
+   * The digest of everything rendering `effective` reads (see
+   * OverlayRenderer.inputDigests), or undefined when it cannot be known
+   * without rendering: the ssh-host-keys overlay reads key files, and an
+   * overlay that cannot be loaded must fail in the render, with its message.
+   */
+  async inputsDigest(effective: EffectiveNode): Promise<string | undefined> {
+    const node = nodeContext(effective);
+    const hash = createHash('sha256').update(JSON.stringify([INPUTS_REVISION, sortedVars(node), this.inputs.server]));
+    for (const name of node.overlays) {
+      let overlay: LoadedOverlay;
+      try {
+        overlay = await this.load(name);
+      } catch {
+        return undefined;
+      }
+      if (overlay.source.generator === 'ssh-host-keys') return undefined;
+      hash.update(`\n${name}:${overlay.digest}`);
+      if (this.readsInventory(overlay)) hash.update(`\ninventory:${this.inventoryHash ??= createHash('sha256').update(JSON.stringify(this.inventoryHosts())).digest('hex')}`);
+    }
+    return hash.digest('hex');
+  }
+
+  /**
+   * Whether an overlay's output may depend on other nodes: the hostname
+   * overlay (/etc/hosts), or a template naming `inventory` anywhere in its
+   * text. Templates have no loader (templates.ts), so their own text is all
+   * they can read the context through; a mention in a comment counts too.
+   */
+  private readsInventory(overlay: LoadedOverlay): boolean {
+    let reads = this.readers.get(overlay);
+    if (reads === undefined) {
+      reads = overlay.source.generator === 'hostname' || overlay.files.some((file) => file.template && file.data?.includes('inventory') === true);
+      this.readers.set(overlay, reads);
+    }
+    return reads;
   }
 
   private async entriesOf(overlay: LoadedOverlay, context: TemplateContext): Promise<OverlayEntry[]> {

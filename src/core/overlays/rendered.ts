@@ -48,4 +48,15 @@ export interface OverlayRenderer {
    * render, so one node's problem does not hold the other nodes back.
    */
   renderNodes(nodes: readonly string[], onFailure?: RenderFailureHandler): Promise<RenderedOverlay[]>;
+  /**
+   * Per node, a digest of everything rendering it reads (its effective
+   * attributes, the image, the server, the digest of each of its overlays'
+   * sources and, for nodes whose overlays read `inventory`, the inventory's
+   * readable part), computed without rendering: a node whose digest is the one
+   * recorded for its published archive renders the same and is skipped.
+   * Nodes whose render reads something else (SSH host keys) or cannot be
+   * described (an unknown overlay) have no digest and are always rendered.
+   * Optional: a renderer without it renders every node.
+   */
+  inputDigests?(nodes: readonly string[]): Promise<Map<string, string>>;
 }

@@ -1,0 +1,87 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { overlayArchivePath, overlayManifestFile } from '../../../src/boot/boot-paths.js';
+import { readManifest } from '../../../src/boot/overlays/overlay-state.js';
+import { createOverlayRenderer } from '../../../src/core/overlays/index.js';
+import type { OverlayRenderer, RenderFailureHandler } from '../../../src/core/overlays/rendered.js';
+import { openServices, type Services } from '../../../src/services/services.js';
+import { makeTempRoot } from '../../helpers/temp-root.js';
+
+/** The real renderer, counting the nodes each build renders. */
+class CountingRenderer implements OverlayRenderer {
+  rendered: string[] = [];
+  constructor(private readonly inner: Required<OverlayRenderer>) {}
+  renderNode(node: string) { this.rendered.push(node); return this.inner.renderNode(node); }
+  renderNodes(nodes: readonly string[], onFailure?: RenderFailureHandler) { this.rendered.push(...nodes); return this.inner.renderNodes(nodes, onFailure); }
+  inputDigests(nodes: readonly string[]) { return this.inner.inputDigests(nodes); }
+  /** What was rendered since the last call, sorted. */
+  take(): string[] { const nodes = [...this.rendered].sort(); this.rendered = []; return nodes; }
+}
+
+/** A root with image `alpha`, the real renderer counted, and six nodes: n[1-3] with the hostname overlay, m[1-3] with a site overlay reading only their own vars. */
+async function withNodes(action: (services: Services, counter: CountingRenderer) => Promise<void>): Promise<void> {
+  const root = await makeTempRoot();
+  try {
+    let counter: CountingRenderer | undefined;
+    const services = await openServices({ root: root.root, overlayRenderer: (core) => (counter = new CountingRenderer(createOverlayRenderer({ paths: core.paths, inventory: core.inventory, config: core.config }) as Required<OverlayRenderer>)) });
+    await services.images.create('DemoImage', 'alpha', { message: 'hello' });
+    const site = join(services.paths.overlaysDir, 'rack', 'etc');
+    await mkdir(site, { recursive: true });
+    await writeFile(join(site, 'rack.j2'), 'rack {{ node.vars.rack }}\n');
+    for (const i of [1, 2, 3]) await services.inventory.addNodes(`n${i}`, { image: 'alpha', ip: `10.0.0.${i}` });
+    await services.inventory.addNodes('m[1-3]', { image: 'alpha', overlays: ['rack'], vars: { rack: 'a' } });
+    assert.ok(counter);
+    counter.take();
+    await action(services, counter);
+  } finally {
+    await root.cleanup();
+  }
+}
+
+const archiveText = async (services: Services, node: string) => gunzipSync(await readFile(overlayArchivePath(services.paths, node))).toString('latin1');
+
+test('a change of one node\'s address renders every node reading the inventory again, and each one\'s /etc/hosts has the new address', () => withNodes(async (services, counter) => {
+  for (const node of ['n1', 'n2', 'n3']) assert.match(await archiveText(services, node), /10\.0\.0\.2\s+n2/);
+  await services.inventory.changeNodes('n2', { set: { ip: '10.0.9.9' } });
+  assert.deepEqual(counter.take(), ['n1', 'n2', 'n3'], 'the hostname overlay reads the inventory: all its nodes, not the others');
+  for (const node of ['n1', 'n2', 'n3']) {
+    const text = await archiveText(services, node);
+    assert.match(text, /10\.0\.9\.9\s+n2/, `${node}'s /etc/hosts has n2's new address`);
+    assert.doesNotMatch(text, /10\.0\.0\.2\s+n2/);
+  }
+}));
+
+test('a change of one node\'s variables renders only that node; a build with nothing changed renders none', () => withNodes(async (services, counter) => {
+  await services.inventory.changeNodes('m2', { vars: { rack: 'b' } });
+  assert.deepEqual(counter.take(), ['m2']);
+  assert.match(await archiveText(services, 'm2'), /rack b\n/);
+  assert.match(await archiveText(services, 'm1'), /rack a\n/);
+  await services.inventory.changeNodes('n3', { vars: { rack: 'z' } });
+  assert.deepEqual(counter.take(), ['n3'], 'variables are not part of what the inventory gives templates');
+  const build = await services.overlayDelivery?.build();
+  assert.deepEqual(counter.take(), [], 'nothing changed: nothing rendered');
+  assert.equal(build?.unchanged, 6);
+  assert.equal(Object.values((await readManifest(services.paths)).nodes).filter((record) => record.inputs !== undefined).length, 6);
+}));
+
+test('a change of an overlay\'s file renders again every node using that overlay, and only them', () => withNodes(async (services, counter) => {
+  await writeFile(join(services.paths.overlaysDir, 'rack', 'etc', 'rack.j2'), 'rack is {{ node.vars.rack }}\n');
+  const build = await services.overlayDelivery?.build();
+  assert.deepEqual(counter.take(), ['m1', 'm2', 'm3']);
+  assert.equal(build?.written, 3);
+  for (const node of ['m1', 'm2', 'm3']) assert.match(await archiveText(services, node), /rack is a\n/);
+}));
+
+test('a manifest of the previous version (no inputs digest) is read, and its nodes are rendered once more', () => withNodes(async (services, counter) => {
+  const manifest = await readManifest(services.paths);
+  for (const record of Object.values(manifest.nodes)) delete record.inputs;
+  await writeFile(overlayManifestFile(services.paths), `${JSON.stringify(manifest)}\n`);
+  const build = await services.overlayDelivery?.build();
+  assert.equal(counter.take().length, 6);
+  assert.equal(build?.written, 0, 'same output: no archive rewritten');
+  await services.overlayDelivery?.build();
+  assert.deepEqual(counter.take(), []);
+}));
