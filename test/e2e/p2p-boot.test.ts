@@ -18,7 +18,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Server } from 'bittorrent-tracker';
 import { run } from '../../src/system/runner.js';
 import { Paths } from '../../src/core/paths.js';
@@ -113,6 +113,7 @@ async function versionedImage(): Promise<string> {
 
 test('p2p e2e: kernel initramfs --chroot in a tree with aria2c adds diskless-fetch; livenet create publishes the torrent and hash', { timeout: STEP_TIMEOUT_MS }, (t) => guarded(async () => {
   tree = await ensureBootTree({ extraPackages: ['aria2'], log: (line) => t.diagnostic(line) });
+  await mkdir(dirname(Paths.configFile(root.root)), { recursive: true });
   await writeFile(Paths.configFile(root.root), `server_address: ${HOST}\np2p_tracker_url: http://${HOST}:${trackerPort}/announce\n`);
   kernel = await addKernelWithInitramfs(cli, tree, httpRoot);
   t.diagnostic(`initramfs ${mib(kernel.initramfsBytes)} in ${kernel.dracutSeconds.toFixed(0)} s`);
