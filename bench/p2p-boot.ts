@@ -29,6 +29,7 @@
  * P2P_BENCH_LINK_MBIT (0: unshaped), P2P_BENCH_SEED_S, P2P_BENCH_SUBNET.
  */
 import { randomFillSync } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { chmod, mkdir, mkdtemp, open, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -147,6 +148,8 @@ function rows(phases: PhaseResult[], stoppedAfterMs: number): BenchRow[] {
 
 async function main(): Promise<void> {
   const controller = new AbortController();
+  // Every node's command listens to the deadline: one listener each, not a leak.
+  setMaxListeners(4 * NODES + 16, controller.signal);
   const deadline = setTimeout(() => controller.abort(), DEADLINE_MS);
   // Past the deadline and a grace period, the process goes whatever it waits for (the harness's
   // signal and exit paths remove the namespaces; a later run removes what a SIGKILL left).

@@ -21,6 +21,7 @@ PACKAGES=(
   skopeo umoci                                               # container-image sources: pull (skopeo copy), unpack layers (umoci)
   docker-registry attr                                       # tests: a real local registry; setfattr/getfattr for xattrs in images
   time                                                       # GNU time: CPU time of whole builds in bench/initramfs.ts
+  iproute2 curl                                              # bench/p2p-boot.ts: namespaces, bridge, tc shaping; the nodes' HTTP client
 )
 
 missing=()
