@@ -22,6 +22,7 @@ PACKAGES=(
   docker-registry attr                                       # tests: a real local registry; setfattr/getfattr for xattrs in images
   time                                                       # GNU time: CPU time of whole builds in bench/initramfs.ts
   iproute2 curl                                              # bench/p2p-boot.ts: namespaces, bridge, tc shaping; the nodes' HTTP client
+  aria2                                                      # aria2c: peer-to-peer root image fetch (dracut/96diskless-fetch), its tests and the p2p benchmark
 )
 
 missing=()

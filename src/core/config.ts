@@ -25,7 +25,14 @@ export interface DisklessConfig {
   serverAddress: string | null;
   /** How many versions of each image are kept (the current one and versions nodes are pinned to are kept besides). */
   versionsKept: number;
+  /** Tracker announce URL written into root image torrents (`p2p_tracker_url`); null: derived from `serverAddress`, if any. */
+  p2pTrackerUrl: string | null;
+  /** Seconds a peer-to-peer node keeps seeding after boot (`p2p_seed_seconds`, kernel argument `diskless.p2p.seed`). */
+  p2pSeedSeconds: number;
 }
+
+/** Port of `serve --tracker` when none is given, and of the tracker URL derived from `server_address`. */
+export const DEFAULT_TRACKER_PORT = 6969;
 
 export const DEFAULT_CONFIG: DisklessConfig = {
   paths: {},
@@ -35,10 +42,34 @@ export const DEFAULT_CONFIG: DisklessConfig = {
   defaultConsole: 'console=tty0 console=ttyS0,115200',
   serverAddress: null,
   versionsKept: 3,
+  p2pTrackerUrl: null,
+  p2pSeedSeconds: 300,
 };
+
+/** Longest seeding time after boot a site may set (one day). */
+export const MAX_SEED_SECONDS = 86400;
 
 function configProblem(file: string, what: string): UsageError {
   return new UsageError('E_CONFIG_INVALID', `invalid config file ${file}: ${what}`, 'fix or remove the file');
+}
+
+/**
+ * A tracker announce URL as torrents carry it: http (the tracker `serve
+ * --tracker` runs answers HTTP announces only), a host, no credentials
+ * (torrents are served to anyone), nothing a kernel command line or a shell
+ * word would split.
+ */
+function checkTrackerUrl(value: unknown, file: string): string {
+  const problem = configProblem(file, '"p2p_tracker_url" must be an http URL of a tracker, e.g. http://10.0.0.1:6969/announce');
+  if (typeof value !== 'string' || value.length > 256 || /[\s"'\\$,]/.test(value)) throw problem;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw problem;
+  }
+  if (url.protocol !== 'http:' || url.hostname === '' || url.port === '0' || url.username !== '' || url.password !== '' || url.hash !== '') throw problem;
+  return url.href;
 }
 
 /**
@@ -50,7 +81,8 @@ export function parseConfig(document: unknown, file: string): DisklessConfig {
   if (typeof document !== 'object' || Array.isArray(document)) throw configProblem(file, 'top level must be a mapping');
   const raw = document as Record<string, unknown>;
   const config: DisklessConfig = { ...DEFAULT_CONFIG, paths: {} };
-  const known = new Set(['paths', 'dracut_extra_args', 'nfs_export_options', 'nfs_export_clients', 'default_console', 'server_address', 'versions_kept']);
+  const known = new Set(['paths', 'dracut_extra_args', 'nfs_export_options', 'nfs_export_clients', 'default_console', 'server_address', 'versions_kept',
+    'p2p_tracker_url', 'p2p_seed_seconds']);
   for (const key of Object.keys(raw)) if (!known.has(key)) throw configProblem(file, `unknown key ${JSON.stringify(key)}`);
   if (raw.paths !== undefined) {
     if (typeof raw.paths !== 'object' || raw.paths === null) throw configProblem(file, '"paths" must be a mapping');
@@ -89,6 +121,14 @@ export function parseConfig(document: unknown, file: string): DisklessConfig {
       throw configProblem(file, '"versions_kept" must be a whole number from 1 to 100, e.g. 3');
     }
     config.versionsKept = value;
+  }
+  if (raw.p2p_tracker_url !== undefined && raw.p2p_tracker_url !== null) config.p2pTrackerUrl = checkTrackerUrl(raw.p2p_tracker_url, file);
+  if (raw.p2p_seed_seconds !== undefined) {
+    const value = raw.p2p_seed_seconds;
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > MAX_SEED_SECONDS) {
+      throw configProblem(file, `"p2p_seed_seconds" must be a whole number of seconds from 0 to ${MAX_SEED_SECONDS}, e.g. 300`);
+    }
+    config.p2pSeedSeconds = value;
   }
   return config;
 }

@@ -6,6 +6,7 @@ import { access, copyFile, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bindSystemDirs, chrootCommand, unbindSystemDirs } from './chroot.js';
+import { FETCH_DRACUT_MODULE, FETCH_DRACUT_MODULE_DIR, treeHasAria2c } from './dracut-fetch-module.js';
 import { OVERLAY_DRACUT_MODULE, OVERLAY_DRACUT_MODULE_DIR, stageDracutBase } from './dracut-overlay-module.js';
 import { run } from './runner.js';
 import {
@@ -23,6 +24,8 @@ export interface DracutOptions {
   extraArgs?: readonly string[];
   /** Add the shipped `diskless-overlay` module (default true; see dracut-overlay-module.ts). */
   overlayModule?: boolean;
+  /** Add the shipped `diskless-fetch` module when the tree has aria2c (default true; see dracut-fetch-module.ts). */
+  fetchModule?: boolean;
   /** What goes in (default `node`; see dracut-profile.ts). */
   profile?: InitramfsProfile;
   onOutput?: (chunk: Buffer) => void;
@@ -65,6 +68,8 @@ export interface DracutArgumentOptions {
   legacyNetwork?: boolean;
   /** Add the shipped `diskless-overlay` module. */
   overlayModule?: boolean;
+  /** Add the shipped `diskless-fetch` module. */
+  fetchModule?: boolean;
   /** Default `node`. */
   profile?: InitramfsProfile;
 }
@@ -84,6 +89,7 @@ export function dracutArguments(kernelVersion: string, output: string, available
   const added = [...ORIGINAL_DRACUT_ADD, 'dmsquash-live', ...DRIVER_DRACUT_MODULES, ...(options.legacyNetwork ? ['network-legacy'] : [])].filter(keep);
   // Ours is always present: buildInitramfs stages it beside the system's modules.
   if (options.overlayModule) added.push(OVERLAY_DRACUT_MODULE);
+  if (options.fetchModule) added.push(FETCH_DRACUT_MODULE);
   // The original's required xfs; the node profile lists it among its (optional) drivers.
   const xfs = profile === 'full' ? ['--add-drivers', 'xfs'] : [];
   const args = [...profileArguments(profile), '-m', modules.join(' '), '--add', added.join(' '), ...xfs,
@@ -91,26 +97,37 @@ export function dracutArguments(kernelVersion: string, output: string, available
   return { args, skipped };
 }
 
+/** What {@link buildInitramfs} did beyond the initramfs. */
+export interface BuiltInitramfs {
+  /** The original tool's dracut modules this host (or tree) cannot provide, left out. */
+  skipped: string[];
+  /** Whether the `diskless-fetch` module went in: asked for, and the tree has aria2c. */
+  fetchModule: boolean;
+}
+
 /**
  * Runs dracut; in a chroot, /proc, /sys and /dev are bound for the duration.
  * dracut runs on a staged base folder that adds the shipped
- * `diskless-overlay` module (unless `overlayModule` is false) and, for the
- * `node` profile, our stand-in for `kernel-network-modules` (removed
- * afterwards; the system's dracut folder is never written).
- * @returns the original tool's dracut modules this host (or tree) cannot provide, left out.
+ * `diskless-overlay` module (unless `overlayModule` is false), the
+ * `diskless-fetch` module (unless `fetchModule` is false, or the tree has no
+ * aria2c) and, for the `node` profile, our stand-in for
+ * `kernel-network-modules` (removed afterwards; the system's dracut folder
+ * is never written).
  * @throws UsageError E_TREE_SYSTEM_LINK (a chroot whose proc, sys or dev is a link or a file).
  * @throws CommandError E_COMMAND_NOT_FOUND, E_COMMAND_FAILED, E_COMMAND_TIMEOUT (30 minutes), E_COMMAND_ABORTED.
  */
-export async function buildInitramfs(options: DracutOptions): Promise<{ skipped: string[] }> {
+export async function buildInitramfs(options: DracutOptions): Promise<BuiltInitramfs> {
   const tree = options.chroot;
   const available = await availableDracutModules(tree ?? '/');
   const legacyNetwork = await prefersLegacyNetwork(tree ?? '/', available);
   const withOverlay = options.overlayModule !== false;
+  const withFetch = options.fetchModule !== false && await treeHasAria2c(tree ?? '/');
   const profile = options.profile ?? 'node';
-  const shipped = [...(withOverlay ? [OVERLAY_DRACUT_MODULE_DIR] : []), ...(profile === 'node' ? NODE_REPLACED_DRACUT_MODULES : [])];
+  const shipped = [...(withOverlay ? [OVERLAY_DRACUT_MODULE_DIR] : []), ...(withFetch ? [FETCH_DRACUT_MODULE_DIR] : []),
+    ...(profile === 'node' ? NODE_REPLACED_DRACUT_MODULES : [])];
   const stage = async (into: string, insideInto: string) => (shipped.length ? stageDracutBase(tree ?? '/', into, insideInto, shipped) : undefined);
   const argsFor = (output: string) => dracutArguments(options.kernelVersion, output, available,
-    { extraArgs: options.extraArgs, legacyNetwork, overlayModule: withOverlay, profile });
+    { extraArgs: options.extraArgs, legacyNetwork, overlayModule: withOverlay, fetchModule: withFetch, profile });
   const runOptions = { timeoutMs: 30 * 60_000, signal: options.signal, onStderr: options.onOutput };
   if (!tree) {
     const scratch = await mkdtemp(join(tmpdir(), 'disklessset-dracut-'));
@@ -118,7 +135,7 @@ export async function buildInitramfs(options: DracutOptions): Promise<{ skipped:
       const base = await stage(join(scratch, 'dracut'), join(scratch, 'dracut'));
       const { args, skipped } = argsFor(options.output);
       await run(['dracut', ...args], { ...runOptions, env: base ? { dracutbasedir: base } : {} });
-      return { skipped };
+      return { skipped, fetchModule: withFetch };
     } finally {
       await rm(scratch, { recursive: true, force: true });
     }
@@ -134,7 +151,7 @@ export async function buildInitramfs(options: DracutOptions): Promise<{ skipped:
       const dracut = base ? ['env', `dracutbasedir=${base}`, 'dracut'] : ['dracut'];
       await run(chrootCommand(tree, [...dracut, ...args]), runOptions);
       await copyFile(join(scratch, 'initramfs.img'), options.output);
-      return { skipped };
+      return { skipped, fetchModule: withFetch };
     } finally {
       await rm(scratch, { recursive: true, force: true });
     }

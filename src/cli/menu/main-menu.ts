@@ -77,6 +77,7 @@ const ACTIONS: { label: string; mutates: boolean; run(ui: MenuUi, services: Serv
     if (await ui.confirm(`Generate the initramfs of ${kernel} with dracut${chroot ? ` inside ${chroot}` : ''}?`)) {
       const result = await services.kernels.generateInitramfs(kernel, { chroot });
       if (result.skippedModules.length) ui.print(`warning: dracut modules not available and skipped: ${result.skippedModules.join(', ')}`);
+      if (!result.fetchModule) ui.print('note: no aria2c, so no diskless-fetch module (root image failover and peer-to-peer) in this initramfs');
       ui.print('Initramfs generated.');
     }
   } },

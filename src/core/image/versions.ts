@@ -33,7 +33,8 @@ export function versionRootFile(id: string): string { return `squashfs-${checked
 /** Record of version `id` (YAML: hidden from serving). */
 export function versionRecordFile(id: string): string { return `version-${checkedId(id)}.yml`; }
 
-const VERSIONED_FILE = /^(?:boot-([0-9a-f]{12})\.ipxe|squashfs-([0-9a-f]{12})\.img|version-([0-9a-f]{12})\.yml)$/;
+// The root image's `.torrent` and `.sha256` (version-share.ts) belong to its version too.
+const VERSIONED_FILE = /^(?:boot-([0-9a-f]{12})\.ipxe|squashfs-([0-9a-f]{12})\.img(?:\.torrent|\.sha256)?|version-([0-9a-f]{12})\.yml)$/;
 
 /** The version id a file name of the image folder belongs to, if it is a versioned file. */
 export function versionOfFile(file: string): string | undefined {
@@ -140,6 +141,8 @@ export async function linkPublished(imageDir: string, versioned: string, publish
 export async function removeVersion(imageDir: string, id: string): Promise<void> {
   await rm(join(imageDir, versionRecordFile(id)), { force: true });
   await rm(join(imageDir, versionBootFile(id)), { force: true });
+  await rm(join(imageDir, `${versionRootFile(id)}.torrent`), { force: true });
+  await rm(join(imageDir, `${versionRootFile(id)}.sha256`), { force: true });
   await rm(join(imageDir, versionRootFile(id)), { force: true });
 }
 

@@ -49,6 +49,8 @@ export interface InitramfsOptions {
 export interface GeneratedInitramfs extends KernelInfo {
   /** dracut modules of the original's set this host (or tree) lacks, left out. */
   skippedModules: string[];
+  /** Whether the shipped `diskless-fetch` module went in (only when the tree has aria2c; see src/system/dracut-fetch-module.ts). */
+  fetchModule: boolean;
   profile: InitramfsProfile;
   /** Read from the file: dracut uses another compressor when the asked one is missing. */
   compression: InitramfsCompression;
@@ -221,7 +223,7 @@ export class KernelManager {
     const temporary = temporarySibling(target);
     const { buildInitramfs } = await import('../../system/dracut.js');
     try {
-      const { skipped } = await buildInitramfs({
+      const { skipped, fetchModule } = await buildInitramfs({
         kernelVersion: info.version, output: temporary, chroot: options.chroot,
         extraArgs: [...this.config.dracutExtraArgs, ...(options.extraArgs ?? [])], overlayModule: options.overlayModule,
         profile, onOutput: dracutOutput(options), signal: options.signal,
@@ -232,7 +234,7 @@ export class KernelManager {
       options.progress?.({ type: 'size', label: info.initramfs, bytes });
       await rename(temporary, target);
       const asked = requestedCompression(profile, [...this.config.dracutExtraArgs, ...(options.extraArgs ?? [])]);
-      return { ...info, initramfs_present: true, skippedModules: skipped, profile, compression, requestedCompression: asked, bytes };
+      return { ...info, initramfs_present: true, skippedModules: skipped, fetchModule, profile, compression, requestedCompression: asked, bytes };
     } finally {
       await rm(temporary, { force: true });
     }

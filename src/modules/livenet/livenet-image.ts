@@ -12,6 +12,8 @@ import { pruneVersions, versionRootFile } from '../../core/image/versions.js';
 import { SQUASHFS_FILE } from './squashfs.js';
 import { initramfsWarnings } from './checks.js';
 import { publishVersion, type Publication } from './publication.js';
+import { shareSources } from '../../core/image/share-sources.js';
+import type { ShareSources } from '../../core/image/version-share.js';
 import { pinnedVersions } from './pinned.js';
 import { COMPRESSIONS, livenetRecipeAttributes, type Compression, type Layout, type LivenetOptions } from './options.js';
 
@@ -57,6 +59,11 @@ export class LivenetImage extends Image {
 
   bootSettings(): Record<string, unknown> {
     return { layout: this.layout, selinux: this.data.selinux === true };
+  }
+
+  /** Tracker and boot servers of this installation, for the version's torrent. */
+  shareSources(): Promise<ShareSources> {
+    return shareSources(this.context.paths, this.context.config);
   }
 
   /**

@@ -12,15 +12,19 @@ import {
   fileSha256, linkPublished, PUBLISHED_BOOT_FILE, PUBLISHED_ROOT_FILE, readVersion, versionBootFile, versionId, versionRootFile,
   writeVersionRecord, type VersionRecord,
 } from '../../core/image/versions.js';
+import { writeVersionShare, type ShareSources } from '../../core/image/version-share.js';
 
 /** What a publication needs of the image (`LivenetImage` fulfils it). */
 export interface PublishedImage {
+  readonly name: string;
   readonly imageDirectory: string;
   readonly data: Record<string, unknown> & { kernel?: string; image?: string };
   /** Boot file text of version `id` (its root file named by id). */
   bootFileOf(id: string): string;
   /** Settings besides the root file's bytes that change how nodes boot it. */
   bootSettings(): Record<string, unknown>;
+  /** Tracker and boot servers the version's torrent names (see core/image/share-sources.ts). */
+  shareSources(): Promise<ShareSources>;
 }
 
 /** What a publication is asked to publish. */
@@ -71,6 +75,8 @@ export async function publishVersion(image: PublishedImage, publication: Publica
     }
     image.data.root_sha256 = rootSha256;
     await writeFileAtomic(join(dir, versionBootFile(id)), image.bootFileOf(id), 0o644);
+    // Before the record too: a version is never complete without the files peer-to-peer nodes fetch first.
+    await writeVersionShare(dir, image.name, id, rootSha256, await image.shareSources());
     const record: VersionRecord = {
       id, date: new Date().toISOString(), rootSha256, kernel: image.data.kernel ?? null, initramfs: image.data.image ?? null,
       sourceDigest: typeof image.data.source_digest === 'string' ? image.data.source_digest : null,

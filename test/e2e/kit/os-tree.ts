@@ -52,6 +52,12 @@ export interface EnsureBootTreeOptions {
   cacheRoot?: string;
   /** Progress lines (default: stderr). */
   log?: (line: string) => void;
+  /**
+   * Debian packages added to {@link PACKAGES} (e.g. `aria2` for the
+   * peer-to-peer boot): a tree of its own, cached under its own key; the
+   * default tree's key does not change.
+   */
+  extraPackages?: readonly string[];
 }
 
 /** Cache root used when none is given. */
@@ -60,9 +66,10 @@ export function defaultCacheRoot(): string {
 }
 
 /** The cache key of the tree these sources would build. */
-export function bootTreeCacheKey(mirrors: readonly string[]): string {
+export function bootTreeCacheKey(mirrors: readonly string[], extraPackages: readonly string[] = []): string {
   const hash = createHash('sha256');
-  hash.update(JSON.stringify({ release: RELEASE, packages: PACKAGES, mirrors, overlay: OVERLAY, dracut: DRACUT_MODULES, password: ROOT_PASSWORD }));
+  const packages = [...PACKAGES, ...[...extraPackages].sort()];
+  hash.update(JSON.stringify({ release: RELEASE, packages, mirrors, overlay: OVERLAY, dracut: DRACUT_MODULES, password: ROOT_PASSWORD }));
   return hash.digest('hex').slice(0, 16);
 }
 
@@ -71,7 +78,8 @@ export async function ensureBootTree(options: EnsureBootTreeOptions = {}): Promi
   const log = options.log ?? ((line: string) => process.stderr.write(`[e2e os-tree] ${line}\n`));
   const cacheRoot = options.cacheRoot ?? defaultCacheRoot();
   const mirrors = await debianMirrorLines(RELEASE);
-  const cacheKey = bootTreeCacheKey(mirrors);
+  const extraPackages = options.extraPackages ?? [];
+  const cacheKey = bootTreeCacheKey(mirrors, extraPackages);
   const finalDir = join(cacheRoot, cacheKey);
   await mkdir(cacheRoot, { recursive: true });
   await removeStaleBuilds(cacheRoot, log);
@@ -80,7 +88,7 @@ export async function ensureBootTree(options: EnsureBootTreeOptions = {}): Promi
     log(`no cached tree for key ${cacheKey}: building (mmdebstrap ~4 min, dracut ~1.5 min)`);
     const buildDir = await mkdtemp(join(cacheRoot, `${cacheKey}.build-${process.pid}-`));
     try {
-      await buildInto(buildDir, mirrors, log);
+      await buildInto(buildDir, mirrors, [...PACKAGES, ...extraPackages], log);
       try {
         await rename(buildDir, finalDir);
       } catch (error) {
@@ -107,14 +115,14 @@ export async function ensureBootTree(options: EnsureBootTreeOptions = {}): Promi
   };
 }
 
-async function buildInto(buildDir: string, mirrors: string[], log: (line: string) => void): Promise<void> {
+async function buildInto(buildDir: string, mirrors: string[], packages: readonly string[], log: (line: string) => void): Promise<void> {
   const treeDir = join(buildDir, 'tree');
   const overlayDir = join(buildDir, 'overlay');
   await writeOverlay(overlayDir);
 
   const started = Date.now();
   await run([
-    'mmdebstrap', '--variant=minbase', `--include=${PACKAGES.join(',')}`,
+    'mmdebstrap', '--variant=minbase', `--include=${packages.join(',')}`,
     '--aptopt=APT::Install-Recommends "false"',
     // The dracut configuration must be there before linux-image's postinst runs dracut.
     `--essential-hook=sync-in ${overlayDir} /`,
@@ -143,7 +151,7 @@ async function buildInto(buildDir: string, mirrors: string[], log: (line: string
     treeBytes: await directorySize(treeDir),
     initramfsBytes: (await stat(join(treeDir, initramfsInTree))).size,
     kernelVersion,
-    packages: PACKAGES,
+    packages,
     mirrors,
   };
   await rm(overlayDir, { recursive: true, force: true });

@@ -107,7 +107,7 @@ test('versions_kept bounds the kept versions; the current one and pinned ones ar
     assert.equal(kept.length, 3, 'two newest, plus the pinned one');
     assert.ok(kept.includes(first.id));
     const files = await readdir(dir);
-    assert.equal(files.filter((f) => f.startsWith('squashfs-')).length, 3, 'the files of dropped versions are gone');
+    assert.equal(files.filter((f) => /^squashfs-[0-9a-f]{12}\.img$/.test(f)).length, 3, 'the files of dropped versions are gone');
 
     const unknown = await t.cli(['node', 'set', 'c001', '--image', 'v1@0123456789ab']);
     assert.equal(unknown.exitCode, 2, unknown.stderr);

@@ -37,6 +37,10 @@ export const kernelInitramfs: CommandSpec = {
     });
     const warnings = result.skippedModules.length
       ? [`dracut modules not available here and skipped: ${result.skippedModules.join(', ')}`] : [];
+    if (!result.fetchModule) {
+      warnings.push(`no aria2c ${chroot ? 'in the tree' : 'on this host'}: the initramfs was built without the diskless-fetch module `
+        + '(no boot server failover nor peer-to-peer for the root image); install aria2 to add it');
+    }
     if (result.compression !== result.requestedCompression && result.compression !== 'unknown') {
       // dracut fell back by itself: the tree lacks the compressor, or its kernel cannot unpack that format.
       warnings.push(`dracut packed the initramfs with ${result.compression}, not ${result.requestedCompression}: `
@@ -44,7 +48,7 @@ export const kernelInitramfs: CommandSpec = {
     }
     const made = `${result.profile === 'full' ? 'every driver' : 'node drivers'}, ${result.compression}, ${(result.bytes / 1024 / 1024).toFixed(1)} MiB`;
     return {
-      data: { ...kernelAnswer(result), skippedModules: result.skippedModules, profile: result.profile, compression: result.compression, sizeBytes: result.bytes },
+      data: { ...kernelAnswer(result), skippedModules: result.skippedModules, fetchModule: result.fetchModule, profile: result.profile, compression: result.compression, sizeBytes: result.bytes },
       warnings,
       text: `initramfs ${result.initramfs} generated for ${kernel} (${made})`,
     };
