@@ -26,7 +26,10 @@
  *
  * Run: npm run build && node dist/bench/p2p-boot.js
  * Environment: P2P_BENCH_NODES, P2P_BENCH_MIB, P2P_BENCH_DEADLINE_S,
- * P2P_BENCH_LINK_MBIT (0: unshaped), P2P_BENCH_SEED_S, P2P_BENCH_SUBNET.
+ * P2P_BENCH_LINK_MBIT (0: unshaped), P2P_BENCH_SEED_S, P2P_BENCH_SUBNET;
+ * P2P_BENCH_FETCH_SCRIPT (another copy of the fetch script, to try aria2c
+ * options) and P2P_BENCH_NODE_MODULES (where create-torrent and
+ * bittorrent-tracker are, when this checkout's node_modules lacks them).
  */
 import { randomFillSync } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
