@@ -41,6 +41,8 @@ const BENCHES: Bench[] = [
   { file: 'oci-import', env: { OCI_BENCH_MIB: '60' }, deadlineS: 90 },
   { file: 'image-diff', env: { DIFF_BENCH_MIB: '100' }, deadlineS: 180 },
   { file: 'initramfs', env: {}, deadlineS: 300 },
+  // Quick size: 8 namespaces, 64 MiB (its own deadline is 240 s, namespaces removed on every exit).
+  { file: 'p2p-boot', env: { P2P_BENCH_NODES: '8', P2P_BENCH_MIB: '64' }, deadlineS: 300 },
 ];
 
 const here = fileURLToPath(new URL('.', import.meta.url));

@@ -21,6 +21,7 @@ PACKAGES=(
   skopeo umoci                                               # container-image sources: pull (skopeo copy), unpack layers (umoci)
   docker-registry attr                                       # tests: a real local registry; setfattr/getfattr for xattrs in images
   time                                                       # GNU time: CPU time of whole builds in bench/initramfs.ts
+  iproute2 curl                                              # bench/p2p-boot.ts: namespaces, bridge, tc shaping; the nodes' HTTP client
   aria2                                                      # aria2c: peer-to-peer root image fetch (dracut/96diskless-fetch), its tests and the p2p benchmark
 )
 
