@@ -29,7 +29,9 @@ test('a liveos build gives squashfs.img holding LiveOS/rootfs.img: ext4 of the r
     const imageDir = s.paths.imageDir('compute');
     const version = String((await s.images.get('compute')).data.version);
     assert.deepEqual((await readdir(imageDir)).sort(),
-      ['boot.ipxe', `boot-${version}.ipxe`, 'image_data.yml', 'squashfs.img', `squashfs-${version}.img`, `version-${version}.yml`].sort());
+      ['boot.ipxe', `boot-${version}.ipxe`, 'image_data.yml', 'squashfs.img', `squashfs-${version}.img`, `version-${version}.yml`,
+        // What a peer-to-peer node fetches and checks (docs/scale.md).
+        `squashfs-${version}.img.sha256`, `squashfs-${version}.img.torrent`].sort());
     assert.deepEqual(await readdir(s.paths.workDir), [], 'the work folder is left empty');
 
     const unpacked = await unpackSquashfs(join(imageDir, 'squashfs.img'));
