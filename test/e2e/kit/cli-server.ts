@@ -20,6 +20,8 @@ export interface ServedRequest {
 /** A running `disklessset serve`. */
 export interface CliServer {
   port: number;
+  /** The tracker's announce URL as serve printed it (`http://127.0.0.1:N/announce`), when started with {@link CliServerOptions.trackerPort}. */
+  trackerUrl?: string;
   /** Every request logged so far, oldest first. */
   requests: ServedRequest[];
   /** Everything the server wrote, for failure messages. */
@@ -37,10 +39,18 @@ export interface CliServerOptions {
   port?: number;
   /** More arguments of `serve` (e.g. `--api`). */
   extraArgs?: string[];
+  /**
+   * Also runs serve's own BitTorrent tracker on this port (`--tracker
+   * --tracker-port N`); start-up then waits for its "tracker at" line.
+   */
+  trackerPort?: number;
   /** Each access-log line as it comes (the demo prints them). */
   onRequest?: (request: ServedRequest) => void;
   startTimeoutMs?: number;
 }
+
+/** serve's line naming its tracker (with `--tracker`). */
+const TRACKER_LINE = /tracker at (http:\/\/\S+\/announce)/;
 
 /** Parses `CLIENT METHOD PATH STATUS BYTES DURATIONms [aborted]`. */
 export function parseAccessLine(line: string): ServedRequest | undefined {
@@ -50,8 +60,8 @@ export function parseAccessLine(line: string): ServedRequest | undefined {
 }
 
 /**
- * Starts `disklessset --root ROOT serve --listen 127.0.0.1 --port 80` and
- * resolves once it says it is serving. Throws E_E2E_HTTP_PORT_BUSY naming
+ * Starts `disklessset --root ROOT serve --listen 127.0.0.1 --port 80` (with
+ * its tracker when asked) and resolves once it says it is serving. Throws E_E2E_HTTP_PORT_BUSY naming
  * the holder when the port is taken.
  */
 export async function startCliServer(options: CliServerOptions): Promise<CliServer> {
@@ -85,14 +95,17 @@ async function serveOnLeasedPort(options: CliServerOptions, port: number, releas
       options.onRequest?.(request);
     }
   };
+  const trackerArgs = options.trackerPort === undefined ? [] : ['--tracker', '--tracker-port', String(options.trackerPort)];
+  // serve prints its tracker line right after the serving line: both, or the tracker is not up yet.
+  const started = () => text.includes('serving ') && (options.trackerPort === undefined || TRACKER_LINE.test(text));
   const onStdout = (chunk: Buffer) => {
     text += chunk.toString('utf8');
-    if (text.includes('serving ')) serving();
+    if (started()) serving();
   };
   const stopper = new AbortController();
   let exited: unknown;
   let hasExited = false;
-  const child = run([process.execPath, options.cli, '--root', options.root, 'serve', '--listen', '127.0.0.1', '--port', String(port), ...(options.extraArgs ?? [])], {
+  const child = run([process.execPath, options.cli, '--root', options.root, 'serve', '--listen', '127.0.0.1', '--port', String(port), ...trackerArgs, ...(options.extraArgs ?? [])], {
     signal: stopper.signal, onStderr, onStdout, env: { DISKLESS_ROOT: undefined, NO_COLOR: '1' },
   }).then(() => undefined, (error: unknown) => { exited = error; })
     .finally(() => { hasExited = true; serving(); });
@@ -101,11 +114,11 @@ async function serveOnLeasedPort(options: CliServerOptions, port: number, releas
   await ready;
   clearTimeout(timeout);
   const stop = async () => { stopper.abort(); await child; await release(); };
-  if (hasExited || !text.includes('serving ')) {
+  if (hasExited || !started()) {
     stopper.abort();
     await child;
     const why = exited instanceof CommandError ? exited.message : 'it never said it was serving';
     throw new OperationError('E_E2E_SERVE_START', `disklessset serve did not start (${why})`, text.trim().split('\n').slice(-10).join('\n'));
   }
-  return { port, requests, output: () => text, stop };
+  return { port, trackerUrl: TRACKER_LINE.exec(text)?.[1], requests, output: () => text, stop };
 }
