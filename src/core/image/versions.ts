@@ -66,6 +66,14 @@ export interface VersionRecord {
   attributes: Record<string, unknown>;
 }
 
+/** Image attributes a version restores on rollback (what it was built with; never a secret). */
+const VERSION_ATTRIBUTES = ['kernel', 'image', 'layout', 'livenet_size', 'compression', 'selinux', 'source_digest', 'root_sha256'] as const;
+
+/** Every attribute a version restores, null for one it lacks (a rollback removes it). */
+export function versionAttributes(data: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(VERSION_ATTRIBUTES.map((key) => [key, data[key] ?? null]));
+}
+
 /** What goes into a version id besides the root image's bytes. */
 export interface VersionParts {
   rootSha256: string;

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { writeFileAtomic, temporarySibling } from '../../core/state/atomic-file.js';
 import { isVersionId } from '../../core/names.js';
 import {
-  fileSha256, linkPublished, PUBLISHED_BOOT_FILE, PUBLISHED_ROOT_FILE, readVersion, versionBootFile, versionId, versionRootFile,
+  fileSha256, linkPublished, versionAttributes, PUBLISHED_BOOT_FILE, PUBLISHED_ROOT_FILE, readVersion, versionBootFile, versionId, versionRootFile,
   writeVersionRecord, type VersionRecord,
 } from '../../core/image/versions.js';
 import { writeVersionShare, type ShareSources } from '../../core/image/version-share.js';
@@ -34,14 +34,6 @@ export interface Publication {
   /** The command that asks, for the history (e.g. `livenet rebuild img1`). */
   command: string;
   treeBytes?: number;
-}
-
-/** Image attributes a version restores on rollback (what it was built with; never a secret). */
-const VERSION_ATTRIBUTES = ['kernel', 'image', 'layout', 'livenet_size', 'compression', 'selinux', 'source_digest', 'root_sha256'] as const;
-
-/** Every attribute a version restores, null for one it lacks (a rollback removes it). */
-function versionAttributes(data: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(VERSION_ATTRIBUTES.map((key) => [key, data[key] ?? null]));
 }
 
 /** The root file published now: the current version's, or (an image made before versions) `squashfs.img`. */
