@@ -56,14 +56,20 @@ export async function publishVersion(image: PublishedImage, publication: Publica
   const rootSha256 = publication.pendingRoot || typeof image.data.root_sha256 !== 'string' ? await fileSha256(root) : image.data.root_sha256;
   const id = versionId({ rootSha256, kernel: image.data.kernel ?? null, initramfs: image.data.image ?? null, boot: image.bootSettings() });
   // A version is there when its record and files are (a file deleted by hand is made again, see version-repair.ts).
-  const complete = await readVersion(dir, id) !== undefined
-    && (await Promise.all([versionRootFile(id), versionBootFile(id)].map((file) => stat(join(dir, file)).then(() => true, () => false)))).every(Boolean);
+  const recorded = await readVersion(dir, id) !== undefined;
+  const [rootThere, bootThere] = await Promise.all([versionRootFile(id), versionBootFile(id)]
+    .map((file) => stat(join(dir, file)).then(() => true, () => false)));
+  const complete = recorded && rootThere === true && bootThere === true;
   const unchanged = id === image.data.version && complete;
-  if (!complete) {
+  if (recorded && rootThere === true && bootThere !== true) {
+    // Only the boot file is gone (deleted by hand): it alone is made again; the record keeps when and how the version was made.
+    await writeFileAtomic(join(dir, versionBootFile(id)), image.bootFileOf(id), 0o644);
+  } else if (!complete) {
     const rootFile = join(dir, versionRootFile(id));
     // Made and then recorded: files without a record are an unfinished version, removed by the repair.
     if (publication.pendingRoot) await rename(publication.pendingRoot, rootFile);
-    else {
+    else if (root !== rootFile) {
+      // A rename onto another link of the same file does nothing and would leave the temporary name behind.
       const temporary = temporarySibling(rootFile);
       await link(root, temporary);
       await rename(temporary, rootFile);
