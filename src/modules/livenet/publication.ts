@@ -4,13 +4,14 @@
  * the nodes. A root image identical to the current one (same bytes, kernel,
  * layout...) makes no new version: the publication reports `unchanged`.
  */
-import { link, rename, rm, stat } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { link, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic, temporarySibling } from '../../core/state/atomic-file.js';
 import { isVersionId } from '../../core/names.js';
 import {
   fileSha256, linkPublished, versionAttributes, PUBLISHED_BOOT_FILE, PUBLISHED_ROOT_FILE, readVersion, versionBootFile, versionId, versionRootFile,
-  writeVersionRecord, type VersionRecord,
+  writeVersionRecord, type VersionParts, type VersionRecord,
 } from '../../core/image/versions.js';
 import { writeVersionShare, type ShareSources } from '../../core/image/version-share.js';
 
@@ -42,6 +43,26 @@ function currentRootFile(image: PublishedImage): string {
   return join(image.imageDirectory, isVersionId(version) ? versionRootFile(version) : PUBLISHED_ROOT_FILE);
 }
 
+/** Stands for the version's own root file name in the boot file text an id covers (that name holds the id itself). */
+const ROOT_NAME_PLACEHOLDER = '000000000000';
+
+/**
+ * The id of what would be published: it covers the boot file's bytes too, so
+ * any change to what nodes fetch gives a new id (files served as immutable
+ * never change under one id). A version published before that rule (its id
+ * without the boot file) stays current while its boot file holds the very
+ * bytes that would be written, or is gone and made again.
+ */
+async function idOf(image: PublishedImage, parts: VersionParts): Promise<string> {
+  const earlier = versionId(parts);
+  if (image.data.version === earlier) {
+    const bytes = await readFile(join(image.imageDirectory, versionBootFile(earlier)), 'utf8').catch(() => undefined);
+    if (bytes === undefined || bytes === image.bootFileOf(earlier)) return earlier;
+  }
+  const bootFileSha256 = createHash('sha256').update(image.bootFileOf(ROOT_NAME_PLACEHOLDER)).digest('hex');
+  return versionId({ ...parts, boot: { ...parts.boot, bootFileSha256 } });
+}
+
 /**
  * Publishes the image's data with `publication.pendingRoot` (or its current
  * root file) as a version: makes the version's files if it is new, sets
@@ -54,7 +75,7 @@ export async function publishVersion(image: PublishedImage, publication: Publica
   const dir = image.imageDirectory;
   const root = publication.pendingRoot ?? currentRootFile(image);
   const rootSha256 = publication.pendingRoot || typeof image.data.root_sha256 !== 'string' ? await fileSha256(root) : image.data.root_sha256;
-  const id = versionId({ rootSha256, kernel: image.data.kernel ?? null, initramfs: image.data.image ?? null, boot: image.bootSettings() });
+  const id = await idOf(image, { rootSha256, kernel: image.data.kernel ?? null, initramfs: image.data.image ?? null, boot: image.bootSettings() });
   // A version is there when its record and files are (a file deleted by hand is made again, see version-repair.ts).
   const recorded = await readVersion(dir, id) !== undefined;
   const [rootThere, bootThere] = await Promise.all([versionRootFile(id), versionBootFile(id)]
