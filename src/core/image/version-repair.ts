@@ -52,6 +52,8 @@ interface Drift {
   recordless: string | undefined;
   /** Warnings about pinned versions that lost files (said by every command until fixed). */
   pinnedLost: string[];
+  /** Unreadable records of versions removed as unfinished (named once, by the command that removes them). */
+  unreadable: string[];
 }
 
 async function sameFile(a: string, b: string): Promise<boolean> {
@@ -67,6 +69,22 @@ async function pointerOf(imageDir: string): Promise<string | undefined> {
   } catch {
     return undefined; // no readable data: image status reports it
   }
+}
+
+/**
+ * Record files that do not read as their version's record (edited or
+ * truncated by hand). Records this program writes open with `id: <id>`:
+ * only others are parsed, as every command looks here.
+ */
+async function brokenRecords(imageDir: string, names: readonly string[]): Promise<string[]> {
+  const broken: string[] = [];
+  for (const file of names) {
+    const id = /^version-([0-9a-f]{12})\.yml$/.exec(file)?.[1];
+    if (id === undefined) continue;
+    const head = await readFile(join(imageDir, file), 'utf8').catch(() => '');
+    if (!head.startsWith(`id: ${id}\n`) && await readVersion(imageDir, id) === undefined) broken.push(file);
+  }
+  return broken;
 }
 
 /** The files of pinned versions that are gone, as one warning per version (the current one has its own). */
@@ -92,7 +110,9 @@ async function driftOf(name: string, imageDir: string, pins: ReadonlyMap<string,
   }
   const versioned = names.map(versionOfFile).filter((id): id is string => id !== undefined);
   if (versioned.length === 0 && (pins === undefined || pins.size === 0)) return undefined;
-  const present = new Set(names);
+  const broken = await brokenRecords(imageDir, names);
+  // An unreadable record is no record: its version is unfinished, unless current or pinned (kept, with a warning).
+  const present = new Set(names.filter((file) => !broken.includes(file)));
   const pointer = await pointerOf(imageDir);
   // The version the pointer names keeps its record even when a file of it was deleted by hand.
   const current = pointer !== undefined && present.has(versionRecordFile(pointer)) ? pointer : undefined;
@@ -101,6 +121,7 @@ async function driftOf(name: string, imageDir: string, pins: ReadonlyMap<string,
   const orphans = pins === undefined ? [] : [...new Set(versioned)].filter((id) => id !== pointer && !pins.has(id)
     && (!present.has(versionRecordFile(id)) || !present.has(versionRootFile(id))));
   const pinnedLost = pins === undefined ? [] : pinnedLosses(name, present, pins, pointer);
+  const unreadable = broken.filter((file) => orphans.includes(versionOfFile(file) ?? ''));
   const missing: MissingFile[] = current === undefined ? [] : [
     { versioned: versionRootFile(current), published: PUBLISHED_ROOT_FILE },
     { versioned: versionBootFile(current), published: PUBLISHED_BOOT_FILE },
@@ -111,7 +132,7 @@ async function driftOf(name: string, imageDir: string, pins: ReadonlyMap<string,
   const unshared = [...new Set(versioned)].filter((id) => !orphans.includes(id) && present.has(versionRecordFile(id)) && present.has(versionRootFile(id))
     && (!present.has(versionSha256File(id)) || !present.has(versionTorrentFile(id))));
   return orphans.length > 0 || relink || missing.length > 0 || unshared.length > 0 || recordless !== undefined || pinnedLost.length > 0
-    ? { current, orphans, relink, missing, unshared, recordless, pinnedLost } : undefined;
+    ? { current, orphans, relink, missing, unshared, recordless, pinnedLost, unreadable } : undefined;
 }
 
 /**
@@ -176,6 +197,8 @@ async function repairDrift(paths: Paths, name: string, imageDir: string, drift: 
   if (lost.length > 0 && drift.current) notices.push(lostWarning(name, drift.current, lost));
   if (drift.recordless && !remade) notices.push(recordlessWarning(name, drift.recordless));
   notices.push(...drift.pinnedLost);
+  notices.push(...drift.unreadable.map((file) => `warning: image ${name}: ${file} was unreadable (edited by hand?): `
+    + 'that version was removed as unfinished; nothing pins it and it is not the current one'));
   return notices;
 }
 

@@ -91,3 +91,25 @@ test('a pinned version is never deleted by the repair; its lost files are named 
     await t.cleanup();
   }
 });
+
+test('an unreadable record is named: an unpinned old version is removed, the current one\'s record made again', async () => {
+  const { t, s, dir } = await builtImage();
+  try {
+    const old = (await s.images.get('v1')).data.version as string;
+    await resizeLivenet(s, 'v1', 150);
+    const current = (await s.images.get('v1')).data.version as string;
+    await writeFile(join(dir, `version-${old}.yml`), '{{{\n');
+    await writeFile(join(dir, `version-${current}.yml`), '{{{\n');
+    const list = await t.cli(['image', 'list']);
+    assert.equal(list.exitCode, 0, list.stderr);
+    assert.match(list.stderr, new RegExp(`warning: image v1: version-${old}\\.yml was unreadable`));
+    assert.match(list.stderr, new RegExp(`made the record of its current version ${current} again`));
+    const files = await readdir(dir);
+    assert.ok(!files.some((file) => file.includes(old)), 'the unreadable old version is gone');
+    assert.ok(files.includes(`squashfs-${current}.img`), 'the current one is kept');
+    assert.deepEqual((await s.images.history('v1')).map((v) => v.id), [current]);
+    assert.equal((await t.cli(['image', 'list'])).stderr, '', 'said once');
+  } finally {
+    await t.cleanup();
+  }
+});
