@@ -1,7 +1,8 @@
 /**
  * Image versions: each publication of a bootable image is a version whose id
  * is a short content hash of what nodes fetch (the root image's bytes, the
- * kernel and initramfs it boots, how it is booted). A version's files sit in
+ * kernel and initramfs it boots, how it is booted, the boot file text: see
+ * modules/livenet/publication.ts). A version's files sit in
  * the image folder under names carrying the id (`squashfs-<id>.img`,
  * `boot-<id>.ipxe`), whose content never changes once written, so caches may
  * keep them forever; `version-<id>.yml` (never served) records it and is
