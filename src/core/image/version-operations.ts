@@ -117,6 +117,8 @@ export async function rollbackImage(images: ImageAccess, name: string, to: strin
     await image.writeBootFile();
     image.data.rolled_back_from = current ?? undefined;
     await image.save();
-    return { version: target.id, from: current, changed: true };
+    // The publication may name it anew: a boot file made from today's settings that differs is another version.
+    const version = isVersionId(image.data.version) ? image.data.version : target.id;
+    return { version, from: current, changed: version !== current };
   });
 }

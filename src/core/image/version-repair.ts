@@ -23,6 +23,8 @@ import { loadImageData } from './image-data.js';
 import { shareSources } from './share-sources.js';
 import { versionSha256File, versionTorrentFile, writeVersionShare, type ShareSources } from './version-share.js';
 import { IMAGE_DATA_FILE } from './image.js';
+import { readPins } from '../nodes/pinned.js';
+import { pinnedWarning, recordlessWarning, recreateCurrentRecord } from './version-guard.js';
 import {
   fileSha256, linkPublished, PUBLISHED_BOOT_FILE, PUBLISHED_ROOT_FILE, readVersion, removeVersion, versionBootFile, versionOfFile,
   versionRecordFile, versionRootFile,
@@ -46,6 +48,12 @@ interface Drift {
   missing: MissingFile[];
   /** Complete versions lacking their peer-to-peer files. */
   unshared: string[];
+  /** The pointer's version when its record is missing: made again from image_data.yml if honest (version-guard.ts). */
+  recordless: string | undefined;
+  /** Warnings about pinned versions that lost files (said by every command until fixed). */
+  pinnedLost: string[];
+  /** Unreadable records of versions removed as unfinished (named once, by the command that removes them). */
+  unreadable: string[];
 }
 
 async function sameFile(a: string, b: string): Promise<boolean> {
@@ -53,16 +61,45 @@ async function sameFile(a: string, b: string): Promise<boolean> {
   return first !== undefined && second !== undefined && first.ino === second.ino && first.dev === second.dev;
 }
 
-async function pointerOf(imageDir: string, present: ReadonlySet<string>): Promise<string | undefined> {
+/** The version image_data.yml names, whether or not its record is there. */
+async function pointerOf(imageDir: string): Promise<string | undefined> {
   try {
     const version = (await loadImageData(join(imageDir, IMAGE_DATA_FILE))).version;
-    return isVersionId(version) && present.has(versionRecordFile(version)) ? version : undefined;
+    return isVersionId(version) ? version : undefined;
   } catch {
     return undefined; // no readable data: image status reports it
   }
 }
 
-async function driftOf(imageDir: string): Promise<Drift | undefined> {
+/**
+ * Record files that do not read as their version's record (edited or
+ * truncated by hand). Records this program writes open with `id: <id>`:
+ * only others are parsed, as every command looks here.
+ */
+async function brokenRecords(imageDir: string, names: readonly string[]): Promise<string[]> {
+  const broken: string[] = [];
+  for (const file of names) {
+    const id = /^version-([0-9a-f]{12})\.yml$/.exec(file)?.[1];
+    if (id === undefined) continue;
+    const head = await readFile(join(imageDir, file), 'utf8').catch(() => '');
+    if (!head.startsWith(`id: ${id}\n`) && await readVersion(imageDir, id) === undefined) broken.push(file);
+  }
+  return broken;
+}
+
+/** The files of pinned versions that are gone, as one warning per version (the current one has its own). */
+function pinnedLosses(name: string, present: ReadonlySet<string>, pins: ReadonlyMap<string, string[]>, pointer: string | undefined): string[] {
+  const warnings: string[] = [];
+  for (const [id, holders] of pins) {
+    if (id === pointer || !isVersionId(id)) continue;
+    const gone = [versionRecordFile(id), versionRootFile(id), versionBootFile(id)].filter((file) => !present.has(file));
+    if (gone.length > 0) warnings.push(pinnedWarning(name, id, holders, gone));
+  }
+  return warnings;
+}
+
+/** `pins`: this image's pinned versions; undefined when the inventory is unreadable (then no version is removed). */
+async function driftOf(name: string, imageDir: string, pins: ReadonlyMap<string, string[]> | undefined): Promise<Drift | undefined> {
   let names: string[];
   try {
     // Synchronous: every command looks into every image folder here, and a promise per folder
@@ -72,11 +109,19 @@ async function driftOf(imageDir: string): Promise<Drift | undefined> {
     return undefined;
   }
   const versioned = names.map(versionOfFile).filter((id): id is string => id !== undefined);
-  if (versioned.length === 0) return undefined;
-  const present = new Set(names);
+  if (versioned.length === 0 && (pins === undefined || pins.size === 0)) return undefined;
+  const broken = await brokenRecords(imageDir, names);
+  // An unreadable record is no record: its version is unfinished, unless current or pinned (kept, with a warning).
+  const present = new Set(names.filter((file) => !broken.includes(file)));
+  const pointer = await pointerOf(imageDir);
   // The version the pointer names keeps its record even when a file of it was deleted by hand.
-  const current = await pointerOf(imageDir, present);
-  const orphans = [...new Set(versioned)].filter((id) => id !== current && (!present.has(versionRecordFile(id)) || !present.has(versionRootFile(id))));
+  const current = pointer !== undefined && present.has(versionRecordFile(pointer)) ? pointer : undefined;
+  const recordless = pointer !== undefined && current === undefined && versioned.includes(pointer) ? pointer : undefined;
+  // Nodes boot the current and the pinned versions: their files are never removed as unfinished.
+  const orphans = pins === undefined ? [] : [...new Set(versioned)].filter((id) => id !== pointer && !pins.has(id)
+    && (!present.has(versionRecordFile(id)) || !present.has(versionRootFile(id))));
+  const pinnedLost = pins === undefined ? [] : pinnedLosses(name, present, pins, pointer);
+  const unreadable = broken.filter((file) => orphans.includes(versionOfFile(file) ?? ''));
   const missing: MissingFile[] = current === undefined ? [] : [
     { versioned: versionRootFile(current), published: PUBLISHED_ROOT_FILE },
     { versioned: versionBootFile(current), published: PUBLISHED_BOOT_FILE },
@@ -84,9 +129,10 @@ async function driftOf(imageDir: string): Promise<Drift | undefined> {
   const relink = current !== undefined && missing.length === 0
     && (!await sameFile(join(imageDir, versionBootFile(current)), join(imageDir, PUBLISHED_BOOT_FILE))
       || !await sameFile(join(imageDir, versionRootFile(current)), join(imageDir, PUBLISHED_ROOT_FILE)));
-  const unshared = [...new Set(versioned)].filter((id) => !orphans.includes(id) && present.has(versionRootFile(id))
+  const unshared = [...new Set(versioned)].filter((id) => !orphans.includes(id) && present.has(versionRecordFile(id)) && present.has(versionRootFile(id))
     && (!present.has(versionSha256File(id)) || !present.has(versionTorrentFile(id))));
-  return orphans.length > 0 || relink || missing.length > 0 || unshared.length > 0 ? { current, orphans, relink, missing, unshared } : undefined;
+  return orphans.length > 0 || relink || missing.length > 0 || unshared.length > 0 || recordless !== undefined || pinnedLost.length > 0
+    ? { current, orphans, relink, missing, unshared, recordless, pinnedLost, unreadable } : undefined;
 }
 
 /**
@@ -142,8 +188,17 @@ async function repairDrift(paths: Paths, name: string, imageDir: string, drift: 
     linkedBack.length ? `restored ${linkedBack.join(' and ')} from the published copy` : '',
     drift.relink ? `published version ${drift.current} again` : '',
     drift.unshared.length ? `wrote the torrent and hash files of ${drift.unshared.length} version(s) again` : ''].filter(Boolean);
+  let remade = false;
+  if (drift.recordless) {
+    remade = await recreateCurrentRecord(imageDir, drift.recordless, await loadImageData(join(imageDir, IMAGE_DATA_FILE)));
+    if (remade) done.push(`made the record of its current version ${drift.recordless} again from image_data.yml`);
+  }
   const notices = done.length ? [`image ${name}: ${done.join(', ')} (a command was killed or a file deleted by hand)`] : [];
   if (lost.length > 0 && drift.current) notices.push(lostWarning(name, drift.current, lost));
+  if (drift.recordless && !remade) notices.push(recordlessWarning(name, drift.recordless));
+  notices.push(...drift.pinnedLost);
+  notices.push(...drift.unreadable.map((file) => `warning: image ${name}: ${file} was unreadable (edited by hand?): `
+    + 'that version was removed as unfinished; nothing pins it and it is not the current one'));
   return notices;
 }
 
@@ -159,13 +214,15 @@ export async function repairVersions(paths: Paths): Promise<string[]> {
     return [];
   }
   const notices: string[] = [];
+  const pins = await readPins(paths);
   for (const name of folders) {
     const imageDir = paths.imageDir(name);
+    const imagePins = pins === undefined ? undefined : pins.get(name) ?? new Map<string, string[]>();
     // Cheap look first: taking a lock per image on every command would cost more than the check.
-    if (!await driftOf(imageDir)) continue;
+    if (!await driftOf(name, imageDir, imagePins)) continue;
     try {
       await withLock(paths.imageLock(name), async () => {
-        const drift = await driftOf(imageDir);
+        const drift = await driftOf(name, imageDir, imagePins);
         if (drift) notices.push(...await repairDrift(paths, name, imageDir, drift));
       }, { timeoutMs: 0 });
     } catch { /* a live command holds the image: it finishes its own work */ }

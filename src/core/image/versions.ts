@@ -1,7 +1,8 @@
 /**
  * Image versions: each publication of a bootable image is a version whose id
  * is a short content hash of what nodes fetch (the root image's bytes, the
- * kernel and initramfs it boots, how it is booted). A version's files sit in
+ * kernel and initramfs it boots, how it is booted, the boot file text: see
+ * modules/livenet/publication.ts). A version's files sit in
  * the image folder under names carrying the id (`squashfs-<id>.img`,
  * `boot-<id>.ipxe`), whose content never changes once written, so caches may
  * keep them forever; `version-<id>.yml` (never served) records it and is
@@ -64,6 +65,14 @@ export interface VersionRecord {
   command: string;
   /** Image attributes of this version, restored by a rollback (no secret among them). */
   attributes: Record<string, unknown>;
+}
+
+/** Image attributes a version restores on rollback (what it was built with; never a secret). */
+const VERSION_ATTRIBUTES = ['kernel', 'image', 'layout', 'livenet_size', 'compression', 'selinux', 'source_digest', 'root_sha256'] as const;
+
+/** Every attribute a version restores, null for one it lacks (a rollback removes it). */
+export function versionAttributes(data: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(VERSION_ATTRIBUTES.map((key) => [key, data[key] ?? null]));
 }
 
 /** What goes into a version id besides the root image's bytes. */

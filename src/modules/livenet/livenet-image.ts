@@ -14,7 +14,7 @@ import { initramfsWarnings } from './checks.js';
 import { publishVersion, type Publication } from './publication.js';
 import { shareSources } from '../../core/image/share-sources.js';
 import type { ShareSources } from '../../core/image/version-share.js';
-import { pinnedVersions } from './pinned.js';
+import { pinnedVersions } from '../../core/nodes/pinned.js';
 import { COMPRESSIONS, livenetRecipeAttributes, type Compression, type Layout, type LivenetOptions } from './options.js';
 
 /**

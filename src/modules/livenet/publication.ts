@@ -4,13 +4,14 @@
  * the nodes. A root image identical to the current one (same bytes, kernel,
  * layout...) makes no new version: the publication reports `unchanged`.
  */
-import { link, rename, rm, stat } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { link, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic, temporarySibling } from '../../core/state/atomic-file.js';
 import { isVersionId } from '../../core/names.js';
 import {
-  fileSha256, linkPublished, PUBLISHED_BOOT_FILE, PUBLISHED_ROOT_FILE, readVersion, versionBootFile, versionId, versionRootFile,
-  writeVersionRecord, type VersionRecord,
+  fileSha256, linkPublished, versionAttributes, PUBLISHED_BOOT_FILE, PUBLISHED_ROOT_FILE, readVersion, versionBootFile, versionId, versionRootFile,
+  writeVersionRecord, type VersionParts, type VersionRecord,
 } from '../../core/image/versions.js';
 import { writeVersionShare, type ShareSources } from '../../core/image/version-share.js';
 
@@ -36,18 +37,30 @@ export interface Publication {
   treeBytes?: number;
 }
 
-/** Image attributes a version restores on rollback (what it was built with; never a secret). */
-const VERSION_ATTRIBUTES = ['kernel', 'image', 'layout', 'livenet_size', 'compression', 'selinux', 'source_digest', 'root_sha256'] as const;
-
-/** Every attribute a version restores, null for one it lacks (a rollback removes it). */
-function versionAttributes(data: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(VERSION_ATTRIBUTES.map((key) => [key, data[key] ?? null]));
-}
-
 /** The root file published now: the current version's, or (an image made before versions) `squashfs.img`. */
 function currentRootFile(image: PublishedImage): string {
   const version = image.data.version;
   return join(image.imageDirectory, isVersionId(version) ? versionRootFile(version) : PUBLISHED_ROOT_FILE);
+}
+
+/** Stands for the version's own root file name in the boot file text an id covers (that name holds the id itself). */
+const ROOT_NAME_PLACEHOLDER = '000000000000';
+
+/**
+ * The id of what would be published: it covers the boot file's bytes too, so
+ * any change to what nodes fetch gives a new id (files served as immutable
+ * never change under one id). A version published before that rule (its id
+ * without the boot file) stays current while its boot file holds the very
+ * bytes that would be written, or is gone and made again.
+ */
+async function idOf(image: PublishedImage, parts: VersionParts): Promise<string> {
+  const earlier = versionId(parts);
+  if (image.data.version === earlier) {
+    const bytes = await readFile(join(image.imageDirectory, versionBootFile(earlier)), 'utf8').catch(() => undefined);
+    if (bytes === undefined || bytes === image.bootFileOf(earlier)) return earlier;
+  }
+  const bootFileSha256 = createHash('sha256').update(image.bootFileOf(ROOT_NAME_PLACEHOLDER)).digest('hex');
+  return versionId({ ...parts, boot: { ...parts.boot, bootFileSha256 } });
 }
 
 /**
@@ -62,16 +75,22 @@ export async function publishVersion(image: PublishedImage, publication: Publica
   const dir = image.imageDirectory;
   const root = publication.pendingRoot ?? currentRootFile(image);
   const rootSha256 = publication.pendingRoot || typeof image.data.root_sha256 !== 'string' ? await fileSha256(root) : image.data.root_sha256;
-  const id = versionId({ rootSha256, kernel: image.data.kernel ?? null, initramfs: image.data.image ?? null, boot: image.bootSettings() });
+  const id = await idOf(image, { rootSha256, kernel: image.data.kernel ?? null, initramfs: image.data.image ?? null, boot: image.bootSettings() });
   // A version is there when its record and files are (a file deleted by hand is made again, see version-repair.ts).
-  const complete = await readVersion(dir, id) !== undefined
-    && (await Promise.all([versionRootFile(id), versionBootFile(id)].map((file) => stat(join(dir, file)).then(() => true, () => false)))).every(Boolean);
+  const recorded = await readVersion(dir, id) !== undefined;
+  const [rootThere, bootThere] = await Promise.all([versionRootFile(id), versionBootFile(id)]
+    .map((file) => stat(join(dir, file)).then(() => true, () => false)));
+  const complete = recorded && rootThere === true && bootThere === true;
   const unchanged = id === image.data.version && complete;
-  if (!complete) {
+  if (recorded && rootThere === true && bootThere !== true) {
+    // Only the boot file is gone (deleted by hand): it alone is made again; the record keeps when and how the version was made.
+    await writeFileAtomic(join(dir, versionBootFile(id)), image.bootFileOf(id), 0o644);
+  } else if (!complete) {
     const rootFile = join(dir, versionRootFile(id));
     // Made and then recorded: files without a record are an unfinished version, removed by the repair.
     if (publication.pendingRoot) await rename(publication.pendingRoot, rootFile);
-    else {
+    else if (root !== rootFile) {
+      // A rename onto another link of the same file does nothing and would leave the temporary name behind.
       const temporary = temporarySibling(rootFile);
       await link(root, temporary);
       await rename(temporary, rootFile);
