@@ -56,7 +56,7 @@ export async function inspectOciDigest(source: OciSource, pull: PullSettings | u
   scratch?: string): Promise<string> {
   const command = ['skopeo', 'inspect', ...tmpdirFlag(scratch), ...sourceFlags(source, pull, ''), '--format', '{{.Digest}}', formatOciSource(source)];
   const result = await run(command, { ...options, timeoutMs: 600_000 }).catch((error: unknown) => {
-    throw pullFailure(error, source, 'inspect');
+    throw pullFailure(error, source, 'inspect', pull?.registryAuth !== undefined);
   });
   const digest = result.stdout.trim();
   if (!DIGEST.test(digest)) {
@@ -98,7 +98,7 @@ export async function pullOciTree(target: string, source: OciSource, request: Pr
     // A registry tag can move between the two calls: the copy names the digest just inspected.
     const from = source.transport === 'docker' ? pinnedDockerName(source, digest) : formatOciSource(source);
     await run(['skopeo', 'copy', ...tmpdirFlag(scratch), ...sourceFlags(source, request.pull, 'src-'), from, `oci:${layout}:${LAYOUT_TAG}`], { ...options, env })
-      .catch((error: unknown) => { throw pullFailure(error, source, 'copy'); });
+      .catch((error: unknown) => { throw pullFailure(error, source, 'copy', request.pull?.registryAuth !== undefined); });
     request.signal?.throwIfAborted();
     await run(['umoci', 'unpack', '--image', `${layout}:${LAYOUT_TAG}`, bundle], { ...options, env })
       .catch((error: unknown) => { throw pullFailure(error, source, 'unpack'); });

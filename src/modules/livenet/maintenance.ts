@@ -8,7 +8,7 @@ import { ConflictError, UsageError } from '../../errors/index.js';
 import { StepReporter, silentProgress } from '../../core/progress.js';
 import type { CoreServices } from '../../core/core-services.js';
 import type { RebuildOutcome, RebuildServices } from '../../core/image/image.js';
-import { checkOsRecipe } from '../../core/os/recipe-prepare.js';
+import { checkOsRecipe, withRegistryAuth } from '../../core/os/recipe-prepare.js';
 import { run } from '../../system/runner.js';
 import { unmountTree } from '../../system/mount.js';
 import { buildLivenet, squashRoot } from './build.js';
@@ -74,6 +74,7 @@ export async function resizeLivenet(services: CoreServices, name: string, sizeMi
  * @throws UsageError E_IMAGE_NAME, E_NOT_LIVENET; NotFoundError E_IMAGE_NOT_FOUND; ConflictError E_IMAGE_NOT_READY, E_IMAGE_MOUNTED, E_LOCK_TIMEOUT;
  * the recipe's own codes (UsageError for a recipe that no longer parses or a
  * source, kernel or package now missing; UnavailableError E_TOOL_MISSING);
+ * `operation.registryAuth` (UsageError E_SOURCE for a source other than docker://, E_REGISTRY_AUTH...);
  * UsageError E_SOURCE_DATE_EPOCH (a set SOURCE_DATE_EPOCH that is no usable epoch);
  * and the build's (OperationError E_NO_SPACE, UsageError E_TREE_TOO_BIG, CommandError).
  * A warning says when the image's saved epoch changes.
@@ -83,7 +84,9 @@ export async function rebuildLivenet(services: RebuildServices, name: string, op
   const first = await loadLivenet(services, name);
   // A bad SOURCE_DATE_EPOCH is refused before anything is built.
   environmentEpoch();
-  const { options, warnings } = await optionsFromRecipe(first.data);
+  const recipe = await optionsFromRecipe(first.data);
+  const warnings = recipe.warnings;
+  const options = { ...recipe.options, ...await withRegistryAuth(recipe.options, operation.registryAuth) };
   await checkOsRecipe(context, options, { signal: operation.signal });
   await checkSourceFits(options, operation.signal);
   return services.images.withImageLock(name, async () => {
