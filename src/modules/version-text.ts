@@ -11,7 +11,7 @@ export const REBUILD_REGISTRY_AUTH_OPTION: OptionSpec = {
 
 /** `--to`: the version to go back to. */
 export const ROLLBACK_TARGET_OPTION: OptionSpec = {
-  name: 'to', type: 'string', description: 'version to boot again: previous (the one before the last publication) or a version id (required)', valueName: 'VERSION',
+  name: 'to', type: 'string', description: 'version to boot again: previous (the one before the last publication) or a version id (ID or NAME@ID, as history lists it; required)', valueName: 'VERSION',
 };
 
 /**

@@ -67,8 +67,8 @@ export interface RollbackOutcome {
 }
 
 /**
- * Makes version `to` (an id, or `previous`: the version published before the
- * current one) the one nodes boot, restoring its kernel and settings. Runs
+ * Makes version `to` (an id, `NAME@ID` of this image as history writes it, or
+ * `previous`: the version published before the current one) the one nodes boot, restoring its kernel and settings. Runs
  * under the image lock; the data (the pointer) is saved last, so a kill
  * leaves the old or the new version. Idempotent: rolling back to the current
  * version changes nothing, and `previous` when the current version was put
@@ -78,6 +78,8 @@ export interface RollbackOutcome {
  */
 export async function rollbackImage(images: ImageAccess, name: string, to: string): Promise<RollbackOutcome> {
   validateImageName(name);
+  // `NAME@VERSION` is how history and the not-found hint write a version: taken as VERSION when NAME is this image.
+  if (to.startsWith(`${name}@`)) to = to.slice(name.length + 1);
   // Ids are lower case; one given in upper case (copied from elsewhere) names the same version.
   if (to !== 'previous') to = normalizeVersionId(to) ?? to;
   if (to !== 'previous' && !isVersionId(to)) {

@@ -81,6 +81,12 @@ test('an unknown version is E_VERSION_NOT_FOUND (exit 1) for history, rollback, 
     const rollback = await t.cli(['image', 'rollback', 'v1', '--to', upper]);
     assert.equal(rollback.exitCode, 0, rollback.stderr);
     assert.match(rollback.stdout, /nothing changed/, 'the upper-case id is the current version');
+    const asListed = await t.cli(['image', 'rollback', 'v1', '--to', `v1@${current.id}`]);
+    assert.equal(asListed.exitCode, 0, `--to NAME@ID, as the hint lists versions: ${asListed.stderr}`);
+    assert.match(asListed.stdout, /nothing changed/);
+    const otherImage = await t.cli(['image', 'rollback', 'v1', '--to', `v2@${current.id}`, '--json']);
+    assert.equal(otherImage.exitCode, 2, otherImage.stderr);
+    assert.equal(codeOf(otherImage.stderr), 'E_ROLLBACK_TARGET', 'a version of another image is no target');
 
     const noName = await t.cli(['image', 'diff', `@${current.id}`, 'v1']);
     assert.equal(noName.exitCode, 2, noName.stderr);
