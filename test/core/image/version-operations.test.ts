@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { rename, stat } from 'node:fs/promises';
+import { readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { resizeLivenet } from '../../../src/modules/livenet/maintenance.js';
 import { builtImage, TEST_KERNEL } from '../../helpers/livenet-fixtures.js';
@@ -43,6 +43,13 @@ test('a rollback to a version whose kernel or initramfs left the kernels folder 
     assert.equal((await s.images.get('v1')).data.version, resized.id);
 
     await rename(aside, join(s.paths.kernelsDir, INITRAMFS));
+    const record = join(dir, `version-${created.id}.yml`);
+    const kept = await readFile(record, 'utf8');
+    await writeFile(record, kept.split(TEST_KERNEL).join('../../../../etc/passwd'));
+    const edited = await t.cli(['image', 'rollback', 'v1', '--to', created.id]);
+    assert.equal(edited.exitCode, 2, edited.stderr);
+    assert.ok(!edited.stderr.includes('passwd'), `an invalid name is never echoed into a hint: ${edited.stderr}`);
+    await writeFile(record, kept);
     const back = await t.cli(['image', 'rollback', 'v1', '--to', created.id]);
     assert.equal(back.exitCode, 0, back.stderr);
     assert.equal((await s.images.get('v1')).data.version, created.id, 'with its files back, the rollback goes through');
