@@ -3,9 +3,15 @@ import { UsageError } from '../errors/index.js';
 import type { RollbackOutcome } from '../core/image/version-operations.js';
 import type { OptionSpec } from './contract.js';
 
+/** `--registry-auth FILE` of a rebuild: a recipe never keeps the auth file given at creation. */
+export const REBUILD_REGISTRY_AUTH_OPTION: OptionSpec = {
+  name: 'registry-auth', type: 'string', valueName: 'FILE',
+  description: 'containers auth.json for an image pulled from a private docker:// registry (owned by root, mode 0600; used for this rebuild only, never stored)',
+};
+
 /** `--to`: the version to go back to. */
 export const ROLLBACK_TARGET_OPTION: OptionSpec = {
-  name: 'to', type: 'string', description: 'version to boot again: previous (the one before the last publication) or a version id (required)', valueName: 'VERSION',
+  name: 'to', type: 'string', description: 'version to boot again: previous (the one before the last publication) or a version id (ID or NAME@ID, as history lists it; required)', valueName: 'VERSION',
 };
 
 /**

@@ -7,13 +7,15 @@
 import { lstat } from 'node:fs/promises';
 import { ConflictError, NotFoundError, UsageError } from '../../errors/index.js';
 import { validateImageName } from '../names.js';
+import { creatorAlive } from '../state/installations.js';
 import type { ImageContext } from './context.js';
 import type { AnyImageClass, CreationRequest } from './image.js';
 
 /**
  * Throws ConflictError E_IMAGE_EXISTS if `name` (validated first, E_IMAGE_NAME)
  * is taken: an image folder (whatever state it is in, even a dangling link)
- * or a build or removal registered in installations.yml.
+ * or a build or removal registered in installations.yml; a CORRUPTED image
+ * (its build was killed) is named as such, with the `image clean` that frees the name.
  */
 export async function requireFreeName(context: ImageContext, name: string): Promise<void> {
   validateImageName(name);
@@ -21,12 +23,17 @@ export async function requireFreeName(context: ImageContext, name: string): Prom
     if (error.code === 'ENOENT') return false;
     throw error;
   });
-  if (folder) throw new ConflictError('E_IMAGE_EXISTS', `image "${name}" already exists`, 'choose another name or remove it first');
   const entry = (await context.installations.read())[name];
-  if (entry) {
-    throw new ConflictError('E_IMAGE_EXISTS', `image "${name}" is already being created or is corrupted (pid ${entry.pid})`,
-      'choose another name, or clean it with `disklessset image clean`');
+  // A registered build whose process is gone (killed) left a CORRUPTED image: say so and name the command that clears it.
+  if (entry && !creatorAlive(entry)) {
+    throw new ConflictError('E_IMAGE_EXISTS', `image "${name}" already exists and is corrupted (a build or removal by pid ${entry.pid} was killed)`,
+      `remove what is left with \`disklessset image clean ${name}\`, then create it again`);
   }
+  if (entry) {
+    throw new ConflictError('E_IMAGE_EXISTS', `image "${name}" is being created or removed (pid ${entry.pid})`,
+      'choose another name, or wait for that command to end');
+  }
+  if (folder) throw new ConflictError('E_IMAGE_EXISTS', `image "${name}" already exists`, 'choose another name or remove it first');
 }
 
 /**

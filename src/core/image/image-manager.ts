@@ -11,7 +11,7 @@ import { trackChildren } from '../../system/runner.js';
 import { initramfsName } from '../kernel/kernel-manager.js';
 import { countNodes, foldNodes } from '../../nodeset/index.js';
 import { BuildJournal } from './build-journal.js';
-import type { AnyImageClass, Image, ImageClass, RebuildOutcome } from './image.js';
+import type { AnyImageClass, Image, ImageClass, RebuildOperation, RebuildOutcome } from './image.js';
 import { damagedError } from './image-status.js';
 import { undoBuild } from './build-undo.js';
 import { requireFreeName } from './creation.js';
@@ -80,7 +80,7 @@ export class ImageManager extends ImageCatalog {
    *   whatever the class's hook throws.
    * @returns warnings of the new build (one line each); for a versioned image, the version and whether the build changed nothing.
    */
-  async rebuild(name: string, operation: CreateOptions = {}): Promise<RebuildOutcome> {
+  async rebuild(name: string, operation: RebuildOperation = {}): Promise<RebuildOutcome> {
     validateImageName(name);
     await this.cleanCorrupted();
     const rebuild = await this.rebuildHook(name);

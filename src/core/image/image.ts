@@ -156,7 +156,15 @@ export interface ImageClass<Options = Record<string, unknown>> {
    * boot only once the new build is complete (optional). Called by
    * `ImageManager.rebuild` only, once the image is known to be CREATED.
    */
-  rebuild?(services: RebuildServices, name: string, operation: { progress?: ProgressSink; signal?: AbortSignal }): Promise<RebuildOutcome>;
+  rebuild?(services: RebuildServices, name: string, operation: RebuildOperation): Promise<RebuildOutcome>;
+}
+
+/** How a rebuild runs: progress, cancel, and the inputs a recipe never keeps. */
+export interface RebuildOperation {
+  progress?: ProgressSink;
+  signal?: AbortSignal;
+  /** A containers auth.json for this rebuild's registry (CLI only): checked like at creation, never stored nor printed. */
+  registryAuth?: string;
 }
 
 /** An image class of any options type (the options are checked by its own `parseOptions`). */

@@ -4,7 +4,7 @@
  */
 import { readdir } from 'node:fs/promises';
 import { ConflictError, NotFoundError, UsageError } from '../../errors/index.js';
-import { isVersionId, normalizeVersionId, parseImageReference, validateImageName } from '../names.js';
+import { isKernelVersion, isVersionId, normalizeVersionId, parseImageReference, validateImageName } from '../names.js';
 import type { ImageAccess } from './image.js';
 import { listVersions, readVersion, type VersionRecord } from './versions.js';
 
@@ -47,6 +47,12 @@ async function requireBootFiles(images: ImageAccess, name: string, target: Versi
   if (target.kernel === null && target.initramfs === null) return;
   const present = new Set(await readdir(images.context.paths.kernelsDir).catch(() => [] as string[]));
   const why = `image "${name}" cannot roll back to version ${target.id}`;
+  // A hand-edited record may name anything: an invalid name is never echoed into a command to run.
+  const kernelValid = target.kernel !== null && target.kernel.startsWith('vmlinuz-') && isKernelVersion(target.kernel.slice('vmlinuz-'.length));
+  if (target.kernel !== null && !kernelValid) {
+    throw new UsageError('E_ROLLBACK_KERNEL_MISSING', `${why}: its record names no valid kernel file`,
+      `roll back to another version that \`disklessset image history ${name}\` lists`);
+  }
   if (target.kernel !== null && !present.has(target.kernel)) {
     throw new UsageError('E_ROLLBACK_KERNEL_MISSING', `${why}: its kernel ${target.kernel} is no longer in the kernels folder`,
       `put it back with \`disklessset kernel add /boot/${target.kernel}\` (and its initramfs with \`disklessset kernel initramfs ${target.kernel}\`), then roll back again`);
@@ -67,8 +73,8 @@ export interface RollbackOutcome {
 }
 
 /**
- * Makes version `to` (an id, or `previous`: the version published before the
- * current one) the one nodes boot, restoring its kernel and settings. Runs
+ * Makes version `to` (an id, `NAME@ID` of this image as history writes it, or
+ * `previous`: the version published before the current one) the one nodes boot, restoring its kernel and settings. Runs
  * under the image lock; the data (the pointer) is saved last, so a kill
  * leaves the old or the new version. Idempotent: rolling back to the current
  * version changes nothing, and `previous` when the current version was put
@@ -78,6 +84,8 @@ export interface RollbackOutcome {
  */
 export async function rollbackImage(images: ImageAccess, name: string, to: string): Promise<RollbackOutcome> {
   validateImageName(name);
+  // `NAME@VERSION` is how history and the not-found hint write a version: taken as VERSION when NAME is this image.
+  if (to.startsWith(`${name}@`)) to = to.slice(name.length + 1);
   // Ids are lower case; one given in upper case (copied from elsewhere) names the same version.
   if (to !== 'previous') to = normalizeVersionId(to) ?? to;
   if (to !== 'previous' && !isVersionId(to)) {

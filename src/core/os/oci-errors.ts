@@ -14,6 +14,8 @@ import type { OciSource } from './os-request.js';
 export type PullStep = 'inspect' | 'copy' | 'unpack';
 
 const NOT_FOUND = /manifest unknown|name unknown|repository name not known|not found|unauthorized|authentication required|access to the resource is denied|denied/i;
+/** What a registry answers to a login it does not accept (the same as to no login). */
+const AUTH_REFUSED = /unauthorized|authentication required|invalid username|incorrect username/i;
 const TLS = /server gave HTTP response to HTTPS client|x509:|certificate|tls:/i;
 const UNREACHABLE = /connection refused|no such host|i\/o timeout|network is unreachable|no route to host|connection reset|dial tcp|lookup .*: |TLS handshake timeout|pinging container registry/i;
 const DAMAGED = /unexpected EOF|EOF|archive\/tar|invalid tar|gzip|digest|checksum|invalid|index\.json|manifest|oci-layout|no such file|not a directory|unknown blob|untarring|blob/i;
@@ -28,15 +30,16 @@ export function skopeoReason(stderr: string): string {
 }
 
 /**
- * The typed error for a failure of `step` on `source`. Aborts, timeouts and
+ * The typed error for a failure of `step` on `source` (`authGiven`: an auth file was handed to skopeo). Aborts, timeouts and
  * missing programs stay the runner's CommandError; a DisklessError passes
  * through. The result's `cause` is the original error.
  * @returns NotFoundError E_OCI_NOT_FOUND (manifest or repository unknown, or
- * hidden behind a login), UnavailableError E_OCI_UNREACHABLE (connection
+ * hidden behind a login), UsageError E_REGISTRY_AUTH (a login refused while an
+ * auth file was given), UnavailableError E_OCI_UNREACHABLE (connection
  * refused, unknown host, TLS mismatch), UsageError E_OCI_ARCHIVE (an archive
  * or layout that cannot be read), or the error itself.
  */
-export function pullFailure(error: unknown, source: OciSource, step: PullStep): Error {
+export function pullFailure(error: unknown, source: OciSource, step: PullStep, authGiven = false): Error {
   if (error instanceof DisklessError && !(error instanceof CommandError)) return error;
   if (error instanceof CommandError && error.failure !== 'exit-code') return error;
   const name = formatOciSource(source);
@@ -53,6 +56,10 @@ export function pullFailure(error: unknown, source: OciSource, step: PullStep): 
     if (UNREACHABLE.test(stderr) && !/manifest unknown|name unknown/i.test(stderr)) {
       return new UnavailableError('E_OCI_UNREACHABLE', `cannot reach the registry of ${name} ${detail}`,
         'check the registry address and port, and that it is running', cause);
+    }
+    if (authGiven && AUTH_REFUSED.test(stderr)) {
+      return new UsageError('E_REGISTRY_AUTH', `the registry of ${name} refused the credentials of the --registry-auth file ${detail}`,
+        'check the user name and password kept for this registry in that file (skopeo login --authfile FILE REGISTRY writes them)', cause);
     }
     if (NOT_FOUND.test(stderr)) {
       return new NotFoundError('E_OCI_NOT_FOUND', `image ${name} not found ${detail}`,

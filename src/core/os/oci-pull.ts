@@ -8,7 +8,7 @@
  * Everything lives in one folder of the root's scratch space named like an
  * atomic-write temporary (`.oci-pull.tmp-<pid>-<hex>`): the start-of-command
  * sweep removes it when this process was killed, and skopeo's own temporary
- * files (it unpacks archives into TMPDIR) are kept inside it.
+ * files (it unpacks archives into /var/tmp unless given `--tmpdir`) are kept inside it.
  */
 import { mkdir, readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -36,15 +36,27 @@ function sourceFlags(source: OciSource, pull: PullSettings | undefined, prefix: 
 }
 
 /**
+ * skopeo's own temporary folder. skopeo (1.9) unpacks an archive into
+ * /var/tmp whatever TMPDIR says; only its global `--tmpdir` keeps that inside
+ * our swept scratch folder, so a killed build leaves nothing on the host.
+ * Given after the command word (skopeo takes global options there too) so
+ * that failures still read `skopeo inspect` / `skopeo copy`.
+ */
+function tmpdirFlag(scratch: string | undefined): string[] {
+  return scratch === undefined ? [] : ['--tmpdir', scratch];
+}
+
+/**
  * The manifest digest of the source (`sha256:<hex>`). For a registry it is
  * the digest the registry serves for the tag (a manifest list's own digest
- * for a multi-architecture image).
+ * for a multi-architecture image). `scratch`: skopeo's folder for temporary files.
  * @throws NotFoundError E_OCI_NOT_FOUND, UnavailableError E_OCI_UNREACHABLE, UsageError E_OCI_ARCHIVE, CommandError.
  */
-export async function inspectOciDigest(source: OciSource, pull: PullSettings | undefined, options: Pick<RunOptions, 'signal' | 'env'>): Promise<string> {
-  const command = ['skopeo', 'inspect', ...sourceFlags(source, pull, ''), '--format', '{{.Digest}}', formatOciSource(source)];
+export async function inspectOciDigest(source: OciSource, pull: PullSettings | undefined, options: Pick<RunOptions, 'signal' | 'env'>,
+  scratch?: string): Promise<string> {
+  const command = ['skopeo', 'inspect', ...tmpdirFlag(scratch), ...sourceFlags(source, pull, ''), '--format', '{{.Digest}}', formatOciSource(source)];
   const result = await run(command, { ...options, timeoutMs: 600_000 }).catch((error: unknown) => {
-    throw pullFailure(error, source, 'inspect');
+    throw pullFailure(error, source, 'inspect', pull?.registryAuth !== undefined);
   });
   const digest = result.stdout.trim();
   if (!DIGEST.test(digest)) {
@@ -81,12 +93,12 @@ export async function pullOciTree(target: string, source: OciSource, request: Pr
   const layout = join(scratch, 'layout');
   const bundle = join(scratch, 'bundle');
   try {
-    const digest = await inspectOciDigest(source, request.pull, { signal: options.signal, env });
+    const digest = await inspectOciDigest(source, request.pull, { signal: options.signal, env }, scratch);
     request.signal?.throwIfAborted();
     // A registry tag can move between the two calls: the copy names the digest just inspected.
     const from = source.transport === 'docker' ? pinnedDockerName(source, digest) : formatOciSource(source);
-    await run(['skopeo', 'copy', ...sourceFlags(source, request.pull, 'src-'), from, `oci:${layout}:${LAYOUT_TAG}`], { ...options, env })
-      .catch((error: unknown) => { throw pullFailure(error, source, 'copy'); });
+    await run(['skopeo', 'copy', ...tmpdirFlag(scratch), ...sourceFlags(source, request.pull, 'src-'), from, `oci:${layout}:${LAYOUT_TAG}`], { ...options, env })
+      .catch((error: unknown) => { throw pullFailure(error, source, 'copy', request.pull?.registryAuth !== undefined); });
     request.signal?.throwIfAborted();
     await run(['umoci', 'unpack', '--image', `${layout}:${LAYOUT_TAG}`, bundle], { ...options, env })
       .catch((error: unknown) => { throw pullFailure(error, source, 'unpack'); });

@@ -43,16 +43,33 @@ function checkPath(spec: string, path: string): string {
 }
 
 /**
+ * Refuses `docker://USER:PASSWORD@REGISTRY/...`: the password would be kept in
+ * image_data.yml, shown by `image show` and put on skopeo's command line. The
+ * echo masks everything before the `@`, so the password is never repeated.
+ */
+function refuseCredentials(rest: string): void {
+  const slash = rest.indexOf('/');
+  const host = slash < 0 ? rest : rest.slice(0, slash);
+  const at = host.lastIndexOf('@');
+  // `REPO@sha256:DIGEST` without a registry holds an `@` too: that is a digest, not a login.
+  if (at < 0 || (slash < 0 && /^[a-z0-9._-]+@sha256:[a-f0-9]{64}$/.test(rest))) return;
+  throw new UsageError('E_OCI_REFERENCE', `invalid image source "docker://***@${rest.slice(at + 1, at + 201).replace(/[^\x21-\x7e]/g, '?')}": no user name or password in a source reference`,
+    'use --registry-auth FILE (a containers auth.json, as skopeo login writes it)');
+}
+
+/**
  * Parses a container-image source. Registry references need an explicit tag
  * or digest (an image is rebuilt from what it recorded, so "whatever latest
  * is today" is not assumed). Throws UsageError E_OCI_REFERENCE for a value
  * starting with `-`, holding control characters or spaces, longer than 1024
- * characters, a malformed registry reference, or a relative path.
+ * characters, a malformed registry reference, a user name or password in a
+ * registry reference (masked in the message), or a relative path.
  */
 export function parseOciSource(spec: string): OciSource {
   const found = PREFIXES.find(({ prefix }) => spec.startsWith(prefix));
   if (!found) throw refuse(spec, 'unknown transport');
   const rest = spec.slice(found.prefix.length);
+  if (found.transport === 'docker') refuseCredentials(rest);
   // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u0020\u007f]/.test(spec)) throw refuse(spec, 'it holds spaces or control characters');
   if (spec.length > 1024) throw refuse(spec, 'it is longer than 1024 characters');

@@ -17,6 +17,19 @@ import { readSshKeyFile } from './ssh-key.js';
 import { checkLocalRepos } from './dnf-repos.js';
 import { requireRegistryAuthFile } from './registry-auth.js';
 
+/**
+ * Adds to a kept recipe the registry auth file given for one rebuild (a
+ * recipe never stores it): checked as at creation, path made absolute.
+ * @throws UsageError E_SOURCE when the recipe's source is no docker:// one; E_REGISTRY_AUTH, E_FILE_NOT_FOUND, E_NOT_REGULAR_FILE.
+ */
+export async function withRegistryAuth(recipe: OsRecipe, file: string | undefined): Promise<OsRecipe> {
+  if (file === undefined) return recipe;
+  if (!(recipe.source.kind === 'oci' && recipe.source.transport === 'docker')) {
+    throw new UsageError('E_SOURCE', 'registry_auth only applies to a docker:// source', 'drop --registry-auth: this image is not built from a registry');
+  }
+  return { ...recipe, registryAuth: await requireRegistryAuthFile(file) };
+}
+
 /** What resolving may use: stdin for `--password-stdin`. */
 export interface ResolveIo {
   readStdin?: () => Promise<string>;

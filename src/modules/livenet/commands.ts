@@ -6,7 +6,7 @@ import { LivenetImage } from './livenet-image.js';
 import { COMPRESSIONS, LAYOUTS, LIVENET_FORMAT_KEYS, parseSize } from './options.js';
 import { createFromCommandLine, FROM_FILE_OPTION, osOptionSpecs } from '../os-options.js';
 import { showImageState } from '../image-state.js';
-import { rebuildText, ROLLBACK_TARGET_OPTION, rollbackTarget, rollbackText } from '../version-text.js';
+import { REBUILD_REGISTRY_AUTH_OPTION, rebuildText, ROLLBACK_TARGET_OPTION, rollbackTarget, rollbackText } from '../version-text.js';
 
 // Editing and maintenance (chroot, mounts, squashfs) are loaded by the command that uses them, not at every start-up.
 const editing = () => import('./editing.js');
@@ -47,9 +47,11 @@ const rebuild: CommandSpec = {
   summary: 'build an image again from its recipe and publish it (the old one is kept for rollback)',
   example: 'livenet rebuild compute-el9',
   args: nameArgument,
-  async run({ services, io }, { args }) {
+  options: [REBUILD_REGISTRY_AUTH_OPTION],
+  async run({ services, io }, { args, options }) {
     // The one rebuild path (ImageManager), shared with `image rebuild`, the menu and the API.
-    const { warnings, unchanged, version } = await services.images.rebuild(name(args), { progress: io.progress, signal: io.signal });
+    const registryAuth = options['registry-auth'] === undefined ? undefined : String(options['registry-auth']);
+    const { warnings, unchanged, version } = await services.images.rebuild(name(args), { progress: io.progress, signal: io.signal, registryAuth });
     return { text: rebuildText(name(args), { unchanged, version }), data: { ...await showImageState(services, name(args)), unchanged: unchanged === true }, warnings };
   },
 };

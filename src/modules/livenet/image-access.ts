@@ -8,6 +8,8 @@ import { LivenetImage } from './livenet-image.js';
 export interface LivenetOperation {
   progress?: ProgressSink;
   signal?: AbortSignal;
+  /** Rebuild only: a containers auth.json for a docker:// source, never stored. */
+  registryAuth?: string;
 }
 
 /**

@@ -61,7 +61,10 @@ export const LivenetImageClass: ImageClass<LivenetOptions> = {
 
   /** The cheap host checks, run again by the manager just before a build registers (packages are checked by `prepare`). */
   async check(context: ImageContext, options: LivenetOptions, scope?: CheckScope): Promise<void> {
-    const [{ requireKernel }, { checkSourceUsable, sourceScope }] = await Promise.all([import('../../core/os/recipe-prepare.js'), import('../../core/os/source-checks.js')]);
+    const [{ requireKernel }, { checkSourceUsable, sourceScope }, { environmentEpoch }] = await Promise.all([
+      import('../../core/os/recipe-prepare.js'), import('../../core/os/source-checks.js'), import('./reproducible.js')]);
+    // The epoch of the first build: a bad SOURCE_DATE_EPOCH is refused before anything is registered.
+    environmentEpoch();
     await requireKernel(context, options.kernel);
     await checkSourceUsable(options.source, sourceScope(context.paths, scope?.sourceRoots));
   },

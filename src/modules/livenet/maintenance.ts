@@ -8,7 +8,7 @@ import { ConflictError, UsageError } from '../../errors/index.js';
 import { StepReporter, silentProgress } from '../../core/progress.js';
 import type { CoreServices } from '../../core/core-services.js';
 import type { RebuildOutcome, RebuildServices } from '../../core/image/image.js';
-import { checkOsRecipe } from '../../core/os/recipe-prepare.js';
+import { checkOsRecipe, withRegistryAuth } from '../../core/os/recipe-prepare.js';
 import { run } from '../../system/runner.js';
 import { unmountTree } from '../../system/mount.js';
 import { buildLivenet, squashRoot } from './build.js';
@@ -17,7 +17,7 @@ import { loadLivenet, type LivenetOperation } from './image-access.js';
 import type { LivenetImage } from './livenet-image.js';
 import { checkSourceFits, optionsFromRecipe } from './preflight.js';
 import { resizeRootfs } from './rootfs.js';
-import { buildEpoch } from './reproducible.js';
+import { buildEpoch, environmentEpoch } from './reproducible.js';
 import { SQUASHFS_FILE } from './squashfs.js';
 
 function refuseMounted(image: LivenetImage, action: string): void {
@@ -74,12 +74,19 @@ export async function resizeLivenet(services: CoreServices, name: string, sizeMi
  * @throws UsageError E_IMAGE_NAME, E_NOT_LIVENET; NotFoundError E_IMAGE_NOT_FOUND; ConflictError E_IMAGE_NOT_READY, E_IMAGE_MOUNTED, E_LOCK_TIMEOUT;
  * the recipe's own codes (UsageError for a recipe that no longer parses or a
  * source, kernel or package now missing; UnavailableError E_TOOL_MISSING);
+ * `operation.registryAuth` (UsageError E_SOURCE for a source other than docker://, E_REGISTRY_AUTH...);
+ * UsageError E_SOURCE_DATE_EPOCH (a set SOURCE_DATE_EPOCH that is no usable epoch);
  * and the build's (OperationError E_NO_SPACE, UsageError E_TREE_TOO_BIG, CommandError).
+ * A warning says when the image's saved epoch changes.
  */
 export async function rebuildLivenet(services: RebuildServices, name: string, operation: LivenetOperation = {}): Promise<RebuildOutcome> {
   const context = services.images.context;
   const first = await loadLivenet(services, name);
-  const { options, warnings } = await optionsFromRecipe(first.data);
+  // A bad SOURCE_DATE_EPOCH is refused before anything is built.
+  environmentEpoch();
+  const recipe = await optionsFromRecipe(first.data);
+  const warnings = recipe.warnings;
+  const options = { ...recipe.options, ...await withRegistryAuth(recipe.options, operation.registryAuth) };
   await checkOsRecipe(context, options, { signal: operation.signal });
   await checkSourceFits(options, operation.signal);
   return services.images.withImageLock(name, async () => {
@@ -87,8 +94,13 @@ export async function rebuildLivenet(services: RebuildServices, name: string, op
     refuseMounted(image, 'rebuild');
     let pending: string | undefined;
     try {
-      const epoch = buildEpoch(image.data.source_date_epoch);
+      const saved = image.data.source_date_epoch;
+      const epoch = buildEpoch(saved);
       const outcome = await buildLivenet(context, name, options, { ...operation, epoch });
+      // A new epoch changes every clamped time, so the bytes: say so rather than let it pass as a plain rebuild.
+      if (saved !== undefined && epoch !== saved) {
+        warnings.push(`the image's epoch changes from ${String(saved)} to ${epoch}${environmentEpoch() === undefined ? '' : ' (SOURCE_DATE_EPOCH)'}: later rebuilds keep it`);
+      }
       image.data.source_date_epoch = epoch;
       pending = outcome.pending;
       // A tag may have moved since the last build: the digest is what this build pulled (none for other sources).

@@ -16,16 +16,40 @@
 import { createHash } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { UsageError } from '../../errors/index.js';
 import { run } from '../../system/runner.js';
 
+/** The largest epoch every tool takes: mksquashfs keeps times as unsigned 32-bit seconds. */
+export const MAX_EPOCH = 4_294_967_295;
+
 /**
- * The epoch of a build: `SOURCE_DATE_EPOCH` of the environment when it is a
- * whole number of seconds, else `stored` (the image's own), else now.
+ * The `SOURCE_DATE_EPOCH` of the environment, checked: undefined when it is
+ * not set, else a whole number of seconds from 1 to `MAX_EPOCH`. 0 is refused
+ * because e2fsprogs takes `E2FSPROGS_FAKE_TIME=0` as "not set" and stamps the
+ * clock time, which would make every build differ.
+ * @throws UsageError E_SOURCE_DATE_EPOCH for any other value (empty, signs, spaces, fractions, too large, 0).
+ */
+export function environmentEpoch(env: NodeJS.ProcessEnv = process.env): number | undefined {
+  const value = env.SOURCE_DATE_EPOCH;
+  if (value === undefined) return undefined;
+  const epoch = /^[0-9]{1,10}$/.test(value) ? Number(value) : NaN;
+  if (!(epoch >= 1 && epoch <= MAX_EPOCH)) {
+    throw new UsageError('E_SOURCE_DATE_EPOCH', `SOURCE_DATE_EPOCH=${JSON.stringify(value).slice(1, -1).slice(0, 40)} is not usable`,
+      `give a whole number of seconds from 1 to ${MAX_EPOCH} (0 cannot be kept by e2fsprogs), or unset it`);
+  }
+  return epoch;
+}
+
+/**
+ * The epoch of a build: `SOURCE_DATE_EPOCH` of the environment when set,
+ * else `stored` (the image's own), else now.
+ * @throws UsageError E_SOURCE_DATE_EPOCH for a set value that is no usable epoch (`environmentEpoch`).
  */
 export function buildEpoch(stored: unknown, env: NodeJS.ProcessEnv = process.env): number {
-  const fromEnv = env.SOURCE_DATE_EPOCH;
-  if (fromEnv !== undefined && /^\d{1,10}$/.test(fromEnv)) return Number(fromEnv);
-  if (typeof stored === 'number' && Number.isInteger(stored) && stored >= 0) return stored;
+  const fromEnv = environmentEpoch(env);
+  if (fromEnv !== undefined) return fromEnv;
+  // 0 was taken before it was refused; e2fsprogs cannot honour it (see environmentEpoch).
+  if (typeof stored === 'number' && Number.isInteger(stored) && stored >= 1 && stored <= MAX_EPOCH) return stored;
   return Math.floor(Date.now() / 1000);
 }
 

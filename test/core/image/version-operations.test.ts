@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { rename, stat } from 'node:fs/promises';
+import { readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { resizeLivenet } from '../../../src/modules/livenet/maintenance.js';
 import { builtImage, TEST_KERNEL } from '../../helpers/livenet-fixtures.js';
@@ -43,6 +43,13 @@ test('a rollback to a version whose kernel or initramfs left the kernels folder 
     assert.equal((await s.images.get('v1')).data.version, resized.id);
 
     await rename(aside, join(s.paths.kernelsDir, INITRAMFS));
+    const record = join(dir, `version-${created.id}.yml`);
+    const kept = await readFile(record, 'utf8');
+    await writeFile(record, kept.split(TEST_KERNEL).join('../../../../etc/passwd'));
+    const edited = await t.cli(['image', 'rollback', 'v1', '--to', created.id]);
+    assert.equal(edited.exitCode, 2, edited.stderr);
+    assert.ok(!edited.stderr.includes('passwd'), `an invalid name is never echoed into a hint: ${edited.stderr}`);
+    await writeFile(record, kept);
     const back = await t.cli(['image', 'rollback', 'v1', '--to', created.id]);
     assert.equal(back.exitCode, 0, back.stderr);
     assert.equal((await s.images.get('v1')).data.version, created.id, 'with its files back, the rollback goes through');
@@ -81,6 +88,12 @@ test('an unknown version is E_VERSION_NOT_FOUND (exit 1) for history, rollback, 
     const rollback = await t.cli(['image', 'rollback', 'v1', '--to', upper]);
     assert.equal(rollback.exitCode, 0, rollback.stderr);
     assert.match(rollback.stdout, /nothing changed/, 'the upper-case id is the current version');
+    const asListed = await t.cli(['image', 'rollback', 'v1', '--to', `v1@${current.id}`]);
+    assert.equal(asListed.exitCode, 0, `--to NAME@ID, as the hint lists versions: ${asListed.stderr}`);
+    assert.match(asListed.stdout, /nothing changed/);
+    const otherImage = await t.cli(['image', 'rollback', 'v1', '--to', `v2@${current.id}`, '--json']);
+    assert.equal(otherImage.exitCode, 2, otherImage.stderr);
+    assert.equal(codeOf(otherImage.stderr), 'E_ROLLBACK_TARGET', 'a version of another image is no target');
 
     const noName = await t.cli(['image', 'diff', `@${current.id}`, 'v1']);
     assert.equal(noName.exitCode, 2, noName.stderr);

@@ -78,6 +78,29 @@ test('oci-archive, docker-archive and oci layout sources give the same tree', as
   }
 });
 
+test('skopeo keeps its temporary files (an archive unpacked) inside the swept scratch folder: --tmpdir, since it ignores TMPDIR', async () => {
+  // A wrapper records skopeo's arguments and runs the real one (skopeo itself removes what it unpacked, so the arguments are what a test can see).
+  const bin = await mkdtemp(join(dir, 'bin-'));
+  const log = join(bin, 'calls.log');
+  const real = (await run(['sh', '-c', 'command -v skopeo'])).stdout.trim();
+  await writeFile(join(bin, 'skopeo'), `#!/bin/sh\nprintf '%s\\n' "$*" >> '${log}'\nexec '${real}' "$@"\n`, { mode: 0o755 });
+  const path = process.env.PATH;
+  process.env.PATH = `${bin}:${path ?? ''}`;
+  try {
+    const { scratchDir, error } = await provision(`oci-archive:${join(dir, 'tiny-oci.tar')}`);
+    assert.equal(error, undefined, error?.message);
+    const calls = (await readFile(log, 'utf8')).trim().split('\n');
+    assert.deepEqual(calls.map((call) => call.split(' ')[0]), ['inspect', 'copy'], calls.join('\n'));
+    for (const call of calls) {
+      const [, flag, folder] = call.split(' ');
+      assert.equal(flag, '--tmpdir', call);
+      assert.ok(folder?.startsWith(`${scratchDir}/.oci-pull.tmp-`), `${call}: skopeo's temporary folder is inside ${scratchDir}`);
+    }
+  } finally {
+    process.env.PATH = path;
+  }
+});
+
 test('a missing tag or repository is NotFoundError E_OCI_NOT_FOUND with skopeo\'s reason', async () => {
   for (const reference of [`${registry.host}/test/tiny:2`, `${registry.host}/test/nothing:1`]) {
     const { target, scratchDir, error } = await provision(`docker://${reference}`);

@@ -4,6 +4,7 @@ import { formatOciSource, parseOciSource, pinnedDockerName } from '../../../src/
 import { formatSource, parseSource } from '../../../src/core/os/sources.js';
 import { parseOsOptions } from '../../../src/core/os/recipe.js';
 import { DisklessError } from '../../../src/errors/index.js';
+import { makeTempRoot } from '../../helpers/temp-root.js';
 
 const DIGEST = `sha256:${'a'.repeat(64)}`;
 
@@ -72,4 +73,22 @@ test('registry settings are read from every door and refused for other sources',
   // The API reads no file of the server, auth files included.
   assert.throws(() => parseOsOptions({ ...base, source: 'docker://h/r:1', registry_auth: '/root/auth.json' }, { origin: 'api' }),
     /registry_auth.*not accepted/);
+});
+
+test('a user name or password in a registry reference is refused with the credentials masked; a digest reference is no login', async () => {
+  for (const spec of ['docker://user:s3cret@127.0.0.1:1/x/y:1', 'docker://user:s3cret@registry.example/x/y:1', 'docker://s3cret@host', 'docker://a:b@s3cret@host/x:1']) {
+    assert.throws(() => parseOciSource(spec), (error: unknown) => error instanceof DisklessError && error.code === 'E_OCI_REFERENCE'
+      && /no user name or password in a source reference/.test(error.message) && !error.message.includes('s3cret') && !error.message.includes('user:')
+      && /--registry-auth FILE/.test(error.hint ?? ''), spec);
+  }
+  assert.equal(parseOciSource(`docker://busybox@sha256:${'a'.repeat(64)}`).reference, `busybox@sha256:${'a'.repeat(64)}`);
+  const t = await makeTempRoot();
+  try {
+    const run = await t.cli(['livenet', 'create', 'x', '--source', 'docker://user:s3cret@127.0.0.1:1/x/y:1']);
+    assert.equal(run.exitCode, 2, run.stderr);
+    assert.ok(!run.stderr.includes('s3cret'), run.stderr);
+    assert.match(run.stderr, /docker:\/\/\*\*\*@127\.0\.0\.1:1\/x\/y:1/);
+  } finally {
+    await t.cleanup();
+  }
 });

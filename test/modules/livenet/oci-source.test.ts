@@ -146,3 +146,29 @@ test('a spec file names the registry source, and a rebuild pulls it again from t
     assert.equal(shown.attributes.tlsVerify, false);
   });
 });
+
+test('image rebuild and livenet rebuild take --registry-auth FILE, checked as at creation and never stored', async () => {
+  await withRoot(async (t) => {
+    const auth = join(t.root, 'auth.json');
+    await writeFile(auth, '{"auths": {}}', { mode: 0o600 });
+    const created = await t.cli(['livenet', 'create', 'tiny', '--kernel', TEST_KERNEL, '--source', reference, '--tls-verify=false',
+      '--registry-auth', auth, '--layout', 'flat', '--password-hash', HASH]);
+    assert.equal(created.exitCode, 0, created.stderr);
+    const rebuilt = await t.cli(['image', 'rebuild', 'tiny', '--registry-auth', auth]);
+    assert.equal(rebuilt.exitCode, 0, rebuilt.stderr);
+    const data = await readFile(join((await t.services()).paths.imageDir('tiny'), 'image_data.yml'), 'utf8');
+    assert.ok(!data.includes(auth), 'the auth file is not kept in the recipe');
+    await chmod(auth, 0o644);
+    const open = await t.cli(['livenet', 'rebuild', 'tiny', '--registry-auth', auth]);
+    assert.equal(open.exitCode, 2, open.stderr);
+    assert.match(open.stderr, /open to group or others.*chmod 600/);
+
+    const archive = await t.cli(['livenet', 'create', 'arch', '--kernel', TEST_KERNEL, '--source', `oci-archive:${join(dir, 'tiny-oci.tar')}`,
+      '--layout', 'flat', '--password-hash', HASH]);
+    assert.equal(archive.exitCode, 0, archive.stderr);
+    await chmod(auth, 0o600);
+    const wrong = await t.cli(['image', 'rebuild', 'arch', '--registry-auth', auth]);
+    assert.equal(wrong.exitCode, 2, wrong.stderr);
+    assert.match(wrong.stderr, /only applies to a docker:\/\/ source/);
+  });
+});

@@ -41,3 +41,18 @@ test('the automatic clean of a killed forced removal names the nodes it unassign
     await t.cleanup();
   }
 });
+
+test('creating over a CORRUPTED image (a killed build) says it is corrupted and names image clean', async () => {
+  const t = await makeTempRoot();
+  try {
+    assert.equal((await t.cli(['demo', 'create', 'big', '--message', 'm'])).exitCode, 0);
+    // A build of "big" killed after registering (pid 1 with a start time that cannot match).
+    const { paths } = await t.services();
+    await writeFile(paths.installationsFile, stringify({ big: { pid: 1, image_class: 'DemoImage', start_time: 1 } }));
+    const again = await t.cli(['livenet', 'create', 'big', '--kernel', 'none', '--source', 'dir:/nonexistent']);
+    assert.notEqual(again.exitCode, 0);
+    assert.match(again.stderr, /image "big" already exists and is corrupted.*disklessset image clean big/);
+  } finally {
+    await t.cleanup();
+  }
+});
