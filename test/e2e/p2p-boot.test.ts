@@ -30,7 +30,8 @@ import { makeTempRoot, CLI, type TempRoot } from '../helpers/temp-root.js';
 import { ensureBootTree, type BootTree } from './kit/os-tree.js';
 import { MARKER_PREFIX } from './kit/os-tree-content.js';
 import { bootNode, detectAccel, type AccelChoice } from './kit/qemu.js';
-import { assertPortsFree, httpPort, pickFreePort } from './kit/ports.js';
+import { assertPortsFree, httpPort } from './kit/ports.js';
+import { freeLoopbackPort } from '../helpers/nginx-harness.js';
 import { readTorrent } from '../helpers/torrent-file.js';
 import { startCliServer, type CliServer } from './kit/cli-server.js';
 import { addKernelWithInitramfs, cliOn, loadAverage, passwordHash, SITE_SCRIPT_URL, writeSiteScript, type Cli, type InstalledKernel } from './kit/product-steps.js';
@@ -65,7 +66,7 @@ before(async () => {
   logs = join(root.root, 'e2e-logs');
   await mkdir(logs, { recursive: true });
   accel = await detectAccel();
-  trackerPort = await pickFreePort();
+  trackerPort = await freeLoopbackPort();
 });
 
 after(async () => {

@@ -4,7 +4,7 @@
  * is started, so a taken port fails the run at once with its holder named
  * instead of surfacing as a boot that never finishes.
  */
-import { createServer, type AddressInfo } from 'node:net';
+import { createServer } from 'node:net';
 import { ConflictError } from '../../../src/errors/index.js';
 import { run } from '../../../src/system/runner.js';
 import { leasePort } from './port-lease.js';
@@ -38,22 +38,6 @@ export function portIsFree(port: number): Promise<boolean> {
     const probe = createServer();
     probe.once('error', () => resolve(false));
     probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
-  });
-}
-
-/**
- * A TCP port free on 127.0.0.1 now (the kernel's pick), for a server that a
- * later step starts on it and whose URL must be known before (e.g. a tracker
- * URL written into published torrents).
- */
-export function pickFreePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as AddressInfo;
-      probe.close(() => resolve(port));
-    });
   });
 }
 
