@@ -8,8 +8,9 @@
  * Run: npm run build && node dist/bench/boot-storm.js
  * Environment: BOOT_STORM_CLIENTS, BOOT_STORM_MB, BOOT_STORM_DEADLINE_S,
  * BOOT_STORM_CHUNK_KB (read size of the embedded server), BOOT_STORM_CACHE_MB
- * (its shared chunk cache; 0 = none), BOOT_STORM_WORKERS (experiment: cluster
- * workers of the embedded server, default 1), BOOT_STORM_BACKGROUND (busy
+ * (its shared chunk cache; 0 = none), BOOT_STORM_WORKERS (worker processes of
+ * the embedded server as `serve --workers`, default 1; a list such as `1,2`
+ * measures each, alternately, in every round), BOOT_STORM_BACKGROUND (busy
  * processes competing with each server, default one per core; 0 = quiet) and
  * BOOT_STORM_RUNS (rounds, nginx then serve in each; the median ratio is reported).
  */
@@ -31,7 +32,8 @@ const CHUNK_BYTES = process.env.BOOT_STORM_CHUNK_KB ? Number(process.env.BOOT_ST
 const RUNS = Number(process.env.BOOT_STORM_RUNS ?? 1);
 const BACKGROUND = backgroundCount();
 const CACHE_MB = process.env.BOOT_STORM_CACHE_MB;
-const WORKERS = process.env.BOOT_STORM_WORKERS;
+const WORKERS = (process.env.BOOT_STORM_WORKERS || '1').split(',').map(Number);
+if (WORKERS.some((count) => !Number.isInteger(count) || count < 1)) throw new Error('BOOT_STORM_WORKERS must be whole numbers from 1, e.g. 1 or 1,2');
 const IMAGE_PATH = '/preboot_execution_environment/diskless/images/storm/squashfs.img';
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -102,11 +104,11 @@ async function storm(url: string, pids: () => Promise<number[]>): Promise<Measur
   return { load: JSON.parse(result.stdout) as LoadResult, baselineRssMb, peakRssMb: peak / 1024, cpuSeconds: cpuAfter - cpuBefore };
 }
 
-async function measureEmbedded(root: string): Promise<Measurement> {
+async function measureEmbedded(root: string, workers: number): Promise<Measurement> {
   const controller = new AbortController();
   let announce: (value: { pid: number; url: string }) => void = () => {};
   const announced = new Promise<{ pid: number; url: string }>((resolve) => { announce = resolve; });
-  const args = [process.execPath, join(here, 'boot-storm-server.js'), root, String(CHUNK_BYTES ?? ''), CACHE_MB ?? '', WORKERS ?? ''];
+  const args = [process.execPath, join(here, 'boot-storm-server.js'), root, String(CHUNK_BYTES ?? ''), CACHE_MB ?? '', String(workers)];
   const exited = run(args, {
     signal: controller.signal,
     onStdout: (chunk) => announce(JSON.parse(chunk.toString().split('\n')[0] ?? '') as { pid: number; url: string }),
@@ -163,31 +165,36 @@ try {
   console.error(`boot-storm: load average before ${loadavg().map((l) => l.toFixed(2)).join(' ')}, `
     + `${BACKGROUND} busy background processes during each server's run`);
   const rows: Record<string, string | number>[] = [];
-  const ratios: number[] = [];
-  const ours: number[] = [];
+  const variants = WORKERS.map((workers) => ({ workers, name: workers > 1 ? `disklessset serve --workers ${workers}` : 'disklessset serve',
+    ratios: [] as number[], ours: [] as number[] }));
   const theirs: number[] = [];
   for (let round = 1; round <= RUNS; round += 1) {
     console.error(`boot-storm: round ${round}/${RUNS}, ${CLIENTS} clients against nginx`);
     const nginx = await withBackgroundLoad(BACKGROUND, () => measureNginx(base, root, round));
-    console.error(`boot-storm: round ${round}/${RUNS}, ${CLIENTS} clients against disklessset serve`);
-    const embedded = await withBackgroundLoad(BACKGROUND, () => measureEmbedded(root));
-    rows.push(describe(`nginx (sendfile) #${round}`, nginx), describe(`disklessset serve #${round}`, embedded));
-    ratios.push(throughput(embedded) / throughput(nginx));
-    ours.push(throughput(embedded));
+    rows.push(describe(`nginx (sendfile) #${round}`, nginx));
     theirs.push(throughput(nginx));
+    for (const variant of variants) {
+      console.error(`boot-storm: round ${round}/${RUNS}, ${CLIENTS} clients against ${variant.name}`);
+      const embedded = await withBackgroundLoad(BACKGROUND, () => measureEmbedded(root, variant.workers));
+      rows.push(describe(`${variant.name} #${round}`, embedded));
+      variant.ratios.push(throughput(embedded) / throughput(nginx));
+      variant.ours.push(throughput(embedded));
+    }
   }
   console.table(rows);
   console.log(`load average after ${loadavg().map((l) => l.toFixed(2)).join(' ')}; background ${BACKGROUND} busy processes`);
-  const goal = BACKGROUND > 0 ? `goal >= 85% under background load: ${median(ratios) >= 0.85 ? 'met' : 'not met'}`
-    : 'quiet run: the goal (>= 85%) is stated under background load';
-  console.log(`disklessset/nginx throughput: ${(median(ratios) * 100).toFixed(0)}% median of ${RUNS} `
-    + `(${ratios.map((r) => `${(r * 100).toFixed(0)}%`).join(', ')}); ${goal}`);
   const mbps = (bytesPerSecond: number) => `${(bytesPerSecond / 1024 / 1024).toFixed(0)} MB/s`;
-  reportRows([{
-    work: `boot storm ${CLIENTS} x ${SIZE_MB} MB, ${BACKGROUND} busy processes`, ours: mbps(median(ours)),
-    reference: `nginx ${mbps(median(theirs))}`, ratio: median(ratios), goal: '>= 0.85x nginx under load',
+  for (const { name, ratios } of variants) {
+    const goal = BACKGROUND > 0 ? `goal >= 85% under background load: ${median(ratios) >= 0.85 ? 'met' : 'not met'}`
+      : 'quiet run: the goal (>= 85%) is stated under background load';
+    console.log(`${name}/nginx throughput: ${(median(ratios) * 100).toFixed(0)}% median of ${RUNS} `
+      + `(${ratios.map((r) => `${(r * 100).toFixed(0)}%`).join(', ')}); ${goal}`);
+  }
+  reportRows(variants.map(({ name, ratios, ours }) => ({
+    work: `boot storm ${CLIENTS} x ${SIZE_MB} MB, ${BACKGROUND} busy processes${name.includes('--workers') ? `, ${name.slice('disklessset '.length)}` : ''}`,
+    ours: mbps(median(ours)), reference: `nginx ${mbps(median(theirs))}`, ratio: median(ratios), goal: '>= 0.85x nginx under load',
     met: BACKGROUND > 0 ? median(ratios) >= 0.85 : undefined,
-  }]);
+  })));
 } finally {
   await rm(base, { recursive: true, force: true });
 }

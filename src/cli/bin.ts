@@ -5,6 +5,12 @@
  */
 import type { CliEnvironment } from './main.js';
 
+// A worker of `serve --workers N` (started by serve itself through node:cluster) runs only the file server.
+const workerSettings = process.env.DISKLESS_SERVE_WORKER;
+if (workerSettings !== undefined && process.send) {
+  process.exit(await (await import('./commands/serve/serve-worker.js')).runServeWorker(workerSettings));
+}
+
 const abort = new AbortController();
 // The signal's name is the abort reason: main() answers "interrupted" and the exit code the shell expects (130, 143).
 // SIGHUP (a closed terminal) likewise. Aborting stops our children (the runner ends their process groups).

@@ -8,38 +8,26 @@
  * garbage collector reclaims them — the server spent most of its CPU there.
  * Here downloads of the same file share chunks, so a chunk is read once for
  * all the nodes that are at that point of the image (docs/benchmarks.md,
- * "Boot storm"). Backpressure is explicit: the next chunk is only asked for
- * once the socket has taken the previous one.
+ * "Boot storm").
+ *
+ * Backpressure is explicit: at most {@link CHUNKS_IN_FLIGHT} chunks of one
+ * download are handed to the socket and not yet taken by it. Two rather than
+ * one: when the socket has taken a chunk, the next one is already queued, so
+ * the connection never waits for the event loop to come back to this download
+ * (which, on a busy machine, can be a whole scheduler slice away).
  */
 import type { Stats } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import type { ServerResponse } from 'node:http';
 import { fileIdentity, type ChunkCache } from './chunk-cache.js';
 
-/** The client went away before the body was complete. */
-class ClientGone extends Error {}
-
-function writeChunk(res: ServerResponse, chunk: Buffer): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (res.destroyed) {
-      reject(new ClientGone());
-      return;
-    }
-    // The callback fires once the socket has taken the bytes.
-    const onClose = () => reject(new ClientGone());
-    res.once('close', onClose);
-    res.write(chunk, (error) => {
-      res.off('close', onClose);
-      if (error) reject(error);
-      else resolve();
-    });
-  });
-}
+/** Chunks of one download written to the socket and not yet taken by it. */
+export const CHUNKS_IN_FLIGHT = 2;
 
 /**
  * Sends bytes `start..end` (inclusive) of `handle` (whose `fstat` is
  * `stats`), then ends the response. `onBytes` is told how many body bytes
- * went out (for the access log). Resolves quietly when the client
+ * the socket took (for the access log). Resolves quietly when the client
  * disconnects; if the file shrank under us the connection is cut, so the
  * client sees a short body rather than a wrong one.
  */
@@ -54,24 +42,49 @@ export async function streamFileRange(
 ): Promise<void> {
   const identity = fileIdentity(stats);
   const size = cache.chunkBytes;
+  let gone = res.destroyed;
+  let inFlight = 0;
+  let wake: (() => void) | undefined;
+  const resume = () => {
+    const waiting = wake;
+    wake = undefined;
+    waiting?.();
+  };
+  // One listener for the whole body, not one per chunk.
+  const onClose = () => { gone = true; resume(); };
+  res.once('close', onClose);
   let position = start;
   try {
-    while (position <= end) {
+    while (position <= end && !gone) {
+      if (inFlight >= CHUNKS_IN_FLIGHT) {
+        await new Promise<void>((resolve) => { wake = resolve; });
+        continue;
+      }
       const index = Math.floor(position / size);
       const lease = await cache.read(handle, identity, stats.size, index);
+      if (gone) {
+        lease.release();
+        break;
+      }
       const from = position - index * size;
       const to = Math.min(lease.buffer.length, end - index * size + 1);
-      try {
-        await writeChunk(res, lease.buffer.subarray(from, to));
-      } finally {
-        // Only once the socket has taken the bytes (or the client is gone) may the buffer be reused.
+      inFlight += 1;
+      // The callback fires once the socket has taken the bytes, or with an error once it is gone:
+      // only then may the buffer be reused.
+      res.write(lease.buffer.subarray(from, to), (error) => {
         lease.release();
-      }
+        inFlight -= 1;
+        if (error) gone = true;
+        else onBytes(to - from);
+        resume();
+      });
       position += to - from;
-      onBytes(to - from);
     }
-    res.end();
-  } catch (error) {
-    if (!(error instanceof ClientGone)) res.destroy();
+    if (!gone) res.end();
+  } catch {
+    // The file shrank (or could not be read) under the download: cut it short rather than send wrong bytes.
+    res.destroy();
+  } finally {
+    res.off('close', onClose);
   }
 }

@@ -7,6 +7,8 @@ import { isIP } from 'node:net';
 import { refreshBootMenu } from '../../../boot/index.js';
 import { UsageError } from '../../../errors/index.js';
 import type { CommandSpec } from '../../command.js';
+import type { Paths } from '../../../core/paths.js';
+import type { ServedObserver } from '../../../serve/served-event.js';
 import { DEFAULT_TRACKER_PORT } from '../../../serve/tracker-port.js';
 
 // Loaded when `serve` runs, so other commands do not pay for the server and API modules at start-up.
@@ -26,6 +28,22 @@ function parseListen(value: unknown): string | undefined {
       'pass --listen 0.0.0.0, --listen 192.0.2.10, --listen :: or a host name of letters, digits, dots and dashes');
   }
   return text;
+}
+
+/** Most workers `--workers` accepts: far more than cores is only memory (each worker is a runtime of its own). */
+const MAX_WORKERS = 64;
+
+function parseWorkers(value: unknown, api: boolean): number {
+  if (value === undefined) return 1;
+  const count = /^\d{1,3}$/u.test(String(value)) ? Number(value) : Number.NaN;
+  if (!(count >= 1 && count <= MAX_WORKERS)) {
+    throw new UsageError('E_SERVE_BAD_WORKERS', `workers ${JSON.stringify(String(value))} is not a number from 1 to ${MAX_WORKERS}`, 'pass --workers 2 for example (one per core)');
+  }
+  if (count > 1 && api) {
+    // The API keeps its jobs in memory: it must run in one process, and workers share the port.
+    throw new UsageError('E_SERVE_WORKERS_WITH_API', '--workers cannot be combined with --api', 'run the REST API in a serve of its own on another port, or leave out --workers');
+  }
+  return count;
 }
 
 function parsePort(value: unknown, fallback = DEFAULT_PORT, option = '--port', what = 'port'): number {
@@ -48,6 +66,21 @@ function untilStopped(signal: AbortSignal): Promise<string> {
   return new Promise((resolve) => signal.addEventListener('abort', () => resolve(name()), { once: true }));
 }
 
+/** Starts `--workers` processes serving the boot tree; what they serve is recorded here, in the primary. */
+async function startWorkers(paths: Paths, options: {
+  listen: string | undefined; port: number; workers: number; onServed: ServedObserver; log: (line: string) => void;
+}): Promise<{ url: string; failed: Promise<Error>; close(): Promise<void> }> {
+  const [{ startWorkerPool }, { SERVE_WORKER_ENV, workerSettings }, { packageFile }] = await Promise.all([
+    import('../../../serve/worker-pool.js'), import('./serve-worker.js'), import('../../../system/package-root.js')]);
+  return startWorkerPool({
+    count: options.workers,
+    // The bundled CLI: bin.ts runs only the worker when it finds the settings in its environment.
+    exec: packageFile('dist/bundle/disklessset.js'),
+    env: { [SERVE_WORKER_ENV]: JSON.stringify(workerSettings(paths, options.listen, options.port)) },
+    onServed: options.onServed, accessLog: options.log, errorLog: options.log,
+  });
+}
+
 export const serveCommand: CommandSpec = {
   path: ['serve'],
   summary: 'serve the boot tree over HTTP (and the REST API with --api) until SIGINT/SIGTERM',
@@ -57,11 +90,13 @@ export const serveCommand: CommandSpec = {
     { name: 'port', type: 'string', description: `TCP port (default ${DEFAULT_PORT}, where iPXE scripts point; 0: any free port)`, valueName: 'N' },
     { name: 'api', type: 'boolean', description: `also answer the REST API under ${API_PREFIX} (bearer tokens)` },
     { name: 'tracker', type: 'boolean', description: 'also run a BitTorrent tracker (HTTP announces) for peer-to-peer root images' },
+    { name: 'workers', type: 'string', description: 'serve files from N processes sharing the port (as nginx\'s worker processes; default 1, not with --api)', valueName: 'N' },
     { name: 'tracker-port', type: 'string', description: `TCP port of the tracker (default ${DEFAULT_TRACKER_PORT}; 0: any free port)`, valueName: 'N' },
   ],
   async run({ services, io }, { options }) {
     const listen = parseListen(options.listen);
     const port = parsePort(options.port);
+    const workers = parseWorkers(options.workers, Boolean(options.api));
     const trackerPort = parsePort(options['tracker-port'], DEFAULT_TRACKER_PORT, '--tracker-port', 'tracker port');
     if (options['tracker-port'] !== undefined && !options.tracker) {
       throw new UsageError('E_SERVE_TRACKER_PORT_ALONE', '--tracker-port was given without --tracker', 'add --tracker to run the tracker, or leave out --tracker-port');
@@ -88,13 +123,17 @@ export const serveCommand: CommandSpec = {
     const { startTracker } = await import('../../../serve/tracker.js');
     // Before the file server: a tracker port in use stops the command before anything serves.
     const tracker = options.tracker ? await startTracker({ listen: listen ?? DEFAULT_LISTEN, port: trackerPort, warningLog: log }) : undefined;
-    const server = await createBootServer({
-      root: services.paths.httpRoot, listen, port, accessLog: log, errorLog: log,
-      apiHandler: api?.handler, onServed: recorder.observe,
-      // Archives holding secrets go to their node's registered address only.
-      access: overlayAccessPolicy(services.paths),
-    }).catch(async (error: unknown) => {
+    const server = await (workers > 1
+      ? startWorkers(services.paths, { listen, port, workers, onServed: recorder.observe, log })
+      : createBootServer({
+        root: services.paths.httpRoot, listen, port, accessLog: log, errorLog: log,
+        apiHandler: api?.handler, onServed: recorder.observe,
+        // Archives holding secrets go to their node's registered address only.
+        access: overlayAccessPolicy(services.paths),
+      }).then((boot) => ({ url: boot.url, failed: new Promise<Error>(() => {}), close: () => boot.close() }))
+    ).catch(async (error: unknown) => {
       await tracker?.close();
+      await recorder.close().catch(() => undefined);
       throw error;
     });
     // Last line of defence: a stray rejection from a background task (an API job, a
@@ -103,13 +142,14 @@ export const serveCommand: CommandSpec = {
     process.on('unhandledRejection', onStray);
     io.write(`serving ${services.paths.httpRoot} at ${server.url}${api ? ` (REST API at ${server.url}${API_PREFIX.slice(1)})` : ''}\n`);
     if (tracker) io.write(`tracker at ${tracker.announceUrl}\n`);
-    const reason = await untilStopped(io.signal);
-    log(`${reason}: stopping`);
+    const reason = await Promise.race([untilStopped(io.signal), server.failed]);
+    log(`${typeof reason === 'string' ? reason : 'a serve worker failed'}: stopping`);
     process.off('unhandledRejection', onStray);
     await server.close();
     await tracker?.close();
     await recorder.close().catch(() => undefined);
     await api?.close();
+    if (typeof reason !== 'string') throw reason;
     return { text: 'server stopped', data: { url: server.url, ...(tracker ? { trackerUrl: tracker.announceUrl } : {}), stopped: reason } };
   },
 };
