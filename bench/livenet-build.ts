@@ -60,7 +60,8 @@ async function ours(tree: string, work: string, sizeMiB: number, compression: Co
 const fullTree = await findTree();
 const tree = QUICK ? join(fullTree, 'usr', 'share') : fullTree;
 const treeBytes = Number((await run(['du', '-sb', tree])).stdout.split(/\s/)[0]);
-const sizeMiB = Math.ceil((treeBytes * 1.6) / MIB / 100) * 100;
+// At least 300 MiB: mkfs.xfs (xfsprogs 6) refuses smaller file systems, which the quick tree would ask for.
+const sizeMiB = Math.max(300, Math.ceil((treeBytes * 1.6) / MIB / 100) * 100);
 const work = await mkdtemp('/var/tmp/disklessset-bench-livenet-');
 try {
   console.log(`tree ${tree}: ${(treeBytes / MIB).toFixed(0)} MiB; rootfs.img ${sizeMiB} MiB; ${(await import('node:os')).availableParallelism()} cores`);
