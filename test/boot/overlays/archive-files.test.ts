@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { lstat, readdir, readFile, readlink, rename, rm, stat } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { overlayCliOk, withOverlayRoot } from '../../helpers/overlay-renderer.js';
 import { nodeScriptPath, overlayArchivePath, overlayGenerationDir, overlayGenerationsDir, overlaysDir } from '../../../src/boot/boot-paths.js';

@@ -55,5 +55,5 @@ test('the file written reads back as the same inventory, whichever writer wrote 
   delete inventory.nodes['042'];
   const direct = serializeInventory(inventory, 'nodes.yml');
   assert.deepEqual(parseInventory(direct.text, 'nodes.yml'), direct.stored);
-  assert.match(direct.text, /\n  c001:\n    profiles:\n      - compute\n/u);
+  assert.match(direct.text, /\n {2}c001:\n {4}profiles:\n {6}- compute\n/u);
 });
