@@ -1,12 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { lstat, readdir, readFile, readlink, rename, rm, stat } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { lstat, readdir, readFile, readlink, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { overlayCliOk, withOverlayRoot } from '../../helpers/overlay-renderer.js';
 import { nodeScriptPath, overlayArchivePath, overlayGenerationDir, overlayGenerationsDir, overlaysDir } from '../../../src/boot/boot-paths.js';
-import { servedArchives } from '../../../src/boot/overlays/archive-files.js';
+import { archivedNodes, servedArchives } from '../../../src/boot/overlays/archive-files.js';
+import { overlayAccessPolicy } from '../../../src/boot/overlays/access.js';
 import type { Paths } from '../../../src/core/paths.js';
 
 const withRoot = withOverlayRoot;
@@ -68,4 +69,21 @@ test('the overlays folder of an earlier version becomes a generation at the next
   const aside = (await readdir(dirname(overlaysDir(paths)))).filter((name) => name.startsWith('.overlays'));
   assert.deepEqual(aside, [], 'the old folder is gone once the link is in place');
   assert.equal(existsSync(overlayArchivePath(paths, 'n09')), false);
+}));
+
+test('an archive a killed build left half-written beside the served one is never served, and the next command sweeps it', () => withRoot(async (root, paths) => {
+  await cli(root, 'node', 'add', 'n[01-02]', '--image', 'alpha');
+  const folder = overlayGenerationDir(paths, await servedId(paths));
+  const served = await readFile(overlayArchivePath(paths, 'n01'));
+  // What a build killed between writing and renaming leaves: a temporary name of a writer that is gone.
+  const leftover = join(folder, '.n01.img.tmp-999999999-0badcafe');
+  await writeFile(leftover, 'half an archive');
+  const policy = overlayAccessPolicy(paths);
+  assert.equal(await policy(await realpath(leftover), '10.0.0.1'), 'deny');
+  assert.equal(await policy(await realpath(overlayArchivePath(paths, 'n01')), '10.0.0.1'), 'allow', 'the archive itself is served (its node has no registered address)');
+  assert.deepEqual((await archivedNodes(paths)).sort(), ['n01', 'n02'], 'not counted as an archive');
+
+  await cli(root, 'node', 'list');
+  assert.equal(existsSync(leftover), false, 'swept by the next command');
+  assert.deepEqual(await readFile(overlayArchivePath(paths, 'n01')), served, 'the served archive is the one before');
 }));
