@@ -28,6 +28,8 @@ const LABEL = /^[A-Za-z0-9][A-Za-z0-9_+-]{0,62}$/;
 /** Whether `name` can name a node: a host name or FQDN of dot-separated labels. */
 export function isNodeName(name: string): boolean {
   if (name.length === 0 || name.length > MAX_NODE_NAME_LENGTH) return false;
+  // Most names are one label: tested without splitting (this runs for every node of every file read).
+  if (!name.includes('.')) return LABEL.test(name);
   return name.split('.').every((label) => LABEL.test(label));
 }
 

@@ -1,21 +1,27 @@
 /**
- * The archive files in the HTTP tree, published as generations like the node
- * scripts (../generations.ts): every set of archives is a folder
- * `overlays.gen/<id>`, and the served path `overlays` is a relative symbolic
- * link to it, swapped by rename. A node (or a kill) finds the old set or the
- * new one, never a part of an archive nor a mixture of sets.
+ * The archive files in the HTTP tree. The served path `overlays` is a
+ * relative symbolic link to a folder `overlays.gen/<id>` (a generation);
+ * each archive in it changes by its own rename, so a node (or a kill) finds
+ * a node's old archive or its new one, never a part of one.
  *
- * - A generation is filled under a temporary name (`.<id>.tmp-<pid>-<hex>`,
- *   swept by the next command if its writer died), flushed by one `syncfs`,
- *   and renamed to `<id>` only when complete.
- * - Archives whose input did not change are hard links to the served ones:
- *   a one-node change writes one archive and links the rest; nothing is
- *   written into a folder that is served.
- * - The generation served and the one before it are kept (a node may be
- *   downloading from it); older ones are deleted after each swap.
- * - Earlier versions served a real `overlays/` folder: its archives are
- *   linked into the first generation, then it is moved aside under a
- *   temporary name and deleted once the link is in place.
+ * - The first build (nothing served, or the real `overlays/` folder of an
+ *   earlier version) fills a new generation under a temporary name
+ *   (`.<id>.tmp-<pid>-<hex>`, swept by the next command if its writer died),
+ *   flushes it with one `syncfs`, renames it to `<id>` and swaps the link;
+ *   the archives of an earlier version's folder are linked into it, then
+ *   the folder is moved aside under a temporary name and deleted.
+ * - Every later build changes the served generation in place: each changed
+ *   archive is written beside its final name (`.<node>.img.tmp-<pid>-<hex>`:
+ *   not an archive name, so never served nor counted), all are flushed by one
+ *   `syncfs`, then each is renamed over the old one. Unchanged archives are
+ *   not touched: a one-node change writes one file among 10,000 (it used to
+ *   link the 10,000 into a new generation). Archives of removed nodes are
+ *   deleted by {@link removeArchives} after the node scripts stopped naming
+ *   them. A node downloading an archive while it is replaced keeps reading
+ *   the file it opened.
+ * - A kill half-way leaves some archives new and others old; the build's
+ *   intent (overlay-state.ts) makes the next command build again, and keeps
+ *   the access rule at least as strict as either version until then.
  *
  * The generations folder is root's alone (mode 0700, and so is each
  * generation): the archives hold host keys, which no local user of the server
@@ -24,7 +30,7 @@
  * (access.ts). A web server running as another user cannot reach them, which
  * is intended: it could not apply that rule.
  */
-import { chmodSync, linkSync, writeFileSync } from 'node:fs';
+import { chmodSync, linkSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { chmod, lstat, mkdir, readdir, readlink, rename, rm, stat, symlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { fsyncDirectory, temporarySibling } from '../../core/state/atomic-file.js';
@@ -77,11 +83,8 @@ async function fill(paths: Paths, folder: string, writes: readonly ArchiveWrite[
   // Linked through the served path: the generation (or old folder) nodes are fetching from now.
   const served = overlaysDir(paths);
   await inSlices(kept, (node) => { linkSync(join(served, `${node}.img`), join(folder, `${node}.img`)); });
-  // The mode given at creation is filtered by the umask, the same for every file: one look
-  // tells whether they all need a chmod (`serve` sends world-readable files only).
-  if (written[0] !== undefined && ((await stat(written[0])).mode & 0o777) !== 0o644) {
-    await inSlices(written, (file) => { chmodSync(file, 0o644); });
-  }
+  // `serve` sends world-readable files only.
+  await makeReadable(written);
   // One flush of the file system instead of one fsync per archive; run inside the folder so its command line names no path.
   if (written.length > 0) await run(['sync', '--file-system', '.'], { cwd: folder });
   await fsyncDirectory(folder);
@@ -104,18 +107,53 @@ async function swap(paths: Paths, id: number): Promise<void> {
   if (aside !== undefined) await rm(aside, { recursive: true, force: true });
 }
 
+/** Gives every file of `files` mode 0644 unless the first already has it: the umask filters the mode given at creation the same way for all. */
+async function makeReadable(files: readonly string[]): Promise<void> {
+  if (files[0] !== undefined && ((await stat(files[0])).mode & 0o777) !== 0o644) {
+    await inSlices(files, (file) => { chmodSync(file, 0o644); });
+  }
+}
+
+/** Replaces the archives of `writes` in generation folder `folder`, each by rename (see the module comment). */
+async function replaceInPlace(folder: string, writes: readonly ArchiveWrite[]): Promise<void> {
+  const staged: [string, string][] = [];
+  try {
+    await inSlices(writes, (write) => {
+      const file = join(folder, `${write.node}.img`);
+      const temporary = temporarySibling(file);
+      writeFileSync(temporary, write.bytes, { mode: 0o644, flag: 'wx' });
+      staged.push([temporary, file]);
+    });
+    await makeReadable(staged.map(([temporary]) => temporary));
+    // Flushed before the first rename: after a power loss each name holds a whole archive, old or new.
+    await run(['sync', '--file-system', '.'], { cwd: folder });
+  } catch (error) {
+    for (const [temporary] of staged) rmSync(temporary, { force: true });
+    throw isDiskFull(error) ? diskFullError(error) : error;
+  }
+  await inSlices(staged, ([temporary, file]) => { renameSync(temporary, file); });
+  await fsyncDirectory(folder);
+}
+
 /**
- * Publishes a new generation holding `writes` (written) and the archives of
- * `kept` (linked from the served ones, which must exist), swaps the served
- * link to it and deletes generations older than the one served before.
- * Nodes in neither list have no archive in the new generation.
- * @throws OperationError E_NO_SPACE (nothing served changed; the unfinished generation is removed); other I/O errors.
+ * Publishes `writes`. When a generation is served, its archives of `writes`
+ * are replaced in place and `kept` is not needed (archives of other nodes
+ * stay until {@link removeArchives}); otherwise a first generation holding
+ * `writes` and the archives of `kept` (linked from the served folder of an
+ * earlier version) is published by swapping the link. Generations other than
+ * the one served (and, just after a swap, the one before it) are deleted.
+ * @throws OperationError E_NO_SPACE (nothing served changed; what was written is removed); other I/O errors.
  */
 export async function publishArchives(paths: Paths, writes: readonly ArchiveWrite[], kept: readonly string[]): Promise<void> {
   const generations = overlayGenerationsDir(paths);
   await mkdir(generations, { recursive: true, mode: 0o700 });
   await chmod(generations, 0o700);
   const served = await servedArchives(paths);
+  if (served.kind === 'generation' && (await generationIds(paths)).includes(served.id)) {
+    if (writes.length > 0) await replaceInPlace(overlayGenerationDir(paths, served.id), writes);
+    await prune(paths, [served.id]);
+    return;
+  }
   const previous = served.kind === 'generation' ? served.id : undefined;
   const id = Math.max(0, previous ?? 0, ...(await generationIds(paths))) + 1;
   const final = overlayGenerationDir(paths, id);
@@ -130,9 +168,27 @@ export async function publishArchives(paths: Paths, writes: readonly ArchiveWrit
   await rename(folder, final);
   await fsyncDirectory(generations);
   await swap(paths, id);
+  await prune(paths, [id, previous]);
+}
+
+/** Deletes the generations not in `keep`. */
+async function prune(paths: Paths, keep: readonly (number | undefined)[]): Promise<void> {
   for (const old of await generationIds(paths)) {
-    if (old !== id && old !== previous) await rm(overlayGenerationDir(paths, old), { recursive: true, force: true });
+    if (!keep.includes(old)) await rm(overlayGenerationDir(paths, old), { recursive: true, force: true });
   }
+}
+
+/**
+ * Deletes the served archives of `nodes` (valid node names only); run once
+ * the node scripts no longer load them, so that no published script names a
+ * missing archive. A generation that was just published lacks them already.
+ */
+export async function removeArchives(paths: Paths, nodes: readonly string[]): Promise<void> {
+  const served = await servedArchives(paths);
+  if (served.kind !== 'generation' || nodes.length === 0) return;
+  const folder = overlayGenerationDir(paths, served.id);
+  await inSlices(nodes.filter((node) => isNodeName(node)), (node) => { rmSync(join(folder, `${node}.img`), { force: true }); });
+  await fsyncDirectory(folder).catch(() => undefined);
 }
 
 /** Nodes that have an archive file served (valid node names only; temporary dotfiles are not archives). */

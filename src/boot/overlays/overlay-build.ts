@@ -10,13 +10,13 @@
  *    written: a one-node change renders and writes one archive (all of them
  *    when that node's name or address changed and they read `inventory`).
  * 3. The intent is recorded (which archives change, their secret flag and
- *    address), then a new generation of archives is published in one swap
- *    (archive-files.ts): changed archives written, unchanged ones linked, those
- *    of nodes without an image (or gone) left out.
+ *    address), then the changed archives are published (archive-files.ts:
+ *    each renamed over the served one; unchanged ones not touched).
  * 4. The manifest is replaced; the caller then publishes the node scripts
- *    again when the set of nodes with an archive changed, and only then is
- *    the intent removed. A kill anywhere before leaves the intent, and the
- *    next command's repair runs the build again (unchanged archives skipped).
+ *    again when the set of nodes with an archive changed; the archives of
+ *    nodes gone (or booting no image) are deleted, and only then is the
+ *    intent removed. A kill anywhere before leaves the intent, and the next
+ *    command's repair runs the build again (unchanged archives skipped).
  *
  * Callers hold the inventory lock: node scripts, archives and the manifest
  * change together.
@@ -29,7 +29,7 @@ import type { NodeEntry } from '../../core/nodes/attributes.js';
 import type { InventoryDocument } from '../../core/nodes/inventory-file.js';
 import { inventoryHash } from '../../core/nodes/inventory-cache.js';
 import { expandNodeNames, foldNodes, isNodeName } from '../../nodeset/index.js';
-import { archivedNodes, publishArchives, type ArchiveWrite } from './archive-files.js';
+import { archivedNodes, publishArchives, removeArchives, type ArchiveWrite } from './archive-files.js';
 import { overlayArchive } from './newc-archive.js';
 import { overlaySourcesFingerprint } from './overlay-sources.js';
 import { clearIntent, readIntent, readManifest, writeIntent, writeManifest, type OverlayManifest, type PublishedArchive } from './overlay-state.js';
@@ -153,6 +153,8 @@ export async function runOverlayBuild(paths: Paths, renderer: OverlayRenderer, i
   }
   await writeManifest(paths, next);
   await onPublished(scriptsChanged || killed !== undefined);
+  // Only now that no script loads them (a kill before this: the intent makes the next command remove them).
+  await removeArchives(paths, gone);
   if (changes) await clearIntent(paths);
   const open = selected.filter((node) => next.nodes[node]?.secret === true && !next.nodes[node]?.ip);
   return {

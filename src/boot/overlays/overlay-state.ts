@@ -81,21 +81,48 @@ async function readJson(file: string): Promise<unknown> {
   }
 }
 
+/**
+ * The manifest last read or written by this process, with its exact text: a
+ * command reads it up to three times (10,000 entries, a tenth of a second of
+ * parsing and checking each time). It is used only when the file holds that
+ * very text, so an edit or another process's write is always read.
+ */
+let known: { file: string; text: string; manifest: OverlayManifest } | undefined;
+
+/** A copy whose node map can be changed without touching the one remembered (the records themselves are replaced, never changed). */
+const copied = (manifest: OverlayManifest): OverlayManifest => ({ ...manifest, nodes: { ...manifest.nodes } });
+
 /** The manifest; an empty one when there is none or it is damaged (every archive is then built again). */
 export async function readManifest(paths: Paths): Promise<OverlayManifest> {
-  const parsed = await readJson(overlayManifestFile(paths));
+  const file = overlayManifestFile(paths);
+  const text = await readTextIfExists(file);
+  if (text === undefined) return { nodes: {} };
+  if (known?.file === file && known.text === text) return copied(known.manifest);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text) as unknown;
+  } catch {
+    return { nodes: {} };
+  }
   if (typeof parsed !== 'object' || parsed === null) return { nodes: {} };
   const { nodes, inventorySha256, sources } = parsed as Record<string, unknown>;
-  return {
+  const manifest: OverlayManifest = {
     nodes: archiveEntries(nodes, true),
     ...(typeof inventorySha256 === 'string' ? { inventorySha256 } : {}),
     ...(typeof sources === 'string' ? { sources } : {}),
   };
+  known = { file, text, manifest: copied(manifest) };
+  return manifest;
 }
 
 /** Replaces the manifest atomically (mode 0600: it names addresses, and nothing else needs it). */
 export async function writeManifest(paths: Paths, manifest: OverlayManifest): Promise<void> {
-  await writeFileAtomic(overlayManifestFile(paths), `${JSON.stringify(manifest)}\n`, 0o600);
+  const file = overlayManifestFile(paths);
+  const text = `${JSON.stringify(manifest)}\n`;
+  await writeFileAtomic(file, text, 0o600);
+  // Remembered only when the records are those a read would give (checked names and addresses): else the next read checks them.
+  known = Object.values(manifest.nodes).every((entry) => entry.ip === undefined || isIP(entry.ip) !== 0) && Object.keys(manifest.nodes).every(isNodeName)
+    ? { file, text, manifest: copied(manifest) } : undefined;
 }
 
 /** The intent of a killed build, or undefined when no build was interrupted. */

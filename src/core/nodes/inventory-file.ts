@@ -12,6 +12,7 @@ import { requireKnownKeys } from '../raw-options.js';
 import { parseYamlText, stringifyYaml } from '../yaml-text.js';
 import { checkAttributes, type NodeEntry, type ProfileEntry } from './attributes.js';
 import { checkServerEntry, type ServerEntry } from './servers.js';
+import { inventoryYaml } from './inventory-yaml.js';
 
 /** The whole inventory. Maps have no prototype, so a node named `constructor` is just a node. */
 export interface InventoryDocument {
@@ -127,9 +128,18 @@ const YAML_OPTIONS = { lineWidth: 0, aliasDuplicateObjects: false } as const;
 
 const HEADER = '# disklessset node inventory. Change it with `disklessset node` and `disklessset profile`;\n# a hand edit is checked by the next command.\n';
 
-/** The file text of `document`: a header comment, then profiles and nodes in name order. */
+/** The YAML of the stored value: the fixed layout's direct writer, or the package when the layout cannot say a value (inventory-yaml.ts). */
+function yamlText(value: Record<string, unknown>): string {
+  return inventoryYaml(value, YAML_OPTIONS) ?? stringifyYaml(value, YAML_OPTIONS);
+}
+
+/**
+ * The file text of `document`: a header comment, then profiles and nodes in
+ * name order. Comments a person added to the file are not kept: the file is
+ * written again from its values at every change.
+ */
 export function formatInventory(document: InventoryDocument): string {
-  return `${HEADER}${stringifyYaml(storedValue(document), YAML_OPTIONS)}`;
+  return `${HEADER}${yamlText(storedValue(document))}`;
 }
 
 /**
@@ -139,7 +149,7 @@ export function formatInventory(document: InventoryDocument): string {
  */
 export function serializeInventory(document: InventoryDocument, file: string): { text: string; stored: InventoryDocument } {
   const value = storedValue(document);
-  return { text: `${HEADER}${stringifyYaml(value, YAML_OPTIONS)}`, stored: checkInventory(value, file) };
+  return { text: `${HEADER}${yamlText(value)}`, stored: checkInventory(value, file) };
 }
 
 // Made on first use: building an ICU collator costs tens of milliseconds, paid

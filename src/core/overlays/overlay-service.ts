@@ -67,13 +67,8 @@ class Overlays implements OverlayService {
   async inputDigests(nodes: readonly string[]): Promise<Map<string, string>> {
     const document = await this.options.inventory.read();
     const session = await this.session(document, this.keys);
-    const digests = new Map<string, string>();
-    for (const name of nodes) {
-      if (!Object.hasOwn(document.nodes, name)) continue;
-      const digest = await session.inputsDigest(effectiveNode(name, document.nodes[name] as NodeEntry, document.profiles));
-      if (digest !== undefined) digests.set(name, digest);
-    }
-    return digests;
+    const known = nodes.filter((name) => Object.hasOwn(document.nodes, name));
+    return session.inputsDigests(known.map((name) => effectiveNode(name, document.nodes[name] as NodeEntry, document.profiles)));
   }
 
   async check(document: InventoryDocument, nodes: readonly string[]): Promise<void> {

@@ -1,12 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { lstat, readdir, readFile, readlink, rename, rm, stat } from 'node:fs/promises';
+import { lstat, readdir, readFile, readlink, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { overlayCliOk, withOverlayRoot } from '../../helpers/overlay-renderer.js';
-import { overlayArchivePath, overlayGenerationDir, overlayGenerationsDir, overlaysDir } from '../../../src/boot/boot-paths.js';
-import { servedArchives } from '../../../src/boot/overlays/archive-files.js';
+import { nodeScriptPath, overlayArchivePath, overlayGenerationDir, overlayGenerationsDir, overlaysDir } from '../../../src/boot/boot-paths.js';
+import { archivedNodes, servedArchives } from '../../../src/boot/overlays/archive-files.js';
+import { overlayAccessPolicy } from '../../../src/boot/overlays/access.js';
 import type { Paths } from '../../../src/core/paths.js';
 
 const withRoot = withOverlayRoot;
@@ -20,7 +21,7 @@ async function servedId(paths: Paths): Promise<number> {
 
 const inode = async (paths: Paths, node: string) => (await stat(overlayArchivePath(paths, node))).ino;
 
-test('archives are served through a link to one generation; a change publishes a new one, unchanged archives linked, and keeps only the one before', () => withRoot(async (root, paths) => {
+test('archives are served through a link to one generation, and a change replaces only the archives it changes, each by rename', () => withRoot(async (root, paths) => {
   await cli(root, 'node', 'add', 'n[01-03]', '--image', 'alpha');
   const first = await servedId(paths);
   assert.equal((await lstat(overlaysDir(paths))).isSymbolicLink(), true);
@@ -28,24 +29,27 @@ test('archives are served through a link to one generation; a change publishes a
   assert.equal((await stat(overlayGenerationsDir(paths))).mode & 0o777, 0o700, 'host keys: reachable by root alone');
   assert.equal((await stat(overlayGenerationDir(paths, first))).mode & 0o777, 0o700);
   assert.equal((await stat(overlayArchivePath(paths, 'n01'))).mode & 0o777, 0o644, 'serve sends world-readable files only');
-  const before = { n01: await inode(paths, 'n01'), n02: await inode(paths, 'n02') };
+  const before = { n01: await stat(overlayArchivePath(paths, 'n01')), n02: await inode(paths, 'n02'), n03: await inode(paths, 'n03') };
 
   await cli(root, 'node', 'set', 'n02', '--var', 'rack=b7');
-  const second = await servedId(paths);
-  assert.ok(second > first);
-  assert.equal(await inode(paths, 'n01'), before.n01, 'an unchanged archive is the same file, linked');
-  assert.notEqual(await inode(paths, 'n02'), before.n02);
+  assert.equal(await servedId(paths), first, 'the served generation changes in place');
+  const n01 = await stat(overlayArchivePath(paths, 'n01'));
+  assert.equal(n01.ino, before.n01.ino, 'an unchanged archive is not touched');
+  assert.equal(n01.mtimeMs, before.n01.mtimeMs);
+  assert.equal(await inode(paths, 'n03'), before.n03);
+  assert.notEqual(await inode(paths, 'n02'), before.n02, 'the changed archive is a new file, renamed over the old one');
+  assert.equal((await stat(overlayArchivePath(paths, 'n02'))).mode & 0o777, 0o644);
   assert.ok(gunzipSync(await readFile(overlayArchivePath(paths, 'n02'))).toString('latin1').includes('{"rack":"b7"}'));
-  assert.deepEqual((await readdir(overlayGenerationsDir(paths))).sort(), [String(first), String(second)].sort(), 'the one before is kept for nodes still downloading');
-  assert.ok(gunzipSync(await readFile(join(overlayGenerationDir(paths, first), 'n02.img'))).toString('latin1').includes('n02'), 'and left untouched');
+  assert.deepEqual(await readdir(overlayGenerationsDir(paths)), [String(first)]);
+  assert.deepEqual((await readdir(overlaysDir(paths))).sort(), ['n01.img', 'n02.img', 'n03.img'], 'no temporary file left');
 
   await cli(root, 'node', 'remove', 'n03');
-  const third = await servedId(paths);
-  assert.deepEqual((await readdir(overlayGenerationsDir(paths))).sort(), [String(second), String(third)].sort(), 'older generations are deleted');
-  assert.deepEqual((await readdir(overlaysDir(paths))).sort(), ['n01.img', 'n02.img']);
+  assert.deepEqual((await readdir(overlaysDir(paths))).sort(), ['n01.img', 'n02.img'], 'a removed node\'s archive is deleted');
+  assert.doesNotMatch(await readFile(nodeScriptPath(paths, 'n02'), 'utf8'), /n03/u);
 
   await cli(root, 'overlay', 'build');
-  assert.equal(await servedId(paths), third, 'nothing changed: no new generation');
+  assert.equal(await servedId(paths), first, 'nothing changed: nothing written');
+  assert.equal(await inode(paths, 'n01'), before.n01.ino);
 }));
 
 test('the overlays folder of an earlier version becomes a generation at the next change: unchanged archives linked from it, the folder removed', () => withRoot(async (root, paths) => {
@@ -65,4 +69,21 @@ test('the overlays folder of an earlier version becomes a generation at the next
   const aside = (await readdir(dirname(overlaysDir(paths)))).filter((name) => name.startsWith('.overlays'));
   assert.deepEqual(aside, [], 'the old folder is gone once the link is in place');
   assert.equal(existsSync(overlayArchivePath(paths, 'n09')), false);
+}));
+
+test('an archive a killed build left half-written beside the served one is never served, and the next command sweeps it', () => withRoot(async (root, paths) => {
+  await cli(root, 'node', 'add', 'n[01-02]', '--image', 'alpha');
+  const folder = overlayGenerationDir(paths, await servedId(paths));
+  const served = await readFile(overlayArchivePath(paths, 'n01'));
+  // What a build killed between writing and renaming leaves: a temporary name of a writer that is gone.
+  const leftover = join(folder, '.n01.img.tmp-999999999-0badcafe');
+  await writeFile(leftover, 'half an archive');
+  const policy = overlayAccessPolicy(paths);
+  assert.equal(await policy(await realpath(leftover), '10.0.0.1'), 'deny');
+  assert.equal(await policy(await realpath(overlayArchivePath(paths, 'n01')), '10.0.0.1'), 'allow', 'the archive itself is served (its node has no registered address)');
+  assert.deepEqual((await archivedNodes(paths)).sort(), ['n01', 'n02'], 'not counted as an archive');
+
+  await cli(root, 'node', 'list');
+  assert.equal(existsSync(leftover), false, 'swept by the next command');
+  assert.deepEqual(await readFile(overlayArchivePath(paths, 'n01')), served, 'the served archive is the one before');
 }));
