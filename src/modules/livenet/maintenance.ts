@@ -106,7 +106,7 @@ export async function rebuildLivenet(services: RebuildServices, name: string, op
       // A tag may have moved since the last build: the digest is what this build pulled (none for other sources).
       if (outcome.sourceDigest) image.data.source_digest = outcome.sourceDigest;
       else delete image.data.source_digest;
-      image.publication = { pendingRoot: outcome.pending, command: `livenet rebuild ${name}`, treeBytes: outcome.treeBytes };
+      image.publication = { pendingRoot: outcome.pending, command: operation.command ?? `image rebuild ${name}`, treeBytes: outcome.treeBytes };
       await image.writeBootFile();
       const published = image.published ?? { id: '', unchanged: false };
       // Same bytes as what nodes boot: no new version, nothing to save.
