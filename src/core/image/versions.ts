@@ -156,11 +156,20 @@ export async function removeVersion(imageDir: string, id: string): Promise<void>
 
 /**
  * Keeps the `kept` newest versions and every version of `protect` (the
- * current one, versions nodes are pinned to); removes the others. Returns the removed ids.
+ * current one, versions nodes are pinned to); removes the others, and a
+ * version whose record is unreadable (edited by hand: it has no date to
+ * rank it by) unless protected. Returns the removed ids.
  */
 export async function pruneVersions(imageDir: string, kept: number, protect: ReadonlySet<string>): Promise<string[]> {
   const versions = await listVersions(imageDir);
   const removed: string[] = [];
+  const listed = new Set(versions.map((version) => version.id));
+  for (const file of await readdir(imageDir).catch(() => [] as string[])) {
+    const id = /^version-([0-9a-f]{12})\.yml$/.exec(file)?.[1];
+    if (id === undefined || listed.has(id) || protect.has(id)) continue;
+    await removeVersion(imageDir, id);
+    removed.push(id);
+  }
   for (const [index, version] of versions.entries()) {
     if (index < kept || protect.has(version.id)) continue;
     await removeVersion(imageDir, version.id);

@@ -94,6 +94,7 @@ async function readLiveos(file: string, scratch: string): Promise<ImageContent> 
  */
 async function rootOf(services: CoreServices, reference: string): Promise<{ file: string; layout: string; label: string }> {
   const { name, version } = parseImageReference(reference);
+  await services.images.repairVersionRecords(name);
   const image = await loadLivenet(services, name);
   if (version === undefined) {
     return { file: join(image.imageDirectory, image.version ? versionRootFile(image.version) : PUBLISHED_ROOT_FILE), layout: image.layout,
