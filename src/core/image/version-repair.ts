@@ -19,7 +19,7 @@
  * thousand images). Nodes never read records, so nothing boots differently
  * meanwhile.
  */
-import { readdirSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Paths } from '../paths.js';
@@ -63,8 +63,10 @@ interface Drift {
   unreadable: string[];
 }
 
-async function sameFile(a: string, b: string): Promise<boolean> {
-  const [first, second] = await Promise.all([stat(a).catch(() => undefined), stat(b).catch(() => undefined)]);
+/** Synchronous, like the listing: every command compares the published links of every image here. */
+function sameFile(a: string, b: string): boolean {
+  const first = statSync(a, { throwIfNoEntry: false });
+  const second = statSync(b, { throwIfNoEntry: false });
   return first !== undefined && second !== undefined && first.ino === second.ino && first.dev === second.dev;
 }
 
@@ -137,8 +139,8 @@ async function driftOf(name: string, imageDir: string, pins: ReadonlyMap<string,
     { versioned: versionBootFile(current), published: PUBLISHED_BOOT_FILE },
   ].filter((file) => !present.has(file.versioned)).map((file) => ({ ...file, linkable: present.has(file.published) }));
   const relink = current !== undefined && missing.length === 0
-    && (!await sameFile(join(imageDir, versionBootFile(current)), join(imageDir, PUBLISHED_BOOT_FILE))
-      || !await sameFile(join(imageDir, versionRootFile(current)), join(imageDir, PUBLISHED_ROOT_FILE)));
+    && (!sameFile(join(imageDir, versionBootFile(current)), join(imageDir, PUBLISHED_BOOT_FILE))
+      || !sameFile(join(imageDir, versionRootFile(current)), join(imageDir, PUBLISHED_ROOT_FILE)));
   const unshared = [...new Set(versioned)].filter((id) => !orphans.includes(id) && present.has(versionRecordFile(id)) && present.has(versionRootFile(id))
     && (!present.has(versionSha256File(id)) || !present.has(versionTorrentFile(id))));
   return orphans.length > 0 || relink || missing.length > 0 || unshared.length > 0 || recordless !== undefined || pinnedLost.length > 0
