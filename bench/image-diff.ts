@@ -9,6 +9,9 @@
  * mode) MiB of random 1 MiB files (incompressible) and a dpkg status of 300
  * packages; the second tree is a copy with 3 packages added, removed or
  * changed, 3 files added, 2 removed and 1 changed. Flat layout, zstd.
+ * Also timed: the content manifest a publication writes of one tree (every
+ * file hashed, modules/livenet/manifest.ts), the cost `image diff` moves to
+ * publication so that it sees content changes.
  * Run: npx tsc -p . && node dist/bench/image-diff.js
  */
 import { randomBytes } from 'node:crypto';
@@ -20,6 +23,7 @@ import { Paths } from '../src/core/paths.js';
 import { addDummyKernel, makeBusyboxTree, TEST_KERNEL } from '../test/helpers/livenet-fixtures.js';
 import { CLI } from '../test/helpers/temp-root.js';
 import { QUICK, reportRows, seconds } from './table.js';
+import { writeManifest } from '../src/modules/livenet/manifest.js';
 
 const MIB = 1024 * 1024;
 const HOUR = 3600_000;
@@ -62,6 +66,7 @@ async function main(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'diff-bench-'));
   try {
     const [a, b] = await makeTrees(dir, mib);
+    const manifestMs = await timed(() => writeManifest(a, join(dir, 'manifest.tsv')));
     const root = join(dir, 'root');
     await mkdir(root);
     const paths = new Paths(root);
@@ -76,7 +81,9 @@ async function main(): Promise<void> {
     const ours = await timed(async () => {
       answer = (await run([process.execPath, CLI, '--root', root, '--json', 'image', 'diff', 'a', 'b'], { timeoutMs: HOUR, maxBuffer: 1 << 28 })).stdout;
     });
-    const diff = JSON.parse(answer) as { packages: { added: unknown[]; removed: unknown[]; changed: unknown[] }; files: { addedCount: number } };
+    const diff = JSON.parse(answer) as { packages: { added: unknown[]; removed: unknown[]; changed: unknown[] }; files: { addedCount: number; changedCount: number };
+      filesComparedBy: string };
+    if (diff.filesComparedBy !== 'manifest') throw new Error(`files compared by ${diff.filesComparedBy}, not by the manifests`);
     if (diff.packages.added.length !== 1 || diff.packages.removed.length !== 1 || diff.packages.changed.length !== 1) {
       throw new Error(`unexpected package diff: ${JSON.stringify(diff.packages)}`);
     }
@@ -90,7 +97,8 @@ async function main(): Promise<void> {
       await run(['diff', join(dir, 'a.list'), join(dir, 'b.list')], { allowFailure: true, timeoutMs: HOUR, maxBuffer: 1 << 28 });
       await run(['diff', join(dir, 'a.status'), join(dir, 'b.status')], { allowFailure: true, timeoutMs: HOUR, maxBuffer: 1 << 28 });
     });
-    console.log(`image diff of two ${mib} MiB images: ours ${seconds(ours)}, by hand ${seconds(byHand)}; files added ${diff.files.addedCount}`);
+    console.log(`image diff of two ${mib} MiB images: ours ${seconds(ours)}, by hand ${seconds(byHand)}; files added ${diff.files.addedCount}, changed ${diff.files.changedCount}`);
+    console.log(`content manifest of one ${mib} MiB tree (at publication): ${seconds(manifestMs)}`);
     reportRows([{
       work: `image diff, two flat images of ${mib} MiB`, ours: seconds(ours),
       reference: `unsquashfs -lln + -cat x2, diff ${seconds(byHand)}`, ratio: byHand / ours, goal: '< 10 s', met: ours < 10_000,

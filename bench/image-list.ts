@@ -5,9 +5,11 @@
  * installations.yml and each image_data.yml with PyYAML's `safe_load` as the
  * original Python tool does (Debian's python3 and python3-yaml). The two are
  * run alternately, so both see the same machine load. Goal (issue 16): ours
- * at least 4x faster. `IMAGES` and `RUNS` change the size.
+ * at least 4x faster. `IMAGES`, `RUNS` and `VERSIONS` (kept versions per
+ * image, 3 by default as `versions_kept`) change the size.
  */
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { link, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,6 +22,8 @@ import { reportRows, seconds } from './table.js';
 
 const IMAGES = Number(process.env.IMAGES ?? 1000);
 const RUNS = Number(process.env.RUNS ?? 10);
+/** Kept versions per image (issue 15: `versions_kept` defaults to 3). */
+const VERSIONS = Number(process.env.VERSIONS ?? 3);
 const GOAL = 4;
 /** The Python script stays in the source tree (tsc does not copy it to dist/). */
 const ORIGINAL = fileURLToPath(new URL('../../bench/original-image-list.py', import.meta.url));
@@ -49,11 +53,23 @@ async function main(): Promise<void> {
     await writeFile(paths.installationsFile, '');
     for (let i = 0; i < IMAGES; i += 1) {
       const name = `image-${String(i).padStart(4, '0')}`;
-      await mkdir(paths.imageDir(name), { recursive: true });
-      await writeFile(join(paths.imageDir(name), 'image_data.yml'), [
+      const dir = paths.imageDir(name);
+      await mkdir(dir, { recursive: true });
+      // Kept versions, complete and in line (what the start-of-command repair looks at in every image folder).
+      const ids = Array.from({ length: VERSIONS }, (_, k) => createHash('sha256').update(`${name}/${k}`).digest('hex').slice(0, 12));
+      for (const id of ids) {
+        await writeFile(join(dir, `version-${id}.yml`), `id: ${id}\ndate: 2026-11-25T00:00:00.000Z\nrootSha256: ${'0'.repeat(64)}\ncommand: livenet create ${name}\n`);
+        for (const file of [`squashfs-${id}.img`, `boot-${id}.ipxe`, `squashfs-${id}.img.torrent`, `squashfs-${id}.img.sha256`]) await writeFile(join(dir, file), '');
+      }
+      if (ids[0]) {
+        await link(join(dir, `squashfs-${ids[0]}.img`), join(dir, 'squashfs.img'));
+        await link(join(dir, `boot-${ids[0]}.ipxe`), join(dir, 'boot.ipxe'));
+      }
+      await writeFile(join(dir, 'image_data.yml'), [
         'image_data:', `  name: ${name}`, '  image_class: LivenetImage', '  kernel: vmlinuz-6.1.0-28-amd64',
         '  image: initramfs-kernel-6.1.0-28-amd64', "  password: $6$salt$hash", '  livenet_type: standard',
-        '  livenet_size: 5120', '  selinux: false', '  additional_packages: [vim, htop]', '  creation_date: 2026-11-25', ''].join('\n'));
+        '  livenet_size: 5120', '  selinux: false', '  additional_packages: [vim, htop]', '  creation_date: 2026-11-25',
+        ...(ids[0] ? [`  version: ${ids[0]}`] : []), ''].join('\n'));
     }
     const ours: number[] = [];
     const original: number[] = [];

@@ -7,7 +7,8 @@
  *   every 10 s while a step runs;
  * - `json` (`--json`): one JSON object per line, a heartbeat at least every
  *   5 s; stdout keeps only the command's answer.
- * Each mode ends with a summary: total time and the sizes the work reported.
+ * Each mode ends with a summary: total time and the sizes the work reported
+ * (in text, none for a failure: the error line that follows is the one line).
  */
 import { createRequire } from 'node:module';
 import type cliProgressModule from 'cli-progress';
@@ -166,14 +167,15 @@ export function createProgressView(out: ProgressOutput, options: { mode: Progres
     if (mode === 'plain' && now - lastLineAt >= PLAIN_INTERVAL_MS) line(`  ${statusText(current, now)}`);
   };
 
-  const endActivity = () => {
+  /** `failed`: the step did not finish; the error line that follows says why, so no line here. */
+  const endActivity = (failed = false) => {
     if (!current) return;
     const took = clock.now() - current.startedAt;
     const name = current.name;
     terminal?.stop();
     current = undefined;
     if (mode === 'json') json({ type: 'stepDone', step: name, stepElapsedMs: took });
-    else if (took > SHOW_ELAPSED_AFTER_MS) line(`  ${name}: done in ${formatDuration(took)}`);
+    else if (took > SHOW_ELAPSED_AFTER_MS && !failed) line(`  ${name}: done in ${formatDuration(took)}`);
   };
 
   const begin = (name: string, heading: string) => {
@@ -231,10 +233,11 @@ export function createProgressView(out: ProgressOutput, options: { mode: Progres
 
   const finish = (outcome: 'done' | 'failed' | 'interrupted') => {
     if (finished) return;
-    endActivity();
+    endActivity(outcome === 'failed');
     finished = true;
     stopTicks?.();
-    if (!worked) return;
+    // A failure is told by the error line alone (one line per problem): a `failed in 0s` before it says nothing more.
+    if (!worked || (outcome === 'failed' && mode !== 'json')) return;
     const total = clock.now() - startedAt;
     if (mode === 'json') {
       json({ type: 'summary', outcome, totalMs: total, sizes: [...sizes].map(([label, bytes]) => ({ label, bytes })) });

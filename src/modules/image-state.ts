@@ -99,19 +99,18 @@ function folderContent(folder: string): { sizeBytes: number | null; builtAt: str
   const counted = new Set<number>();
   for (const entry of entries) {
     if (!entry.isFile() || entry.name.startsWith('.')) continue;
-    let info: Stats | undefined;
-    try {
-      info = statSync(join(folder, entry.name));
-    } catch {
+    const describes = DESCRIPTION_FILES.has(entry.name) || /\.(?:ipxe|yml)$/.test(entry.name);
+    // Only image_data.yml's time is used of the files that describe the image: the others need no stat.
+    if (describes && entry.name !== 'image_data.yml') continue;
+    const info: Stats | undefined = statSync(join(folder, entry.name), { throwIfNoEntry: false });
+    if (info === undefined) continue;
+    if (describes) {
+      described = info.mtimeMs;
       continue;
     }
     // A version's files are published under a second name (hard links): counted once.
     if (counted.has(info.ino)) continue;
     counted.add(info.ino);
-    if (DESCRIPTION_FILES.has(entry.name) || /\.(?:ipxe|yml)$/.test(entry.name)) {
-      if (entry.name === 'image_data.yml') described = info.mtimeMs;
-      continue;
-    }
     sizeBytes = (sizeBytes ?? 0) + info.size;
     // A kept previous version is counted in the size, but its time is not the current build's.
     if (!entry.name.endsWith('.previous')) newest = Math.max(newest, info.mtimeMs);

@@ -95,7 +95,7 @@ test('without a terminal, status lines come at most every 10 s, and say the amou
   ]);
 });
 
-test('without a terminal, a silent step still gets a status line every 10 s, naming what the child tool is doing', () => {
+test('without a terminal, a silent step still gets a status line every 10 s, naming what the child tool is doing; a failure adds no line', () => {
   const { view, hand, lines } = capture('plain');
   view.sink({ type: 'step', step: 'dracut for vmlinuz-6.1.0', index: 1, total: 1 });
   view.sink({ type: 'detail', message: 'dracut: Including module: nfs' });
@@ -105,9 +105,19 @@ test('without a terminal, a silent step still gets a status line every 10 s, nam
     '[1/1] dracut for vmlinuz-6.1.0',
     '  dracut for vmlinuz-6.1.0: 10s elapsed (dracut: Including module: nfs)',
     '  dracut for vmlinuz-6.1.0: 20s elapsed (dracut: Including module: nfs)',
-    '  dracut for vmlinuz-6.1.0: done in 25s',
-    'failed in 25s',
   ]);
+});
+
+test('a step that fails at once prints no "failed in" or "done in" line: the error line that follows is the only one about it', () => {
+  const { view, hand, lines } = capture('plain');
+  view.sink({ type: 'step', step: 'pull the source image', index: 1, total: 5 });
+  hand.advance(3000);
+  view.finish('failed');
+  assert.deepEqual(lines(), ['[1/5] pull the source image']);
+  const json = capture('json');
+  json.view.sink({ type: 'step', step: 'pull the source image', index: 1, total: 5 });
+  json.view.finish('failed');
+  assert.ok(json.lines().some((text) => text.includes('"outcome":"failed"')), 'the JSON stream still ends with its summary');
 });
 
 test('short commands print no summary, and a quick step says no duration', () => {

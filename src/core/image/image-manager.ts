@@ -18,7 +18,8 @@ import { requireFreeName } from './creation.js';
 import { ImageCatalog } from './image-catalog.js';
 import { imageHistory, rollbackImage, type RollbackOutcome, type VersionEntry } from './version-operations.js';
 import type { CreateOptions, RemovalOutcome } from './image-operations.js';
-import { isImageName, validateImageName, validateKernelName } from '../names.js';
+import { isImageName, parseImageReference, validateImageName, validateKernelName } from '../names.js';
+import { repairVersions } from './version-repair.js';
 
 export type { ImageSummary } from './image-status.js';
 export type { ChangeEffects, ChangeListener, NoticeListener, RemovalGuard } from './image-events.js';
@@ -89,7 +90,19 @@ export class ImageManager extends ImageCatalog {
 
   /** Kept versions of an image (`NAME`), newest first, or one of them (`NAME@VERSION`); see version-operations.ts. */
   async history(reference: string): Promise<VersionEntry[]> {
+    await this.repairVersionRecords(parseImageReference(reference).name);
     return imageHistory(this, reference);
+  }
+
+  /**
+   * Reads the version records of image `name` before a command relies on
+   * them: an unreadable one is named through the notice listeners, its
+   * version removed unless current or pinned (see version-repair.ts).
+   * @throws UsageError E_IMAGE_NAME.
+   */
+  async repairVersionRecords(name: string): Promise<void> {
+    validateImageName(name);
+    for (const text of await repairVersions(this.context.paths, name)) this.notice(text);
   }
 
   /**
@@ -99,6 +112,7 @@ export class ImageManager extends ImageCatalog {
   async rollback(name: string, to: string): Promise<RollbackOutcome> {
     validateImageName(name);
     await this.cleanCorrupted();
+    await this.repairVersionRecords(name);
     return rollbackImage(this, name, to);
   }
 

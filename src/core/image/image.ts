@@ -45,6 +45,8 @@ export abstract class Image {
 
   get name(): string { return this.data.name; }
   get imageClass(): string { return this.data.image_class; }
+  /** What users call this kind of image, with its article, for messages (`an NFS staging image`); classes name themselves. */
+  get kindPhrase(): string { return `an image of class ${this.imageClass}`; }
 
   /** Folder of the image in the HTTP tree. */
   get imageDirectory(): string { return this.context.paths.imageDir(this.name); }
@@ -165,6 +167,8 @@ export interface RebuildOperation {
   signal?: AbortSignal;
   /** A containers auth.json for this rebuild's registry (CLI only): checked like at creation, never stored nor printed. */
   registryAuth?: string;
+  /** The command that asks, as the version history records it (program name left out); default `image rebuild NAME`. */
+  command?: string;
 }
 
 /** An image class of any options type (the options are checked by its own `parseOptions`). */

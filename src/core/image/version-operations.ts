@@ -124,6 +124,8 @@ export async function rollbackImage(images: ImageAccess, name: string, to: strin
     // The version's own files are published again (its id is its content): no new version is made.
     await image.writeBootFile();
     image.data.rolled_back_from = current ?? undefined;
+    // The version booted before this rollback (`previousVersion` in answers): never the one booted now.
+    if (current !== null) image.data.previous_version = current;
     await image.save();
     // The publication may name it anew: a boot file made from today's settings that differs is another version.
     const version = isVersionId(image.data.version) ? image.data.version : target.id;

@@ -11,8 +11,15 @@
  * `.torrent` or `.sha256` (deleted, or published before they existed) gets
  * them written again. An image whose lock a live command holds is left
  * alone: that command is not done.
+ *
+ * A record edited or truncated by hand is found by the commands that read
+ * records anyway (history, rollback, diff: {@link repairVersions} with one
+ * image; pruning, in versions.ts), not at the start of every command: that
+ * would read every record of every image each time (`image list` over a
+ * thousand images). Nodes never read records, so nothing boots differently
+ * meanwhile.
  */
-import { readdirSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Paths } from '../paths.js';
@@ -56,8 +63,10 @@ interface Drift {
   unreadable: string[];
 }
 
-async function sameFile(a: string, b: string): Promise<boolean> {
-  const [first, second] = await Promise.all([stat(a).catch(() => undefined), stat(b).catch(() => undefined)]);
+/** Synchronous, like the listing: every command compares the published links of every image here. */
+function sameFile(a: string, b: string): boolean {
+  const first = statSync(a, { throwIfNoEntry: false });
+  const second = statSync(b, { throwIfNoEntry: false });
   return first !== undefined && second !== undefined && first.ino === second.ino && first.dev === second.dev;
 }
 
@@ -74,7 +83,7 @@ async function pointerOf(imageDir: string): Promise<string | undefined> {
 /**
  * Record files that do not read as their version's record (edited or
  * truncated by hand). Records this program writes open with `id: <id>`:
- * only others are parsed, as every command looks here.
+ * only others are parsed.
  */
 async function brokenRecords(imageDir: string, names: readonly string[]): Promise<string[]> {
   const broken: string[] = [];
@@ -98,8 +107,11 @@ function pinnedLosses(name: string, present: ReadonlySet<string>, pins: Readonly
   return warnings;
 }
 
-/** `pins`: this image's pinned versions; undefined when the inventory is unreadable (then no version is removed). */
-async function driftOf(name: string, imageDir: string, pins: ReadonlyMap<string, string[]> | undefined): Promise<Drift | undefined> {
+/**
+ * `pins`: this image's pinned versions; undefined when the inventory is unreadable (then no version is removed).
+ * `records`: whether to read the records to find unreadable ones (see the file's comment).
+ */
+async function driftOf(name: string, imageDir: string, pins: ReadonlyMap<string, string[]> | undefined, records: boolean): Promise<Drift | undefined> {
   let names: string[];
   try {
     // Synchronous: every command looks into every image folder here, and a promise per folder
@@ -110,7 +122,7 @@ async function driftOf(name: string, imageDir: string, pins: ReadonlyMap<string,
   }
   const versioned = names.map(versionOfFile).filter((id): id is string => id !== undefined);
   if (versioned.length === 0 && (pins === undefined || pins.size === 0)) return undefined;
-  const broken = await brokenRecords(imageDir, names);
+  const broken = records ? await brokenRecords(imageDir, names) : [];
   // An unreadable record is no record: its version is unfinished, unless current or pinned (kept, with a warning).
   const present = new Set(names.filter((file) => !broken.includes(file)));
   const pointer = await pointerOf(imageDir);
@@ -127,8 +139,8 @@ async function driftOf(name: string, imageDir: string, pins: ReadonlyMap<string,
     { versioned: versionBootFile(current), published: PUBLISHED_BOOT_FILE },
   ].filter((file) => !present.has(file.versioned)).map((file) => ({ ...file, linkable: present.has(file.published) }));
   const relink = current !== undefined && missing.length === 0
-    && (!await sameFile(join(imageDir, versionBootFile(current)), join(imageDir, PUBLISHED_BOOT_FILE))
-      || !await sameFile(join(imageDir, versionRootFile(current)), join(imageDir, PUBLISHED_ROOT_FILE)));
+    && (!sameFile(join(imageDir, versionBootFile(current)), join(imageDir, PUBLISHED_BOOT_FILE))
+      || !sameFile(join(imageDir, versionRootFile(current)), join(imageDir, PUBLISHED_ROOT_FILE)));
   const unshared = [...new Set(versioned)].filter((id) => !orphans.includes(id) && present.has(versionRecordFile(id)) && present.has(versionRootFile(id))
     && (!present.has(versionSha256File(id)) || !present.has(versionTorrentFile(id))));
   return orphans.length > 0 || relink || missing.length > 0 || unshared.length > 0 || recordless !== undefined || pinnedLost.length > 0
@@ -203,26 +215,30 @@ async function repairDrift(paths: Paths, name: string, imageDir: string, drift: 
 }
 
 /**
- * Repairs the versions of every image folder; returns one line per image repaired.
+ * Repairs the versions of every image folder (at the start of every
+ * command), or of image `only` with its records read too (before history,
+ * rollback or diff read them); returns the notices (one line per repair or warning).
  * Never throws for one image: a folder that cannot be repaired now is retried by the next command.
  */
-export async function repairVersions(paths: Paths): Promise<string[]> {
+export async function repairVersions(paths: Paths, only?: string): Promise<string[]> {
   let folders: string[];
   try {
-    folders = (await readdir(paths.imagesDir, { withFileTypes: true })).filter((d) => d.isDirectory() && isImageName(d.name)).map((d) => d.name);
+    folders = only !== undefined ? (isImageName(only) ? [only] : [])
+      : (await readdir(paths.imagesDir, { withFileTypes: true })).filter((d) => d.isDirectory() && isImageName(d.name)).map((d) => d.name);
   } catch {
     return [];
   }
+  const records = only !== undefined;
   const notices: string[] = [];
   const pins = await readPins(paths);
   for (const name of folders) {
     const imageDir = paths.imageDir(name);
     const imagePins = pins === undefined ? undefined : pins.get(name) ?? new Map<string, string[]>();
     // Cheap look first: taking a lock per image on every command would cost more than the check.
-    if (!await driftOf(name, imageDir, imagePins)) continue;
+    if (!await driftOf(name, imageDir, imagePins, records)) continue;
     try {
       await withLock(paths.imageLock(name), async () => {
-        const drift = await driftOf(name, imageDir, imagePins);
+        const drift = await driftOf(name, imageDir, imagePins, records);
         if (drift) notices.push(...await repairDrift(paths, name, imageDir, drift));
       }, { timeoutMs: 0 });
     } catch { /* a live command holds the image: it finishes its own work */ }

@@ -30,16 +30,18 @@ export const PUBLISHED_ROOT_FILE = 'squashfs.img';
 export function versionBootFile(id: string): string { return `boot-${checkedId(id)}.ipxe`; }
 /** Root image file of version `id`. */
 export function versionRootFile(id: string): string { return `squashfs-${checkedId(id)}.img`; }
+/** Content manifest of version `id` (modules/livenet/manifest.ts; mode 0600, never served); versions published before it have none. */
+export function versionManifestFile(id: string): string { return `manifest-${checkedId(id)}.tsv`; }
 /** Record of version `id` (YAML: hidden from serving). */
 export function versionRecordFile(id: string): string { return `version-${checkedId(id)}.yml`; }
 
 // The root image's `.torrent` and `.sha256` (version-share.ts) belong to its version too.
-const VERSIONED_FILE = /^(?:boot-([0-9a-f]{12})\.ipxe|squashfs-([0-9a-f]{12})\.img(?:\.torrent|\.sha256)?|version-([0-9a-f]{12})\.yml)$/;
+const VERSIONED_FILE = /^(?:boot-([0-9a-f]{12})\.ipxe|squashfs-([0-9a-f]{12})\.img(?:\.torrent|\.sha256)?|version-([0-9a-f]{12})\.yml|manifest-([0-9a-f]{12})\.tsv)$/;
 
 /** The version id a file name of the image folder belongs to, if it is a versioned file. */
 export function versionOfFile(file: string): string | undefined {
   const match = VERSIONED_FILE.exec(file);
-  return match ? match[1] ?? match[2] ?? match[3] : undefined;
+  return match ? match[1] ?? match[2] ?? match[3] ?? match[4] : undefined;
 }
 
 function checkedId(id: string): string {
@@ -149,6 +151,7 @@ export async function linkPublished(imageDir: string, versioned: string, publish
 export async function removeVersion(imageDir: string, id: string): Promise<void> {
   await rm(join(imageDir, versionRecordFile(id)), { force: true });
   await rm(join(imageDir, versionBootFile(id)), { force: true });
+  await rm(join(imageDir, versionManifestFile(id)), { force: true });
   await rm(join(imageDir, `${versionRootFile(id)}.torrent`), { force: true });
   await rm(join(imageDir, `${versionRootFile(id)}.sha256`), { force: true });
   await rm(join(imageDir, versionRootFile(id)), { force: true });
@@ -156,11 +159,20 @@ export async function removeVersion(imageDir: string, id: string): Promise<void>
 
 /**
  * Keeps the `kept` newest versions and every version of `protect` (the
- * current one, versions nodes are pinned to); removes the others. Returns the removed ids.
+ * current one, versions nodes are pinned to); removes the others, and a
+ * version whose record is unreadable (edited by hand: it has no date to
+ * rank it by) unless protected. Returns the removed ids.
  */
 export async function pruneVersions(imageDir: string, kept: number, protect: ReadonlySet<string>): Promise<string[]> {
   const versions = await listVersions(imageDir);
   const removed: string[] = [];
+  const listed = new Set(versions.map((version) => version.id));
+  for (const file of await readdir(imageDir).catch(() => [] as string[])) {
+    const id = /^version-([0-9a-f]{12})\.yml$/.exec(file)?.[1];
+    if (id === undefined || listed.has(id) || protect.has(id)) continue;
+    await removeVersion(imageDir, id);
+    removed.push(id);
+  }
   for (const [index, version] of versions.entries()) {
     if (index < kept || protect.has(version.id)) continue;
     await removeVersion(imageDir, version.id);

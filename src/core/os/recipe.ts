@@ -124,14 +124,17 @@ function parseTlsVerify(value: unknown): boolean {
   if (value === undefined || value === null || value === '') return true;
   if (value === true || value === 'true') return true;
   if (value === false || value === 'false') return false;
-  throw new UsageError('E_OPTION_TYPE', `invalid tls_verify ${JSON.stringify(value)}`, 'give true or false');
+  throw new UsageError('E_OPTION_TYPE', `tls_verify (--tls-verify) must be true or false, not ${JSON.stringify(value)}`,
+    'give --tls-verify=false (tls_verify: false in a spec file) only for a lab registry served over plain HTTP or a self-signed certificate');
 }
 
 /** Registry settings only mean something for a registry source: elsewhere they are refused rather than ignored. */
 function requireRegistrySource(source: OsSource | undefined, raw: Record<string, unknown>): void {
   const given = ['registry_auth', 'tls_verify'].filter((key) => raw[key] !== undefined && raw[key] !== null);
   if (given.length > 0 && !(source?.kind === 'oci' && source.transport === 'docker')) {
-    throw new UsageError('E_SOURCE', `${given.join(' and ')} only apply to a docker:// source`, 'drop them, or give --source docker://REGISTRY/REPO:TAG');
+    const options = given.map((key) => `${key} (--${key.replace('_', '-')})`).join(' and ');
+    throw new UsageError('E_SOURCE', `${options} ${given.length > 1 ? 'only apply' : 'only applies'} to a docker:// source`,
+      `drop ${given.length > 1 ? 'them' : 'it'}, or give --source docker://REGISTRY/REPO:TAG`);
   }
 }
 

@@ -35,6 +35,7 @@ function demoTemporaryFile(context: ImageContext, name: string): string {
 
 /** A demo image: `my_message` in its data, a folder `demo_directory_<name>` and an iPXE file that echoes the message. */
 export class DemoImage extends Image {
+  override get kindPhrase(): string { return 'a demo image'; }
   get message(): string { return String(this.data.my_message ?? ''); }
 
 

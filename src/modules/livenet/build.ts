@@ -15,6 +15,8 @@ import { makeSquashfs, pendingSquashfs } from './squashfs.js';
 import { clampTreeTimes, imageUuid } from './reproducible.js';
 import type { Compression, Layout, LivenetOptions } from './options.js';
 import { workLayout } from './work-layout.js';
+import { writeManifest } from './manifest.js';
+import { temporarySibling } from '../../core/state/atomic-file.js';
 
 /** How a build reports and records what it does. */
 export interface BuildHooks {
@@ -33,6 +35,8 @@ export interface BuildOutcome {
   sourceDigest?: string;
   /** The new root image, a temporary file in the image folder, for `publishVersion` (publication.ts). */
   pending: string;
+  /** Its content manifest (manifest.ts), a temporary file beside it; none when the tree was not at hand (an edit of a loop-mounted rootfs, a resize). */
+  manifest?: string;
 }
 
 /**
@@ -66,6 +70,13 @@ export async function squashRoot(context: ImageContext, name: string, settings: 
     hooks.progress, squashStep, settings.epoch);
   steps.step('check initramfs and sizes');
   const squashfsBytes = await fileBytes(pending);
+  // A ready rootfs.img means `tree` is not the tree it holds (resize, loop edit): no manifest then.
+  let manifest: string | undefined;
+  if (!settings.rootfsReady) {
+    manifest = temporarySibling(join(imageDir, 'manifest.tsv'));
+    await hooks.trackPath?.(manifest);
+    await writeManifest(settings.tree, manifest, hooks.signal);
+  }
   const warnings = [
     ...await initramfsWarnings(context.paths, settings.kernel, hooks.signal),
     ...sizeWarnings({ squashfsBytes, treeBytes: usage.bytes, sizeMiB: settings.layout === 'liveos' ? settings.sizeMiB : undefined }),
@@ -74,7 +85,7 @@ export async function squashRoot(context: ImageContext, name: string, settings: 
   steps.step('publish squashfs.img as a new version');
   steps.size('OS tree', usage.bytes);
   steps.size('squashfs.img', squashfsBytes);
-  return { warnings, squashfsBytes, treeBytes: usage.bytes, pending };
+  return { warnings, squashfsBytes, treeBytes: usage.bytes, pending, manifest };
 }
 
 /** Runs the whole pipeline for `options` and publishes the result in the image folder. */

@@ -51,7 +51,8 @@ const rebuild: CommandSpec = {
   async run({ services, io }, { args, options }) {
     // The one rebuild path (ImageManager), shared with `image rebuild`, the menu and the API.
     const registryAuth = options['registry-auth'] === undefined ? undefined : String(options['registry-auth']);
-    const { warnings, unchanged, version } = await services.images.rebuild(name(args), { progress: io.progress, signal: io.signal, registryAuth });
+    const { warnings, unchanged, version } = await services.images.rebuild(name(args), { progress: io.progress, signal: io.signal, registryAuth,
+      command: `livenet rebuild ${name(args)}` });
     return { text: rebuildText(name(args), { unchanged, version }), data: { ...await showImageState(services, name(args)), unchanged: unchanged === true }, warnings };
   },
 };

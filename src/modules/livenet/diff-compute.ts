@@ -37,7 +37,7 @@ export interface ListedFile {
   type: string;
   /** Bytes (0 for devices). */
   size: number;
-  /** Mode, owner, time and link target, as listed. */
+  /** What changes with the entry: mode, owner, time and link target as listed, or (manifest.ts) its sha256 instead of the time. */
   signature: string;
 }
 

@@ -5,12 +5,16 @@
  * and `unsquashfs -lln` (files). A liveos image holds an ext4 file system:
  * its LiveOS/rootfs.img is taken out, loop-mounted read-only and listed with
  * `find`, in a scratch folder of the work folder removed afterwards.
+ * Files are compared by the versions' content manifests (manifest.ts) when
+ * both have one, so a file changed at the same size is seen; else by the
+ * listings (versions published before manifests), which the answer says.
  */
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CoreServices } from '../../core/core-services.js';
 import { parseImageReference } from '../../core/names.js';
-import { listVersions, PUBLISHED_ROOT_FILE, versionRootFile } from '../../core/image/versions.js';
+import { listVersions, PUBLISHED_ROOT_FILE, versionManifestFile, versionRootFile } from '../../core/image/versions.js';
+import { readManifest } from './manifest.js';
 import { versionNotFound } from '../../core/image/version-operations.js';
 import { run } from '../../system/runner.js';
 import { mount, unmountTree } from '../../system/mount.js';
@@ -25,6 +29,8 @@ export interface ImageDiff {
   to: string;
   /** Which database the packages were read from (`dpkg`, `rpm`), null when neither image has one. */
   packageDatabase: 'dpkg' | 'rpm' | null;
+  /** `manifest`: files compared by content (sha256); `listing`: by size, mode, owner and link target only (a version has no manifest). */
+  filesComparedBy: 'manifest' | 'listing';
   packages: PackageDiff;
   files: FileDiff;
 }
@@ -45,9 +51,9 @@ async function rpmPackages(dbpath: string): Promise<PackageList> {
   return result.exitCode === 0 ? parseRpmList(result.stdout) : new Map();
 }
 
-async function readFlat(file: string, scratch: string): Promise<ImageContent> {
-  const listing = await run(['unsquashfs', '-lln', file], { timeoutMs: LONG, maxBuffer: 1 << 30 });
-  const files = parseListing(listing.stdout);
+/** `known`: the files from the version's manifest (no listing needed then). */
+async function readFlat(file: string, scratch: string, known?: Map<string, ListedFile>): Promise<ImageContent> {
+  const files = known ?? parseListing((await run(['unsquashfs', '-lln', file], { timeoutMs: LONG, maxBuffer: 1 << 30 })).stdout);
   if (files.has('/var/lib/dpkg/status')) {
     const status = await run(['unsquashfs', '-cat', file, 'var/lib/dpkg/status'], { timeoutMs: 600_000, maxBuffer: 1 << 28 });
     return { packages: parseDpkgStatus(status.stdout), database: 'dpkg', files };
@@ -60,23 +66,14 @@ async function readFlat(file: string, scratch: string): Promise<ImageContent> {
   return { packages: new Map(), database: null, files };
 }
 
-async function readLiveos(file: string, scratch: string): Promise<ImageContent> {
+async function readLiveos(file: string, scratch: string, known?: Map<string, ListedFile>): Promise<ImageContent> {
   const out = join(scratch, 'live');
   await run(['unsquashfs', '-no-progress', '-quiet', '-d', out, file, 'LiveOS/rootfs.img'], { timeoutMs: LONG });
   const mnt = join(scratch, 'mnt');
   await mkdir(mnt);
   await mount(['-o', 'loop,ro', join(out, 'LiveOS', 'rootfs.img'), mnt]);
   try {
-    // The listing in unsquashfs's own `-lln` shape, so one parser reads both layouts.
-    const listing = await run(['find', mnt, '-xdev', '-mindepth', '1', '-printf', '%M %U/%G %s %TY-%Tm-%Td %TH:%TM squashfs-root/%P\t%l\n'],
-      { timeoutMs: LONG, maxBuffer: 1 << 30 });
-    const text = listing.stdout.split('\n').map((line) => {
-      const tab = line.lastIndexOf('\t');
-      if (tab < 0) return line;
-      const target = line.slice(tab + 1);
-      return target === '' ? line.slice(0, tab) : `${line.slice(0, tab)} -> ${target}`;
-    }).join('\n');
-    const normalised = parseListing(text);
+    const normalised = known ?? await listMounted(mnt);
     if (normalised.has('/var/lib/dpkg/status')) {
       const status = await readFile(join(mnt, 'var', 'lib', 'dpkg', 'status'), 'utf8');
       return { packages: parseDpkgStatus(status), database: 'dpkg', files: normalised };
@@ -88,21 +85,36 @@ async function readLiveos(file: string, scratch: string): Promise<ImageContent> 
   }
 }
 
+/** The listing of a mounted tree in unsquashfs's own `-lln` shape, so one parser reads both layouts. */
+async function listMounted(mnt: string): Promise<Map<string, ListedFile>> {
+  const listing = await run(['find', mnt, '-xdev', '-mindepth', '1', '-printf', '%M %U/%G %s %TY-%Tm-%Td %TH:%TM squashfs-root/%P\t%l\n'],
+    { timeoutMs: LONG, maxBuffer: 1 << 30 });
+  const text = listing.stdout.split('\n').map((line) => {
+    const tab = line.lastIndexOf('\t');
+    if (tab < 0) return line;
+    const target = line.slice(tab + 1);
+    return target === '' ? line.slice(0, tab) : `${line.slice(0, tab)} -> ${target}`;
+  }).join('\n');
+  return parseListing(text);
+}
+
 /**
  * The root file of `reference` (`NAME` for the current version, `NAME@VERSION` for a kept one) and its layout.
  * @throws UsageError E_IMAGE_NAME, E_IMAGE_VERSION, E_NOT_LIVENET; NotFoundError E_IMAGE_NOT_FOUND, E_VERSION_NOT_FOUND.
  */
-async function rootOf(services: CoreServices, reference: string): Promise<{ file: string; layout: string; label: string }> {
+async function rootOf(services: CoreServices, reference: string): Promise<{ file: string; layout: string; label: string; manifest?: string }> {
   const { name, version } = parseImageReference(reference);
+  await services.images.repairVersionRecords(name);
   const image = await loadLivenet(services, name);
   if (version === undefined) {
     return { file: join(image.imageDirectory, image.version ? versionRootFile(image.version) : PUBLISHED_ROOT_FILE), layout: image.layout,
-      label: image.version ? `${name}@${image.version}` : name };
+      label: image.version ? `${name}@${image.version}` : name, manifest: image.version ? join(image.imageDirectory, versionManifestFile(image.version)) : undefined };
   }
   const kept = await listVersions(image.imageDirectory);
   const record = kept.find((entry) => entry.id === version);
   if (!record) throw versionNotFound(name, version, kept.map((entry) => entry.id));
-  return { file: join(image.imageDirectory, versionRootFile(version)), layout: record.attributes.layout === 'flat' ? 'flat' : 'liveos', label: reference };
+  return { file: join(image.imageDirectory, versionRootFile(version)), layout: record.attributes.layout === 'flat' ? 'flat' : 'liveos', label: reference,
+    manifest: join(image.imageDirectory, versionManifestFile(version)) };
 }
 
 /**
@@ -114,15 +126,18 @@ export async function diffImages(services: CoreServices, a: string, b: string): 
   await mkdir(services.paths.workDir, { recursive: true });
   const scratch = await mkdtemp(join(services.paths.workDir, '.diff-'));
   try {
-    const read = async (root: { file: string; layout: string }, part: string) => {
+    // Both or neither: a manifest's entries and a listing's do not compare.
+    const manifests = await Promise.all([from, to].map((root) => (root.manifest ? readManifest(root.manifest) : undefined)));
+    const both = manifests[0] !== undefined && manifests[1] !== undefined;
+    const read = async (root: { file: string; layout: string }, part: string, known: Map<string, ListedFile> | undefined) => {
       const folder = join(scratch, part);
       await mkdir(folder);
-      return root.layout === 'flat' ? readFlat(root.file, folder) : readLiveos(root.file, folder);
+      return root.layout === 'flat' ? readFlat(root.file, folder, known) : readLiveos(root.file, folder, known);
     };
-    const first = await read(from, 'a');
-    const second = await read(to, 'b');
+    const first = await read(from, 'a', both ? manifests[0] : undefined);
+    const second = await read(to, 'b', both ? manifests[1] : undefined);
     return {
-      from: from.label, to: to.label, packageDatabase: second.database ?? first.database,
+      from: from.label, to: to.label, packageDatabase: second.database ?? first.database, filesComparedBy: both ? 'manifest' : 'listing',
       packages: diffPackages(first.packages, second.packages), files: diffFiles(first.files, second.files),
     };
   } finally {

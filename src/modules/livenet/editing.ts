@@ -113,7 +113,7 @@ export async function unmountLivenet(services: CoreServices, name: string, opera
         kernel: String(image.data.kernel), rootfsReady: mode === 'loop',
       }, { progress, signal: operation.signal }, steps);
       warnings = outcome.warnings;
-      image.publication = { pendingRoot: outcome.pending, command: `livenet unmount ${name}`, treeBytes: outcome.treeBytes };
+      image.publication = { pendingRoot: outcome.pending, command: `livenet unmount ${name}`, treeBytes: outcome.treeBytes, manifest: outcome.manifest };
       await image.writeBootFile();
     }
     await rm(layout.work, { recursive: true, force: true });

@@ -10,6 +10,8 @@ export interface LivenetOperation {
   signal?: AbortSignal;
   /** Rebuild only: a containers auth.json for a docker:// source, never stored. */
   registryAuth?: string;
+  /** Rebuild only: the command that asks, for the version history (default `image rebuild NAME`). */
+  command?: string;
 }
 
 /**
@@ -19,7 +21,7 @@ export interface LivenetOperation {
 export async function loadLivenet(services: RebuildServices, name: string): Promise<LivenetImage> {
   const image = await services.images.get(name);
   if (!(image instanceof LivenetImage)) {
-    throw new UsageError('E_NOT_LIVENET', `image "${name}" is a ${image.imageClass}, not a livenet image`, 'pick a livenet image');
+    throw new UsageError('E_NOT_LIVENET', `image "${name}" is ${image.kindPhrase}, not a livenet image`, 'pick a livenet image');
   }
   return image;
 }

@@ -41,7 +41,7 @@ export const LivenetImageClass: ImageClass<LivenetOptions> = {
     const image = new LivenetImage(context, { ...livenetData(name, options, outcome.sourceDigest), source_date_epoch: epoch });
     image.warnings = outcome.warnings;
     // Published as the first version by the manager's `writeBootFile`.
-    image.publication = { pendingRoot: outcome.pending, command: `livenet create ${name}`, treeBytes: outcome.treeBytes };
+    image.publication = { pendingRoot: outcome.pending, command: `livenet create ${name}`, treeBytes: outcome.treeBytes, manifest: outcome.manifest };
     return image;
   },
 

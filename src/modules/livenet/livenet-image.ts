@@ -23,6 +23,7 @@ import { COMPRESSIONS, livenetRecipeAttributes, type Compression, type Layout, t
  * its layout and sizes. Built by the livenet image class's `create` (`livenet-class.ts`).
  */
 export class LivenetImage extends Image {
+  override get kindPhrase(): string { return 'a livenet image'; }
   /** Warnings of the last build or check (for the command's output). */
   warnings: string[] = [];
 

@@ -59,7 +59,7 @@ export async function resizeLivenet(services: CoreServices, name: string, sizeMi
         tree: layout.stage, layout: 'liveos', sizeMiB, compression: image.compression, kernel: String(image.data.kernel), rootfsReady: true,
       }, operation, steps);
       image.data.livenet_size = sizeMiB;
-      image.publication = { pendingRoot: outcome.pending, command: `livenet resize ${name} ${sizeMiB}M` };
+      image.publication = { pendingRoot: outcome.pending, command: `livenet resize ${name} ${sizeMiB}M`, sameTree: true };
       await image.writeBootFile();
       await image.save();
       return { warnings: outcome.warnings };
@@ -93,6 +93,7 @@ export async function rebuildLivenet(services: RebuildServices, name: string, op
     const image = await loadLivenet(services, name);
     refuseMounted(image, 'rebuild');
     let pending: string | undefined;
+    let manifest: string | undefined;
     try {
       const saved = image.data.source_date_epoch;
       const epoch = buildEpoch(saved);
@@ -103,10 +104,12 @@ export async function rebuildLivenet(services: RebuildServices, name: string, op
       }
       image.data.source_date_epoch = epoch;
       pending = outcome.pending;
+      manifest = outcome.manifest;
       // A tag may have moved since the last build: the digest is what this build pulled (none for other sources).
       if (outcome.sourceDigest) image.data.source_digest = outcome.sourceDigest;
       else delete image.data.source_digest;
-      image.publication = { pendingRoot: outcome.pending, command: `livenet rebuild ${name}`, treeBytes: outcome.treeBytes };
+      image.publication = { pendingRoot: outcome.pending, command: operation.command ?? `image rebuild ${name}`, treeBytes: outcome.treeBytes,
+        manifest: outcome.manifest };
       await image.writeBootFile();
       const published = image.published ?? { id: '', unchanged: false };
       // Same bytes as what nodes boot: no new version, nothing to save.
@@ -118,6 +121,7 @@ export async function rebuildLivenet(services: RebuildServices, name: string, op
     } finally {
       await rm(workLayout(context, name).work, { recursive: true, force: true });
       if (pending) await rm(pending, { force: true });
+      if (manifest) await rm(manifest, { force: true });
     }
   });
 }

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { writeFileAtomic, temporarySibling } from '../../core/state/atomic-file.js';
 import { isVersionId } from '../../core/names.js';
 import {
-  fileSha256, linkPublished, versionAttributes, PUBLISHED_BOOT_FILE, PUBLISHED_ROOT_FILE, readVersion, versionBootFile, versionId, versionRootFile,
+  fileSha256, linkPublished, versionAttributes, PUBLISHED_BOOT_FILE, PUBLISHED_ROOT_FILE, readVersion, versionBootFile, versionId, versionManifestFile, versionRootFile,
   writeVersionRecord, type VersionParts, type VersionRecord,
 } from '../../core/image/versions.js';
 import { writeVersionShare, type ShareSources } from '../../core/image/version-share.js';
@@ -35,6 +35,28 @@ export interface Publication {
   /** The command that asks, for the history (e.g. `livenet rebuild img1`). */
   command: string;
   treeBytes?: number;
+  /** The content manifest of `pendingRoot`'s tree (a temporary file in the image folder, manifest.ts), moved or removed by the publication. */
+  manifest?: string;
+  /** `pendingRoot` holds the current version's tree as it was (a resize): the current version's manifest applies to it. */
+  sameTree?: boolean;
+}
+
+/**
+ * Gives version `id` its content manifest, before its record: the one the
+ * build wrote, or, when the root holds the current version's tree (no new
+ * root, a resize), the current version's (a link). None when neither exists.
+ */
+async function placeManifest(dir: string, id: string, publication: Publication, current: unknown): Promise<void> {
+  const target = join(dir, versionManifestFile(id));
+  if (publication.manifest) {
+    await rename(publication.manifest, target);
+    return;
+  }
+  if ((publication.pendingRoot && !publication.sameTree) || !isVersionId(current) || current === id) return;
+  const temporary = temporarySibling(target);
+  // A version published before manifests were kept has none: so has this one.
+  if (!await link(join(dir, versionManifestFile(current)), temporary).then(() => true, () => false)) return;
+  await rename(temporary, target);
 }
 
 /** The root file published now: the current version's, or (an image made before versions) `squashfs.img`. */
@@ -99,6 +121,7 @@ export async function publishVersion(image: PublishedImage, publication: Publica
     await writeFileAtomic(join(dir, versionBootFile(id)), image.bootFileOf(id), 0o644);
     // Before the record too: a version is never complete without the files peer-to-peer nodes fetch first.
     await writeVersionShare(dir, image.name, id, rootSha256, await image.shareSources());
+    await placeManifest(dir, id, publication, image.data.version);
     const record: VersionRecord = {
       id, date: new Date().toISOString(), rootSha256, kernel: image.data.kernel ?? null, initramfs: image.data.image ?? null,
       sourceDigest: typeof image.data.source_digest === 'string' ? image.data.source_digest : null,
@@ -108,6 +131,7 @@ export async function publishVersion(image: PublishedImage, publication: Publica
     await writeVersionRecord(dir, record);
   }
   if (publication.pendingRoot) await rm(publication.pendingRoot, { force: true });
+  if (publication.manifest) await rm(publication.manifest, { force: true });
   if (!unchanged && image.data.version !== id) {
     // What `rollback --to previous` goes back to; a new publication is no rollback any more.
     if (isVersionId(image.data.version)) image.data.previous_version = image.data.version;

@@ -36,6 +36,7 @@ export interface GoldenOptions {
 
 /** A golden NFS image as loaded from its data: the node list and one boot file for all its nodes. */
 export class NfsGoldenImage extends Image {
+  override get kindPhrase(): string { return 'an NFS golden image'; }
   /** Physical folder owning all trees of the image. */
   get root(): string { return goldenRoot(this.context.paths, this.name); }
   /** Physical folder of the reference tree. */
@@ -83,7 +84,7 @@ async function stagingSource(context: ImageContext, from: string): Promise<Image
     throw error;
   });
   if (data.image_class !== STAGING_CLASS) {
-    throw new UsageError('E_NOT_STAGING', `image "${from}" is a ${data.image_class}, not an NFS staging image`, 'give a staging image');
+    throw new UsageError('E_NOT_STAGING', `image "${from}" is not an NFS staging image`, 'give a staging image');
   }
   return data;
 }

@@ -6,7 +6,7 @@
 import { UsageError } from '../../errors/index.js';
 import { validateImageName } from '../../core/names.js';
 import type { CoreServices } from '../../core/core-services.js';
-import { GOLDEN_CLASS, NfsGoldenImage } from './golden-image.js';
+import { NfsGoldenImage } from './golden-image.js';
 import { logicalGoldenNodesDir } from './nfs-layout.js';
 import { foldNodeNames } from './stored-node-lists.js';
 import { expandNodeNames } from '../../nodeset/index.js';
@@ -22,7 +22,7 @@ import { recordNodes, unassignNodes, type Unassigned } from './inventory-sync.js
 export async function loadGoldenImage(services: CoreServices, name: string): Promise<NfsGoldenImage> {
   const image = await services.images.get(name);
   if (!(image instanceof NfsGoldenImage)) {
-    throw new UsageError('E_NOT_GOLDEN', `image "${name}" is a ${image.imageClass}, not an ${GOLDEN_CLASS}`,
+    throw new UsageError('E_NOT_GOLDEN', `image "${name}" is ${image.kindPhrase}, not an NFS golden image`,
       'node trees belong to NFS golden images');
   }
   return image;

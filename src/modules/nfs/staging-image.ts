@@ -23,6 +23,7 @@ export const STAGING_CLASS = 'NfsStagingImage';
 
 /** A staging NFS image as loaded from its data: its tree, booted read-write by one node for maintenance. */
 export class NfsStagingImage extends Image {
+  override get kindPhrase(): string { return 'an NFS staging image'; }
   /** Physical folder of the tree. */
   get tree(): string { return stagingTree(this.context.paths, this.name); }
 

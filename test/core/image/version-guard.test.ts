@@ -92,7 +92,7 @@ test('a pinned version is never deleted by the repair; its lost files are named 
   }
 });
 
-test('an unreadable record is named: an unpinned old version is removed, the current one\'s record made again', async () => {
+test('an unreadable record is named by the command that reads records: an unpinned old version is removed, the current one\'s record made again', async () => {
   const { t, s, dir } = await builtImage();
   try {
     const old = (await s.images.get('v1')).data.version as string;
@@ -100,15 +100,41 @@ test('an unreadable record is named: an unpinned old version is removed, the cur
     const current = (await s.images.get('v1')).data.version as string;
     await writeFile(join(dir, `version-${old}.yml`), '{{{\n');
     await writeFile(join(dir, `version-${current}.yml`), '{{{\n');
+    // Commands that read no record (image list: every image, every time) leave records unread; nodes never read them.
     const list = await t.cli(['image', 'list']);
     assert.equal(list.exitCode, 0, list.stderr);
-    assert.match(list.stderr, new RegExp(`warning: image v1: version-${old}\\.yml was unreadable`));
-    assert.match(list.stderr, new RegExp(`made the record of its current version ${current} again`));
+    assert.equal(list.stderr, '');
+    const history = await t.cli(['image', 'history', 'v1']);
+    assert.equal(history.exitCode, 0, history.stderr);
+    assert.match(history.stderr, new RegExp(`warning: image v1: version-${old}\\.yml was unreadable`));
+    assert.match(history.stderr, new RegExp(`made the record of its current version ${current} again`));
+    assert.match(history.stdout, new RegExp(`^${current} \\*`, 'm'), 'the history lists the current version, its record made again');
     const files = await readdir(dir);
     assert.ok(!files.some((file) => file.includes(old)), 'the unreadable old version is gone');
     assert.ok(files.includes(`squashfs-${current}.img`), 'the current one is kept');
     assert.deepEqual((await s.images.history('v1')).map((v) => v.id), [current]);
-    assert.equal((await t.cli(['image', 'list'])).stderr, '', 'said once');
+    assert.equal((await t.cli(['image', 'history', 'v1'])).stderr, '', 'said once');
+  } finally {
+    await t.cleanup();
+  }
+});
+
+test('rollback reads the records first: an unreadable one is named there; pinned and current versions keep their files', async () => {
+  const { t, s, dir } = await builtImage();
+  try {
+    const old = (await s.images.get('v1')).data.version as string;
+    await resizeLivenet(s, 'v1', 150);
+    const middle = (await s.images.get('v1')).data.version as string;
+    await resizeLivenet(s, 'v1', 160);
+    const current = (await s.images.get('v1')).data.version as string;
+    assert.equal((await t.cli(['node', 'add', 'c1', '--image', `v1@${old}`])).exitCode, 0);
+    for (const id of [old, middle]) await writeFile(join(dir, `version-${id}.yml`), 'truncated');
+    const rollback = await t.cli(['image', 'rollback', 'v1', '--to', current]);
+    assert.equal(rollback.exitCode, 0, rollback.stderr);
+    assert.match(rollback.stderr, new RegExp(`version-${middle}\\.yml was unreadable`));
+    const files = await readdir(dir);
+    assert.ok(!files.some((file) => file.includes(middle)), 'the unpinned one is removed');
+    assert.ok(files.includes(`squashfs-${old}.img`) && files.includes(`squashfs-${current}.img`), 'pinned and current versions keep their files');
   } finally {
     await t.cleanup();
   }

@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdir, rm, stat } from 'node:fs/promises';
+import { readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { builtImage } from '../../helpers/livenet-fixtures.js';
 
@@ -53,6 +53,23 @@ test('with no copy left, the record is kept, every command warns once, and a reb
     assert.ok(await sameInode(join(dir, `squashfs-${id}.img`), join(dir, 'squashfs.img')));
     const after = await t.cli(['image', 'list']);
     assert.equal(after.stderr, '', 'no warning once fixed');
+  } finally {
+    await t.cleanup();
+  }
+});
+
+test('a content manifest goes with its version: one left without a record (a killed publication) is removed by the next command', async () => {
+  const { t, s, dir } = await builtImage();
+  try {
+    const current = String((await s.images.get('v1')).data.version);
+    assert.ok((await readdir(dir)).includes(`manifest-${current}.tsv`), 'a build publishes its manifest');
+    await writeFile(join(dir, 'manifest-0123456789ab.tsv'), 'left by a kill\n');
+    const next = await t.cli(['image', 'list']);
+    assert.equal(next.exitCode, 0, next.stderr);
+    assert.match(next.stderr, /removed 1 unfinished version/);
+    const files = await readdir(dir);
+    assert.ok(!files.includes('manifest-0123456789ab.tsv'));
+    assert.ok(files.includes(`manifest-${current}.tsv`), 'the current version keeps its manifest');
   } finally {
     await t.cleanup();
   }

@@ -68,8 +68,8 @@ test('registry settings are read from every door and refused for other sources',
   assert.equal(parsed.input.registryAuth, '/root/auth.json');
   assert.equal(parseOsOptions({ ...base, source: 'docker://h/r:1', tls_verify: false }, { origin: 'api' }).input.tlsVerify, false);
   assert.notEqual(parseOsOptions({ ...base, source: 'docker://h/r:1' }, { origin: 'api' }).input.tlsVerify, false, 'TLS is verified by default');
-  assert.throws(() => parseOsOptions({ ...base, source: 'dir:/srv/tree', tls_verify: false }, { origin: 'cli' }), /only apply to a docker:\/\/ source/);
-  assert.throws(() => parseOsOptions({ ...base, source: 'docker://h/r:1', tls_verify: 'maybe' }, { origin: 'cli' }), /tls_verify/);
+  assert.throws(() => parseOsOptions({ ...base, source: 'dir:/srv/tree', tls_verify: false }, { origin: 'cli' }), /tls_verify \(--tls-verify\) only applies to a docker:\/\/ source$/);
+  assert.throws(() => parseOsOptions({ ...base, source: 'docker://h/r:1', tls_verify: 'maybe' }, { origin: 'cli' }), /tls_verify \(--tls-verify\) must be true or false, not "maybe"$/);
   // The API reads no file of the server, auth files included.
   assert.throws(() => parseOsOptions({ ...base, source: 'docker://h/r:1', registry_auth: '/root/auth.json' }, { origin: 'api' }),
     /registry_auth.*not accepted/);

@@ -31,7 +31,9 @@ test('a liveos build gives squashfs.img holding LiveOS/rootfs.img: ext4 of the r
     assert.deepEqual((await readdir(imageDir)).sort(),
       ['boot.ipxe', `boot-${version}.ipxe`, 'image_data.yml', 'squashfs.img', `squashfs-${version}.img`, `version-${version}.yml`,
         // What a peer-to-peer node fetches and checks (docs/scale.md).
-        `squashfs-${version}.img.sha256`, `squashfs-${version}.img.torrent`].sort());
+        `squashfs-${version}.img.sha256`, `squashfs-${version}.img.torrent`,
+        // What `image diff` compares (the sha256 of each file of the tree).
+        `manifest-${version}.tsv`].sort());
     assert.deepEqual(await readdir(s.paths.workDir), [], 'the work folder is left empty');
 
     const unpacked = await unpackSquashfs(join(imageDir, 'squashfs.img'));

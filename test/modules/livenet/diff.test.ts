@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { makeTempRoot } from '../../helpers/temp-root.js';
 import { sha512Crypt } from '../../../src/core/os/password.js';
@@ -76,6 +76,55 @@ test('image diff of two versions, flat and liveos: packages from dpkg status, th
     const missing = await t.cli(['image', 'diff', 'df@0123456789ab', 'dl']);
     assert.equal(missing.exitCode, 1, missing.stderr);
     assert.match(missing.stderr, /keeps no version/);
+  } finally {
+    await t.cleanup();
+  }
+});
+
+test('image diff sees a file whose bytes changed at the same size (content manifests); versions without one fall back to listings and say so', async () => {
+  const t = await makeTempRoot();
+  try {
+    const tree = await makeBusyboxTree(t.root);
+    await writeFile(join(tree, 'etc', 'same-size.conf'), 'value=1\n');
+    const s = await t.services();
+    await addDummyKernel(s.paths.kernelsDir);
+    const base = ['--kernel', TEST_KERNEL, '--source', `dir:${tree}`, '--password-hash', sha512Crypt('pw')];
+    for (const [name, layout] of [['mf', ['--layout', 'flat']], ['ml', ['--size', '128M']]] as const) {
+      const created = await t.cli(['livenet', 'create', name, ...base, ...layout]);
+      assert.equal(created.exitCode, 0, created.stderr);
+    }
+    const first = { mf: (await s.images.history('mf'))[0]?.id, ml: (await s.images.history('ml'))[0]?.id };
+    // Same size, same mode; times are clamped to the build's epoch: only the bytes differ.
+    await writeFile(join(tree, 'etc', 'same-size.conf'), 'value=2\n');
+    for (const name of ['mf', 'ml'] as const) {
+      const rebuilt = await t.cli(['image', 'rebuild', name]);
+      assert.equal(rebuilt.exitCode, 0, rebuilt.stderr);
+      const result = await t.cli(['--json', 'image', 'diff', `${name}@${first[name]}`, name]);
+      assert.equal(result.exitCode, 0, result.stderr);
+      const diff = JSON.parse(result.stdout);
+      assert.equal(diff.filesComparedBy, 'manifest', name);
+      assert.deepEqual(diff.files.largestChanged, [{ path: '/etc/same-size.conf', fromBytes: 8, toBytes: 8 }], name);
+      assert.equal(diff.files.addedCount + diff.files.removedCount, 0, name);
+      const files = await readdir(s.paths.imageDir(name));
+      const manifest = files.find((file) => file === `manifest-${first[name]}.tsv`);
+      assert.ok(manifest, `the manifest sits beside its version: ${files.join(' ')}`);
+      assert.equal((await stat(join(s.paths.imageDir(name), manifest))).mode & 0o777, 0o600, 'never served: it names every file');
+      // A version published before manifests were kept: the listing is compared, and the answer says so in one line.
+      await rm(join(s.paths.imageDir(name), manifest));
+      const fallback = await t.cli(['image', 'diff', `${name}@${first[name]}`, name]);
+      assert.equal(fallback.exitCode, 0, fallback.stderr);
+      assert.match(fallback.stdout, /^files: .*\(compared by listing: a version has no content manifest, so a file changed at the same size is not seen\)$/m);
+    }
+    const resized = await t.cli(['livenet', 'resize', 'ml', '150M']);
+    assert.equal(resized.exitCode, 0, resized.stderr);
+    const [after, before] = await s.images.history('ml');
+    assert.ok(after && before && after.id !== before.id);
+    const same = JSON.parse((await t.cli(['--json', 'image', 'diff', `ml@${before.id}`, 'ml'])).stdout);
+    assert.equal(same.filesComparedBy, 'manifest', 'a resize keeps the tree, and its manifest');
+    assert.equal(same.files.changedCount + same.files.addedCount + same.files.removedCount, 0);
+    // Removing the image leaves no manifest behind.
+    await t.cli(['--yes', 'image', 'remove', 'mf']);
+    assert.deepEqual(await readdir(s.paths.imageDir('mf')).catch(() => []), []);
   } finally {
     await t.cleanup();
   }

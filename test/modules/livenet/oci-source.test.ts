@@ -102,7 +102,7 @@ test('each failure is one line with its exit code, and leaves no image, build fo
     [['--source', 'oci-archive:relative.tar'], 2, /must be absolute/],
     [['--source', `oci-archive:${join(dir, 'missing.tar')}`], 2, /no such file/],
     [['--source', reference, '--tls-verify=false', '--registry-auth', openAuth], 2, /open to group or others.*chmod 600/],
-    [['--source', `oci-archive:${join(dir, 'tiny-oci.tar')}`, '--tls-verify=false'], 2, /only apply to a docker:\/\/ source/],
+    [['--source', `oci-archive:${join(dir, 'tiny-oci.tar')}`, '--tls-verify=false'], 2, /^disklessset: tls_verify \(--tls-verify\) only applies to a docker:\/\/ source/m],
   ];
   await withRoot(async (t) => {
     const s = await t.services();
@@ -115,6 +115,8 @@ test('each failure is one line with its exit code, and leaves no image, build fo
       const errors = result.stderr.split('\n').filter((line) => line.startsWith('disklessset:'));
       assert.equal(errors.length, 1, `${what}: one error line (${result.stderr})`);
       assert.match(errors[0] ?? '', message, what);
+      // No summary line of the build before it: the error line is the one line about the failure.
+      assert.doesNotMatch(result.stderr, /failed in|done in/, what);
       assert.equal((await t.cli(['image', 'list'])).stdout.includes('bad'), false, `${what}: no image left`);
       assert.deepEqual(await readdir(s.paths.workDir).catch(() => []), [], `${what}: no build folder left`);
       await assertConsistent(t.root, s.paths, what);

@@ -45,6 +45,9 @@ test('resize and kernel changes publish versions; rollback is explicit, idempote
     const back = await t.cli(['image', 'rollback', 'v1', '--to', 'previous']);
     assert.equal(back.exitCode, 0, back.stderr);
     assert.match(back.stdout, new RegExp(`from version ${resized.id} to ${created.id}`));
+    const shown = JSON.parse((await t.cli(['--json', 'image', 'show', 'v1'])).stdout) as { attributes: { version: string; previousVersion: string } };
+    assert.deepEqual([shown.attributes.version, shown.attributes.previousVersion], [created.id, resized.id],
+      'previousVersion names the version booted before the rollback');
     assert.equal((await s.images.get('v1')).data.livenet_size, 128, 'the size of the restored version comes back');
     assert.ok(await sameInode(join(dir, 'squashfs.img'), join(dir, `squashfs-${created.id}.img`)));
     const again = await t.cli(['image', 'rollback', 'v1', '--to', 'previous']);
@@ -121,6 +124,22 @@ test('the next command removes an unfinished version and publishes the current o
     const files = await readdir(dir);
     assert.ok(!files.some((f) => f.includes(half)));
     assert.ok(await sameInode(join(dir, 'boot.ipxe'), join(dir, `boot-${current.id}.ipxe`)));
+  } finally {
+    await t.cleanup();
+  }
+});
+
+test('the history names the rebuild command the user ran: `image rebuild` or `livenet rebuild`', async () => {
+  const { t, s } = await builtImage();
+  try {
+    const tree = join(t.root, (await readdir(t.root)).find((entry) => entry.startsWith('busybox-tree-')) ?? 'missing');
+    for (const [round, command] of [['one', ['image', 'rebuild', 'v1']], ['two', ['livenet', 'rebuild', 'v1']]] as const) {
+      // A changed tree: the rebuild makes a new version rather than report `unchanged`.
+      await writeFile(join(tree, 'etc', 'round'), `${round}\n`);
+      const rebuilt = await t.cli([...command]);
+      assert.equal(rebuilt.exitCode, 0, rebuilt.stderr);
+      assert.equal((await s.images.history('v1'))[0]?.command, command.join(' '));
+    }
   } finally {
     await t.cleanup();
   }

@@ -109,3 +109,19 @@ test('staging create takes --from-file and the same option names as livenet; the
     await temp.cleanup();
   }
 });
+
+test('an NFS staging image: history says such images keep no versions, and livenet-only commands name its kind in words', async () => {
+  const temp = await makeTempRoot('legacy-v1-root');
+  try {
+    await stagingByCli(temp, 'st', ['--release', '12']);
+    const history = await temp.cli(['image', 'history', 'st']);
+    assert.equal(history.exitCode, 0, history.stderr);
+    assert.equal(history.stdout.trim(), 'image st has no versions: it is an NFS staging image, and versions are kept for livenet images only');
+    const diff = await temp.cli(['image', 'diff', 'st', 'st']);
+    assert.equal(diff.exitCode, 2, diff.stderr);
+    assert.equal(diff.stderr.trim().split('\n').length, 1, diff.stderr);
+    assert.match(diff.stderr, /image "st" is an NFS staging image, not a livenet image/);
+  } finally {
+    await temp.cleanup();
+  }
+});

@@ -15,7 +15,8 @@ export const imageDiff: CommandSpec = {
       ...p.added.map((x) => `  + ${x.name} ${x.version}`),
       ...p.removed.map((x) => `  - ${x.name} ${x.version}`),
       ...p.changed.map((x) => `  ~ ${x.name} ${x.from} -> ${x.to}`),
-      `files: ${f.addedCount} added, ${f.removedCount} removed, ${f.changedCount} changed`,
+      `files: ${f.addedCount} added, ${f.removedCount} removed, ${f.changedCount} changed`
+        + (diff.filesComparedBy === 'listing' ? ' (compared by listing: a version has no content manifest, so a file changed at the same size is not seen)' : ''),
       ...f.largestAdded.map((x) => `  + ${x.path} (${x.bytes} bytes)`),
       ...f.largestRemoved.map((x) => `  - ${x.path} (${x.bytes} bytes)`),
       ...f.largestChanged.map((x) => `  ~ ${x.path} (${x.fromBytes} -> ${x.toBytes} bytes)`),
