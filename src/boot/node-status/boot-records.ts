@@ -17,22 +17,26 @@ function damagedLine(file: string, problem: string): string {
   return `${file} is damaged (${problem}): read as if no node had booted; \`disklessset serve\` rewrites it at the next boot request`;
 }
 
-/** {@link parseLastSeen} of the state file (empty when it does not exist yet); `onDamaged` gets one line naming the file. */
-export async function readLastSeen(file: string, onDamaged?: (line: string) => void): Promise<Map<string, string>> {
+/**
+ * {@link parseLastSeen} of the state file (empty when it does not exist yet), of every node or of `names` (valid node names);
+ * `onDamaged` gets one line naming the file.
+ */
+export async function readLastSeen(file: string, onDamaged?: (line: string) => void, names?: Iterable<string>): Promise<Map<string, string>> {
   const text = await readTextIfExists(file);
   if (text === undefined) return new Map();
-  return parseLastSeen(text, onDamaged && ((problem) => onDamaged(damagedLine(file, problem))));
+  return parseLastSeen(text, onDamaged && ((problem) => onDamaged(damagedLine(file, problem))), names);
 }
 
 /**
- * Reads the state file (empty records when it does not exist yet). A damaged
+ * Reads the state file (empty records when it does not exist yet): every
+ * node's record, or those of `names` (valid node names). A damaged
  * file reads as empty records too (serve replaces it at its next write);
  * `onDamaged` gets one line naming the file, for commands that report it.
  */
-export async function readRecords(file: string, onDamaged?: (line: string) => void): Promise<BootRecords> {
+export async function readRecords(file: string, onDamaged?: (line: string) => void, names?: Iterable<string>): Promise<BootRecords> {
   const text = await readTextIfExists(file);
   if (text === undefined) return emptyRecords();
-  return parseRecords(text, onDamaged && ((problem) => onDamaged(damagedLine(file, problem))));
+  return parseRecords(text, onDamaged && ((problem) => onDamaged(damagedLine(file, problem))), names);
 }
 
 /** Replaces the state file atomically (temp, fsync, rename) in the current format: a kill leaves the old or the new content. */

@@ -193,7 +193,7 @@ export async function nodeStatus(services: CoreServices, nodeSet?: string, optio
   }
   const names = (wanted ?? Object.keys(document.nodes)).sort(compareNames);
   const images = effectiveImages(document);
-  const [records, kernels] = await Promise.all([readRecords(services.paths.nodeBootsFile, options.onWarning), imageKernels(services)]);
+  const [records, kernels] = await Promise.all([readRecords(services.paths.nodeBootsFile, options.onWarning, names), imageKernels(services)]);
   // A node pinned to a version boots that version's kernel.
   for (const reference of new Set(Object.values(images))) {
     const name = imageOfReference(reference);
