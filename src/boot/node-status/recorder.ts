@@ -22,10 +22,10 @@ import { escapeControls } from '../../errors/index.js';
 import { effectiveNode } from '../../core/nodes/effective.js';
 import type { NodeEntry } from '../../core/nodes/attributes.js';
 import { plainAddress } from '../overlays/access.js';
-import { bootUrls, type BootUrls } from '../ipxe/urls.js';
+import { bootUrls } from '../ipxe/urls.js';
 import { MAX_UNKNOWN_KEPT, readRecords, type NodeBootRecord, type UnknownRequest } from './boot-records.js';
 import { RecordsWriter } from './records-writer.js';
-import { stageOf } from './stages.js';
+import { RememberedStages } from './stages.js';
 
 /** Default shortest time between two writes of the state file. */
 export const DEFAULT_FLUSH_INTERVAL_MS = 2000;
@@ -53,7 +53,6 @@ function defaultSchedule(write: () => void, delayMs: number): void {
 
 /** Records boot requests per node (see the module comment). */
 export class BootRecorder {
-  private readonly urls: BootUrls;
   private readonly file: string;
   private known = new Set<string>();
   /** Inventory MAC (`aa-bb-...`) → node, for nodes that ask by MAC only. */
@@ -72,9 +71,11 @@ export class BootRecorder {
   private writing: Promise<void> = Promise.resolve();
   private closed = false;
   private readonly writer: RecordsWriter;
+  /** Parsing a path was most of the cost per request; a boot storm asks for the same few paths again and again. */
+  private readonly stages: RememberedStages;
 
   constructor(paths: Paths, private readonly inventory: NodeInventory, private readonly options: RecorderOptions = {}) {
-    this.urls = bootUrls(paths);
+    this.stages = new RememberedStages(bootUrls(paths));
     this.file = paths.nodeBootsFile;
     this.writer = new RecordsWriter(this.file, options.flushIntervalMs ?? DEFAULT_FLUSH_INTERVAL_MS);
   }
@@ -137,7 +138,7 @@ export class BootRecorder {
     record.lastSeen = at;
     record.address = event.remoteAddress.slice(0, 64);
     if (mac) record.mac = mac;
-    const stage = event.etag !== undefined && OK_STATUSES.has(event.status) ? stageOf(this.urls, event.path) : undefined;
+    const stage = event.etag !== undefined && OK_STATUSES.has(event.status) ? this.stages.of(event.path) : undefined;
     if (stage) {
       // A node script starts a new boot; an image boot file starts the image part of one (menu, site chain).
       if (stage.stage === 'nodeScript') record.stages = {};
