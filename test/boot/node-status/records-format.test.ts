@@ -32,6 +32,10 @@ function bootedRecords(count: number): BootRecords {
 
 test('format 2 reads back exactly the records written, and stores each file version once however many nodes fetched it', () => {
   const records = bootedRecords(40);
+  // Times on both sides of the epoch and of a second come back to the millisecond.
+  for (const [name, lastSeen, at] of [['old1', '1969-12-31T23:59:59.999Z', '1969-12-31T23:59:58.001Z'], ['far1', '2100-01-01T00:00:00.000Z', '2099-12-31T23:59:59.999Z']] as const) {
+    records.nodes[name] = { lastSeen, address: '192.0.2.99', stages: { kernel: { path: `${D}/kernels/vmlinuz-6.1.0-28-amd64`, etag: '"b-1-2"', at } } };
+  }
   const text = serializeRecords(records);
   assert.deepEqual(parseRecords(text), records);
   const raw = JSON.parse(text) as { format: number; files: [string, string, string][] };
