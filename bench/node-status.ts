@@ -63,6 +63,15 @@ const shown = (t: Timing) => `${t.ms.toFixed(0)} ms wall, ${t.cpuMs.toFixed(0)} 
 async function makeRoot(count: number): Promise<{ root: string; services: CoreServices; cli: (...args: string[]) => string[] }> {
   const root = await mkdtemp(join(tmpdir(), 'disklessset-bench-status-'));
   const cli = (...args: string[]) => [process.execPath, CLI, '--root', root, ...args];
+  try {
+    return await fillRoot(root, count, cli);
+  } catch (error) {
+    await rm(root, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+async function fillRoot(root: string, count: number, cli: (...args: string[]) => string[]): Promise<Awaited<ReturnType<typeof makeRoot>>> {
   await run(cli('demo', 'create', 'storm', '--message', 'bench'));
   const services = await openServices({ root });
   const kernels = services.paths.kernelsDir;
@@ -135,8 +144,9 @@ async function statusFigures({ services, cli }: Awaited<ReturnType<typeof makeRo
 
 async function main(): Promise<void> {
   const big = await makeRoot(NODES);
-  const small = SMALL_NODES > 0 ? await makeRoot(SMALL_NODES) : undefined;
+  let small: Awaited<ReturnType<typeof makeRoot>> | undefined;
   try {
+    small = SMALL_NODES > 0 ? await makeRoot(SMALL_NODES) : undefined;
     console.log(`load average before the storm: ${load()}`);
     const { plain, recorded, plainCpu, recordedCpu } = await storms(big.services);
     const p = median(plain);
