@@ -3,9 +3,11 @@
  * `serve` gives {@link BootRecorder.observe} to the server as its `onServed`
  * observer. Per request it only parses the query and updates a map in
  * memory (no I/O, no hashing: the ETag is the one the server computed); the
- * state file is written at most once per interval and at shutdown, atomically
- * under its lock. Requests naming no inventory node are only counted, and
- * the latest few kept, so a flood of made-up names cannot grow the file.
+ * state file is written at most once per interval (longer when the file is
+ * so large that writing it would take more than a fiftieth of the time) and
+ * at shutdown, atomically under its lock (records-writer.ts). Requests naming
+ * no inventory node are only counted, and the latest few kept, so a flood of
+ * made-up names cannot grow the file.
  *
  * A source address is worth more than a query: a request naming a node that
  * has a registered address (`ip`) from another address is not the node's
@@ -15,17 +17,15 @@
 import { stat } from 'node:fs/promises';
 import type { Paths } from '../../core/paths.js';
 import type { NodeInventory } from '../../core/nodes/inventory.js';
-import { withLock } from '../../core/state/lock.js';
 import type { ServedEvent } from '../../serve/served-event.js';
 import { escapeControls } from '../../errors/index.js';
 import { effectiveNode } from '../../core/nodes/effective.js';
 import type { NodeEntry } from '../../core/nodes/attributes.js';
 import { plainAddress } from '../overlays/access.js';
-import { bootUrls, type BootUrls } from '../ipxe/urls.js';
-import {
-  applyChanges, MAX_UNKNOWN_KEPT, readRecords, writeRecords, type NodeBootRecord, type UnknownRequest,
-} from './boot-records.js';
-import { stageOf } from './stages.js';
+import { bootUrls } from '../ipxe/urls.js';
+import { MAX_UNKNOWN_KEPT, readRecords, type NodeBootRecord, type UnknownRequest } from './boot-records.js';
+import { RecordsWriter } from './records-writer.js';
+import { RememberedStages } from './stages.js';
 
 /** Default shortest time between two writes of the state file. */
 export const DEFAULT_FLUSH_INTERVAL_MS = 2000;
@@ -53,7 +53,6 @@ function defaultSchedule(write: () => void, delayMs: number): void {
 
 /** Records boot requests per node (see the module comment). */
 export class BootRecorder {
-  private readonly urls: BootUrls;
   private readonly file: string;
   private known = new Set<string>();
   /** Inventory MAC (`aa-bb-...`) → node, for nodes that ask by MAC only. */
@@ -71,10 +70,14 @@ export class BootRecorder {
   private scheduled = false;
   private writing: Promise<void> = Promise.resolve();
   private closed = false;
+  private readonly writer: RecordsWriter;
+  /** Parsing a path was most of the cost per request; a boot storm asks for the same few paths again and again. */
+  private readonly stages: RememberedStages;
 
   constructor(paths: Paths, private readonly inventory: NodeInventory, private readonly options: RecorderOptions = {}) {
-    this.urls = bootUrls(paths);
+    this.stages = new RememberedStages(bootUrls(paths));
     this.file = paths.nodeBootsFile;
+    this.writer = new RecordsWriter(this.file, options.flushIntervalMs ?? DEFAULT_FLUSH_INTERVAL_MS);
   }
 
   /** Loads the inventory's node names and the records written before (call once before serving). */
@@ -135,7 +138,7 @@ export class BootRecorder {
     record.lastSeen = at;
     record.address = event.remoteAddress.slice(0, 64);
     if (mac) record.mac = mac;
-    const stage = event.etag !== undefined && OK_STATUSES.has(event.status) ? stageOf(this.urls, event.path) : undefined;
+    const stage = event.etag !== undefined && OK_STATUSES.has(event.status) ? this.stages.of(event.path) : undefined;
     if (stage) {
       // A node script starts a new boot; an image boot file starts the image part of one (menu, site chain).
       if (stage.stage === 'nodeScript') record.stages = {};
@@ -182,7 +185,7 @@ export class BootRecorder {
     (this.options.schedule ?? defaultSchedule)(() => {
       this.scheduled = false;
       this.flush().catch(() => undefined);
-    }, this.options.flushIntervalMs ?? DEFAULT_FLUSH_INTERVAL_MS);
+    }, this.writer.nextDelayMs);
   }
 
   private async write(): Promise<void> {
@@ -198,11 +201,13 @@ export class BootRecorder {
     this.unknown = [];
     this.unknownCount = 0;
     const changed: Record<string, NodeBootRecord> = Object.create(null) as Record<string, NodeBootRecord>;
-    for (const name of names) changed[name] = structuredClone(this.nodes.get(name) as NodeBootRecord);
+    // A copy of the record and its stage table: later requests replace files in them, never change a file entry.
+    for (const name of names) {
+      const record = this.nodes.get(name) as NodeBootRecord;
+      changed[name] = { ...record, stages: { ...record.stages } };
+    }
     try {
-      await withLock(this.file, async () => {
-        await writeRecords(this.file, applyChanges(await readRecords(this.file), { nodes: changed, unknown, unknownCount }));
-      });
+      await this.writer.write({ nodes: changed, unknown, unknownCount });
     } catch (error) {
       // Keep the changes for the next write: a full disk must not lose what nodes did.
       for (const name of names) this.dirty.add(name);

@@ -84,6 +84,25 @@ export function stageOf(urls: BootUrls, rawPath: string): StageFile | undefined 
 }
 
 /**
+ * {@link stageOf} remembered per path, for the recorder (called per served
+ * request). Only paths of files the server served reach it, and the table is
+ * emptied when it holds `max` paths, so it stays bounded.
+ */
+export class RememberedStages {
+  private readonly known = new Map<string, StageFile | undefined>();
+  constructor(private readonly urls: BootUrls, private readonly max = 100_000) {}
+
+  /** The stage of URL path `rawPath`, as {@link stageOf} gives it. */
+  of(rawPath: string): StageFile | undefined {
+    if (this.known.has(rawPath)) return this.known.get(rawPath);
+    if (this.known.size >= this.max) this.known.clear();
+    const stage = stageOf(this.urls, rawPath);
+    this.known.set(rawPath, stage);
+    return stage;
+  }
+}
+
+/**
  * Physical path of a stage file, rebuilt from the Paths module and the
  * checked names (never from a recorded path), or undefined when the names do
  * not pass the checks again (a hand-edited state file).

@@ -4,9 +4,7 @@
  * the ETag the boot server would send for it, computed by the server's own
  * function from the same file, so "booted" and "published" compare exactly.
  */
-import { statSync } from 'node:fs';
 import type { CoreServices } from '../../core/core-services.js';
-import type { Paths } from '../../core/paths.js';
 import { effectiveImages } from '../../core/nodes/effective.js';
 import { initramfsName } from '../../core/kernel/kernel-manager.js';
 import { imageOfReference } from '../../core/names.js';
@@ -14,10 +12,10 @@ import { PUBLISHED_ROOT_FILE, readVersion, versionOfFile } from '../../core/imag
 import { compareNames } from '../../core/nodes/inventory-file.js';
 import { NotFoundError } from '../../errors/index.js';
 import { expandNodeNames, foldNodes } from '../../nodeset/index.js';
-import { entityTag } from '../../serve/conditional.js';
-import { bootUrls, type BootUrls } from '../ipxe/urls.js';
-import { readRecords, type NodeBootRecord, type UnknownRequest } from './boot-records.js';
-import { STAGES, stageOf, stagePath, type Stage, type StageFile } from './stages.js';
+import { bootUrls } from '../ipxe/urls.js';
+import { readRecords, type FetchedFile, type NodeBootRecord, type UnknownRequest } from './boot-records.js';
+import { imageKernels, PublishedVersions } from './published.js';
+import { STAGES, type Stage, type StageFile } from './stages.js';
 
 /** One file a node fetched at its last boot. */
 export interface FileStatus {
@@ -71,56 +69,6 @@ export interface NodeStatusReport {
   unknownRequests: { count: number; recent: UnknownRequest[] } | null;
 }
 
-/** A recorded URL path as it stands now: the stage file it names and that file's current ETag. */
-interface PathNow {
-  file: StageFile | undefined;
-  /** ETag the server would send now; null when the file is gone or the path names no file. */
-  version: string | null;
-}
-
-/**
- * Current version of each recorded URL path, worked out once per distinct
- * path however many nodes fetched it (10,000 nodes share one kernel path).
- * The `stat` is synchronous: one per distinct file, a few microseconds each
- * from the inode cache, where a promise per node script cost more than the
- * system call itself (and most of the garbage collection of a 10,000-node status).
- */
-class PublishedVersions {
-  private readonly byPath = new Map<string, PathNow>();
-  constructor(private readonly paths: Paths, private readonly urls: BootUrls) {}
-
-  of(path: string): PathNow {
-    let now = this.byPath.get(path);
-    if (now === undefined) {
-      const file = stageOf(this.urls, path);
-      // A path that no longer parses (edited file, changed URL layout) has no current version.
-      const physical = file ? stagePath(this.paths, file) : undefined;
-      now = { file, version: physical === undefined ? null : currentVersion(physical) };
-      this.byPath.set(path, now);
-    }
-    return now;
-  }
-}
-
-function currentVersion(file: string): string | null {
-  try {
-    const stats = statSync(file, { throwIfNoEntry: false });
-    return stats?.isFile() ? entityTag(stats) : null;
-  } catch {
-    return null;
-  }
-}
-
-/** Kernel and initramfs file names of each image that has a kernel. */
-async function imageKernels(services: CoreServices): Promise<Map<string, string>> {
-  const kernels = new Map<string, string>();
-  for (const image of await services.images.list()) {
-    const kernel = image.attributes?.kernel;
-    if (typeof kernel === 'string') kernels.set(image.name, kernel);
-  }
-  return kernels;
-}
-
 /** Current ETag of the image's published root image when `file` is a versioned one (else undefined). */
 function currentRootImage(path: string, file: StageFile, versions: PublishedVersions): string | null | undefined {
   if (versionOfFile(file.file) === undefined) return undefined;
@@ -145,11 +93,64 @@ function mismatchOf(name: string, record: NodeBootRecord, image: string | null, 
   return file.file === expected ? undefined : `fetched ${file.stage} ${file.file}, image ${image} uses ${expected}`;
 }
 
-function statusOf(name: string, image: string | null, record: NodeBootRecord | undefined, versions: PublishedVersions, kernel: string | undefined): NodeStatus {
-  const lastSeen = record?.lastSeen ?? null;
-  const address = record?.address ?? null;
-  const mac = record?.mac ?? null;
-  if (!record) return { name, image, lastSeen, address, mac, bootedImage: null, state: 'never booted', files: [], staleReasons: [], mismatches: [] };
+/** What one fetched file says of a node: its version now, the image it shows booted, a mismatch, why it makes the node stale. */
+interface Verdict {
+  stage: Stage;
+  file: StageFile | undefined;
+  publishedVersion: string | null;
+  /** Image it shows booted (a boot file decides, a root image only when no boot file did). */
+  booted: string | undefined;
+  mismatch: string | undefined;
+  stale: string | undefined;
+}
+
+function verdictOf(name: string, record: NodeBootRecord, image: string | null, kernel: string | undefined, stage: Stage, served: FetchedFile, versions: PublishedVersions): Verdict {
+  const { file, version } = versions.of(served.path);
+  let publishedVersion = file !== undefined && file.stage === stage ? version : null;
+  // A node that is not pinned boots whatever version is current: its versioned root image stays on
+  // disk (older versions are kept), so compare with the current one, published as squashfs.img.
+  const current = file && stage === 'rootImage' && image !== null && image === imageOfReference(image) ? currentRootImage(served.path, file, versions) : undefined;
+  if (current !== undefined) publishedVersion = current;
+  // A version's own boot file tells the version it booted (`NAME@VERSION`, as nodes are pinned).
+  const booted = file && stage === 'bootFile' ? (versionOfFile(file.file) ? `${file.owner}@${versionOfFile(file.file)}` : file.owner)
+    : file && stage === 'rootImage' ? file.owner : undefined;
+  let stale: string | undefined;
+  // Node scripts are re-rendered whenever the inventory changes (new inode, new ETag) but only
+  // name the image: whether the image changed is checked by the caller, not the script's version.
+  if (stage !== 'nodeScript' && publishedVersion !== served.etag) {
+    const what = `${stage} ${file?.file ?? served.path}`;
+    stale = publishedVersion === null ? `${what} is gone` : current !== undefined ? `${what} is no longer the current version of image ${file?.owner}` : `${what} changed`;
+  }
+  return { stage, file, publishedVersion, booted, mismatch: file ? mismatchOf(name, record, image, file, kernel) : undefined, stale };
+}
+
+/**
+ * Verdicts of the files that are the same for every node of one image (boot
+ * file, kernel, initramfs, root image): worked out once per image, path and
+ * version, not once per node. Node scripts and overlays are the node's own.
+ */
+class SharedVerdicts {
+  private readonly byImage = new Map<string | null, Map<string, Map<string, Verdict>>>();
+
+  get(name: string, record: NodeBootRecord, image: string | null, kernel: string | undefined, stage: Stage, served: FetchedFile, versions: PublishedVersions): Verdict {
+    if (stage === 'nodeScript' || stage === 'overlay') return verdictOf(name, record, image, kernel, stage, served, versions);
+    let byPath = this.byImage.get(image);
+    if (byPath === undefined) this.byImage.set(image, byPath = new Map());
+    let byEtag = byPath.get(served.path);
+    if (byEtag === undefined) byPath.set(served.path, byEtag = new Map());
+    let verdict = byEtag.get(served.etag);
+    if (verdict === undefined) byEtag.set(served.etag, verdict = verdictOf(name, record, image, kernel, stage, served, versions));
+    // One path recorded under two stages (a hand-edited file) is judged each time.
+    return verdict.stage === stage ? verdict : verdictOf(name, record, image, kernel, stage, served, versions);
+  }
+}
+
+function neverBooted(name: string, image: string | null, record: NodeBootRecord | undefined): NodeStatus {
+  return { name, image, lastSeen: record?.lastSeen ?? null, address: record?.address ?? null, mac: record?.mac ?? null, bootedImage: null, state: 'never booted', files: [], staleReasons: [], mismatches: [] };
+}
+
+function statusOf(name: string, image: string | null, record: NodeBootRecord | undefined, versions: PublishedVersions, kernel: string | undefined, verdicts: SharedVerdicts): NodeStatus {
+  if (!record) return neverBooted(name, image, record);
   const files: FileStatus[] = [];
   const staleReasons: string[] = [];
   const mismatches: string[] = [];
@@ -157,30 +158,17 @@ function statusOf(name: string, image: string | null, record: NodeBootRecord | u
   for (const stage of STAGES) {
     const served = record.stages[stage];
     if (served === undefined) continue;
-    const { file, version } = versions.of(served.path);
-    let publishedVersion = file !== undefined && file.stage === stage ? version : null;
-    // A node that is not pinned boots whatever version is current: its versioned root image stays on
-    // disk (older versions are kept), so compare with the current one, published as squashfs.img.
-    const current = file && stage === 'rootImage' && image !== null && image === imageOfReference(image) ? currentRootImage(served.path, file, versions) : undefined;
-    if (current !== undefined) publishedVersion = current;
-    files.push({ stage, path: served.path, bootedVersion: served.etag, publishedVersion, fetchedAt: served.at });
-    // A version's own boot file tells the version it booted (`NAME@VERSION`, as nodes are pinned).
-    if (file && stage === 'bootFile') bootedImage = versionOfFile(file.file) ? `${file.owner}@${versionOfFile(file.file)}` : file.owner;
-    else if (file && stage === 'rootImage') bootedImage ??= file.owner;
-    const mismatch = file ? mismatchOf(name, record, image, file, kernel) : undefined;
-    if (mismatch) mismatches.push(mismatch);
-    // Node scripts are re-rendered whenever the inventory changes (new inode, new ETag) but only
-    // name the image: whether the image changed is checked below, not the script's version.
-    if (stage !== 'nodeScript' && publishedVersion !== served.etag) {
-      const what = `${stage} ${file?.file ?? served.path}`;
-      staleReasons.push(publishedVersion === null ? `${what} is gone` : current !== undefined ? `${what} is no longer the current version of image ${file?.owner}` : `${what} changed`);
-    }
+    const verdict = verdicts.get(name, record, image, kernel, stage, served, versions);
+    files.push({ stage, path: served.path, bootedVersion: served.etag, publishedVersion: verdict.publishedVersion, fetchedAt: served.at });
+    if (verdict.booted !== undefined) bootedImage = stage === 'bootFile' ? verdict.booted : bootedImage ?? verdict.booted;
+    if (verdict.mismatch) mismatches.push(verdict.mismatch);
+    if (verdict.stale) staleReasons.push(verdict.stale);
   }
-  if (files.length === 0) return { name, image, lastSeen, address, mac, bootedImage: null, state: 'never booted', files: [], staleReasons: [], mismatches: [] };
+  if (files.length === 0) return neverBooted(name, image, record);
   if (bootedImage !== image) {
     staleReasons.unshift(image === null ? `no image is assigned now (booted ${bootedImage ?? 'none'})` : `assigned image is ${image}, booted ${bootedImage ?? 'none'}`);
   }
-  return { name, image, lastSeen, address, mac, bootedImage, state: staleReasons.length > 0 ? 'stale' : 'up to date', files, staleReasons, mismatches };
+  return { name, image, lastSeen: record.lastSeen, address: record.address, mac: record.mac ?? null, bootedImage, state: staleReasons.length > 0 ? 'stale' : 'up to date', files, staleReasons, mismatches };
 }
 
 /** Options of {@link nodeStatus}. */
@@ -205,7 +193,7 @@ export async function nodeStatus(services: CoreServices, nodeSet?: string, optio
   }
   const names = (wanted ?? Object.keys(document.nodes)).sort(compareNames);
   const images = effectiveImages(document);
-  const [records, kernels] = await Promise.all([readRecords(services.paths.nodeBootsFile, options.onWarning), imageKernels(services)]);
+  const [records, kernels] = await Promise.all([readRecords(services.paths.nodeBootsFile, options.onWarning, names), imageKernels(services)]);
   // A node pinned to a version boots that version's kernel.
   for (const reference of new Set(Object.values(images))) {
     const name = imageOfReference(reference);
@@ -215,9 +203,10 @@ export async function nodeStatus(services: CoreServices, nodeSet?: string, optio
   }
   // Once, not per node: checking the URL paths as iPXE words cost a tenth of the time over 10,000 nodes.
   const versions = new PublishedVersions(services.paths, bootUrls(services.paths));
+  const verdicts = new SharedVerdicts();
   const statuses = names.map((name) => {
     const image = images[name] ?? null;
-    return statusOf(name, image, records.nodes[name], versions, image === null ? undefined : kernels.get(image));
+    return statusOf(name, image, records.nodes[name], versions, image === null ? undefined : kernels.get(image), verdicts);
   });
   const having = (test: (status: NodeStatus) => boolean) => statuses.filter(test).map((status) => status.name);
   const stale = having((status) => status.state === 'stale');

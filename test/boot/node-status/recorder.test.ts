@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process';
 import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BootRecorder } from '../../../src/boot/node-status/index.js';
-import { emptyRecords, writeRecords } from '../../../src/boot/node-status/boot-records.js';
+import { emptyRecords, readRecords, writeRecords } from '../../../src/boot/node-status/boot-records.js';
 import type { ServedEvent } from '../../../src/serve/served-event.js';
 import { REPO_ROOT, makeTempRoot } from '../../helpers/temp-root.js';
 
@@ -88,7 +88,10 @@ test('a writer killed at any moment leaves the old or the new state file, whole'
   try {
     const file = join(temp.root, 'node-boots.json');
     const records = emptyRecords();
-    for (let i = 0; i < 2000; i += 1) records.nodes[`c${i}`] = { lastSeen: '2026-11-30T00:00:00.000Z', address: '192.0.2.1', stages: {} };
+    const at = '2026-11-30T00:00:00.000Z';
+    for (let i = 0; i < 2000; i += 1) {
+      records.nodes[`c${i}`] = { lastSeen: at, address: '192.0.2.1', stages: { nodeScript: { path: `${D}/nodes/c${i}.ipxe`, etag: `"${i}-1-2"`, at }, kernel: { path: `${D}/kernels/vmlinuz-6.1.0-28-amd64`, etag: '"b-1-2"', at } } };
+    }
     await writeRecords(file, records);
     const module = join(REPO_ROOT, 'dist', 'src', 'boot', 'node-status', 'boot-records.js');
     // The child rewrites the file in a loop and says when each write starts; it is killed after a varying number of them.
@@ -109,8 +112,10 @@ test('a writer killed at any moment leaves the old or the new state file, whole'
       });
       await new Promise((resolve) => child.once('exit', resolve));
       const text = await readFile(file, 'utf8');
-      const parsed = JSON.parse(text) as { nodes: Record<string, unknown> };
-      assert.equal(Object.keys(parsed.nodes).length, 2000, `after kill ${kill + 1} the file is whole`);
+      assert.equal((JSON.parse(text) as { format: number }).format, 2, 'written in the current format');
+      const read = await readRecords(file, (line) => assert.fail(line));
+      assert.equal(Object.keys(read.nodes).length, 2000, `after kill ${kill + 1} the file is whole`);
+      assert.deepEqual(read.nodes.c1999, records.nodes.c1999, 'every record with its files');
     }
     // Leftovers of killed writers are dot-files beside it, never the file itself.
     assert.ok((await readdir(temp.root)).filter((name) => name.startsWith('node-boots')).length === 1);
@@ -127,5 +132,34 @@ test('a damaged state file is read as empty records rather than trusted', async 
     const after = JSON.parse(await readFile(file, 'utf8')) as { nodes: Record<string, unknown>; unknown: { count: number } };
     assert.deepEqual(Object.keys(after.nodes), ['c3']);
     assert.equal(after.unknown.count, 0);
+  });
+});
+
+test('a server that finds the format earlier versions wrote keeps every record and writes the current format', async () => {
+  await withRecorder(async (recorder, _scheduled, file) => {
+    const at = '2026-11-29T10:00:00.000Z';
+    const old = { lastSeen: at, address: '192.0.2.2', mac: '52-54-00-00-00-02', stages: { kernel: { path: `${D}/kernels/vmlinuz-6.1.0-28-amd64`, etag: '"b-1-2"', at } } };
+    // Written before this server started, and a node this server's inventory does not hold (another server's).
+    await writeFile(file, JSON.stringify({ nodes: { c2: old, other9: { ...old, address: '192.0.2.9' } }, unknown: { count: 4, recent: [] } }));
+    recorder.observe(event('c1'));
+    await recorder.flush();
+    assert.equal((JSON.parse(await readFile(file, 'utf8')) as { format: number }).format, 2);
+    const records = await readRecords(file);
+    assert.deepEqual(Object.keys(records.nodes).sort(), ['c1', 'c2', 'other9']);
+    assert.deepEqual(records.nodes.c2, old);
+    assert.equal(records.unknown.count, 4);
+  });
+});
+
+test('what another server writes between two writes of this one is kept', async () => {
+  await withRecorder(async (recorder, _scheduled, file) => {
+    recorder.observe(event('c1'));
+    await recorder.flush();
+    const records = await readRecords(file);
+    records.nodes.other9 = { lastSeen: '2026-11-30T09:00:00.000Z', address: '192.0.2.9', stages: {} };
+    await writeRecords(file, records);
+    recorder.observe(event('c3'));
+    await recorder.flush();
+    assert.deepEqual(Object.keys((await readRecords(file)).nodes).sort(), ['c1', 'c3', 'other9']);
   });
 });
