@@ -41,7 +41,7 @@ import { withHarness, type NetnsHarness } from './netns-harness.js';
 import { fetchHttp, fetchP2p, type P2pSource } from './p2p-boot-fetch.js';
 import { describePhase, runPhase, type PhaseResult } from './p2p-boot-phases.js';
 import { startSatellite, startServe, type RunningServer } from './p2p-boot-servers.js';
-import { startLocalTracker, writeShareFiles } from './p2p-boot-torrent.js';
+import { benchFiles, writeShareFiles } from './p2p-boot-torrent.js';
 import { QUICK, reportRows, seconds, type BenchRow } from './table.js';
 
 const NODES = Number(process.env.P2P_BENCH_NODES ?? (QUICK ? 8 : 32));
@@ -52,6 +52,9 @@ const SEED_S = Number(process.env.P2P_BENCH_SEED_S ?? 300);
 const SUBNET = process.env.P2P_BENCH_SUBNET ?? '10.77.0';
 const SERVE_PORT = 8080;
 const TRACKER_PORT = 6969;
+const SEED_PORT = 6881;
+/** Extra `serve` options for the seeder (e.g. `--seed-upload-limit 20M`), space-separated. */
+const SEED_ARGS = (process.env.P2P_BENCH_SEED_ARGS ?? '').split(' ').filter(Boolean);
 
 async function writeRandomFile(path: string, bytes: number): Promise<void> {
   const file = await open(path, 'w');
@@ -84,14 +87,18 @@ async function bench(harness: NetnsHarness, work: string, signal: AbortSignal): 
   const paths = new Paths(root);
   const imageDir = paths.imageDir('p2pbench');
   await mkdir(imageDir, { recursive: true });
-  const image = join(imageDir, 'squashfs.img');
-  await writeRandomFile(image, IMAGE_BYTES);
-  const imagePath = `${paths.urlPath('imagesDir')}/p2pbench/squashfs.img`;
+  // A version's root image, named as a publication names it: the seeder of `serve --seed` finds it so.
+  const id = 'b0b0b0b0b0b0';
+  const files = benchFiles(id);
+  await writeRandomFile(join(imageDir, files.root), IMAGE_BYTES);
+  const imagePath = `${paths.urlPath('imagesDir')}/p2pbench/${files.root}`;
   const [nodes, satelliteNode] = [harness.nodes.slice(0, NODES), harness.nodes[NODES]];
   if (!satelliteNode) throw new Error('the harness has no satellite namespace');
+  await writeShareFiles(imageDir, 'p2pbench', id, `http://${harness.hostAddress}:${TRACKER_PORT}/announce`);
 
-  const serve = await startServe(root, harness.hostAddress, SERVE_PORT, [], signal);
-  let tracker: { url: string; stop(): Promise<void> } | undefined;
+  // The tool's own tracker and seeder, in the serve process (they stop with it in phase 3).
+  const serve = await startServe(root, harness.hostAddress, SERVE_PORT, ['--tracker', '--tracker-port', String(TRACKER_PORT),
+    '--seed', '--seed-port', String(SEED_PORT), ...SEED_ARGS], signal);
   const mainImage = `${serve.url}${imagePath}`;
   const phases: PhaseResult[] = [];
   let stoppedAfterMs = Number.NaN;
@@ -99,8 +106,6 @@ async function bench(harness: NetnsHarness, work: string, signal: AbortSignal): 
     phases.push(await runPhase('http', harness, nodes, work, (node, output, start) => fetchHttp(harness, node, mainImage, output, start, signal)));
     console.error(describePhase(phases[0] as PhaseResult, IMAGE_BYTES));
 
-    tracker = await startLocalTracker(harness.hostAddress, TRACKER_PORT);
-    await writeShareFiles(image, tracker.url, [mainImage]);
     const p2p = (source: P2pSource) => (node: typeof nodes[number], output: string, start: number) =>
       fetchP2p(harness, node, source, output, start, signal);
     const source: P2pSource = { torrentUrl: `${mainImage}.torrent`, sha256Url: `${mainImage}.sha256`, seedSeconds: SEED_S, httpUrls: [mainImage] };
@@ -110,7 +115,6 @@ async function bench(harness: NetnsHarness, work: string, signal: AbortSignal): 
     const satellite = await startSatellite(harness, satelliteNode, root, serve.url, join(work, 'satellite'), signal);
     try {
       const satImage = `${satellite.url}${imagePath}`;
-      await writeShareFiles(image, tracker.url, [mainImage, satImage]);
       const before = await harness.counters();
       // The satellite's cache is filled once from the main server (counted in the phase's host bytes).
       await harness.exec(satelliteNode, ['curl', '--fail', '--silent', '--output', '/dev/null', satImage], { signal, timeoutMs: 600_000 });
@@ -125,7 +129,6 @@ async function bench(harness: NetnsHarness, work: string, signal: AbortSignal): 
       await satellite.stop();
     }
   } finally {
-    await tracker?.stop();
     await serve.stop();
   }
   return rows(phases, stoppedAfterMs);
