@@ -2,16 +2,19 @@
  * Peer-to-peer boot at scale on one machine (issue 17): NODES simulated nodes
  * (default 32), each in its own network namespace on a bridge
  * (bench/netns-harness.ts), fetch the same root image (default 256 MiB of
- * random bytes) as a node's initramfs would, three times:
+ * random bytes, published as a version `squashfs-<id>.img` with the tool's
+ * own `.torrent` and `.sha256`) as a node's initramfs would, three times:
  *
  * 1. plain HTTP: curl from `disklessset serve` (the CLI process on the host);
  * 2. peer-to-peer: the initramfs's fetch script
  *    (dracut/96diskless-fetch/diskless-p2p-fetch: aria2c with the image's
- *    .torrent, the boot server as web seed, then seeding);
- * 3. the same, with the main server stopped once the nodes have received
- *    half of the image on average, and a satellite nginx
- *    (`http-config nginx --satellite-of`, in its own namespace, its cache
- *    filled by one fetch beforehand) as the second server.
+ *    .torrent, peers only, then seeding), the tracker and the server's
+ *    seeder being the same serve process (`--tracker --seed`);
+ * 3. the same, with the main server (file server, tracker and seeder) stopped
+ *    once the nodes have received half of the image on average, and a
+ *    satellite nginx (`http-config nginx --satellite-of`, in its own
+ *    namespace, its cache filled by one fetch beforehand) as the second
+ *    server of the HTTP fallback.
  *
  * Reported: time the last node had the image, bytes the host sent (its link
  * into the bridge), bytes each node received. Goal with 32 nodes: the server
@@ -27,9 +30,9 @@
  * Run: npm run build && node dist/bench/p2p-boot.js
  * Environment: P2P_BENCH_NODES, P2P_BENCH_MIB, P2P_BENCH_DEADLINE_S,
  * P2P_BENCH_LINK_MBIT (0: unshaped), P2P_BENCH_SEED_S, P2P_BENCH_SUBNET;
- * P2P_BENCH_FETCH_SCRIPT (another copy of the fetch script, to try aria2c
- * options) and P2P_BENCH_NODE_MODULES (where create-torrent and
- * bittorrent-tracker are, when this checkout's node_modules lacks them).
+ * P2P_BENCH_SEED_LIMIT (the server seeder's upload cap, default 12M, 0:
+ * none); P2P_BENCH_FETCH_SCRIPT (another copy of the
+ * fetch script, to try aria2c options).
  */
 import { randomFillSync } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
@@ -53,8 +56,12 @@ const SUBNET = process.env.P2P_BENCH_SUBNET ?? '10.77.0';
 const SERVE_PORT = 8080;
 const TRACKER_PORT = 6969;
 const SEED_PORT = 6881;
-/** Extra `serve` options for the seeder (e.g. `--seed-upload-limit 20M`), space-separated. */
-const SEED_ARGS = (process.env.P2P_BENCH_SEED_ARGS ?? '').split(' ').filter(Boolean);
+/**
+ * Cap on the server's seeder (`serve --seed-upload-limit`), bytes/s with K or M; '0': none. The default is
+ * the rate that met both goals at 32 nodes x 256 MiB here (docs/benchmarks.md has the figures without it).
+ */
+const SEED_LIMIT = process.env.P2P_BENCH_SEED_LIMIT ?? '12M';
+const SEED_ARGS = SEED_LIMIT === '0' ? [] : ['--seed-upload-limit', SEED_LIMIT];
 
 async function writeRandomFile(path: string, bytes: number): Promise<void> {
   const file = await open(path, 'w');
@@ -140,7 +147,7 @@ function rows(phases: PhaseResult[], stoppedAfterMs: number): BenchRow[] {
   const complete = (phase: PhaseResult) => phase.results.filter((result) => result.ok).length;
   const times = (bytes: number) => `${(bytes / IMAGE_BYTES).toFixed(2)}x image`;
   return [
-    { work: `boot-time image fetch, ${size}, server sent (host link ${LINK_MBIT || 'unshaped'} Mbit/s)`, ours: `p2p ${times(p2p.hostSent)}`,
+    { work: `boot-time image fetch, ${size}, server sent (host link ${LINK_MBIT || 'unshaped'} Mbit/s, seeder cap ${SEED_LIMIT === '0' ? 'none' : SEED_LIMIT})`, ours: `p2p ${times(p2p.hostSent)}`,
       reference: `HTTP ${times(http.hostSent)}`, ratio: http.hostSent / p2p.hostSent, goal: '<= 2x image', met: p2p.hostSent <= 2 * IMAGE_BYTES },
     { work: `boot-time image fetch, ${size}, last node done`, ours: `p2p ${seconds(p2p.lastMs)}`, reference: `HTTP ${seconds(http.lastMs)}`,
       ratio: http.lastMs / p2p.lastMs, goal: '<= HTTP', met: complete(p2p) === NODES && p2p.lastMs <= http.lastMs },
