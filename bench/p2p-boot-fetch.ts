@@ -35,8 +35,9 @@ export interface P2pSource {
   httpUrls: string[];
 }
 
+/** The last lines of a failed node's error output (what each way tried said), joined. */
 function lastLine(text: string): string {
-  return text.trim().split('\n').slice(-1)[0] ?? '';
+  return text.trim().split('\n').slice(-4).join(' | ');
 }
 
 /** Fetches `url` into `output` with curl inside the node's namespace. */

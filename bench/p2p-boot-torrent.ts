@@ -1,69 +1,32 @@
 /**
- * The BitTorrent side of bench/p2p-boot.ts, with the libraries the tool
- * publishes with (issue 17 contract): the image's `.torrent` made by
- * `create-torrent` (1 MiB pieces, web seeds = the image's URL on every
- * boot server) and its `.sha256`; and a tracker, `disklessset serve
- * --tracker` when this build has it, else a `bittorrent-tracker` server
- * run here on the same address.
- *
- * The packages ship no types; they are loaded by name at run time and only
- * the calls made here are typed, below.
+ * The BitTorrent side of bench/p2p-boot.ts, with the tool's own code: the
+ * image's `.torrent` and `.sha256` are written by the publication's
+ * writeVersionShare (core/image/version-share.ts: no web seeds, the
+ * library's piece length), and tracker and seeder are `disklessset serve
+ * --tracker --seed` (started by bench/p2p-boot-servers.ts).
  */
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
-import { basename, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { stat } from 'node:fs/promises';
+import { fileSha256, versionRootFile, writeVersionRecord } from '../src/core/image/versions.js';
+import { versionSha256File, versionTorrentFile, writeVersionShare } from '../src/core/image/version-share.js';
+import { join } from 'node:path';
 
-type CreateTorrent = (input: string, options: { name: string; announceList: string[][]; urlList: string[]; pieceLength: number;
-  createdBy: string; creationDate?: number }, callback: (error: Error | null, torrent: Uint8Array) => void) => void;
-interface TrackerServer {
-  listen(port: number, hostname: string, onListening: () => void): void;
-  close(callback: () => void): void;
-  on(event: 'error' | 'warning', listener: (error: Error) => void): void;
-}
-type TrackerServerClass = new (options: { http: boolean; udp: boolean; ws: boolean; stats: boolean }) => TrackerServer;
-
-const PIECE_BYTES = 1024 * 1024;
-
-/**
- * Loads a package by name; P2P_BENCH_NODE_MODULES names another node_modules
- * folder to take it from (for a checkout whose install predates the package).
- */
-async function load<T>(specifier: string, name = 'default'): Promise<T> {
-  const elsewhere = process.env.P2P_BENCH_NODE_MODULES;
-  const target = elsewhere ? pathToFileURL(join(elsewhere, specifier, 'index.js')).href : specifier;
-  return ((await import(target)) as Record<string, T>)[name] as T;
+/** The root image's name for version `id`, and its share files' names. */
+export function benchFiles(id: string): { root: string; torrent: string; sha256: string } {
+  return { root: versionRootFile(id), torrent: versionTorrentFile(id), sha256: versionSha256File(id) };
 }
 
 /**
- * Writes `<file>.torrent` (announce: `trackerUrl`; web seeds: `urlList`) and
- * `<file>.sha256` beside the image, as the publication does.
+ * Writes `squashfs-<id>.img.torrent` (announcing to `trackerUrl`) and
+ * `squashfs-<id>.img.sha256` beside the root image in `imageDir`, then the
+ * version's record, as a publication does (without the record, the repair
+ * every command runs first would remove the files as an unfinished version).
  */
-export async function writeShareFiles(file: string, trackerUrl: string, urlList: string[]): Promise<void> {
-  const createTorrent = await load<CreateTorrent>('create-torrent');
-  const torrent = await new Promise<Uint8Array>((resolve, reject) => {
-    createTorrent(file, { name: basename(file), announceList: [[trackerUrl]], urlList, pieceLength: PIECE_BYTES, createdBy: 'disklessset bench' },
-      (error, bytes) => (error ? reject(error) : resolve(bytes)));
+export async function writeShareFiles(imageDir: string, image: string, id: string, trackerUrl: string): Promise<void> {
+  const root = join(imageDir, versionRootFile(id));
+  const sha256 = await fileSha256(root);
+  await writeVersionShare(imageDir, image, id, sha256, { trackers: [trackerUrl] });
+  await writeVersionRecord(imageDir, {
+    id, date: new Date().toISOString(), rootSha256: sha256, kernel: null, initramfs: null, sourceDigest: null,
+    rootBytes: (await stat(root)).size, treeBytes: null, command: 'bench p2p-boot', attributes: {},
   });
-  await writeFile(`${file}.torrent`, torrent);
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
-  await writeFile(`${file}.sha256`, `${hash.digest('hex')}\n`);
-}
-
-/** A tracker run in this process on `address:port`; resolves once listening. */
-export async function startLocalTracker(address: string, port: number): Promise<{ url: string; stop(): Promise<void> }> {
-  const Server = await load<TrackerServerClass>('bittorrent-tracker', 'Server');
-  const server = new Server({ http: true, udp: false, ws: false, stats: false });
-  // Warnings are announces the tracker refused (a bad request): not the bench's concern.
-  server.on('warning', () => undefined);
-  await new Promise<void>((resolve, reject) => {
-    server.on('error', reject);
-    server.listen(port, address, resolve);
-  });
-  return {
-    url: `http://${address}:${port}/announce`,
-    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
 }

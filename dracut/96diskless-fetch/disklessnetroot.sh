@@ -3,9 +3,10 @@
 #
 # Fetches the live root image at URL, then runs dmsquash-live-root on the
 # local copy, as livenet's livenetroot does. In order:
-#   1. diskless.p2p=1: diskless-p2p-fetch (aria2c with the servers as web
-#      seeds, sha256 checked, seeding diskless.p2p.seed seconds, default
-#      300), which itself falls back to plain HTTP over the servers;
+#   1. diskless.p2p=1: diskless-p2p-fetch (aria2c from the swarm's peers,
+#      the servers as web seeds only once the swarm stalls, sha256 checked,
+#      seeding diskless.p2p.seed seconds, default 300), which itself falls
+#      back to plain HTTP over the servers;
 #   2. plain HTTP: URL, then the same path and query on each server of
 #      diskless.servers=URL1,URL2 (base URLs, as in the iPXE failover);
 #   3. when all of that failed: livenetroot itself on URL (its retries).

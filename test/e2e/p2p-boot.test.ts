@@ -2,26 +2,30 @@
  * The peer-to-peer boot of issue 17, the way a user sets it up: the boot tree
  * has aria2c (the kit's tree plus the aria2 package), so `kernel initramfs
  * --chroot` adds the shipped `diskless-fetch` dracut module; diskless.yml
- * names the server as the node sees it (`server_address`, the web seeds of
- * the torrent), the tracker (`p2p_tracker_url`) and a seeding time
- * (`p2p_seed_seconds`); a livenet image is made and published with its
- * `.torrent` and `.sha256`; then
- * - a node set `--p2p` boots while `serve --tracker` runs: it fetches its
- *   root image with aria2c in the initramfs (the console says "via p2p",
- *   sha256 checked), and the tracker, scraped from here, counts one peer
- *   that has the whole image;
+ * names the server as the node sees it (`server_address`), the tracker
+ * (`p2p_tracker_url`) and a seeding time (`p2p_seed_seconds`); a livenet
+ * image is made and published with its `.torrent` (no web seeds) and
+ * `.sha256`; then
+ * - a node set `--p2p` boots while `serve --tracker --seed` runs: it fetches
+ *   its root image with aria2c in the initramfs from serve's seeder (the
+ *   console says "via p2p", sha256 checked), and the tracker, scraped from
+ *   here, counts two peers with the whole image (the seeder and the node);
  * - a node whose root image URL is on a dead server, and whose
  *   `diskless.servers=` lists that server then the live one, gets its root
  *   image from the live one in the initramfs and reaches the marker.
  *
- * The guest reaches the host's serve (port 80) and tracker (a free port
- * picked here) through QEMU's user networking at 10.0.2.2. Needs root and
+ * The guest reaches the host's serve (port 80) through QEMU's user
+ * networking at 10.0.2.2. The tracker and the seeder are reached at the
+ * host's own outward IPv4 address instead: the tracker hands out the
+ * seeder's address as it saw it announce, and the guest can connect to any
+ * host address but 127.0.0.1; serve then listens on 0.0.0.0. Needs root and
  * port 80 (see docs/e2e.md).
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
+import { networkInterfaces } from 'node:os';
 import { dirname, join } from 'node:path';
 import bencode from 'bencode';
 import { run } from '../../src/system/runner.js';
@@ -54,6 +58,10 @@ let httpRoot: string;
 let logs: string;
 /** Port of the tracker `serve --tracker` runs (the torrent names it, so it is chosen before publication). */
 let trackerPort: number;
+/** Port serve's seeder listens on. */
+let seedPort: number;
+/** The host's outward IPv4 address: where the guest reaches the tracker and the seeder. */
+let hostAddress: string;
 /** Seeding time given in diskless.yml (the kernel line carries it). */
 const SEED_SECONDS = 120;
 let failed = false;
@@ -67,6 +75,10 @@ before(async () => {
   await mkdir(logs, { recursive: true });
   accel = await detectAccel();
   trackerPort = await freeLoopbackPort();
+  seedPort = await freeLoopbackPort();
+  const outward = Object.values(networkInterfaces()).flat().find((entry) => entry?.family === 'IPv4' && !entry.internal);
+  assert.ok(outward, 'the host has no IPv4 address but loopback: the guest could not reach the seeder');
+  hostAddress = outward.address;
 });
 
 after(async () => {
@@ -142,9 +154,9 @@ async function versionedImage(): Promise<string> {
 test('p2p e2e: kernel initramfs --chroot in a tree with aria2c adds diskless-fetch; livenet create publishes the torrent and hash', { timeout: STEP_TIMEOUT_MS }, (t) => guarded(async () => {
   tree = await ensureBootTree({ extraPackages: ['aria2'], log: (line) => t.diagnostic(line) });
   await mkdir(dirname(Paths.configFile(root.root)), { recursive: true });
-  // The node sees the host as 10.0.2.2: the torrent's web seeds (from server_address) and tracker URL must name it so.
+  // The node sees serve as 10.0.2.2; the tracker is named by the host's outward address (see the module comment).
   await writeFile(Paths.configFile(root.root),
-    `server_address: ${HOST}\np2p_tracker_url: http://${HOST}:${trackerPort}/announce\np2p_seed_seconds: ${SEED_SECONDS}\n`);
+    `server_address: ${HOST}\np2p_tracker_url: http://${hostAddress}:${trackerPort}/announce\np2p_seed_seconds: ${SEED_SECONDS}\n`);
   kernel = await addKernelWithInitramfs(cli, tree, httpRoot);
   t.diagnostic(`initramfs ${mib(kernel.initramfsBytes)} in ${kernel.dracutSeconds.toFixed(0)} s`);
   const contents = (await run(['lsinitrd', kernel.initramfsPath], { timeoutMs: 300_000 })).stdout;
@@ -162,26 +174,25 @@ test('p2p e2e: kernel initramfs --chroot in a tree with aria2c adds diskless-fet
   t.diagnostic(`livenet create in ${((Date.now() - started) / 1000).toFixed(0)} s: ${image}`);
   assert.match(await readFile(join(dir, `${image}.sha256`), 'utf8'), /^[0-9a-f]{64}\n$/);
   const torrent = await readTorrent(join(dir, `${image}.torrent`));
-  assert.deepEqual(torrent.announce, [`http://${HOST}:${trackerPort}/announce`], 'the torrent names the tracker as the node reaches it');
-  assert.deepEqual(torrent.urlList, [`http://${HOST}/preboot_execution_environment/diskless/images/${IMAGE}/${image}`],
-    'the web seed is the root image on serve, as the node reaches it');
+  assert.deepEqual(torrent.announce, [`http://${hostAddress}:${trackerPort}/announce`], 'the torrent names the tracker as the node reaches it');
+  assert.deepEqual(torrent.urlList, [], 'no web seeds: the servers seed over BitTorrent, HTTP is the fallback of the fetch script');
   await writeSiteScript(httpRoot);
 }));
 
-test('p2p e2e: a node set --p2p fetches its root image with aria2c in the initramfs, announces to serve --tracker, and boots', { timeout: STEP_TIMEOUT_MS }, (t) => guarded(async () => {
+test('p2p e2e: a node set --p2p fetches its root image with aria2c in the initramfs from serve --seed through serve --tracker, and boots', { timeout: STEP_TIMEOUT_MS }, (t) => guarded(async () => {
   assert.ok(kernel, 'the initramfs step failed');
   const image = await versionedImage();
   await cli(['node', 'add', 'e2e-p2p1']);
   await cli(['node', 'set', 'e2e-p2p1', '--image', IMAGE, '--p2p']);
   const imageDir = join(httpRoot, 'preboot_execution_environment', 'diskless', 'images', IMAGE);
   const { infoHash } = await readTorrent(join(imageDir, `${image}.torrent`));
-  const server = await startCliServer({ cli: CLI, root: root.root, trackerPort });
+  const server = await startCliServer({ cli: CLI, root: root.root, trackerPort, listen: '0.0.0.0', extraArgs: ['--seed', '--seed-port', String(seedPort)] });
   let console: string;
   let swarm: ScrapeCounts;
   try {
-    assert.equal(server.trackerUrl, `http://127.0.0.1:${trackerPort}/announce`, server.output());
+    assert.equal(server.trackerUrl, `http://0.0.0.0:${trackerPort}/announce`, server.output());
     const before = await scrape(server.trackerUrl, infoHash);
-    assert.equal(before.complete + before.incomplete, 0, `peers before the boot: ${JSON.stringify(before)}`);
+    assert.equal(before.incomplete, 0, `peers downloading before the boot: ${JSON.stringify(before)}`);
     console = await bootWithServer(t, 'e2e-p2p1', server);
     swarm = await scrape(server.trackerUrl, infoHash);
   } finally {
@@ -193,9 +204,10 @@ test('p2p e2e: a node set --p2p fetches its root image with aria2c in the initra
   const imagePath = `/preboot_execution_environment/diskless/images/${IMAGE}/${image}`;
   assert.ok(fetched.includes(`${imagePath}.torrent`), `the node never fetched the torrent; it fetched: ${fetched.join(' ')}`);
   assert.ok(fetched.includes(`${imagePath}.sha256`), 'the node never fetched the hash');
-  // With no other peer, the pieces come from the web seed (the image on serve), through aria2c;
-  // the node announced its finished download and stays in the swarm as a seeder.
-  assert.equal(swarm.complete, 1, `the tracker knows no node with the whole image: ${JSON.stringify(swarm)}`);
+  assert.match(server.output(), /seeding 1 root image\(s\)/, 'serve seeds the published version');
+  // The pieces come from serve's seeder (the torrent has no web seed); the node announced its finished
+  // download and stays in the swarm as a seeder beside it.
+  assert.equal(swarm.complete, 2, `the tracker does not count the seeder and the node as complete: ${JSON.stringify(swarm)}`);
   assert.equal(swarm.incomplete, 0, `the tracker still counts a downloading node: ${JSON.stringify(swarm)}`);
 }));
 

@@ -2,8 +2,8 @@
  * `diskless-p2p-fetch`, the fetch script of the shipped `diskless-fetch`
  * dracut module, run as a real process on 127.0.0.1: our HTTP server serves
  * a small root image with its `.sha256`, a torrent made with create-torrent
- * (web seed: the served image) and a bittorrent-tracker; aria2c and curl
- * are the real ones.
+ * and a bittorrent-tracker; the seeder of `serve --seed` (system/bt-seeder.ts),
+ * aria2c and curl are the real ones.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -18,12 +18,14 @@ import { run, type RunResult } from '../../src/system/runner.js';
 import { shippedDracutModulesDir } from '../../src/system/dracut-overlay-module.js';
 import { FETCH_DRACUT_MODULE_DIR } from '../../src/system/dracut-fetch-module.js';
 import { makeBootTree, patterned, startServer, type BootTree } from '../helpers/serve-fixture.js';
+import { startSeeder } from '../../src/system/bt-seeder.js';
+import { freeLoopbackPort } from '../helpers/nginx-harness.js';
 import type { BootServer } from '../../src/serve/static-server.js';
 
 const SCRIPT = join(shippedDracutModulesDir(), FETCH_DRACUT_MODULE_DIR, 'diskless-p2p-fetch');
 /** A port nothing listens on: connections are refused at once. */
 const DEAD = 'http://127.0.0.1:9';
-/** Short stalls so a dead swarm is given up quickly (the default, 60 s, is for real networks). */
+/** Short stalls so a dead swarm is given up quickly (the default, 30 s, is for real networks). */
 const QUICK_ENV = { DISKLESS_P2P_STALL_SECONDS: '4', DISKLESS_P2P_CONNECT_SECONDS: '3' };
 
 let tree: BootTree;
@@ -75,17 +77,36 @@ async function outputDir(): Promise<string> {
   return mkdtemp(join(tmpdir(), 'disklessset-p2p-out-'));
 }
 
-test('the script fetches the root image through aria2c (web seed, tracker), checks it against the sha256 and says so', async () => {
-  const torrentUrl = await publishTorrent('seeded.torrent', { tracker: trackerUrl, webSeed: true });
+test('the script fetches the root image from the boot server\'s seeder through the tracker (its only HTTP server is dead), checks the sha256 and says so', async () => {
+  const torrentUrl = await publishTorrent('peers-only.torrent', { tracker: trackerUrl, webSeed: false });
   const out = await outputDir();
+  const seeder = await startSeeder({
+    list: async () => [{ torrentFile: join(dir, 'peers-only.torrent'), dir, fileName: 'squashfs-1.img' }], port: await freeLoopbackPort(), pollMs: 3_600_000,
+  });
   try {
-    const result = await fetchScript([torrentUrl, join(out, 'root.img'), `${imageUrl}.sha256`, '0', imageUrl]);
+    // The only HTTP URL is dead: the bytes can only come from the seeder.
+    const result = await fetchScript([torrentUrl, join(out, 'root.img'), `${imageUrl}.sha256`, '0', `${DEAD}/squashfs-1.img`]);
     assert.equal(result.exitCode, 0, result.stderr);
     assert.deepEqual(await readFile(join(out, 'root.img')), image);
     assert.match(result.stderr, /^diskless-p2p-fetch: root image via p2p \(aria2c\), sha256 checked$/m);
     assert.ok(announced.some((line) => line.startsWith('start ')), 'aria2c announced itself to the tracker');
     // Without seeding, nothing is left beside the image.
     assert.deepEqual(await readdir(out), ['root.img']);
+  } finally {
+    await seeder.close();
+    await rm(out, { recursive: true, force: true });
+  }
+});
+
+test('with a live tracker but no peer at all, aria2c gives up after the stall time and takes the pieces from the servers as web seeds', async () => {
+  const torrentUrl = await publishTorrent('no-peers.torrent', { tracker: trackerUrl, webSeed: false });
+  const out = await outputDir();
+  try {
+    const result = await fetchScript([torrentUrl, join(out, 'root.img'), `${imageUrl}.sha256`, '0', imageUrl], QUICK_ENV);
+    assert.equal(result.exitCode, 0, result.stderr);
+    assert.match(result.stderr, /the swarm stalled: the missing pieces from the servers \(web seeds\)\n[\s\S]*root image via p2p \(aria2c\), sha256 checked/);
+    assert.deepEqual(await readFile(join(out, 'root.img')), image);
+    assert.deepEqual(await readdir(out), ['root.img'], 'no control file or partial copy left');
   } finally {
     await rm(out, { recursive: true, force: true });
   }

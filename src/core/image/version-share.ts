@@ -4,16 +4,21 @@
  * - `squashfs-<id>.img.sha256`: the root image's sha256 (64 hex digits and a
  *   newline), which a node checks a download against;
  * - `squashfs-<id>.img.torrent`: BitTorrent v1 metainfo of the root image
- *   (made by the create-torrent package), announcing to the site's tracker,
- *   with the root image's URL on every boot server as web seeds (BEP 19), so
- *   a node can always fall back to plain HTTP.
+ *   (made by the create-torrent package), announcing to the site's tracker.
+ *   It names no web seeds (BEP 19): aria2c, the nodes' client, cannot be told
+ *   to use web seeds as a fallback only, and pulls from them all along, so
+ *   the server would send the image many times over. The boot servers seed
+ *   over BitTorrent instead (`serve --seed`, system/bt-seeder.ts), and the
+ *   nodes' fetch script falls back to plain HTTP over their servers itself.
  * Both are written before the version record (a version is complete when its
  * record is there, see versions.ts) and removed with the version. Their bytes
  * depend only on the root image and the sources: no creation date, so a
  * byte-identical rebuild publishes a byte-identical torrent.
  */
-import { access } from 'node:fs/promises';
+import { access, lstat, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { isImageName, isVersionId } from '../names.js';
+import type { Paths } from '../paths.js';
 import { writeFileAtomic } from '../state/atomic-file.js';
 import { versionRootFile } from './versions.js';
 
@@ -22,19 +27,10 @@ export function versionTorrentFile(id: string): string { return `${versionRootFi
 /** Hash file of version `id`'s root image (served). */
 export function versionSha256File(id: string): string { return `${versionRootFile(id)}.sha256`; }
 
-/** Where peers meet and where the bytes can always be fetched from. */
+/** Where peers meet. */
 export interface ShareSources {
-  /** Tracker announce URLs, in order (empty: the torrent names none, peers come from web seeds only). */
+  /** Tracker announce URLs, in order (empty: the torrent names none, and nodes fall back to HTTP). */
   trackers: string[];
-  /** Base URLs of the boot servers (`http://HOST[:PORT][/PREFIX]`, no trailing `/`), in order. */
-  servers: string[];
-  /** URL path of the images folder (e.g. `/preboot_execution_environment/diskless/images`). */
-  imagesPath: string;
-}
-
-/** The root image URL of version `id` of `image` on each server (the torrent's web seeds). */
-export function webSeeds(sources: ShareSources, image: string, id: string): string[] {
-  return sources.servers.map((base) => `${base}${sources.imagesPath}/${image}/${versionRootFile(id)}`);
 }
 
 /**
@@ -43,7 +39,7 @@ export function webSeeds(sources: ShareSources, image: string, id: string): stri
  * 4 MiB); the creation date it always adds is taken out again so the bytes
  * depend on the content only (bencode writes keys sorted: one encoding).
  */
-export async function torrentBytes(rootFile: string, name: string, trackers: readonly string[], urls: readonly string[]): Promise<Buffer> {
+export async function torrentBytes(rootFile: string, name: string, trackers: readonly string[]): Promise<Buffer> {
   // Loaded here: every command runs the version repair, few of them make a torrent.
   const [{ default: createTorrent }, { default: bencode }] = await Promise.all([import('create-torrent'), import('bencode')]);
   const made = await new Promise<Uint8Array>((resolve, reject) => {
@@ -51,7 +47,6 @@ export async function torrentBytes(rootFile: string, name: string, trackers: rea
       name,
       // An empty list, not none: without one, create-torrent adds public trackers.
       announceList: trackers.map((url) => [url]),
-      urlList: [...urls],
     }, (error, torrent) => (error ? reject(error) : resolve(torrent)));
   });
   const metainfo = bencode.decode(made) as Record<string, unknown>;
@@ -67,7 +62,7 @@ export async function torrentBytes(rootFile: string, name: string, trackers: rea
 export async function writeVersionShare(imageDir: string, image: string, id: string, rootSha256: string, sources: ShareSources): Promise<void> {
   const root = versionRootFile(id);
   await writeFileAtomic(join(imageDir, versionSha256File(id)), `${rootSha256}\n`, 0o644);
-  const torrent = await torrentBytes(join(imageDir, root), root, sources.trackers, webSeeds(sources, image, id));
+  const torrent = await torrentBytes(join(imageDir, root), root, sources.trackers);
   await writeFileAtomic(join(imageDir, versionTorrentFile(id)), torrent, 0o644);
 }
 
@@ -82,3 +77,37 @@ export async function hasVersionShare(imageDir: string, id: string): Promise<boo
   }
 }
 
+
+/** A version a boot server seeds: its metainfo, and the folder holding its complete root image. */
+export interface SharedVersion {
+  torrentFile: string;
+  /** The image folder. */
+  dir: string;
+  /** The root image's name in `dir` (`squashfs-<id>.img`). */
+  rootFile: string;
+}
+
+const TORRENT_FILE = /^squashfs-([0-9a-f]{12})\.img\.torrent$/;
+
+/**
+ * Every version of every image whose torrent and root image are both
+ * regular files, by image then file name. A torrent is written after its
+ * root image is complete (see writeVersionShare), so a listed root image is
+ * whole. Names come from the folders and pass the names module before use.
+ */
+export async function sharedVersions(paths: Paths): Promise<SharedVersion[]> {
+  const images = (await readdir(paths.imagesDir).catch(() => [] as string[])).filter(isImageName).sort();
+  const shared: SharedVersion[] = [];
+  for (const image of images) {
+    const dir = paths.imageDir(image);
+    const files = (await readdir(dir).catch(() => [] as string[])).sort();
+    for (const file of files) {
+      const id = TORRENT_FILE.exec(file)?.[1];
+      if (id === undefined || !isVersionId(id)) continue;
+      const rootFile = versionRootFile(id);
+      const [torrent, root] = await Promise.all([lstat(join(dir, file)).catch(() => undefined), lstat(join(dir, rootFile)).catch(() => undefined)]);
+      if (torrent?.isFile() && root?.isFile()) shared.push({ torrentFile: join(dir, versionTorrentFile(id)), dir, rootFile });
+    }
+  }
+  return shared;
+}

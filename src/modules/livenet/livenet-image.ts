@@ -62,7 +62,7 @@ export class LivenetImage extends Image {
     return { layout: this.layout, selinux: this.data.selinux === true };
   }
 
-  /** Tracker and boot servers of this installation, for the version's torrent. */
+  /** The tracker of this installation, for the version's torrent (torrents name no web seeds: the servers stay the fetch script's fallback). */
   shareSources(): Promise<ShareSources> {
     return shareSources(this.context.paths, this.context.config);
   }

@@ -37,6 +37,13 @@ export interface CliServerOptions {
   /** Root prefix the CLI works on. */
   root: string;
   port?: number;
+  /**
+   * Address serve binds (default 127.0.0.1). `0.0.0.0` when the guest must
+   * reach a host address other than 10.0.2.2 (a BitTorrent peer on the host
+   * is announced to the tracker by its source address, which is never
+   * 127.0.0.1 for the guest).
+   */
+  listen?: string;
   /** More arguments of `serve` (e.g. `--api`). */
   extraArgs?: string[];
   /**
@@ -60,7 +67,7 @@ export function parseAccessLine(line: string): ServedRequest | undefined {
 }
 
 /**
- * Starts `disklessset --root ROOT serve --listen 127.0.0.1 --port 80` (with
+ * Starts `disklessset --root ROOT serve --listen 127.0.0.1 --port 80` (another address with `listen`; with
  * its tracker when asked) and resolves once it says it is serving. Throws E_E2E_HTTP_PORT_BUSY naming
  * the holder when the port is taken.
  */
@@ -105,7 +112,7 @@ async function serveOnLeasedPort(options: CliServerOptions, port: number, releas
   const stopper = new AbortController();
   let exited: unknown;
   let hasExited = false;
-  const child = run([process.execPath, options.cli, '--root', options.root, 'serve', '--listen', '127.0.0.1', '--port', String(port), ...trackerArgs, ...(options.extraArgs ?? [])], {
+  const child = run([process.execPath, options.cli, '--root', options.root, 'serve', '--listen', options.listen ?? '127.0.0.1', '--port', String(port), ...trackerArgs, ...(options.extraArgs ?? [])], {
     signal: stopper.signal, onStderr, onStdout, env: { DISKLESS_ROOT: undefined, NO_COLOR: '1' },
   }).then(() => undefined, (error: unknown) => { exited = error; })
     .finally(() => { hasExited = true; serving(); });

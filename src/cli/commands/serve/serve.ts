@@ -10,6 +10,7 @@ import type { CommandSpec } from '../../command.js';
 import type { Paths } from '../../../core/paths.js';
 import type { ServedObserver } from '../../../serve/served-event.js';
 import { DEFAULT_TRACKER_PORT } from '../../../serve/tracker-port.js';
+import { DEFAULT_SEED_PORT, type Seeder, type SeederOptions } from '../../../system/bt-seeder.js';
 
 // Loaded when `serve` runs, so other commands do not pay for the server and API modules at start-up.
 const DEFAULT_LISTEN = '127.0.0.1';
@@ -55,6 +56,18 @@ function parsePort(value: unknown, fallback = DEFAULT_PORT, option = '--port', w
   return port;
 }
 
+/** Checks --seed-upload-limit: bytes per second, with an optional K or M (times 1024) as aria2c takes it. */
+function parseRate(value: unknown): number | undefined {
+  if (value === undefined) return undefined;
+  const match = /^(\d{1,9})([KM]?)$/i.exec(String(value));
+  if (!match) {
+    throw new UsageError('E_SERVE_BAD_RATE', `upload limit ${JSON.stringify(String(value))} is not a rate in bytes per second`,
+      'pass --seed-upload-limit 20M (or 500K, or 1048576)');
+  }
+  const unit = match[2]?.toUpperCase() === 'M' ? 1024 * 1024 : match[2]?.toUpperCase() === 'K' ? 1024 : 1;
+  return Number(match[1]) * unit;
+}
+
 /**
  * Resolves when the command is aborted, with the name of the signal that
  * did it: bin.ts turns SIGINT, SIGTERM and SIGHUP into an abort whose reason
@@ -81,6 +94,15 @@ async function startWorkers(paths: Paths, options: {
   });
 }
 
+/** The seeder of every published root image with a torrent (system/bt-seeder.ts over the image folders). */
+async function startRootSeeder(paths: Paths, options: Omit<SeederOptions, 'list'>): Promise<Seeder> {
+  const [{ startSeeder }, { sharedVersions }] = await Promise.all([import('../../../system/bt-seeder.js'), import('../../../core/image/version-share.js')]);
+  return startSeeder({
+    ...options,
+    list: async () => (await sharedVersions(paths)).map((version) => ({ torrentFile: version.torrentFile, dir: version.dir, fileName: version.rootFile })),
+  });
+}
+
 export const serveCommand: CommandSpec = {
   path: ['serve'],
   summary: 'serve the boot tree over HTTP (and the REST API with --api) until SIGINT/SIGTERM',
@@ -92,6 +114,9 @@ export const serveCommand: CommandSpec = {
     { name: 'tracker', type: 'boolean', description: 'also run a BitTorrent tracker (HTTP announces) for peer-to-peer root images' },
     { name: 'workers', type: 'string', description: 'serve files from N processes sharing the port (as nginx\'s worker processes; default 1, not with --api)', valueName: 'N' },
     { name: 'tracker-port', type: 'string', description: `TCP port of the tracker (default ${DEFAULT_TRACKER_PORT}; 0: any free port)`, valueName: 'N' },
+    { name: 'seed', type: 'boolean', description: 'also seed every published root image over BitTorrent (aria2c), picking up new versions' },
+    { name: 'seed-port', type: 'string', description: `TCP port the seeder listens on for peers (default ${DEFAULT_SEED_PORT})`, valueName: 'N' },
+    { name: 'seed-upload-limit', type: 'string', description: 'cap on what the seeder sends, bytes/s with K or M (e.g. 20M; default none)', valueName: 'RATE' },
   ],
   async run({ services, io }, { options }) {
     const listen = parseListen(options.listen);
@@ -100,6 +125,12 @@ export const serveCommand: CommandSpec = {
     const trackerPort = parsePort(options['tracker-port'], DEFAULT_TRACKER_PORT, '--tracker-port', 'tracker port');
     if (options['tracker-port'] !== undefined && !options.tracker) {
       throw new UsageError('E_SERVE_TRACKER_PORT_ALONE', '--tracker-port was given without --tracker', 'add --tracker to run the tracker, or leave out --tracker-port');
+    }
+    const seedPort = parsePort(options['seed-port'], DEFAULT_SEED_PORT, '--seed-port', 'seed port');
+    const uploadLimit = parseRate(options['seed-upload-limit']);
+    if ((options['seed-port'] !== undefined || uploadLimit !== undefined) && !options.seed) {
+      throw new UsageError('E_SERVE_SEED_OPTION_ALONE', `${options['seed-port'] !== undefined ? '--seed-port' : '--seed-upload-limit'} was given without --seed`,
+        'add --seed to seed the root images, or leave out the seeder options');
     }
     const { createBootServer } = await import('../../../serve/static-server.js');
     const { createRestApi } = await import('../../../api/api-handler.js');
@@ -136,16 +167,23 @@ export const serveCommand: CommandSpec = {
       await recorder.close().catch(() => undefined);
       throw error;
     });
+    const seeder = options.seed ? await startRootSeeder(services.paths, { port: seedPort, uploadLimit, log }).catch(async (error: unknown) => {
+      await server.close();
+      await tracker?.close();
+      throw error;
+    }) : undefined;
     // Last line of defence: a stray rejection from a background task (an API job, a
     // stream callback) must not stop the boot service of the whole cluster.
     const onStray = (error: unknown) => log(`internal error (kept serving): ${(error as Error)?.message ?? String(error)}`);
     process.on('unhandledRejection', onStray);
     io.write(`serving ${services.paths.httpRoot} at ${server.url}${api ? ` (REST API at ${server.url}${API_PREFIX.slice(1)})` : ''}\n`);
     if (tracker) io.write(`tracker at ${tracker.announceUrl}\n`);
+    if (seeder) io.write(`seeding ${seeder.seeding()} root image(s) on port ${seedPort}\n`);
     const reason = await Promise.race([untilStopped(io.signal), server.failed]);
     log(`${typeof reason === 'string' ? reason : 'a serve worker failed'}: stopping`);
     process.off('unhandledRejection', onStray);
     await server.close();
+    await seeder?.close();
     await tracker?.close();
     await recorder.close().catch(() => undefined);
     await api?.close();

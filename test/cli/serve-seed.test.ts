@@ -1,0 +1,86 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { CLI, makeTempRoot } from '../helpers/temp-root.js';
+import { freeLoopbackPort } from '../helpers/nginx-harness.js';
+import { patterned } from '../helpers/serve-fixture.js';
+import { Paths } from '../../src/core/paths.js';
+import { fileSha256, versionRootFile, writeVersionRecord } from '../../src/core/image/versions.js';
+import { writeVersionShare } from '../../src/core/image/version-share.js';
+
+/** Pids of the aria2c processes whose command line names `--listen-port=PORT`. */
+async function aria2cOnPort(port: number): Promise<number[]> {
+  const pids: number[] = [];
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const argv = (await readFile(`/proc/${entry}/cmdline`, 'latin1').catch(() => '')).split('\0');
+    if (argv[0]?.endsWith('aria2c') && argv.includes(`--listen-port=${port}`)) pids.push(Number(entry));
+  }
+  return pids;
+}
+
+test('serve --seed seeds each published version with a torrent (one aria2c), and SIGINT stops it with serve', async () => {
+  const t = await makeTempRoot();
+  try {
+    // A published version as a publication leaves it: root image, share files, record.
+    const dir = new Paths(t.root).imageDir('img1');
+    await mkdir(dir, { recursive: true });
+    const id = 'abcdefabcdef';
+    await writeFile(join(dir, versionRootFile(id)), patterned(300_000, 4));
+    const sha256 = await fileSha256(join(dir, versionRootFile(id)));
+    await writeVersionShare(dir, 'img1', id, sha256, { trackers: ['http://127.0.0.1:6969/announce'] });
+    await writeVersionRecord(dir, { id, date: '2026-01-01T00:00:00.000Z', rootSha256: sha256, kernel: null, initramfs: null, sourceDigest: null,
+      rootBytes: 300_000, treeBytes: null, command: 'test', attributes: {} });
+    const port = await freeLoopbackPort();
+    const child = spawn(process.execPath, [CLI, '--root', t.root, 'serve', '--listen', '127.0.0.1', '--port', '0', '--seed', '--seed-port', String(port)], {
+      stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, DISKLESS_ROOT: undefined, NO_COLOR: '1' },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8');
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (chunk: string) => { stderr += chunk; });
+    const started = new Promise<void>((resolve) => {
+      child.stdout.on('data', (chunk: string) => {
+        stdout += chunk;
+        if (stdout.includes('seeding ')) resolve();
+      });
+    });
+    const exited = once(child, 'exit');
+    await Promise.race([started, exited]);
+    assert.match(stdout, new RegExp(`seeding 1 root image\\(s\\) on port ${port}`), stderr);
+    const seeders = await aria2cOnPort(port);
+    assert.equal(seeders.length, 1, 'one aria2c seeds');
+    const stat = (await readFile(`/proc/${seeders[0]}/stat`, 'latin1')).split(') ')[1]?.split(' ');
+    assert.equal(stat?.[1], String(child.pid), 'it is a child of serve');
+    child.kill('SIGINT');
+    const [code] = await exited as [number | null];
+    assert.equal(code, 0, stderr);
+    assert.deepEqual(await aria2cOnPort(port), [], 'no aria2c outlives serve');
+  } finally {
+    await t.cleanup();
+  }
+});
+
+test('serve refuses seeder options without --seed, and a bad upload limit: exit 2, one line', async () => {
+  const t = await makeTempRoot();
+  try {
+    const cases: Array<[string[], RegExp]> = [
+      [['--seed-port', '7000'], /--seed-port was given without --seed/],
+      [['--seed-upload-limit', '8M'], /--seed-upload-limit was given without --seed/],
+      [['--seed', '--seed-upload-limit', '8 MB'], /upload limit "8 MB" is not a rate in bytes per second/],
+      [['--seed', '--seed-port', '99999'], /seed port "99999" is not a number from 0 to 65535.*--seed-port/],
+    ];
+    for (const [args, message] of cases) {
+      const result = await t.cli(['serve', '--listen', '127.0.0.1', '--port', '0', ...args]);
+      assert.equal(result.exitCode, 2, `${args.join(' ')}: ${result.stderr}`);
+      assert.match(result.stderr, message);
+      assert.equal(result.stderr.trim().split('\n').length, 1, result.stderr);
+    }
+  } finally {
+    await t.cleanup();
+  }
+});
