@@ -19,6 +19,7 @@ import { versionNotFound } from '../../core/image/version-operations.js';
 import { run } from '../../system/runner.js';
 import { mount, unmountTree } from '../../system/mount.js';
 import { loadLivenet } from './image-access.js';
+import { diffScratchPrefix } from './work-layout.js';
 import {
   diffFiles, diffPackages, parseDpkgStatus, parseListing, parseRpmList, type FileDiff, type ListedFile, type PackageDiff, type PackageList,
 } from './diff-compute.js';
@@ -124,7 +125,7 @@ async function rootOf(services: CoreServices, reference: string): Promise<{ file
 export async function diffImages(services: CoreServices, a: string, b: string): Promise<ImageDiff> {
   const [from, to] = [await rootOf(services, a), await rootOf(services, b)];
   await mkdir(services.paths.workDir, { recursive: true });
-  const scratch = await mkdtemp(join(services.paths.workDir, '.diff-'));
+  const scratch = await mkdtemp(join(services.paths.workDir, diffScratchPrefix()));
   try {
     // Both or neither: a manifest's entries and a listing's do not compare.
     const manifests = await Promise.all([from, to].map((root) => (root.manifest ? readManifest(root.manifest) : undefined)));

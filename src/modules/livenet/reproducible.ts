@@ -18,6 +18,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UsageError } from '../../errors/index.js';
 import { run } from '../../system/runner.js';
+import { TIMES_SCRIPT } from './work-layout.js';
 
 /** The largest epoch every tool takes: mksquashfs keeps times as unsigned 32-bit seconds. */
 export const MAX_EPOCH = 4_294_967_295;
@@ -84,7 +85,7 @@ export async function fixInodeTimes(image: string, tree: string, epoch: number, 
   const paths = listing.stdout.split('\0').filter((path) => path !== '' && !/["\n\r]/.test(path)).sort();
   // Access times too: reading the source tree to copy it moves them on the host.
   const commands = ['/', ...paths.map((path) => `/${path}`)].flatMap((path) => [`sif "${path}" ctime @${epoch}`, `sif "${path}" atime @${epoch}`]);
-  const script = join(workFolder, 'debugfs-times.txt');
+  const script = join(workFolder, TIMES_SCRIPT);
   await writeFile(script, `${commands.join('\n')}\n`, { mode: 0o600 });
   await run(['debugfs', '-w', '-f', script, image], { timeoutMs: 3600_000, signal, env: epochEnvironment(epoch), maxBuffer: 1 << 30 });
 }
