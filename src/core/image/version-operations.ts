@@ -2,11 +2,12 @@
  * What users do with image versions: list them (`image history`) and put an
  * older one back (`image rollback`). The versions themselves are in versions.ts.
  */
-import { readdir } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { ConflictError, NotFoundError, UsageError } from '../../errors/index.js';
 import { isKernelVersion, isVersionId, normalizeVersionId, parseImageReference, validateImageName } from '../names.js';
 import type { ImageAccess } from './image.js';
-import { listVersions, readVersion, type VersionRecord } from './versions.js';
+import { fileSha256, listVersions, readVersion, versionRootFile, type VersionRecord } from './versions.js';
 
 /** One line of `image history`: a kept version, and whether nodes boot it by default now. */
 export interface VersionEntry extends VersionRecord {
@@ -63,6 +64,23 @@ async function requireBootFiles(images: ImageAccess, name: string, target: Versi
   }
 }
 
+/**
+ * Refuses a version whose root image is gone or no longer holds the bytes
+ * its record names (truncated, overwritten): booting it would hand every
+ * node a broken image. The size is compared first (cheap), then the sha256.
+ * @throws ConflictError E_VERSION_DAMAGED.
+ */
+async function requireIntactRoot(imageDir: string, name: string, target: VersionRecord): Promise<void> {
+  const file = versionRootFile(target.id);
+  const size = (await stat(join(imageDir, file)).catch(() => undefined))?.size;
+  const problem = size === undefined ? `its root image ${file} is missing`
+    : size !== target.rootBytes ? `its root image ${file} has ${size} bytes where its record says ${target.rootBytes}`
+      : await fileSha256(join(imageDir, file)) !== target.rootSha256 ? `its root image ${file} does not have the sha256 its record names` : undefined;
+  if (problem === undefined) return;
+  throw new ConflictError('E_VERSION_DAMAGED', `image "${name}" cannot roll back to version ${target.id}: ${problem}`,
+    `roll back to another version that \`disklessset image history ${name}\` lists, or rebuild with \`disklessset image rebuild ${name}\``);
+}
+
 /** Answer of {@link rollbackImage}. */
 export interface RollbackOutcome {
   /** Version booted now. */
@@ -80,7 +98,7 @@ export interface RollbackOutcome {
  * version changes nothing, and `previous` when the current version was put
  * back by a rollback changes nothing either (it never toggles).
  * @throws UsageError E_IMAGE_NAME, E_ROLLBACK_TARGET, E_ROLLBACK_KERNEL_MISSING (its kernel or initramfs is gone); NotFoundError E_IMAGE_NOT_FOUND, E_NO_PREVIOUS, E_VERSION_NOT_FOUND;
- *   ConflictError E_IMAGE_NOT_READY, E_IMAGE_MOUNTED, E_LOCK_TIMEOUT.
+ *   ConflictError E_IMAGE_NOT_READY, E_IMAGE_MOUNTED, E_LOCK_TIMEOUT, E_VERSION_DAMAGED (its root image is missing or not the recorded bytes).
  */
 export async function rollbackImage(images: ImageAccess, name: string, to: string): Promise<RollbackOutcome> {
   validateImageName(name);
@@ -116,6 +134,7 @@ export async function rollbackImage(images: ImageAccess, name: string, to: strin
     }
     if (target.id === current) return { version: current, from: current, changed: false };
     await requireBootFiles(images, name, target);
+    await requireIntactRoot(image.imageDirectory, name, target);
     for (const [key, value] of Object.entries(target.attributes)) {
       if (value === null) delete image.data[key];
       else image.data[key] = value;

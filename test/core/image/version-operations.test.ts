@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { readFile, rename, stat, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { resizeLivenet } from '../../../src/modules/livenet/maintenance.js';
 import { builtImage, TEST_KERNEL } from '../../helpers/livenet-fixtures.js';
@@ -98,6 +98,37 @@ test('an unknown version is E_VERSION_NOT_FOUND (exit 1) for history, rollback, 
     const noName = await t.cli(['image', 'diff', `@${current.id}`, 'v1']);
     assert.equal(noName.exitCode, 2, noName.stderr);
     assert.match(noName.stderr, /no image name before the @ in "@[0-9a-f]{12}"/);
+  } finally {
+    await t.cleanup();
+  }
+});
+
+test('a rollback to a version whose root image was truncated or overwritten is refused (E_VERSION_DAMAGED), changing nothing', async () => {
+  const { t, s, dir } = await builtImage();
+  try {
+    const [created] = await s.images.history('v1');
+    await resizeLivenet(s, 'v1', 200);
+    const [resized] = await s.images.history('v1');
+    assert.ok(created && resized && created.id !== resized.id);
+    const published = (await stat(join(dir, 'boot.ipxe'))).ino;
+    const root = join(dir, `squashfs-${created.id}.img`);
+    const bytes = await readFile(root);
+    await truncate(root, 1000);
+    const truncated = await t.cli(['image', 'rollback', 'v1', '--to', created.id, '--json']);
+    assert.equal(truncated.exitCode, 1, truncated.stderr);
+    assert.equal(truncated.stderr.trim().split('\n').length, 1, 'one line');
+    assert.equal(codeOf(truncated.stderr), 'E_VERSION_DAMAGED');
+    assert.match(truncated.stderr, /has 1000 bytes where its record says/);
+    assert.equal((await s.images.get('v1')).data.version, resized.id, 'still the version it was');
+    assert.equal((await stat(join(dir, 'boot.ipxe'))).ino, published, 'boot.ipxe untouched');
+
+    // Same size, other bytes: only the sha256 tells.
+    bytes.writeUInt8((bytes.readUInt8(bytes.length - 1) ^ 0xff), bytes.length - 1);
+    await writeFile(root, bytes);
+    const overwritten = await t.cli(['image', 'rollback', 'v1', '--to', 'previous']);
+    assert.equal(overwritten.exitCode, 1, overwritten.stderr);
+    assert.match(overwritten.stderr, /does not have the sha256 its record names/);
+    assert.equal((await s.images.get('v1')).data.version, resized.id);
   } finally {
     await t.cleanup();
   }
