@@ -15,7 +15,7 @@ import type { CoreServices } from '../../core/core-services.js';
 import { parseImageReference } from '../../core/names.js';
 import { listVersions, PUBLISHED_ROOT_FILE, versionManifestFile, versionRootFile } from '../../core/image/versions.js';
 import { readManifest } from './manifest.js';
-import { versionNotFound } from '../../core/image/version-operations.js';
+import { requireIntactVersion, versionNotFound } from '../../core/image/version-operations.js';
 import { run } from '../../system/runner.js';
 import { mount, unmountTree } from '../../system/mount.js';
 import { loadLivenet } from './image-access.js';
@@ -100,29 +100,50 @@ async function listMounted(mnt: string): Promise<Map<string, ListedFile>> {
 }
 
 /**
- * The root file of `reference` (`NAME` for the current version, `NAME@VERSION` for a kept one) and its layout.
- * @throws UsageError E_IMAGE_NAME, E_IMAGE_VERSION, E_NOT_LIVENET; NotFoundError E_IMAGE_NOT_FOUND, E_VERSION_NOT_FOUND.
+ * The root file of `reference` (`NAME` for the current version, `NAME@VERSION` for a kept one) and its layout,
+ * checked intact (the size its record names) so that a damaged version is one clear refusal, not the output of unsquashfs.
+ * @throws UsageError E_IMAGE_NAME, E_IMAGE_VERSION, E_NOT_LIVENET; NotFoundError E_IMAGE_NOT_FOUND, E_VERSION_NOT_FOUND; ConflictError E_VERSION_DAMAGED.
  */
 async function rootOf(services: CoreServices, reference: string): Promise<{ file: string; layout: string; label: string; manifest?: string }> {
   const { name, version } = parseImageReference(reference);
-  await services.images.repairVersionRecords(name);
   const image = await loadLivenet(services, name);
+  const kept = await listVersions(image.imageDirectory);
+  const checked = kept.find((entry) => entry.id === (version ?? image.version));
+  if (checked) await requireIntactVersion(image.imageDirectory, name, checked, 'compare');
   if (version === undefined) {
     return { file: join(image.imageDirectory, image.version ? versionRootFile(image.version) : PUBLISHED_ROOT_FILE), layout: image.layout,
       label: image.version ? `${name}@${image.version}` : name, manifest: image.version ? join(image.imageDirectory, versionManifestFile(image.version)) : undefined };
   }
-  const kept = await listVersions(image.imageDirectory);
-  const record = kept.find((entry) => entry.id === version);
+  const record = checked;
   if (!record) throw versionNotFound(name, version, kept.map((entry) => entry.id));
   return { file: join(image.imageDirectory, versionRootFile(version)), layout: record.attributes.layout === 'flat' ? 'flat' : 'liveos', label: reference,
     manifest: join(image.imageDirectory, versionManifestFile(version)) };
 }
 
 /**
+ * Runs `action` holding the locks of the images `names` (each once, in name
+ * order so that two diffs never wait on each other): no rebuild, resize or
+ * rollback can prune or replace a version being read meanwhile.
+ */
+async function withImageLocks<T>(services: CoreServices, names: readonly string[], action: () => Promise<T>): Promise<T> {
+  const [first, ...rest] = [...new Set(names)].sort();
+  if (first === undefined) return action();
+  return services.images.withImageLock(first, () => withImageLocks(services, rest, action));
+}
+
+/**
  * Packages, then files, added, removed and changed from `a` to `b` (each `NAME` or `NAME@VERSION`).
- * @throws the codes of the references (see rootOf); CommandError when a tool fails.
+ * Runs under the locks of both images (see withImageLocks).
+ * @throws the codes of the references (see rootOf), ConflictError E_LOCK_TIMEOUT; CommandError when a tool fails.
  */
 export async function diffImages(services: CoreServices, a: string, b: string): Promise<ImageDiff> {
+  const names = [parseImageReference(a).name, parseImageReference(b).name];
+  // The repair takes the image lock itself: before ours.
+  for (const name of new Set(names)) await services.images.repairVersionRecords(name);
+  return withImageLocks(services, names, () => diffLocked(services, a, b));
+}
+
+async function diffLocked(services: CoreServices, a: string, b: string): Promise<ImageDiff> {
   const [from, to] = [await rootOf(services, a), await rootOf(services, b)];
   await mkdir(services.paths.workDir, { recursive: true });
   const scratch = await mkdtemp(join(services.paths.workDir, diffScratchPrefix()));

@@ -1,11 +1,13 @@
 /**
  * Refusals around image versions: a rollback to a version whose kernel or
  * initramfs is gone, and the one error of an unknown version wherever it is
- * named; version ids in upper case name the same version.
+ * named; version ids in upper case name the same version; a damaged version
+ * (root image truncated) is refused wherever it is named, and warned about
+ * while nodes pin it; `image diff` reads under the image lock.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile, rename, stat, truncate, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, rename, stat, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { resizeLivenet } from '../../../src/modules/livenet/maintenance.js';
 import { builtImage, TEST_KERNEL } from '../../helpers/livenet-fixtures.js';
@@ -129,6 +131,86 @@ test('a rollback to a version whose root image was truncated or overwritten is r
     assert.equal(overwritten.exitCode, 1, overwritten.stderr);
     assert.match(overwritten.stderr, /does not have the sha256 its record names/);
     assert.equal((await s.images.get('v1')).data.version, resized.id);
+  } finally {
+    await t.cleanup();
+  }
+});
+
+test('a version whose root image was truncated cannot be pinned or diffed (E_VERSION_DAMAGED, one line); while pinned, every command warns', async () => {
+  const { t, s, dir } = await builtImage();
+  try {
+    const [created] = await s.images.history('v1');
+    await resizeLivenet(s, 'v1', 200);
+    assert.ok(created);
+    const root = join(dir, `squashfs-${created.id}.img`);
+    const bytes = await readFile(root);
+    await truncate(root, 1000);
+    await t.cli(['node', 'add', 'c001,c002', '--image', 'v1']).then((r) => assert.equal(r.exitCode, 0, r.stderr));
+    const inventory = await readFile(s.paths.inventoryFile, 'utf8');
+    for (const argv of [['node', 'set', 'c002', '--image', `v1@${created.id}`], ['node', 'add', 'c003', '--image', `v1@${created.id}`],
+      ['profile', 'add', 'p1', '--image', `v1@${created.id}`], ['image', 'diff', `v1@${created.id}`, 'v1']]) {
+      const refused = await t.cli([...argv, '--json']);
+      assert.equal(refused.exitCode, 1, `${argv.join(' ')}: ${refused.stderr}`);
+      assert.equal(refused.stderr.trim().split('\n').length, 1, `one line: ${refused.stderr}`);
+      assert.equal(codeOf(refused.stderr), 'E_VERSION_DAMAGED', argv.join(' '));
+      assert.match(refused.stderr, /has 1000 bytes where its record says.*image rebuild v1/, argv.join(' '));
+      assert.doesNotMatch(refused.stderr, /unsquashfs/, 'no tool output');
+    }
+    assert.equal(await readFile(s.paths.inventoryFile, 'utf8'), inventory, 'nothing pinned');
+
+    // Pinned while intact, damaged afterwards: each command says so, naming the nodes and the fix (a stat, no hash).
+    await writeFile(root, bytes);
+    await t.cli(['node', 'set', 'c002', '--image', `v1@${created.id}`]).then((r) => assert.equal(r.exitCode, 0, r.stderr));
+    await truncate(root, 1000);
+    const listed = await t.cli(['image', 'list']);
+    assert.equal(listed.exitCode, 0, listed.stderr);
+    const warning = listed.stderr.split('\n').filter((line) => line.includes('damaged'));
+    assert.equal(warning.length, 1, listed.stderr);
+    assert.match(warning[0] ?? '', new RegExp(`image v1: version ${created.id} pinned by c002 is damaged .*has 1000 bytes.*node set c002 --image v1`));
+  } finally {
+    await t.cleanup();
+  }
+});
+
+test('image diff reads the versions holding the image lock: no rebuild can prune them meanwhile', async () => {
+  const { t, s } = await builtImage();
+  try {
+    const [created] = await s.images.history('v1');
+    await resizeLivenet(s, 'v1', 200);
+    assert.ok(created);
+    // Failure-injection wrapper: records whether the image's lock is held when unsquashfs reads, then runs the real tool.
+    const bin = join(t.root, 'fake-bin');
+    const mark = join(t.root, 'lock-seen');
+    await mkdir(bin);
+    await writeFile(join(bin, 'unsquashfs'), `#!/bin/sh\nif [ -d '${s.paths.imageLock('v1')}.lock' ]; then echo held >> '${mark}'; else echo free >> '${mark}'; fi\n`
+      + 'exec /usr/bin/unsquashfs "$@"\n');
+    await chmod(join(bin, 'unsquashfs'), 0o755);
+    const diff = await t.cliProcess(['image', 'diff', `v1@${created.id}`, 'v1'], { env: { PATH: `${bin}:${process.env.PATH ?? ''}` } });
+    assert.equal(diff.exitCode, 0, diff.stderr);
+    const seen = (await readFile(mark, 'utf8')).trim().split('\n');
+    assert.ok(seen.length >= 2, 'both versions read');
+    assert.deepEqual([...new Set(seen)], ['held']);
+  } finally {
+    await t.cleanup();
+  }
+});
+
+test('image rollback NAME@ID says the version goes in --to; image history shows a hand-edited kernel path as invalid', async () => {
+  const { t, s, dir } = await builtImage();
+  try {
+    const [created] = await s.images.history('v1');
+    assert.ok(created);
+    const refused = await t.cli(['image', 'rollback', `v1@${created.id}`, '--to', 'previous']);
+    assert.equal(refused.exitCode, 2, refused.stderr);
+    assert.match(refused.stderr, new RegExp(`version goes in --to.*image rollback v1 --to ${created.id}`));
+    assert.doesNotMatch(refused.stderr, /invalid image name/);
+
+    const record = join(dir, `version-${created.id}.yml`);
+    await writeFile(record, (await readFile(record, 'utf8')).replace(/^kernel: .*$/m, 'kernel: ../../../../etc/passwd'));
+    const history = await t.cli(['image', 'history', 'v1']);
+    assert.equal(history.exitCode, 0, history.stderr);
+    assert.doesNotMatch(history.stdout, /passwd/);
+    assert.match(history.stdout, /<invalid kernel name>/);
   } finally {
     await t.cleanup();
   }
