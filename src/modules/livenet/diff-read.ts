@@ -3,8 +3,9 @@
  * published livenet versions without unpacking them. A flat image is read
  * with `unsquashfs -cat` (dpkg status), `unsquashfs -d` of /var/lib/rpm only,
  * and `unsquashfs -lln` (files). A liveos image holds an ext4 file system:
- * its LiveOS/rootfs.img is taken out, loop-mounted read-only and listed with
- * `find`, in a scratch folder of the work folder removed afterwards.
+ * the squashfs is loop-mounted read-only, its LiveOS/rootfs.img loop-mounted
+ * read-only from there (nothing copied out) and listed with `find` unless a
+ * manifest lists it, in a scratch folder of the work folder removed afterwards.
  * Files are compared by the versions' content manifests (manifest.ts) when
  * both have one, so a file changed at the same size is seen; else by the
  * listings (versions published before manifests), which the answer says.
@@ -67,13 +68,15 @@ async function readFlat(file: string, scratch: string, known?: Map<string, Liste
   return { packages: new Map(), database: null, files };
 }
 
+/** The squashfs is loop-mounted read-only, and its LiveOS/rootfs.img from it: nothing is copied out. */
 async function readLiveos(file: string, scratch: string, known?: Map<string, ListedFile>): Promise<ImageContent> {
-  const out = join(scratch, 'live');
-  await run(['unsquashfs', '-no-progress', '-quiet', '-d', out, file, 'LiveOS/rootfs.img'], { timeoutMs: LONG });
+  const squash = join(scratch, 'squash');
   const mnt = join(scratch, 'mnt');
+  await mkdir(squash);
   await mkdir(mnt);
-  await mount(['-o', 'loop,ro', join(out, 'LiveOS', 'rootfs.img'), mnt]);
+  await mount(['-t', 'squashfs', '-o', 'loop,ro', file, squash]);
   try {
+    await mount(['-o', 'loop,ro', join(squash, 'LiveOS', 'rootfs.img'), mnt]);
     const normalised = known ?? await listMounted(mnt);
     if (normalised.has('/var/lib/dpkg/status')) {
       const status = await readFile(join(mnt, 'var', 'lib', 'dpkg', 'status'), 'utf8');
@@ -82,7 +85,9 @@ async function readLiveos(file: string, scratch: string, known?: Map<string, Lis
     const rpm = [...normalised.keys()].some((path) => path.startsWith('/var/lib/rpm/'));
     return { packages: rpm ? await rpmPackages(join(mnt, 'var', 'lib', 'rpm')) : new Map(), database: rpm ? 'rpm' : null, files: normalised };
   } finally {
+    // The file system inside first: its loop device reads a file of the squashfs.
     await unmountTree(mnt);
+    await unmountTree(squash);
   }
 }
 

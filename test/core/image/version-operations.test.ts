@@ -172,24 +172,26 @@ test('a version whose root image was truncated cannot be pinned or diffed (E_VER
   }
 });
 
-test('image diff reads the versions holding the image lock: no rebuild can prune them meanwhile', async () => {
+test('image diff reads the versions holding the image lock (no rebuild can prune them meanwhile), liveos ones mounted in place, nothing unpacked', async () => {
   const { t, s } = await builtImage();
   try {
     const [created] = await s.images.history('v1');
     await resizeLivenet(s, 'v1', 200);
     assert.ok(created);
-    // Failure-injection wrapper: records whether the image's lock is held when unsquashfs reads, then runs the real tool.
+    // Failure-injection wrappers: they record whether the image's lock is held when a tool reads, then run the real tool.
     const bin = join(t.root, 'fake-bin');
-    const mark = join(t.root, 'lock-seen');
+    const mark = join(t.root, 'tools-seen');
     await mkdir(bin);
-    await writeFile(join(bin, 'unsquashfs'), `#!/bin/sh\nif [ -d '${s.paths.imageLock('v1')}.lock' ]; then echo held >> '${mark}'; else echo free >> '${mark}'; fi\n`
-      + 'exec /usr/bin/unsquashfs "$@"\n');
-    await chmod(join(bin, 'unsquashfs'), 0o755);
+    for (const [tool, real] of [['mount', '/usr/bin/mount'], ['unsquashfs', '/usr/bin/unsquashfs']] as const) {
+      await writeFile(join(bin, tool), `#!/bin/sh\nif [ -d '${s.paths.imageLock('v1')}.lock' ]; then echo ${tool} held >> '${mark}'; `
+        + `else echo ${tool} free >> '${mark}'; fi\nexec ${real} "$@"\n`);
+      await chmod(join(bin, tool), 0o755);
+    }
     const diff = await t.cliProcess(['image', 'diff', `v1@${created.id}`, 'v1'], { env: { PATH: `${bin}:${process.env.PATH ?? ''}` } });
     assert.equal(diff.exitCode, 0, diff.stderr);
     const seen = (await readFile(mark, 'utf8')).trim().split('\n');
-    assert.ok(seen.length >= 2, 'both versions read');
-    assert.deepEqual([...new Set(seen)], ['held']);
+    assert.equal(seen.filter((line) => line.startsWith('mount ')).length, 4, `two mounts per version: ${seen.join(', ')}`);
+    assert.deepEqual([...new Set(seen)], ['mount held'], 'under the lock, and no rootfs.img copied out by unsquashfs');
   } finally {
     await t.cleanup();
   }
