@@ -16,7 +16,7 @@ import { loadModules } from '../modules/loader.js';
 import type { LoadedModule, ModuleDescriptor } from '../modules/contract.js';
 import { installBootGuards } from '../boot/boot-guards.js';
 import { repairAfterKill } from '../boot/kill-repair.js';
-import { removeWorkLeftovers } from '../modules/livenet/work-leftovers.js';
+import { removeDiffLeftovers, removeWorkLeftovers } from '../modules/livenet/work-leftovers.js';
 import { createOverlayRenderer, overlayNamesGuard, overlayRenderGuard } from '../core/overlays/index.js';
 import { BootScriptPublisher } from '../boot/boot-publisher.js';
 import { installOverlayDelivery, type OverlayDelivery } from '../boot/overlays/delivery.js';
@@ -106,6 +106,8 @@ export async function repairServices(services: Services, options: Pick<OpenOptio
   try {
     const cleaned = await removeWorkLeftovers(services.paths);
     if (cleaned.length > 0) options.onNotice?.(`removed the build scratch of killed builds of ${cleaned.join(', ')}`);
+    const diffs = await removeDiffLeftovers(services.paths);
+    if (diffs.length > 0) options.onNotice?.(`removed the scratch of killed image diffs: ${diffs.join(', ')}`);
   } catch (error) {
     options.onNotice?.(`could not remove the build scratch of killed builds: ${(error as Error).message.split('\n')[0]}`);
   }

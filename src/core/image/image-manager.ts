@@ -16,7 +16,7 @@ import { damagedError } from './image-status.js';
 import { undoBuild } from './build-undo.js';
 import { requireFreeName } from './creation.js';
 import { ImageCatalog } from './image-catalog.js';
-import { imageHistory, rollbackImage, type RollbackOutcome, type VersionEntry } from './version-operations.js';
+import { imageHistory, rollbackImage, validateRollbackImage, type RollbackOutcome, type VersionEntry } from './version-operations.js';
 import type { CreateOptions, RemovalOutcome } from './image-operations.js';
 import { isImageName, parseImageReference, validateImageName, validateKernelName } from '../names.js';
 import { repairVersions } from './version-repair.js';
@@ -110,7 +110,7 @@ export class ImageManager extends ImageCatalog {
    * @throws the codes of {@link rollbackImage}.
    */
   async rollback(name: string, to: string): Promise<RollbackOutcome> {
-    validateImageName(name);
+    validateRollbackImage(name);
     await this.cleanCorrupted();
     await this.repairVersionRecords(name);
     return rollbackImage(this, name, to);

@@ -2,11 +2,12 @@
  * What users do with image versions: list them (`image history`) and put an
  * older one back (`image rollback`). The versions themselves are in versions.ts.
  */
-import { readdir } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { ConflictError, NotFoundError, UsageError } from '../../errors/index.js';
-import { isKernelVersion, isVersionId, normalizeVersionId, parseImageReference, validateImageName } from '../names.js';
+import { isImageName, isKernelVersion, isVersionId, normalizeVersionId, parseImageReference, validateImageName } from '../names.js';
 import type { ImageAccess } from './image.js';
-import { listVersions, readVersion, type VersionRecord } from './versions.js';
+import { fileSha256, listVersions, readVersion, versionRootFile, type VersionRecord } from './versions.js';
 
 /** One line of `image history`: a kept version, and whether nodes boot it by default now. */
 export interface VersionEntry extends VersionRecord {
@@ -34,7 +35,19 @@ export async function imageHistory(images: ImageAccess, reference: string): Prom
   const versions = await listVersions(image.imageDirectory);
   if (only !== undefined && !versions.some((version) => version.id === only)) throw versionNotFound(name, only, versions.map((v) => v.id));
   return versions.filter((version) => only === undefined || version.id === only)
-    .map((version) => ({ ...version, current: version.id === image.data.version }));
+    .map((version) => ({ ...version, kernel: shownKernel(version.kernel), current: version.id === image.data.version }));
+}
+
+/** Shown instead of a kernel name a hand-edited record made invalid (never echoed: it may be a path). */
+export const INVALID_KERNEL = '<invalid kernel name>';
+
+/** Whether `kernel` (from a version record) is a kernel file name: `vmlinuz-` and a valid kernel version. The one check of history and rollback. */
+function isKernelFile(kernel: string): boolean {
+  return kernel.startsWith('vmlinuz-') && isKernelVersion(kernel.slice('vmlinuz-'.length));
+}
+
+function shownKernel(kernel: string | null): string | null {
+  return kernel === null || isKernelFile(kernel) ? kernel : INVALID_KERNEL;
 }
 
 /**
@@ -48,7 +61,7 @@ async function requireBootFiles(images: ImageAccess, name: string, target: Versi
   const present = new Set(await readdir(images.context.paths.kernelsDir).catch(() => [] as string[]));
   const why = `image "${name}" cannot roll back to version ${target.id}`;
   // A hand-edited record may name anything: an invalid name is never echoed into a command to run.
-  const kernelValid = target.kernel !== null && target.kernel.startsWith('vmlinuz-') && isKernelVersion(target.kernel.slice('vmlinuz-'.length));
+  const kernelValid = target.kernel !== null && isKernelFile(target.kernel);
   if (target.kernel !== null && !kernelValid) {
     throw new UsageError('E_ROLLBACK_KERNEL_MISSING', `${why}: its record names no valid kernel file`,
       `roll back to another version that \`disklessset image history ${name}\` lists`);
@@ -61,6 +74,50 @@ async function requireBootFiles(images: ImageAccess, name: string, target: Versi
     throw new UsageError('E_ROLLBACK_KERNEL_MISSING', `${why}: its initramfs ${target.initramfs} is no longer in the kernels folder`,
       `make it again with \`disklessset kernel initramfs ${target.kernel ?? 'KERNEL'}\`, then roll back again`);
   }
+}
+
+/**
+ * What is wrong with the root image of version `target` in `imageDir`, or
+ * undefined when nothing is: missing, or not the size its record names
+ * (a stat: cheap enough for every pin and diff); with `sha256`, also not the
+ * sha256 its record names (reads the whole file: rollback only).
+ */
+export async function rootDamage(imageDir: string, target: VersionRecord, sha256 = false): Promise<string | undefined> {
+  const file = versionRootFile(target.id);
+  const size = (await stat(join(imageDir, file)).catch(() => undefined))?.size;
+  if (size === undefined) return `its root image ${file} is missing`;
+  if (size !== target.rootBytes) return `its root image ${file} has ${size} bytes where its record says ${target.rootBytes}`;
+  if (sha256 && await fileSha256(join(imageDir, file)) !== target.rootSha256) return `its root image ${file} does not have the sha256 its record names`;
+  return undefined;
+}
+
+/**
+ * Refuses a version whose root image is gone or no longer holds the bytes
+ * its record names (truncated, overwritten): booting or reading it would
+ * fail. The one check of a damaged version, for rollback (`sha256`), pins
+ * (node-operations.ts) and `image diff`. `action` completes "image NAME cannot ... version ID".
+ * @throws ConflictError E_VERSION_DAMAGED naming the fix (another version, or `image rebuild`).
+ */
+export async function requireIntactVersion(imageDir: string, name: string, target: VersionRecord, action: string, sha256 = false): Promise<void> {
+  const problem = await rootDamage(imageDir, target, sha256);
+  if (problem === undefined) return;
+  throw new ConflictError('E_VERSION_DAMAGED', `image "${name}" cannot ${action} version ${target.id}: ${problem}`,
+    `use another version that \`disklessset image history ${name}\` lists (\`disklessset image rollback ${name} --to VERSION\`), or rebuild with \`disklessset image rebuild ${name}\``);
+}
+
+/**
+ * Checks the image name of a rollback. `NAME@VERSION` (how history names a
+ * version) is refused with the command that takes the version in --to.
+ * @throws UsageError E_ROLLBACK_TARGET for NAME@VERSION, E_IMAGE_NAME for another invalid name.
+ */
+export function validateRollbackImage(name: string): void {
+  const at = name.indexOf('@');
+  if (at > 0 && isImageName(name.slice(0, at))) {
+    const image = name.slice(0, at);
+    throw new UsageError('E_ROLLBACK_TARGET', `image rollback takes an image name, not "${image}@…": the version goes in --to`,
+      `give the version with --to: \`disklessset image rollback ${image} --to ${normalizeVersionId(name.slice(at + 1)) ?? 'VERSION'}\``);
+  }
+  validateImageName(name);
 }
 
 /** Answer of {@link rollbackImage}. */
@@ -79,11 +136,11 @@ export interface RollbackOutcome {
  * leaves the old or the new version. Idempotent: rolling back to the current
  * version changes nothing, and `previous` when the current version was put
  * back by a rollback changes nothing either (it never toggles).
- * @throws UsageError E_IMAGE_NAME, E_ROLLBACK_TARGET, E_ROLLBACK_KERNEL_MISSING (its kernel or initramfs is gone); NotFoundError E_IMAGE_NOT_FOUND, E_NO_PREVIOUS, E_VERSION_NOT_FOUND;
- *   ConflictError E_IMAGE_NOT_READY, E_IMAGE_MOUNTED, E_LOCK_TIMEOUT.
+ * @throws UsageError E_IMAGE_NAME, E_ROLLBACK_TARGET (also for NAME@VERSION as the image), E_ROLLBACK_KERNEL_MISSING (its kernel or initramfs is gone); NotFoundError E_IMAGE_NOT_FOUND, E_NO_PREVIOUS, E_VERSION_NOT_FOUND;
+ *   ConflictError E_IMAGE_NOT_READY, E_IMAGE_MOUNTED, E_LOCK_TIMEOUT, E_VERSION_DAMAGED (its root image is missing or not the recorded bytes).
  */
 export async function rollbackImage(images: ImageAccess, name: string, to: string): Promise<RollbackOutcome> {
-  validateImageName(name);
+  validateRollbackImage(name);
   // `NAME@VERSION` is how history and the not-found hint write a version: taken as VERSION when NAME is this image.
   if (to.startsWith(`${name}@`)) to = to.slice(name.length + 1);
   // Ids are lower case; one given in upper case (copied from elsewhere) names the same version.
@@ -116,6 +173,7 @@ export async function rollbackImage(images: ImageAccess, name: string, to: strin
     }
     if (target.id === current) return { version: current, from: current, changed: false };
     await requireBootFiles(images, name, target);
+    await requireIntactVersion(image.imageDirectory, name, target, 'roll back to', true);
     for (const [key, value] of Object.entries(target.attributes)) {
       if (value === null) delete image.data[key];
       else image.data[key] = value;

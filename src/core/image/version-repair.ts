@@ -31,7 +31,7 @@ import { shareSources } from './share-sources.js';
 import { versionSha256File, versionTorrentFile, writeVersionShare, type ShareSources } from './version-share.js';
 import { IMAGE_DATA_FILE } from './image.js';
 import { readPins } from '../nodes/pinned.js';
-import { pinnedWarning, recordlessWarning, recreateCurrentRecord } from './version-guard.js';
+import { damagedVersions, pinnedWarning, recordlessWarning, recreateCurrentRecord } from './version-guard.js';
 import {
   fileSha256, linkPublished, PUBLISHED_BOOT_FILE, PUBLISHED_ROOT_FILE, readVersion, removeVersion, versionBootFile, versionOfFile,
   versionRecordFile, versionRootFile,
@@ -59,6 +59,8 @@ interface Drift {
   recordless: string | undefined;
   /** Warnings about pinned versions that lost files (said by every command until fixed). */
   pinnedLost: string[];
+  /** Warnings about current or pinned versions whose root image is not its recorded size (truncated by hand...). */
+  damaged: string[];
   /** Unreadable records of versions removed as unfinished (named once, by the command that removes them). */
   unreadable: string[];
 }
@@ -133,6 +135,7 @@ async function driftOf(name: string, imageDir: string, pins: ReadonlyMap<string,
   const orphans = pins === undefined ? [] : [...new Set(versioned)].filter((id) => id !== pointer && !pins.has(id)
     && (!present.has(versionRecordFile(id)) || !present.has(versionRootFile(id))));
   const pinnedLost = pins === undefined ? [] : pinnedLosses(name, present, pins, pointer);
+  const damaged = await damagedVersions(name, imageDir, present, current, pins);
   const unreadable = broken.filter((file) => orphans.includes(versionOfFile(file) ?? ''));
   const missing: MissingFile[] = current === undefined ? [] : [
     { versioned: versionRootFile(current), published: PUBLISHED_ROOT_FILE },
@@ -144,7 +147,7 @@ async function driftOf(name: string, imageDir: string, pins: ReadonlyMap<string,
   const unshared = [...new Set(versioned)].filter((id) => !orphans.includes(id) && present.has(versionRecordFile(id)) && present.has(versionRootFile(id))
     && (!present.has(versionSha256File(id)) || !present.has(versionTorrentFile(id))));
   return orphans.length > 0 || relink || missing.length > 0 || unshared.length > 0 || recordless !== undefined || pinnedLost.length > 0
-    ? { current, orphans, relink, missing, unshared, recordless, pinnedLost, unreadable } : undefined;
+    || damaged.length > 0 ? { current, orphans, relink, missing, unshared, recordless, pinnedLost, damaged, unreadable } : undefined;
 }
 
 /**
@@ -208,7 +211,7 @@ async function repairDrift(paths: Paths, name: string, imageDir: string, drift: 
   const notices = done.length ? [`image ${name}: ${done.join(', ')} (a command was killed or a file deleted by hand)`] : [];
   if (lost.length > 0 && drift.current) notices.push(lostWarning(name, drift.current, lost));
   if (drift.recordless && !remade) notices.push(recordlessWarning(name, drift.recordless));
-  notices.push(...drift.pinnedLost);
+  notices.push(...drift.pinnedLost, ...drift.damaged);
   notices.push(...drift.unreadable.map((file) => `warning: image ${name}: ${file} was unreadable (edited by hand?): `
     + 'that version was removed as unfinished; nothing pins it and it is not the current one'));
   return notices;

@@ -7,7 +7,7 @@
  */
 import { isIP } from 'node:net';
 import { UsageError } from '../../errors/index.js';
-import { normalizeImageReference, validateOverlayName, validateProfileName } from '../names.js';
+import { isImageName, normalizeImageReference, validateOverlayName, validateProfileName } from '../names.js';
 import { requireKnownKeys } from '../raw-options.js';
 import { checkServerList } from './servers.js';
 
@@ -187,7 +187,7 @@ function checkVars(value: unknown, where: string): Record<string, string> {
  * returns them normalized (MACs lower case, duplicates dropped). `allowProfiles`
  * says whether a `profiles` list is allowed (nodes: yes; profiles: no).
  * @throws UsageError E_UNKNOWN_OPTION (with the nearest key), E_NODE_MAC,
- *   E_NODE_IP, E_IMAGE_NAME, E_NODE_KERNEL_ARGS, E_NODE_VAR, E_PROFILE_NAME, E_OVERLAY_NAME, E_SERVER_NAME, E_NODE_P2P.
+ *   E_NODE_IP, E_IMAGE_NAME, E_IMAGE_VERSION (a good name with a bad id), E_NODE_KERNEL_ARGS, E_NODE_VAR, E_PROFILE_NAME, E_OVERLAY_NAME, E_SERVER_NAME, E_NODE_P2P.
  */
 export function checkAttributes(raw: unknown, where: string, allowProfiles: boolean): NodeEntry {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) bad('E_NODE_ENTRY', `${where} must be a map of attributes`, `known keys: ${NODE_KEYS.join(', ')}`);
@@ -201,7 +201,13 @@ export function checkAttributes(raw: unknown, where: string, allowProfiles: bool
   if (entry.image !== undefined && entry.image !== null) {
     // NAME@VERSION with the id lower-cased (ids are accepted in any case).
     const image = normalizeImageReference(entry.image);
-    if (image === undefined) bad('E_IMAGE_NAME', `invalid image ${JSON.stringify(entry.image)} in ${where}`, 'give NAME or NAME@VERSION (see `disklessset image list` and `image history`)');
+    if (image === undefined) {
+      // A good name with a bad id is a version problem: the code and hint the name gate gives it everywhere else.
+      const [name, at] = typeof entry.image === 'string' ? [entry.image.slice(0, entry.image.indexOf('@')), entry.image.indexOf('@')] : ['', -1];
+      if (at > 0 && isImageName(name)) bad('E_IMAGE_VERSION', `invalid image version in ${JSON.stringify(entry.image)} in ${where}`,
+        `give NAME@VERSION with a 12-digit version id as \`disklessset image history ${name}\` shows it`);
+      bad('E_IMAGE_NAME', `invalid image ${JSON.stringify(entry.image)} in ${where}`, 'give NAME or NAME@VERSION (see `disklessset image list` and `image history`)');
+    }
     checked.image = image;
   }
   if (entry.kernelArgs !== undefined && entry.kernelArgs !== null) checked.kernelArgs = checkKernelArgs(entry.kernelArgs, where);

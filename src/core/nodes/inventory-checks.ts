@@ -7,6 +7,7 @@
  * touched, so a duplicate left by a hand edit does not block unrelated work.
  */
 import { UsageError } from '../../errors/index.js';
+import { isImmutablePath } from '../../serve/versioned-names.js';
 import { effectiveNode } from './effective.js';
 import type { NodeEntry } from './attributes.js';
 import { caseClash, type InventoryDocument } from './inventory-file.js';
@@ -103,6 +104,23 @@ export function checkNameCase(next: InventoryDocument): void {
   if (!clash) return;
   throw new UsageError('E_NODE_NAME_CASE', `node ${clash[1]} differs only in case from node ${clash[0]}`,
     'host names are case-insensitive: use the existing name, or another name (node names are best kept lower case)');
+}
+
+/**
+ * Refuses a new node whose boot script (`<node>.ipxe`) or overlay archive
+ * (`<node>.img`) would be named like an image version's file
+ * (`boot-0123456789ab`, `squashfs-0123456789ab`): servers send such names as
+ * immutable (cached for a year, never asked again), while a node's files
+ * change with every inventory or overlay change. Only names the change adds:
+ * a node already in the file is left alone.
+ * @throws UsageError E_NODE_NAME_RESERVED.
+ */
+export function checkVersionedLookalike(previous: InventoryDocument, next: InventoryDocument): void {
+  for (const name of Object.keys(next.nodes)) {
+    if (Object.hasOwn(previous.nodes, name) || !(isImmutablePath(`${name}.ipxe`) || isImmutablePath(`${name}.img`))) continue;
+    throw new UsageError('E_NODE_NAME_RESERVED', `node name ${name} is shaped like an image version's file name`,
+      'its boot files would be served as never changing (cached for a year): choose another name');
+  }
 }
 
 /**

@@ -9,7 +9,7 @@ import { ConflictError } from '../../errors/index.js';
 import { readTextIfExists, writeFileAtomic } from '../state/atomic-file.js';
 import { withLock } from '../state/lock.js';
 import type { InventoryPublisher, RecoverOutcome } from './publisher.js';
-import { checkAddressRules, checkNameCase } from './inventory-checks.js';
+import { checkAddressRules, checkNameCase, checkVersionedLookalike } from './inventory-checks.js';
 import { checkServerReferences } from './servers.js';
 import { emptyInventory, parseInventory, serializeInventory, type InventoryDocument } from './inventory-file.js';
 import { inventoryHash, readCachedInventory, writeInventoryCache } from './inventory-cache.js';
@@ -82,7 +82,7 @@ export class InventoryStore {
    * the result passes the rules (no two names differing only in case; one
    * MAC, one IP per node; no node named like a MAC; servers named exist; the guards).
    * @throws ConflictError E_LOCK_TIMEOUT; UsageError E_NODE_NAME_CASE, E_NODE_MAC_DUPLICATE,
-   *   E_NODE_IP_DUPLICATE, E_NODE_MAC_NAME_CLASH, E_NODE_UNKNOWN_SERVER; whatever `change` or a guard throws.
+   *   E_NODE_IP_DUPLICATE, E_NODE_MAC_NAME_CLASH, E_NODE_NAME_RESERVED, E_NODE_UNKNOWN_SERVER; whatever `change` or a guard throws.
    */
   async update<T>(change: (document: InventoryDocument) => T | Promise<T>, options: UpdateOptions = {}): Promise<T> {
     return withLock(this.file, async () => {
@@ -93,6 +93,7 @@ export class InventoryStore {
       const result = await change(document);
       if (!options.unchecked) {
         checkNameCase(document);
+        checkVersionedLookalike(previous, document);
         checkAddressRules(previous, document);
         checkServerReferences(previous, document);
         for (const guard of this.guards) await guard(previous, document);

@@ -12,7 +12,7 @@ import { expandNodeNames, foldNodes, isNodeName } from '../../nodeset/index.js';
 import type { CoreServices } from '../core-services.js';
 import type { ImageSummary } from '../image/image-status.js';
 import { listVersions } from '../image/versions.js';
-import { versionNotFound } from '../image/version-operations.js';
+import { requireIntactVersion, versionNotFound } from '../image/version-operations.js';
 import { imageOfReference } from '../names.js';
 import { validateProfileName } from '../names.js';
 import type { NodeAttributes, NodeEntry, ProfileEntry } from './attributes.js';
@@ -36,10 +36,11 @@ export interface ProfileView extends ProfileEntry {
 
 /**
  * Checks that every image of `images` exists, and for `NAME@VERSION` that
- * the image keeps that version; returns the images there are.
+ * the image keeps that version intact (its root image there, at its recorded
+ * size); returns the images there are.
  * The one check of an image named by a node, a profile or `boot set`.
  * @throws UsageError E_NODE_UNKNOWN_IMAGE listing the images there are; NotFoundError E_VERSION_NOT_FOUND naming the versions kept
- *   (the one error of an unknown version, as `image rollback` and `image diff` give it).
+ *   (the one error of an unknown version, as `image rollback` and `image diff` give it); ConflictError E_VERSION_DAMAGED.
  */
 export async function requireKnownImages(services: CoreServices, images: readonly string[]): Promise<ImageSummary[]> {
   const known = await services.images.list();
@@ -53,9 +54,9 @@ export async function requireKnownImages(services: CoreServices, images: readonl
     const name = imageOfReference(reference);
     if (name === reference) continue;
     const kept = await listVersions(services.paths.imageDir(name));
-    if (!kept.some((version) => `${name}@${version.id}` === reference)) {
-      throw versionNotFound(name, reference.slice(name.length + 1), kept.map((version) => version.id));
-    }
+    const pinned = kept.find((version) => `${name}@${version.id}` === reference);
+    if (!pinned) throw versionNotFound(name, reference.slice(name.length + 1), kept.map((version) => version.id));
+    await requireIntactVersion(services.paths.imageDir(name), name, pinned, 'pin nodes or profiles to');
   }
   return known;
 }

@@ -3,8 +3,9 @@
  * published livenet versions without unpacking them. A flat image is read
  * with `unsquashfs -cat` (dpkg status), `unsquashfs -d` of /var/lib/rpm only,
  * and `unsquashfs -lln` (files). A liveos image holds an ext4 file system:
- * its LiveOS/rootfs.img is taken out, loop-mounted read-only and listed with
- * `find`, in a scratch folder of the work folder removed afterwards.
+ * the squashfs is loop-mounted read-only, its LiveOS/rootfs.img loop-mounted
+ * read-only from there (nothing copied out) and listed with `find` unless a
+ * manifest lists it, in a scratch folder of the work folder removed afterwards.
  * Files are compared by the versions' content manifests (manifest.ts) when
  * both have one, so a file changed at the same size is seen; else by the
  * listings (versions published before manifests), which the answer says.
@@ -15,10 +16,11 @@ import type { CoreServices } from '../../core/core-services.js';
 import { parseImageReference } from '../../core/names.js';
 import { listVersions, PUBLISHED_ROOT_FILE, versionManifestFile, versionRootFile } from '../../core/image/versions.js';
 import { readManifest } from './manifest.js';
-import { versionNotFound } from '../../core/image/version-operations.js';
+import { requireIntactVersion, versionNotFound } from '../../core/image/version-operations.js';
 import { run } from '../../system/runner.js';
 import { mount, unmountTree } from '../../system/mount.js';
 import { loadLivenet } from './image-access.js';
+import { diffScratchPrefix } from './work-layout.js';
 import {
   diffFiles, diffPackages, parseDpkgStatus, parseListing, parseRpmList, type FileDiff, type ListedFile, type PackageDiff, type PackageList,
 } from './diff-compute.js';
@@ -66,13 +68,15 @@ async function readFlat(file: string, scratch: string, known?: Map<string, Liste
   return { packages: new Map(), database: null, files };
 }
 
+/** The squashfs is loop-mounted read-only, and its LiveOS/rootfs.img from it: nothing is copied out. */
 async function readLiveos(file: string, scratch: string, known?: Map<string, ListedFile>): Promise<ImageContent> {
-  const out = join(scratch, 'live');
-  await run(['unsquashfs', '-no-progress', '-quiet', '-d', out, file, 'LiveOS/rootfs.img'], { timeoutMs: LONG });
+  const squash = join(scratch, 'squash');
   const mnt = join(scratch, 'mnt');
+  await mkdir(squash);
   await mkdir(mnt);
-  await mount(['-o', 'loop,ro', join(out, 'LiveOS', 'rootfs.img'), mnt]);
+  await mount(['-t', 'squashfs', '-o', 'loop,ro', file, squash]);
   try {
+    await mount(['-o', 'loop,ro', join(squash, 'LiveOS', 'rootfs.img'), mnt]);
     const normalised = known ?? await listMounted(mnt);
     if (normalised.has('/var/lib/dpkg/status')) {
       const status = await readFile(join(mnt, 'var', 'lib', 'dpkg', 'status'), 'utf8');
@@ -81,7 +85,9 @@ async function readLiveos(file: string, scratch: string, known?: Map<string, Lis
     const rpm = [...normalised.keys()].some((path) => path.startsWith('/var/lib/rpm/'));
     return { packages: rpm ? await rpmPackages(join(mnt, 'var', 'lib', 'rpm')) : new Map(), database: rpm ? 'rpm' : null, files: normalised };
   } finally {
+    // The file system inside first: its loop device reads a file of the squashfs.
     await unmountTree(mnt);
+    await unmountTree(squash);
   }
 }
 
@@ -99,32 +105,53 @@ async function listMounted(mnt: string): Promise<Map<string, ListedFile>> {
 }
 
 /**
- * The root file of `reference` (`NAME` for the current version, `NAME@VERSION` for a kept one) and its layout.
- * @throws UsageError E_IMAGE_NAME, E_IMAGE_VERSION, E_NOT_LIVENET; NotFoundError E_IMAGE_NOT_FOUND, E_VERSION_NOT_FOUND.
+ * The root file of `reference` (`NAME` for the current version, `NAME@VERSION` for a kept one) and its layout,
+ * checked intact (the size its record names) so that a damaged version is one clear refusal, not the output of unsquashfs.
+ * @throws UsageError E_IMAGE_NAME, E_IMAGE_VERSION, E_NOT_LIVENET; NotFoundError E_IMAGE_NOT_FOUND, E_VERSION_NOT_FOUND; ConflictError E_VERSION_DAMAGED.
  */
 async function rootOf(services: CoreServices, reference: string): Promise<{ file: string; layout: string; label: string; manifest?: string }> {
   const { name, version } = parseImageReference(reference);
-  await services.images.repairVersionRecords(name);
   const image = await loadLivenet(services, name);
+  const kept = await listVersions(image.imageDirectory);
+  const checked = kept.find((entry) => entry.id === (version ?? image.version));
+  if (checked) await requireIntactVersion(image.imageDirectory, name, checked, 'compare');
   if (version === undefined) {
     return { file: join(image.imageDirectory, image.version ? versionRootFile(image.version) : PUBLISHED_ROOT_FILE), layout: image.layout,
       label: image.version ? `${name}@${image.version}` : name, manifest: image.version ? join(image.imageDirectory, versionManifestFile(image.version)) : undefined };
   }
-  const kept = await listVersions(image.imageDirectory);
-  const record = kept.find((entry) => entry.id === version);
+  const record = checked;
   if (!record) throw versionNotFound(name, version, kept.map((entry) => entry.id));
   return { file: join(image.imageDirectory, versionRootFile(version)), layout: record.attributes.layout === 'flat' ? 'flat' : 'liveos', label: reference,
     manifest: join(image.imageDirectory, versionManifestFile(version)) };
 }
 
 /**
+ * Runs `action` holding the locks of the images `names` (each once, in name
+ * order so that two diffs never wait on each other): no rebuild, resize or
+ * rollback can prune or replace a version being read meanwhile.
+ */
+async function withImageLocks<T>(services: CoreServices, names: readonly string[], action: () => Promise<T>): Promise<T> {
+  const [first, ...rest] = [...new Set(names)].sort();
+  if (first === undefined) return action();
+  return services.images.withImageLock(first, () => withImageLocks(services, rest, action));
+}
+
+/**
  * Packages, then files, added, removed and changed from `a` to `b` (each `NAME` or `NAME@VERSION`).
- * @throws the codes of the references (see rootOf); CommandError when a tool fails.
+ * Runs under the locks of both images (see withImageLocks).
+ * @throws the codes of the references (see rootOf), ConflictError E_LOCK_TIMEOUT; CommandError when a tool fails.
  */
 export async function diffImages(services: CoreServices, a: string, b: string): Promise<ImageDiff> {
+  const names = [parseImageReference(a).name, parseImageReference(b).name];
+  // The repair takes the image lock itself: before ours.
+  for (const name of new Set(names)) await services.images.repairVersionRecords(name);
+  return withImageLocks(services, names, () => diffLocked(services, a, b));
+}
+
+async function diffLocked(services: CoreServices, a: string, b: string): Promise<ImageDiff> {
   const [from, to] = [await rootOf(services, a), await rootOf(services, b)];
   await mkdir(services.paths.workDir, { recursive: true });
-  const scratch = await mkdtemp(join(services.paths.workDir, '.diff-'));
+  const scratch = await mkdtemp(join(services.paths.workDir, diffScratchPrefix()));
   try {
     // Both or neither: a manifest's entries and a listing's do not compare.
     const manifests = await Promise.all([from, to].map((root) => (root.manifest ? readManifest(root.manifest) : undefined)));

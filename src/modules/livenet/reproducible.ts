@@ -18,20 +18,23 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UsageError } from '../../errors/index.js';
 import { run } from '../../system/runner.js';
+import { TIMES_SCRIPT } from './work-layout.js';
 
 /** The largest epoch every tool takes: mksquashfs keeps times as unsigned 32-bit seconds. */
 export const MAX_EPOCH = 4_294_967_295;
 
 /**
  * The `SOURCE_DATE_EPOCH` of the environment, checked: undefined when it is
- * not set, else a whole number of seconds from 1 to `MAX_EPOCH`. 0 is refused
+ * not set or set empty, else a whole number of seconds from 1 to `MAX_EPOCH`.
+ * Empty counts as unset, as the reproducible-builds convention has it (a
+ * shell that exports `SOURCE_DATE_EPOCH=` means "none"). 0 is refused
  * because e2fsprogs takes `E2FSPROGS_FAKE_TIME=0` as "not set" and stamps the
  * clock time, which would make every build differ.
- * @throws UsageError E_SOURCE_DATE_EPOCH for any other value (empty, signs, spaces, fractions, too large, 0).
+ * @throws UsageError E_SOURCE_DATE_EPOCH for any other value (signs, spaces, fractions, too large, 0).
  */
 export function environmentEpoch(env: NodeJS.ProcessEnv = process.env): number | undefined {
   const value = env.SOURCE_DATE_EPOCH;
-  if (value === undefined) return undefined;
+  if (value === undefined || value === '') return undefined;
   const epoch = /^[0-9]{1,10}$/.test(value) ? Number(value) : NaN;
   if (!(epoch >= 1 && epoch <= MAX_EPOCH)) {
     throw new UsageError('E_SOURCE_DATE_EPOCH', `SOURCE_DATE_EPOCH=${JSON.stringify(value).slice(1, -1).slice(0, 40)} is not usable`,
@@ -84,7 +87,7 @@ export async function fixInodeTimes(image: string, tree: string, epoch: number, 
   const paths = listing.stdout.split('\0').filter((path) => path !== '' && !/["\n\r]/.test(path)).sort();
   // Access times too: reading the source tree to copy it moves them on the host.
   const commands = ['/', ...paths.map((path) => `/${path}`)].flatMap((path) => [`sif "${path}" ctime @${epoch}`, `sif "${path}" atime @${epoch}`]);
-  const script = join(workFolder, 'debugfs-times.txt');
+  const script = join(workFolder, TIMES_SCRIPT);
   await writeFile(script, `${commands.join('\n')}\n`, { mode: 0o600 });
   await run(['debugfs', '-w', '-f', script, image], { timeoutMs: 3600_000, signal, env: epochEnvironment(epoch), maxBuffer: 1 << 30 });
 }

@@ -17,16 +17,43 @@ import { loadImageData } from '../../core/image/image-data.js';
 import { IMAGE_DATA_FILE } from '../../core/image/image.js';
 import { withLock } from '../../core/state/lock.js';
 import { creatorAlive, InstallationsRegistry } from '../../core/state/installations.js';
-import { mountsUnder } from '../../system/mount.js';
-import { STAGE_FOLDER, TREE_FOLDER } from './work-layout.js';
+import { mountsUnder, unmountTree } from '../../system/mount.js';
+import { pidExists } from '../../core/state/process-identity.js';
+import { DIFF_SCRATCH, STAGE_FOLDER, TIMES_SCRIPT, TREE_FOLDER } from './work-layout.js';
 
+/** The scratch a build left: its real folders, and debugfs's command file (a kill during the fix of inode times leaves it alone). */
 async function realFolders(work: string): Promise<string[]> {
   const found: string[] = [];
   for (const name of [TREE_FOLDER, STAGE_FOLDER]) {
     const stats = await lstat(join(work, name)).catch(() => undefined);
     if (stats?.isDirectory()) found.push(join(work, name));
   }
+  if ((await lstat(join(work, TIMES_SCRIPT)).catch(() => undefined))?.isFile()) found.push(join(work, TIMES_SCRIPT));
   return found;
+}
+
+/**
+ * Removes the scratch folders of killed `image diff` runs (`.diff-<pid>-…`
+ * in the work folder), after undoing the read-only loop mount of a root
+ * image they may hold; a folder of a live diff is left alone.
+ * @returns the folders removed. Never throws for one folder.
+ */
+export async function removeDiffLeftovers(paths: Paths): Promise<string[]> {
+  const names = await readdir(paths.workDir).catch(() => [] as string[]);
+  const removed: string[] = [];
+  for (const name of names) {
+    const pid = Number(DIFF_SCRATCH.exec(name)?.[1] ?? NaN);
+    if (!Number.isInteger(pid) || pid === process.pid || pidExists(pid)) continue;
+    const folder = join(paths.workDir, name);
+    try {
+      await unmountTree(folder);
+      // A mount that would not go: rm would reach into it.
+      if ((await mountsUnder(folder)).length > 0) continue;
+      await rm(folder, { recursive: true, force: true });
+      removed.push(folder);
+    } catch { /* retried by the next command */ }
+  }
+  return removed;
 }
 
 async function markedMounted(paths: Paths, name: string): Promise<boolean> {

@@ -108,3 +108,16 @@ test('node names differing only in case are refused from every change, within on
       error.code === 'E_INVENTORY_INVALID' && /nodes c001 and C001 differ only in case/.test(error.message));
   });
 });
+
+test('a new node named like an image version\'s file (its script or overlay archive would be served as immutable) is refused, and nothing is written', async () => {
+  await withInventory(async (inventory, file) => {
+    await inventory.addNodes('n1', {});
+    const before = await readFile(file, 'utf8');
+    await assert.rejects(inventory.addNodes('boot-0123456789ab', {}), refusedWith('E_NODE_NAME_RESERVED', 'boot-0123456789ab'), 'nodes/boot-<id>.ipxe');
+    await assert.rejects(inventory.addNodes('squashfs-0123456789ab', {}), refusedWith('E_NODE_NAME_RESERVED', 'squashfs-0123456789ab'), 'overlays/squashfs-<id>.img');
+    await assert.rejects(inventory.addNodes('n2,boot-aaaaaaaaaaaa', {}), refusedWith('E_NODE_NAME_RESERVED', 'boot-aaaaaaaaaaaa'), 'the whole set is refused');
+    assert.equal(await readFile(file, 'utf8'), before);
+    // Near misses are ordinary names.
+    await inventory.addNodes('boot-0123456789a,squashfs-0123456789abc,boot-01', {});
+  });
+});

@@ -63,6 +63,8 @@ test('attribute values are checked before they are stored (they end up in boot s
   assert.throws(() => checkAttributes({ mac: '52:54:00:12:34' }, 'node x', true), code('E_NODE_MAC'));
   assert.throws(() => checkAttributes({ ip: '10.0.0.300' }, 'node x', true), code('E_NODE_IP'));
   assert.throws(() => checkAttributes({ image: '../x' }, 'node x', true), code('E_IMAGE_NAME'));
+  assert.throws(() => checkAttributes({ image: 'x@0123456789abc' }, 'node x', true), code('E_IMAGE_VERSION'), 'a bad id is a version problem, as at the name gate');
+  assert.throws(() => checkAttributes({ image: '../x@0123456789ab' }, 'node x', true), code('E_IMAGE_NAME'));
   assert.throws(() => checkAttributes({ kernelArgs: 'a\nchain http://evil/' }, 'node x', true), code('E_NODE_KERNEL_ARGS'));
   assert.throws(() => checkAttributes({ vars: { 'a-b': '1' } }, 'node x', true), code('E_NODE_VAR'));
   assert.throws(() => checkAttributes({ profiles: ['a'] }, 'profile p', false), code('E_UNKNOWN_OPTION'));

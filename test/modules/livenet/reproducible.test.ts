@@ -58,13 +58,18 @@ test('SOURCE_DATE_EPOCH wins over the image\'s own epoch; the file system UUID i
 });
 
 test('a SOURCE_DATE_EPOCH that is no usable epoch is refused, 0 included (e2fsprogs takes 0 as unset)', () => {
-  for (const value of ['0', 'abc', '-5', '1.5', '99999999999999', '', ' 123', '4294967296']) {
+  for (const value of ['0', 'abc', '-5', '1.5', '99999999999999', ' ', ' 123', '4294967296']) {
     assert.throws(() => environmentEpoch({ SOURCE_DATE_EPOCH: value }),
       (error: unknown) => error instanceof UsageError && error.code === 'E_SOURCE_DATE_EPOCH' && error.message.includes('SOURCE_DATE_EPOCH='), value);
   }
   assert.equal(environmentEpoch({ SOURCE_DATE_EPOCH: '1' }), 1);
   assert.equal(environmentEpoch({ SOURCE_DATE_EPOCH: '4294967295' }), 4_294_967_295);
   assert.equal(environmentEpoch({}), undefined);
+});
+
+test('an exported but empty SOURCE_DATE_EPOCH is taken as unset (the reproducible-builds convention), not refused', () => {
+  assert.equal(environmentEpoch({ SOURCE_DATE_EPOCH: '' }), undefined);
+  assert.equal(buildEpoch(1_700_000_000, { SOURCE_DATE_EPOCH: '' }), 1_700_000_000, 'the image keeps its own epoch');
 });
 
 test('image rebuild: a bad SOURCE_DATE_EPOCH exits 2 changing nothing; a new one is said to replace the saved epoch', async () => {

@@ -6,6 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir, mkdtemp, readdir, rm, symlink, writeFile } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeTempRoot } from '../../helpers/temp-root.js';
@@ -42,6 +43,50 @@ test('a killed build\'s generated_os is removed by the next command; one with a 
   } finally {
     if ((await mountsUnder(edited)).length > 0) await run(['umount', join(edited, 'proc')]);
     await rm(outside, { recursive: true, force: true });
+    await t.cleanup();
+  }
+});
+
+test('a killed image diff\'s scratch is unmounted and removed by the next command; a live diff\'s is kept', async () => {
+  const t = await makeTempRoot();
+  const outside = await mkdtemp(join(tmpdir(), 'disklessset-outside-'));
+  const s = await t.services();
+  // A pid that existed and is gone (the child has been reaped), and one that is alive (this test's parent).
+  const deadPid = spawnSync('true').pid;
+  const killed = join(s.paths.workDir, `.diff-${deadPid}-AbC123`);
+  const live = join(s.paths.workDir, `.diff-${process.ppid}-XyZ789`);
+  try {
+    await writeFile(join(outside, 'keep-me'), 'not the tool\'s\n');
+    // What a kill of `image diff` leaves: the root image's file system mounted read-only in its scratch.
+    await mkdir(join(killed, 'a', 'mnt'), { recursive: true });
+    await run(['mount', '--bind', '-o', 'ro', outside, join(killed, 'a', 'mnt')]);
+    await mkdir(join(live, 'a'), { recursive: true });
+    const list = await t.cli(['image', 'list']);
+    assert.equal(list.exitCode, 0, list.stderr);
+    assert.match(list.stderr, /removed the scratch of killed image diffs/);
+    assert.equal(await exists(killed), false, 'the scratch is gone');
+    assert.deepEqual(await mountsUnder(killed), [], 'its mount undone');
+    assert.deepEqual(await readdir(outside), ['keep-me'], 'what was mounted there is untouched');
+    assert.ok(await exists(live), 'a diff still running keeps its scratch');
+  } finally {
+    if ((await mountsUnder(killed)).length > 0) await run(['umount', join(killed, 'a', 'mnt')]);
+    await rm(outside, { recursive: true, force: true });
+    await t.cleanup();
+  }
+});
+
+test('the inode-times command file of a build killed while fixing times is removed by the next command', async () => {
+  const t = await makeTempRoot();
+  const s = await t.services();
+  const work = s.paths.imageWorkDir('killed');
+  try {
+    await mkdir(work, { recursive: true });
+    await writeFile(join(work, 'debugfs-times.txt'), 'sif "/" ctime @1\n', { mode: 0o600 });
+    const list = await t.cli(['image', 'list']);
+    assert.equal(list.exitCode, 0, list.stderr);
+    assert.match(list.stderr, /removed the build scratch of killed builds of killed\b/);
+    assert.deepEqual(await readdir(work), [], 'nothing of the build is left');
+  } finally {
     await t.cleanup();
   }
 });
