@@ -135,25 +135,36 @@ interface ServerDocument {
 
 /**
  * Refuses a change after which a node or a profile names a server the
- * inventory does not list. Only entries whose own list the change touched
- * are checked, so a server removed by a hand edit does not block unrelated
- * work (the boot layer skips unknown servers when rendering).
- * @throws UsageError E_NODE_UNKNOWN_SERVER naming the servers and the ones there are.
+ * inventory does not list: a list the change wrote, or a server the change
+ * removed. A list left as it was that already named an unknown server (a
+ * hand edit removed it) does not block unrelated work; the boot layer skips
+ * unknown servers when rendering.
+ * @throws UsageError E_NODE_UNKNOWN_SERVER naming the servers, the nodes or profiles naming them, and the servers there are.
  */
 export function checkServerReferences(previous: ServerDocument, next: ServerDocument): void {
   const known = serverMap(next);
+  const knownBefore = serverMap(previous);
   const missing = new Set<string>();
+  const namedBy = new Set<string>();
   for (const kind of ['nodes', 'profiles'] as const) {
     for (const [name, entry] of Object.entries(next[kind])) {
       const list = entry.servers;
       if (list === undefined) continue;
       const before = Object.hasOwn(previous[kind], name) ? previous[kind][name]?.servers : undefined;
-      if (before !== undefined && before.join(',') === list.join(',') && list.every((server) => Object.hasOwn(serverMap(previous), server))) continue;
-      for (const server of list) if (!Object.hasOwn(known, server)) missing.add(server);
+      const unchanged = before !== undefined && before.join(',') === list.join(',');
+      for (const server of list) {
+        if (Object.hasOwn(known, server)) continue;
+        // An unchanged list still naming a server a hand edit removed earlier is not this change's doing.
+        if (unchanged && !Object.hasOwn(knownBefore, server)) continue;
+        missing.add(server);
+        namedBy.add(`${kind === 'nodes' ? 'node' : 'profile'} ${name}`);
+      }
     }
   }
   if (missing.size === 0) return;
   const names = Object.keys(known).sort();
-  throw new UsageError('E_NODE_UNKNOWN_SERVER', `no boot server named ${[...missing].join(', ')}`,
+  const by = [...namedBy];
+  throw new UsageError('E_NODE_UNKNOWN_SERVER',
+    `no boot server named ${[...missing].join(', ')} (in the list of ${by.slice(0, 5).join(', ')}${by.length > 5 ? ', ...' : ''})`,
     `add it first with \`disklessset server add NAME URL\`${names.length ? ` (servers: ${names.slice(0, 20).join(', ')}${names.length > 20 ? ', ...' : ''})` : ' (there is no server yet)'}`);
 }

@@ -107,3 +107,23 @@ test('a server list names each server once, with no empty name; clearing it is -
   assert.throws(() => checkServerList('s1,s2,s3,s4,s5', 'node c1'), (error: Error & { code?: string }) =>
     error.code === 'E_SERVER_NAME' && /5 servers; at most 4 fit on a kernel command line/.test(error.message));
 });
+
+test('a server removed by a hand edit blocks only changes to the lists naming it, and the refusal says which', async () => {
+  await withInventory(async (inventory, file) => {
+    await addServer(inventory, 'main', 'http://10.0.0.1');
+    await addServer(inventory, 'gone', 'http://10.0.0.2');
+    await inventory.addNodes('n[1-2]', { servers: ['gone'] });
+    await inventory.addNodes('n3', {});
+    // The admin deletes the server's entry from nodes.yml by hand; n1 and n2 still name it.
+    const text = await readFile(file, 'utf8');
+    await writeFile(file, text.replace(/\n {2}gone:\n {4}url: http:\/\/10\.0\.0\.2/, ''));
+    await inventory.changeNodes('n3', { set: { kernelArgs: 'quiet' } });
+    await addServer(inventory, 'sat1', 'http://10.0.1.1');
+    await inventory.changeNodes('n1', { set: { servers: ['main'] } });
+    await assert.rejects(inventory.changeNodes('n3', { set: { servers: ['gone'] } }), (error: Error & { code?: string }) =>
+      error.code === 'E_NODE_UNKNOWN_SERVER' && /no boot server named gone \(in the list of node n3\)/.test(error.message));
+    const [, n2, n3] = await inventory.effectiveNodes();
+    assert.deepEqual(n2?.attributes.servers, ['gone'], 'the dangling list is left for the admin to fix');
+    assert.equal(n3?.attributes.kernelArgs, 'quiet');
+  });
+});
