@@ -84,3 +84,24 @@ test('serve refuses seeder options without --seed, and a bad upload limit: exit 
     await t.cleanup();
   }
 });
+
+test('serve refuses a seed port of 0 and one port given to two services: exit 2, one line, nothing started', async () => {
+  const t = await makeTempRoot();
+  try {
+    const cases: Array<[string[], RegExp]> = [
+      // aria2c cannot pick a free port itself: with 0 it exited at once and was started again every poll.
+      [['--port', '0', '--seed', '--seed-port', '0'], /seed port "0" is not a number from 1 to 65535.*--seed-port 6882/],
+      [['--port', '18187', '--tracker', '--tracker-port', '18187'], /--port and --tracker-port are both 18187.*one port each/],
+      [['--port', '18188', '--seed', '--seed-port', '18188'], /--port and --seed-port are both 18188/],
+      [['--port', '0', '--tracker', '--tracker-port', '18189', '--seed', '--seed-port', '18189'], /--tracker-port and --seed-port are both 18189/],
+    ];
+    for (const [args, message] of cases) {
+      const result = await t.cli(['serve', '--listen', '127.0.0.1', ...args]);
+      assert.equal(result.exitCode, 2, `${args.join(' ')}: ${result.stderr}`);
+      assert.match(result.stderr, message);
+      assert.equal(result.stderr.trim().split('\n').length, 1, result.stderr);
+    }
+  } finally {
+    await t.cleanup();
+  }
+});

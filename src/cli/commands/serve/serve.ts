@@ -56,6 +56,21 @@ function parsePort(value: unknown, fallback = DEFAULT_PORT, option = '--port', w
   return port;
 }
 
+/**
+ * Refuses one port given to two of the services serve starts (0 is never a
+ * clash: each picks its own free port). Otherwise the second one failed to
+ * bind with a message naming the wrong option, or aria2c failed silently.
+ */
+function checkDistinctPorts(ports: Array<[option: string, port: number | undefined]>): void {
+  const given = ports.filter((entry): entry is [string, number] => entry[1] !== undefined && entry[1] !== 0);
+  for (const [index, [option, port]] of given.entries()) {
+    const other = given.slice(index + 1).find((entry) => entry[1] === port);
+    if (other) {
+      throw new UsageError('E_SERVE_PORT_TWICE', `${option} and ${other[0]} are both ${port}`, 'give the file server, the tracker and the seeder one port each');
+    }
+  }
+}
+
 /** Checks --seed-upload-limit: bytes per second, with an optional K or M (times 1024) as aria2c takes it. */
 function parseRate(value: unknown): number | undefined {
   if (value === undefined) return undefined;
@@ -127,11 +142,16 @@ export const serveCommand: CommandSpec = {
       throw new UsageError('E_SERVE_TRACKER_PORT_ALONE', '--tracker-port was given without --tracker', 'add --tracker to run the tracker, or leave out --tracker-port');
     }
     const seedPort = parsePort(options['seed-port'], DEFAULT_SEED_PORT, '--seed-port', 'seed port');
+    if (seedPort === 0) {
+      // aria2c has no "any free port": it exits at once, and the seeder would start it again every poll.
+      throw new UsageError('E_SERVE_BAD_PORT', 'seed port "0" is not a number from 1 to 65535', `pass --seed-port ${DEFAULT_SEED_PORT + 1} for example`);
+    }
     const uploadLimit = parseRate(options['seed-upload-limit']);
     if ((options['seed-port'] !== undefined || uploadLimit !== undefined) && !options.seed) {
       throw new UsageError('E_SERVE_SEED_OPTION_ALONE', `${options['seed-port'] !== undefined ? '--seed-port' : '--seed-upload-limit'} was given without --seed`,
         'add --seed to seed the root images, or leave out the seeder options');
     }
+    checkDistinctPorts([['--port', port], ['--tracker-port', options.tracker ? trackerPort : undefined], ['--seed-port', options.seed ? seedPort : undefined]]);
     const { createBootServer } = await import('../../../serve/static-server.js');
     const { createRestApi } = await import('../../../api/api-handler.js');
     const { TokenStore } = await import('../../../api/token-store.js');
