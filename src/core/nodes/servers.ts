@@ -104,7 +104,8 @@ export function checkServerEntry(raw: unknown, where: string): ServerEntry {
  */
 export function checkServerList(value: unknown, where: string): string[] {
   const list = typeof value === 'string' ? value.split(',').map((part) => part.trim()) : value;
-  if (!Array.isArray(list)) throw new UsageError('E_SERVER_NAME', `"servers" in ${where} must be a list of server names`, 'e.g. servers: [main, sat1]');
+  // Names only: String(null) or String(1) would pass the name gate as the server "null" or "1".
+  if (!Array.isArray(list) || list.some((name) => typeof name !== 'string')) throw new UsageError('E_SERVER_NAME', `"servers" in ${where} must be a list of server names`, 'e.g. servers: [main, sat1]');
   if (typeof value === 'string' && list.some((part) => part === '')) {
     throw new UsageError('E_SERVER_NAME', `the server list ${JSON.stringify(value.slice(0, 80))} (in ${where}) has an empty name`,
       'give names separated by single commas, e.g. --servers sat1,main; to clear the list use --unset-servers');

@@ -127,3 +127,10 @@ test('a server removed by a hand edit blocks only changes to the lists naming it
     assert.equal(n3?.attributes.kernelArgs, 'quiet');
   });
 });
+
+test('a server list given as data holds names only: null, numbers and objects are refused as such', () => {
+  for (const bad of [[null], [1], ['main', { name: 'x' }]]) {
+    assert.throws(() => checkServerList(bad, 'node c1'), (error: Error & { code?: string }) =>
+      error.code === 'E_SERVER_NAME' && /must be a list of server names/.test(error.message), JSON.stringify(bad));
+  }
+});
