@@ -59,6 +59,7 @@ test('serve --seed seeds each published version with a torrent (one aria2c), and
     child.kill('SIGINT');
     const [code] = await exited as [number | null];
     assert.equal(code, 0, stderr);
+    assert.equal(`${stdout}${stderr}`.match(/seeding 1 root image/g)?.length, 1, `the seeding line is printed once: ${stdout}${stderr}`);
     assert.deepEqual(await aria2cOnPort(port), [], 'no aria2c outlives serve');
   } finally {
     await t.cleanup();
@@ -72,7 +73,7 @@ test('serve refuses seeder options without --seed, and a bad upload limit: exit 
       [['--seed-port', '7000'], /--seed-port was given without --seed/],
       [['--seed-upload-limit', '8M'], /--seed-upload-limit was given without --seed/],
       [['--seed', '--seed-upload-limit', '8 MB'], /upload limit "8 MB" is not a rate in bytes per second/],
-      [['--seed', '--seed-port', '99999'], /seed port "99999" is not a number from 0 to 65535.*--seed-port/],
+      [['--seed', '--seed-port', '99999'], /seed port "99999" is not a number from 1 to 65535.*--seed-port 6882 for example$/m],
     ];
     for (const [args, message] of cases) {
       const result = await t.cli(['serve', '--listen', '127.0.0.1', '--port', '0', ...args]);
