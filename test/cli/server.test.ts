@@ -62,6 +62,13 @@ test('http-config nginx --satellite-of prints a caching proxy of the main server
       assert.match(refused.stderr, /main server URL/, 'the error names the main server, not a boot server');
       assert.doesNotMatch(refused.stderr, /:pw@/, 'a password is never echoed');
     }
+    const credentials = await t.cli(['http-config', 'nginx', '--satellite-of', 'http://u:p@10.0.0.1']);
+    assert.match(credentials.stderr, /credentials do not belong in the URL, the nginx configuration file would hold them/);
+    assert.doesNotMatch(credentials.stderr, /node script/, 'a satellite URL is in no node script');
+    const port = await t.cli(['http-config', 'nginx', '--satellite-of', 'http://10.0.0.1', '--port', '0']);
+    assert.equal(port.exitCode, 2, port.stderr);
+    assert.equal(port.stderr.trim().split('\n').length, 1, port.stderr);
+    assert.match(port.stderr, /port 0 is not between 1 and 65535.*pass --port 80/, 'the error names the fix');
   } finally {
     await t.cleanup();
   }

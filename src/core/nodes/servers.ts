@@ -59,10 +59,12 @@ function badUrl(value: unknown, why: string, what = 'boot server URL'): never {
  * (the boot paths and the node query are appended to it), nothing iPXE or
  * the kernel command line would read differently. Returns its one form
  * (lower-case scheme and host, default port left out, no trailing `/`).
- * `what` names the URL in the error (`boot server URL` by default).
+ * `what` names the URL in the error (`boot server URL` by default);
+ * `credentials` says why a user name or password cannot stand in it (where
+ * it would end up: for a boot server, every node script).
  * @throws UsageError E_SERVER_URL naming the problem.
  */
-export function checkServerUrl(value: unknown, what = 'boot server URL'): string {
+export function checkServerUrl(value: unknown, what = 'boot server URL', credentials = 'every node script would show it'): string {
   if (typeof value !== 'string' || value.length === 0 || value.length > MAX_SERVER_URL) badUrl(value, `it must be text of 1 to ${MAX_SERVER_URL} characters`, what);
   if (URL_UNSAFE.test(value)) badUrl(value, 'spaces, quotes, backslashes, "$" and "," cannot stand in a boot script', what);
   let url: URL;
@@ -74,7 +76,7 @@ export function checkServerUrl(value: unknown, what = 'boot server URL'): string
   if (url.protocol !== 'http:' && url.protocol !== 'https:') badUrl(value, `scheme ${url.protocol.replace(/:$/, '')} (nodes fetch over http or https)`, what);
   if (url.hostname === '') badUrl(value, 'it names no host', what);
   if (url.port === '0') badUrl(value, 'port 0 is not a port a node can connect to', what);
-  if (url.username !== '' || url.password !== '') badUrl(value, 'it holds a user name or password, which every node script would show', what);
+  if (url.username !== '' || url.password !== '') badUrl(value, `it holds a user name or password: ${credentials}`, what);
   if (url.search !== '' || value.includes('?')) badUrl(value, 'it has a query (the boot paths are appended to it)', what);
   if (url.hash !== '' || value.includes('#')) badUrl(value, 'it has a fragment', what);
   const written = `${url.protocol}//${url.host}${url.pathname.replace(/\/+$/, '')}`;
