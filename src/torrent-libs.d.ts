@@ -32,6 +32,8 @@ declare module 'bittorrent-tracker' {
     stats?: boolean;
     trustProxy?: boolean;
     interval?: number;
+    /** Called before each announce is stored; an error refuses it (the peer gets it as the failure reason). */
+    filter?: (infoHash: string, params: { port?: unknown }, done: (error?: Error) => void) => void;
   }
   /** A BitTorrent tracker (events: `error`, `warning`, `listening`, `start`, `complete`, `stop`). */
   export class Server extends EventEmitter {

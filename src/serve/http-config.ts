@@ -42,7 +42,7 @@ function checkOptions(options: HttpConfigOptions): { root: string; listen?: stri
   }
   const port = options.port ?? 80;
   if (!Number.isInteger(port) || port < 1 || port > 65535) {
-    throw new UsageError('E_HTTP_CONFIG_BAD_PORT', `port ${options.port} is not between 1 and 65535`);
+    throw new UsageError('E_HTTP_CONFIG_BAD_PORT', `port ${options.port} is not between 1 and 65535`, 'pass --port 80 (or another port from 1 to 65535), or leave it out for 80');
   }
   return { root, listen: options.listen, port };
 }

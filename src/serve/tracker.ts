@@ -40,7 +40,15 @@ export interface TrackerOptions {
  * @throws ConflictError E_TRACKER_PORT_IN_USE when another program listens on the port.
  */
 export async function startTracker(options: TrackerOptions): Promise<Tracker> {
-  const tracker = new TrackerServer({ http: true, udp: false, ws: false, stats: false, interval: ANNOUNCE_INTERVAL_SECONDS * 1000 });
+  const tracker = new TrackerServer({
+    http: true, udp: false, ws: false, stats: false, interval: ANNOUNCE_INTERVAL_SECONDS * 1000,
+    // The package keeps any non-zero port; a peer stored with one past 65535 (or negative) makes the next
+    // compact answer throw outside any handler, which ended the whole serve process on one request.
+    filter: (_infoHash: string, params: { port?: unknown }, done: (error?: Error) => void) => {
+      const port = params.port;
+      done(typeof port === 'number' && Number.isInteger(port) && port >= 1 && port <= 65535 ? undefined : new Error('invalid port (1 to 65535)'));
+    },
+  });
   await new Promise<void>((resolve, reject) => {
     tracker.once('error', (error: NodeJS.ErrnoException) => {
       reject(error.code === 'EADDRINUSE' ? new ConflictError('E_TRACKER_PORT_IN_USE', `tracker port ${options.port} on ${options.listen} is already in use by another program`,

@@ -82,6 +82,7 @@ export async function startSeeder(options: SeederOptions): Promise<Seeder> {
   const log = options.log ?? (() => undefined);
   let current: { key: string; count: number; stop: () => Promise<void> } | undefined;
   let closed = false;
+  let first = true;
   let busy: Promise<void> = Promise.resolve();
 
   const launch = (items: SeedItem[], key: string) => {
@@ -98,7 +99,8 @@ export async function startSeeder(options: SeederOptions): Promise<Seeder> {
       log(`seeder: ${error.message}`);
       if (current?.key === key) current = undefined;
     });
-    log(`seeder: seeding ${items.length} root image(s) on port ${options.port}`);
+    // The first launch is the caller's to announce (serve prints it once); later ones follow new versions.
+    if (!first) log(`seeder: seeding ${items.length} root image(s) on port ${options.port}`);
     current = { key, count: items.length, stop: async () => { controller.abort(); await exited; } };
   };
 
@@ -118,6 +120,7 @@ export async function startSeeder(options: SeederOptions): Promise<Seeder> {
   const serialised = (step: () => Promise<void>) => { busy = busy.then(step, step); return busy; };
 
   await serialised(apply);
+  first = false;
   const timer = setInterval(() => { void serialised(apply); }, options.pollMs ?? 5000);
   timer.unref();
   return {

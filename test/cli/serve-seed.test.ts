@@ -59,6 +59,7 @@ test('serve --seed seeds each published version with a torrent (one aria2c), and
     child.kill('SIGINT');
     const [code] = await exited as [number | null];
     assert.equal(code, 0, stderr);
+    assert.equal(`${stdout}${stderr}`.match(/seeding 1 root image/g)?.length, 1, `the seeding line is printed once: ${stdout}${stderr}`);
     assert.deepEqual(await aria2cOnPort(port), [], 'no aria2c outlives serve');
   } finally {
     await t.cleanup();
@@ -72,10 +73,31 @@ test('serve refuses seeder options without --seed, and a bad upload limit: exit 
       [['--seed-port', '7000'], /--seed-port was given without --seed/],
       [['--seed-upload-limit', '8M'], /--seed-upload-limit was given without --seed/],
       [['--seed', '--seed-upload-limit', '8 MB'], /upload limit "8 MB" is not a rate in bytes per second/],
-      [['--seed', '--seed-port', '99999'], /seed port "99999" is not a number from 0 to 65535.*--seed-port/],
+      [['--seed', '--seed-port', '99999'], /seed port "99999" is not a number from 1 to 65535.*--seed-port 6882 for example$/m],
     ];
     for (const [args, message] of cases) {
       const result = await t.cli(['serve', '--listen', '127.0.0.1', '--port', '0', ...args]);
+      assert.equal(result.exitCode, 2, `${args.join(' ')}: ${result.stderr}`);
+      assert.match(result.stderr, message);
+      assert.equal(result.stderr.trim().split('\n').length, 1, result.stderr);
+    }
+  } finally {
+    await t.cleanup();
+  }
+});
+
+test('serve refuses a seed port of 0 and one port given to two services: exit 2, one line, nothing started', async () => {
+  const t = await makeTempRoot();
+  try {
+    const cases: Array<[string[], RegExp]> = [
+      // aria2c cannot pick a free port itself: with 0 it exited at once and was started again every poll.
+      [['--port', '0', '--seed', '--seed-port', '0'], /seed port "0" is not a number from 1 to 65535.*--seed-port 6882/],
+      [['--port', '18187', '--tracker', '--tracker-port', '18187'], /--port and --tracker-port are both 18187.*one port each/],
+      [['--port', '18188', '--seed', '--seed-port', '18188'], /--port and --seed-port are both 18188/],
+      [['--port', '0', '--tracker', '--tracker-port', '18189', '--seed', '--seed-port', '18189'], /--tracker-port and --seed-port are both 18189/],
+    ];
+    for (const [args, message] of cases) {
+      const result = await t.cli(['serve', '--listen', '127.0.0.1', ...args]);
       assert.equal(result.exitCode, 2, `${args.join(' ')}: ${result.stderr}`);
       assert.match(result.stderr, message);
       assert.equal(result.stderr.trim().split('\n').length, 1, result.stderr);

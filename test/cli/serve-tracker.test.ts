@@ -3,7 +3,10 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { get } from 'node:http';
+import { writeFile } from 'node:fs/promises';
 import { CLI, makeTempRoot } from '../helpers/temp-root.js';
+import { builtImage } from '../helpers/livenet-fixtures.js';
+import { Paths } from '../../src/core/paths.js';
 
 test('serve --tracker runs a tracker beside the file server on the serve address; SIGINT stops both', async () => {
   const t = await makeTempRoot();
@@ -56,6 +59,48 @@ test('serve refuses a bad --tracker-port, or one without --tracker: exit 2, one 
       assert.match(result.stderr, message);
       assert.equal(result.stderr.trim().split('\n').length, 1, result.stderr);
     }
+  } finally {
+    await t.cleanup();
+  }
+});
+
+/** Runs `serve --tracker` until it prints its tracker line, stops it, and returns what it wrote on stderr. */
+async function serveTrackerOnce(root: string): Promise<string> {
+  const child = spawn(process.execPath, [CLI, '--root', root, 'serve', '--listen', '127.0.0.1', '--port', '0', '--tracker', '--tracker-port', '0'], {
+    stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, DISKLESS_ROOT: undefined, NO_COLOR: '1' },
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8');
+  child.stderr.setEncoding('utf8');
+  child.stderr.on('data', (chunk: string) => { stderr += chunk; });
+  const exited = once(child, 'exit');
+  await Promise.race([new Promise<void>((resolve) => {
+    child.stdout.on('data', (chunk: string) => {
+      stdout += chunk;
+      // The warnings follow the tracker line; serve writes them before it heeds SIGINT.
+      if (stdout.includes('tracker at ')) resolve();
+    });
+  }), exited]);
+  child.kill('SIGINT');
+  const [code] = await exited as [number | null];
+  assert.equal(code, 0, stderr);
+  return stderr;
+}
+
+test('serve --tracker warns once per image whose current torrent names another tracker, naming the rebuild; none after it', async () => {
+  const { t } = await builtImage('versions_kept: 3\n');
+  try {
+    await writeFile(Paths.configFile(t.root), 'p2p_tracker_url: http://10.0.0.1:7000/announce\n');
+    const stale = await serveTrackerOnce(t.root);
+    const warnings = stale.split('\n').filter((line) => line.startsWith('warning:'));
+    assert.equal(warnings.length, 1, stale);
+    assert.match(warnings[0] as string, /image v1: its current version's torrent names no tracker, not the configured one.*disklessset image rebuild v1/);
+
+    const rebuilt = await t.cli(['image', 'rebuild', 'v1']);
+    assert.equal(rebuilt.exitCode, 0, rebuilt.stderr);
+    const after = await serveTrackerOnce(t.root);
+    assert.doesNotMatch(after, /warning:/, 'the new version names the configured tracker');
   } finally {
     await t.cleanup();
   }

@@ -13,9 +13,9 @@ test('server add, list and remove through the CLI; nodes and profiles name serve
     assert.equal((await t.cli(['node', 'add', 'c[1-2]', '--profile', 'rack1'])).exitCode, 0);
     assert.equal((await t.cli(['node', 'set', 'c2', '--servers', 'main'])).exitCode, 0);
     const listed = JSON.parse((await t.cli(['server', 'list', '--json'])).stdout) as { name: string; url: string; nodes: string; nodeCount: number }[];
-    assert.deepEqual(listed.map((s) => [s.name, s.url, s.nodes, s.nodeCount]), [['main', 'http://10.0.0.1:8080', 'c2', 1], ['sat1', 'http://10.0.1.1', '', 0]]);
-    // The profile naming a server counts too: sat1 reaches c1 and c2 through rack1.
-    assert.match((await t.cli(['server', 'list'])).stdout, /^SERVER\s+NODES\s+PROFILES\s+URL\nmain\s+1\s+rack1\s+http:\/\/10\.0\.0\.1:8080\nsat1\s+0\s+rack1\s+http:\/\/10\.0\.1\.1/);
+    // Nodes count by the list they fetch from: c1 has rack1's (sat1, main), c2 its own (main), which replaces rack1's whole.
+    assert.deepEqual(listed.map((s) => [s.name, s.url, s.nodes, s.nodeCount]), [['main', 'http://10.0.0.1:8080', 'c[1-2]', 2], ['sat1', 'http://10.0.1.1', 'c1', 1]]);
+    assert.match((await t.cli(['server', 'list'])).stdout, /^SERVER\s+NODES\s+PROFILES\s+URL\nmain\s+2\s+rack1\s+http:\/\/10\.0\.0\.1:8080\nsat1\s+1\s+rack1\s+http:\/\/10\.0\.1\.1/);
     const shown = JSON.parse((await t.cli(['node', 'show', 'c1', '--json'])).stdout) as { attributes: { servers: string[] }; origins: { servers: string } };
     assert.deepEqual([shown.attributes.servers, shown.origins.servers], [['sat1', 'main'], 'profile:rack1']);
     assert.equal((await t.cli(['node', 'set', 'c2', '--unset-servers'])).exitCode, 0);
@@ -62,6 +62,13 @@ test('http-config nginx --satellite-of prints a caching proxy of the main server
       assert.match(refused.stderr, /main server URL/, 'the error names the main server, not a boot server');
       assert.doesNotMatch(refused.stderr, /:pw@/, 'a password is never echoed');
     }
+    const credentials = await t.cli(['http-config', 'nginx', '--satellite-of', 'http://u:p@10.0.0.1']);
+    assert.match(credentials.stderr, /credentials do not belong in the URL, the nginx configuration file would hold them/);
+    assert.doesNotMatch(credentials.stderr, /node script/, 'a satellite URL is in no node script');
+    const port = await t.cli(['http-config', 'nginx', '--satellite-of', 'http://10.0.0.1', '--port', '0']);
+    assert.equal(port.exitCode, 2, port.stderr);
+    assert.equal(port.stderr.trim().split('\n').length, 1, port.stderr);
+    assert.match(port.stderr, /port 0 is not between 1 and 65535.*pass --port 80/, 'the error names the fix');
   } finally {
     await t.cleanup();
   }

@@ -63,3 +63,23 @@ test('a tracker port in use is refused with its own code', async () => {
     await first.close();
   }
 });
+
+test('an announce with a port no peer can have is refused, and the tracker goes on answering the others', async () => {
+  const warnings: string[] = [];
+  const tracker = await startTracker({ listen: '127.0.0.1', port: 0, warningLog: (line) => warnings.push(line) });
+  try {
+    const infoHash = createHash('sha1').update('a root image').digest();
+    for (const [index, port] of [99999, 65536, -1, 1.5].entries()) {
+      const answer = await announce(tracker.announceUrl, infoHash, `-AR1000-00000000010${index}`, port);
+      assert.match(Buffer.from(answer['failure reason'] as Uint8Array).toString(), /port/, `port ${port}`);
+    }
+    // A compact answer listing such a peer would throw inside the tracker and end the whole serve process.
+    const good = await announce(tracker.announceUrl, infoHash, '-AR1000-000000000201', 7001);
+    const next = await announce(tracker.announceUrl, infoHash, '-AR1000-000000000202', 7002);
+    assert.equal(good['failure reason'], undefined);
+    assert.deepEqual(compactPeers(next.peers).filter((peer) => peer !== '127.0.0.1:7002'), ['127.0.0.1:7001'], 'only the real peer is handed out');
+    assert.ok(warnings.some((line) => /port/.test(line)), 'the refusals are logged');
+  } finally {
+    await tracker.close();
+  }
+});

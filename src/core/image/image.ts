@@ -115,6 +115,8 @@ export interface ImageClass<Options = Record<string, unknown>> {
   readonly className: string;
   /** One line shown in module listings. */
   readonly description?: string;
+  /** Whether nodes can fetch its root image peer-to-peer (the node attribute `p2p`); absent: they cannot, and `p2p` has no effect. */
+  readonly peerToPeer?: boolean;
   /** Builds the object of an existing image from its loaded attributes. */
   load(context: ImageContext, data: ImageData): Image;
   /**

@@ -15,7 +15,7 @@
  * depend only on the root image and the sources: no creation date, so a
  * byte-identical rebuild publishes a byte-identical torrent.
  */
-import { access, lstat, readdir } from 'node:fs/promises';
+import { access, lstat, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isImageName, isVersionId } from '../names.js';
 import type { Paths } from '../paths.js';
@@ -64,6 +64,27 @@ export async function writeVersionShare(imageDir: string, image: string, id: str
   await writeFileAtomic(join(imageDir, versionSha256File(id)), `${rootSha256}\n`, 0o644);
   const torrent = await torrentBytes(join(imageDir, root), root, sources.trackers);
   await writeFileAtomic(join(imageDir, versionTorrentFile(id)), torrent, 0o644);
+}
+
+/**
+ * Tracker announce URLs the torrent of version `id` in `imageDir` names, in
+ * order (announce-list, else announce); undefined when the torrent is
+ * missing or unreadable (the repair writes it again from the sources).
+ */
+export async function torrentTrackers(imageDir: string, id: string): Promise<string[] | undefined> {
+  const bytes = await readFile(join(imageDir, versionTorrentFile(id))).catch(() => undefined);
+  if (bytes === undefined) return undefined;
+  const { default: bencode } = await import('bencode');
+  try {
+    const metainfo = bencode.decode(bytes) as Record<string, unknown>;
+    const text = (value: unknown) => (value instanceof Uint8Array ? Buffer.from(value).toString('utf8') : undefined);
+    const list = Array.isArray(metainfo['announce-list'])
+      ? (metainfo['announce-list'] as unknown[]).flatMap((tier) => (Array.isArray(tier) ? tier.map(text) : []))
+      : [text(metainfo.announce)];
+    return list.filter((url): url is string => url !== undefined);
+  } catch {
+    return undefined;
+  }
 }
 
 /** Whether both share files of version `id` are in `imageDir`. */

@@ -9,12 +9,13 @@ import { validateServerName } from '../names.js';
 import type { NodeEntry } from './attributes.js';
 import { compareNames, type InventoryDocument } from './inventory-file.js';
 import type { NodeInventory } from './inventory.js';
+import { effectiveNode } from './effective.js';
 import { checkServerUrl, serverMap, type ServerEntry } from './servers.js';
 
 /** A server as listed: its name, URL, and who names it (folded node set with count; profile names). */
 export interface ServerView extends ServerEntry {
   name: string;
-  /** Nodes naming the server in their own list (folded, '' when none). */
+  /** Nodes whose effective server list names it, their own or a profile's (folded, '' when none). */
   nodes: string;
   nodeCount: number;
   /** Profiles naming it, in name order. */
@@ -34,8 +35,16 @@ function users(document: InventoryDocument, name: string): { nodes: string[]; pr
   return { nodes: naming(document.nodes), profiles: naming(document.profiles) };
 }
 
+/** Nodes that fetch from server `name`: their effective list (their own, else their profiles') names it. */
+function fetchingNodes(document: InventoryDocument, name: string): string[] {
+  return Object.entries(document.nodes)
+    .filter(([node, entry]) => effectiveNode(node, entry, document.profiles).attributes.servers?.includes(name))
+    .map(([node]) => node).sort(compareNames);
+}
+
 function view(document: InventoryDocument, name: string): ServerView {
-  const { nodes, profiles } = users(document, name);
+  const { profiles } = users(document, name);
+  const nodes = fetchingNodes(document, name);
   return { name, url: serverMap(document)[name]?.url as string, nodes: nodes.length ? foldNodes(nodes) : '', nodeCount: nodes.length, profiles };
 }
 

@@ -59,10 +59,12 @@ function badUrl(value: unknown, why: string, what = 'boot server URL'): never {
  * (the boot paths and the node query are appended to it), nothing iPXE or
  * the kernel command line would read differently. Returns its one form
  * (lower-case scheme and host, default port left out, no trailing `/`).
- * `what` names the URL in the error (`boot server URL` by default).
+ * `what` names the URL in the error (`boot server URL` by default);
+ * `credentials` says why a user name or password cannot stand in it (where
+ * it would end up: for a boot server, every node script).
  * @throws UsageError E_SERVER_URL naming the problem.
  */
-export function checkServerUrl(value: unknown, what = 'boot server URL'): string {
+export function checkServerUrl(value: unknown, what = 'boot server URL', credentials = 'every node script would show it'): string {
   if (typeof value !== 'string' || value.length === 0 || value.length > MAX_SERVER_URL) badUrl(value, `it must be text of 1 to ${MAX_SERVER_URL} characters`, what);
   if (URL_UNSAFE.test(value)) badUrl(value, 'spaces, quotes, backslashes, "$" and "," cannot stand in a boot script', what);
   let url: URL;
@@ -74,7 +76,7 @@ export function checkServerUrl(value: unknown, what = 'boot server URL'): string
   if (url.protocol !== 'http:' && url.protocol !== 'https:') badUrl(value, `scheme ${url.protocol.replace(/:$/, '')} (nodes fetch over http or https)`, what);
   if (url.hostname === '') badUrl(value, 'it names no host', what);
   if (url.port === '0') badUrl(value, 'port 0 is not a port a node can connect to', what);
-  if (url.username !== '' || url.password !== '') badUrl(value, 'it holds a user name or password, which every node script would show', what);
+  if (url.username !== '' || url.password !== '') badUrl(value, `it holds a user name or password: ${credentials}`, what);
   if (url.search !== '' || value.includes('?')) badUrl(value, 'it has a query (the boot paths are appended to it)', what);
   if (url.hash !== '' || value.includes('#')) badUrl(value, 'it has a fragment', what);
   const written = `${url.protocol}//${url.host}${url.pathname.replace(/\/+$/, '')}`;
@@ -104,7 +106,8 @@ export function checkServerEntry(raw: unknown, where: string): ServerEntry {
  */
 export function checkServerList(value: unknown, where: string): string[] {
   const list = typeof value === 'string' ? value.split(',').map((part) => part.trim()) : value;
-  if (!Array.isArray(list)) throw new UsageError('E_SERVER_NAME', `"servers" in ${where} must be a list of server names`, 'e.g. servers: [main, sat1]');
+  // Names only: String(null) or String(1) would pass the name gate as the server "null" or "1".
+  if (!Array.isArray(list) || list.some((name) => typeof name !== 'string')) throw new UsageError('E_SERVER_NAME', `"servers" in ${where} must be a list of server names`, 'e.g. servers: [main, sat1]');
   if (typeof value === 'string' && list.some((part) => part === '')) {
     throw new UsageError('E_SERVER_NAME', `the server list ${JSON.stringify(value.slice(0, 80))} (in ${where}) has an empty name`,
       'give names separated by single commas, e.g. --servers sat1,main; to clear the list use --unset-servers');
@@ -135,25 +138,36 @@ interface ServerDocument {
 
 /**
  * Refuses a change after which a node or a profile names a server the
- * inventory does not list. Only entries whose own list the change touched
- * are checked, so a server removed by a hand edit does not block unrelated
- * work (the boot layer skips unknown servers when rendering).
- * @throws UsageError E_NODE_UNKNOWN_SERVER naming the servers and the ones there are.
+ * inventory does not list: a list the change wrote, or a server the change
+ * removed. A list left as it was that already named an unknown server (a
+ * hand edit removed it) does not block unrelated work; the boot layer skips
+ * unknown servers when rendering.
+ * @throws UsageError E_NODE_UNKNOWN_SERVER naming the servers, the nodes or profiles naming them, and the servers there are.
  */
 export function checkServerReferences(previous: ServerDocument, next: ServerDocument): void {
   const known = serverMap(next);
+  const knownBefore = serverMap(previous);
   const missing = new Set<string>();
+  const namedBy = new Set<string>();
   for (const kind of ['nodes', 'profiles'] as const) {
     for (const [name, entry] of Object.entries(next[kind])) {
       const list = entry.servers;
       if (list === undefined) continue;
       const before = Object.hasOwn(previous[kind], name) ? previous[kind][name]?.servers : undefined;
-      if (before !== undefined && before.join(',') === list.join(',') && list.every((server) => Object.hasOwn(serverMap(previous), server))) continue;
-      for (const server of list) if (!Object.hasOwn(known, server)) missing.add(server);
+      const unchanged = before !== undefined && before.join(',') === list.join(',');
+      for (const server of list) {
+        if (Object.hasOwn(known, server)) continue;
+        // An unchanged list still naming a server a hand edit removed earlier is not this change's doing.
+        if (unchanged && !Object.hasOwn(knownBefore, server)) continue;
+        missing.add(server);
+        namedBy.add(`${kind === 'nodes' ? 'node' : 'profile'} ${name}`);
+      }
     }
   }
   if (missing.size === 0) return;
   const names = Object.keys(known).sort();
-  throw new UsageError('E_NODE_UNKNOWN_SERVER', `no boot server named ${[...missing].join(', ')}`,
+  const by = [...namedBy];
+  throw new UsageError('E_NODE_UNKNOWN_SERVER',
+    `no boot server named ${[...missing].join(', ')} (in the list of ${by.slice(0, 5).join(', ')}${by.length > 5 ? ', ...' : ''})`,
     `add it first with \`disklessset server add NAME URL\`${names.length ? ` (servers: ${names.slice(0, 20).join(', ')}${names.length > 20 ? ', ...' : ''})` : ' (there is no server yet)'}`);
 }

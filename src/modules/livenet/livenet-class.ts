@@ -21,6 +21,7 @@ const rebuild: typeof rebuildLivenet = async (...args) => (await import('./maint
 /** The livenet image class: `LivenetImage` objects, built by `buildLivenet`, rebuilt by `rebuildLivenet` (through `ImageManager.rebuild`). */
 export const LivenetImageClass: ImageClass<LivenetOptions> = {
   className: 'LivenetImage',
+  peerToPeer: true,
   description: 'OS image that nodes download at boot and run in RAM (dracut root=live:)',
 
   load(context: ImageContext, data: ImageData): Image {

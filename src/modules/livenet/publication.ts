@@ -2,7 +2,8 @@
  * Publishing a livenet image as a version (see core/image/versions.ts): the
  * one path by which a create, rebuild, resize, edit or kernel change reaches
  * the nodes. A root image identical to the current one (same bytes, kernel,
- * layout...) makes no new version: the publication reports `unchanged`.
+ * layout, boot file, tracker...) makes no new version: the publication
+ * reports `unchanged`.
  */
 import { createHash } from 'node:crypto';
 import { link, readFile, rename, rm, stat } from 'node:fs/promises';
@@ -13,7 +14,7 @@ import {
   fileSha256, linkPublished, versionAttributes, PUBLISHED_BOOT_FILE, PUBLISHED_ROOT_FILE, readVersion, versionBootFile, versionId, versionManifestFile, versionRootFile,
   writeVersionRecord, type VersionParts, type VersionRecord,
 } from '../../core/image/versions.js';
-import { writeVersionShare, type ShareSources } from '../../core/image/version-share.js';
+import { torrentTrackers, writeVersionShare, type ShareSources } from '../../core/image/version-share.js';
 
 /** What a publication needs of the image (`LivenetImage` fulfils it). */
 export interface PublishedImage {
@@ -68,21 +69,34 @@ function currentRootFile(image: PublishedImage): string {
 /** Stands for the version's own root file name in the boot file text an id covers (that name holds the id itself). */
 const ROOT_NAME_PLACEHOLDER = '000000000000';
 
+/** Whether the torrent of version `id` names `trackers` (a missing torrent is written again from them). */
+async function announces(dir: string, id: string, trackers: readonly string[]): Promise<boolean> {
+  const named = await torrentTrackers(dir, id);
+  return named === undefined || JSON.stringify(named) === JSON.stringify(trackers);
+}
+
 /**
- * The id of what would be published: it covers the boot file's bytes too, so
- * any change to what nodes fetch gives a new id (files served as immutable
- * never change under one id). A version published before that rule (its id
- * without the boot file) stays current while its boot file holds the very
- * bytes that would be written, or is gone and made again.
+ * The id of what would be published: it covers the boot file's bytes and the
+ * torrent's trackers too, so any change to what nodes fetch gives a new id
+ * (files served as immutable never change under one id). No tracker adds
+ * nothing to the id. A version published before a rule (its id without the
+ * boot file, or without the trackers) stays current while its files hold the
+ * very bytes and trackers that would be written, or are gone and made again.
  */
-async function idOf(image: PublishedImage, parts: VersionParts): Promise<string> {
+async function idOf(image: PublishedImage, parts: VersionParts, trackers: readonly string[]): Promise<string> {
+  const dir = image.imageDirectory;
   const earlier = versionId(parts);
-  if (image.data.version === earlier) {
-    const bytes = await readFile(join(image.imageDirectory, versionBootFile(earlier)), 'utf8').catch(() => undefined);
+  if (image.data.version === earlier && await announces(dir, earlier, trackers)) {
+    const bytes = await readFile(join(dir, versionBootFile(earlier)), 'utf8').catch(() => undefined);
     if (bytes === undefined || bytes === image.bootFileOf(earlier)) return earlier;
   }
   const bootFileSha256 = createHash('sha256').update(image.bootFileOf(ROOT_NAME_PLACEHOLDER)).digest('hex');
-  return versionId({ ...parts, boot: { ...parts.boot, bootFileSha256 } });
+  const withBootFile = versionId({ ...parts, boot: { ...parts.boot, bootFileSha256 } });
+  const kept = image.data.version !== withBootFile || await announces(dir, withBootFile, trackers);
+  // The current version names a tracker no longer configured: an empty list counts then, to give another id.
+  if (kept && trackers.length === 0) return withBootFile;
+  if (kept && image.data.version === withBootFile) return withBootFile;
+  return versionId({ ...parts, boot: { ...parts.boot, bootFileSha256, trackers } });
 }
 
 /**
@@ -97,7 +111,9 @@ export async function publishVersion(image: PublishedImage, publication: Publica
   const dir = image.imageDirectory;
   const root = publication.pendingRoot ?? currentRootFile(image);
   const rootSha256 = publication.pendingRoot || typeof image.data.root_sha256 !== 'string' ? await fileSha256(root) : image.data.root_sha256;
-  const id = await idOf(image, { rootSha256, kernel: image.data.kernel ?? null, initramfs: image.data.image ?? null, boot: image.bootSettings() });
+  const sources = await image.shareSources();
+  const parts = { rootSha256, kernel: image.data.kernel ?? null, initramfs: image.data.image ?? null, boot: image.bootSettings() };
+  const id = await idOf(image, parts, sources.trackers);
   // A version is there when its record and files are (a file deleted by hand is made again, see version-repair.ts).
   const recorded = await readVersion(dir, id) !== undefined;
   const [rootThere, bootThere] = await Promise.all([versionRootFile(id), versionBootFile(id)]
@@ -120,7 +136,7 @@ export async function publishVersion(image: PublishedImage, publication: Publica
     image.data.root_sha256 = rootSha256;
     await writeFileAtomic(join(dir, versionBootFile(id)), image.bootFileOf(id), 0o644);
     // Before the record too: a version is never complete without the files peer-to-peer nodes fetch first.
-    await writeVersionShare(dir, image.name, id, rootSha256, await image.shareSources());
+    await writeVersionShare(dir, image.name, id, rootSha256, sources);
     await placeManifest(dir, id, publication, image.data.version);
     const record: VersionRecord = {
       id, date: new Date().toISOString(), rootSha256, kernel: image.data.kernel ?? null, initramfs: image.data.image ?? null,

@@ -38,7 +38,8 @@ test('servers are stored in nodes.yml; nodes and profiles name them in order and
     await rm(cacheFileOf(file));
     const fresh = new NodeInventory(file);
     assert.deepEqual((await listServers(fresh)).map((s) => [s.name, s.url, s.nodes, s.profiles]),
-      [['main', 'http://10.0.0.1', 'c3', ['rack1']], ['sat1', 'http://10.0.1.1:8080', '', ['rack1']]]);
+      // Nodes count by the list they fetch from: c1 and c2 through rack1, c3 its own.
+      [['main', 'http://10.0.0.1', 'c[1-3]', ['rack1']], ['sat1', 'http://10.0.1.1:8080', 'c[1-2]', ['rack1']]]);
   });
 });
 
@@ -106,4 +107,31 @@ test('a server list names each server once, with no empty name; clearing it is -
   assert.deepEqual(checkServerList('s1,s2,s3,s4', 'node c1'), ['s1', 's2', 's3', 's4']);
   assert.throws(() => checkServerList('s1,s2,s3,s4,s5', 'node c1'), (error: Error & { code?: string }) =>
     error.code === 'E_SERVER_NAME' && /5 servers; at most 4 fit on a kernel command line/.test(error.message));
+});
+
+test('a server removed by a hand edit blocks only changes to the lists naming it, and the refusal says which', async () => {
+  await withInventory(async (inventory, file) => {
+    await addServer(inventory, 'main', 'http://10.0.0.1');
+    await addServer(inventory, 'gone', 'http://10.0.0.2');
+    await inventory.addNodes('n[1-2]', { servers: ['gone'] });
+    await inventory.addNodes('n3', {});
+    // The admin deletes the server's entry from nodes.yml by hand; n1 and n2 still name it.
+    const text = await readFile(file, 'utf8');
+    await writeFile(file, text.replace(/\n {2}gone:\n {4}url: http:\/\/10\.0\.0\.2/, ''));
+    await inventory.changeNodes('n3', { set: { kernelArgs: 'quiet' } });
+    await addServer(inventory, 'sat1', 'http://10.0.1.1');
+    await inventory.changeNodes('n1', { set: { servers: ['main'] } });
+    await assert.rejects(inventory.changeNodes('n3', { set: { servers: ['gone'] } }), (error: Error & { code?: string }) =>
+      error.code === 'E_NODE_UNKNOWN_SERVER' && /no boot server named gone \(in the list of node n3\)/.test(error.message));
+    const [, n2, n3] = await inventory.effectiveNodes();
+    assert.deepEqual(n2?.attributes.servers, ['gone'], 'the dangling list is left for the admin to fix');
+    assert.equal(n3?.attributes.kernelArgs, 'quiet');
+  });
+});
+
+test('a server list given as data holds names only: null, numbers and objects are refused as such', () => {
+  for (const bad of [[null], [1], ['main', { name: 'x' }]]) {
+    assert.throws(() => checkServerList(bad, 'node c1'), (error: Error & { code?: string }) =>
+      error.code === 'E_SERVER_NAME' && /must be a list of server names/.test(error.message), JSON.stringify(bad));
+  }
 });

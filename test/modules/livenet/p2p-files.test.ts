@@ -112,3 +112,31 @@ test('a torrent file left by a publication killed before its record is removed w
     await t.cleanup();
   }
 });
+
+test('a rebuild after the tracker changed publishes a new version whose torrent names the new tracker; the old torrent is left as it was', async () => {
+  const { t, s, dir } = await builtImage('');
+  try {
+    const first = (await s.images.get('p1')).data.version as string;
+    const firstTorrent = await readFile(join(dir, `squashfs-${first}.img.torrent`));
+    assert.deepEqual((await torrentOf(dir, first)).announce, [], 'no tracker configured: none named');
+    const same = await t.cli(['image', 'rebuild', 'p1', '--json']);
+    assert.equal(same.exitCode, 0, same.stderr);
+    assert.equal((JSON.parse(same.stdout) as { unchanged?: boolean }).unchanged, true, 'same tree, same (no) tracker: unchanged');
+
+    await writeFile(Paths.configFile(t.root), 'p2p_tracker_url: http://10.0.0.1:7000/announce\n');
+    const changed = await t.cli(['image', 'rebuild', 'p1', '--json']);
+    assert.equal(changed.exitCode, 0, changed.stderr);
+    assert.notEqual((JSON.parse(changed.stdout) as { unchanged?: boolean }).unchanged, true, changed.stdout);
+    const second = (await s.images.get('p1')).data.version as string;
+    assert.notEqual(second, first, 'another tracker is another version');
+    assert.deepEqual((await torrentOf(dir, second)).announce, ['http://10.0.0.1:7000/announce']);
+    assert.deepEqual(await readFile(join(dir, `squashfs-${first}.img.torrent`)), firstTorrent, 'an immutable file never changes under its name');
+
+    const again = await t.cli(['image', 'rebuild', 'p1', '--json']);
+    assert.equal(again.exitCode, 0, again.stderr);
+    assert.equal((JSON.parse(again.stdout) as { unchanged?: boolean }).unchanged, true, 'same tree, same tracker: unchanged');
+    assert.equal((await s.images.get('p1')).data.version, second);
+  } finally {
+    await t.cleanup();
+  }
+});

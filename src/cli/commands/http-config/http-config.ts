@@ -19,7 +19,8 @@ export const httpConfig: CommandSpec = {
     if (kind !== 'nginx' && kind !== 'apache') throw new UsageError('E_USAGE', `unknown web server "${kind}"`, 'use nginx or apache');
     const port = options.port === undefined ? undefined : Number(options.port);
     // The one check of a boot server URL; the satellite proxies the main server's root (no path).
-    const satelliteOf = options['satellite-of'] === undefined ? undefined : checkServerUrl(String(options['satellite-of']), 'main server URL (--satellite-of)');
+    const satelliteOf = options['satellite-of'] === undefined ? undefined : checkServerUrl(String(options['satellite-of']), 'main server URL (--satellite-of)',
+      'credentials do not belong in the URL, the nginx configuration file would hold them in clear');
     const { renderHttpConfig } = await import('../../../serve/http-config.js');
     const text = renderHttpConfig(kind as HttpServerKind, {
       documentRoot: services.paths.httpRoot, listen: options.listen as string | undefined, port,

@@ -1,5 +1,6 @@
 /** `disklessset node add|set|remove`: the nodes of the inventory (thin layer over core/nodes/node-operations.ts). */
 import { addNodes, changeNodes } from '../../../core/nodes/node-operations.js';
+import { p2pWithoutEffect } from '../../../core/nodes/p2p-check.js';
 import { withNodeRoots } from '../../../boot/index.js';
 import type { CommandSpec } from '../../command.js';
 import { countNodes } from '../../../nodeset/index.js';
@@ -18,7 +19,8 @@ export const nodeAdd: CommandSpec = {
   async run({ services, io }, { args, options }) {
     const entry = attributesFromOptions(options, true);
     const result = await withNodeRoots(services, options['create-tree'] === true, () => addNodes(services, String(args.NODESET), entry), io);
-    return { data: result, text: `added ${count(result.nodes, result.nodeCount)}` };
+    const warning = options.p2p === true ? await p2pWithoutEffect(services, { nodeSet: String(args.NODESET) }) : undefined;
+    return { data: result, text: `added ${count(result.nodes, result.nodeCount)}`, warnings: warning ? [warning] : [] };
   },
 };
 
@@ -31,7 +33,8 @@ export const nodeSet: CommandSpec = {
   async run({ services, io }, { args, options }) {
     const changes = changesFromOptions(options, true);
     const result = await withNodeRoots(services, options['create-tree'] === true, () => changeNodes(services, String(args.NODESET), changes), io);
-    return { data: result, text: `changed ${count(result.nodes, result.nodeCount)}` };
+    const warning = options.p2p === true ? await p2pWithoutEffect(services, { nodeSet: String(args.NODESET) }) : undefined;
+    return { data: result, text: `changed ${count(result.nodes, result.nodeCount)}`, warnings: warning ? [warning] : [] };
   },
 };
 

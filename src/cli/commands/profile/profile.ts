@@ -2,6 +2,7 @@
 import { validateProfileName } from '../../../core/names.js';
 import { addProfile, changeProfile, listProfiles, showProfile, type ProfileView } from '../../../core/nodes/node-operations.js';
 import type { CommandSpec } from '../../command.js';
+import { p2pWithoutEffect } from '../../../core/nodes/p2p-check.js';
 import { countNodes } from '../../../nodeset/index.js';
 import { withNodeRoots } from '../../../boot/index.js';
 import { ATTRIBUTE_OPTIONS, CREATE_TREE_OPTION, UNSET_OPTIONS, attributesFromOptions, changesFromOptions } from '../node/node-options.js';
@@ -14,7 +15,8 @@ export const profileAdd: CommandSpec = {
   options: ATTRIBUTE_OPTIONS,
   async run({ services }, { args, options }) {
     const profile = await addProfile(services, String(args.PROFILE), attributesFromOptions(options, false));
-    return { data: profile, text: `profile ${profile.name} added` };
+    const warning = options.p2p === true ? await p2pWithoutEffect(services, { profile: profile.name }) : undefined;
+    return { data: profile, text: `profile ${profile.name} added`, warnings: warning ? [warning] : [] };
   },
 };
 
@@ -27,7 +29,8 @@ export const profileSet: CommandSpec = {
   async run({ services, io }, { args, options }) {
     const changes = changesFromOptions(options, false);
     const profile = await withNodeRoots(services, options['create-tree'] === true, () => changeProfile(services, String(args.PROFILE), changes), io);
-    return { data: profile, text: `profile ${profile.name} changed` };
+    const warning = options.p2p === true ? await p2pWithoutEffect(services, { profile: profile.name }) : undefined;
+    return { data: profile, text: `profile ${profile.name} changed`, warnings: warning ? [warning] : [] };
   },
 };
 

@@ -8,6 +8,7 @@ import { refreshBootMenu } from '../../../boot/index.js';
 import { UsageError } from '../../../errors/index.js';
 import type { CommandSpec } from '../../command.js';
 import type { Paths } from '../../../core/paths.js';
+import type { Services } from '../../../services/services.js';
 import type { ServedObserver } from '../../../serve/served-event.js';
 import { DEFAULT_TRACKER_PORT } from '../../../serve/tracker-port.js';
 import { DEFAULT_SEED_PORT, type Seeder, type SeederOptions } from '../../../system/bt-seeder.js';
@@ -47,13 +48,31 @@ function parseWorkers(value: unknown, api: boolean): number {
   return count;
 }
 
-function parsePort(value: unknown, fallback = DEFAULT_PORT, option = '--port', what = 'port'): number {
+/** `anyPort`: whether 0 (any free port) is accepted; the seed port refuses it (aria2c has no such choice). */
+function parsePort(value: unknown, fallback = DEFAULT_PORT, option = '--port', what = 'port', anyPort = true): number {
   if (value === undefined) return fallback;
   const port = /^\d{1,5}$/u.test(String(value)) ? Number(value) : Number.NaN;
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new UsageError('E_SERVE_BAD_PORT', `${what} ${JSON.stringify(String(value))} is not a number from 0 to 65535`, `pass ${option} 8080 for example (0 picks a free port)`);
+  const lowest = anyPort ? 0 : 1;
+  if (!Number.isInteger(port) || port < lowest || port > 65535) {
+    const example = anyPort ? `pass ${option} 8080 for example (0 picks a free port)` : `pass ${option} ${fallback + 1} for example`;
+    throw new UsageError('E_SERVE_BAD_PORT', `${what} ${JSON.stringify(String(value))} is not a number from ${lowest} to 65535`, example);
   }
   return port;
+}
+
+/**
+ * Refuses one port given to two of the services serve starts (0 is never a
+ * clash: each picks its own free port). Otherwise the second one failed to
+ * bind with a message naming the wrong option, or aria2c failed silently.
+ */
+function checkDistinctPorts(ports: Array<[option: string, port: number | undefined]>): void {
+  const given = ports.filter((entry): entry is [string, number] => entry[1] !== undefined && entry[1] !== 0);
+  for (const [index, [option, port]] of given.entries()) {
+    const other = given.slice(index + 1).find((entry) => entry[1] === port);
+    if (other) {
+      throw new UsageError('E_SERVE_PORT_TWICE', `${option} and ${other[0]} are both ${port}`, 'give the file server, the tracker and the seeder one port each');
+    }
+  }
 }
 
 /** Checks --seed-upload-limit: bytes per second, with an optional K or M (times 1024) as aria2c takes it. */
@@ -103,6 +122,20 @@ async function startRootSeeder(paths: Paths, options: Omit<SeederOptions, 'list'
   });
 }
 
+/**
+ * One warning per image whose current torrent names another tracker than the
+ * configured one (its nodes would find no peers): the torrent is immutable
+ * under its versioned name, so the fix is a rebuild, which publishes a new version.
+ */
+async function warnOtherTrackers(services: Services, log: (line: string) => void): Promise<void> {
+  const { imagesWithOtherTrackers } = await import('../../../core/image/share-sources.js');
+  const images = (await services.images.list()).map((summary) => ({ name: summary.name, version: summary.attributes?.version }));
+  for (const { name, trackers } of await imagesWithOtherTrackers(services.paths, services.config, images)) {
+    const named = trackers.length === 0 ? 'no tracker' : `tracker ${trackers.join(', ')}`;
+    log(`warning: image ${name}: its current version's torrent names ${named}, not the configured one, so its nodes find no peers; run \`disklessset image rebuild ${name}\` to publish a version naming it`);
+  }
+}
+
 export const serveCommand: CommandSpec = {
   path: ['serve'],
   summary: 'serve the boot tree over HTTP (and the REST API with --api) until SIGINT/SIGTERM',
@@ -126,12 +159,14 @@ export const serveCommand: CommandSpec = {
     if (options['tracker-port'] !== undefined && !options.tracker) {
       throw new UsageError('E_SERVE_TRACKER_PORT_ALONE', '--tracker-port was given without --tracker', 'add --tracker to run the tracker, or leave out --tracker-port');
     }
-    const seedPort = parsePort(options['seed-port'], DEFAULT_SEED_PORT, '--seed-port', 'seed port');
+    // aria2c has no "any free port": it exits at once, and the seeder would start it again every poll.
+    const seedPort = parsePort(options['seed-port'], DEFAULT_SEED_PORT, '--seed-port', 'seed port', false);
     const uploadLimit = parseRate(options['seed-upload-limit']);
     if ((options['seed-port'] !== undefined || uploadLimit !== undefined) && !options.seed) {
       throw new UsageError('E_SERVE_SEED_OPTION_ALONE', `${options['seed-port'] !== undefined ? '--seed-port' : '--seed-upload-limit'} was given without --seed`,
         'add --seed to seed the root images, or leave out the seeder options');
     }
+    checkDistinctPorts([['--port', port], ['--tracker-port', options.tracker ? trackerPort : undefined], ['--seed-port', options.seed ? seedPort : undefined]]);
     const { createBootServer } = await import('../../../serve/static-server.js');
     const { createRestApi } = await import('../../../api/api-handler.js');
     const { TokenStore } = await import('../../../api/token-store.js');
@@ -179,6 +214,7 @@ export const serveCommand: CommandSpec = {
     io.write(`serving ${services.paths.httpRoot} at ${server.url}${api ? ` (REST API at ${server.url}${API_PREFIX.slice(1)})` : ''}\n`);
     if (tracker) io.write(`tracker at ${tracker.announceUrl}\n`);
     if (seeder) io.write(`seeding ${seeder.seeding()} root image(s) on port ${seedPort}\n`);
+    if (tracker || seeder) await warnOtherTrackers(services, log);
     const reason = await Promise.race([untilStopped(io.signal), server.failed]);
     log(`${typeof reason === 'string' ? reason : 'a serve worker failed'}: stopping`);
     process.off('unhandledRejection', onStray);
