@@ -7,8 +7,7 @@
  *   every 10 s while a step runs;
  * - `json` (`--json`): one JSON object per line, a heartbeat at least every
  *   5 s; stdout keeps only the command's answer.
- * Each mode ends with a summary: total time and the sizes the work reported
- * (in text, none for a failure: the error line that follows is the one line).
+ * Each mode ends with a summary: total time and sizes (none in text after a failure: the error line is the one line).
  */
 import { createRequire } from 'node:module';
 import type cliProgressModule from 'cli-progress';
