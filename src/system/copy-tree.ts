@@ -38,6 +38,22 @@ export async function probeCopyMode(dir: string): Promise<CopyMode> {
   }
 }
 
+/**
+ * Whether `name` is a probe file of {@link probeCopyMode} left by a process
+ * that no longer runs (killed between writing and removing it): such files
+ * are the caller's to delete when it sweeps `dir`.
+ */
+export function isStaleProbe(name: string): boolean {
+  const pid = /^\.reflink-probe-(\d+)-[0-9a-f]{8}(?:\.clone)?$/.exec(name)?.[1];
+  if (pid === undefined || Number(pid) === process.pid) return false;
+  try {
+    process.kill(Number(pid), 0);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
+
 /** How many copies of `mode` to run at once on this host. */
 export function defaultCopyJobs(mode: CopyMode): number {
   // A clone mostly waits on the file system's journal, and concurrent clones share its flushes:

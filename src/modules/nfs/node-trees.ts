@@ -18,7 +18,7 @@ import { OperationError } from '../../errors/index.js';
 import type { ProgressSink } from '../../core/progress.js';
 import { silentProgress } from '../../core/progress.js';
 import { removeManagedPath } from '../../core/state/safe-remove.js';
-import { copyTree, defaultCopyJobs, probeCopyMode, runPool, type CopyMode } from '../../system/copy-tree.js';
+import { copyTree, defaultCopyJobs, isStaleProbe, probeCopyMode, runPool, type CopyMode } from '../../system/copy-tree.js';
 import { run } from '../../system/runner.js';
 import type { ImageContext } from '../../core/image/context.js';
 import type { ImageData } from '../../core/image/image-data.js';
@@ -90,6 +90,8 @@ export async function reconcileNodeTrees(image: NfsGoldenImage): Promise<Reconci
   const entries = await readdir(image.nodesDir, { withFileTypes: true });
   const leftovers = entries.filter((e) => /^\..+\.(partial|removing)$/.test(e.name)).map((e) => e.name);
   for (const name of leftovers) await removeLeftover(image, name);
+  // The copy-mode probe of a killed command (a plain file, nothing writes into it any more).
+  for (const entry of entries) if (entry.isFile() && isStaleProbe(entry.name)) await rm(join(image.nodesDir, entry.name), { force: true });
   const onDisk = new Set(entries.filter((e) => e.isDirectory() && isNodeName(e.name)).map((e) => e.name));
   const listed = new Set(image.nodes);
   const missing = [...listed].filter((n) => !onDisk.has(n));
