@@ -39,19 +39,13 @@ export async function probeCopyMode(dir: string): Promise<CopyMode> {
 }
 
 /**
- * Whether `name` is a probe file of {@link probeCopyMode} left by a process
- * that no longer runs (killed between writing and removing it): such files
- * are the caller's to delete when it sweeps `dir`.
+ * The pid in the name of a probe file of {@link probeCopyMode}, or undefined
+ * for any other name: a killed process leaves its probe behind, and whoever
+ * sweeps `dir` deletes the probes of processes that no longer run.
  */
-export function isStaleProbe(name: string): boolean {
+export function probeFilePid(name: string): number | undefined {
   const pid = /^\.reflink-probe-(\d+)-[0-9a-f]{8}(?:\.clone)?$/.exec(name)?.[1];
-  if (pid === undefined || Number(pid) === process.pid) return false;
-  try {
-    process.kill(Number(pid), 0);
-    return false;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'ESRCH';
-  }
+  return pid === undefined ? undefined : Number(pid);
 }
 
 /** How many copies of `mode` to run at once on this host. */

@@ -18,11 +18,12 @@ import { OperationError } from '../../errors/index.js';
 import type { ProgressSink } from '../../core/progress.js';
 import { silentProgress } from '../../core/progress.js';
 import { removeManagedPath } from '../../core/state/safe-remove.js';
-import { copyTree, defaultCopyJobs, isStaleProbe, probeCopyMode, runPool, type CopyMode } from '../../system/copy-tree.js';
+import { copyTree, defaultCopyJobs, probeCopyMode, probeFilePid, runPool, type CopyMode } from '../../system/copy-tree.js';
 import { run } from '../../system/runner.js';
 import type { ImageContext } from '../../core/image/context.js';
 import type { ImageData } from '../../core/image/image-data.js';
 import { partialName, removingName } from './nfs-layout.js';
+import { pidExists } from '../../core/state/process-identity.js';
 import { foldNodeNames } from './stored-node-lists.js';
 import { countNodes, isNodeName } from '../../nodeset/index.js';
 
@@ -79,6 +80,12 @@ async function removeLeftover(image: NfsGoldenImage, name: string): Promise<void
       await sleep(250);
     }
   }
+}
+
+/** A copy-mode probe file left by a process that no longer runs. */
+function isStaleProbe(name: string): boolean {
+  const pid = probeFilePid(name);
+  return pid !== undefined && pid !== process.pid && !pidExists(pid);
 }
 
 /**
