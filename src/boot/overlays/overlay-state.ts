@@ -71,14 +71,18 @@ function archiveEntries(value: unknown, needDigest: boolean): Record<string, Pub
   return nodes;
 }
 
-async function readJson(file: string): Promise<unknown> {
-  const text = await readTextIfExists(file);
-  if (text === undefined) return undefined;
+/** The value of a state file's text; `{}` when it is not JSON (a damaged file reads as holding nothing). */
+function parseJson(text: string): unknown {
   try {
     return JSON.parse(text) as unknown;
   } catch {
     return {};
   }
+}
+
+async function readJson(file: string): Promise<unknown> {
+  const text = await readTextIfExists(file);
+  return text === undefined ? undefined : parseJson(text);
 }
 
 /**
@@ -98,12 +102,7 @@ export async function readManifest(paths: Paths): Promise<OverlayManifest> {
   const text = await readTextIfExists(file);
   if (text === undefined) return { nodes: {} };
   if (known?.file === file && known.text === text) return copied(known.manifest);
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text) as unknown;
-  } catch {
-    return { nodes: {} };
-  }
+  const parsed = parseJson(text);
   if (typeof parsed !== 'object' || parsed === null) return { nodes: {} };
   const { nodes, inventorySha256, sources } = parsed as Record<string, unknown>;
   const manifest: OverlayManifest = {
@@ -120,9 +119,8 @@ export async function writeManifest(paths: Paths, manifest: OverlayManifest): Pr
   const file = overlayManifestFile(paths);
   const text = `${JSON.stringify(manifest)}\n`;
   await writeFileAtomic(file, text, 0o600);
-  // Remembered only when the records are those a read would give (checked names and addresses): else the next read checks them.
-  known = Object.values(manifest.nodes).every((entry) => entry.ip === undefined || isIP(entry.ip) !== 0) && Object.keys(manifest.nodes).every(isNodeName)
-    ? { file, text, manifest: copied(manifest) } : undefined;
+  // Remembered as a read of this text would give it: the same check of names and addresses, no parsing.
+  known = { file, text, manifest: { ...manifest, nodes: archiveEntries(manifest.nodes, true) } };
 }
 
 /** The intent of a killed build, or undefined when no build was interrupted. */
