@@ -30,22 +30,27 @@ export interface ServerRemoval {
   profiles: string[];
 }
 
+/** Keys of `map` (nodes or profiles) whose own server list names `name`, in name order. */
+function naming(map: Record<string, NodeEntry>, name: string): string[] {
+  return Object.keys(map).filter((key) => map[key]?.servers?.includes(name)).sort(compareNames);
+}
+
 function users(document: InventoryDocument, name: string): { nodes: string[]; profiles: string[] } {
-  const naming = (map: Record<string, NodeEntry>): string[] => Object.keys(map).filter((key) => map[key]?.servers?.includes(name)).sort(compareNames);
-  return { nodes: naming(document.nodes), profiles: naming(document.profiles) };
+  return { nodes: naming(document.nodes, name), profiles: naming(document.profiles, name) };
 }
 
-/** Nodes that fetch from server `name`: their effective list (their own, else their profiles') names it. */
-function fetchingNodes(document: InventoryDocument, name: string): string[] {
-  return Object.entries(document.nodes)
-    .filter(([node, entry]) => effectiveNode(node, entry, document.profiles).attributes.servers?.includes(name))
-    .map(([node]) => node).sort(compareNames);
+/** Each node's effective server list (its own, else its profiles'), for the nodes that have one: merged once per listing, not once per server. */
+function effectiveServers(document: InventoryDocument): [string, string[]][] {
+  return Object.entries(document.nodes).flatMap(([node, entry]): [string, string[]][] => {
+    const servers = effectiveNode(node, entry, document.profiles).attributes.servers;
+    return servers ? [[node, servers]] : [];
+  });
 }
 
-function view(document: InventoryDocument, name: string): ServerView {
-  const { profiles } = users(document, name);
-  const nodes = fetchingNodes(document, name);
-  return { name, url: serverMap(document)[name]?.url as string, nodes: nodes.length ? foldNodes(nodes) : '', nodeCount: nodes.length, profiles };
+function view(document: InventoryDocument, name: string, lists = effectiveServers(document)): ServerView {
+  // The nodes that fetch from it: their effective list names it.
+  const nodes = lists.filter(([, servers]) => servers.includes(name)).map(([node]) => node).sort(compareNames);
+  return { name, url: serverMap(document)[name]?.url as string, nodes: nodes.length ? foldNodes(nodes) : '', nodeCount: nodes.length, profiles: naming(document.profiles, name) };
 }
 
 /**
@@ -101,5 +106,6 @@ export async function removeServer(inventory: NodeInventory, name: string, optio
 /** Every boot server in name order, with who names it. */
 export async function listServers(inventory: NodeInventory): Promise<ServerView[]> {
   const document = await inventory.read();
-  return Object.keys(serverMap(document)).sort(compareNames).map((name) => view(document, name));
+  const lists = effectiveServers(document);
+  return Object.keys(serverMap(document)).sort(compareNames).map((name) => view(document, name, lists));
 }
