@@ -7,7 +7,7 @@
  */
 import { isIP } from 'node:net';
 import { UsageError } from '../../errors/index.js';
-import { isImageName, normalizeImageReference, validateOverlayName, validateProfileName } from '../names.js';
+import { imageOfReference, isImageName, normalizeImageReference, validateOverlayName, validateProfileName } from '../names.js';
 import { requireKnownKeys } from '../raw-options.js';
 import { checkServerList } from './servers.js';
 
@@ -203,8 +203,8 @@ export function checkAttributes(raw: unknown, where: string, allowProfiles: bool
     const image = normalizeImageReference(entry.image);
     if (image === undefined) {
       // A good name with a bad id is a version problem: the code and hint the name gate gives it everywhere else.
-      const [name, at] = typeof entry.image === 'string' ? [entry.image.slice(0, entry.image.indexOf('@')), entry.image.indexOf('@')] : ['', -1];
-      if (at > 0 && isImageName(name)) bad('E_IMAGE_VERSION', `invalid image version in ${JSON.stringify(entry.image)} in ${where}`,
+      const name = typeof entry.image === 'string' && entry.image.includes('@') ? imageOfReference(entry.image) : '';
+      if (isImageName(name)) bad('E_IMAGE_VERSION', `invalid image version in ${JSON.stringify(entry.image)} in ${where}`,
         `give NAME@VERSION with a 12-digit version id as \`disklessset image history ${name}\` shows it`);
       bad('E_IMAGE_NAME', `invalid image ${JSON.stringify(entry.image)} in ${where}`, 'give NAME or NAME@VERSION (see `disklessset image list` and `image history`)');
     }
