@@ -205,6 +205,7 @@ export const serveCommand: CommandSpec = {
     const seeder = options.seed ? await startRootSeeder(services.paths, { port: seedPort, uploadLimit, log }).catch(async (error: unknown) => {
       await server.close();
       await tracker?.close();
+      await recorder.close().catch(() => undefined);
       throw error;
     }) : undefined;
     // Last line of defence: a stray rejection from a background task (an API job, a
@@ -214,7 +215,8 @@ export const serveCommand: CommandSpec = {
     io.write(`serving ${services.paths.httpRoot} at ${server.url}${api ? ` (REST API at ${server.url}${API_PREFIX.slice(1)})` : ''}\n`);
     if (tracker) io.write(`tracker at ${tracker.announceUrl}\n`);
     if (seeder) io.write(`seeding ${seeder.seeding()} root image(s) on port ${seedPort}\n`);
-    if (tracker || seeder) await warnOtherTrackers(services, log);
+    // A check that cannot read the images says so; it never ends a serve that already answers.
+    if (tracker || seeder) await warnOtherTrackers(services, log).catch((error: unknown) => log(`warning: cannot compare the torrents' trackers: ${(error as Error)?.message ?? String(error)}`));
     const reason = await Promise.race([untilStopped(io.signal), server.failed]);
     log(`${typeof reason === 'string' ? reason : 'a serve worker failed'}: stopping`);
     process.off('unhandledRejection', onStray);
