@@ -116,10 +116,7 @@ async function startWorkers(paths: Paths, options: {
 /** The seeder of every published root image with a torrent (system/bt-seeder.ts over the image folders). */
 async function startRootSeeder(paths: Paths, options: Omit<SeederOptions, 'list'>): Promise<Seeder> {
   const [{ startSeeder }, { sharedVersions }] = await Promise.all([import('../../../system/bt-seeder.js'), import('../../../core/image/version-share.js')]);
-  return startSeeder({
-    ...options,
-    list: async () => (await sharedVersions(paths)).map((version) => ({ torrentFile: version.torrentFile, dir: version.dir, fileName: version.rootFile })),
-  });
+  return startSeeder({ ...options, list: () => sharedVersions(paths) });
 }
 
 /**
