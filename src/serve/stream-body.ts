@@ -22,7 +22,7 @@ import type { ServerResponse } from 'node:http';
 import { fileIdentity, type ChunkCache } from './chunk-cache.js';
 
 /** Chunks of one download written to the socket and not yet taken by it. */
-export const CHUNKS_IN_FLIGHT = 2;
+const CHUNKS_IN_FLIGHT = 2;
 
 /**
  * Sends bytes `start..end` (inclusive) of `handle` (whose `fstat` is

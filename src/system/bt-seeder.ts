@@ -62,7 +62,7 @@ function inputFile(items: readonly SeedItem[]): string {
 }
 
 /** The aria2c command line for `count` torrents (the list itself comes on stdin). */
-export function seederArgs(options: Pick<SeederOptions, 'port' | 'uploadLimit'>, count: number): string[] {
+function seederArgs(options: Pick<SeederOptions, 'port' | 'uploadLimit'>, count: number): string[] {
   return ['aria2c', '--no-conf=true', '--input-file=-', `--max-concurrent-downloads=${Math.max(1, count)}`,
     // Peers come from the tracker only: no DHT, no local discovery on the site network.
     '--enable-dht=false', '--enable-dht6=false', '--bt-enable-lpd=false',

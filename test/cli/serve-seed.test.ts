@@ -1,26 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { CLI, makeTempRoot } from '../helpers/temp-root.js';
+import { makeTempRoot } from '../helpers/temp-root.js';
+import { aria2cOnPort } from '../helpers/aria2c-processes.js';
+import { startServeProcess } from '../helpers/serve-process.js';
 import { freeLoopbackPort } from '../helpers/nginx-harness.js';
 import { patterned } from '../helpers/serve-fixture.js';
 import { Paths } from '../../src/core/paths.js';
 import { fileSha256, versionRootFile, writeVersionRecord } from '../../src/core/image/versions.js';
 import { writeVersionShare } from '../../src/core/image/version-share.js';
-
-/** Pids of the aria2c processes whose command line names `--listen-port=PORT`. */
-async function aria2cOnPort(port: number): Promise<number[]> {
-  const pids: number[] = [];
-  for (const entry of await readdir('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    const argv = (await readFile(`/proc/${entry}/cmdline`, 'latin1').catch(() => '')).split('\0');
-    if (argv[0]?.endsWith('aria2c') && argv.includes(`--listen-port=${port}`)) pids.push(Number(entry));
-  }
-  return pids;
-}
 
 test('serve --seed seeds each published version with a torrent (one aria2c), and SIGINT stops it with serve', async () => {
   const t = await makeTempRoot();
@@ -35,31 +24,16 @@ test('serve --seed seeds each published version with a torrent (one aria2c), and
     await writeVersionRecord(dir, { id, date: '2026-01-01T00:00:00.000Z', rootSha256: sha256, kernel: null, initramfs: null, sourceDigest: null,
       rootBytes: 300_000, treeBytes: null, command: 'test', attributes: {} });
     const port = await freeLoopbackPort();
-    const child = spawn(process.execPath, [CLI, '--root', t.root, 'serve', '--listen', '127.0.0.1', '--port', '0', '--seed', '--seed-port', String(port)], {
-      stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, DISKLESS_ROOT: undefined, NO_COLOR: '1' },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8');
-    child.stderr.setEncoding('utf8');
-    child.stderr.on('data', (chunk: string) => { stderr += chunk; });
-    const started = new Promise<void>((resolve) => {
-      child.stdout.on('data', (chunk: string) => {
-        stdout += chunk;
-        if (stdout.includes('seeding ')) resolve();
-      });
-    });
-    const exited = once(child, 'exit');
-    await Promise.race([started, exited]);
-    assert.match(stdout, new RegExp(`seeding 1 root image\\(s\\) on port ${port}`), stderr);
+    const serve = await startServeProcess(t.root, ['--listen', '127.0.0.1', '--port', '0', '--seed', '--seed-port', String(port)], 'seeding ');
+    assert.match(serve.stdout(), new RegExp(`seeding 1 root image\\(s\\) on port ${port}`), serve.stderr());
     const seeders = await aria2cOnPort(port);
     assert.equal(seeders.length, 1, 'one aria2c seeds');
     const stat = (await readFile(`/proc/${seeders[0]}/stat`, 'latin1')).split(') ')[1]?.split(' ');
-    assert.equal(stat?.[1], String(child.pid), 'it is a child of serve');
-    child.kill('SIGINT');
-    const [code] = await exited as [number | null];
-    assert.equal(code, 0, stderr);
-    assert.equal(`${stdout}${stderr}`.match(/seeding 1 root image/g)?.length, 1, `the seeding line is printed once: ${stdout}${stderr}`);
+    assert.equal(stat?.[1], String(serve.pid), 'it is a child of serve');
+    const code = await serve.stop('SIGINT');
+    assert.equal(code, 0, serve.stderr());
+    const output = `${serve.stdout()}${serve.stderr()}`;
+    assert.equal(output.match(/seeding 1 root image/g)?.length, 1, `the seeding line is printed once: ${output}`);
     assert.deepEqual(await aria2cOnPort(port), [], 'no aria2c outlives serve');
   } finally {
     await t.cleanup();

@@ -1,31 +1,21 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { get } from 'node:http';
 import { writeFile } from 'node:fs/promises';
-import { CLI, makeTempRoot } from '../helpers/temp-root.js';
+import { makeTempRoot } from '../helpers/temp-root.js';
+import { startServeProcess } from '../helpers/serve-process.js';
 import { builtImage } from '../helpers/livenet-fixtures.js';
 import { Paths } from '../../src/core/paths.js';
+
+/** serve with its tracker, both on free ports of 127.0.0.1. */
+const TRACKER_ARGS = ['--listen', '127.0.0.1', '--port', '0', '--tracker', '--tracker-port', '0'];
 
 test('serve --tracker runs a tracker beside the file server on the serve address; SIGINT stops both', async () => {
   const t = await makeTempRoot();
   try {
-    const child = spawn(process.execPath, [CLI, '--root', t.root, 'serve', '--listen', '127.0.0.1', '--port', '0', '--tracker', '--tracker-port', '0'], {
-      stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, DISKLESS_ROOT: undefined, NO_COLOR: '1' },
-    });
-    let stdout = '';
-    child.stdout.setEncoding('utf8');
-    const started = new Promise<void>((resolve) => {
-      child.stdout.on('data', (chunk: string) => {
-        stdout += chunk;
-        if (stdout.includes('tracker at ')) resolve();
-      });
-    });
-    const exited = once(child, 'exit');
-    await Promise.race([started, exited]);
-    const url = /tracker at (http:\/\/127\.0\.0\.1:\d+\/announce)/.exec(stdout)?.[1];
-    assert.ok(url, stdout);
+    const serve = await startServeProcess(t.root, TRACKER_ARGS, 'tracker at ');
+    const url = /tracker at (http:\/\/127\.0\.0\.1:\d+\/announce)/.exec(serve.stdout())?.[1];
+    assert.ok(url, serve.stdout());
     const answer = await new Promise<string>((resolve, reject) => {
       get(`${url}?info_hash=${'%01'.repeat(20)}&peer_id=${'%02'.repeat(20)}&port=7001&uploaded=0&downloaded=0&left=1&compact=1&event=started`,
         { agent: false }, (response) => {
@@ -36,10 +26,9 @@ test('serve --tracker runs a tracker beside the file server on the serve address
         }).on('error', reject);
     });
     assert.match(answer, /^d.*8:intervali\d+e.*5:peers/, 'a bencoded announce answer');
-    child.kill('SIGINT');
-    const [code] = await exited as [number | null];
+    const code = await serve.stop('SIGINT');
     assert.equal(code, 0);
-    assert.match(stdout, /server stopped/);
+    assert.match(serve.stdout(), /server stopped/);
   } finally {
     await t.cleanup();
   }
@@ -66,26 +55,10 @@ test('serve refuses a bad --tracker-port, or one without --tracker: exit 2, one 
 
 /** Runs `serve --tracker` until it prints its tracker line, stops it, and returns what it wrote on stderr. */
 async function serveTrackerOnce(root: string): Promise<string> {
-  const child = spawn(process.execPath, [CLI, '--root', root, 'serve', '--listen', '127.0.0.1', '--port', '0', '--tracker', '--tracker-port', '0'], {
-    stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, DISKLESS_ROOT: undefined, NO_COLOR: '1' },
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8');
-  child.stderr.setEncoding('utf8');
-  child.stderr.on('data', (chunk: string) => { stderr += chunk; });
-  const exited = once(child, 'exit');
-  await Promise.race([new Promise<void>((resolve) => {
-    child.stdout.on('data', (chunk: string) => {
-      stdout += chunk;
-      // The warnings follow the tracker line; serve writes them before it heeds SIGINT.
-      if (stdout.includes('tracker at ')) resolve();
-    });
-  }), exited]);
-  child.kill('SIGINT');
-  const [code] = await exited as [number | null];
-  assert.equal(code, 0, stderr);
-  return stderr;
+  // The warnings follow the tracker line; serve writes them before it heeds SIGINT.
+  const serve = await startServeProcess(root, TRACKER_ARGS, 'tracker at ');
+  assert.equal(await serve.stop('SIGINT'), 0, serve.stderr());
+  return serve.stderr();
 }
 
 test('serve --tracker warns once per image whose current torrent names another tracker, naming the rebuild; none after it', async () => {

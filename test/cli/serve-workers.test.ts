@@ -1,58 +1,42 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { Paths } from '../../src/core/paths.js';
+import { pidExists } from '../../src/core/state/process-identity.js';
 import { fetchAnswer, waitUntil } from '../helpers/serve-fixture.js';
-import { CLI, makeTempRoot, type TempRoot } from '../helpers/temp-root.js';
+import { makeTempRoot, type TempRoot } from '../helpers/temp-root.js';
+import { startServeProcess, type ServeProcess } from '../helpers/serve-process.js';
 
-/** Starts `serve --workers 2` as a real process; resolves with its URL and the ids of its worker processes. */
-async function serveWithWorkers(t: TempRoot): Promise<{ child: ChildProcessWithoutNullStreams; url: string; workers: number[]; stderr: () => string }> {
-  const child = spawn(process.execPath, [CLI, '--root', t.root, 'serve', '--listen', '127.0.0.1', '--port', '0', '--workers', '2'], {
-    stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, DISKLESS_ROOT: undefined, NO_COLOR: '1' },
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => { stdout += chunk; });
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk; });
-  const exited = once(child, 'exit');
-  await Promise.race([new Promise<void>((resolve) => child.stdout.on('data', () => { if (stdout.includes('serving ')) resolve(); })), exited]);
-  const url = /serving \S+ at (http:\/\/127\.0\.0\.1:\d+\/)/.exec(stdout)?.[1];
-  assert.ok(url, `${stdout}\n${stderr}`);
-  const children = await readFile(`/proc/${child.pid}/task/${child.pid}/children`, 'utf8');
+/** Starts `serve --workers 2` as a real process; resolves with it, its URL and the ids of its worker processes. */
+async function serveWithWorkers(t: TempRoot): Promise<{ serve: ServeProcess; url: string; workers: number[] }> {
+  const serve = await startServeProcess(t.root, ['--listen', '127.0.0.1', '--port', '0', '--workers', '2'], 'serving ');
+  const url = /serving \S+ at (http:\/\/127\.0\.0\.1:\d+\/)/.exec(serve.stdout())?.[1];
+  assert.ok(url, `${serve.stdout()}\n${serve.stderr()}`);
+  const children = await readFile(`/proc/${serve.pid}/task/${serve.pid}/children`, 'utf8');
   const workers = children.trim().split(/\s+/).filter(Boolean).map(Number);
-  return { child, url, workers, stderr: () => stderr };
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
+  return { serve, url, workers };
 }
 
 test('serve --workers 2 serves from two worker processes, logs their requests in the primary, and SIGTERM stops them all', async () => {
   const t = await makeTempRoot();
   try {
-    const file = join(t.root, 'var', 'www', 'html', 'preboot_execution_environment', 'diskless', 'hello.txt');
-    await mkdir(join(file, '..'), { recursive: true });
-    await writeFile(file, 'hello\n', { mode: 0o644 });
+    // Where the paths module puts the served images, under the temporary root.
+    const paths = new Paths(t.root);
+    await mkdir(paths.imagesDir, { recursive: true });
+    await writeFile(join(paths.imagesDir, 'hello.txt'), 'hello\n', { mode: 0o644 });
     const served = await serveWithWorkers(t);
     assert.equal(served.workers.length, 2, 'two worker processes');
     for (let i = 0; i < 4; i += 1) {
-      const answer = await fetchAnswer(served.url, '/preboot_execution_environment/diskless/hello.txt');
+      const answer = await fetchAnswer(served.url, `${paths.urlPath('imagesDir')}/hello.txt`);
       assert.equal(answer.status, 200);
       assert.equal(answer.body.toString(), 'hello\n');
     }
     // Access lines are written by the primary, from the workers' messages.
-    await waitUntil(() => (served.stderr().match(/hello\.txt/g) ?? []).length === 4);
-    served.child.kill('SIGTERM');
-    const [code] = await once(served.child, 'exit') as [number | null];
-    assert.equal(code, 0, served.stderr());
-    assert.deepEqual(served.workers.filter(alive), [], 'no worker left behind');
+    await waitUntil(() => (served.serve.stderr().match(/hello\.txt/g) ?? []).length === 4);
+    const code = await served.serve.stop('SIGTERM');
+    assert.equal(code, 0, served.serve.stderr());
+    assert.deepEqual(served.workers.filter(pidExists), [], 'no worker left behind');
   } finally {
     await t.cleanup();
   }
@@ -62,9 +46,8 @@ test('the workers of serve --workers stop by themselves when the primary is kill
   const t = await makeTempRoot();
   try {
     const served = await serveWithWorkers(t);
-    served.child.kill('SIGKILL');
-    await once(served.child, 'exit');
-    await waitUntil(() => served.workers.every((pid) => !alive(pid)));
+    await served.serve.stop('SIGKILL');
+    await waitUntil(() => served.workers.every((pid) => !pidExists(pid)));
   } finally {
     await t.cleanup();
   }

@@ -5,6 +5,7 @@ import { once } from 'node:events';
 import { createServer, type AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { ConflictError } from '../../src/errors/index.js';
+import { pidExists } from '../../src/core/state/process-identity.js';
 import type { ServedEvent } from '../../src/serve/served-event.js';
 import { isWorkerMessage } from '../../src/serve/worker-link.js';
 import { startWorkerPool, type WorkerPool } from '../../src/serve/worker-pool.js';
@@ -16,16 +17,6 @@ let tree: BootTree;
 
 before(async () => { tree = await makeBootTree(); });
 after(async () => { await tree.cleanup(); });
-
-/** True while a process with this id exists. */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 function startPool(events: ServedEvent[], lines: string[], port = 0): Promise<WorkerPool> {
   return startWorkerPool({
@@ -59,7 +50,7 @@ test('closing the pool stops every worker', async () => {
   const pool = await startPool([], []);
   const pids = pool.pids();
   await pool.close();
-  assert.deepEqual(pids.filter(alive), []);
+  assert.deepEqual(pids.filter(pidExists), []);
   assert.deepEqual(pool.pids(), []);
 });
 

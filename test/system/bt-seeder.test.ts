@@ -14,17 +14,7 @@ import { torrentBytes } from '../../src/core/image/version-share.js';
 import { run } from '../../src/system/runner.js';
 import { freeLoopbackPort } from '../helpers/nginx-harness.js';
 import { patterned } from '../helpers/serve-fixture.js';
-
-/** Pids of the aria2c processes whose command line names `--listen-port=PORT`. */
-async function aria2cOnPort(port: number): Promise<number[]> {
-  const pids: number[] = [];
-  for (const entry of await readdir('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    const argv = (await readFile(`/proc/${entry}/cmdline`, 'latin1').catch(() => '')).split('\0');
-    if (argv[0]?.endsWith('aria2c') && argv.includes(`--listen-port=${port}`)) pids.push(Number(entry));
-  }
-  return pids;
-}
+import { aria2cOnPort } from '../helpers/aria2c-processes.js';
 
 /** A node's download of `torrent` into `dir` from peers only; resolves with aria2c's exit code. */
 async function download(torrent: string, dir: string): Promise<number> {

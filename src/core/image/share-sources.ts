@@ -16,11 +16,8 @@ function urlHost(address: string): string {
   return isIP(address) === 6 ? `[${address}]` : address;
 }
 
-/**
- * The tracker of this installation (see the module comment). `paths` is
- * unused since the torrents name no web seeds; kept so callers need not change.
- */
-export async function shareSources(_paths: Paths, config: DisklessConfig): Promise<ShareSources> {
+/** The tracker of this installation (see the module comment): from the configuration alone. */
+export function shareSources(config: DisklessConfig): ShareSources {
   const derived = config.serverAddress === null ? undefined : `http://${urlHost(config.serverAddress)}:${DEFAULT_TRACKER_PORT}/announce`;
   const tracker = config.p2pTrackerUrl ?? derived;
   return { trackers: tracker === undefined ? [] : [tracker] };
@@ -39,7 +36,7 @@ export async function shareSources(_paths: Paths, config: DisklessConfig): Promi
 export async function imagesWithOtherTrackers(
   paths: Paths, config: DisklessConfig, images: ReadonlyArray<{ name: string; version: unknown }>,
 ): Promise<Array<{ name: string; trackers: string[] }>> {
-  const expected = JSON.stringify((await shareSources(paths, config)).trackers);
+  const expected = JSON.stringify(shareSources(config).trackers);
   const stale: Array<{ name: string; trackers: string[] }> = [];
   for (const image of images) {
     if (!isImageName(image.name) || !isVersionId(image.version)) continue;

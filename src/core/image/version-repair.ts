@@ -196,7 +196,7 @@ async function repairDrift(paths: Paths, name: string, imageDir: string, drift: 
     await linkPublished(imageDir, versionRootFile(drift.current), PUBLISHED_ROOT_FILE);
   }
   if (drift.unshared.length > 0) {
-    const sources = await shareSources(paths, await loadConfig(paths.root));
+    const sources = shareSources(await loadConfig(paths.root));
     for (const id of drift.unshared) await shareAgain(imageDir, name, id, sources);
   }
   const done = [drift.orphans.length ? `removed ${drift.orphans.length} unfinished version(s)` : '',

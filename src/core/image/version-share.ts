@@ -17,10 +17,11 @@
  */
 import { access, lstat, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { isImageName, isVersionId } from '../names.js';
+import { isImageName } from '../names.js';
 import type { Paths } from '../paths.js';
+import type { SeedItem } from '../../system/bt-seeder.js';
 import { writeFileAtomic } from '../state/atomic-file.js';
-import { versionRootFile } from './versions.js';
+import { versionOfFile, versionRootFile } from './versions.js';
 
 /** Metainfo file of version `id` (served: it holds no secret). */
 export function versionTorrentFile(id: string): string { return `${versionRootFile(id)}.torrent`; }
@@ -98,36 +99,26 @@ export async function hasVersionShare(imageDir: string, id: string): Promise<boo
   }
 }
 
-
-/** A version a boot server seeds: its metainfo, and the folder holding its complete root image. */
-export interface SharedVersion {
-  torrentFile: string;
-  /** The image folder. */
-  dir: string;
-  /** The root image's name in `dir` (`squashfs-<id>.img`). */
-  rootFile: string;
-}
-
-const TORRENT_FILE = /^squashfs-([0-9a-f]{12})\.img\.torrent$/;
-
 /**
  * Every version of every image whose torrent and root image are both
- * regular files, by image then file name. A torrent is written after its
+ * regular files, by image then file name, as the seeder of `serve --seed`
+ * takes them (the image folder, the root image's name in it). A torrent is written after its
  * root image is complete (see writeVersionShare), so a listed root image is
  * whole. Names come from the folders and pass the names module before use.
  */
-export async function sharedVersions(paths: Paths): Promise<SharedVersion[]> {
+export async function sharedVersions(paths: Paths): Promise<SeedItem[]> {
   const images = (await readdir(paths.imagesDir).catch(() => [] as string[])).filter(isImageName).sort();
-  const shared: SharedVersion[] = [];
+  const shared: SeedItem[] = [];
   for (const image of images) {
     const dir = paths.imageDir(image);
     const files = (await readdir(dir).catch(() => [] as string[])).sort();
     for (const file of files) {
-      const id = TORRENT_FILE.exec(file)?.[1];
-      if (id === undefined || !isVersionId(id)) continue;
+      // The one reading of versioned file names (versions.ts); only the torrents matter here.
+      const id = versionOfFile(file);
+      if (id === undefined || file !== versionTorrentFile(id)) continue;
       const rootFile = versionRootFile(id);
       const [torrent, root] = await Promise.all([lstat(join(dir, file)).catch(() => undefined), lstat(join(dir, rootFile)).catch(() => undefined)]);
-      if (torrent?.isFile() && root?.isFile()) shared.push({ torrentFile: join(dir, versionTorrentFile(id)), dir, rootFile });
+      if (torrent?.isFile() && root?.isFile()) shared.push({ torrentFile: join(dir, file), dir, fileName: rootFile });
     }
   }
   return shared;

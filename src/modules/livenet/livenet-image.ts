@@ -63,8 +63,8 @@ export class LivenetImage extends Image {
   }
 
   /** The tracker of this installation, for the version's torrent (torrents name no web seeds: the servers stay the fetch script's fallback). */
-  shareSources(): Promise<ShareSources> {
-    return shareSources(this.context.paths, this.context.config);
+  shareSources(): ShareSources {
+    return shareSources(this.context.config);
   }
 
   /**

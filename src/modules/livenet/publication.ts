@@ -25,8 +25,8 @@ export interface PublishedImage {
   bootFileOf(id: string): string;
   /** Settings besides the root file's bytes that change how nodes boot it. */
   bootSettings(): Record<string, unknown>;
-  /** Tracker and boot servers the version's torrent names (see core/image/share-sources.ts). */
-  shareSources(): Promise<ShareSources>;
+  /** The trackers the version's torrent names (see core/image/share-sources.ts). */
+  shareSources(): ShareSources;
 }
 
 /** What a publication is asked to publish. */
@@ -111,7 +111,7 @@ export async function publishVersion(image: PublishedImage, publication: Publica
   const dir = image.imageDirectory;
   const root = publication.pendingRoot ?? currentRootFile(image);
   const rootSha256 = publication.pendingRoot || typeof image.data.root_sha256 !== 'string' ? await fileSha256(root) : image.data.root_sha256;
-  const sources = await image.shareSources();
+  const sources = image.shareSources();
   const parts = { rootSha256, kernel: image.data.kernel ?? null, initramfs: image.data.image ?? null, boot: image.bootSettings() };
   const id = await idOf(image, parts, sources.trackers);
   // A version is there when its record and files are (a file deleted by hand is made again, see version-repair.ts).

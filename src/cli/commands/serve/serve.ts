@@ -116,10 +116,7 @@ async function startWorkers(paths: Paths, options: {
 /** The seeder of every published root image with a torrent (system/bt-seeder.ts over the image folders). */
 async function startRootSeeder(paths: Paths, options: Omit<SeederOptions, 'list'>): Promise<Seeder> {
   const [{ startSeeder }, { sharedVersions }] = await Promise.all([import('../../../system/bt-seeder.js'), import('../../../core/image/version-share.js')]);
-  return startSeeder({
-    ...options,
-    list: async () => (await sharedVersions(paths)).map((version) => ({ torrentFile: version.torrentFile, dir: version.dir, fileName: version.rootFile })),
-  });
+  return startSeeder({ ...options, list: () => sharedVersions(paths) });
 }
 
 /**
@@ -205,6 +202,7 @@ export const serveCommand: CommandSpec = {
     const seeder = options.seed ? await startRootSeeder(services.paths, { port: seedPort, uploadLimit, log }).catch(async (error: unknown) => {
       await server.close();
       await tracker?.close();
+      await recorder.close().catch(() => undefined);
       throw error;
     }) : undefined;
     // Last line of defence: a stray rejection from a background task (an API job, a
@@ -214,7 +212,8 @@ export const serveCommand: CommandSpec = {
     io.write(`serving ${services.paths.httpRoot} at ${server.url}${api ? ` (REST API at ${server.url}${API_PREFIX.slice(1)})` : ''}\n`);
     if (tracker) io.write(`tracker at ${tracker.announceUrl}\n`);
     if (seeder) io.write(`seeding ${seeder.seeding()} root image(s) on port ${seedPort}\n`);
-    if (tracker || seeder) await warnOtherTrackers(services, log);
+    // A check that cannot read the images says so; it never ends a serve that already answers.
+    if (tracker || seeder) await warnOtherTrackers(services, log).catch((error: unknown) => log(`warning: cannot compare the torrents' trackers: ${(error as Error)?.message ?? String(error)}`));
     const reason = await Promise.race([untilStopped(io.signal), server.failed]);
     log(`${typeof reason === 'string' ? reason : 'a serve worker failed'}: stopping`);
     process.off('unhandledRejection', onStray);
