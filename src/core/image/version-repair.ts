@@ -59,7 +59,7 @@ interface Drift {
   recordless: string | undefined;
   /** Warnings about pinned versions that lost files (said by every command until fixed). */
   pinnedLost: string[];
-  /** Warnings about current or pinned versions whose root image is not its recorded size (truncated by hand...). */
+  /** Warnings about pinned versions whose root image is not its recorded size (truncated by hand...). */
   damaged: string[];
   /** Unreadable records of versions removed as unfinished (named once, by the command that removes them). */
   unreadable: string[];
