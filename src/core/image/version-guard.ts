@@ -57,11 +57,11 @@ export function pinnedWarning(name: string, id: string, holders: readonly string
 }
 
 /**
- * The warning about a current or pinned version whose root image is damaged
- * (`problem`, from rootDamage: a size check), said by every command until fixed.
- * `holders`: the nodes and profiles pinning it (empty for the current version only).
+ * The warning about a pinned version (`current`: also the one booted by
+ * default) whose root image is damaged (`problem`, from rootDamage: a size
+ * check), said by every command until fixed. `holders`: the nodes and profiles pinning it.
  */
-export function damagedWarning(name: string, id: string, current: boolean, holders: readonly string[], problem: string): string {
+function damagedWarning(name: string, id: string, current: boolean, holders: readonly string[], problem: string): string {
   const nodes = holders.filter((holder) => !holder.startsWith('profile '));
   const who = [nodes.length ? foldNodes(nodes) : '', ...holders.filter((holder) => holder.startsWith('profile '))].filter(Boolean).join(', ');
   const role = [current ? 'its current version' : 'version', id, who ? `pinned by ${who}` : ''].filter(Boolean).join(' ');

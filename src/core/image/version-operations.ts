@@ -39,7 +39,7 @@ export async function imageHistory(images: ImageAccess, reference: string): Prom
 }
 
 /** Shown instead of a kernel name a hand-edited record made invalid (never echoed: it may be a path). */
-export const INVALID_KERNEL = '<invalid kernel name>';
+const INVALID_KERNEL = '<invalid kernel name>';
 
 /** Whether `kernel` (from a version record) is a kernel file name: `vmlinuz-` and a valid kernel version. The one check of history and rollback. */
 function isKernelFile(kernel: string): boolean {

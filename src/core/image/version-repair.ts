@@ -59,7 +59,7 @@ interface Drift {
   recordless: string | undefined;
   /** Warnings about pinned versions that lost files (said by every command until fixed). */
   pinnedLost: string[];
-  /** Warnings about current or pinned versions whose root image is not its recorded size (truncated by hand...). */
+  /** Warnings about pinned versions whose root image is not its recorded size (truncated by hand...). */
   damaged: string[];
   /** Unreadable records of versions removed as unfinished (named once, by the command that removes them). */
   unreadable: string[];
@@ -84,16 +84,14 @@ async function pointerOf(imageDir: string): Promise<string | undefined> {
 
 /**
  * Record files that do not read as their version's record (edited or
- * truncated by hand). Records this program writes open with `id: <id>`:
- * only others are parsed.
+ * truncated by hand, also after their first line). Each is parsed: only
+ * history, rollback and diff look here, and they read the records anyway.
  */
 async function brokenRecords(imageDir: string, names: readonly string[]): Promise<string[]> {
   const broken: string[] = [];
   for (const file of names) {
     const id = /^version-([0-9a-f]{12})\.yml$/.exec(file)?.[1];
-    if (id === undefined) continue;
-    const head = await readFile(join(imageDir, file), 'utf8').catch(() => '');
-    if (!head.startsWith(`id: ${id}\n`) && await readVersion(imageDir, id) === undefined) broken.push(file);
+    if (id !== undefined && await readVersion(imageDir, id) === undefined) broken.push(file);
   }
   return broken;
 }

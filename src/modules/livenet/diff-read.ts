@@ -14,7 +14,7 @@ import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CoreServices } from '../../core/core-services.js';
 import { parseImageReference } from '../../core/names.js';
-import { listVersions, PUBLISHED_ROOT_FILE, versionManifestFile, versionRootFile } from '../../core/image/versions.js';
+import { listVersions, PUBLISHED_ROOT_FILE, readVersion, versionManifestFile, versionRootFile } from '../../core/image/versions.js';
 import { readManifest } from './manifest.js';
 import { requireIntactVersion, versionNotFound } from '../../core/image/version-operations.js';
 import { run } from '../../system/runner.js';
@@ -112,17 +112,15 @@ async function listMounted(mnt: string): Promise<Map<string, ListedFile>> {
 async function rootOf(services: CoreServices, reference: string): Promise<{ file: string; layout: string; label: string; manifest?: string }> {
   const { name, version } = parseImageReference(reference);
   const image = await loadLivenet(services, name);
-  const kept = await listVersions(image.imageDirectory);
-  const checked = kept.find((entry) => entry.id === (version ?? image.version));
-  if (checked) await requireIntactVersion(image.imageDirectory, name, checked, 'compare');
-  if (version === undefined) {
-    return { file: join(image.imageDirectory, image.version ? versionRootFile(image.version) : PUBLISHED_ROOT_FILE), layout: image.layout,
-      label: image.version ? `${name}@${image.version}` : name, manifest: image.version ? join(image.imageDirectory, versionManifestFile(image.version)) : undefined };
-  }
-  const record = checked;
-  if (!record) throw versionNotFound(name, version, kept.map((entry) => entry.id));
-  return { file: join(image.imageDirectory, versionRootFile(version)), layout: record.attributes.layout === 'flat' ? 'flat' : 'liveos', label: reference,
-    manifest: join(image.imageDirectory, versionManifestFile(version)) };
+  const dir = image.imageDirectory;
+  const id = version ?? image.version;
+  // One record read: the folder is listed only for the hint of an unknown version.
+  const record = id === undefined ? undefined : await readVersion(dir, id);
+  if (version !== undefined && !record) throw versionNotFound(name, version, (await listVersions(dir)).map((entry) => entry.id));
+  if (record) await requireIntactVersion(dir, name, record, 'compare');
+  if (id === undefined) return { file: join(dir, PUBLISHED_ROOT_FILE), layout: image.layout, label: name };
+  return { file: join(dir, versionRootFile(id)), layout: version === undefined ? image.layout : record?.attributes.layout === 'flat' ? 'flat' : 'liveos',
+    label: version === undefined ? `${name}@${id}` : reference, manifest: join(dir, versionManifestFile(id)) };
 }
 
 /**

@@ -9,10 +9,10 @@
  * version as `manifest-<id>.tsv` (see core/image/versions.ts), mode 0600:
  * never served, as it names every file of the image.
  */
-import { createHash } from 'node:crypto';
-import { createReadStream, type Stats } from 'node:fs';
+import type { Stats } from 'node:fs';
 import { lstat, readdir, readFile, readlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { fileSha256 } from '../../core/image/versions.js';
 import type { ListedFile } from './diff-compute.js';
 
 const HEADER = '# disklessset content manifest 1: path type mode uid/gid bytes sha256|link-target|device\n';
@@ -35,13 +35,6 @@ function unescapeField(text: string): string {
   return text.replace(/\\(.)/g, (_, char: string) => (char === 't' ? '\t' : char === 'n' ? '\n' : char));
 }
 
-/** sha256 (hex) of a file, streamed in 1 MiB reads: linear in its size, constant memory. */
-async function contentSha256(file: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
-  return hash.digest('hex');
-}
-
 /**
  * Writes the manifest of `tree` to `file` (mode 0600). One pass over the
  * tree, each regular file read once.
@@ -56,7 +49,7 @@ export async function writeManifest(tree: string, file: string, signal?: AbortSi
       const entry = `${relative}/${name}`;
       const info = await lstat(path);
       const type = typeOf(info);
-      const content = type === '-' ? await contentSha256(path) : type === 'l' ? escapeField(await readlink(path))
+      const content = type === '-' ? await fileSha256(path) : type === 'l' ? escapeField(await readlink(path))
         : type === 'c' || type === 'b' ? String(info.rdev) : '';
       const bytes = type === '-' || type === 'l' ? info.size : 0;
       lines.push([escapeField(entry), type, (info.mode & 0o7777).toString(8), `${info.uid}/${info.gid}`, bytes, content].join('\t'));

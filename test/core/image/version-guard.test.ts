@@ -98,7 +98,9 @@ test('an unreadable record is named by the command that reads records: an unpinn
     const old = (await s.images.get('v1')).data.version as string;
     await resizeLivenet(s, 'v1', 150);
     const current = (await s.images.get('v1')).data.version as string;
-    await writeFile(join(dir, `version-${old}.yml`), '{{{\n');
+    // Cut after its first line (`id: <id>`): still unreadable as a record.
+    const oldRecord = join(dir, `version-${old}.yml`);
+    await writeFile(oldRecord, (await readFile(oldRecord, 'utf8')).slice(0, 30));
     await writeFile(join(dir, `version-${current}.yml`), '{{{\n');
     // Commands that read no record (image list: every image, every time) leave records unread; nodes never read them.
     const list = await t.cli(['image', 'list']);

@@ -10,7 +10,10 @@ import assert from 'node:assert/strict';
 import { chmod, mkdir, readFile, rename, stat, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { resizeLivenet } from '../../../src/modules/livenet/maintenance.js';
+import type { VersionEntry } from '../../../src/core/image/version-operations.js';
+import type { Services } from '../../../src/services/services.js';
 import { builtImage, TEST_KERNEL } from '../../helpers/livenet-fixtures.js';
+import type { TempRoot } from '../../helpers/temp-root.js';
 
 const INITRAMFS = TEST_KERNEL.replace(/^vmlinuz-/, 'initramfs-kernel-');
 
@@ -19,46 +22,54 @@ function codeOf(stderr: string): string {
   return (JSON.parse(stderr) as { code: string }).code;
 }
 
-test('a rollback to a version whose kernel or initramfs left the kernels folder is refused, changing nothing, naming the command that brings it back', async () => {
+/** `v1` with two versions: `created` (kept) and `resized` (current, a resize to 200 MiB); `root` is the created version's root image. */
+interface TwoVersions { t: TempRoot; s: Services; dir: string; created: VersionEntry; resized: VersionEntry; root: string }
+
+/** Runs `body` on a fresh {@link TwoVersions}, cleaning the temporary root afterwards. */
+async function withTwoVersions(body: (versions: TwoVersions) => Promise<void>): Promise<void> {
   const { t, s, dir } = await builtImage();
   try {
     const [created] = await s.images.history('v1');
     await resizeLivenet(s, 'v1', 200);
     const [resized] = await s.images.history('v1');
     assert.ok(created && resized && created.id !== resized.id);
-    const published = (await stat(join(dir, 'boot.ipxe'))).ino;
-    const aside = join(t.root, 'aside');
-    await rename(join(s.paths.kernelsDir, TEST_KERNEL), aside);
-    const noKernel = await t.cli(['image', 'rollback', 'v1', '--to', created.id]);
-    assert.equal(noKernel.exitCode, 2, noKernel.stderr);
-    assert.equal(noKernel.stderr.trim().split('\n').length, 1, 'one line');
-    assert.match(noKernel.stderr, new RegExp(`its kernel ${TEST_KERNEL} is no longer in the kernels folder.*disklessset kernel add`));
-    assert.equal((await s.images.get('v1')).data.version, resized.id, 'still the version it was');
-    assert.equal((await stat(join(dir, 'boot.ipxe'))).ino, published, 'boot.ipxe untouched');
-
-    await rename(aside, join(s.paths.kernelsDir, TEST_KERNEL));
-    await rename(join(s.paths.kernelsDir, INITRAMFS), aside);
-    const noInitramfs = await t.cli(['image', 'rollback', 'v1', '--to', created.id, '--json']);
-    assert.equal(noInitramfs.exitCode, 2, noInitramfs.stderr);
-    assert.equal(codeOf(noInitramfs.stderr), 'E_ROLLBACK_KERNEL_MISSING');
-    assert.match(noInitramfs.stderr, new RegExp(`disklessset kernel initramfs ${TEST_KERNEL}`));
-    assert.equal((await s.images.get('v1')).data.version, resized.id);
-
-    await rename(aside, join(s.paths.kernelsDir, INITRAMFS));
-    const record = join(dir, `version-${created.id}.yml`);
-    const kept = await readFile(record, 'utf8');
-    await writeFile(record, kept.split(TEST_KERNEL).join('../../../../etc/passwd'));
-    const edited = await t.cli(['image', 'rollback', 'v1', '--to', created.id]);
-    assert.equal(edited.exitCode, 2, edited.stderr);
-    assert.ok(!edited.stderr.includes('passwd'), `an invalid name is never echoed into a hint: ${edited.stderr}`);
-    await writeFile(record, kept);
-    const back = await t.cli(['image', 'rollback', 'v1', '--to', created.id]);
-    assert.equal(back.exitCode, 0, back.stderr);
-    assert.equal((await s.images.get('v1')).data.version, created.id, 'with its files back, the rollback goes through');
+    await body({ t, s, dir, created, resized, root: join(dir, `squashfs-${created.id}.img`) });
   } finally {
     await t.cleanup();
   }
-});
+}
+
+test('a rollback to a version whose kernel or initramfs left the kernels folder is refused, changing nothing, naming the command that brings it back', () => withTwoVersions(async ({ t, s, dir, created, resized }) => {
+  const published = (await stat(join(dir, 'boot.ipxe'))).ino;
+  const aside = join(t.root, 'aside');
+  await rename(join(s.paths.kernelsDir, TEST_KERNEL), aside);
+  const noKernel = await t.cli(['image', 'rollback', 'v1', '--to', created.id]);
+  assert.equal(noKernel.exitCode, 2, noKernel.stderr);
+  assert.equal(noKernel.stderr.trim().split('\n').length, 1, 'one line');
+  assert.match(noKernel.stderr, new RegExp(`its kernel ${TEST_KERNEL} is no longer in the kernels folder.*disklessset kernel add`));
+  assert.equal((await s.images.get('v1')).data.version, resized.id, 'still the version it was');
+  assert.equal((await stat(join(dir, 'boot.ipxe'))).ino, published, 'boot.ipxe untouched');
+
+  await rename(aside, join(s.paths.kernelsDir, TEST_KERNEL));
+  await rename(join(s.paths.kernelsDir, INITRAMFS), aside);
+  const noInitramfs = await t.cli(['image', 'rollback', 'v1', '--to', created.id, '--json']);
+  assert.equal(noInitramfs.exitCode, 2, noInitramfs.stderr);
+  assert.equal(codeOf(noInitramfs.stderr), 'E_ROLLBACK_KERNEL_MISSING');
+  assert.match(noInitramfs.stderr, new RegExp(`disklessset kernel initramfs ${TEST_KERNEL}`));
+  assert.equal((await s.images.get('v1')).data.version, resized.id);
+
+  await rename(aside, join(s.paths.kernelsDir, INITRAMFS));
+  const record = join(dir, `version-${created.id}.yml`);
+  const kept = await readFile(record, 'utf8');
+  await writeFile(record, kept.split(TEST_KERNEL).join('../../../../etc/passwd'));
+  const edited = await t.cli(['image', 'rollback', 'v1', '--to', created.id]);
+  assert.equal(edited.exitCode, 2, edited.stderr);
+  assert.ok(!edited.stderr.includes('passwd'), `an invalid name is never echoed into a hint: ${edited.stderr}`);
+  await writeFile(record, kept);
+  const back = await t.cli(['image', 'rollback', 'v1', '--to', created.id]);
+  assert.equal(back.exitCode, 0, back.stderr);
+  assert.equal((await s.images.get('v1')).data.version, created.id, 'with its files back, the rollback goes through');
+}));
 
 test('an unknown version is E_VERSION_NOT_FOUND (exit 1) for history, rollback, diff and node pinning; upper-case ids name the same version', async () => {
   const { t, s } = await builtImage();
@@ -105,97 +116,70 @@ test('an unknown version is E_VERSION_NOT_FOUND (exit 1) for history, rollback, 
   }
 });
 
-test('a rollback to a version whose root image was truncated or overwritten is refused (E_VERSION_DAMAGED), changing nothing', async () => {
-  const { t, s, dir } = await builtImage();
-  try {
-    const [created] = await s.images.history('v1');
-    await resizeLivenet(s, 'v1', 200);
-    const [resized] = await s.images.history('v1');
-    assert.ok(created && resized && created.id !== resized.id);
-    const published = (await stat(join(dir, 'boot.ipxe'))).ino;
-    const root = join(dir, `squashfs-${created.id}.img`);
-    const bytes = await readFile(root);
-    await truncate(root, 1000);
-    const truncated = await t.cli(['image', 'rollback', 'v1', '--to', created.id, '--json']);
-    assert.equal(truncated.exitCode, 1, truncated.stderr);
-    assert.equal(truncated.stderr.trim().split('\n').length, 1, 'one line');
-    assert.equal(codeOf(truncated.stderr), 'E_VERSION_DAMAGED');
-    assert.match(truncated.stderr, /has 1000 bytes where its record says/);
-    assert.equal((await s.images.get('v1')).data.version, resized.id, 'still the version it was');
-    assert.equal((await stat(join(dir, 'boot.ipxe'))).ino, published, 'boot.ipxe untouched');
+test('a rollback to a version whose root image was truncated or overwritten is refused (E_VERSION_DAMAGED), changing nothing', () => withTwoVersions(async ({ t, s, dir, created, resized, root }) => {
+  const published = (await stat(join(dir, 'boot.ipxe'))).ino;
+  const bytes = await readFile(root);
+  await truncate(root, 1000);
+  const truncated = await t.cli(['image', 'rollback', 'v1', '--to', created.id, '--json']);
+  assert.equal(truncated.exitCode, 1, truncated.stderr);
+  assert.equal(truncated.stderr.trim().split('\n').length, 1, 'one line');
+  assert.equal(codeOf(truncated.stderr), 'E_VERSION_DAMAGED');
+  assert.match(truncated.stderr, /has 1000 bytes where its record says/);
+  assert.equal((await s.images.get('v1')).data.version, resized.id, 'still the version it was');
+  assert.equal((await stat(join(dir, 'boot.ipxe'))).ino, published, 'boot.ipxe untouched');
 
-    // Same size, other bytes: only the sha256 tells.
-    bytes.writeUInt8((bytes.readUInt8(bytes.length - 1) ^ 0xff), bytes.length - 1);
-    await writeFile(root, bytes);
-    const overwritten = await t.cli(['image', 'rollback', 'v1', '--to', 'previous']);
-    assert.equal(overwritten.exitCode, 1, overwritten.stderr);
-    assert.match(overwritten.stderr, /does not have the sha256 its record names/);
-    assert.equal((await s.images.get('v1')).data.version, resized.id);
-  } finally {
-    await t.cleanup();
+  // Same size, other bytes: only the sha256 tells.
+  bytes.writeUInt8((bytes.readUInt8(bytes.length - 1) ^ 0xff), bytes.length - 1);
+  await writeFile(root, bytes);
+  const overwritten = await t.cli(['image', 'rollback', 'v1', '--to', 'previous']);
+  assert.equal(overwritten.exitCode, 1, overwritten.stderr);
+  assert.match(overwritten.stderr, /does not have the sha256 its record names/);
+  assert.equal((await s.images.get('v1')).data.version, resized.id);
+}));
+
+test('a version whose root image was truncated cannot be pinned or diffed (E_VERSION_DAMAGED, one line); while pinned, every command warns', () => withTwoVersions(async ({ t, s, created, root }) => {
+  const bytes = await readFile(root);
+  await truncate(root, 1000);
+  await t.cli(['node', 'add', 'c001,c002', '--image', 'v1']).then((r) => assert.equal(r.exitCode, 0, r.stderr));
+  const inventory = await readFile(s.paths.inventoryFile, 'utf8');
+  for (const argv of [['node', 'set', 'c002', '--image', `v1@${created.id}`], ['node', 'add', 'c003', '--image', `v1@${created.id}`],
+    ['profile', 'add', 'p1', '--image', `v1@${created.id}`], ['image', 'diff', `v1@${created.id}`, 'v1']]) {
+    const refused = await t.cli([...argv, '--json']);
+    assert.equal(refused.exitCode, 1, `${argv.join(' ')}: ${refused.stderr}`);
+    assert.equal(refused.stderr.trim().split('\n').length, 1, `one line: ${refused.stderr}`);
+    assert.equal(codeOf(refused.stderr), 'E_VERSION_DAMAGED', argv.join(' '));
+    assert.match(refused.stderr, /has 1000 bytes where its record says.*image rebuild v1/, argv.join(' '));
+    assert.doesNotMatch(refused.stderr, /unsquashfs/, 'no tool output');
   }
-});
+  assert.equal(await readFile(s.paths.inventoryFile, 'utf8'), inventory, 'nothing pinned');
 
-test('a version whose root image was truncated cannot be pinned or diffed (E_VERSION_DAMAGED, one line); while pinned, every command warns', async () => {
-  const { t, s, dir } = await builtImage();
-  try {
-    const [created] = await s.images.history('v1');
-    await resizeLivenet(s, 'v1', 200);
-    assert.ok(created);
-    const root = join(dir, `squashfs-${created.id}.img`);
-    const bytes = await readFile(root);
-    await truncate(root, 1000);
-    await t.cli(['node', 'add', 'c001,c002', '--image', 'v1']).then((r) => assert.equal(r.exitCode, 0, r.stderr));
-    const inventory = await readFile(s.paths.inventoryFile, 'utf8');
-    for (const argv of [['node', 'set', 'c002', '--image', `v1@${created.id}`], ['node', 'add', 'c003', '--image', `v1@${created.id}`],
-      ['profile', 'add', 'p1', '--image', `v1@${created.id}`], ['image', 'diff', `v1@${created.id}`, 'v1']]) {
-      const refused = await t.cli([...argv, '--json']);
-      assert.equal(refused.exitCode, 1, `${argv.join(' ')}: ${refused.stderr}`);
-      assert.equal(refused.stderr.trim().split('\n').length, 1, `one line: ${refused.stderr}`);
-      assert.equal(codeOf(refused.stderr), 'E_VERSION_DAMAGED', argv.join(' '));
-      assert.match(refused.stderr, /has 1000 bytes where its record says.*image rebuild v1/, argv.join(' '));
-      assert.doesNotMatch(refused.stderr, /unsquashfs/, 'no tool output');
-    }
-    assert.equal(await readFile(s.paths.inventoryFile, 'utf8'), inventory, 'nothing pinned');
+  // Pinned while intact, damaged afterwards: each command says so, naming the nodes and the fix (a stat, no hash).
+  await writeFile(root, bytes);
+  await t.cli(['node', 'set', 'c002', '--image', `v1@${created.id}`]).then((r) => assert.equal(r.exitCode, 0, r.stderr));
+  await truncate(root, 1000);
+  const listed = await t.cli(['image', 'list']);
+  assert.equal(listed.exitCode, 0, listed.stderr);
+  const warning = listed.stderr.split('\n').filter((line) => line.includes('damaged'));
+  assert.equal(warning.length, 1, listed.stderr);
+  assert.match(warning[0] ?? '', new RegExp(`image v1: version ${created.id} pinned by c002 is damaged .*has 1000 bytes.*node set c002 --image v1`));
+}));
 
-    // Pinned while intact, damaged afterwards: each command says so, naming the nodes and the fix (a stat, no hash).
-    await writeFile(root, bytes);
-    await t.cli(['node', 'set', 'c002', '--image', `v1@${created.id}`]).then((r) => assert.equal(r.exitCode, 0, r.stderr));
-    await truncate(root, 1000);
-    const listed = await t.cli(['image', 'list']);
-    assert.equal(listed.exitCode, 0, listed.stderr);
-    const warning = listed.stderr.split('\n').filter((line) => line.includes('damaged'));
-    assert.equal(warning.length, 1, listed.stderr);
-    assert.match(warning[0] ?? '', new RegExp(`image v1: version ${created.id} pinned by c002 is damaged .*has 1000 bytes.*node set c002 --image v1`));
-  } finally {
-    await t.cleanup();
+test('image diff reads the versions holding the image lock (no rebuild can prune them meanwhile), liveos ones mounted in place, nothing unpacked', () => withTwoVersions(async ({ t, s, created }) => {
+  // Failure-injection wrappers: they record whether the image's lock is held when a tool reads, then run the real tool.
+  const bin = join(t.root, 'fake-bin');
+  const mark = join(t.root, 'tools-seen');
+  await mkdir(bin);
+  for (const [tool, real] of [['mount', '/usr/bin/mount'], ['unsquashfs', '/usr/bin/unsquashfs']] as const) {
+    await writeFile(join(bin, tool), `#!/bin/sh\nif [ -d '${s.paths.imageLock('v1')}.lock' ]; then echo ${tool} held >> '${mark}'; `
+      + `else echo ${tool} free >> '${mark}'; fi\nexec ${real} "$@"\n`);
+    await chmod(join(bin, tool), 0o755);
   }
-});
-
-test('image diff reads the versions holding the image lock (no rebuild can prune them meanwhile), liveos ones mounted in place, nothing unpacked', async () => {
-  const { t, s } = await builtImage();
-  try {
-    const [created] = await s.images.history('v1');
-    await resizeLivenet(s, 'v1', 200);
-    assert.ok(created);
-    // Failure-injection wrappers: they record whether the image's lock is held when a tool reads, then run the real tool.
-    const bin = join(t.root, 'fake-bin');
-    const mark = join(t.root, 'tools-seen');
-    await mkdir(bin);
-    for (const [tool, real] of [['mount', '/usr/bin/mount'], ['unsquashfs', '/usr/bin/unsquashfs']] as const) {
-      await writeFile(join(bin, tool), `#!/bin/sh\nif [ -d '${s.paths.imageLock('v1')}.lock' ]; then echo ${tool} held >> '${mark}'; `
-        + `else echo ${tool} free >> '${mark}'; fi\nexec ${real} "$@"\n`);
-      await chmod(join(bin, tool), 0o755);
-    }
-    const diff = await t.cliProcess(['image', 'diff', `v1@${created.id}`, 'v1'], { env: { PATH: `${bin}:${process.env.PATH ?? ''}` } });
-    assert.equal(diff.exitCode, 0, diff.stderr);
-    const seen = (await readFile(mark, 'utf8')).trim().split('\n');
-    assert.equal(seen.filter((line) => line.startsWith('mount ')).length, 4, `two mounts per version: ${seen.join(', ')}`);
-    assert.deepEqual([...new Set(seen)], ['mount held'], 'under the lock, and no rootfs.img copied out by unsquashfs');
-  } finally {
-    await t.cleanup();
-  }
-});
+  const diff = await t.cliProcess(['image', 'diff', `v1@${created.id}`, 'v1'], { env: { PATH: `${bin}:${process.env.PATH ?? ''}` } });
+  assert.equal(diff.exitCode, 0, diff.stderr);
+  const seen = (await readFile(mark, 'utf8')).trim().split('\n');
+  assert.equal(seen.filter((line) => line.startsWith('mount ')).length, 4, `two mounts per version: ${seen.join(', ')}`);
+  assert.deepEqual([...new Set(seen)], ['mount held'], 'under the lock, and no rootfs.img copied out by unsquashfs');
+}));
 
 test('image rollback NAME@ID says the version goes in --to; image history shows a hand-edited kernel path as invalid', async () => {
   const { t, s, dir } = await builtImage();
