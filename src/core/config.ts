@@ -2,6 +2,7 @@
  * The optional config file `<root>/etc/diskless/diskless.yml`. Everything in it
  * has a default, so a missing file is a valid configuration.
  */
+import { isIP } from 'node:net';
 import { parseYamlText } from './yaml-text.js';
 import { UsageError } from '../errors/index.js';
 import { checkPathPlacement, normaliseConfiguredPath } from './config-paths.js';
@@ -48,6 +49,19 @@ export const MAX_SEED_SECONDS = 86400;
 
 function configProblem(file: string, what: string): UsageError {
   return new UsageError('E_CONFIG_INVALID', `invalid config file ${file}: ${what}`, 'fix or remove the file');
+}
+
+/**
+ * Whether `value` is one host name (labels of letters, digits and `-`) or one
+ * IP address (IPv6 without brackets or zone). Templates write it into node
+ * files and the tracker URL is `http://HOST:6969/announce`: a port
+ * (`10.0.0.1:80`) made that URL invalid in every torrent, so colons are only
+ * taken as part of an IPv6 address.
+ */
+function isServerAddress(value: string): boolean {
+  if (value.length > 253) return false;
+  if (isIP(value) !== 0) return !value.includes('%');
+  return /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/.test(value);
 }
 
 /**
@@ -106,9 +120,8 @@ export function parseConfig(document: unknown, file: string): DisklessConfig {
   }
   if (raw.server_address !== undefined && raw.server_address !== null) {
     const value = raw.server_address;
-    // Written into node files by templates: one host name or address, nothing that could break a line.
-    if (typeof value !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9.:-]{0,252}$/.test(value)) {
-      throw configProblem(file, '"server_address" must be a host name or an IP address, e.g. 10.0.0.1');
+    if (typeof value !== 'string' || !isServerAddress(value)) {
+      throw configProblem(file, '"server_address" must be a host name or an IP address, without a port, e.g. 10.0.0.1 or fd00::1');
     }
     config.serverAddress = value;
   }

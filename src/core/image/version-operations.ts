@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { ConflictError, NotFoundError, UsageError } from '../../errors/index.js';
 import { isImageName, isKernelVersion, isVersionId, normalizeVersionId, parseImageReference, validateImageName } from '../names.js';
 import type { ImageAccess } from './image.js';
-import { fileSha256, listVersions, readVersion, versionRootFile, type VersionRecord } from './versions.js';
+import { fileSha256, listVersions, readVersion, restoredAttributes, versionRootFile, type VersionRecord } from './versions.js';
 
 /** One line of `image history`: a kept version, and whether nodes boot it by default now. */
 export interface VersionEntry extends VersionRecord {
@@ -43,7 +43,12 @@ const INVALID_KERNEL = '<invalid kernel name>';
 
 /** Whether `kernel` (from a version record) is a kernel file name: `vmlinuz-` and a valid kernel version. The one check of history and rollback. */
 function isKernelFile(kernel: string): boolean {
-  return kernel.startsWith('vmlinuz-') && isKernelVersion(kernel.slice('vmlinuz-'.length));
+  return isBootFile(kernel, 'vmlinuz-');
+}
+
+/** Whether `file` (from a version record) is `prefix` and a valid kernel version, as image_data.yml requires (image-folder.ts). */
+function isBootFile(file: unknown, prefix: string): boolean {
+  return typeof file === 'string' && file.startsWith(prefix) && isKernelVersion(file.slice(prefix.length));
 }
 
 function shownKernel(kernel: string | null): string | null {
@@ -62,8 +67,9 @@ async function requireBootFiles(images: ImageAccess, name: string, target: Versi
   const why = `image "${name}" cannot roll back to version ${target.id}`;
   // A hand-edited record may name anything: an invalid name is never echoed into a command to run.
   const kernelValid = target.kernel !== null && isKernelFile(target.kernel);
-  if (target.kernel !== null && !kernelValid) {
-    throw new UsageError('E_ROLLBACK_KERNEL_MISSING', `${why}: its record names no valid kernel file`,
+  const initramfsValid = target.initramfs === null || isBootFile(target.initramfs, 'initramfs-kernel-');
+  if ((target.kernel !== null && !kernelValid) || !initramfsValid) {
+    throw new UsageError('E_ROLLBACK_KERNEL_MISSING', `${why}: its record names no valid ${initramfsValid ? 'kernel' : 'initramfs'} file`,
       `roll back to another version that \`disklessset image history ${name}\` lists`);
   }
   if (target.kernel !== null && !present.has(target.kernel)) {
@@ -174,7 +180,7 @@ export async function rollbackImage(images: ImageAccess, name: string, to: strin
     if (target.id === current) return { version: current, from: current, changed: false };
     await requireBootFiles(images, name, target);
     await requireIntactVersion(image.imageDirectory, name, target, 'roll back to', true);
-    for (const [key, value] of Object.entries(target.attributes)) {
+    for (const [key, value] of Object.entries(restoredAttributes(target))) {
       if (value === null) delete image.data[key];
       else image.data[key] = value;
     }

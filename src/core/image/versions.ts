@@ -77,6 +77,18 @@ export function versionAttributes(data: Record<string, unknown>): Record<string,
   return Object.fromEntries(VERSION_ATTRIBUTES.map((key) => [key, data[key] ?? null]));
 }
 
+/**
+ * What a rollback to `record` puts back into the image data: the attributes
+ * versions record and no other key (a hand-edited record may add `name`,
+ * `password` or anything else), with the kernel and initramfs its record
+ * names at top level (the values the rollback checks), never the copies
+ * under `attributes`.
+ */
+export function restoredAttributes(record: VersionRecord): Record<string, unknown> {
+  const recorded: Record<string, unknown> = record.attributes !== null && typeof record.attributes === 'object' ? record.attributes : {};
+  return { ...versionAttributes(recorded), kernel: record.kernel ?? null, image: record.initramfs ?? null };
+}
+
 /** What goes into a version id besides the root image's bytes. */
 export interface VersionParts {
   rootSha256: string;
