@@ -8,7 +8,6 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseConfig } from '../../src/core/config.js';
 import { shareSources } from '../../src/core/image/share-sources.js';
-import { Paths } from '../../src/core/paths.js';
 import { UsageError } from '../../src/errors/index.js';
 
 const FILE = 'diskless.yml';
@@ -24,11 +23,11 @@ test('server_address with a port, or with colons that make no IPv6 address, is r
   }
 });
 
-test('server_address takes host names and IPv4 and IPv6 addresses; the derived tracker URL is a URL whose host is that address', async () => {
+test('server_address takes host names and IPv4 and IPv6 addresses; the derived tracker URL is a URL whose host is that address', () => {
   for (const [value, host] of [['10.0.0.1', '10.0.0.1'], ['boot-1.cluster.example', 'boot-1.cluster.example'], ['::1', '[::1]'], ['fd00::1', '[fd00::1]']]) {
     const config = parseConfig({ server_address: value }, FILE);
     assert.equal(config.serverAddress, value);
-    const [tracker] = (await shareSources(new Paths('/'), config)).trackers;
+    const [tracker] = shareSources(config).trackers;
     assert.ok(tracker !== undefined);
     const url = new URL(tracker);
     assert.equal(url.host, `${host}:6969`, tracker);
