@@ -163,7 +163,8 @@ async function runLine(argv: readonly string[], env: CliEnvironment, global: Glo
   progressView.finish('done');
   tellSpaceNotices();
   for (const warning of (result.warnings ?? []).filter((w) => !warned.has(w))) await write(env.stderr, `${color ? '\x1b[33mwarning:\x1b[0m' : 'warning:'} ${warning}`);
-  if (global.json) await write(env.stdout, JSON.stringify(result.data ?? null, null, 2));
+  // Indented for a person at a terminal; one line for the programs that read pipes (docs/json.md).
+  if (global.json) await write(env.stdout, JSON.stringify(result.data ?? null, null, env.stdout.isTTY ? 2 : undefined));
   else {
     for (const note of result.notes ?? []) await write(env.stderr, note);
     if (result.text) await write(env.stdout, result.text);

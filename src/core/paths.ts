@@ -61,9 +61,14 @@ export class Paths {
     return join(resolve(root), DEFAULT_PATHS.configDir, 'diskless.yml');
   }
 
+  /** Physical paths worked out so far: a Paths never changes, and a 10,000-node listing asks for the same folder per node. */
+  private readonly physicalPaths = new Map<PathKey, string>();
+
   /** Physical path of a location on this host. */
   physical(key: PathKey): string {
-    return this.relocate(this.logicalPaths[key]);
+    let path = this.physicalPaths.get(key);
+    if (path === undefined) this.physicalPaths.set(key, path = this.relocate(this.logicalPaths[key]));
+    return path;
   }
 
   /** Logical path of a location, as nodes and the original tool name it. */

@@ -16,7 +16,7 @@ import type { OverlayRenderer } from '../../core/overlays/rendered.js';
 import type { BootScriptPublisher } from '../boot-publisher.js';
 import { runOverlayBuild, type OverlayBuildResult } from './overlay-build.js';
 import { overlaySourcesFingerprint } from './overlay-sources.js';
-import { readIntent, readManifest, writeIntent, type OverlayIntent } from './overlay-state.js';
+import { manifestHead, readIntent, readManifest, writeIntent, type OverlayIntent } from './overlay-state.js';
 import { overlayManifestFile } from '../boot-paths.js';
 import { foldNodes } from '../../nodeset/index.js';
 import { HostKeyStore, pruneHostKeys } from '../../core/overlays/ssh-host-keys.js';
@@ -148,7 +148,7 @@ export class OverlayDelivery {
     const manifestText = await readTextIfExists(overlayManifestFile(paths));
     // No inventory and nothing ever published: nothing to follow.
     if (text === undefined && manifestText === undefined) return false;
-    const manifest = await readManifest(paths);
+    const manifest = (manifestText === undefined ? undefined : manifestHead(manifestText)) ?? await readManifest(paths);
     return manifest.inventorySha256 !== inventoryHash(text ?? '') || manifest.sources !== await overlaySourcesFingerprint(paths);
   }
 

@@ -114,10 +114,31 @@ export async function readManifest(paths: Paths): Promise<OverlayManifest> {
   return manifest;
 }
 
+/**
+ * The build's inputs (`inventorySha256`, `sources`) of a manifest's `text`,
+ * read from its head without parsing the node records: the start-of-command
+ * check of every command needs only these (see manifestText below). Undefined
+ * when the head does not hold them (an earlier layout, an edit): read the
+ * whole manifest then.
+ */
+export function manifestHead(text: string): Pick<OverlayManifest, 'inventorySha256' | 'sources'> | undefined {
+  const end = text.indexOf(',"nodes":');
+  if (!text.startsWith('{"inventorySha256":') || end < 0 || !text.endsWith('}\n')) return undefined;
+  const head = parseJson(`${text.slice(0, end)}}`) as Record<string, unknown>;
+  const { inventorySha256, sources } = head;
+  return typeof inventorySha256 === 'string' && (sources === undefined || typeof sources === 'string')
+    ? { inventorySha256, ...(typeof sources === 'string' ? { sources } : {}) } : undefined;
+}
+
+/** A manifest as written: the build's inputs first, so that {@link manifestHead} finds them without reading 10,000 records. */
+function manifestText(manifest: OverlayManifest): string {
+  return `${JSON.stringify({ inventorySha256: manifest.inventorySha256, sources: manifest.sources, nodes: manifest.nodes })}\n`;
+}
+
 /** Replaces the manifest atomically (mode 0600: it names addresses, and nothing else needs it). */
 export async function writeManifest(paths: Paths, manifest: OverlayManifest): Promise<void> {
   const file = overlayManifestFile(paths);
-  const text = `${JSON.stringify(manifest)}\n`;
+  const text = manifestText(manifest);
   await writeFileAtomic(file, text, 0o600);
   // Remembered as a read of this text would give it: the same check of names and addresses, no parsing.
   known = { file, text, manifest: { ...manifest, nodes: archiveEntries(manifest.nodes, true) } };
