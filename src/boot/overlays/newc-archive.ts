@@ -82,7 +82,9 @@ function records(node: string, entries: readonly OverlayEntry[]): Record_[] {
     if (parent && (parent.mode & 0o170000) !== S_IFDIR) throw invalid(node, record.name.slice(OVERLAY_PREFIX.length), 'lies under an entry that is not a folder');
   }
   // A parent's name is a prefix of its children's, so it sorts first: the kernel creates folders before their files.
-  return [...byName.values()].sort((a, b) => Buffer.compare(Buffer.from(a.name), Buffer.from(b.name)));
+  // Sorted by bytes (UTF-8), each name encoded once.
+  const keyed = [...byName.values()].map((record) => ({ record, key: Buffer.from(record.name) }));
+  return keyed.sort((a, b) => Buffer.compare(a.key, b.key)).map(({ record }) => record);
 }
 
 const PAD = Buffer.alloc(4);
@@ -91,12 +93,19 @@ function padding(length: number): Buffer {
   return PAD.subarray(0, (4 - (length % 4)) % 4);
 }
 
+/** Length of the fixed part of a header: the magic and thirteen 8-digit fields. */
+const FIXED = 6 + 13 * 8;
+
+/** A record's header: the fixed part, the name with its NUL, zeros up to a multiple of 4 bytes; one buffer (10,000 archives are made at once). */
 function header(record: Record_, ino: number, mtime: number): Buffer {
-  const name = Buffer.from(`${record.name}\0`);
-  const fields = [ino, record.mode, record.uid, record.gid, record.nlink, mtime, record.data.length, 0, 0, 0, 0, name.length, 0];
-  const text = `070701${fields.map((field) => field.toString(16).padStart(8, '0')).join('')}`;
-  const head = Buffer.concat([Buffer.from(text, 'ascii'), name]);
-  return Buffer.concat([head, padding(head.length)]);
+  const nameSize = Buffer.byteLength(record.name) + 1;
+  const fields = [ino, record.mode, record.uid, record.gid, record.nlink, mtime, record.data.length, 0, 0, 0, 0, nameSize, 0];
+  let text = '070701';
+  for (const field of fields) text += field.toString(16).padStart(8, '0');
+  const head = Buffer.alloc(Math.ceil((FIXED + nameSize) / 4) * 4);
+  head.write(text, 0, 'ascii');
+  head.write(record.name, FIXED, 'utf8');
+  return head;
 }
 
 /**
