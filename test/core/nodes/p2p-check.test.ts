@@ -26,7 +26,7 @@ test('--p2p on nodes or profiles booting a non-livenet image is kept with a one-
     assert.equal(await warned(['node', 'add', 'c3', '--profile', 'pn', '--image', 'd1']), '', 'no --p2p given: nothing to say');
     assert.match(await warned(['profile', 'set', 'pn', '--p2p']), warning, "c3 boots d1 and now has pn's p2p");
     const shown = await t.cli(['node', 'show', 'c3', '--json']);
-    assert.match(shown.stdout, /"p2p": true/, 'the choice is kept');
+    assert.equal((JSON.parse(shown.stdout) as { attributes: { p2p?: boolean } }).attributes.p2p, true, 'the choice is kept');
   } finally {
     await t.cleanup();
   }
