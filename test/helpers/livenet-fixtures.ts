@@ -9,6 +9,9 @@ import { sha512Crypt } from '../../src/core/os/password.js';
 import { parseSource } from '../../src/core/os/sources.js';
 import { Paths } from '../../src/core/paths.js';
 import type { Services } from '../../src/services/services.js';
+import assert from 'node:assert/strict';
+import type { VersionEntry } from '../../src/core/image/version-operations.js';
+import { resizeLivenet } from '../../src/modules/livenet/maintenance.js';
 import { makeTempRoot, type TempRoot } from './temp-root.js';
 
 export const TEST_KERNEL = 'vmlinuz-6.1.0-test';
@@ -64,5 +67,22 @@ export async function builtImage(config?: string): Promise<{ t: TempRoot; s: Ser
   } catch (error) {
     await t.cleanup();
     throw error;
+  }
+}
+
+/** `v1` with two versions: `created` (kept) and `resized` (current, a resize to 200 MiB); `root` is the created version's root image. */
+export interface TwoVersions { t: TempRoot; s: Services; dir: string; created: VersionEntry; resized: VersionEntry; root: string }
+
+/** Runs `body` on a fresh {@link TwoVersions}, cleaning the temporary root afterwards. */
+export async function withTwoVersions(body: (versions: TwoVersions) => Promise<void>): Promise<void> {
+  const { t, s, dir } = await builtImage();
+  try {
+    const [created] = await s.images.history('v1');
+    await resizeLivenet(s, 'v1', 200);
+    const [resized] = await s.images.history('v1');
+    assert.ok(created && resized && created.id !== resized.id);
+    await body({ t, s, dir, created, resized, root: join(dir, `squashfs-${created.id}.img`) });
+  } finally {
+    await t.cleanup();
   }
 }

@@ -9,34 +9,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { chmod, mkdir, readFile, rename, stat, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { resizeLivenet } from '../../../src/modules/livenet/maintenance.js';
-import type { VersionEntry } from '../../../src/core/image/version-operations.js';
-import type { Services } from '../../../src/services/services.js';
-import { builtImage, TEST_KERNEL } from '../../helpers/livenet-fixtures.js';
-import type { TempRoot } from '../../helpers/temp-root.js';
+import { builtImage, TEST_KERNEL, withTwoVersions } from '../../helpers/livenet-fixtures.js';
 
 const INITRAMFS = TEST_KERNEL.replace(/^vmlinuz-/, 'initramfs-kernel-');
 
 /** The code of a refusal printed under --json (one JSON object on stderr). */
 function codeOf(stderr: string): string {
   return (JSON.parse(stderr) as { code: string }).code;
-}
-
-/** `v1` with two versions: `created` (kept) and `resized` (current, a resize to 200 MiB); `root` is the created version's root image. */
-interface TwoVersions { t: TempRoot; s: Services; dir: string; created: VersionEntry; resized: VersionEntry; root: string }
-
-/** Runs `body` on a fresh {@link TwoVersions}, cleaning the temporary root afterwards. */
-async function withTwoVersions(body: (versions: TwoVersions) => Promise<void>): Promise<void> {
-  const { t, s, dir } = await builtImage();
-  try {
-    const [created] = await s.images.history('v1');
-    await resizeLivenet(s, 'v1', 200);
-    const [resized] = await s.images.history('v1');
-    assert.ok(created && resized && created.id !== resized.id);
-    await body({ t, s, dir, created, resized, root: join(dir, `squashfs-${created.id}.img`) });
-  } finally {
-    await t.cleanup();
-  }
 }
 
 test('a rollback to a version whose kernel or initramfs left the kernels folder is refused, changing nothing, naming the command that brings it back', () => withTwoVersions(async ({ t, s, dir, created, resized }) => {
