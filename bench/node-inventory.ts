@@ -11,13 +11,14 @@
  * Every process runs under /usr/bin/time: the machine is shared, so CPU time
  * (user + system) is printed beside wall time, with the load average.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { loadavg, tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { CLI } from '../test/helpers/temp-root.js';
 import { run } from '../src/system/runner.js';
 import { reportRows, seconds } from './table.js';
+import { scratchFolder } from './scratch-fs.js';
 
 const NODES = Number(process.env.NODES ?? 10_000);
 const RUNS = Number(process.env.RUNS ?? 3);
@@ -41,7 +42,8 @@ function shown(timings: Timing[]): string {
 }
 
 async function main(): Promise<void> {
-  const root = await mkdtemp(join(tmpdir(), 'disklessset-bench-nodes-'));
+  const scratch = await scratchFolder('disklessset-bench-nodes-');
+  const root = scratch.dir;
   const width = String(NODES).length;
   const nodeSet = `c[${'1'.padStart(width, '0')}-${NODES}]`;
   try {
@@ -74,7 +76,7 @@ async function main(): Promise<void> {
       for (let r = 0; r < RUNS; r += 1) ansible.push((await timed(['ansible-inventory', '-i', ini, '--list'])).ms);
     }
 
-    console.log(`node inventory, ${NODES} nodes, whole processes, median of ${RUNS} (load average at start: ${load})`);
+    console.log(`node inventory, ${NODES} nodes, whole processes, median of ${RUNS}, on ${scratch.where} (load average at start: ${load})`);
     console.log(`  node add ${nodeSet} --profile compute (nodes.yml, ${NODES} node scripts and overlay archives): ${shown([add])}`);
     console.log(`  node set ${one} --var k=v (one node, archives following): ${shown(vars)}`);
     console.log(`  node set ${one} --ip (every /etc/hosts changes): ${shown(addresses)}`);
@@ -93,7 +95,7 @@ async function main(): Promise<void> {
         ...(ansible.length > 0 ? { ratio: median(ansible) / listMs } : {}), goal: '< 1 s', met: listMs < 1000 },
     ]);
   } finally {
-    await rm(root, { recursive: true, force: true });
+    await scratch.close();
   }
 }
 

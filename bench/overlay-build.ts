@@ -11,9 +11,8 @@
  * The machine's load average is printed: it is shared, so the CPU time of
  * each process (user + system, from /usr/bin/time) is given beside its wall time.
  */
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
-import { loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readdir } from 'node:fs/promises';
+import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { CLI } from '../test/helpers/temp-root.js';
 import { OVERLAY_CLI } from '../test/helpers/overlay-renderer.js';
@@ -21,6 +20,7 @@ import { run } from '../src/system/runner.js';
 import { overlaysDir } from '../src/boot/boot-paths.js';
 import { Paths } from '../src/core/paths.js';
 import { reportRows, seconds } from './table.js';
+import { scratchFolder } from './scratch-fs.js';
 
 const NODES = Number(process.env.NODES ?? 10_000);
 const RUNS = Number(process.env.RUNS ?? 3);
@@ -44,7 +44,8 @@ function shown(timings: Timing[]): string {
 }
 
 async function main(): Promise<void> {
-  const root = await mkdtemp(join(tmpdir(), 'disklessset-bench-overlays-'));
+  const scratch = await scratchFolder('disklessset-bench-overlays-');
+  const root = scratch.dir;
   const width = String(NODES).length;
   const first = `c${'1'.padStart(width, '0')}`;
   try {
@@ -65,7 +66,7 @@ async function main(): Promise<void> {
     for (let r = 0; r < RUNS; r += 1) again.push(await timed(overlays('overlay', 'build', '--json')));
     const baseline: Timing[] = [];
     for (let r = 0; r < RUNS; r += 1) baseline.push(await timed(plain('nodeset', '-c', first)));
-    console.log(`overlay delivery, ${NODES} nodes, whole processes (load average at start: ${load})`);
+    console.log(`overlay delivery, ${NODES} nodes, whole processes, on ${scratch.where} (load average at start: ${load})`);
     console.log(`  full build (render, ${archives} archives, node scripts): ${shown([full])}`);
     console.log(`  node set of one node, archives following (one written; median of ${RUNS}): ${shown(change)}`);
     console.log(`  overlay build ${first}, nothing changed (median of ${RUNS}): ${shown(one)}  ${JSON.stringify(JSON.parse(one[0]?.stdout ?? '{}'))}`);
@@ -77,7 +78,7 @@ async function main(): Promise<void> {
       { work: `one-node change among ${NODES} nodes, archives following, whole process`, ours: seconds(changeMs), reference: '-', goal: 'well under 1 s', met: changeMs < 1000 },
     ]);
   } finally {
-    await rm(root, { recursive: true, force: true });
+    await scratch.close();
   }
 }
 
