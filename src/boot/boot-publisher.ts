@@ -46,10 +46,10 @@ import { configuredSeedSeconds } from './ipxe/p2p.js';
 /**
  * Told after node scripts were published from a change of the inventory,
  * still under the inventory lock, with the committed inventory (the overlay
- * archives follow it, see boot/overlays/). Must not throw: what it cannot do
- * now, the next command's repair does.
+ * archives follow it, see boot/overlays/) and, after a change, the inventory
+ * it replaced. Must not throw: what it cannot do now, the next command's repair does.
  */
-export type ScriptsFollower = (document: InventoryDocument, text: string) => Promise<void>;
+export type ScriptsFollower = (document: InventoryDocument, text: string, previous?: { document: InventoryDocument; text: string }) => Promise<void>;
 
 /** File name of the intent record of earlier versions, inside the state folder: its presence makes the repair render everything again. */
 export const INTENT_FILE = 'boot-scripts.pending.json';
@@ -71,6 +71,8 @@ async function knownImages(paths: Paths): Promise<Set<string>> {
 interface Pending {
   /** The inventory published (told to the followers). */
   document: InventoryDocument;
+  /** The inventory it replaces (told to the followers). */
+  previous: { document: InventoryDocument; text: string };
   rendered: number[];
 }
 
@@ -163,12 +165,12 @@ export class BootScriptPublisher implements InventoryPublisher<Pending> {
   }
 
   /** Nothing is prepared before the commit: the scripts are rendered after the followers (see the module comment). */
-  async before(next: InventoryDocument, _nextText: string): Promise<Pending> {
-    return { document: next, rendered: [] };
+  async before(next: InventoryDocument, _nextText: string, previous: { document: InventoryDocument; text: string }): Promise<Pending> {
+    return { document: next, previous, rendered: [] };
   }
 
   async after(nextText: string, pending: Pending): Promise<void> {
-    await this.follow(pending.document, nextText, undefined, pending.rendered);
+    await this.follow(pending.document, nextText, undefined, pending.rendered, pending.previous);
   }
 
   /**
@@ -176,10 +178,11 @@ export class BootScriptPublisher implements InventoryPublisher<Pending> {
    * scripts (a new generation only when the set served differs). Generations
    * rendered are added to `rendered`.
    */
-  private async follow(document: InventoryDocument, text: string, known?: ReadonlySet<string>, rendered: number[] = []): Promise<void> {
+  private async follow(document: InventoryDocument, text: string, known?: ReadonlySet<string>, rendered: number[] = [],
+    previous?: { document: InventoryDocument; text: string }): Promise<void> {
     this.following = true;
     try {
-      for (const follower of this.followers) await follower(document, text);
+      for (const follower of this.followers) await follower(document, text, previous);
     } finally {
       this.following = false;
     }

@@ -13,6 +13,7 @@ import { UsageError } from '../../src/errors/index.js';
 import { effectiveNode } from '../../src/core/nodes/effective.js';
 import type { NodeEntry } from '../../src/core/nodes/attributes.js';
 import type { NodeInventory } from '../../src/core/nodes/inventory.js';
+import type { InventoryDocument } from '../../src/core/nodes/inventory-file.js';
 import type { OverlayEntry, OverlayRenderer, RenderedOverlay, RenderFailureHandler } from '../../src/core/overlays/rendered.js';
 import { main, type OutputStream } from '../../src/cli/main.js';
 import { openServices, type Services } from '../../src/services/services.js';
@@ -41,8 +42,8 @@ export class TestOverlayRenderer implements OverlayRenderer {
     return (await this.renderNodes([node]))[0] as RenderedOverlay;
   }
 
-  async renderNodes(nodes: readonly string[], onFailure?: RenderFailureHandler): Promise<RenderedOverlay[]> {
-    const document = await this.inventory.read();
+  async renderNodes(nodes: readonly string[], onFailure?: RenderFailureHandler, given?: InventoryDocument): Promise<RenderedOverlay[]> {
+    const document = given ?? await this.inventory.read();
     return nodes.flatMap((node) => {
       const effective = effectiveNode(node, document.nodes[node] as NodeEntry, document.profiles).attributes;
       if (effective.vars?.template === 'broken') {

@@ -41,7 +41,8 @@ export class OverlayDelivery {
    * build. With `isolate`, a node whose overlays cannot be rendered is left
    * as it was and named in `failures` (problem → nodes) instead of stopping the build.
    */
-  private async buildLocked(document: InventoryDocument, text: string, nodeSet?: string, isolate = false): Promise<OverlayBuildResult & { failures: Map<string, string[]> }> {
+  private async buildLocked(document: InventoryDocument, text: string, nodeSet?: string, isolate = false,
+    previous?: { document: InventoryDocument; text: string }): Promise<OverlayBuildResult & { failures: Map<string, string[]> }> {
     if (text.trim() === '' && Object.keys((await readManifest(this.services.paths)).nodes).length > 0) {
       // As for node scripts (boot-publisher.ts): a truncated or deleted nodes.yml must not take every node's files away.
       throw new OperationError('E_INVENTORY_INVALID', `${this.services.paths.inventoryFile} is missing or empty, but node overlays were published from it`,
@@ -56,7 +57,7 @@ export class OverlayDelivery {
       if (!isolate) throw new UsageError(error.code, problem.startsWith(`node ${node}:`) ? problem : `node ${node}: ${problem}`, (error as UsageError).hint);
       failures.set(problem, [...failures.get(problem) ?? [], node]);
     };
-    const result = await runOverlayBuild(this.services.paths, this.renderer, { document, text, ...(nodeSet === undefined ? {} : { nodeSet }), onFailure }, async (changed) => {
+    const result = await runOverlayBuild(this.services.paths, this.renderer, { document, text, ...(nodeSet === undefined ? {} : { nodeSet }), ...(previous ? { previous } : {}), onFailure }, async (changed) => {
       if (changed) await this.scripts.refresh(document, text);
     });
     return { ...result, failures };
@@ -104,10 +105,10 @@ export class OverlayDelivery {
     this.tellResult(result);
   }
 
-  /** Follows a committed inventory change (the inventory lock is held): never throws, tells what it could not do. */
-  async follow(document: InventoryDocument, text: string): Promise<void> {
+  /** Follows a committed inventory change (the inventory lock is held), from the inventory it replaced: never throws, tells what it could not do. */
+  async follow(document: InventoryDocument, text: string, previous?: { document: InventoryDocument; text: string }): Promise<void> {
     try {
-      this.tellResult(await this.buildLocked(document, text, undefined, true));
+      this.tellResult(await this.buildLocked(document, text, undefined, true, previous));
     } catch (error) {
       this.tellFailure(error);
     }
@@ -190,7 +191,7 @@ export class OverlayDelivery {
 export function installOverlayDelivery(services: Pick<CoreServices, 'paths' | 'inventory' | 'images'>, scripts: BootScriptPublisher,
   renderer: OverlayRenderer, notice?: (message: string) => void): OverlayDelivery {
   const delivery = new OverlayDelivery(services, scripts, renderer, notice);
-  scripts.addFollower((document, text) => delivery.follow(document, text));
+  scripts.addFollower((document, text, previous) => delivery.follow(document, text, previous));
   services.images.addChangeListener(async () => {
     try {
       await delivery.build(undefined, { isolate: true });

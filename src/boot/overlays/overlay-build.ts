@@ -24,7 +24,7 @@
 import { NotFoundError } from '../../errors/index.js';
 import type { Paths } from '../../core/paths.js';
 import type { OverlayRenderer, RenderedOverlay, RenderFailureHandler } from '../../core/overlays/rendered.js';
-import { effectiveImages, effectiveNode } from '../../core/nodes/effective.js';
+import { changedProfiles, effectiveImages, effectiveNode, untouched } from '../../core/nodes/effective.js';
 import type { NodeEntry } from '../../core/nodes/attributes.js';
 import type { InventoryDocument } from '../../core/nodes/inventory-file.js';
 import { inventoryHash } from '../../core/nodes/inventory-cache.js';
@@ -63,6 +63,8 @@ export interface BuildInput {
    * it, such a node stops the build before anything is written.
    */
   onFailure?: RenderFailureHandler;
+  /** The inventory `document` replaced, when the build follows a committed change: see {@link recordedInputs}. */
+  previous?: { document: InventoryDocument; text: string };
 }
 
 /** Nodes that get an overlay: every valid node name with an effective image (the nodes that have a node script). */
@@ -88,6 +90,26 @@ function addressOf(document: InventoryDocument, node: string): string | undefine
 }
 
 /**
+ * Inputs digests taken from the manifest instead of computed: when the build
+ * follows a change of the inventory the last complete build was made from
+ * (same nodes.yml hash, same overlay sources, same context digest, no killed
+ * build), a node whose entry and profiles the change left alone has the
+ * inputs recorded for it (OverlayRenderer.contextDigest). Empty otherwise.
+ */
+function recordedInputs(manifest: OverlayManifest, input: BuildInput, sources: string | undefined, context: string | undefined, killed: boolean): Map<string, string> {
+  const recorded = new Map<string, string>();
+  const previous = input.previous;
+  if (!previous || killed || context === undefined || manifest.context !== context || manifest.sources !== sources ||
+    manifest.inventorySha256 !== inventoryHash(previous.text)) return recorded;
+  const profiles = changedProfiles(previous.document.profiles, input.document.profiles);
+  for (const [node, record] of Object.entries(manifest.nodes)) {
+    const entry = Object.hasOwn(input.document.nodes, node) ? input.document.nodes[node] : undefined;
+    if (record.inputs !== undefined && entry !== undefined && untouched(node, previous.document.nodes, entry, profiles)) recorded.set(node, record.inputs);
+  }
+  return recorded;
+}
+
+/**
  * Runs one build (see the module comment) and returns what it did; `onPublished`
  * runs after the manifest is written and before the intent is removed (the
  * node scripts' refresh).
@@ -105,14 +127,18 @@ export async function runOverlayBuild(paths: Paths, renderer: OverlayRenderer, i
   const onDisk = new Set(await archivedNodes(paths));
   const failed: string[] = [];
   const onFailure: RenderFailureHandler | undefined = input.onFailure && ((node, error) => { failed.push(node); input.onFailure?.(node, error); });
+  const sources = full ? await overlaySourcesFingerprint(paths) : undefined;
+  const context = selected.length === 0 || !renderer.inputDigests || !renderer.contextDigest ? undefined : await renderer.contextDigest(input.document);
   // A node whose rendering inputs are those of its published archive renders the same: not rendered again.
-  const inputs = selected.length === 0 || !renderer.inputDigests ? new Map<string, string>() : await renderer.inputDigests(selected);
+  const inputs = recordedInputs(manifest, input, sources, context, killed !== undefined);
+  const unknown = selected.filter((node) => !inputs.has(node));
+  if (unknown.length > 0 && renderer.inputDigests) for (const [node, digest] of await renderer.inputDigests(unknown, input.document)) inputs.set(node, digest);
   const current = (node: string): boolean => {
     const old = manifest.nodes[node];
     return old?.inputs !== undefined && old.inputs === inputs.get(node) && onDisk.has(node) && !killed?.[node];
   };
   const toRender = selected.filter((node) => !current(node));
-  const rendered: RenderedOverlay[] = toRender.length === 0 ? [] : await renderer.renderNodes(toRender, onFailure);
+  const rendered: RenderedOverlay[] = toRender.length === 0 ? [] : await renderer.renderNodes(toRender, onFailure, input.document);
 
   const next: OverlayManifest = { nodes: {} };
   const allSet = new Set(all);
@@ -135,11 +161,14 @@ export async function runOverlayBuild(paths: Paths, renderer: OverlayRenderer, i
   const removals = [...new Set([...onDisk, ...Object.keys(manifest.nodes)])].filter((node) => !allSet.has(node) || dropped.has(node));
   if (full) {
     next.inventorySha256 = inventoryHash(input.text);
-    next.sources = await overlaySourcesFingerprint(paths);
+    next.sources = sources;
+    if (context !== undefined) next.context = context;
   } else {
     // A partial build leaves the record of the last full one: the repair still sees what it has not followed.
     if (manifest.inventorySha256 !== undefined) next.inventorySha256 = manifest.inventorySha256;
     if (manifest.sources !== undefined) next.sources = manifest.sources;
+    // Its records were made under its own context: the last full build's stands only if it is the same.
+    if (context !== undefined && manifest.context === context) next.context = context;
   }
   const before = Object.keys(manifest.nodes).sort().join(',');
   const scriptsChanged = before !== Object.keys(next.nodes).sort().join(',');

@@ -48,6 +48,12 @@ export interface OverlayManifest {
   inventorySha256?: string;
   /** Fingerprint of the overlay sources of the last complete build. */
   sources?: string;
+  /**
+   * The renderer's context digest (OverlayRenderer.contextDigest) of the
+   * last complete build, when every record's `inputs` was made under it:
+   * a change then digests only the nodes it touched.
+   */
+  context?: string;
 }
 
 /** The intent of a build in progress: the secret flag and address of each archive it replaces. */
@@ -104,11 +110,12 @@ export async function readManifest(paths: Paths): Promise<OverlayManifest> {
   if (known?.file === file && known.text === text) return copied(known.manifest);
   const parsed = parseJson(text);
   if (typeof parsed !== 'object' || parsed === null) return { nodes: {} };
-  const { nodes, inventorySha256, sources } = parsed as Record<string, unknown>;
+  const { nodes, inventorySha256, sources, context } = parsed as Record<string, unknown>;
   const manifest: OverlayManifest = {
     nodes: archiveEntries(nodes, true),
     ...(typeof inventorySha256 === 'string' ? { inventorySha256 } : {}),
     ...(typeof sources === 'string' ? { sources } : {}),
+    ...(typeof context === 'string' ? { context } : {}),
   };
   known = { file, text, manifest: copied(manifest) };
   return manifest;
@@ -132,7 +139,7 @@ export function manifestHead(text: string): Pick<OverlayManifest, 'inventorySha2
 
 /** A manifest as written: the build's inputs first, so that {@link manifestHead} finds them without reading 10,000 records. */
 function manifestText(manifest: OverlayManifest): string {
-  return `${JSON.stringify({ inventorySha256: manifest.inventorySha256, sources: manifest.sources, nodes: manifest.nodes })}\n`;
+  return `${JSON.stringify({ inventorySha256: manifest.inventorySha256, sources: manifest.sources, context: manifest.context, nodes: manifest.nodes })}\n`;
 }
 
 /** Replaces the manifest atomically (mode 0600: it names addresses, and nothing else needs it). */

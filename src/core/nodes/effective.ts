@@ -57,6 +57,26 @@ export function effectiveNode(name: string, node: NodeEntry, profiles: Readonly<
   return result;
 }
 
+/** Attributes a node or a profile replaces whole (everything but `vars` and `overlays`, which merge). */
+export type WholeAttribute = Exclude<(typeof ATTRIBUTE_KEYS)[number], 'vars' | 'overlays'>;
+
+/**
+ * One replaced-whole attribute of a node as {@link effectiveNode} gives it
+ * (its own value, else the last of its profiles that sets one), without
+ * merging the others: the rules run over every node at each change
+ * (addresses, images), and a full merge per node was most of their time.
+ */
+export function effectiveValue<K extends WholeAttribute>(node: NodeEntry, profiles: Readonly<Record<string, ProfileEntry>>, key: K): NodeAttributes[K] {
+  let value = node[key];
+  if (value === undefined) {
+    for (const profile of node.profiles ?? []) {
+      const fromProfile = Object.hasOwn(profiles, profile) ? profiles[profile]?.[key] : undefined;
+      if (fromProfile !== undefined) value = fromProfile;
+    }
+  }
+  return value;
+}
+
 /**
  * Node → the image it boots, for every node that has one (its own, else the
  * last of its profiles that sets one). The boot layer renders node scripts
@@ -65,14 +85,52 @@ export function effectiveNode(name: string, node: NodeEntry, profiles: Readonly<
 export function effectiveImages(document: { nodes: Readonly<Record<string, NodeEntry>>; profiles: Readonly<Record<string, ProfileEntry>> }): Record<string, string> {
   const images: Record<string, string> = Object.create(null) as Record<string, string>;
   for (const [name, node] of Object.entries(document.nodes)) {
-    let image = node.image;
-    if (image === undefined) {
-      for (const profile of node.profiles ?? []) {
-        const fromProfile = Object.hasOwn(document.profiles, profile) ? document.profiles[profile]?.image : undefined;
-        if (fromProfile !== undefined) image = fromProfile;
-      }
-    }
+    const image = effectiveValue(node, document.profiles, 'image');
     if (image !== undefined) images[name] = image;
   }
   return images;
+}
+
+function sameList(a: readonly string[] | undefined, b: readonly string[] | undefined): boolean {
+  if (a === undefined || b === undefined) return a === b;
+  return a.length === b.length && a.every((item, index) => item === b[index]);
+}
+
+function sameVars(a: Readonly<Record<string, string>> | undefined, b: Readonly<Record<string, string>> | undefined): boolean {
+  if (a === undefined || b === undefined) return a === b;
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((key) => Object.hasOwn(b, key) && a[key] === b[key]);
+}
+
+/**
+ * Whether two node (or profile) entries hold the same values, profiles
+ * included (order of lists counts, order of keys does not). A node whose
+ * entry and profiles are the same on both sides of a change has the same
+ * effective attributes: the per-change scans skip it without merging.
+ */
+export function sameEntry(a: NodeEntry, b: NodeEntry): boolean {
+  return a.image === b.image && a.kernelArgs === b.kernelArgs && a.ip === b.ip && a.p2p === b.p2p && sameList(a.mac, b.mac) &&
+    sameList(a.overlays, b.overlays) && sameList(a.servers, b.servers) && sameList(a.profiles, b.profiles) && sameVars(a.vars, b.vars);
+}
+
+/** Profiles that differ between two inventories (added, removed or changed). */
+export function changedProfiles(previous: Readonly<Record<string, ProfileEntry>>, next: Readonly<Record<string, ProfileEntry>>): Set<string> {
+  const changed = new Set<string>();
+  for (const name of new Set([...Object.keys(previous), ...Object.keys(next)])) {
+    const before = Object.hasOwn(previous, name) ? previous[name] : undefined;
+    const after = Object.hasOwn(next, name) ? next[name] : undefined;
+    if (before === undefined || after === undefined || !sameEntry(before, after)) changed.add(name);
+  }
+  return changed;
+}
+
+/**
+ * Whether node `name` has the same effective attributes in both inventories
+ * because nothing it reads changed: its entry is the same and none of its
+ * profiles is in `changed` ({@link changedProfiles}). False does not mean it
+ * changed: the caller compares the merged attributes then.
+ */
+export function untouched(name: string, previous: Readonly<Record<string, NodeEntry>>, next: NodeEntry, changed: ReadonlySet<string>): boolean {
+  const before = Object.hasOwn(previous, name) ? previous[name] : undefined;
+  return before !== undefined && !(next.profiles ?? []).some((profile) => changed.has(profile)) && sameEntry(before, next);
 }

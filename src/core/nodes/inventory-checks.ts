@@ -8,7 +8,7 @@
  */
 import { UsageError } from '../../errors/index.js';
 import { isImmutablePath } from '../../serve/versioned-names.js';
-import { effectiveNode } from './effective.js';
+import { effectiveValue } from './effective.js';
 import type { NodeEntry } from './attributes.js';
 import { caseClash, type InventoryDocument } from './inventory-file.js';
 
@@ -19,8 +19,10 @@ type Addresses = Map<string, { mac: string[]; ip?: string }>;
 function addressesOf(document: InventoryDocument): Addresses {
   const result = new Map<string, { mac: string[]; ip?: string }>();
   for (const name of Object.keys(document.nodes)) {
-    const { attributes } = effectiveNode(name, document.nodes[name] as NodeEntry, document.profiles);
-    if (attributes.mac?.length || attributes.ip !== undefined) result.set(name, { mac: attributes.mac ?? [], ip: attributes.ip });
+    const node = document.nodes[name] as NodeEntry;
+    const mac = effectiveValue(node, document.profiles, 'mac');
+    const ip = effectiveValue(node, document.profiles, 'ip');
+    if (mac?.length || ip !== undefined) result.set(name, { mac: mac ?? [], ip });
   }
   return result;
 }

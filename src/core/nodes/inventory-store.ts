@@ -103,7 +103,7 @@ export class InventoryStore {
         await this.write(text, stored);
         return result;
       }
-      const pending = await this.publisher.before(stored, text);
+      const pending = await this.publisher.before(stored, text, { document: previous, text: state.text });
       try {
         await this.write(text, stored);
         await this.publisher.after(text, pending);

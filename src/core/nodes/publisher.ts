@@ -20,8 +20,13 @@ export interface InventoryPublisher<Pending = unknown> {
   needsRecovery(text: string | undefined): Promise<boolean>;
   /** Makes what is published follow `current` (read from `text`; undefined: no file); says what it did. */
   recover(current: InventoryDocument, text: string | undefined): Promise<RecoverOutcome>;
-  /** Before the file is replaced by `nextText`: prepares what will be published, without publishing it. */
-  before(next: InventoryDocument, nextText: string): Promise<Pending>;
+  /**
+   * Before the file is replaced by `nextText`: prepares what will be
+   * published, without publishing it. `previous` is the inventory the change
+   * replaces, as read under the lock ('' text: no file): a publisher may
+   * reuse what it published from it for what the change left alone.
+   */
+  before(next: InventoryDocument, nextText: string, previous: { document: InventoryDocument; text: string }): Promise<Pending>;
   /** After the file is replaced: publishes what `before` prepared. */
   after(nextText: string, pending: Pending): Promise<void>;
   /**

@@ -12,7 +12,7 @@
  *   keeps that node's archive and warns (src/boot/overlays/delivery.ts).
  */
 import { isNodeName } from '../../nodeset/index.js';
-import { effectiveNode } from '../nodes/effective.js';
+import { changedProfiles, effectiveNode, untouched } from '../nodes/effective.js';
 import type { NodeEntry } from '../nodes/attributes.js';
 import type { InventoryDocument } from '../nodes/inventory-file.js';
 import type { InventoryGuard } from '../nodes/inventory-store.js';
@@ -44,7 +44,10 @@ export function overlayNamesGuard(overlays: Pick<OverlayService, 'requireKnown'>
 /** Nodes of `next` that boot an image and whose effective attributes (profiles', own, profile list) differ from `previous`. */
 export function changedBootingNodes(previous: InventoryDocument, next: InventoryDocument): string[] {
   const changed: string[] = [];
+  const profiles = changedProfiles(previous.profiles, next.profiles);
   for (const [name, entry] of Object.entries(next.nodes)) {
+    // Most nodes of a change are not touched by it: skipped without merging their attributes.
+    if (untouched(name, previous.nodes, entry, profiles)) continue;
     const after = effectiveNode(name, entry as NodeEntry, next.profiles);
     if (after.attributes.image === undefined || !isNodeName(name)) continue;
     const before = Object.hasOwn(previous.nodes, name) ? effectiveNode(name, previous.nodes[name] as NodeEntry, previous.profiles) : undefined;

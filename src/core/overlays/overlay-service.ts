@@ -52,23 +52,40 @@ class Overlays implements OverlayService {
     return strip((await this.renderWithOrigins([node]))[0] as SessionResult);
   }
 
-  async renderNodes(nodes: readonly string[], onFailure?: RenderFailureHandler): Promise<RenderedOverlay[]> {
-    return (await this.renderWithOrigins(nodes, onFailure)).map(strip);
+  async renderNodes(nodes: readonly string[], onFailure?: RenderFailureHandler, document?: InventoryDocument): Promise<RenderedOverlay[]> {
+    return (await this.renderWithOrigins(nodes, onFailure, document)).map(strip);
   }
 
-  async renderWithOrigins(nodes: readonly string[], onFailure?: RenderFailureHandler): Promise<SessionResult[]> {
+  async renderWithOrigins(nodes: readonly string[], onFailure?: RenderFailureHandler, document?: InventoryDocument): Promise<SessionResult[]> {
     try {
-      return await this.renderDocument(await this.options.inventory.read(), nodes, this.keys, onFailure, 'publish');
+      return await this.renderDocument(document ?? await this.options.inventory.read(), nodes, this.keys, onFailure, 'publish');
     } finally {
       this.memo.clear();
+      this.published = undefined;
     }
   }
 
-  async inputDigests(nodes: readonly string[]): Promise<Map<string, string>> {
-    const document = await this.options.inventory.read();
-    const session = await this.session(document, this.keys);
+  async inputDigests(nodes: readonly string[], given?: InventoryDocument): Promise<Map<string, string>> {
+    const document = given ?? await this.options.inventory.read();
+    const session = await this.publishSession(document);
     const known = nodes.filter((name) => Object.hasOwn(document.nodes, name));
     return session.inputsDigests(known.map((name) => effectiveNode(name, document.nodes[name] as NodeEntry, document.profiles)));
+  }
+
+  async contextDigest(document: InventoryDocument): Promise<string> {
+    return (await this.publishSession(document)).contextDigest();
+  }
+
+  /**
+   * The session of a build's digests (inputDigests) kept for its renders
+   * (renderNodes of the same document object, right after): the digests it
+   * computed are not computed again. Dropped once the build has rendered.
+   */
+  private published: { document: InventoryDocument; session: Promise<RenderSession> } | undefined;
+
+  private publishSession(document: InventoryDocument): Promise<RenderSession> {
+    if (this.published?.document !== document) this.published = { document, session: this.session(document, this.keys) };
+    return this.published.session;
   }
 
   async check(document: InventoryDocument, nodes: readonly string[]): Promise<void> {
@@ -98,7 +115,7 @@ class Overlays implements OverlayService {
     onFailure: RenderFailureHandler | undefined, purpose: 'check' | 'publish'): Promise<SessionResult[]> {
     const missing = nodes.filter((name) => !Object.hasOwn(document.nodes, name));
     if (missing.length > 0) throw new NotFoundError('E_NODE_NOT_FOUND', `${foldNodes(missing)} not in the inventory`, 'see `disklessset node list`');
-    const session = await this.session(document, keys);
+    const session = await (purpose === 'publish' ? this.publishSession(document) : this.session(document, keys));
     const digests = purpose === 'check' || !this.memo.empty;
     const results: SessionResult[] = [];
     for (const name of nodes) {

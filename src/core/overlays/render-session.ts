@@ -58,6 +58,8 @@ export class RenderSession {
   private readonly inventory = lazyList(() => this.inventoryHosts());
   private inventoryHash: string | undefined;
   private readonly readers = new WeakMap<LoadedOverlay, boolean>();
+  /** Node → its inputs digest (null: none can be known), as computed by this session. */
+  private readonly digests = new Map<string, string | null>();
 
   constructor(private readonly inputs: SessionInputs) {}
 
@@ -122,11 +124,18 @@ export class RenderSession {
     const ready = new Map<string, LoadedOverlay | undefined>();
     const digests = new Map<string, string>();
     for (const effective of nodes) {
+      // Callers merge `effective` from this session's document: a node's digest is computed once per session.
+      const known = this.digests.get(effective.name);
+      if (known !== undefined) {
+        if (known !== null) digests.set(effective.name, known);
+        continue;
+      }
       const node = nodeContext(effective);
       for (const name of node.overlays) {
         if (!ready.has(name)) ready.set(name, await this.load(name).catch(() => undefined));
       }
       const digest = this.digestOf(node, ready);
+      this.digests.set(effective.name, digest ?? null);
       if (digest !== undefined) digests.set(effective.name, digest);
     }
     return digests;
@@ -138,8 +147,32 @@ export class RenderSession {
       const overlay = ready.get(name);
       if (overlay === undefined || overlay.source.generator === 'ssh-host-keys') return undefined;
       hash.update(`\n${name}:${overlay.digest}`);
-      if (this.readsInventory(overlay)) hash.update(`\ninventory:${this.inventoryHash ??= createHash('sha256').update(JSON.stringify(this.inventoryHosts())).digest('hex')}`);
+      if (this.readsInventory(overlay)) hash.update(`\ninventory:${this.hostsDigest()}`);
     }
+    return hash.digest('hex');
+  }
+
+  /** Digest of the inventory's readable part (what `inventory` and /etc/hosts show), once per session. */
+  private hostsDigest(): string {
+    return (this.inventoryHash ??= createHash('sha256').update(JSON.stringify(this.inventoryHosts())).digest('hex'));
+  }
+
+  /**
+   * Digest of what every node's inputs digest shares: the code revision, the
+   * server, the digest of every overlay there is and, when one of them reads
+   * `inventory`, the inventory's readable part. Two sessions with the same
+   * context digest give the same inputs digest to a node with the same
+   * effective attributes (see OverlayRenderer.contextDigest).
+   */
+  async contextDigest(): Promise<string> {
+    const hash = createHash('sha256').update(JSON.stringify([INPUTS_REVISION, this.inputs.server]));
+    let readers = false;
+    for (const name of this.inputs.sources.keys()) {
+      const overlay = await this.load(name).catch(() => undefined);
+      hash.update(`\n${name}:${overlay?.digest ?? 'unreadable'}`);
+      if (overlay && this.readsInventory(overlay)) readers = true;
+    }
+    if (readers) hash.update(`\ninventory:${this.hostsDigest()}`);
     return hash.digest('hex');
   }
 

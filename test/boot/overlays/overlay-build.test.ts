@@ -7,6 +7,7 @@ import { overlayArchivePath, overlayManifestFile } from '../../../src/boot/boot-
 import { readManifest } from '../../../src/boot/overlays/overlay-state.js';
 import { createOverlayRenderer } from '../../../src/core/overlays/index.js';
 import type { OverlayRenderer, RenderFailureHandler } from '../../../src/core/overlays/rendered.js';
+import type { InventoryDocument } from '../../../src/core/nodes/inventory-file.js';
 import { openServices, type Services } from '../../../src/services/services.js';
 import { makeTempRoot } from '../../helpers/temp-root.js';
 
@@ -15,10 +16,15 @@ class CountingRenderer implements OverlayRenderer {
   rendered: string[] = [];
   constructor(private readonly inner: Required<OverlayRenderer>) {}
   renderNode(node: string) { this.rendered.push(node); return this.inner.renderNode(node); }
-  renderNodes(nodes: readonly string[], onFailure?: RenderFailureHandler) { this.rendered.push(...nodes); return this.inner.renderNodes(nodes, onFailure); }
-  inputDigests(nodes: readonly string[]) { return this.inner.inputDigests(nodes); }
+  renderNodes(nodes: readonly string[], onFailure?: RenderFailureHandler, document?: InventoryDocument) { this.rendered.push(...nodes); return this.inner.renderNodes(nodes, onFailure, document); }
+  /** Nodes whose inputs digest was computed (not taken from the manifest). */
+  digested: string[] = [];
+  inputDigests(nodes: readonly string[], document?: InventoryDocument) { this.digested.push(...nodes); return this.inner.inputDigests(nodes, document); }
+  contextDigest(document: InventoryDocument) { return this.inner.contextDigest(document); }
   /** What was rendered since the last call, sorted. */
   take(): string[] { const nodes = [...this.rendered].sort(); this.rendered = []; return nodes; }
+  /** Nodes digested since the last call, sorted. */
+  takeDigested(): string[] { const nodes = [...this.digested].sort(); this.digested = []; return nodes; }
 }
 
 /** A root with image `alpha`, the real renderer counted, and six nodes: n[1-3] with the hostname overlay, m[1-3] with a site overlay reading only their own vars. */
@@ -35,6 +41,7 @@ async function withNodes(action: (services: Services, counter: CountingRenderer)
     await services.inventory.addNodes('m[1-3]', { image: 'alpha', overlays: ['rack'], vars: { rack: 'a' } });
     assert.ok(counter);
     counter.take();
+    counter.takeDigested();
     await action(services, counter);
   } finally {
     await root.cleanup();
@@ -84,4 +91,24 @@ test('a manifest of the previous version (no inputs digest) is read, and its nod
   assert.equal(build?.written, 0, 'same output: no archive rewritten');
   await services.overlayDelivery?.build();
   assert.deepEqual(counter.take(), []);
+}));
+
+test('a change digests only the nodes it touched; one that changes what all share (an address in /etc/hosts, an overlay) digests every node', () => withNodes(async (services, counter) => {
+  await services.inventory.changeNodes('m2', { vars: { rack: 'b' } });
+  assert.deepEqual(counter.takeDigested(), ['m2'], 'the other five keep the inputs recorded for them');
+  assert.deepEqual(counter.take(), ['m2']);
+  await services.inventory.changeNodes('n2', { set: { ip: '10.0.9.2' } });
+  assert.equal(counter.takeDigested().length, 6, 'the inventory every /etc/hosts shows changed');
+  assert.deepEqual(counter.take(), ['n1', 'n2', 'n3']);
+  await writeFile(join(services.paths.overlaysDir, 'rack', 'etc', 'rack.j2'), 'rack: {{ node.vars.rack }}\n');
+  await services.inventory.changeNodes('m1', { vars: { rack: 'c' } });
+  assert.equal(counter.takeDigested().length, 6, 'an overlay changed since the last build');
+  assert.deepEqual(counter.take(), ['m1', 'm2', 'm3']);
+  for (const [node, rack] of [['m1', 'c'], ['m2', 'b'], ['m3', 'a']]) assert.match(await archiveText(services, node as string), new RegExp(`rack: ${rack as string}\n`));
+  // A partial build under the same context keeps the shortcut; the next change digests one node again.
+  await services.overlayDelivery?.build('m3');
+  counter.takeDigested();
+  await services.inventory.changeNodes('m3', { vars: { rack: 'd' } });
+  assert.deepEqual(counter.takeDigested(), ['m3']);
+  assert.match(await archiveText(services, 'm3'), /rack: d\n/);
 }));
