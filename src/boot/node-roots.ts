@@ -11,7 +11,8 @@
  */
 import { UsageError } from '../errors/index.js';
 import type { CoreServices } from '../core/core-services.js';
-import { effectiveImages } from '../core/nodes/effective.js';
+import { changedProfiles, effectiveValue, untouched } from '../core/nodes/effective.js';
+import type { NodeEntry } from '../core/nodes/attributes.js';
 import type { InventoryDocument } from '../core/nodes/inventory-file.js';
 import type { ProgressSink } from '../core/progress.js';
 import { requireKnownImages } from '../core/nodes/node-operations.js';
@@ -41,10 +42,14 @@ function newlyNamed(previous: InventoryDocument, next: InventoryDocument): { ima
   for (const [name, profile] of Object.entries(next.profiles)) {
     if (profile.image !== undefined && (!Object.hasOwn(previous.profiles, name) || previous.profiles[name]?.image !== profile.image)) images.add(profile.image);
   }
-  const before = effectiveImages(previous);
+  const profiles = changedProfiles(previous.profiles, next.profiles);
   const byImage = new Map<string, string[]>();
-  for (const [node, image] of Object.entries(effectiveImages(next))) {
-    if (before[node] === image) continue;
+  for (const [node, entry] of Object.entries(next.nodes)) {
+    // A node the change left alone keeps its image: skipped without looking its image up on both sides.
+    if (untouched(node, previous.nodes, entry, profiles)) continue;
+    const image = effectiveValue(entry, next.profiles, 'image');
+    const before = Object.hasOwn(previous.nodes, node) ? effectiveValue(previous.nodes[node] as NodeEntry, previous.profiles, 'image') : undefined;
+    if (image === undefined || before === image) continue;
     images.add(image);
     const nodes = byImage.get(image);
     if (nodes) nodes.push(node);
