@@ -65,7 +65,10 @@ export async function startNginx(options: {
   let failure: unknown;
   const exited = run(['/usr/sbin/nginx', '-p', workDir, '-e', join(workDir, 'error.log'), '-c', join(workDir, 'nginx.conf')],
     { signal: controller.signal }).catch((error: unknown) => { failure = error; });
-  for (let attempt = 0; !(await accepts(options.port)); attempt += 1) {
+  // nginx listens before it writes its pid file: both are waited for (reading the pid as soon as the port answered once failed under load).
+  const pidFile = join(workDir, 'nginx.pid');
+  const ready = async () => (await accepts(options.port)) && (await readFile(pidFile, 'utf8').catch(() => '')).trim() !== '';
+  for (let attempt = 0; !(await ready()); attempt += 1) {
     if (failure !== undefined || attempt > 200) {
       controller.abort();
       await exited;
@@ -74,7 +77,7 @@ export async function startNginx(options: {
     }
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
-  const masterPid = Number((await readFile(join(workDir, 'nginx.pid'), 'utf8')).trim());
+  const masterPid = Number((await readFile(pidFile, 'utf8')).trim());
   return {
     masterPid,
     stop: async () => {

@@ -89,6 +89,12 @@ function addressOf(document: InventoryDocument, node: string): string | undefine
   return effectiveNode(node, entry, document.profiles).attributes.ip;
 }
 
+/** Whether two records hold the same node names (10,000 names: no sorting). */
+function sameKeys(a: Record<string, unknown>, b: Record<string, unknown>): boolean {
+  const names = Object.keys(a);
+  return names.length === Object.keys(b).length && names.every((name) => Object.hasOwn(b, name));
+}
+
 /**
  * Inputs digests taken from the manifest instead of computed: when the build
  * follows a change of the inventory the last complete build was made from
@@ -170,8 +176,7 @@ export async function runOverlayBuild(paths: Paths, renderer: OverlayRenderer, i
     // Its records were made under its own context: the last full build's stands only if it is the same.
     if (context !== undefined && manifest.context === context) next.context = context;
   }
-  const before = Object.keys(manifest.nodes).sort().join(',');
-  const scriptsChanged = before !== Object.keys(next.nodes).sort().join(',');
+  const scriptsChanged = !sameKeys(manifest.nodes, next.nodes);
   const intent = Object.fromEntries(writes.map((write) => [write.node, { secret: next.nodes[write.node]?.secret ?? true, ...(next.nodes[write.node]?.ip ? { ip: next.nodes[write.node]?.ip } : {}) }]));
   const changes = writes.length > 0 || removals.length > 0 || scriptsChanged || killed !== undefined;
   if (changes) await writeIntent(paths, { ...killed, ...intent });

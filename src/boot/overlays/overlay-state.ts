@@ -66,13 +66,12 @@ function archiveEntries(value: unknown, needDigest: boolean): Record<string, Pub
     if (!isNodeName(node) || typeof raw !== 'object' || raw === null) continue;
     const { digest, inputs, secret, ip } = raw as Record<string, unknown>;
     if (needDigest && typeof digest !== 'string') continue;
-    nodes[node] = {
-      digest: typeof digest === 'string' ? digest : '',
-      ...(needDigest && typeof inputs === 'string' ? { inputs } : {}),
-      // Anything but an explicit false counts as secret: a damaged entry must not open an archive to everyone.
-      secret: secret !== false,
-      ...(typeof ip === 'string' && isIP(ip) !== 0 ? { ip } : {}),
-    };
+    // Anything but an explicit false counts as secret: a damaged entry must not open an archive to everyone.
+    const text = typeof digest === 'string' ? digest : '';
+    // Keys in the order the build writes them: a record read and written again keeps its text.
+    const record: PublishedArchive = needDigest && typeof inputs === 'string' ? { digest: text, inputs, secret: secret !== false } : { digest: text, secret: secret !== false };
+    if (typeof ip === 'string' && isIP(ip) !== 0) record.ip = ip;
+    nodes[node] = record;
   }
   return nodes;
 }
