@@ -8,6 +8,7 @@
 import { readFile } from 'node:fs/promises';
 import { UsageError } from '../../errors/index.js';
 import type { Paths } from '../paths.js';
+import { filesFingerprint } from './tree-fingerprint.js';
 
 /** The highest user or group id a file can have (4294967295 is (uid_t)-1, which chown reads as "leave unchanged"). */
 export const MAX_ACCOUNT_ID = 4294967294;
@@ -36,6 +37,11 @@ export class AccountResolver {
         `give the number the node's image uses, e.g. ${kind}: 0`);
     }
     return id;
+  }
+
+  /** A fingerprint of the files names are resolved from (tree-fingerprint.ts): a change of them may change an overlay's owners. */
+  fingerprint(): Promise<string> {
+    return filesFingerprint(['passwd', 'group'].map((file) => this.paths.relocate(`/etc/${file}`)));
   }
 
   private async read(file: string): Promise<Map<string, number>> {

@@ -19,6 +19,7 @@ import type { OverlayEntry, RenderedOverlay } from './rendered.js';
 import { loadOverlay, requireSource, type LoadedOverlay, type OverlaySource, type SourceFile } from './sources.js';
 import { hostKeyEntries, type HostKeyStore } from './ssh-host-keys.js';
 import { OverlayTemplate } from './templates.js';
+import { treeFingerprint } from './tree-fingerprint.js';
 
 /**
  * Part of every inputs digest: the code of the generated overlays (hostname,
@@ -159,21 +160,17 @@ export class RenderSession {
 
   /**
    * Digest of what every node's inputs digest shares: the code revision, the
-   * server, the digest of every overlay there is and, when one of them reads
-   * `inventory`, the inventory's readable part. Two sessions with the same
-   * context digest give the same inputs digest to a node with the same
-   * effective attributes (see OverlayRenderer.contextDigest).
+   * server, the fingerprint of every overlay folder there is and of the
+   * account files owners are resolved from (tree-fingerprint.ts: listings,
+   * no file read, no overlay.yml parsed), and the inventory's readable part.
+   * Two sessions with the same context digest give the same inputs digest to
+   * a node with the same effective attributes (OverlayRenderer.contextDigest).
    */
   async contextDigest(): Promise<string> {
-    const hash = createHash('sha256').update(JSON.stringify([INPUTS_REVISION, this.inputs.server]));
-    let readers = false;
-    for (const name of this.inputs.sources.keys()) {
-      const overlay = await this.load(name).catch(() => undefined);
-      hash.update(`\n${name}:${overlay?.digest ?? 'unreadable'}`);
-      if (overlay && this.readsInventory(overlay)) readers = true;
-    }
-    if (readers) hash.update(`\ninventory:${this.hostsDigest()}`);
-    return hash.digest('hex');
+    const folders = await Promise.all([...this.inputs.sources.values()].map(async (source) =>
+      `${source.name}:${source.generator ?? ''}:${source.dir === undefined ? '' : await treeFingerprint(source.dir)}`));
+    const parts = [INPUTS_REVISION, this.inputs.server, folders, await this.inputs.accounts.fingerprint(), this.hostsDigest()];
+    return createHash('sha256').update(JSON.stringify(parts)).digest('hex');
   }
 
   /**
