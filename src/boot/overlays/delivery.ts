@@ -57,7 +57,7 @@ export class OverlayDelivery {
       if (!isolate) throw new UsageError(error.code, problem.startsWith(`node ${node}:`) ? problem : `node ${node}: ${problem}`, (error as UsageError).hint);
       failures.set(problem, [...failures.get(problem) ?? [], node]);
     };
-    const result = await runOverlayBuild(this.services.paths, this.renderer, { document, text, ...(nodeSet === undefined ? {} : { nodeSet }), ...(previous ? { previous } : {}), onFailure }, async (changed) => {
+    const result = await runOverlayBuild(this.services.paths, this.renderer, { document, text, ...(nodeSet === undefined ? {} : { nodeSet }), ...(previous ? { previous, foldSelected: false } : {}), onFailure }, async (changed) => {
       if (changed) await this.scripts.refresh(document, text);
     });
     return { ...result, failures };
