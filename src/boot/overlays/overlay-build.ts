@@ -166,6 +166,16 @@ export async function runOverlayBuild(paths: Paths, renderer: OverlayRenderer, i
   // A node that failed keeps its archive and record, unless it has no whole pair of them, or a killed build may have replaced its archive already.
   const dropped = new Set(failed.filter((node) => !manifest.nodes[node] || !onDisk.has(node) || killed?.[node]));
   for (const node of dropped) delete next.nodes[node];
+  // A node kept so has no inputs digest any more: its recorded one is that of its archive, not of the inventory and
+  // context this build records, so a later build following a change that leaves it alone must render it again (and
+  // say again that it cannot), not take the recorded digest as current.
+  for (const node of failed) {
+    const kept = next.nodes[node];
+    if (kept?.inputs !== undefined) {
+      const { inputs: _inputs, ...rest } = kept;
+      next.nodes[node] = rest;
+    }
+  }
   const unwanted = (node: string): boolean => !allSet.has(node) || dropped.has(node);
   const removals = [...onDisk].filter(unwanted);
   for (const node of Object.keys(manifest.nodes)) if (!onDisk.has(node) && unwanted(node)) removals.push(node);
