@@ -164,3 +164,28 @@ test('a node left with its last archive because it cannot be rendered is rendere
   assert.match(await archiveText(services, 'm2'), /rack b\n/);
   assert.match(await archiveText(services, 'm1'), /rack a\n/);
 }));
+
+test('a new server_address in diskless.yml, or an edited /etc/passwd, is followed by the next command\'s repair', () => withNodes(async (services) => {
+  const site = join(services.paths.overlaysDir, 'srv', 'etc');
+  await mkdir(site, { recursive: true });
+  await writeFile(join(site, 'srv.j2'), 'server {{ server.address | default(\'none\') }}\n');
+  await writeFile(join(services.paths.overlaysDir, 'srv', 'overlay.yml'), 'files:\n  /etc/srv: {owner: svc}\n');
+  const passwd = services.paths.relocate('/etc/passwd');
+  await writeFile(passwd, 'root:x:0:0::/root:/bin/sh\nsvc:x:901:901::/:/bin/false\n');
+  await services.inventory.changeNodes('m1', { set: { overlays: ['rack', 'srv'] } });
+  assert.match(await archiveText(services, 'm1'), /server none\n/);
+  assert.equal(archiveUid(await archiveText(services, 'm1'), '/etc/srv'), 901);
+  assert.equal(await services.overlayDelivery?.needsRepair(), false);
+
+  await writeFile(services.paths.relocate('/etc/diskless/diskless.yml'), 'server_address: 10.9.9.9\n');
+  const reopened = await openServices({ root: services.paths.root, repair: false });
+  assert.equal(await reopened.overlayDelivery?.needsRepair(), true, 'the server templates print changed');
+  await repairServices(reopened);
+  assert.match(await archiveText(reopened, 'm1'), /server 10\.9\.9\.9\n/);
+  assert.equal(await reopened.overlayDelivery?.needsRepair(), false);
+
+  await writeFile(passwd, 'root:x:0:0::/root:/bin/sh\nsvc:x:902:902::/:/bin/false\n');
+  assert.equal(await reopened.overlayDelivery?.needsRepair(), true, 'the owner overlay.yml names has another number');
+  await repairServices(reopened);
+  assert.equal(archiveUid(await archiveText(reopened, 'm1'), '/etc/srv'), 902);
+}));
