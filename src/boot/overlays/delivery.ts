@@ -2,8 +2,9 @@
  * Overlay delivery for one root: builds the archives on request
  * (`overlay build`), after every change of the inventory (a follower of the
  * node-script publisher), after every image change, and in the
- * start-of-command repair when a build was killed or the inventory or the
- * overlay sources changed since the last full build. Every build runs under
+ * start-of-command repair when a build was killed or the inventory, the
+ * overlay sources, the server address or the account files changed since the
+ * last full build (overlay-sources.ts). Every build runs under
  * the inventory lock, so node scripts, archives and the manifest move together.
  */
 import { readTextIfExists } from '../../core/state/atomic-file.js';
@@ -30,7 +31,7 @@ export function openSecretsWarning(nodes: string): string {
 
 /** Builds and repairs the overlay archives of one root (see the module comment). */
 export class OverlayDelivery {
-  constructor(private readonly services: Pick<CoreServices, 'paths' | 'inventory'>, private readonly scripts: BootScriptPublisher,
+  constructor(private readonly services: Pick<CoreServices, 'paths' | 'inventory' | 'config'>, private readonly scripts: BootScriptPublisher,
     private readonly renderer: OverlayRenderer, private readonly notice: (message: string) => void = () => undefined) {}
 
   /** Warnings told already by this process. */
@@ -57,7 +58,7 @@ export class OverlayDelivery {
       if (!isolate) throw new UsageError(error.code, problem.startsWith(`node ${node}:`) ? problem : `node ${node}: ${problem}`, (error as UsageError).hint);
       failures.set(problem, [...failures.get(problem) ?? [], node]);
     };
-    const result = await runOverlayBuild(this.services.paths, this.renderer, { document, text, ...(nodeSet === undefined ? {} : { nodeSet }), ...(previous ? { previous, foldSelected: false } : {}), onFailure }, async (changed) => {
+    const result = await runOverlayBuild(this.services.paths, this.renderer, { document, text, serverAddress: this.services.config.serverAddress, ...(nodeSet === undefined ? {} : { nodeSet }), ...(previous ? { previous, foldSelected: false } : {}), onFailure }, async (changed) => {
       if (changed) await this.scripts.refresh(document, text);
     });
     return { ...result, failures };
@@ -150,7 +151,7 @@ export class OverlayDelivery {
     // No inventory and nothing ever published: nothing to follow.
     if (text === undefined && manifestText === undefined) return false;
     const manifest = (manifestText === undefined ? undefined : manifestHead(manifestText)) ?? await readManifest(paths);
-    return manifest.inventorySha256 !== inventoryHash(text ?? '') || manifest.sources !== await overlaySourcesFingerprint(paths);
+    return manifest.inventorySha256 !== inventoryHash(text ?? '') || manifest.sources !== await overlaySourcesFingerprint(paths, this.services.config.serverAddress);
   }
 
   /**
@@ -188,7 +189,7 @@ export class OverlayDelivery {
  * (through `scripts`, the publisher `services.inventory` was opened with) and
  * every image change. Returns the delivery, for `overlay build` and the repair.
  */
-export function installOverlayDelivery(services: Pick<CoreServices, 'paths' | 'inventory' | 'images'>, scripts: BootScriptPublisher,
+export function installOverlayDelivery(services: Pick<CoreServices, 'paths' | 'inventory' | 'images' | 'config'>, scripts: BootScriptPublisher,
   renderer: OverlayRenderer, notice?: (message: string) => void): OverlayDelivery {
   const delivery = new OverlayDelivery(services, scripts, renderer, notice);
   scripts.addFollower((document, text, previous) => delivery.follow(document, text, previous));

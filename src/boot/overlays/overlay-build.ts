@@ -65,6 +65,8 @@ export interface BuildInput {
   onFailure?: RenderFailureHandler;
   /** false: the result's `nodes` is left '' (a build following a change shows no node list, and folding 10,000 names costs tens of milliseconds). */
   foldSelected?: boolean;
+  /** The config's `server_address` (null: unset), part of the recorded sources fingerprint (overlay-sources.ts). */
+  serverAddress: string | null;
   /** The inventory `document` replaced, when the build follows a committed change: see {@link recordedInputs}. */
   previous?: { document: InventoryDocument; text: string };
 }
@@ -135,7 +137,7 @@ export async function runOverlayBuild(paths: Paths, renderer: OverlayRenderer, i
   const onDisk = new Set(await archivedNodes(paths));
   const failed: string[] = [];
   const onFailure: RenderFailureHandler | undefined = input.onFailure && ((node, error) => { failed.push(node); input.onFailure?.(node, error); });
-  const sources = full ? await overlaySourcesFingerprint(paths) : undefined;
+  const sources = full ? await overlaySourcesFingerprint(paths, input.serverAddress) : undefined;
   const context = selected.length === 0 || !renderer.inputDigests || !renderer.contextDigest ? undefined : await renderer.contextDigest(input.document);
   // A node whose rendering inputs are those of its published archive renders the same: not rendered again.
   const inputs = recordedInputs(manifest, input, sources, context, killed !== undefined);
@@ -166,6 +168,16 @@ export async function runOverlayBuild(paths: Paths, renderer: OverlayRenderer, i
   // A node that failed keeps its archive and record, unless it has no whole pair of them, or a killed build may have replaced its archive already.
   const dropped = new Set(failed.filter((node) => !manifest.nodes[node] || !onDisk.has(node) || killed?.[node]));
   for (const node of dropped) delete next.nodes[node];
+  // A node kept so has no inputs digest any more: its recorded one is that of its archive, not of the inventory and
+  // context this build records, so a later build following a change that leaves it alone must render it again (and
+  // say again that it cannot), not take the recorded digest as current.
+  for (const node of failed) {
+    const kept = next.nodes[node];
+    if (kept?.inputs !== undefined) {
+      const { inputs: _inputs, ...rest } = kept;
+      next.nodes[node] = rest;
+    }
+  }
   const unwanted = (node: string): boolean => !allSet.has(node) || dropped.has(node);
   const removals = [...onDisk].filter(unwanted);
   for (const node of Object.keys(manifest.nodes)) if (!onDisk.has(node) && unwanted(node)) removals.push(node);

@@ -1,14 +1,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { chown, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
+import { parse, stringify } from 'yaml';
 import { overlayArchivePath, overlayManifestFile } from '../../../src/boot/boot-paths.js';
 import { readManifest } from '../../../src/boot/overlays/overlay-state.js';
 import { createOverlayRenderer } from '../../../src/core/overlays/index.js';
 import type { OverlayRenderer, RenderFailureHandler } from '../../../src/core/overlays/rendered.js';
 import type { InventoryDocument } from '../../../src/core/nodes/inventory-file.js';
-import { openServices, type Services } from '../../../src/services/services.js';
+import { openServices, repairServices, type Services } from '../../../src/services/services.js';
 import { makeTempRoot } from '../../helpers/temp-root.js';
 
 /** The real renderer, counting the nodes each build renders. */
@@ -111,4 +113,79 @@ test('a change digests only the nodes it touched; one that changes what all shar
   await services.inventory.changeNodes('m3', { vars: { rack: 'd' } });
   assert.deepEqual(counter.takeDigested(), ['m3']);
   assert.match(await archiveText(services, 'm3'), /rack: d\n/);
+}));
+
+/** The owner (uid) an archive gives `path`, read from its newc header (uid is the 4th field, at offset 22). */
+function archiveUid(text: string, path: string): number {
+  const name = text.indexOf(`diskless-overlay${path}\0`);
+  assert.ok(name >= 110, `${path} is in the archive`);
+  return parseInt(text.slice(name - 110 + 22, name - 110 + 30), 16);
+}
+
+test('a site file given another owner (chown, no overlay.yml setting) is followed: by the start-of-command repair, and by a change of another node', () => withNodes(async (services, counter) => {
+  const file = join(services.paths.overlaysDir, 'rack', 'etc', 'rack.j2');
+  assert.equal(archiveUid(await archiveText(services, 'm1'), '/etc/rack'), (await stat(file)).uid);
+  await chown(file, 4321, 4321);
+  assert.equal(await services.overlayDelivery?.needsRepair(), true, 'a chown changes neither size nor modification time, but changes what nodes get');
+  await services.inventory.changeNodes('m2', { vars: { rack: 'b' } });
+  assert.equal(counter.takeDigested().length, 6, 'the context changed: every node digested');
+  assert.deepEqual(counter.take(), ['m1', 'm2', 'm3']);
+  for (const node of ['m1', 'm2', 'm3']) assert.equal(archiveUid(await archiveText(services, node), '/etc/rack'), 4321, `${node} gets the new owner`);
+  assert.equal(await services.overlayDelivery?.needsRepair(), false);
+}));
+
+test('a template rewritten with its size kept and its modification time put back is followed (its change time moved)', () => withNodes(async (services, counter) => {
+  const file = join(services.paths.overlaysDir, 'rack', 'etc', 'rack.j2');
+  const before = await stat(file, { bigint: true });
+  await writeFile(file, 'RACK {{ node.vars.rack }}\n');
+  // To the nanosecond (a Date or a number of seconds would round it).
+  const ns = before.mtimeNs;
+  execFileSync('touch', ['-m', '-d', `@${ns / 1_000_000_000n}.${String(ns % 1_000_000_000n).padStart(9, '0')}`, file]);
+  const after = await stat(file, { bigint: true });
+  assert.equal(after.mtimeNs, before.mtimeNs);
+  assert.equal(after.size, before.size);
+  assert.equal(await services.overlayDelivery?.needsRepair(), true);
+  await services.overlayDelivery?.repair();
+  assert.deepEqual(counter.take(), ['m1', 'm2', 'm3']);
+  for (const node of ['m1', 'm2', 'm3']) assert.match(await archiveText(services, node), /RACK a\n/);
+}));
+
+test('a node left with its last archive because it cannot be rendered is rendered again (and reported) by a later change that leaves it alone', () => withNodes(async (services, counter) => {
+  // A hand edit takes m1's variable away: its template prints it, so the repair keeps m1's archive and says so.
+  const document = parse(await readFile(services.paths.inventoryFile, 'utf8')) as { nodes: Record<string, { vars?: unknown }> };
+  delete document.nodes.m1?.vars;
+  await writeFile(services.paths.inventoryFile, stringify(document));
+  await repairServices(services);
+  assert.ok(counter.take().includes('m1'));
+  assert.match(await archiveText(services, 'm1'), /rack a\n/, 'm1 keeps its last archive');
+  assert.equal((await readManifest(services.paths)).nodes.m1?.inputs, undefined, 'its record keeps no inputs digest: that of its archive is not the current one');
+  await services.inventory.changeNodes('m2', { vars: { rack: 'b' } });
+  assert.deepEqual(counter.take(), ['m1', 'm2'], 'm1 is tried again, not taken as current');
+  assert.match(await archiveText(services, 'm2'), /rack b\n/);
+  assert.match(await archiveText(services, 'm1'), /rack a\n/);
+}));
+
+test('a new server_address in diskless.yml, or an edited /etc/passwd, is followed by the next command\'s repair', () => withNodes(async (services) => {
+  const site = join(services.paths.overlaysDir, 'srv', 'etc');
+  await mkdir(site, { recursive: true });
+  await writeFile(join(site, 'srv.j2'), 'server {{ server.address | default(\'none\') }}\n');
+  await writeFile(join(services.paths.overlaysDir, 'srv', 'overlay.yml'), 'files:\n  /etc/srv: {owner: svc}\n');
+  const passwd = services.paths.relocate('/etc/passwd');
+  await writeFile(passwd, 'root:x:0:0::/root:/bin/sh\nsvc:x:901:901::/:/bin/false\n');
+  await services.inventory.changeNodes('m1', { set: { overlays: ['rack', 'srv'] } });
+  assert.match(await archiveText(services, 'm1'), /server none\n/);
+  assert.equal(archiveUid(await archiveText(services, 'm1'), '/etc/srv'), 901);
+  assert.equal(await services.overlayDelivery?.needsRepair(), false);
+
+  await writeFile(services.paths.relocate('/etc/diskless/diskless.yml'), 'server_address: 10.9.9.9\n');
+  const reopened = await openServices({ root: services.paths.root, repair: false });
+  assert.equal(await reopened.overlayDelivery?.needsRepair(), true, 'the server templates print changed');
+  await repairServices(reopened);
+  assert.match(await archiveText(reopened, 'm1'), /server 10\.9\.9\.9\n/);
+  assert.equal(await reopened.overlayDelivery?.needsRepair(), false);
+
+  await writeFile(passwd, 'root:x:0:0::/root:/bin/sh\nsvc:x:902:902::/:/bin/false\n');
+  assert.equal(await reopened.overlayDelivery?.needsRepair(), true, 'the owner overlay.yml names has another number');
+  await repairServices(reopened);
+  assert.equal(archiveUid(await archiveText(reopened, 'm1'), '/etc/srv'), 902);
 }));
