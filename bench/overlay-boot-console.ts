@@ -5,8 +5,8 @@
  * timestamps (`printk.time=1`; systemd's messages reach the console through
  * the kernel log with `systemd.log_target=kmsg`, so they carry them too).
  */
-import { open } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { SerialTail } from '../test/e2e/kit/serial-tail.js';
 
 /** A console line and when the host first saw it complete. */
 export interface SeenLine {
@@ -46,12 +46,13 @@ export interface BootPhases {
  */
 export class TimedSerial {
   readonly lines: SeenLine[] = [];
-  private offset = 0;
-  private pending = '';
+  private readonly tail: SerialTail;
   private stopped = false;
   private loop: Promise<void> | undefined;
 
-  constructor(private readonly path: string, private readonly startedAt: number, private readonly intervalMs = 200) {}
+  constructor(path: string, private readonly startedAt: number, private readonly intervalMs = 200) {
+    this.tail = new SerialTail(path);
+  }
 
   /** Starts polling; {@link stop} ends it. */
   start(): void {
@@ -71,22 +72,9 @@ export class TimedSerial {
   }
 
   private async readNew(): Promise<void> {
-    const handle = await open(this.path, 'r').catch(() => undefined);
-    if (!handle) return; // QEMU has not made the file yet
+    const parts = await this.tail.newLines();
+    if (!parts) return; // QEMU has not made the file yet
     const atMs = Date.now() - this.startedAt;
-    try {
-      const chunk = Buffer.alloc(256 * 1024);
-      for (;;) {
-        const { bytesRead } = await handle.read(chunk, 0, chunk.length, this.offset);
-        if (bytesRead === 0) break;
-        this.offset += bytesRead;
-        this.pending += chunk.subarray(0, bytesRead).toString('latin1');
-      }
-    } finally {
-      await handle.close();
-    }
-    const parts = this.pending.split('\n');
-    this.pending = parts.pop() ?? '';
     // Lines end in \r\n, and a redrawn line holds \r: keep what it finally says, without systemd's colour escapes.
     // eslint-disable-next-line no-control-regex
     for (const raw of parts) this.lines.push({ atMs, text: (raw.split('\r').filter(Boolean).at(-1) ?? '').replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '') });

@@ -11,8 +11,12 @@ export class SerialTail {
 
   constructor(readonly path: string) {}
 
-  /** Reads what was appended since the last call; returns the first complete line containing `text`. */
-  async findLine(text: string): Promise<string | undefined> {
+  /**
+   * The complete lines appended since the last call (their `\r` kept), or
+   * undefined when QEMU has not created the file yet. A line cut between two
+   * calls is returned whole by the later one.
+   */
+  async newLines(): Promise<string[] | undefined> {
     let handle;
     try {
       handle = await open(this.path, 'r');
@@ -30,10 +34,15 @@ export class SerialTail {
     } finally {
       await handle.close();
     }
-    const lines = this.pending.split(/\r?\n/);
+    const lines = this.pending.split('\n');
     // The last piece may be a line still being written: keep it for the next poll.
     this.pending = lines.pop() ?? '';
-    return lines.find((line) => line.includes(text))?.replace(/\r/g, '');
+    return lines;
+  }
+
+  /** Reads what was appended since the last call; returns the first complete line containing `text`. */
+  async findLine(text: string): Promise<string | undefined> {
+    return (await this.newLines())?.find((line) => line.includes(text))?.replace(/\r/g, '');
   }
 
   /** The last `count` lines of the whole log, for error messages. */
