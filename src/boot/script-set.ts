@@ -9,7 +9,7 @@
  * boots through its MAC's script or the menu, never a chain to a missing file.
  */
 import type { NodeEntry, ProfileEntry } from '../core/nodes/attributes.js';
-import { compareNames } from '../core/nodes/inventory-file.js';
+import { compareNames } from '../core/nodes/name-order.js';
 import { isNodeName } from '../nodeset/index.js';
 import { imageOfReference } from '../core/names.js';
 import { DEFAULT_CONFIG } from '../core/config.js';
@@ -22,7 +22,8 @@ import type { ServerEntry } from '../core/nodes/servers.js';
  * its other servers, or to the one it booted from.
  */
 function serverUrls(names: readonly string[] | undefined, servers: Readonly<Record<string, ServerEntry>> | undefined): string[] {
-  return (names ?? []).flatMap((name) => (servers && Object.hasOwn(servers, name) ? [servers[name]?.url as string] : []));
+  if (names === undefined || names.length === 0 || servers === undefined) return [];
+  return names.flatMap((name) => (Object.hasOwn(servers, name) ? [servers[name]?.url as string] : []));
 }
 
 /** What one published file says: the node it is for, the image it boots, the node's kernel arguments and whether it loads the node's overlay archive. */
@@ -67,6 +68,21 @@ function inherited<K extends 'image' | 'mac' | 'kernelArgs' | 'servers' | 'p2p'>
   return value;
 }
 
+/** What a script says of one node, given its image, shared by nodes with equal entries' profile-derived values (see {@link scriptSet}). */
+function targetOf(node: string, entry: NodeEntry, image: string, document: ScriptDocument, overlays: ReadonlySet<string>, seedSeconds: number): ScriptTarget {
+  const own = inherited(entry, document.profiles, 'kernelArgs');
+  // Part of the kernel arguments, hence of the target's key: turning p2p on or off writes the node a new script.
+  const kernelArgs = inherited(entry, document.profiles, 'p2p') === true ? (own ? `${p2pKernelArguments(seedSeconds)} ${own}` : p2pKernelArguments(seedSeconds)) : own;
+  const overlay = overlays.has(node);
+  const target: ScriptTarget = kernelArgs === undefined ? { node, image, overlay } : { node, image, kernelArgs, overlay };
+  const servers = serverUrls(inherited(entry, document.profiles, 'servers'), document.servers);
+  if (servers.length > 0) target.servers = servers;
+  return target;
+}
+
+/** The inventory as {@link scriptSet} reads it. */
+type ScriptDocument = { nodes: Readonly<Record<string, NodeEntry>>; profiles: Readonly<Record<string, ProfileEntry>>; servers?: Readonly<Record<string, ServerEntry>> };
+
 /**
  * Every file of the inventory's generation (see the module comment). Node
  * names and MAC addresses become file names, so only valid ones are used,
@@ -77,25 +93,23 @@ function inherited<K extends 'image' | 'mac' | 'kernelArgs' | 'servers' | 'p2p'>
  * `seedSeconds` after boot) before their own, which come last and win.
  * Linear in nodes × profiles per node.
  */
-export function scriptSet(document: { nodes: Readonly<Record<string, NodeEntry>>; profiles: Readonly<Record<string, ProfileEntry>>; servers?: Readonly<Record<string, ServerEntry>> },
-  knownImages: ReadonlySet<string>, overlays: ReadonlySet<string> = new Set(), seedSeconds = DEFAULT_CONFIG.p2pSeedSeconds): ScriptSet {
+export function scriptSet(document: ScriptDocument, knownImages: ReadonlySet<string>, overlays: ReadonlySet<string> = new Set(),
+  seedSeconds = DEFAULT_CONFIG.p2pSeedSeconds): ScriptSet {
   const files: ScriptSet = new Map();
   const macs: [string, ScriptTarget][] = [];
+  // Image reference → whether its image exists: one lookup per reference, not per node.
+  const exists = new Map<string, boolean>();
   for (const node of Object.keys(document.nodes).sort(compareNames)) {
     const entry = document.nodes[node] as NodeEntry;
     const image = inherited(entry, document.profiles, 'image');
-    if (image === undefined || !knownImages.has(imageOfReference(image)) || !isNodeName(node)) continue;
-    const own = inherited(entry, document.profiles, 'kernelArgs');
-    // Part of the kernel arguments, hence of the target's key: turning p2p on or off writes the node a new script.
-    const kernelArgs = inherited(entry, document.profiles, 'p2p') === true ? [p2pKernelArguments(seedSeconds), own].filter(Boolean).join(' ') : own;
-    const overlay = overlays.has(node);
-    const target: ScriptTarget = kernelArgs === undefined ? { node, image, overlay } : { node, image, kernelArgs, overlay };
-    const servers = serverUrls(inherited(entry, document.profiles, 'servers'), document.servers);
-    if (servers.length > 0) target.servers = servers;
+    if (image === undefined) continue;
+    let known = exists.get(image);
+    if (known === undefined) exists.set(image, known = knownImages.has(imageOfReference(image)));
+    if (!known || !isNodeName(node)) continue;
+    const target = targetOf(node, entry, image, document, overlays, seedSeconds);
     files.set(`${node}.ipxe`, target);
-    for (const mac of inherited(entry, document.profiles, 'mac') ?? []) {
-      if (MAC.test(mac)) macs.push([`${mac.replaceAll(':', '-')}.ipxe`, target]);
-    }
+    const mac = inherited(entry, document.profiles, 'mac');
+    if (mac !== undefined) for (const address of mac) if (MAC.test(address)) macs.push([`${address.replaceAll(':', '-')}.ipxe`, target]);
   }
   // MAC files after node files: a node named like a MAC file keeps its own.
   for (const [file, target] of macs) if (!files.has(file)) files.set(file, target);

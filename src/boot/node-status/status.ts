@@ -9,7 +9,7 @@ import { effectiveImages } from '../../core/nodes/effective.js';
 import { initramfsName } from '../../core/kernel/kernel-manager.js';
 import { imageOfReference } from '../../core/names.js';
 import { PUBLISHED_ROOT_FILE, readVersion, versionOfFile } from '../../core/image/versions.js';
-import { compareNames } from '../../core/nodes/inventory-file.js';
+import { compareNames } from '../../core/nodes/name-order.js';
 import { NotFoundError } from '../../errors/index.js';
 import { expandNodeNames, foldNodes } from '../../nodeset/index.js';
 import { bootUrls } from '../ipxe/urls.js';

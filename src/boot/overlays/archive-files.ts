@@ -195,7 +195,8 @@ export async function removeArchives(paths: Paths, nodes: readonly string[]): Pr
 export async function archivedNodes(paths: Paths): Promise<string[]> {
   const names = await readdir(overlaysDir(paths)).catch(() => [] as string[]);
   return names.flatMap((name) => {
-    const node = name.endsWith('.img') ? basename(name, '.img') : undefined;
+    // A readdir entry is a bare name: slicing the suffix is what basename would do, at a fraction of its cost over 10,000 names.
+    const node = name.endsWith('.img') ? name.slice(0, -'.img'.length) : undefined;
     return node !== undefined && isNodeName(node) ? [node] : [];
   });
 }

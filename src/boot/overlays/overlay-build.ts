@@ -24,7 +24,7 @@
 import { NotFoundError } from '../../errors/index.js';
 import type { Paths } from '../../core/paths.js';
 import type { OverlayRenderer, RenderedOverlay, RenderFailureHandler } from '../../core/overlays/rendered.js';
-import { changedProfiles, effectiveImages, effectiveNode, untouched } from '../../core/nodes/effective.js';
+import { changedProfiles, effectiveNode, effectiveValue, untouched } from '../../core/nodes/effective.js';
 import type { NodeEntry } from '../../core/nodes/attributes.js';
 import type { InventoryDocument } from '../../core/nodes/inventory-file.js';
 import { inventoryHash } from '../../core/nodes/inventory-cache.js';
@@ -73,7 +73,7 @@ export interface BuildInput {
 
 /** Nodes that get an overlay: every valid node name with an effective image (the nodes that have a node script). */
 function bootingNodes(document: InventoryDocument): string[] {
-  return Object.keys(effectiveImages(document)).filter((node) => isNodeName(node));
+  return Object.keys(document.nodes).filter((node) => effectiveValue(document.nodes[node] as NodeEntry, document.profiles, 'image') !== undefined && isNodeName(node));
 }
 
 function selectNodes(all: readonly string[], nodeSet: string | undefined): string[] {

@@ -59,11 +59,30 @@ export interface OverlayManifest {
 /** The intent of a build in progress: the secret flag and address of each archive it replaces. */
 export type OverlayIntent = Record<string, Pick<PublishedArchive, 'secret' | 'ip'>>;
 
+/**
+ * Whether `raw`, as parsed, is already a record in the checked form (the
+ * types right, no other key): then it is used as it is, not copied. Keys in
+ * another order than the build's are kept in that order (the same values).
+ */
+function inCheckedForm(raw: Record<string, unknown>): boolean {
+  const { digest, inputs, secret, ip } = raw;
+  if (typeof digest !== 'string' || typeof secret !== 'boolean') return false;
+  if (inputs !== undefined && typeof inputs !== 'string') return false;
+  if (ip !== undefined && (typeof ip !== 'string' || isIP(ip) === 0)) return false;
+  let keys = 0;
+  for (const key in raw) if (Object.hasOwn(raw, key)) keys += 1;
+  return keys === 2 + (inputs === undefined ? 0 : 1) + (ip === undefined ? 0 : 1);
+}
+
 function archiveEntries(value: unknown, needDigest: boolean): Record<string, PublishedArchive> {
   const nodes: Record<string, PublishedArchive> = {};
   if (typeof value !== 'object' || value === null) return nodes;
   for (const [node, raw] of Object.entries(value as Record<string, unknown>)) {
     if (!isNodeName(node) || typeof raw !== 'object' || raw === null) continue;
+    if (needDigest && inCheckedForm(raw as Record<string, unknown>)) {
+      nodes[node] = raw as PublishedArchive;
+      continue;
+    }
     const { digest, inputs, secret, ip } = raw as Record<string, unknown>;
     if (needDigest && typeof digest !== 'string') continue;
     // Anything but an explicit false counts as secret: a damaged entry must not open an archive to everyone.
@@ -146,8 +165,15 @@ export async function writeManifest(paths: Paths, manifest: OverlayManifest): Pr
   const file = overlayManifestFile(paths);
   const text = manifestText(manifest);
   await writeFileAtomic(file, text, 0o600);
-  // Remembered as a read of this text would give it: the same check of names and addresses, no parsing.
-  known = { file, text, manifest: { ...manifest, nodes: archiveEntries(manifest.nodes, true) } };
+  // Remembered as a read of this text would give it: the same check of names and addresses, no parsing. Records
+  // carried over from the manifest this process read were checked then (10,000 of them: not checked again).
+  const read = known?.file === file ? known.manifest.nodes : {};
+  const nodes: Record<string, PublishedArchive> = {};
+  for (const [node, record] of Object.entries(manifest.nodes)) {
+    const checked = Object.hasOwn(read, node) && read[node] === record ? record : archiveEntries({ [node]: record }, true)[node];
+    if (checked) nodes[node] = checked;
+  }
+  known = { file, text, manifest: { ...manifest, nodes } };
 }
 
 /** The intent of a killed build, or undefined when no build was interrupted. */

@@ -132,5 +132,28 @@ export function changedProfiles(previous: Readonly<Record<string, ProfileEntry>>
  */
 export function untouched(name: string, previous: Readonly<Record<string, NodeEntry>>, next: NodeEntry, changed: ReadonlySet<string>): boolean {
   const before = Object.hasOwn(previous, name) ? previous[name] : undefined;
-  return before !== undefined && !(next.profiles ?? []).some((profile) => changed.has(profile)) && sameEntry(before, next);
+  if (before === undefined) return false;
+  if (changed.size > 0 && next.profiles?.some((profile) => changed.has(profile))) return false;
+  // The same object: InventoryStore.update shares the entries a change left alone (shareUntouched), so most nodes stop here.
+  return before === next || sameEntry(before, next);
+}
+
+/**
+ * Makes every entry of `next` that holds the same values as `previous`'s
+ * entry of that name *be* that entry (nodes and profiles), so that the
+ * scans of one change ({@link untouched}) and the write of the file skip
+ * it by identity instead of comparing values: one comparison per node for
+ * the whole change instead of one per scan. Entries are never changed in
+ * place once shared (a change works on its own copy, see InventoryStore.update).
+ */
+export function shareUntouched(previous: { nodes: Record<string, NodeEntry>; profiles: Record<string, ProfileEntry> },
+  next: { nodes: Record<string, NodeEntry>; profiles: Record<string, ProfileEntry> }): void {
+  for (const map of ['nodes', 'profiles'] as const) {
+    const before = previous[map];
+    const after = next[map];
+    for (const name of Object.keys(after)) {
+      const old = Object.hasOwn(before, name) ? before[name] : undefined;
+      if (old !== undefined && old !== after[name] && sameEntry(old, after[name] as NodeEntry)) after[name] = old;
+    }
+  }
 }

@@ -28,16 +28,22 @@ export function cacheFileOf(file: string): string {
   return `${file}.cache.json`;
 }
 
+/** An inventory read from the cache, and whether its text is one this tool wrote (see {@link writeInventoryCache}). */
+export interface CachedInventory {
+  document: InventoryDocument;
+  written: boolean;
+}
+
 /**
  * The inventory from the cache of `file` when it was made from text of hash
  * `hash`; undefined otherwise (missing, other hash, unreadable). Names become
  * file names later, so every one is checked again.
  */
-export async function readCachedInventory(file: string, hash: string): Promise<InventoryDocument | undefined> {
+export async function readCachedInventory(file: string, hash: string): Promise<CachedInventory | undefined> {
   const text = await readTextIfExists(cacheFileOf(file)).catch(() => undefined);
   if (text === undefined) return undefined;
   try {
-    const parsed = JSON.parse(text) as { format?: unknown; sha256?: unknown; profiles?: Record<string, ProfileEntry>; nodes?: Record<string, NodeEntry>; servers?: Record<string, unknown> };
+    const parsed = JSON.parse(text) as { format?: unknown; sha256?: unknown; written?: unknown; profiles?: Record<string, ProfileEntry>; nodes?: Record<string, NodeEntry>; servers?: Record<string, unknown> };
     if (parsed.format !== CACHE_FORMAT || parsed.sha256 !== hash || typeof parsed.nodes !== 'object' || typeof parsed.profiles !== 'object') return undefined;
     const document = emptyInventory();
     for (const name of Object.keys(parsed.profiles)) {
@@ -53,14 +59,20 @@ export async function readCachedInventory(file: string, hash: string): Promise<I
       document.servers = Object.create(null) as Record<string, ServerEntry>;
       for (const name of Object.keys(parsed.servers)) document.servers[validateServerName(name)] = checkServerEntry(parsed.servers[name], `server ${name}`);
     }
-    return document;
+    return { document, written: parsed.written === true };
   } catch {
     // Unreadable or holding a bad name: the YAML is parsed instead.
     return undefined;
   }
 }
 
-/** Replaces the cache of `file` with `document`, made from text of hash `hash` (no fsync: a lost cache is rebuilt from nodes.yml). */
-export async function writeInventoryCache(file: string, hash: string, document: InventoryDocument): Promise<void> {
-  await writeFileAtomic(cacheFileOf(file), JSON.stringify({ format: CACHE_FORMAT, sha256: hash, profiles: document.profiles, nodes: document.nodes, ...(document.servers ? { servers: document.servers } : {}) }), 0o644, { sync: false });
+/**
+ * Replaces the cache of `file` with `document`, made from text of hash `hash`
+ * (no fsync: a lost cache is rebuilt from nodes.yml). `written`: that text is
+ * the tool's own writing of `document` (inventory-file.ts formatInventory),
+ * not a file a person edited, so its node blocks can be reused as they are
+ * by the next write (inventory-blocks.ts).
+ */
+export async function writeInventoryCache(file: string, hash: string, document: InventoryDocument, written = false): Promise<void> {
+  await writeFileAtomic(cacheFileOf(file), JSON.stringify({ format: CACHE_FORMAT, sha256: hash, ...(written ? { written } : {}), profiles: document.profiles, nodes: document.nodes, ...(document.servers ? { servers: document.servers } : {}) }), 0o644, { sync: false });
 }

@@ -8,12 +8,32 @@
  */
 import { UsageError } from '../../errors/index.js';
 import { isImmutablePath } from '../../serve/versioned-names.js';
-import { effectiveValue } from './effective.js';
+import { changedProfiles, effectiveValue, untouched } from './effective.js';
 import type { NodeEntry } from './attributes.js';
 import { caseClash, type InventoryDocument } from './inventory-file.js';
 
 /** Node → its effective MACs and IP. */
 type Addresses = Map<string, { mac: string[]; ip?: string }>;
+
+/**
+ * Whether the change adds no node and leaves every node's effective MACs
+ * and IP as they were: then it cannot break an address rule, and the rules
+ * are not run. Only the nodes the change touched are merged (see
+ * effective.ts untouched), so a one-node change does not look up 10,000.
+ */
+function sameAddressesEverywhere(previous: InventoryDocument, next: InventoryDocument): boolean {
+  const profiles = changedProfiles(previous.profiles, next.profiles);
+  for (const name of Object.keys(next.nodes)) {
+    const entry = next.nodes[name] as NodeEntry;
+    if (untouched(name, previous.nodes, entry, profiles)) continue;
+    if (!Object.hasOwn(previous.nodes, name)) return false;
+    const old = previous.nodes[name] as NodeEntry;
+    const mac = effectiveValue(entry, next.profiles, 'mac') ?? [];
+    const before = { mac: effectiveValue(old, previous.profiles, 'mac') ?? [], ip: effectiveValue(old, previous.profiles, 'ip') };
+    if (!sameAddresses(before, { mac, ip: effectiveValue(entry, next.profiles, 'ip') })) return false;
+  }
+  return true;
+}
 
 /** Node → its effective MACs and IP, as one comparable key. */
 function addressesOf(document: InventoryDocument): Addresses {
@@ -38,6 +58,7 @@ function sameAddresses(a: { mac: string[]; ip?: string } | undefined, b: { mac: 
  * @throws UsageError E_NODE_MAC_DUPLICATE, E_NODE_IP_DUPLICATE, E_NODE_MAC_NAME_CLASH.
  */
 export function checkAddressRules(previous: InventoryDocument, next: InventoryDocument): void {
+  if (sameAddressesEverywhere(previous, next)) return;
   const before = addressesOf(previous);
   const after = addressesOf(next);
   checkUniqueAddresses(before, after);

@@ -12,7 +12,9 @@ import { requireKnownKeys } from '../raw-options.js';
 import { parseYamlText, stringifyYaml } from '../yaml-text.js';
 import { checkAttributes, type NodeEntry, type ProfileEntry } from './attributes.js';
 import { checkServerEntry, type ServerEntry } from './servers.js';
-import { inventoryYaml } from './inventory-yaml.js';
+import { inventoryYaml, type NodeBlock } from './inventory-yaml.js';
+import { nodeBlocks } from './inventory-blocks.js';
+import { compareNames } from './name-order.js';
 
 /** The whole inventory. Maps have no prototype, so a node named `constructor` is just a node. */
 export interface InventoryDocument {
@@ -69,8 +71,14 @@ export function caseClash(names: Iterable<string>): [string, string] | undefined
   return undefined;
 }
 
-/** Checks a parsed inventory (plain values, as YAML or JSON gives them) and returns it in its one stored form. */
-function checkInventory(parsed: unknown, file: string): InventoryDocument {
+/** A stored entry of a document already checked that a section's entry `name` may stand for unchecked, or undefined. */
+type KeptEntry = (section: 'nodes' | 'profiles', name: string) => NodeEntry | undefined;
+
+/**
+ * Checks a parsed inventory (plain values, as YAML or JSON gives them) and
+ * returns it in its one stored form; an entry `kept` gives is taken as it is.
+ */
+function checkInventory(parsed: unknown, file: string, kept?: KeptEntry): InventoryDocument {
   const result = emptyInventory();
   if (parsed === null || parsed === undefined) return result;
   if (typeof parsed !== 'object' || Array.isArray(parsed)) throw invalid(file, 'the top level must be a map with "profiles" and "nodes"');
@@ -82,11 +90,11 @@ function checkInventory(parsed: unknown, file: string): InventoryDocument {
       result.servers[validateServerName(name)] = checkServerEntry(entry, `server ${name}`);
     }
     for (const [name, entry] of Object.entries(section(document, 'profiles', file))) {
-      result.profiles[validateProfileName(name)] = checkAttributes(entry ?? {}, `profile ${name}`, false);
+      result.profiles[validateProfileName(name)] = kept?.('profiles', name) ?? checkAttributes(entry ?? {}, `profile ${name}`, false);
     }
     for (const [name, entry] of Object.entries(section(document, 'nodes', file))) {
       if (!isNodeName(name)) throw invalid(file, `invalid node name ${JSON.stringify(name)}`);
-      result.nodes[name] = checkAttributes(entry ?? {}, `node ${name}`, true);
+      result.nodes[name] = kept?.('nodes', name) ?? checkAttributes(entry ?? {}, `node ${name}`, true);
     }
     const clash = caseClash(Object.keys(result.nodes));
     if (clash) throw invalid(file, `nodes ${clash[0]} and ${clash[1]} differ only in case (host names are case-insensitive)`);
@@ -108,10 +116,14 @@ function plain(entry: NodeEntry): Record<string, unknown> {
   return out;
 }
 
-function storedValue(document: InventoryDocument): { profiles: Record<string, unknown>; nodes: Record<string, unknown>; servers?: Record<string, unknown> } {
-  const sorted = <T extends NodeEntry>(map: Record<string, T>): Record<string, unknown> =>
-    Object.fromEntries(Object.keys(map).sort(compareNames).map((name) => [name, plain(map[name] as T)]));
-  const value: { profiles: Record<string, unknown>; nodes: Record<string, unknown>; servers?: Record<string, unknown> } = { profiles: sorted(document.profiles), nodes: sorted(document.nodes) };
+/**
+ * The value written: maps in name order, entries in their fixed form. A node
+ * `asIs` names is taken without that form: its text is copied, not written.
+ */
+function storedValue(document: InventoryDocument, asIs?: (node: string) => boolean): { profiles: Record<string, unknown>; nodes: Record<string, unknown>; servers?: Record<string, unknown> } {
+  const sorted = <T extends NodeEntry>(map: Record<string, T>, keep?: (name: string) => boolean): Record<string, unknown> =>
+    Object.fromEntries(Object.keys(map).sort(compareNames).map((name) => [name, keep?.(name) ? map[name] : plain(map[name] as T)]));
+  const value: { profiles: Record<string, unknown>; nodes: Record<string, unknown>; servers?: Record<string, unknown> } = { profiles: sorted(document.profiles), nodes: sorted(document.nodes, asIs) };
   // Written only when there are servers: an inventory without any keeps its text byte for byte.
   const servers = document.servers ?? {};
   if (Object.keys(servers).length > 0) value.servers = Object.fromEntries(Object.keys(servers).sort(compareNames).map((name) => [name, { url: servers[name]?.url }]));
@@ -145,19 +157,23 @@ export function formatInventory(document: InventoryDocument): string {
 /**
  * The file text of `document` and the document that parsing that text gives
  * (MAC addresses in their one form, empty values left out), without parsing it.
+ * An entry of `document` that *is* the entry of that name in `checked` (a
+ * stored document, such as the one a change started from: see
+ * effective.ts shareUntouched) is taken into the result as it is, unchecked.
  * @throws OperationError E_INVENTORY_INVALID when `document` holds a value the file refuses.
  */
-export function serializeInventory(document: InventoryDocument, file: string): { text: string; stored: InventoryDocument } {
-  const value = storedValue(document);
-  return { text: `${HEADER}${yamlText(value)}`, stored: checkInventory(value, file) };
+export function serializeInventory(document: InventoryDocument, file: string, previous?: { document: InventoryDocument; text?: string }): { text: string; stored: InventoryDocument } {
+  const checked = previous?.document;
+  const kept: KeptEntry | undefined = checked && ((section, name) => {
+    const entry = document[section][name];
+    return entry !== undefined && Object.hasOwn(checked[section], name) && checked[section][name] === entry ? entry : undefined;
+  });
+  const blocks = kept && previous?.text !== undefined ? nodeBlocks(previous.text) : undefined;
+  // A node's text in the previous file, when that file is the tool's writing and the node is as it was written there.
+  const block: NodeBlock | undefined = blocks && kept && ((name) => (kept('nodes', name) !== undefined ? blocks.get(name) : undefined));
+  const value = storedValue(document, block && ((name) => block(name) !== undefined));
+  // The package writes the file when the layout cannot (yamlText): from the fixed form of every entry then.
+  const text = (block && inventoryYaml(value, YAML_OPTIONS, block)) ?? yamlText(block ? storedValue(document) : value);
+  return { text: `${HEADER}${text}`, stored: checkInventory(value, file, kept) };
 }
 
-// Made on first use: building an ICU collator costs tens of milliseconds, paid
-// otherwise by every command at start-up, sorting or not.
-let collator: Intl.Collator | undefined;
-
-/** Natural order (`n2` before `n10`), as node set folding shows nodes. */
-export function compareNames(a: string, b: string): number {
-  collator ??= new Intl.Collator('en', { numeric: true });
-  return collator.compare(a, b);
-}

@@ -31,11 +31,14 @@ class NotInLayout extends Error {}
 
 const isWord = (text: string): boolean => WORD.test(text) && !KEYWORD.test(text);
 
+/** A node's text from an earlier writing (inventory-blocks.ts), or undefined to write it. */
+export type NodeBlock = (name: string) => string | undefined;
+
 class Writer {
   readonly lines: string[] = [];
   private readonly written = new Map<string, string>();
 
-  constructor(private readonly options: YamlStringifyOptions) {}
+  constructor(private readonly options: YamlStringifyOptions, private readonly block?: NodeBlock) {}
 
   private scalar(value: unknown): string {
     if (typeof value === 'boolean') return String(value);
@@ -70,10 +73,20 @@ class Writer {
           continue;
         }
         this.lines.push(`${indent}${key}:`);
-        this.map(value, `${indent}  `);
+        if (indent === '' && key === 'nodes' && this.block) this.nodes(value as Record<string, unknown>, this.block);
+        else this.map(value, `${indent}  `);
       } else {
         this.lines.push(`${indent}${key}: ${this.scalar(value)}`);
       }
+    }
+  }
+
+  /** The `nodes` section: each node's earlier text when `block` has it, else written. */
+  private nodes(nodes: Record<string, unknown>, block: NodeBlock): void {
+    for (const name of Object.keys(nodes)) {
+      const text = block(name);
+      if (text !== undefined) this.lines.push(text);
+      else this.map({ [name]: nodes[name] }, '  ');
     }
   }
 }
@@ -82,9 +95,10 @@ class Writer {
  * The text the `yaml` package would write for `value` (a map in the
  * inventory's layout) with `options`, or undefined when the layout cannot
  * say it here (see the module comment): then write it with the package.
+ * `block` gives the text of nodes written earlier, taken as it is.
  */
-export function inventoryYaml(value: Record<string, unknown>, options: YamlStringifyOptions): string | undefined {
-  const writer = new Writer(options);
+export function inventoryYaml(value: Record<string, unknown>, options: YamlStringifyOptions, block?: NodeBlock): string | undefined {
+  const writer = new Writer(options, block);
   try {
     writer.map(value, '');
   } catch (error) {

@@ -12,7 +12,8 @@ import type { NodeEntry, ProfileEntry } from './attributes.js';
 import { applyChanges, checkChanges, type AttributeChanges } from './changes.js';
 import { requireKnownProfiles } from './inventory-checks.js';
 import { effectiveNode, type EffectiveNode } from './effective.js';
-import { compareNames, type InventoryDocument } from './inventory-file.js';
+import type { InventoryDocument } from './inventory-file.js';
+import { compareNames } from './name-order.js';
 import { InventoryStore } from './inventory-store.js';
 
 export type { InventoryState } from './inventory-store.js';

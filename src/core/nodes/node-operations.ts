@@ -19,7 +19,8 @@ import type { NodeAttributes, NodeEntry, ProfileEntry } from './attributes.js';
 import type { AttributeChanges } from './changes.js';
 import type { EffectiveNode } from './effective.js';
 import { requireProfile, type NodeInventory, type NodeSetResult } from './inventory.js';
-import { compareNames, type InventoryDocument } from './inventory-file.js';
+import type { InventoryDocument } from './inventory-file.js';
+import { compareNames } from './name-order.js';
 
 /** One node of a listing: its name, profiles and effective attributes. */
 export interface NodeRow extends NodeAttributes {

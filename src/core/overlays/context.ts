@@ -81,6 +81,31 @@ export function inventoryContext(document: InventoryDocument): InventoryHost[] {
   return hosts;
 }
 
+/** What is derived from one inventory document's node list, once per document object (every render session of one change shares it). */
+interface DerivedHosts {
+  list: InventoryHost[];
+  digest?: string;
+  file?: Buffer;
+}
+
+const derived = new WeakMap<InventoryDocument, DerivedHosts>();
+
+/**
+ * {@link inventoryContext} of `document`, built once per document object:
+ * the check before a change and the archives after it render against the
+ * same document, and the list of 10,000 nodes (with its digest and the
+ * /etc/hosts made from it) took tens of
+ * milliseconds each time. Documents are not changed once read or written.
+ */
+export function hostsOf(document: InventoryDocument): DerivedHosts {
+  let hosts = derived.get(document);
+  if (!hosts) {
+    hosts = { list: inventoryContext(document) };
+    derived.set(document, hosts);
+  }
+  return hosts;
+}
+
 /**
  * A list built on first use: templates that never read `inventory` (most of
  * them) do not pay for it. nunjucks copies the context's top level, so the

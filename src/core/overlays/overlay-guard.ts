@@ -20,6 +20,8 @@ import type { OverlayService } from './overlay-service.js';
 
 function changedLists(previous: Record<string, { overlays?: string[] }>, next: Record<string, { overlays?: string[] }>, into: Set<string>): void {
   for (const name of Object.keys(next)) {
+    // The same entry object: left alone by the change (effective.ts shareUntouched).
+    if (Object.hasOwn(previous, name) && previous[name] === next[name]) continue;
     const after = next[name]?.overlays;
     if (!after?.length) continue;
     const before = Object.hasOwn(previous, name) ? previous[name]?.overlays : undefined;

@@ -11,7 +11,7 @@ import { UsageError } from '../../errors/index.js';
 import type { EffectiveNode } from '../nodes/effective.js';
 import type { InventoryDocument } from '../nodes/inventory-file.js';
 import type { AccountResolver } from './accounts.js';
-import { inventoryContext, lazyList, nodeContext, type InventoryHost, type NodeContext, type ServerContext, type TemplateContext } from './context.js';
+import { hostsOf, lazyList, nodeContext, type InventoryHost, type NodeContext, type ServerContext, type TemplateContext } from './context.js';
 import { hostnameEntries, hostsText } from './hostname.js';
 import { networkEntries } from './network.js';
 import { parentsOf } from './overlay-paths.js';
@@ -54,10 +54,7 @@ export class RenderSession {
   private readonly loaded = new Map<string, Promise<LoadedOverlay>>();
   private readonly templates = new Map<SourceFile, OverlayTemplate>();
   private readonly dataDigests = new WeakMap<Buffer, string>();
-  private hosts: InventoryHost[] | undefined;
-  private hostsFile: Buffer | undefined;
   private readonly inventory = lazyList(() => this.inventoryHosts());
-  private inventoryHash: string | undefined;
   private readonly readers = new WeakMap<LoadedOverlay, boolean>();
   /** Node → its inputs digest (null: none can be known), as computed by this session. */
   private readonly digests = new Map<string, string | null>();
@@ -155,7 +152,8 @@ export class RenderSession {
 
   /** Digest of the inventory's readable part (what `inventory` and /etc/hosts show), once per session. */
   private hostsDigest(): string {
-    return (this.inventoryHash ??= createHash('sha256').update(JSON.stringify(this.inventoryHosts())).digest('hex'));
+    const hosts = hostsOf(this.inputs.document);
+    return (hosts.digest ??= createHash('sha256').update(JSON.stringify(hosts.list)).digest('hex'));
   }
 
   /**
@@ -190,7 +188,7 @@ export class RenderSession {
 
   private async entriesOf(overlay: LoadedOverlay, context: TemplateContext): Promise<OverlayEntry[]> {
     const { generator } = overlay.source;
-    if (generator === 'hostname') return hostnameEntries(context.node.name, this.hostsFile ??= hostsText(this.inventoryHosts()));
+    if (generator === 'hostname') return hostnameEntries(context.node.name, hostsOf(this.inputs.document).file ??= hostsText(this.inventoryHosts()));
     if (generator === 'network') return networkEntries(context.node.name, context.node.vars);
     if (generator === 'ssh-host-keys') return hostKeyEntries(await this.inputs.keys.keys(context.node.name) ?? []);
     return overlay.files.map((file) => {
@@ -202,7 +200,7 @@ export class RenderSession {
   }
 
   private inventoryHosts(): InventoryHost[] {
-    return (this.hosts ??= inventoryContext(this.inputs.document));
+    return hostsOf(this.inputs.document).list;
   }
 
   private template(overlay: string, file: SourceFile): OverlayTemplate {
