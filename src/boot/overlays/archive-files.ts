@@ -12,8 +12,9 @@
  *   the folder is moved aside under a temporary name and deleted.
  * - Every later build changes the served generation in place: each changed
  *   archive is written beside its final name (`.<node>.img.tmp-<pid>-<hex>`:
- *   not an archive name, so never served nor counted), all are flushed by one
- *   `syncfs`, then each is renamed over the old one. Unchanged archives are
+ *   not an archive name, so never served nor counted), all are flushed (each
+ *   by fsync when they are few, else by one `syncfs`), then each is renamed
+ *   over the old one. Unchanged archives are
  *   not touched: a one-node change writes one file among 10,000 (it used to
  *   link the 10,000 into a new generation). Archives of removed nodes are
  *   deleted by {@link removeArchives} after the node scripts stopped naming
@@ -30,7 +31,7 @@
  * (access.ts). A web server running as another user cannot reach them, which
  * is intended: it could not apply that rule.
  */
-import { chmodSync, linkSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, fsyncSync, linkSync, openSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { chmod, lstat, mkdir, readdir, readlink, rename, rm, stat, symlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { fsyncDirectory, temporarySibling } from '../../core/state/atomic-file.js';
@@ -114,19 +115,40 @@ async function makeReadable(files: readonly string[]): Promise<void> {
   }
 }
 
+/**
+ * Up to this many archives are flushed one by one (fsync) rather than by one
+ * `syncfs` of the whole file system, which costs starting a process and
+ * flushing whatever else is pending there: a one-node change writes one.
+ */
+const FSYNC_EACH_UP_TO = 16;
+
+/** Writes `bytes` to new file `file` (mode 0644 before the umask) and flushes it. */
+function writeFlushed(file: string, bytes: Uint8Array): void {
+  const fd = openSync(file, 'wx', 0o644);
+  try {
+    writeFileSync(fd, bytes);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** Replaces the archives of `writes` in generation folder `folder`, each by rename (see the module comment). */
 async function replaceInPlace(folder: string, writes: readonly ArchiveWrite[]): Promise<void> {
   const staged: [string, string][] = [];
+  const each = writes.length <= FSYNC_EACH_UP_TO;
   try {
     await inSlices(writes, (write) => {
       const file = join(folder, `${write.node}.img`);
       const temporary = temporarySibling(file);
-      writeFileSync(temporary, write.bytes, { mode: 0o644, flag: 'wx' });
+      // Recorded first: a failed write leaves no temporary file behind.
       staged.push([temporary, file]);
+      if (each) writeFlushed(temporary, write.bytes);
+      else writeFileSync(temporary, write.bytes, { mode: 0o644, flag: 'wx' });
     });
     await makeReadable(staged.map(([temporary]) => temporary));
     // Flushed before the first rename: after a power loss each name holds a whole archive, old or new.
-    await run(['sync', '--file-system', '.'], { cwd: folder });
+    if (!each) await run(['sync', '--file-system', '.'], { cwd: folder });
   } catch (error) {
     for (const [temporary] of staged) rmSync(temporary, { force: true });
     throw isDiskFull(error) ? diskFullError(error) : error;

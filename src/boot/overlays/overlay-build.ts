@@ -112,9 +112,10 @@ function recordedInputs(manifest: OverlayManifest, input: BuildInput, sources: s
   if (!previous || killed || context === undefined || manifest.context !== context || manifest.sources !== sources ||
     manifest.inventorySha256 !== inventoryHash(previous.text)) return recorded;
   const profiles = changedProfiles(previous.document.profiles, input.document.profiles);
-  for (const [node, record] of Object.entries(manifest.nodes)) {
+  for (const node of Object.keys(manifest.nodes)) {
+    const inputs = manifest.nodes[node]?.inputs;
     const entry = Object.hasOwn(input.document.nodes, node) ? input.document.nodes[node] : undefined;
-    if (record.inputs !== undefined && entry !== undefined && untouched(node, previous.document.nodes, entry, profiles)) recorded.set(node, record.inputs);
+    if (inputs !== undefined && entry !== undefined && untouched(node, previous.document.nodes, entry, profiles)) recorded.set(node, inputs);
   }
   return recorded;
 }
@@ -150,9 +151,10 @@ export async function runOverlayBuild(paths: Paths, renderer: OverlayRenderer, i
   const toRender = selected.filter((node) => !current(node));
   const rendered: RenderedOverlay[] = toRender.length === 0 ? [] : await renderer.renderNodes(toRender, onFailure, input.document);
 
-  const next: OverlayManifest = { nodes: {} };
+  // The records of the manifest read, those of nodes that no longer boot taken out (copied whole: 10,000 records, mostly kept).
+  const next: OverlayManifest = { nodes: { ...manifest.nodes } };
   const allSet = new Set(all);
-  for (const [node, record] of Object.entries(manifest.nodes)) if (allSet.has(node)) next.nodes[node] = record;
+  for (const node of Object.keys(next.nodes)) if (!allSet.has(node)) delete next.nodes[node];
   const writes: ArchiveWrite[] = [];
   for (const overlay of rendered) {
     const ip = addressOf(input.document, overlay.node);

@@ -71,8 +71,12 @@ export function caseClash(names: Iterable<string>): [string, string] | undefined
   return undefined;
 }
 
-/** A stored entry of a document already checked that a section's entry `name` may stand for unchecked, or undefined. */
-type KeptEntry = (section: 'nodes' | 'profiles', name: string) => NodeEntry | undefined;
+/**
+ * A stored entry of a document already checked that a section's entry `name`
+ * may stand for unchecked, or undefined; for section `names`, whether that
+ * document has a node named `name` (then truthy).
+ */
+type KeptEntry = (section: 'nodes' | 'profiles' | 'names', name: string) => NodeEntry | undefined;
 
 /**
  * Checks a parsed inventory (plain values, as YAML or JSON gives them) and
@@ -92,11 +96,20 @@ function checkInventory(parsed: unknown, file: string, kept?: KeptEntry): Invent
     for (const [name, entry] of Object.entries(section(document, 'profiles', file))) {
       result.profiles[validateProfileName(name)] = kept?.('profiles', name) ?? checkAttributes(entry ?? {}, `profile ${name}`, false);
     }
+    let fresh = kept === undefined;
     for (const [name, entry] of Object.entries(section(document, 'nodes', file))) {
+      // A kept entry is one of a document checked already: its name too.
+      const stored = kept?.('nodes', name);
+      if (stored !== undefined) {
+        result.nodes[name] = stored;
+        continue;
+      }
       if (!isNodeName(name)) throw invalid(file, `invalid node name ${JSON.stringify(name)}`);
-      result.nodes[name] = kept?.('nodes', name) ?? checkAttributes(entry ?? {}, `node ${name}`, true);
+      fresh ||= !kept?.('names', name);
+      result.nodes[name] = checkAttributes(entry ?? {}, `node ${name}`, true);
     }
-    const clash = caseClash(Object.keys(result.nodes));
+    // Only a name the checked document lacks can clash with another (10,000 names lower-cased otherwise).
+    const clash = fresh ? caseClash(Object.keys(result.nodes)) : undefined;
     if (clash) throw invalid(file, `nodes ${clash[0]} and ${clash[1]} differ only in case (host names are case-insensitive)`);
   } catch (error) {
     if (error instanceof DisklessError && error.code !== 'E_INVENTORY_INVALID') throw invalid(file, error.message);
@@ -120,10 +133,14 @@ function plain(entry: NodeEntry): Record<string, unknown> {
  * The value written: maps in name order, entries in their fixed form. A node
  * `asIs` names is taken without that form: its text is copied, not written.
  */
-function storedValue(document: InventoryDocument, asIs?: (node: string) => boolean): { profiles: Record<string, unknown>; nodes: Record<string, unknown>; servers?: Record<string, unknown> } {
-  const sorted = <T extends NodeEntry>(map: Record<string, T>, keep?: (name: string) => boolean): Record<string, unknown> =>
-    Object.fromEntries(Object.keys(map).sort(compareNames).map((name) => [name, keep?.(name) ? map[name] : plain(map[name] as T)]));
-  const value: { profiles: Record<string, unknown>; nodes: Record<string, unknown>; servers?: Record<string, unknown> } = { profiles: sorted(document.profiles), nodes: sorted(document.nodes, asIs) };
+function storedValue(document: InventoryDocument, asIs?: (node: string) => boolean, nodesInOrder = false): { profiles: Record<string, unknown>; nodes: Record<string, unknown>; servers?: Record<string, unknown> } {
+  const sorted = <T extends NodeEntry>(map: Record<string, T>, keep?: (name: string) => boolean, inOrder = false): Record<string, unknown> => {
+    const out: Record<string, unknown> = {};
+    const names = Object.keys(map);
+    for (const name of inOrder ? names : names.sort(compareNames)) out[name] = keep?.(name) ? map[name] : plain(map[name] as T);
+    return out;
+  };
+  const value: { profiles: Record<string, unknown>; nodes: Record<string, unknown>; servers?: Record<string, unknown> } = { profiles: sorted(document.profiles), nodes: sorted(document.nodes, asIs, nodesInOrder) };
   // Written only when there are servers: an inventory without any keeps its text byte for byte.
   const servers = document.servers ?? {};
   if (Object.keys(servers).length > 0) value.servers = Object.fromEntries(Object.keys(servers).sort(compareNames).map((name) => [name, { url: servers[name]?.url }]));
@@ -154,6 +171,13 @@ export function formatInventory(document: InventoryDocument): string {
   return `${HEADER}${yamlText(storedValue(document))}`;
 }
 
+/** Whether `map` has the names of `checked`, in the same order (a change that added or removed none): that order is the file's, already sorted. */
+function sameOrder(map: Record<string, unknown>, checked: Record<string, unknown>): boolean {
+  const names = Object.keys(map);
+  const before = Object.keys(checked);
+  return names.length === before.length && names.every((name, index) => name === before[index]);
+}
+
 /**
  * The file text of `document` and the document that parsing that text gives
  * (MAC addresses in their one form, empty values left out), without parsing it.
@@ -165,13 +189,15 @@ export function formatInventory(document: InventoryDocument): string {
 export function serializeInventory(document: InventoryDocument, file: string, previous?: { document: InventoryDocument; text?: string }): { text: string; stored: InventoryDocument } {
   const checked = previous?.document;
   const kept: KeptEntry | undefined = checked && ((section, name) => {
+    if (section === 'names') return Object.hasOwn(checked.nodes, name) ? checked.nodes[name] : undefined;
     const entry = document[section][name];
     return entry !== undefined && Object.hasOwn(checked[section], name) && checked[section][name] === entry ? entry : undefined;
   });
   const blocks = kept && previous?.text !== undefined ? nodeBlocks(previous.text) : undefined;
   // A node's text in the previous file, when that file is the tool's writing and the node is as it was written there.
   const block: NodeBlock | undefined = blocks && kept && ((name) => (kept('nodes', name) !== undefined ? blocks.get(name) : undefined));
-  const value = storedValue(document, block && ((name) => block(name) !== undefined));
+  // The previous file's order is sorted when the tool wrote it: the same names, then, need no sorting.
+  const value = storedValue(document, block && ((name) => block(name) !== undefined), checked !== undefined && previous?.text !== undefined && sameOrder(document.nodes, checked.nodes));
   // The package writes the file when the layout cannot (yamlText): from the fixed form of every entry then.
   const text = (block && inventoryYaml(value, YAML_OPTIONS, block)) ?? yamlText(block ? storedValue(document) : value);
   return { text: `${HEADER}${text}`, stored: checkInventory(value, file, kept) };

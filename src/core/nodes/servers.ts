@@ -150,8 +150,9 @@ export function checkServerReferences(previous: ServerDocument, next: ServerDocu
   const missing = new Set<string>();
   const namedBy = new Set<string>();
   for (const kind of ['nodes', 'profiles'] as const) {
-    for (const [name, entry] of Object.entries(next[kind])) {
-      const list = entry.servers;
+    const entries = next[kind];
+    for (const name of Object.keys(entries)) {
+      const list = entries[name]?.servers;
       if (list === undefined) continue;
       const before = Object.hasOwn(previous[kind], name) ? previous[kind][name]?.servers : undefined;
       const unchanged = before !== undefined && before.join(',') === list.join(',');
