@@ -58,13 +58,16 @@ test('a changed node is written from its values, not copied from the old text', 
 test('the store copies node text only from a file it wrote itself: after a hand edit, every node is written from its values', async () => {
   await withInventory(async (inventory, file) => {
     await inventory.addNodes('c[1-3]', { vars: { rack: 'a' } });
-    // A person adds a comment inside a node and quotes a value: the next change writes the file from its values.
-    const edited = (await readFile(file, 'utf8')).replace('  c2:\n', '  c2: # spare\n').replace('rack: a\n', 'rack: "a"\n');
+    // A person adds a comment inside a node, quotes a value and moves c3 first: the next change writes the file from its values, in order.
+    const written = await readFile(file, 'utf8');
+    const c3 = '  c3:\n    vars:\n      rack: a\n';
+    const edited = written.replace(c3, '').replace('nodes:\n', `nodes:\n${c3}`).replace('  c2:\n', '  c2: # spare\n').replace('rack: a\n', 'rack: "a"\n');
+    assert.notEqual(edited, written);
     await writeFile(file, edited);
-    await inventory.changeNodes('c3', { vars: { rack: 'b' } });
+    await inventory.changeNodes('c2', { vars: { rack: 'b' } });
     const text = await readFile(file, 'utf8');
     assert.doesNotMatch(text, /# spare|"a"/u);
-    assert.match(text, /\n {2}c2:\n {4}vars:\n {6}rack: a\n/u);
+    assert.match(text, /\n {2}c1:\n {4}vars:\n {6}rack: a\n {2}c2:\n {4}vars:\n {6}rack: b\n {2}c3:\n/u, 'sorted again, every value written from the inventory');
     // Its own writing, then: a change to c1 keeps the other nodes' text as it was, byte for byte.
     await inventory.changeNodes('c1', { vars: { rack: 'c' } });
     assert.equal(await readFile(file, 'utf8'), text.replace('  c1:\n    vars:\n      rack: a', '  c1:\n    vars:\n      rack: c'));
