@@ -31,7 +31,7 @@
  * (access.ts). A web server running as another user cannot reach them, which
  * is intended: it could not apply that rule.
  */
-import { chmodSync, closeSync, fsyncSync, linkSync, openSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, fchmodSync, fsyncSync, linkSync, openSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { chmod, lstat, mkdir, readdir, readlink, rename, rm, stat, symlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { fsyncDirectory, temporarySibling } from '../../core/state/atomic-file.js';
@@ -122,11 +122,12 @@ async function makeReadable(files: readonly string[]): Promise<void> {
  */
 const FSYNC_EACH_UP_TO = 16;
 
-/** Writes `bytes` to new file `file` (mode 0644 before the umask) and flushes it. */
+/** Writes `bytes` to new file `file`, mode 0644 whatever the umask (serve sends world-readable files only), and flushes both. */
 function writeFlushed(file: string, bytes: Uint8Array): void {
   const fd = openSync(file, 'wx', 0o644);
   try {
     writeFileSync(fd, bytes);
+    fchmodSync(fd, 0o644);
     fsyncSync(fd);
   } finally {
     closeSync(fd);

@@ -6,6 +6,13 @@
  * from and is used only when that hash matches the file read now, so a hand
  * edit (or a copy left by a killed write) is never used. The same hash is what
  * the boot layer compares to see that nodes.yml changed by hand.
+ *
+ * The copy is also trusted as checked: a change keeps the entries it leaves
+ * alone as they are in it, and copies their text from nodes.yml when the copy
+ * says the tool wrote that text (inventory-store.ts). So the copy carries the
+ * SHA-256 of its own body as well, in a first line of its own: a copy edited
+ * by hand (a value, the `written` mark) or cut short no longer matches and is
+ * not used; nodes.yml is parsed and checked instead.
  */
 import { createHash } from 'node:crypto';
 import { readTextIfExists, writeFileAtomic } from '../state/atomic-file.js';
@@ -15,8 +22,25 @@ import type { NodeEntry, ProfileEntry } from './attributes.js';
 import { emptyInventory, type InventoryDocument } from './inventory-file.js';
 import { checkServerEntry, type ServerEntry } from './servers.js';
 
-// Raised when the checked form of the values changes (2: IP addresses canonical), so a copy made by an older version is parsed again.
-const CACHE_FORMAT = 2;
+// Raised when the checked form of the values changes (2: IP addresses canonical; 3: the body's own digest), so a copy made by an older version is parsed again.
+const CACHE_FORMAT = 3;
+
+/** The cache's first line: its format, the hash of the nodes.yml text it was made from, and the hash of the body below it. */
+interface CacheHead {
+  format?: unknown;
+  sha256?: unknown;
+  body?: unknown;
+}
+
+/** The cache's body (the second line). */
+interface CacheBody {
+  written?: unknown;
+  profiles?: Record<string, ProfileEntry>;
+  nodes?: Record<string, NodeEntry>;
+  servers?: Record<string, unknown>;
+}
+
+const digestOf = (text: string): string => createHash('sha256').update(text).digest('hex');
 
 /** The last text hashed and its hash: one command hashes the same nodes.yml text four or five times (650 kB at 10,000 nodes). */
 let last: { text: string; hash: string } | undefined;
@@ -47,8 +71,13 @@ export async function readCachedInventory(file: string, hash: string): Promise<C
   const text = await readTextIfExists(cacheFileOf(file)).catch(() => undefined);
   if (text === undefined) return undefined;
   try {
-    const parsed = JSON.parse(text) as { format?: unknown; sha256?: unknown; written?: unknown; profiles?: Record<string, ProfileEntry>; nodes?: Record<string, NodeEntry>; servers?: Record<string, unknown> };
-    if (parsed.format !== CACHE_FORMAT || parsed.sha256 !== hash || typeof parsed.nodes !== 'object' || typeof parsed.profiles !== 'object') return undefined;
+    const end = text.indexOf('\n');
+    if (end < 0) return undefined;
+    const head = JSON.parse(text.slice(0, end)) as CacheHead;
+    const bodyText = text.slice(end + 1);
+    if (head.format !== CACHE_FORMAT || head.sha256 !== hash || head.body !== digestOf(bodyText)) return undefined;
+    const parsed = JSON.parse(bodyText) as CacheBody;
+    if (typeof parsed.nodes !== 'object' || parsed.nodes === null || typeof parsed.profiles !== 'object' || parsed.profiles === null) return undefined;
     const document = emptyInventory();
     for (const name of Object.keys(parsed.profiles)) {
       validateProfileName(name);
@@ -78,5 +107,6 @@ export async function readCachedInventory(file: string, hash: string): Promise<C
  * by the next write (inventory-blocks.ts).
  */
 export async function writeInventoryCache(file: string, hash: string, document: InventoryDocument, written = false): Promise<void> {
-  await writeFileAtomic(cacheFileOf(file), JSON.stringify({ format: CACHE_FORMAT, sha256: hash, ...(written ? { written } : {}), profiles: document.profiles, nodes: document.nodes, ...(document.servers ? { servers: document.servers } : {}) }), 0o644, { sync: false });
+  const body = JSON.stringify({ ...(written ? { written } : {}), profiles: document.profiles, nodes: document.nodes, ...(document.servers ? { servers: document.servers } : {}) });
+  await writeFileAtomic(cacheFileOf(file), `${JSON.stringify({ format: CACHE_FORMAT, sha256: hash, body: digestOf(body) })}\n${body}`, 0o644, { sync: false });
 }
