@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { open, readdir } from 'node:fs/promises';
+import { open, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -66,9 +66,13 @@ test('a livenet build killed with SIGKILL: image clean stops its cp/mkfs/mksquas
     let running = false;
     build.once('exit', () => { running = true; });
     let seen: string[] = [];
+    // The preflight measures the source tree (du, find) before the build is registered: a command counts only once
+    // the registry names the build, else a kill during a slow preflight leaves no image to find CORRUPTED.
+    const registered = async (): Promise<boolean> => (await readFile(paths.installationsFile, 'utf8').catch(() => '')).includes('big');
     // Wait for one of the build's own commands to run (bounded: a build that ends first fails the test below).
     for (let i = 0; i < 2400 && !running && seen.length === 0; i += 1) {
       await sleep(50);
+      if (!(await registered())) continue;
       seen = (await processesUnder(t.root)).filter((p) => !p.startsWith(`${build.pid}:`) && /\b(cp|mkfs\.ext4|mksquashfs|du|find)\b/.test(p));
     }
     assert.notEqual(seen.length, 0, 'a command of the build was seen running');
