@@ -110,7 +110,7 @@ function checkDelivery(variant: Variant, console: string, requests: readonly Ser
 }
 
 /** One boot of the node, timed; the server runs (and holds the port lease) for this boot only. */
-async function bootOnce(root: string, variant: Variant, url: string, serialLog: string, accel: 'tcg' | 'kvm'): Promise<Boot> {
+async function bootOnce(root: string, variant: Variant, url: string, serialLog: string, accel: 'tcg' | 'kvm', icountShift?: number): Promise<Boot> {
   let poweredOn = Date.now();
   const requests: (ServedRequest & { atMs: number })[] = [];
   const server = await startCliServer({ cli: CLI, root, onRequest: (request) => requests.push({ ...request, atMs: Date.now() - poweredOn }) });
@@ -120,7 +120,7 @@ async function bootOnce(root: string, variant: Variant, url: string, serialLog: 
   serial.start();
   let wallMs: number;
   try {
-    wallMs = (await bootNode({ name: NODE, bootUrl: url, serialLog, marker: MARKER_PREFIX, timeoutMs: 900_000, accel })).timeToMarkerMs;
+    wallMs = (await bootNode({ name: NODE, bootUrl: url, serialLog, marker: MARKER_PREFIX, timeoutMs: 1_800_000, accel, icountShift, ...(icountShift === undefined ? {} : { cpus: 1 }) })).timeToMarkerMs;
   } finally {
     await serial.stop();
     await server.stop();
@@ -154,14 +154,16 @@ async function main(): Promise<void> {
     if (!reused) await build(root, tree, version);
     const urls = await writeBootScripts(root);
     const { accel, reason } = await detectAccel();
-    console.log(`accelerator ${accel} (${reason})`);
+    const icount = process.env.DISKLESS_BENCH_ICOUNT;
+    const icountShift = icount === undefined || accel !== 'tcg' ? undefined : Number(icount);
+    console.log(`accelerator ${accel} (${reason})${icountShift === undefined ? '' : `, instruction counter shift=${icountShift}`}`);
     const rounds = Math.max(1, Number(process.env.DISKLESS_BENCH_ROUNDS ?? 1));
     const order = Array.from({ length: rounds }, () => ['with', 'without', 'without', 'with'] as Variant[]).flat();
     const boots: Boot[] = [];
     for (const [index, variant] of order.entries()) {
       const serialLog = join(logs, `${Date.now()}-${index + 1}-${variant}.serial.log`);
       try {
-        boots.push(await bootOnce(root, variant, urls[variant], serialLog, accel));
+        boots.push(await bootOnce(root, variant, urls[variant], serialLog, accel, icountShift));
       } catch (error) {
         keep = true;
         throw error;

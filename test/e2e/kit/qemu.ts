@@ -72,6 +72,13 @@ export interface BootNodeOptions {
   signal?: AbortSignal;
   /** `bios` (default: SeaBIOS) or `uefi` (OVMF; see firmware.ts). */
   firmware?: Firmware;
+  /**
+   * TCG only: run with QEMU's instruction counter (`-icount shift=N`), so the
+   * guest's clock advances by 2^N ns per instruction while it computes, not
+   * with the host's clock: time the host takes from the vCPUs no longer counts
+   * inside the guest (benchmarks). Idle time still runs with the host's clock.
+   */
+  icountShift?: number;
 }
 
 /** The node's own OVMF variable store, beside its serial log. */
@@ -113,6 +120,12 @@ export function qemuCommand(options: BootNodeOptions, accel: 'tcg' | 'kvm'): str
     // OVMF boots what `bootindex` names first; SeaBIOS follows `-boot n`.
     '-device', `${options.nic ?? 'virtio-net-pci'},netdev=n0${uefi && options.bootUrl ? ',bootindex=1' : ''}`,
   ];
+  if (options.icountShift !== undefined) {
+    if (accel !== 'tcg' || !Number.isInteger(options.icountShift) || options.icountShift < 0 || options.icountShift > 10) {
+      throw new UsageError('E_E2E_ICOUNT', 'icountShift must be an integer 0-10, under TCG only');
+    }
+    command.push('-icount', `shift=${options.icountShift},sleep=on,align=off`);
+  }
   if (uefi) command.push(...uefiFirmwareArgs(uefiVarsPath(options)));
   if (options.bootUrl && !uefi) command.push('-boot', 'n');
   if (options.direct) {
