@@ -15,6 +15,8 @@ import { checkDracutArgs } from '../../system/dracut-args.js';
 import { isWorldReadable } from '../../serve/served-names.js';
 import { lineRelay, type ProgressSink } from '../progress.js';
 import { requireRegularFile } from '../input-file.js';
+import { checkChrootTree, sourceScope } from '../os/source-checks.js';
+import { buildInitramfs } from '../../system/dracut.js';
 
 /** One kernel as listed. */
 export interface KernelInfo {
@@ -189,8 +191,6 @@ export class KernelManager {
    * @throws UsageError E_CHROOT_TREE.
    */
   async checkChroot(tree: string): Promise<void> {
-    // Loaded here, not with the manager: most commands never build an initramfs (see docs/benchmarks.md, start-up).
-    const { checkChrootTree, sourceScope } = await import('../os/source-checks.js');
     await checkChrootTree(tree, sourceScope(this.paths));
   }
 
@@ -221,7 +221,6 @@ export class KernelManager {
     const profile = options.profile ?? 'node';
     const target = join(this.paths.kernelsDir, info.initramfs);
     const temporary = temporarySibling(target);
-    const { buildInitramfs } = await import('../../system/dracut.js');
     try {
       const { skipped, fetchModule } = await buildInitramfs({
         kernelVersion: info.version, output: temporary, chroot: options.chroot,

@@ -19,7 +19,7 @@ import { GENERATED_OVERLAYS } from './generated.js';
 import type { RenderedOverlay, RenderFailureHandler } from './rendered.js';
 import type { InventoryDocument } from '../nodes/inventory-file.js';
 import type { OverlayDescription, OverlayFileInfo, OverlayService, OverlaySummary } from './service-contract.js';
-import type { RenderSession, SessionResult } from './render-session.js';
+import { RenderSession, type SessionResult } from './render-session.js';
 import { RenderMemo } from './render-memo.js';
 import { listOverlaySources, loadOverlay, requireSource, BUILTIN_OVERLAYS_DIR } from './sources.js';
 import { HOST_KEY_TYPES, HostKeyStore, type HostKey } from './ssh-host-keys.js';
@@ -99,8 +99,6 @@ class Overlays implements OverlayService {
   }
 
   private async session(document: InventoryDocument, keys: Pick<HostKeyStore, 'keys'>): Promise<RenderSession> {
-    // The renderer (templates, nunjucks) is loaded by the first render, not by every command.
-    const { RenderSession } = await import('./render-session.js');
     return new RenderSession({
       sources: await listOverlaySources(this.options.paths, this.builtinDir), accounts: new AccountResolver(this.options.paths),
       keys, server: this.options.config.serverAddress === null ? {} : { address: this.options.config.serverAddress }, document,

@@ -7,10 +7,8 @@ import { COMPRESSIONS, LAYOUTS, LIVENET_FORMAT_KEYS, parseSize } from './options
 import { createFromCommandLine, FROM_FILE_OPTION, osOptionSpecs } from '../os-options.js';
 import { showImageState } from '../image-state.js';
 import { REBUILD_REGISTRY_AUTH_OPTION, rebuildText, ROLLBACK_TARGET_OPTION, rollbackTarget, rollbackText } from '../version-text.js';
-
-// Editing and maintenance (chroot, mounts, squashfs) are loaded by the command that uses them, not at every start-up.
-const editing = () => import('./editing.js');
-const maintenance = () => import('./maintenance.js');
+import { mountLivenet, shellLivenet, unmountLivenet } from './editing.js';
+import { resizeLivenet } from './maintenance.js';
 
 const nameArgument: ArgumentSpec[] = [{ name: 'NAME', required: true, completes: 'image' }];
 
@@ -78,7 +76,7 @@ const mountCommand: CommandSpec = {
   args: nameArgument,
   options: [{ name: 'unpack', type: 'boolean', description: 'unpack the file system instead of loop-mounting it' }],
   async run({ services, io }, { args, options }) {
-    const result = await (await editing()).mountLivenet(services, name(args), { progress: io.progress, signal: io.signal, unpack: options.unpack === true });
+    const result = await mountLivenet(services, name(args), { progress: io.progress, signal: io.signal, unpack: options.unpack === true });
     return {
       text: `image ${name(args)} mounted at ${result.mountPoint} (${result.mode})\nAnsible inventory: ${result.inventory}`,
       data: { name: name(args), ...result },
@@ -92,7 +90,7 @@ const unmountCommand: CommandSpec = {
   example: 'livenet unmount compute-el9',
   args: nameArgument,
   async run({ services, io }, { args }) {
-    const { warnings, republished } = await (await editing()).unmountLivenet(services, name(args), { progress: io.progress, signal: io.signal });
+    const { warnings, republished } = await unmountLivenet(services, name(args), { progress: io.progress, signal: io.signal });
     return {
       text: republished ? `image ${name(args)} unmounted and republished` : `interrupted mount of ${name(args)} undone`,
       data: { ...await showImageState(services, name(args)), republished }, warnings,
@@ -107,7 +105,7 @@ const shell: CommandSpec = {
   args: nameArgument,
   acceptsRest: true,
   async run({ services, io }, { args, rest }) {
-    const result = await (await editing()).shellLivenet(services, name(args), rest, { interactive: true, signal: io.signal });
+    const result = await shellLivenet(services, name(args), rest, { interactive: true, signal: io.signal });
     return { exitCode: result.exitCode };
   },
 };
@@ -120,7 +118,7 @@ const resize: CommandSpec = {
   async run({ services, io }, { args }) {
     if (typeof args.SIZE !== 'string') throw new UsageError('E_SIZE', 'a size is required', 'e.g. 8G or 6000M');
     const sizeMiB = parseSize(args.SIZE);
-    const { warnings } = await (await maintenance()).resizeLivenet(services, name(args), sizeMiB, { progress: io.progress, signal: io.signal });
+    const { warnings } = await resizeLivenet(services, name(args), sizeMiB, { progress: io.progress, signal: io.signal });
     return { text: `image ${name(args)} resized to ${sizeMiB} MiB`, data: await showImageState(services, name(args)), warnings };
   },
 };

@@ -11,12 +11,14 @@ import type { ImageData } from '../../core/image/image-data.js';
 import { LivenetImage, livenetData } from './livenet-image.js';
 import type { LivenetOptions } from './options.js';
 import { workLayout } from './work-layout.js';
-import type { prepareLivenet } from './preflight.js';
-import type { rebuildLivenet } from './maintenance.js';
-
-// Every command loads the image classes; building, checking and cleaning load their code when they run.
-const prepare: typeof prepareLivenet = async (...args) => (await import('./preflight.js')).prepareLivenet(...args);
-const rebuild: typeof rebuildLivenet = async (...args) => (await import('./maintenance.js')).rebuildLivenet(...args);
+import { prepareLivenet } from './preflight.js';
+import { rebuildLivenet } from './maintenance.js';
+import { buildLivenet } from './build.js';
+import { buildEpoch, environmentEpoch } from './reproducible.js';
+import { unmountTree } from '../../system/mount.js';
+import { removeManagedPath } from '../../core/state/safe-remove.js';
+import { requireKernel } from '../../core/os/recipe-prepare.js';
+import { checkSourceUsable, sourceScope } from '../../core/os/source-checks.js';
 
 /** The livenet image class: `LivenetImage` objects, built by `buildLivenet`, rebuilt by `rebuildLivenet` (through `ImageManager.rebuild`). */
 export const LivenetImageClass: ImageClass<LivenetOptions> = {
@@ -30,7 +32,6 @@ export const LivenetImageClass: ImageClass<LivenetOptions> = {
 
   async create(context: ImageContext, journal: BuildJournal, name: string, options: LivenetOptions): Promise<Image> {
     // No kernel check here: `ImageManager.create` ran `check` on these options just before.
-    const [{ buildLivenet }, { buildEpoch }] = await Promise.all([import('./build.js'), import('./reproducible.js')]);
     // The epoch of every build of this image (reproducible.ts): a rebuild of the same tree gives the same bytes.
     const epoch = buildEpoch(undefined);
     const outcome = await buildLivenet(context, name, options, {
@@ -48,7 +49,6 @@ export const LivenetImageClass: ImageClass<LivenetOptions> = {
 
   async clean(context: ImageContext, name: string): Promise<void> {
     const { work } = workLayout(context, name);
-    const [{ unmountTree }, { removeManagedPath }] = await Promise.all([import('../../system/mount.js'), import('../../core/state/safe-remove.js')]);
     await unmountTree(work);
     await removeManagedPath(work, context.paths.managedRoots);
   },
@@ -58,17 +58,15 @@ export const LivenetImageClass: ImageClass<LivenetOptions> = {
     return [workLayout(context, name).work];
   },
 
-  prepare,
+  prepare: prepareLivenet,
 
   /** The cheap host checks, run again by the manager just before a build registers (packages are checked by `prepare`). */
   async check(context: ImageContext, options: LivenetOptions, scope?: CheckScope): Promise<void> {
-    const [{ requireKernel }, { checkSourceUsable, sourceScope }, { environmentEpoch }] = await Promise.all([
-      import('../../core/os/recipe-prepare.js'), import('../../core/os/source-checks.js'), import('./reproducible.js')]);
     // The epoch of the first build: a bad SOURCE_DATE_EPOCH is refused before anything is registered.
     environmentEpoch();
     await requireKernel(context, options.kernel);
     await checkSourceUsable(options.source, sourceScope(context.paths, scope?.sourceRoots));
   },
 
-  rebuild,
+  rebuild: rebuildLivenet,
 };

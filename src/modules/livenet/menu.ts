@@ -5,6 +5,8 @@ import { confirmCreation, freeImageName, problemOf } from '../menu-checks.js';
 import { askOsRecipe, bootableKernels, recipeSummary } from '../os-questions.js';
 import { parseSize } from './options.js';
 import { prepareCreation } from '../../core/image/creation.js';
+import { mountLivenet, unmountLivenet } from './editing.js';
+import { resizeLivenet } from './maintenance.js';
 
 function sizeProblem(answer: string): Promise<string | undefined> {
   return problemOf(() => parseSize(answer));
@@ -49,7 +51,7 @@ const mount: MenuAction = {
   async run(ui, services) {
     const name = await chooseImage(ui, services, false);
     if (!name) return;
-    const result = await (await import('./editing.js')).mountLivenet(services, name);
+    const result = await mountLivenet(services, name);
     ui.print(`Image ${name} mounted at ${result.mountPoint}; Ansible inventory: ${result.inventory}`);
   },
 };
@@ -59,7 +61,7 @@ const unmount: MenuAction = {
   async run(ui, services) {
     const name = await chooseImage(ui, services, true);
     if (!name) return;
-    await (await import('./editing.js')).unmountLivenet(services, name);
+    await unmountLivenet(services, name);
     ui.print(`Image ${name} unmounted and republished.`);
   },
 };
@@ -71,7 +73,7 @@ const resize: MenuAction = {
     if (!name) return;
     const size = await ui.ask('Give the new size (e.g. 5120M or 5G):', { validate: sizeProblem });
     if (!(await ui.confirm(`Resize image ${name} to ${size}?`))) return;
-    await (await import('./maintenance.js')).resizeLivenet(services, name, parseSize(size));
+    await resizeLivenet(services, name, parseSize(size));
     ui.print(`Image ${name} resized.`);
   },
 };

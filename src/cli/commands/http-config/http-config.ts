@@ -1,5 +1,5 @@
 import { UsageError } from '../../../errors/index.js';
-import type { HttpServerKind } from '../../../serve/http-config.js';
+import { renderHttpConfig, type HttpServerKind } from '../../../serve/http-config.js';
 import type { CommandSpec } from '../../command.js';
 import { checkServerUrl } from '../../../core/nodes/servers.js';
 
@@ -21,7 +21,6 @@ export const httpConfig: CommandSpec = {
     // The one check of a boot server URL; the satellite proxies the main server's root (no path).
     const satelliteOf = options['satellite-of'] === undefined ? undefined : checkServerUrl(String(options['satellite-of']), 'main server URL (--satellite-of)',
       'credentials do not belong in the URL, the nginx configuration file would hold them in clear');
-    const { renderHttpConfig } = await import('../../../serve/http-config.js');
     const text = renderHttpConfig(kind as HttpServerKind, {
       documentRoot: services.paths.httpRoot, listen: options.listen as string | undefined, port,
       satelliteOf, cacheDir: options['cache-dir'] === undefined ? undefined : String(options['cache-dir']),

@@ -1,7 +1,7 @@
 /** `disklessset node import --csv FILE | --ansible-inventory FILE`: nodes from what the cluster already keeps. */
 import { readFile, stat } from 'node:fs/promises';
 import { UsageError } from '../../../errors/index.js';
-import type { ImportPlan } from '../../../core/nodes/import.js';
+import { applyImport, planCsvImport, readAnsibleInventory, type ImportPlan } from '../../../core/nodes/import.js';
 import { withNodeRoots } from '../../../boot/index.js';
 import type { CommandSpec } from '../../command.js';
 import { countNodes } from '../../../nodeset/index.js';
@@ -26,8 +26,6 @@ export const nodeImport: CommandSpec = {
     if ((csv === undefined) === (ansible === undefined)) {
       throw new UsageError('E_IMPORT_SOURCE', 'give exactly one of --csv FILE and --ansible-inventory FILE', 'e.g. disklessset node import --ansible-inventory inventory/');
     }
-    // The import code (csv-parse, ansible-inventory) is loaded when the command runs, not whenever the CLI starts.
-    const { applyImport, planCsvImport, readAnsibleInventory } = await import('../../../core/nodes/import.js');
     let plan: ImportPlan;
     if (csv !== undefined) {
       const info = await stat(csv).catch(() => undefined);

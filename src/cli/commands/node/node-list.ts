@@ -2,6 +2,7 @@
 import { listNodes, showNode, type NodeRow } from '../../../core/nodes/node-operations.js';
 import type { CommandSpec } from '../../command.js';
 import { renderColumns } from '../../render.js';
+import { readLastSeen } from '../../../boot/node-status/index.js';
 
 /** A listed node with the time of its last request to `serve` (ISO 8601; null when never seen). */
 type ListedNode = NodeRow & { lastSeen: string | null };
@@ -21,7 +22,7 @@ export const nodeList: CommandSpec = {
     const warnings: string[] = [];
     // Only read when there are nodes: the boot records are serve's, a listing never writes them.
     // Their code is loaded here, not by every command at start-up.
-    const seen = nodes.length === 0 ? undefined : await (await import('../../../boot/node-status/index.js')).readLastSeen(services.paths.nodeBootsFile, (line) => warnings.push(line), nodes.map((node) => node.name));
+    const seen = nodes.length === 0 ? undefined : await readLastSeen(services.paths.nodeBootsFile, (line) => warnings.push(line), nodes.map((node) => node.name));
     const data: ListedNode[] = nodes.map((node) => ({ ...node, lastSeen: seen?.get(node.name) ?? null }));
     // With --json the table is never printed: not building it saves a third of the time over 10,000 nodes.
     const text = json ? undefined : data.length === 0 ? 'No nodes.' : renderColumns(['NAME', 'PROFILES', 'IMAGE', 'MAC', 'IP', 'LAST SEEN'], data.map(row));

@@ -1,5 +1,5 @@
 /** `disklessset node status [NODESET]`: what each node booted against what is published now (thin over boot/node-status). */
-import type { NodeStatus, NodeStatusReport } from '../../../boot/node-status/index.js';
+import { nodeStatus, type NodeStatus, type NodeStatusReport } from '../../../boot/node-status/index.js';
 import type { CommandSpec } from '../../command.js';
 import { escapeControls } from '../../../errors/index.js';
 
@@ -43,8 +43,6 @@ export const nodeStatusCommand: CommandSpec = {
   args: [{ name: 'NODESET', completes: 'nodes' }],
   async run({ services, json }, { args }) {
     const warnings: string[] = [];
-    // Loaded when the command runs, not whenever the CLI starts (docs/benchmarks.md, start-up).
-    const { nodeStatus } = await import('../../../boot/node-status/index.js');
     const report = await nodeStatus(services, args.NODESET === undefined ? undefined : String(args.NODESET), { onWarning: (line) => warnings.push(line) });
     // With --json the table is never printed: not built either.
     return { data: report, text: json ? undefined : text(report), warnings };

@@ -11,7 +11,16 @@ import type { Paths } from '../../../core/paths.js';
 import type { Services } from '../../../services/services.js';
 import type { ServedObserver } from '../../../serve/served-event.js';
 import { DEFAULT_TRACKER_PORT } from '../../../serve/tracker-port.js';
-import { DEFAULT_SEED_PORT, type Seeder, type SeederOptions } from '../../../system/bt-seeder.js';
+import { DEFAULT_SEED_PORT, startSeeder, type Seeder, type SeederOptions } from '../../../system/bt-seeder.js';
+import { startWorkerPool } from '../../../serve/worker-pool.js';
+import { packageFile } from '../../../system/package-root.js';
+import { sharedVersions } from '../../../core/image/version-share.js';
+import { imagesWithOtherTrackers } from '../../../core/image/share-sources.js';
+import { createBootServer } from '../../../serve/static-server.js';
+import { createRestApi } from '../../../api/api-handler.js';
+import { TokenStore } from '../../../api/token-store.js';
+import { BootRecorder } from '../../../boot/node-status/index.js';
+import { overlayAccessPolicy } from '../../../boot/overlays/access.js';
 
 // Loaded when `serve` runs, so other commands do not pay for the server and API modules at start-up.
 const DEFAULT_LISTEN = '127.0.0.1';
@@ -102,8 +111,8 @@ function untilStopped(signal: AbortSignal): Promise<string> {
 async function startWorkers(paths: Paths, options: {
   listen: string | undefined; port: number; workers: number; onServed: ServedObserver; log: (line: string) => void;
 }): Promise<{ url: string; failed: Promise<Error>; close(): Promise<void> }> {
-  const [{ startWorkerPool }, { SERVE_WORKER_ENV, workerSettings }, { packageFile }] = await Promise.all([
-    import('../../../serve/worker-pool.js'), import('./serve-worker.js'), import('../../../system/package-root.js')]);
+  // The worker's own code stays out of the main bundle: only `serve --workers` needs it.
+  const { SERVE_WORKER_ENV, workerSettings } = await import('./serve-worker.js');
   return startWorkerPool({
     count: options.workers,
     // The bundled CLI: bin.ts runs only the worker when it finds the settings in its environment.
@@ -115,7 +124,6 @@ async function startWorkers(paths: Paths, options: {
 
 /** The seeder of every published root image with a torrent (system/bt-seeder.ts over the image folders). */
 async function startRootSeeder(paths: Paths, options: Omit<SeederOptions, 'list'>): Promise<Seeder> {
-  const [{ startSeeder }, { sharedVersions }] = await Promise.all([import('../../../system/bt-seeder.js'), import('../../../core/image/version-share.js')]);
   return startSeeder({ ...options, list: () => sharedVersions(paths) });
 }
 
@@ -125,7 +133,6 @@ async function startRootSeeder(paths: Paths, options: Omit<SeederOptions, 'list'
  * under its versioned name, so the fix is a rebuild, which publishes a new version.
  */
 async function warnOtherTrackers(services: Services, log: (line: string) => void): Promise<void> {
-  const { imagesWithOtherTrackers } = await import('../../../core/image/share-sources.js');
   const images = (await services.images.list()).map((summary) => ({ name: summary.name, version: summary.attributes?.version }));
   for (const { name, trackers } of await imagesWithOtherTrackers(services.paths, services.config, images)) {
     const named = trackers.length === 0 ? 'no tracker' : `tracker ${trackers.join(', ')}`;
@@ -164,9 +171,6 @@ export const serveCommand: CommandSpec = {
         'add --seed to seed the root images, or leave out the seeder options');
     }
     checkDistinctPorts([['--port', port], ['--tracker-port', options.tracker ? trackerPort : undefined], ['--seed-port', options.seed ? seedPort : undefined]]);
-    const { createBootServer } = await import('../../../serve/static-server.js');
-    const { createRestApi } = await import('../../../api/api-handler.js');
-    const { TokenStore } = await import('../../../api/token-store.js');
     const log = (line: string) => process.stderr.write(`${line}\n`);
     const api = options.api ? createRestApi(services, {
       onInternalError: (error) => log(`api: internal error: ${(error as Error)?.message ?? String(error)}`),
@@ -177,12 +181,11 @@ export const serveCommand: CommandSpec = {
     }
     await services.images.ensureLayout();
     await refreshBootMenu(services);
-    const { BootRecorder } = await import('../../../boot/node-status/index.js');
-    const { overlayAccessPolicy } = await import('../../../boot/overlays/access.js');
     // What each node fetches, for `node status`: kept in memory, written every 2 s at most and at shutdown.
     const recorder = await new BootRecorder(services.paths, services.inventory, {
       onError: (error) => log(`node status: cannot write the boot records: ${(error as Error)?.message ?? String(error)}`),
     }).open();
+    // The tracker (bittorrent-tracker and its WebSocket packages) is loaded only when asked for.
     const { startTracker } = await import('../../../serve/tracker.js');
     // Before the file server: a tracker port in use stops the command before anything serves.
     const tracker = options.tracker ? await startTracker({ listen: listen ?? DEFAULT_LISTEN, port: trackerPort, warningLog: log }) : undefined;
