@@ -160,14 +160,14 @@ async function replaceInPlace(folder: string, writes: readonly ArchiveWrite[]): 
 
 /**
  * Publishes `writes`. When a generation is served, its archives of `writes`
- * are replaced in place and `kept` is not needed (archives of other nodes
+ * are replaced in place and `kept` is not called (archives of other nodes
  * stay until {@link removeArchives}); otherwise a first generation holding
- * `writes` and the archives of `kept` (linked from the served folder of an
- * earlier version) is published by swapping the link. Generations other than
+ * `writes` and the archives of the nodes `kept` gives (linked from the served
+ * folder of an earlier version) is published by swapping the link. Generations other than
  * the one served (and, just after a swap, the one before it) are deleted.
  * @throws OperationError E_NO_SPACE (nothing served changed; what was written is removed); other I/O errors.
  */
-export async function publishArchives(paths: Paths, writes: readonly ArchiveWrite[], kept: readonly string[]): Promise<void> {
+export async function publishArchives(paths: Paths, writes: readonly ArchiveWrite[], kept: () => Promise<readonly string[]>): Promise<void> {
   const generations = overlayGenerationsDir(paths);
   await mkdir(generations, { recursive: true, mode: 0o700 });
   await chmod(generations, 0o700);
@@ -183,7 +183,7 @@ export async function publishArchives(paths: Paths, writes: readonly ArchiveWrit
   const folder = temporarySibling(final);
   await mkdir(folder, { mode: 0o700 });
   try {
-    await fill(paths, folder, writes, kept);
+    await fill(paths, folder, writes, await kept());
   } catch (error) {
     await rm(folder, { recursive: true, force: true }).catch(() => undefined);
     throw isDiskFull(error) ? diskFullError(error) : error;

@@ -100,17 +100,25 @@ function sameKeys(a: Record<string, unknown>, b: Record<string, unknown>): boole
 }
 
 /**
- * Inputs digests taken from the manifest instead of computed: when the build
- * follows a change of the inventory the last complete build was made from
- * (same nodes.yml hash, same overlay sources, same context digest, no killed
- * build), a node whose entry and profiles the change left alone has the
- * inputs recorded for it (OverlayRenderer.contextDigest). Empty otherwise.
+ * Whether the build follows a change of the inventory the last complete
+ * build was made from: same nodes.yml hash, same overlay sources, same
+ * context digest, no killed build. The manifest then describes what is
+ * served: see {@link recordedInputs} and the archives listed in {@link runOverlayBuild}.
  */
-function recordedInputs(manifest: OverlayManifest, input: BuildInput, sources: string | undefined, context: string | undefined, killed: boolean): Map<string, string> {
+function followsLastBuild(manifest: OverlayManifest, input: BuildInput, sources: string | undefined, context: string | undefined, killed: boolean): boolean {
+  return input.previous !== undefined && !killed && context !== undefined && manifest.context === context && manifest.sources === sources &&
+    manifest.inventorySha256 === inventoryHash(input.previous.text);
+}
+
+/**
+ * Inputs digests taken from the manifest instead of computed: when the build
+ * {@link followsLastBuild}, a node whose entry and profiles the change left
+ * alone has the inputs recorded for it (OverlayRenderer.contextDigest). Empty otherwise.
+ */
+function recordedInputs(manifest: OverlayManifest, input: BuildInput, follows: boolean): Map<string, string> {
   const recorded = new Map<string, string>();
   const previous = input.previous;
-  if (!previous || killed || context === undefined || manifest.context !== context || manifest.sources !== sources ||
-    manifest.inventorySha256 !== inventoryHash(previous.text)) return recorded;
+  if (!follows || !previous) return recorded;
   const profiles = changedProfiles(previous.document.profiles, input.document.profiles);
   for (const node of Object.keys(manifest.nodes)) {
     const inputs = manifest.nodes[node]?.inputs;
@@ -135,13 +143,16 @@ export async function runOverlayBuild(paths: Paths, renderer: OverlayRenderer, i
   const full = input.nodeSet === undefined;
   const manifest = await readManifest(paths);
   const killed = await readIntent(paths);
-  const onDisk = new Set(await archivedNodes(paths));
   const failed: string[] = [];
   const onFailure: RenderFailureHandler | undefined = input.onFailure && ((node, error) => { failed.push(node); input.onFailure?.(node, error); });
   const sources = full ? await overlaySourcesFingerprint(paths, input.serverAddress) : undefined;
   const context = selected.length === 0 || !renderer.inputDigests || !renderer.contextDigest ? undefined : await renderer.contextDigest(input.document);
   // A node whose rendering inputs are those of its published archive renders the same: not rendered again.
-  const inputs = recordedInputs(manifest, input, sources, context, killed !== undefined);
+  const follows = followsLastBuild(manifest, input, sources, context, killed !== undefined);
+  const inputs = recordedInputs(manifest, input, follows);
+  // Following the last complete build, the archives served are those its manifest records: the folder (10,000 names, a few
+  // hundredths of a second) is listed by the other builds, `overlay build` among them, which rewrite an archive deleted by hand.
+  const onDisk = new Set(follows ? Object.keys(manifest.nodes) : await archivedNodes(paths));
   const unknown = selected.filter((node) => !inputs.has(node));
   if (unknown.length > 0 && renderer.inputDigests) for (const [node, digest] of await renderer.inputDigests(unknown, input.document)) inputs.set(node, digest);
   const current = (node: string): boolean => {
@@ -201,7 +212,8 @@ export async function runOverlayBuild(paths: Paths, renderer: OverlayRenderer, i
   const gone = removals.filter((node) => onDisk.has(node));
   if (writes.length > 0 || gone.length > 0) {
     const written = new Set(writes.map((write) => write.node));
-    await publishArchives(paths, writes, [...onDisk].filter((node) => allSet.has(node) && !written.has(node)));
+    const kept = async () => (follows ? await archivedNodes(paths) : [...onDisk]).filter((node) => allSet.has(node) && !written.has(node));
+    await publishArchives(paths, writes, kept);
   }
   await writeManifest(paths, next);
   await onPublished(scriptsChanged || killed !== undefined);

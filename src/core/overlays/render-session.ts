@@ -191,22 +191,25 @@ export class RenderSession {
     if (generator === 'hostname') return hostnameEntries(context.node.name, hostsOf(this.inputs.document).file ??= hostsText(this.inventoryHosts()));
     if (generator === 'network') return networkEntries(context.node.name, context.node.vars);
     if (generator === 'ssh-host-keys') return hostKeyEntries(await this.inputs.keys.keys(context.node.name) ?? []);
-    return overlay.files.map((file) => {
+    const entries: OverlayEntry[] = [];
+    for (const file of overlay.files) {
       const entry: OverlayEntry = { path: file.path, kind: file.kind, mode: file.mode, uid: file.uid, gid: file.gid, secret: file.secret };
       if (file.kind === 'symlink') entry.target = file.target;
-      if (file.kind === 'file') entry.data = file.template ? this.template(overlay.source.name, file).render(context) : file.data;
-      return entry;
-    });
+      if (file.kind === 'file') entry.data = file.template ? (this.templates.get(file) ?? await this.template(overlay.source.name, file)).render(context) : file.data;
+      entries.push(entry);
+    }
+    return entries;
   }
 
   private inventoryHosts(): InventoryHost[] {
     return hostsOf(this.inputs.document).list;
   }
 
-  private template(overlay: string, file: SourceFile): OverlayTemplate {
+  /** The compiled template of `file` (compiled once per session; a syntax error throws at each use). */
+  private async template(overlay: string, file: SourceFile): Promise<OverlayTemplate> {
     let template = this.templates.get(file);
     if (!template) {
-      template = new OverlayTemplate(overlay, file);
+      template = await OverlayTemplate.compile(overlay, file);
       this.templates.set(file, template);
     }
     return template;

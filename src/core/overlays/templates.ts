@@ -10,7 +10,6 @@
  * every node of one render (`/etc/hosts` from the inventory): its first
  * output is kept and reused, which keeps a render of 10,000 nodes linear.
  */
-import { createRequire } from 'node:module';
 import type nunjucksModule from 'nunjucks';
 import { UsageError } from '../../errors/index.js';
 import type { TemplateContext } from './context.js';
@@ -54,12 +53,16 @@ let nunjucks: Nunjucks | undefined;
 
 /**
  * nunjucks with its runtime guarded, loaded when the first template is
- * compiled rather than when the CLI starts (most commands render nothing).
- * The guard is installed before any template exists.
+ * compiled rather than when the CLI starts (most commands render nothing):
+ * in the bundle it is a chunk of its own, one file to read instead of its
+ * twenty modules resolved one by one from node_modules. The guard is
+ * installed before any template exists.
  */
-function loadNunjucks(): Nunjucks {
+async function loadNunjucks(): Promise<Nunjucks> {
   if (nunjucks) return nunjucks;
-  const library = createRequire(import.meta.url)('nunjucks') as typeof nunjucksModule;
+  const { default: library } = await import('nunjucks');
+  // Another compile may have loaded it meanwhile: one environment, one guard.
+  if (nunjucks) return nunjucks;
   guardRuntime((library as unknown as { runtime: NunjucksRuntime }).runtime);
   nunjucks = { library, environment: new library.Environment([], { autoescape: false, throwOnUndefined: true }) };
   return nunjucks;
@@ -99,10 +102,16 @@ export class OverlayTemplate {
   private perNode: boolean | undefined;
   private shared: Buffer | undefined;
 
-  /** @throws UsageError E_OVERLAY_TEMPLATE on a syntax error. */
-  constructor(private readonly overlay: string, private readonly file: SourceFile) {
+  /**
+   * Compiles `file` of `overlay` (the first call loads nunjucks).
+   * @throws UsageError E_OVERLAY_TEMPLATE on a syntax error.
+   */
+  static async compile(overlay: string, file: SourceFile): Promise<OverlayTemplate> {
+    return new OverlayTemplate(overlay, file, await loadNunjucks());
+  }
+
+  private constructor(private readonly overlay: string, private readonly file: SourceFile, { library, environment }: Nunjucks) {
     try {
-      const { library, environment } = loadNunjucks();
       this.template = new library.Template((file.data ?? Buffer.alloc(0)).toString('utf8'), environment, file.sourcePath, true);
     } catch (error) {
       throw templateError(overlay, file, error);

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+import { readFile, rm, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { fakeHostKey, overlayCli, overlayCliOk, withOverlayRoot } from '../../helpers/overlay-renderer.js';
@@ -44,6 +44,16 @@ test('every inventory change publishes the archives; a one-node change writes on
   const build = JSON.parse(await cli(root, 'overlay', 'build', '--json')) as Record<string, unknown>;
   assert.deepEqual(build, { nodes: 'n[01-03]', nodeCount: 3, written: 0, unchanged: 3, removed: 0, openSecrets: 'n[02-03]' });
   assert.deepEqual(await archives(paths, ['n01', 'n02', 'n03']), second, 'a build with nothing changed writes nothing');
+}));
+
+test('an archive deleted by hand is back after `overlay build`, the same bytes, also when a change of another node came first', () => withRoot(async (root, paths) => {
+  await cli(root, 'node', 'add', 'n[01-03]', '--image', 'alpha', '--var', 'rack=a1');
+  const before = await readFile(overlayArchivePath(paths, 'n03'));
+  await rm(overlayArchivePath(paths, 'n03'));
+  await cli(root, 'node', 'set', 'n01', '--var', 'rack=c2');
+  assert.ok(gunzipSync(await readFile(overlayArchivePath(paths, 'n01'))).toString('latin1').includes('{"rack":"c2"}'), 'the changed node is published');
+  await cli(root, 'overlay', 'build');
+  assert.deepEqual(await readFile(overlayArchivePath(paths, 'n03')), before, 'the same archive as before, back in place');
 }));
 
 test('a build names the nodes whose secrets are served to any address', () => withRoot(async (root) => {
