@@ -2,9 +2,10 @@
  * Figures of bench/overlay-boot.ts: the per-boot table, medians per variant,
  * differences paired within each with-without-without-with round, and the
  * verdict on issue 14's bound. Whole TCG boots of one node spread by tens of
- * seconds (the guest's clock runs with the host's while its vCPUs wait for a
- * share of a loaded machine), so the verdict weighs the difference against
- * that spread instead of reading a sign out of noise.
+ * seconds without QEMU's instruction counter (the guest's clock runs with the
+ * host's while its vCPUs wait for a share of a loaded machine), by tenths of a
+ * second with it, so the verdict weighs the difference against that spread
+ * instead of reading a sign out of noise.
  */
 import { median, type BootPhases } from './overlay-boot-console.js';
 

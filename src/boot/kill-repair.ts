@@ -6,7 +6,7 @@
  * The commands a killed build started are stopped too; its files are
  * cleaned by the next command that changes images (ImageManager.cleanCorrupted).
  */
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Paths } from '../core/paths.js';
 import { countNodes } from '../nodeset/index.js';
@@ -16,12 +16,15 @@ import { stopBuildChildren } from '../core/state/build-children.js';
 import { isDiskFull } from '../core/state/disk-full.js';
 import { repairVersions } from '../core/image/version-repair.js';
 import { AssignmentStore } from './assignment-store.js';
-import { generationsDir, overlayGenerationsDir, overlaysDir } from './boot-paths.js';
+import { generationsDir, overlayGenerationsDir, overlayIntentFile, overlaysDir } from './boot-paths.js';
 
 /** The folders the tool writes state, scripts and image files into (not recursive). */
 function writtenFolders(paths: Paths): string[] {
-  const folders = [paths.stateDir, join(paths.stateDir, 'locks'), dirname(paths.bootNodesDir), generationsDir(paths), overlaysDir(paths), overlayGenerationsDir(paths), paths.imagesDir, dirname(paths.imagesDir),
+  const folders = [paths.stateDir, join(paths.stateDir, 'locks'), dirname(paths.bootNodesDir), generationsDir(paths), overlayGenerationsDir(paths), paths.imagesDir, dirname(paths.imagesDir),
     paths.kernelsDir, paths.configDir, paths.workDir, dirname(paths.exportsFile), dirname(paths.ganeshaExportsFile)];
+  // The served archives (one per node: 10,000 names to list, a few hundredths of a second) can hold temporary ones only
+  // while an overlay build's intent is recorded: the build writes it before its first archive (overlay-build.ts).
+  if (existsSync(overlayIntentFile(paths))) folders.push(overlaysDir(paths));
   try {
     for (const entry of readdirSync(paths.imagesDir, { withFileTypes: true })) {
       if (entry.isDirectory()) folders.push(join(paths.imagesDir, entry.name));

@@ -8,6 +8,7 @@ import { overlayCliOk, withOverlayRoot } from '../../helpers/overlay-renderer.js
 import { nodeScriptPath, overlayArchivePath, overlayGenerationDir, overlayGenerationsDir, overlaysDir } from '../../../src/boot/boot-paths.js';
 import { archivedNodes, servedArchives } from '../../../src/boot/overlays/archive-files.js';
 import { overlayAccessPolicy } from '../../../src/boot/overlays/access.js';
+import { writeIntent } from '../../../src/boot/overlays/overlay-state.js';
 import type { Paths } from '../../../src/core/paths.js';
 
 const withRoot = withOverlayRoot;
@@ -75,7 +76,8 @@ test('an archive a killed build left half-written beside the served one is never
   await cli(root, 'node', 'add', 'n[01-02]', '--image', 'alpha');
   const folder = overlayGenerationDir(paths, await servedId(paths));
   const served = await readFile(overlayArchivePath(paths, 'n01'));
-  // What a build killed between writing and renaming leaves: a temporary name of a writer that is gone.
+  // What a build killed between writing and renaming leaves: its intent, and a temporary name of a writer that is gone.
+  await writeIntent(paths, { n01: { secret: true } });
   const leftover = join(folder, '.n01.img.tmp-999999999-0badcafe');
   await writeFile(leftover, 'half an archive');
   const policy = overlayAccessPolicy(paths);
