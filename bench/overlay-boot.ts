@@ -189,7 +189,8 @@ async function main(): Promise<void> {
       work: 'boot with overlay vs without, same node',
       ours: `in-guest ${sign(verdict.guest)}${s(verdict.guest, 2)} (kernel start → marker unit, medians of ${boots.length / 2} + ${boots.length / 2} TCG boots; `
         + `spread ${s(verdict.spread)}, paired ${sign(verdict.paired)}${s(verdict.paired, 2)}); power-on → marker ${sign(verdict.wall)}${s(verdict.wall)}; `
-        + `overlay's phases ${sign(verdict.phases)}${s(verdict.phases, 2)} (paired ${sign(verdict.phasesPaired)}${s(verdict.phasesPaired, 2)}); `
+        + `overlay's phases ${sign(verdict.phases)}${s(verdict.phases, 2)} (paired ${sign(verdict.phasesPaired)}${s(verdict.phasesPaired, 2)}; `
+        + `in the guest ${sign(verdict.phasesGuest)}${s(verdict.phasesGuest, 2)}); `
         + `archive served in ${median(fetches).toFixed(1)} ms`,
       reference: `same node without overlay: ${s(median(boots.flatMap((b) => (b.variant === 'without' && b.markerS !== undefined ? [b.markerS] : []))), 2)} in-guest`,
       goal: `overlay adds <= ${BOUND_S} s`,
