@@ -195,7 +195,7 @@ export class RenderSession {
     for (const file of overlay.files) {
       const entry: OverlayEntry = { path: file.path, kind: file.kind, mode: file.mode, uid: file.uid, gid: file.gid, secret: file.secret };
       if (file.kind === 'symlink') entry.target = file.target;
-      if (file.kind === 'file') entry.data = file.template ? (this.templates.get(file) ?? await this.template(overlay.source.name, file)).render(context) : file.data;
+      if (file.kind === 'file') entry.data = file.template ? (await this.template(overlay.source.name, file)).render(context) : file.data;
       entries.push(entry);
     }
     return entries;
