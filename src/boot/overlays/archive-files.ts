@@ -31,8 +31,8 @@
  * (access.ts). A web server running as another user cannot reach them, which
  * is intended: it could not apply that rule.
  */
-import { chmodSync, closeSync, fchmodSync, fsyncSync, linkSync, openSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { chmod, lstat, mkdir, readdir, readlink, rename, rm, stat, symlink } from 'node:fs/promises';
+import { linkSync, rmSync, writeFileSync } from 'node:fs';
+import { chmod, lstat, mkdir, readdir, readlink, rename, rm, symlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { fsyncDirectory, temporarySibling } from '../../core/state/atomic-file.js';
 import { diskFullError, isDiskFull } from '../../core/state/disk-full.js';
@@ -41,12 +41,9 @@ import type { Paths } from '../../core/paths.js';
 import { isNodeName } from '../../nodeset/index.js';
 import { run } from '../../system/runner.js';
 import { overlayGenerationDir, overlayGenerationsDir, overlaysDir } from '../boot-paths.js';
+import { makeReadable, replaceInPlace, type ArchiveWrite } from './archive-replace.js';
 
-/** One archive to publish. */
-export interface ArchiveWrite {
-  node: string;
-  bytes: Buffer;
-}
+export type { ArchiveWrite } from './archive-replace.js';
 
 /** What the served `overlays` path is now: a link to a generation, a real folder of an earlier version, nothing, or something else. */
 export type ServedArchives = { kind: 'generation'; id: number } | { kind: 'folder' } | { kind: 'missing' } | { kind: 'other' };
@@ -55,7 +52,18 @@ function parseId(name: string): number | undefined {
   return /^\d{1,15}$/.test(name) ? Number(name) : undefined;
 }
 
-/** What the served `overlays` path is (see {@link ServedArchives}). */
+/** Whether `path` is a real folder, not a symbolic link to one. */
+async function realFolder(path: string): Promise<boolean> {
+  return (await lstat(path).catch(() => undefined))?.isDirectory() === true;
+}
+
+/**
+ * What the served `overlays` path is (see {@link ServedArchives}). A link to
+ * a generation counts only when the generations folder and the generation are
+ * real folders: one replaced by a symbolic link (a hand edit) would make the
+ * next build write archives wherever it points, outside the root, so it is
+ * `other`, and that build publishes a whole new generation.
+ */
 export async function servedArchives(paths: Paths): Promise<ServedArchives> {
   const path = overlaysDir(paths);
   const stats = await lstat(path).catch(() => undefined);
@@ -64,13 +72,19 @@ export async function servedArchives(paths: Paths): Promise<ServedArchives> {
   if (!stats.isSymbolicLink()) return { kind: 'other' };
   const target = await readlink(path);
   const id = dirname(target) === basename(overlayGenerationsDir(paths)) ? parseId(basename(target)) : undefined;
-  return id === undefined ? { kind: 'other' } : { kind: 'generation', id };
+  if (id === undefined || !(await realFolder(overlayGenerationsDir(paths))) || !(await realFolder(overlayGenerationDir(paths, id)))) return { kind: 'other' };
+  return { kind: 'generation', id };
 }
 
-/** Ids of the complete generations on disk, ascending. */
-async function generationIds(paths: Paths): Promise<number[]> {
-  const names = await readdir(overlayGenerationsDir(paths)).catch(() => [] as string[]);
-  return names.flatMap((name) => { const id = parseId(name); return id === undefined ? [] : [id]; }).sort((a, b) => a - b);
+/**
+ * Ids of the generations on disk, ascending: with `realOnly`, the complete
+ * ones (real folders); without, every entry named like one, links and files
+ * put there by hand included (never reused as a new id, and pruned).
+ */
+async function generationIds(paths: Paths, realOnly = true): Promise<number[]> {
+  const entries = await readdir(overlayGenerationsDir(paths), { withFileTypes: true }).catch(() => []);
+  const ids = entries.flatMap((entry) => { const id = !realOnly || entry.isDirectory() ? parseId(entry.name) : undefined; return id === undefined ? [] : [id]; });
+  return ids.sort((a, b) => a - b);
 }
 
 /** Writes and links the archives of a new generation into `folder`; returns the files written. */
@@ -108,82 +122,33 @@ async function swap(paths: Paths, id: number): Promise<void> {
   if (aside !== undefined) await rm(aside, { recursive: true, force: true });
 }
 
-/** Gives every file of `files` mode 0644 unless the first already has it: the umask filters the mode given at creation the same way for all. */
-async function makeReadable(files: readonly string[]): Promise<void> {
-  if (files[0] !== undefined && ((await stat(files[0])).mode & 0o777) !== 0o644) {
-    await inSlices(files, (file) => { chmodSync(file, 0o644); });
-  }
-}
-
-/**
- * Up to this many archives are flushed one by one (fsync) rather than by one
- * `syncfs` of the whole file system, which costs starting a process and
- * flushing whatever else is pending there: a one-node change writes one.
- */
-const FSYNC_EACH_UP_TO = 16;
-
-/** Writes `bytes` to new file `file`, mode 0644 whatever the umask (serve sends world-readable files only), and flushes both. */
-function writeFlushed(file: string, bytes: Uint8Array): void {
-  const fd = openSync(file, 'wx', 0o644);
-  try {
-    writeFileSync(fd, bytes);
-    fchmodSync(fd, 0o644);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/** Replaces the archives of `writes` in generation folder `folder`, each by rename (see the module comment). */
-async function replaceInPlace(folder: string, writes: readonly ArchiveWrite[]): Promise<void> {
-  const staged: [string, string][] = [];
-  const each = writes.length <= FSYNC_EACH_UP_TO;
-  try {
-    await inSlices(writes, (write) => {
-      const file = join(folder, `${write.node}.img`);
-      const temporary = temporarySibling(file);
-      // Recorded first: a failed write leaves no temporary file behind.
-      staged.push([temporary, file]);
-      if (each) writeFlushed(temporary, write.bytes);
-      else writeFileSync(temporary, write.bytes, { mode: 0o644, flag: 'wx' });
-    });
-    await makeReadable(staged.map(([temporary]) => temporary));
-    // Flushed before the first rename: after a power loss each name holds a whole archive, old or new.
-    if (!each) await run(['sync', '--file-system', '.'], { cwd: folder });
-  } catch (error) {
-    for (const [temporary] of staged) rmSync(temporary, { force: true });
-    throw isDiskFull(error) ? diskFullError(error) : error;
-  }
-  await inSlices(staged, ([temporary, file]) => { renameSync(temporary, file); });
-  await fsyncDirectory(folder);
-}
-
 /**
  * Publishes `writes`. When a generation is served, its archives of `writes`
  * are replaced in place and `kept` is not called (archives of other nodes
  * stay until {@link removeArchives}); otherwise a first generation holding
  * `writes` and the archives of the nodes `kept` gives (linked from the served
- * folder of an earlier version) is published by swapping the link. Generations other than
- * the one served (and, just after a swap, the one before it) are deleted.
+ * folder of an earlier version) is published by swapping the link. Other generations are deleted.
  * @throws OperationError E_NO_SPACE (nothing served changed; what was written is removed); other I/O errors.
  */
 export async function publishArchives(paths: Paths, writes: readonly ArchiveWrite[], kept: () => Promise<readonly string[]>): Promise<void> {
   const generations = overlayGenerationsDir(paths);
+  // Anything but a real folder there (a symbolic link to elsewhere) is taken away, not followed: the link itself is removed.
+  if ((await lstat(generations).catch(() => undefined))?.isDirectory() === false) await rm(generations, { force: true });
   await mkdir(generations, { recursive: true, mode: 0o700 });
   await chmod(generations, 0o700);
   const served = await servedArchives(paths);
-  if (served.kind === 'generation' && (await generationIds(paths)).includes(served.id)) {
+  if (served.kind === 'generation') {
     if (writes.length > 0) await replaceInPlace(overlayGenerationDir(paths, served.id), writes);
     await prune(paths, [served.id]);
     return;
   }
-  const previous = served.kind === 'generation' ? served.id : undefined;
-  const id = Math.max(0, previous ?? 0, ...(await generationIds(paths))) + 1;
+  const id = Math.max(0, ...(await generationIds(paths, false))) + 1;
   const final = overlayGenerationDir(paths, id);
   const folder = temporarySibling(final);
   await mkdir(folder, { mode: 0o700 });
   try {
-    await fill(paths, folder, writes, await kept());
+    // Archives are linked only from a real folder of an earlier version: from anything else, all were given in `writes`.
+    await fill(paths, folder, writes, served.kind === 'folder' ? await kept() : []);
   } catch (error) {
     await rm(folder, { recursive: true, force: true }).catch(() => undefined);
     throw isDiskFull(error) ? diskFullError(error) : error;
@@ -191,12 +156,12 @@ export async function publishArchives(paths: Paths, writes: readonly ArchiveWrit
   await rename(folder, final);
   await fsyncDirectory(generations);
   await swap(paths, id);
-  await prune(paths, [id, previous]);
+  await prune(paths, [id]);
 }
 
-/** Deletes the generations not in `keep`. */
-async function prune(paths: Paths, keep: readonly (number | undefined)[]): Promise<void> {
-  for (const old of await generationIds(paths)) {
+/** Deletes the generations not in `keep`; an entry of another kind named like one is removed itself (a link: not what it points to). */
+async function prune(paths: Paths, keep: readonly number[]): Promise<void> {
+  for (const old of await generationIds(paths, false)) {
     if (!keep.includes(old)) await rm(overlayGenerationDir(paths, old), { recursive: true, force: true });
   }
 }
@@ -214,8 +179,14 @@ export async function removeArchives(paths: Paths, nodes: readonly string[]): Pr
   await fsyncDirectory(folder).catch(() => undefined);
 }
 
-/** Nodes that have an archive file served (valid node names only; temporary dotfiles are not archives). */
+/**
+ * Nodes that have an archive file served (valid node names only; temporary
+ * dotfiles are not archives); none when what is served is not a generation
+ * or a folder of an earlier version ({@link servedArchives}).
+ */
 export async function archivedNodes(paths: Paths): Promise<string[]> {
+  const served = await servedArchives(paths);
+  if (served.kind !== 'generation' && served.kind !== 'folder') return [];
   const names = await readdir(overlaysDir(paths)).catch(() => [] as string[]);
   return names.flatMap((name) => {
     // A readdir entry is a bare name: slicing the suffix is what basename would do, at a fraction of its cost over 10,000 names.

@@ -43,7 +43,7 @@ export class OverlayDelivery {
    * as it was and named in `failures` (problem → nodes) instead of stopping the build.
    */
   private async buildLocked(document: InventoryDocument, text: string, nodeSet?: string, isolate = false,
-    previous?: { document: InventoryDocument; text: string }): Promise<OverlayBuildResult & { failures: Map<string, string[]> }> {
+    previous?: { document: InventoryDocument; text: string }, verify = false): Promise<OverlayBuildResult & { failures: Map<string, string[]> }> {
     if (text.trim() === '' && Object.keys((await readManifest(this.services.paths)).nodes).length > 0) {
       // As for node scripts (boot-publisher.ts): a truncated or deleted nodes.yml must not take every node's files away.
       throw new OperationError('E_INVENTORY_INVALID', `${this.services.paths.inventoryFile} is missing or empty, but node overlays were published from it`,
@@ -58,7 +58,7 @@ export class OverlayDelivery {
       if (!isolate) throw new UsageError(error.code, problem.startsWith(`node ${node}:`) ? problem : `node ${node}: ${problem}`, (error as UsageError).hint);
       failures.set(problem, [...failures.get(problem) ?? [], node]);
     };
-    const result = await runOverlayBuild(this.services.paths, this.renderer, { document, text, serverAddress: this.services.config.serverAddress, ...(nodeSet === undefined ? {} : { nodeSet }), ...(previous ? { previous, foldSelected: false } : {}), onFailure }, async (changed) => {
+    const result = await runOverlayBuild(this.services.paths, this.renderer, { document, text, serverAddress: this.services.config.serverAddress, ...(nodeSet === undefined ? {} : { nodeSet }), ...(previous ? { previous, foldSelected: false } : {}), verify, onFailure }, async (changed) => {
       if (changed) await this.scripts.refresh(document, text);
     });
     return { ...result, failures };
@@ -68,14 +68,16 @@ export class OverlayDelivery {
    * `overlay build [NODESET]`: renders the nodes (all nodes booting an image
    * by default) and publishes the archives whose input changed; tells the
    * nodes whose secrets are served to any address. With `isolate`, a node
-   * that cannot be rendered is left as it was and told, instead of refusing the build.
+   * that cannot be rendered is left as it was and told, instead of refusing
+   * the build. With `verify`, every node of the set is rendered and each
+   * archive whose bytes on disk differ is written (BuildInput.verify).
    * @throws UsageError E_OVERLAY_TEMPLATE, OperationError E_OVERLAY_ENTRY_INVALID,
    *   NotFoundError E_NODE_NOT_FOUND (nothing published); ConflictError E_LOCK_TIMEOUT; OperationError E_NO_SPACE.
    */
-  async build(nodeSet?: string, options: { isolate?: boolean } = {}): Promise<OverlayBuildResult> {
+  async build(nodeSet?: string, options: { isolate?: boolean; verify?: boolean } = {}): Promise<OverlayBuildResult> {
     const result = await withLock(this.services.paths.inventoryFile, async () => {
       const state = await this.services.inventory.readState();
-      return this.buildLocked(state.document, state.text, nodeSet, options.isolate === true);
+      return this.buildLocked(state.document, state.text, nodeSet, options.isolate === true, undefined, options.verify === true);
     });
     this.tellResult(result, options.isolate !== true);
     return result;

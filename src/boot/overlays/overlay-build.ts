@@ -21,15 +21,13 @@
  * Callers hold the inventory lock: node scripts, archives and the manifest
  * change together.
  */
-import { NotFoundError } from '../../errors/index.js';
 import type { Paths } from '../../core/paths.js';
 import type { OverlayRenderer, RenderedOverlay, RenderFailureHandler } from '../../core/overlays/rendered.js';
-import { changedProfiles, effectiveNode, effectiveValue, untouched } from '../../core/nodes/effective.js';
-import type { NodeEntry } from '../../core/nodes/attributes.js';
 import type { InventoryDocument } from '../../core/nodes/inventory-file.js';
 import { inventoryHash } from '../../core/nodes/inventory-cache.js';
-import { expandNodeNames, foldNodes, isNodeName } from '../../nodeset/index.js';
-import { archivedNodes, publishArchives, removeArchives, type ArchiveWrite } from './archive-files.js';
+import { foldNodes } from '../../nodeset/index.js';
+import { archivedNodes, publishArchives, removeArchives, servedArchives, type ArchiveWrite } from './archive-files.js';
+import { addressOf, archiveHolds, bootingNodes, followsLastBuild, recordedInputs, sameKeys, selectNodes } from './build-selection.js';
 import { overlayArchive } from './newc-archive.js';
 import { overlaySourcesFingerprint } from './overlay-sources.js';
 import { clearIntent, readIntent, readManifest, writeIntent, writeManifest, type OverlayManifest, type PublishedArchive } from './overlay-state.js';
@@ -67,65 +65,15 @@ export interface BuildInput {
   foldSelected?: boolean;
   /** The config's `server_address` (null: unset), part of the recorded sources fingerprint (overlay-sources.ts). */
   serverAddress: string | null;
-  /** The inventory `document` replaced, when the build follows a committed change: see {@link recordedInputs}. */
+  /** The inventory `document` replaced, when the build follows a committed change: see build-selection.ts `recordedInputs`. */
   previous?: { document: InventoryDocument; text: string };
-}
-
-/** Nodes that get an overlay: every valid node name with an effective image (the nodes that have a node script). */
-function bootingNodes(document: InventoryDocument): string[] {
-  return Object.keys(document.nodes).filter((node) => effectiveValue(document.nodes[node] as NodeEntry, document.profiles, 'image') !== undefined && isNodeName(node));
-}
-
-function selectNodes(all: readonly string[], nodeSet: string | undefined): string[] {
-  if (nodeSet === undefined) return [...all];
-  const wanted = expandNodeNames(nodeSet);
-  const known = new Set(all);
-  const missing = wanted.filter((node) => !known.has(node));
-  if (missing.length > 0) {
-    throw new NotFoundError('E_NODE_NOT_FOUND', `${foldNodes(missing)} not in the inventory or booting no image`,
-      'see `disklessset boot list`: only nodes booting an image get an overlay');
-  }
-  return wanted;
-}
-
-function addressOf(document: InventoryDocument, node: string): string | undefined {
-  const entry = document.nodes[node] as NodeEntry;
-  return effectiveNode(node, entry, document.profiles).attributes.ip;
-}
-
-/** Whether two records hold the same node names (10,000 names: no sorting). */
-function sameKeys(a: Record<string, unknown>, b: Record<string, unknown>): boolean {
-  const names = Object.keys(a);
-  return names.length === Object.keys(b).length && names.every((name) => Object.hasOwn(b, name));
-}
-
-/**
- * Whether the build follows a change of the inventory the last complete
- * build was made from: same nodes.yml hash, same overlay sources, same
- * context digest, no killed build. The manifest then describes what is
- * served: see {@link recordedInputs} and the archives listed in {@link runOverlayBuild}.
- */
-function followsLastBuild(manifest: OverlayManifest, input: BuildInput, sources: string | undefined, context: string | undefined, killed: boolean): boolean {
-  return input.previous !== undefined && !killed && context !== undefined && manifest.context === context && manifest.sources === sources &&
-    manifest.inventorySha256 === inventoryHash(input.previous.text);
-}
-
-/**
- * Inputs digests taken from the manifest instead of computed: when the build
- * {@link followsLastBuild}, a node whose entry and profiles the change left
- * alone has the inputs recorded for it (OverlayRenderer.contextDigest). Empty otherwise.
- */
-function recordedInputs(manifest: OverlayManifest, input: BuildInput, follows: boolean): Map<string, string> {
-  const recorded = new Map<string, string>();
-  const previous = input.previous;
-  if (!follows || !previous) return recorded;
-  const profiles = changedProfiles(previous.document.profiles, input.document.profiles);
-  for (const node of Object.keys(manifest.nodes)) {
-    const inputs = manifest.nodes[node]?.inputs;
-    const entry = Object.hasOwn(input.document.nodes, node) ? input.document.nodes[node] : undefined;
-    if (inputs !== undefined && entry !== undefined && untouched(node, previous.document.nodes, entry, profiles)) recorded.set(node, inputs);
-  }
-  return recorded;
+  /**
+   * `overlay build`: every node of the set is rendered, whatever its
+   * recorded inputs, and its archive written unless the file served holds
+   * the very bytes rendered; so an archive changed on disk, and a record
+   * edited by hand (its secret flag, its address), are made right again.
+   */
+  verify?: boolean;
 }
 
 /**
@@ -148,18 +96,23 @@ export async function runOverlayBuild(paths: Paths, renderer: OverlayRenderer, i
   const sources = full ? await overlaySourcesFingerprint(paths, input.serverAddress) : undefined;
   const context = selected.length === 0 || !renderer.inputDigests || !renderer.contextDigest ? undefined : await renderer.contextDigest(input.document);
   // A node whose rendering inputs are those of its published archive renders the same: not rendered again.
-  const follows = followsLastBuild(manifest, input, sources, context, killed !== undefined);
-  const inputs = recordedInputs(manifest, input, follows);
+  const follows = followsLastBuild(manifest, { previousText: input.previous?.text, sources, context, killed: killed !== undefined });
+  const inputs = recordedInputs(manifest, input.document, input.previous?.document, follows);
   // Following the last complete build, the archives served are those its manifest records: the folder (10,000 names, a few
   // hundredths of a second) is listed by the other builds, `overlay build` among them, which rewrite an archive deleted by hand.
-  const onDisk = new Set(follows ? Object.keys(manifest.nodes) : await archivedNodes(paths));
-  const unknown = selected.filter((node) => !inputs.has(node));
+  const trusted = follows && (await servedArchives(paths)).kind === 'generation';
+  const onDisk = new Set(trusted ? Object.keys(manifest.nodes) : await archivedNodes(paths));
+  // Nodes outside the set whose recorded archive is missing are built too: their node scripts load it.
+  const selectedSet = new Set(selected);
+  const lost = trusted ? [] : all.filter((node) => !selectedSet.has(node) && manifest.nodes[node] !== undefined && !onDisk.has(node));
+  const considered = lost.length === 0 ? selected : [...selected, ...lost];
+  const unknown = considered.filter((node) => !inputs.has(node));
   if (unknown.length > 0 && renderer.inputDigests) for (const [node, digest] of await renderer.inputDigests(unknown, input.document)) inputs.set(node, digest);
   const current = (node: string): boolean => {
     const old = manifest.nodes[node];
-    return old?.inputs !== undefined && old.inputs === inputs.get(node) && onDisk.has(node) && !killed?.[node];
+    return input.verify !== true && old?.inputs !== undefined && old.inputs === inputs.get(node) && onDisk.has(node) && !killed?.[node];
   };
-  const toRender = selected.filter((node) => !current(node));
+  const toRender = considered.filter((node) => !current(node));
   const rendered: RenderedOverlay[] = toRender.length === 0 ? [] : await renderer.renderNodes(toRender, onFailure, input.document);
 
   // The records of the manifest read, those of nodes that no longer boot taken out (copied whole: 10,000 records, mostly kept).
@@ -175,6 +128,9 @@ export async function runOverlayBuild(paths: Paths, renderer: OverlayRenderer, i
     // A killed build may have replaced the archive already: rewritten, since its manifest entry may be the old one.
     if (!old || old.digest !== overlay.inputDigest || !onDisk.has(overlay.node) || killed?.[overlay.node]) {
       writes.push({ node: overlay.node, bytes: overlayArchive(overlay.node, overlay.entries) });
+    } else if (input.verify === true) {
+      const bytes = overlayArchive(overlay.node, overlay.entries);
+      if (!archiveHolds(paths, overlay.node, bytes)) writes.push({ node: overlay.node, bytes });
     }
     next.nodes[overlay.node] = record;
   }
@@ -212,7 +168,7 @@ export async function runOverlayBuild(paths: Paths, renderer: OverlayRenderer, i
   const gone = removals.filter((node) => onDisk.has(node));
   if (writes.length > 0 || gone.length > 0) {
     const written = new Set(writes.map((write) => write.node));
-    const kept = async () => (follows ? await archivedNodes(paths) : [...onDisk]).filter((node) => allSet.has(node) && !written.has(node));
+    const kept = async () => (trusted ? await archivedNodes(paths) : [...onDisk]).filter((node) => allSet.has(node) && !written.has(node));
     await publishArchives(paths, writes, kept);
   }
   await writeManifest(paths, next);
@@ -225,7 +181,7 @@ export async function runOverlayBuild(paths: Paths, renderer: OverlayRenderer, i
     nodes: selected.length === 0 || input.foldSelected === false ? '' : foldNodes(selected),
     nodeCount: selected.length,
     written: writes.length,
-    unchanged: selected.length - toRender.length + rendered.length - writes.length,
+    unchanged: considered.length - toRender.length + rendered.length - writes.length,
     removed: removals.length,
     openSecrets: open.length === 0 ? '' : foldNodes(open),
     scriptsChanged,
