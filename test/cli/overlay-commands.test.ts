@@ -88,3 +88,21 @@ test('a template error or an unknown overlay is exit 2 with one line naming the 
     await root.cleanup();
   }
 });
+
+test('overlay render --path of a file that is not UTF-8 text says so, and --json gives its exact bytes', async () => {
+  const root = await makeTempRoot();
+  try {
+    const services = await root.services();
+    await mkdir(join(services.paths.overlaysDir, 'blob', 'etc'), { recursive: true });
+    const bytes = Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0xff, 0xfe, 0x00, 0x80]);
+    await writeFile(join(services.paths.overlaysDir, 'blob', 'etc', 'blob.bin'), bytes);
+    assert.equal((await root.cli(['node', 'add', 'n1', '--overlay', 'blob'])).exitCode, 0);
+    const text = await root.cli(['overlay', 'render', 'n1', '--path', '/etc/blob.bin']);
+    assert.equal(text.stdout, '(not UTF-8 text, 8 bytes: --json gives them in base64)\n');
+    const json = JSON.parse((await root.cli(['overlay', 'render', 'n1', '--path', '/etc/blob.bin', '--json'])).stdout) as { content: null; contentBase64: string };
+    assert.equal(json.content, null);
+    assert.deepEqual(Buffer.from(json.contentBase64, 'base64'), bytes);
+  } finally {
+    await root.cleanup();
+  }
+});

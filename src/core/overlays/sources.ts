@@ -7,6 +7,7 @@
  * link is delivered as a link, so nothing outside the overlay's folder is read.
  */
 import { compareNames } from '../nodes/name-order.js';
+import { isUtf8 } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import { lstat, readdir, readFile, readlink } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -100,8 +101,24 @@ function pathError(overlay: string, sourcePath: string, what: string, hint = 'ov
   return new UsageError('E_OVERLAY_PATH', `overlay ${overlay}: ${sourcePath} ${what}`, hint);
 }
 
+/**
+ * The names in folder `dir` (at `rel` of the overlay), sorted.
+ * @throws UsageError E_OVERLAY_PATH for a name that is not UTF-8: read as text it would name another file (or none).
+ */
+async function entryNames(overlay: string, dir: string, rel: string): Promise<string[]> {
+  const raw = await readdir(dir, { encoding: 'buffer' });
+  const bad = raw.find((name) => !isUtf8(name));
+  if (bad) {
+    // JSON of the Latin-1 reading shows every byte, control characters escaped.
+    const shown = JSON.stringify(bad.toString('latin1'));
+    throw pathError(overlay, `${rel === '' ? '' : `${rel}/`}${shown}`, 'has a name that is not UTF-8 text',
+      'rename it to a UTF-8 name (convmv converts names), or remove it');
+  }
+  return raw.map((name) => name.toString('utf8')).sort();
+}
+
 async function walk(overlay: OverlaySource, dir: string, rel: string, builtin: boolean, out: SourceFile[]): Promise<void> {
-  const names = (await readdir(dir)).sort();
+  const names = await entryNames(overlay.name, dir, rel);
   for (const name of names) {
     if (rel === '' && name === META_FILE) continue;
     const full = join(dir, name);

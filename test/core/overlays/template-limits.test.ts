@@ -23,3 +23,18 @@ test('a template over 1 MiB is refused by name before it is read or compiled; on
     await root.cleanup();
   }
 });
+
+test('a file of a site overlay whose name is not UTF-8 is refused by name (its bytes shown), not reported as a missing file', async () => {
+  const root = await makeTempRoot();
+  try {
+    const services = await root.services();
+    const dir = join(services.paths.overlaysDir, 'latin', 'etc');
+    await mkdir(dir, { recursive: true });
+    await writeFile(Buffer.concat([Buffer.from(`${dir}/caf`), Buffer.from([0xe9]), Buffer.from('.conf')]), 'x\n');
+    await services.inventory.addNodes('n1', { overlays: ['latin'] });
+    await assert.rejects(services.overlays.renderNode('n1'),
+      (error: Error & { code?: string }) => error.code === 'E_OVERLAY_PATH' && error.message.includes('overlay latin: etc/"caf\u00e9.conf" has a name that is not UTF-8 text'));
+  } finally {
+    await root.cleanup();
+  }
+});

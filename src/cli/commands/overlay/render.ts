@@ -3,6 +3,7 @@
  * without its secrets: the listing gives paths, modes, owners and sizes; one
  * file's content is printed only when it is not secret.
  */
+import { isUtf8 } from 'node:buffer';
 import { NotFoundError } from '../../../errors/index.js';
 import { modeText, normaliseOverlayPath } from '../../../core/overlays/index.js';
 import type { CommandSpec } from '../../command.js';
@@ -32,9 +33,13 @@ export const overlayRender: CommandSpec = {
     const entry = rendered.entries[index];
     if (!entry) throw new NotFoundError('E_OVERLAY_FILE_NOT_FOUND', `node ${node} receives no ${wanted}`, `see \`disklessset overlay render ${node}\``);
     // A secret's bytes never leave the library through the CLI: not in text, not in JSON.
-    const content = entry.secret || entry.kind !== 'file' ? null : (entry.data ?? Buffer.alloc(0)).toString('utf8');
+    const data = entry.secret || entry.kind !== 'file' ? undefined : entry.data ?? Buffer.alloc(0);
+    // Bytes that are not UTF-8 would print as replacement characters: JSON gives them in base64, the text says so.
+    const binary = data !== undefined && !isUtf8(data);
+    const content = data === undefined || binary ? null : data.toString('utf8');
     const text = entry.secret ? `(secret, ${entry.data?.length ?? 0} bytes)`
-      : entry.kind === 'symlink' ? `-> ${entry.target ?? ''}` : entry.kind === 'dir' ? `(folder, mode ${modeText(entry.mode)})` : (content ?? '').replace(/\n$/, '');
-    return { data: { node, ...entries[index], content }, text };
+      : entry.kind === 'symlink' ? `-> ${entry.target ?? ''}` : entry.kind === 'dir' ? `(folder, mode ${modeText(entry.mode)})`
+        : binary ? `(not UTF-8 text, ${data.length} bytes: --json gives them in base64)` : (content ?? '').replace(/\n$/, '');
+    return { data: { node, ...entries[index], content, ...(binary ? { contentBase64: data.toString('base64') } : {}) }, text };
   },
 };
