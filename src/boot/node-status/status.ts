@@ -13,6 +13,8 @@ import { compareNames } from '../../core/nodes/name-order.js';
 import { NotFoundError } from '../../errors/index.js';
 import { expandNodeNames, foldNodes } from '../../nodeset/index.js';
 import { bootUrls } from '../ipxe/urls.js';
+import { archivedNodes } from '../overlays/archive-files.js';
+import { publishedOverlayNodes } from '../overlays/overlay-state.js';
 import { readRecords, type FetchedFile, type NodeBootRecord, type UnknownRequest } from './boot-records.js';
 import { imageKernels, PublishedVersions } from './published.js';
 import { STAGES, type Stage, type StageFile } from './stages.js';
@@ -67,6 +69,13 @@ export interface NodeStatusReport {
    * latest ones. Null when a node set was asked for: they belong to no node of it.
    */
   unknownRequests: { count: number; recent: UnknownRequest[] } | null;
+  /**
+   * Nodes of the report whose node script loads an overlay archive (the
+   * manifest records one) that is missing on disk (folded; '' for none):
+   * they stop at boot until `overlay build` writes it again.
+   */
+  missingOverlayNodes: string;
+  missingOverlayNodeCount: number;
 }
 
 /** Current ETag of the image's published root image when `file` is a versioned one (else undefined). */
@@ -212,7 +221,12 @@ export async function nodeStatus(services: CoreServices, nodeSet?: string, optio
   const stale = having((status) => status.state === 'stale');
   const never = having((status) => status.state === 'never booted');
   const mismatch = having((status) => status.mismatches.length > 0);
+  // Archives deleted by hand: a change of another node trusts the manifest and does not see it (overlay-build.ts).
+  const published = await publishedOverlayNodes(services.paths);
+  const archived = published.size === 0 ? new Set<string>() : new Set(await archivedNodes(services.paths));
+  const missingOverlays = names.filter((name) => published.has(name) && !archived.has(name));
   return {
+    missingOverlayNodes: foldNodes(missingOverlays), missingOverlayNodeCount: missingOverlays.length,
     nodes: foldNodes(names), nodeCount: names.length,
     staleNodes: foldNodes(stale), staleNodeCount: stale.length,
     neverBootedNodes: foldNodes(never), neverBootedNodeCount: never.length,

@@ -44,6 +44,9 @@ export const nodeStatusCommand: CommandSpec = {
   async run({ services, json }, { args }) {
     const warnings: string[] = [];
     const report = await nodeStatus(services, args.NODESET === undefined ? undefined : String(args.NODESET), { onWarning: (line) => warnings.push(line) });
+    if (report.missingOverlayNodes !== '') {
+      warnings.push(`the overlay archives of ${report.missingOverlayNodes} are missing on disk, and their node scripts load them: they stop at boot; run \`disklessset overlay build\``);
+    }
     // With --json the table is never printed: not built either.
     return { data: report, text: json ? undefined : text(report), warnings };
   },

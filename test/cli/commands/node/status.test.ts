@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFile } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
+import { overlayArchivePath } from '../../../../src/boot/boot-paths.js';
 import { makeTempRoot } from '../../../helpers/temp-root.js';
 import { runCli } from '../../../helpers/run-cli.js';
 
@@ -39,6 +40,27 @@ test('node status lists the requests of unknown nodes only without a node set: t
     assert.equal((JSON.parse(some.stdout) as { unknownRequests: unknown }).unknownRequests, null);
     assert.doesNotMatch((await cli(['node', 'status', 'c1'])).stdout, /ghost|named no inventory node/);
     assert.match((await cli(['node', 'status'])).stdout, /3 request\(s\) named no inventory node, or came from an address its node is not registered at \(latest: ghost/);
+  } finally {
+    await t.cleanup();
+  }
+});
+
+test('node status warns of an overlay archive deleted by hand that a change of another node did not bring back, until `overlay build` does', async () => {
+  const t = await makeTempRoot();
+  const cli = (args: string[]) => runCli(args, { root: t.root });
+  try {
+    const services = await t.services();
+    await services.images.create('DemoImage', 'alpha', { message: 'hello' });
+    assert.equal((await cli(['node', 'add', 'c[1-3]', '--image', 'alpha'])).exitCode, 0);
+    assert.equal((await cli(['node', 'status'])).stderr, '', 'every archive in place: no warning');
+    await rm(overlayArchivePath(services.paths, 'c2'));
+    assert.equal((await cli(['node', 'set', 'c1', '--var', 'rack=r1'])).exitCode, 0);
+    const warned = await cli(['node', 'status', '--json']);
+    assert.equal(JSON.parse(warned.stdout).missingOverlayNodes, 'c2');
+    assert.match(warned.stderr, /the overlay archives of c2 are missing on disk, and their node scripts load them: they stop at boot; run `disklessset overlay build`/);
+    assert.equal((await cli(['node', 'status', 'c3'])).stderr, '', 'only the nodes asked for');
+    assert.equal((await cli(['overlay', 'build'])).exitCode, 0);
+    assert.equal((await cli(['node', 'status'])).stderr, '');
   } finally {
     await t.cleanup();
   }
