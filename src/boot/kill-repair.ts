@@ -6,7 +6,7 @@
  * The commands a killed build started are stopped too; its files are
  * cleaned by the next command that changes images (ImageManager.cleanCorrupted).
  */
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, readlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Paths } from '../core/paths.js';
 import { countNodes } from '../nodeset/index.js';
@@ -18,13 +18,34 @@ import { repairVersions } from '../core/image/version-repair.js';
 import { AssignmentStore } from './assignment-store.js';
 import { generationsDir, overlayGenerationsDir, overlayIntentFile, overlaysDir } from './boot-paths.js';
 
+const realFolder = (path: string): boolean => lstatSync(path, { throwIfNoEntry: false })?.isDirectory() === true;
+
+/**
+ * The folder of the served archives when it is the tool's own: a real folder
+ * of an earlier version, or a real generation reached through the `overlays`
+ * link. A link put anywhere else by hand is not followed (archive-files.ts).
+ */
+function servedArchiveFolder(paths: Paths): string | undefined {
+  const served = overlaysDir(paths);
+  if (realFolder(served)) return served;
+  const target = join(dirname(served), readlinkSync(served, { encoding: 'utf8' }));
+  const generations = overlayGenerationsDir(paths);
+  return dirname(target) === generations && realFolder(generations) && realFolder(target) ? target : undefined;
+}
+
 /** The folders the tool writes state, scripts and image files into (not recursive). */
 function writtenFolders(paths: Paths): string[] {
-  const folders = [paths.stateDir, join(paths.stateDir, 'locks'), dirname(paths.bootNodesDir), generationsDir(paths), overlayGenerationsDir(paths), paths.imagesDir, dirname(paths.imagesDir),
+  const folders = [paths.stateDir, join(paths.stateDir, 'locks'), dirname(paths.bootNodesDir), generationsDir(paths), paths.imagesDir, dirname(paths.imagesDir),
     paths.kernelsDir, paths.configDir, paths.workDir, dirname(paths.exportsFile), dirname(paths.ganeshaExportsFile)];
+  if (realFolder(overlayGenerationsDir(paths))) folders.push(overlayGenerationsDir(paths));
   // The served archives (one per node: 10,000 names to list, a few hundredths of a second) can hold temporary ones only
   // while an overlay build's intent is recorded: the build writes it before its first archive (overlay-build.ts).
-  if (existsSync(overlayIntentFile(paths))) folders.push(overlaysDir(paths));
+  if (existsSync(overlayIntentFile(paths))) {
+    try {
+      const folder = servedArchiveFolder(paths);
+      if (folder !== undefined) folders.push(folder);
+    } catch { /* nothing served yet */ }
+  }
   try {
     for (const entry of readdirSync(paths.imagesDir, { withFileTypes: true })) {
       if (entry.isDirectory()) folders.push(join(paths.imagesDir, entry.name));

@@ -52,6 +52,20 @@ for (const replaced of ['the served generation', 'the generations folder'] as co
   })));
 }
 
+test('a killed build\'s sweep does not follow a generation replaced by a symbolic link: nothing outside the root is removed', () => withOverlayRoot(async (root, paths) => withOutside(async (outside) => {
+  await cli(root, 'node', 'add', 'n[01-02]', '--image', 'alpha');
+  const generation = overlayGenerationDir(paths, await servedId(paths));
+  await rename(generation, join(outside, 'moved'));
+  await symlink(join(outside, 'moved'), generation);
+  // What a dead writer's temporary archive looks like, in the folder the link points to, and a recorded intent.
+  const leftover = join(outside, 'moved', '.n01.img.tmp-999999-0badcafe');
+  await writeFile(leftover, 'not ours');
+  await writeFile(join(paths.stateDir, 'overlays.pending.json'), '{"nodes":{}}\n');
+  await cli(root, 'node', 'list');
+  assert.equal(await readFile(leftover, 'utf8'), 'not ours', 'the file outside the root is still there');
+  await servedId(paths);
+})));
+
 test('`overlay build` rewrites archives whose bytes were changed on disk (truncated, or swapped with another node\'s) and leaves whole ones', () => withOverlayRoot(async (root, paths) => {
   await cli(root, 'node', 'add', 'n[01-04]', '--image', 'alpha');
   const before = await archives(paths, ['n01', 'n02', 'n03', 'n04']);
