@@ -13,8 +13,7 @@ import { compareNames } from '../../core/nodes/name-order.js';
 import { NotFoundError } from '../../errors/index.js';
 import { expandNodeNames, foldNodes } from '../../nodeset/index.js';
 import { bootUrls } from '../ipxe/urls.js';
-import { archivedNodes } from '../overlays/archive-files.js';
-import { publishedOverlayNodes } from '../overlays/overlay-state.js';
+import { overlayHealth } from '../overlays/overlay-health.js';
 import { readRecords, type FetchedFile, type NodeBootRecord, type UnknownRequest } from './boot-records.js';
 import { imageKernels, PublishedVersions } from './published.js';
 import { STAGES, type Stage, type StageFile } from './stages.js';
@@ -76,6 +75,10 @@ export interface NodeStatusReport {
    */
   missingOverlayNodes: string;
   missingOverlayNodeCount: number;
+  /** Nodes of the report whose overlays the last builds could not render (folded), and each problem with its nodes (folded). */
+  unrenderedOverlayNodes: string;
+  unrenderedOverlayNodeCount: number;
+  overlayProblems: { problem: string; nodes: string }[];
 }
 
 /** Current ETag of the image's published root image when `file` is a versioned one (else undefined). */
@@ -221,12 +224,12 @@ export async function nodeStatus(services: CoreServices, nodeSet?: string, optio
   const stale = having((status) => status.state === 'stale');
   const never = having((status) => status.state === 'never booted');
   const mismatch = having((status) => status.mismatches.length > 0);
-  // Archives deleted by hand: a change of another node trusts the manifest and does not see it (overlay-build.ts).
-  const published = await publishedOverlayNodes(services.paths);
-  const archived = published.size === 0 ? new Set<string>() : new Set(await archivedNodes(services.paths));
-  const missingOverlays = names.filter((name) => published.has(name) && !archived.has(name));
+  const overlays = await overlayHealth(services.paths, names);
+  const unrendered = [...overlays.unrendered.values()].flat();
   return {
-    missingOverlayNodes: foldNodes(missingOverlays), missingOverlayNodeCount: missingOverlays.length,
+    missingOverlayNodes: foldNodes(overlays.missing), missingOverlayNodeCount: overlays.missing.length,
+    unrenderedOverlayNodes: foldNodes(unrendered), unrenderedOverlayNodeCount: unrendered.length,
+    overlayProblems: [...overlays.unrendered].map(([problem, nodes]) => ({ problem, nodes: foldNodes(nodes) })),
     nodes: foldNodes(names), nodeCount: names.length,
     staleNodes: foldNodes(stale), staleNodeCount: stale.length,
     neverBootedNodes: foldNodes(never), neverBootedNodeCount: never.length,

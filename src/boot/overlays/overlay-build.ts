@@ -77,6 +77,19 @@ export interface BuildInput {
 }
 
 /**
+ * The manifest's `failed` record after a build: the last one's, less the
+ * nodes this build rendered (`considered`) or that are gone, plus this
+ * build's `problems`; undefined when empty.
+ */
+function failedNodes(last: Readonly<Record<string, string>> | undefined, considered: readonly string[], all: ReadonlySet<string>, problems: ReadonlyMap<string, string>): Record<string, string> | undefined {
+  const failed: Record<string, string> = { ...last };
+  for (const node of considered) delete failed[node];
+  for (const node of Object.keys(failed)) if (!all.has(node)) delete failed[node];
+  for (const [node, problem] of problems) failed[node] = problem;
+  return Object.keys(failed).length === 0 ? undefined : failed;
+}
+
+/**
  * Runs one build (see the module comment) and returns what it did; `onPublished`
  * runs after the manifest is written and before the intent is removed (the
  * node scripts' refresh).
@@ -92,7 +105,12 @@ export async function runOverlayBuild(paths: Paths, renderer: OverlayRenderer, i
   const manifest = await readManifest(paths);
   const killed = await readIntent(paths);
   const failed: string[] = [];
-  const onFailure: RenderFailureHandler | undefined = input.onFailure && ((node, error) => { failed.push(node); input.onFailure?.(node, error); });
+  const problems = new Map<string, string>();
+  const onFailure: RenderFailureHandler | undefined = input.onFailure && ((node, error) => {
+    failed.push(node);
+    problems.set(node, error.message.split('\n')[0] ?? '');
+    input.onFailure?.(node, error);
+  });
   const sources = full ? await overlaySourcesFingerprint(paths, input.serverAddress) : undefined;
   const context = selected.length === 0 || !renderer.inputDigests || !renderer.contextDigest ? undefined : await renderer.contextDigest(input.document);
   // A node whose rendering inputs are those of its published archive renders the same: not rendered again.
@@ -147,6 +165,7 @@ export async function runOverlayBuild(paths: Paths, renderer: OverlayRenderer, i
       next.nodes[node] = rest;
     }
   }
+  next.failed = failedNodes(manifest.failed, considered, allSet, problems);
   const unwanted = (node: string): boolean => !allSet.has(node) || dropped.has(node);
   const removals = [...onDisk].filter(unwanted);
   for (const node of Object.keys(manifest.nodes)) if (!onDisk.has(node) && unwanted(node)) removals.push(node);

@@ -54,6 +54,25 @@ export interface OverlayManifest {
    * a change then digests only the nodes it touched.
    */
   context?: string;
+  /**
+   * Nodes the builds could not render, each with the one-line problem: they
+   * keep their last archive (or have none) until a build renders them;
+   * `node status` tells them. Absent when there are none.
+   */
+  failed?: Record<string, string>;
+}
+
+/** Longest problem kept in {@link OverlayManifest.failed} (characters). */
+const MAX_PROBLEM = 500;
+
+/** The `failed` record of a parsed manifest: valid node names with a text, cut to {@link MAX_PROBLEM}. */
+function failedEntries(value: unknown): Record<string, string> | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const failed: Record<string, string> = {};
+  for (const [node, problem] of Object.entries(value as Record<string, unknown>)) {
+    if (isNodeName(node) && typeof problem === 'string') failed[node] = problem.slice(0, MAX_PROBLEM);
+  }
+  return Object.keys(failed).length === 0 ? undefined : failed;
 }
 
 /** The intent of a build in progress: the secret flag and address of each archive it replaces. */
@@ -129,7 +148,9 @@ export async function readManifest(paths: Paths): Promise<OverlayManifest> {
   const parsed = parseJson(text);
   if (typeof parsed !== 'object' || parsed === null) return { nodes: {} };
   const { nodes, inventorySha256, sources, context } = parsed as Record<string, unknown>;
+  const failed = failedEntries((parsed as Record<string, unknown>).failed);
   const manifest: OverlayManifest = {
+    ...(failed ? { failed } : {}),
     nodes: archiveEntries(nodes, true),
     ...(typeof inventorySha256 === 'string' ? { inventorySha256 } : {}),
     ...(typeof sources === 'string' ? { sources } : {}),
@@ -157,7 +178,7 @@ export function manifestHead(text: string): Pick<OverlayManifest, 'inventorySha2
 
 /** A manifest as written: the build's inputs first, so that {@link manifestHead} finds them without reading 10,000 records. */
 function manifestText(manifest: OverlayManifest): string {
-  return `${JSON.stringify({ inventorySha256: manifest.inventorySha256, sources: manifest.sources, context: manifest.context, nodes: manifest.nodes })}\n`;
+  return `${JSON.stringify({ inventorySha256: manifest.inventorySha256, sources: manifest.sources, context: manifest.context, failed: manifest.failed, nodes: manifest.nodes })}\n`;
 }
 
 /** Replaces the manifest atomically (mode 0600: it names addresses, and nothing else needs it). */

@@ -47,6 +47,9 @@ export const nodeStatusCommand: CommandSpec = {
     if (report.missingOverlayNodes !== '') {
       warnings.push(`the overlay archives of ${report.missingOverlayNodes} are missing on disk, and their node scripts load them: they stop at boot; run \`disklessset overlay build\``);
     }
+    for (const { problem, nodes } of report.overlayProblems) {
+      warnings.push(escapeControls(`the overlays of ${nodes} could not be rendered (they keep their last published archive, or none): ${problem}; fix it, then run \`disklessset overlay build\``));
+    }
     // With --json the table is never printed: not built either.
     return { data: report, text: json ? undefined : text(report), warnings };
   },

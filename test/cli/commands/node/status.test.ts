@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { rm, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { overlayArchivePath } from '../../../../src/boot/boot-paths.js';
 import { makeTempRoot } from '../../../helpers/temp-root.js';
 import { runCli } from '../../../helpers/run-cli.js';
@@ -61,6 +62,37 @@ test('node status warns of an overlay archive deleted by hand that a change of a
     assert.equal((await cli(['node', 'status', 'c3'])).stderr, '', 'only the nodes asked for');
     assert.equal((await cli(['overlay', 'build'])).exitCode, 0);
     assert.equal((await cli(['node', 'status'])).stderr, '');
+  } finally {
+    await t.cleanup();
+  }
+});
+
+test('node status keeps telling the nodes whose overlays could not be rendered after a hand edit, command after command, until they render', async () => {
+  const t = await makeTempRoot();
+  const cli = (args: string[]) => runCli(args, { root: t.root });
+  try {
+    const services = await t.services();
+    await services.images.create('DemoImage', 'alpha', { message: 'hello' });
+    const template = join(services.paths.overlaysDir, 'site', 'etc', 'app.conf.j2');
+    await mkdir(dirname(template), { recursive: true });
+    await writeFile(template, 'rack {{ node.vars.rack }}\n');
+    assert.equal((await cli(['node', 'add', 'c1', '--image', 'alpha', '--overlay', 'site', '--var', 'rack=a', '--var', 'row=1'])).exitCode, 0);
+    assert.equal((await cli(['node', 'add', 'c[2-3]', '--image', 'alpha', '--overlay', 'site', '--var', 'rack=a'])).exitCode, 0);
+    await writeFile(template, 'rack {{ node.vars.rack }}\nrow {{ node.vars.row }}\n');
+    assert.equal((await cli(['node', 'list'])).exitCode, 0, 'the next command rebuilds, leaving c[2-3] as they were');
+    for (const round of [1, 2]) {
+      const result = await cli(['node', 'status', '--json']);
+      const report = JSON.parse(result.stdout) as { unrenderedOverlayNodes: string; unrenderedOverlayNodeCount: number; overlayProblems: { problem: string; nodes: string }[] };
+      assert.equal(report.unrenderedOverlayNodes, 'c[2-3]', `round ${round}`);
+      assert.equal(report.overlayProblems.length, 1);
+      assert.match(report.overlayProblems[0]?.problem ?? '', /overlay site, file etc\/app\.conf\.j2, line 2: a variable or attribute printed is undefined/);
+      assert.match(result.stderr, /the overlays of c\[2-3\] could not be rendered \(they keep their last published archive, or none\): .*etc\/app\.conf\.j2, line 2/);
+    }
+    await writeFile(template, 'rack {{ node.vars.rack }}\nrow {{ node.vars.row | default(0) }}\n');
+    assert.equal((await cli(['node', 'list'])).exitCode, 0);
+    const fixed = await cli(['node', 'status', '--json']);
+    assert.equal(JSON.parse(fixed.stdout).unrenderedOverlayNodeCount, 0);
+    assert.equal(fixed.stderr, '');
   } finally {
     await t.cleanup();
   }

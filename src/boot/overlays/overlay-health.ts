@@ -1,0 +1,33 @@
+/**
+ * What `node status` tells of the nodes' overlays beside their boots: the
+ * archives node scripts load but that are missing on disk (deleted by hand:
+ * a change of another node trusts the manifest and does not see it), and the
+ * nodes the last builds could not render (they keep their last archive, or
+ * none). Both are read from the manifest and one listing of the archives.
+ */
+import type { Paths } from '../../core/paths.js';
+import { archivedNodes } from './archive-files.js';
+import { readManifest } from './overlay-state.js';
+
+/** The overlay problems of some nodes. */
+export interface OverlayHealth {
+  /** Nodes whose recorded archive is missing on disk, in the order asked. */
+  missing: string[];
+  /** Nodes not rendered by the last builds, by one-line problem, in the order asked. */
+  unrendered: Map<string, string[]>;
+}
+
+/** The overlay problems of `nodes` (see the module comment). */
+export async function overlayHealth(paths: Paths, nodes: readonly string[]): Promise<OverlayHealth> {
+  const manifest = await readManifest(paths);
+  const published = Object.keys(manifest.nodes).length > 0;
+  const archived = published ? new Set(await archivedNodes(paths)) : new Set<string>();
+  const unrendered = new Map<string, string[]>();
+  const missing: string[] = [];
+  for (const node of nodes) {
+    if (published && Object.hasOwn(manifest.nodes, node) && !archived.has(node)) missing.push(node);
+    const problem = manifest.failed && Object.hasOwn(manifest.failed, node) ? manifest.failed[node] : undefined;
+    if (problem !== undefined) unrendered.set(problem, [...unrendered.get(problem) ?? [], node]);
+  }
+  return { missing, unrendered };
+}
