@@ -14,6 +14,7 @@ import type nunjucksModule from 'nunjucks';
 import { UsageError } from '../../errors/index.js';
 import type { TemplateContext } from './context.js';
 import type { SourceFile } from './sources.js';
+import { deepNestingLine, firstNonUtf8Line, SANE_DEPTH, trackRuntimeLines, unclosedAtEnd, type NunjucksInternals } from './template-location.js';
 
 /**
  * Properties no template may read. Through them a template reaches the
@@ -64,21 +65,40 @@ async function loadNunjucks(): Promise<Nunjucks> {
   // Another compile may have loaded it meanwhile: one environment, one guard.
   if (nunjucks) return nunjucks;
   guardRuntime((library as unknown as { runtime: NunjucksRuntime }).runtime);
+  trackRuntimeLines(library as unknown as NunjucksInternals);
   nunjucks = { library, environment: new library.Environment([], { autoescape: false, throwOnUndefined: true }) };
   return nunjucks;
 }
 
-/** Turns a nunjucks error into the one-line E_OVERLAY_TEMPLATE. */
-function templateError(overlay: string, file: SourceFile, error: unknown): UsageError {
+const FIX_HINT = 'fix the template (docs/overlays.md lists the variables it can use; `default(...)` gives a value to an optional one)';
+
+/** The one-line E_OVERLAY_TEMPLATE (no line when none is known). */
+function templateError(overlay: string, file: SourceFile, line: number | undefined, detail: string, hint = FIX_HINT): UsageError {
+  const where = line === undefined ? '' : `, line ${line}`;
+  return new UsageError('E_OVERLAY_TEMPLATE', `overlay ${overlay}, file ${file.sourcePath}${where}: ${detail}`, hint);
+}
+
+/**
+ * Turns a nunjucks error into the one-line E_OVERLAY_TEMPLATE. nunjucks
+ * prints its line (from 1, see trackRuntimeLines) in the message; an error
+ * without one is located here in `text` (see template-location.ts).
+ */
+function nunjucksError(overlay: string, file: SourceFile, text: string, library: NunjucksInternals, error: unknown): UsageError {
   const message = error instanceof Error ? error.message : String(error);
-  const located = /\[Line (\d+), Column \d+\]\s*\n([\s\S]*)$/.exec(message);
+  const located = /\[Line (\d+)(?:, Column \d+)?\]\s*\n([\s\S]*)$/.exec(message);
   const lines = (located?.[2] ?? message).split('\n').map((line) => line.trim()).filter(Boolean);
-  let detail = (lines.at(-1) ?? 'error').replace(/^Error: /, '');
+  let detail = (lines.at(-1) ?? 'error').replace(/^(?:Error|Template render error): /, '');
   if (/attempted to output null or undefined value/.test(detail)) detail = 'a variable or attribute printed is undefined (or null)';
   if (/template not found/.test(detail)) detail = 'include, import and extends are not available in overlay templates';
-  const where = located ? `, line ${located[1]}` : '';
-  return new UsageError('E_OVERLAY_TEMPLATE', `overlay ${overlay}, file ${file.sourcePath}${where}: ${detail}`,
-    'fix the template (docs/overlays.md lists the variables it can use; `default(...)` gives a value to an optional one)');
+  // Blocks nested by the thousand exhaust the parser's stack (a RangeError with no line).
+  if (/Maximum call stack size exceeded/.test(detail)) {
+    const deep = deepNestingLine(library, text);
+    if (deep !== undefined) return templateError(overlay, file, deep, `expressions or blocks are nested too deeply (over ${SANE_DEPTH} levels from here)`);
+    if (!located) return templateError(overlay, file, undefined, 'expressions or blocks are nested too deeply');
+  }
+  if (located) return templateError(overlay, file, Number(located[1]), detail);
+  const blame = unclosedAtEnd(library, text);
+  return templateError(overlay, file, blame?.line, blame?.detail ?? detail);
 }
 
 /** Wraps `value` so that reading any of its properties sets `touched.value`. */
@@ -110,11 +130,18 @@ export class OverlayTemplate {
     return new OverlayTemplate(overlay, file, await loadNunjucks());
   }
 
-  private constructor(private readonly overlay: string, private readonly file: SourceFile, { library, environment }: Nunjucks) {
+  private constructor(private readonly overlay: string, private readonly file: SourceFile, private readonly engine: Nunjucks) {
+    const data = file.data ?? Buffer.alloc(0);
+    // Decoding would silently turn each invalid byte into U+FFFD in the node's file.
+    const badLine = firstNonUtf8Line(data);
+    if (badLine !== undefined) {
+      throw templateError(overlay, file, badLine, 'is not UTF-8 text',
+        'convert it to UTF-8 (e.g. `iconv -f latin1 -t utf-8`), or deliver it as a plain file: without .j2 it is copied byte for byte');
+    }
     try {
-      this.template = new library.Template((file.data ?? Buffer.alloc(0)).toString('utf8'), environment, file.sourcePath, true);
+      this.template = new engine.library.Template(data.toString('utf8'), engine.environment, file.sourcePath, true);
     } catch (error) {
-      throw templateError(overlay, file, error);
+      throw this.error(error);
     }
   }
 
@@ -136,7 +163,13 @@ export class OverlayTemplate {
     try {
       return Buffer.from(this.template.render(context as unknown as object), 'utf8');
     } catch (error) {
-      throw templateError(this.overlay, this.file, error);
+      throw this.error(error);
     }
+  }
+
+  /** The E_OVERLAY_TEMPLATE of a nunjucks error of this template (its text is decoded again, on failure only). */
+  private error(error: unknown): UsageError {
+    const text = (this.file.data ?? Buffer.alloc(0)).toString('utf8');
+    return nunjucksError(this.overlay, this.file, text, this.engine.library as unknown as NunjucksInternals, error);
   }
 }
