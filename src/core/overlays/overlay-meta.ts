@@ -90,8 +90,13 @@ export function parseOverlayMeta(text: string, overlay: string): OverlayMeta {
   }
   const files = top.files ?? {};
   if (typeof files !== 'object' || files === null || Array.isArray(files)) throw metaError(overlay, '"files" must be a map of paths to settings');
+  const spelled = new Map<string, string>();
   for (const [key, value] of Object.entries(files as Record<string, unknown>)) {
     const path = normaliseOverlayPath(key, overlay);
+    // `/etc/key` and `etc//key/` name one file: the later settings would replace the earlier ones, a `secret: true` among them.
+    const other = spelled.get(path);
+    if (other !== undefined) throw metaError(overlay, `${JSON.stringify(other)} and ${JSON.stringify(key)} both name ${path}`, 'keep one entry per path, with all its settings');
+    spelled.set(path, key);
     if (typeof value !== 'object' || value === null || Array.isArray(value)) throw metaError(overlay, `settings of ${path} must be a map (mode, owner, group, secret)`);
     const entry = value as Record<string, unknown>;
     try {

@@ -97,6 +97,14 @@ export function requireSource(sources: ReadonlyMap<string, OverlaySource>, name:
  */
 export const MAX_TEMPLATE_BYTES = 1024 * 1024;
 
+/**
+ * The largest file an overlay delivers, in bytes. Every node holds its
+ * archive in RAM while it boots, each build holds every rendered archive in
+ * memory, and Node cannot read a file over 2 GiB at all: large files belong
+ * in the image.
+ */
+export const MAX_FILE_BYTES = 64 * 1024 * 1024;
+
 function pathError(overlay: string, sourcePath: string, what: string, hint = 'overlays hold files, folders and symbolic links only; fix or remove it'): UsageError {
   return new UsageError('E_OVERLAY_PATH', `overlay ${overlay}: ${sourcePath} ${what}`, hint);
 }
@@ -143,6 +151,10 @@ async function walk(overlay: OverlaySource, dir: string, rel: string, builtin: b
         throw pathError(overlay.name, sourcePath, `is a template of ${(stats.size / 1048576).toFixed(1)} MiB, over the 1 MiB limit of templates`,
           'deliver a large file as a plain file (without the .j2 suffix), or render a smaller template');
       }
+      if (stats.size > MAX_FILE_BYTES) {
+        throw pathError(overlay.name, sourcePath, `is ${(stats.size / 1048576).toFixed(1)} MiB, over the ${MAX_FILE_BYTES / 1048576} MiB limit of overlay files`,
+          'put large files in the image itself (nodes unpack overlays into RAM at every boot), or make it smaller');
+      }
       out.push({ ...base, kind: 'file', mode: builtin ? 0o644 : stats.mode & 0o7777, data: await readFile(full) });
     } else {
       throw pathError(overlay.name, sourcePath, 'is a device, socket or pipe');
@@ -184,6 +196,11 @@ export async function loadOverlay(source: OverlaySource, accounts: AccountResolv
     if (settings.mode !== undefined) file.mode = settings.mode;
     if (settings.owner !== undefined) file.uid = await accounts.resolve(settings.owner, 'owner', source.name);
     if (settings.group !== undefined) file.gid = await accounts.resolve(settings.group, 'group', source.name);
+    if (settings.secret === true && file.kind !== 'file') {
+      // A folder's files would not inherit it, and a link has no content of its own: a secret that protects nothing is refused.
+      throw new UsageError('E_OVERLAY_META', `overlay.yml of overlay ${source.name} marks ${path} secret, but it is a ${file.kind === 'dir' ? 'folder' : 'symbolic link'}`,
+        'mark each secret file itself (secret: true on its own path)');
+    }
     if (settings.secret !== undefined) file.secret = settings.secret;
   }
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
