@@ -3,9 +3,12 @@
  * archives node scripts load but that are missing on disk (deleted by hand:
  * a change of another node trusts the manifest and does not see it), and the
  * nodes the last builds could not render (they keep their last archive, or
- * none). Both are read from the manifest and one listing of the archives.
+ * none). Both are read from the manifest, one listing of the archives and
+ * one `lstat` per node asked for.
  */
+import { lstatSync } from 'node:fs';
 import type { Paths } from '../../core/paths.js';
+import { overlayArchivePath } from '../boot-paths.js';
 import { archivedNodes } from './archive-files.js';
 import { readManifest } from './overlay-state.js';
 
@@ -17,6 +20,16 @@ export interface OverlayHealth {
   unrendered: Map<string, string[]>;
 }
 
+/**
+ * Whether the archive of `node` is a regular file that is not empty: a
+ * folder, a link (to another node's archive: refused to this node) or an
+ * emptied file in its place stops the node as a missing one does.
+ */
+function wholeArchive(paths: Paths, node: string): boolean {
+  const stats = lstatSync(overlayArchivePath(paths, node), { throwIfNoEntry: false });
+  return stats?.isFile() === true && stats.size > 0;
+}
+
 /** The overlay problems of `nodes` (see the module comment). */
 export async function overlayHealth(paths: Paths, nodes: readonly string[]): Promise<OverlayHealth> {
   const manifest = await readManifest(paths);
@@ -25,7 +38,7 @@ export async function overlayHealth(paths: Paths, nodes: readonly string[]): Pro
   const unrendered = new Map<string, string[]>();
   const missing: string[] = [];
   for (const node of nodes) {
-    if (published && Object.hasOwn(manifest.nodes, node) && !archived.has(node)) missing.push(node);
+    if (published && Object.hasOwn(manifest.nodes, node) && !(archived.has(node) && wholeArchive(paths, node))) missing.push(node);
     const problem = manifest.failed && Object.hasOwn(manifest.failed, node) ? manifest.failed[node] : undefined;
     if (problem !== undefined) unrendered.set(problem, [...unrendered.get(problem) ?? [], node]);
   }

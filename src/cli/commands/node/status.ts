@@ -45,7 +45,7 @@ export const nodeStatusCommand: CommandSpec = {
     const warnings: string[] = [];
     const report = await nodeStatus(services, args.NODESET === undefined ? undefined : String(args.NODESET), { onWarning: (line) => warnings.push(line) });
     if (report.missingOverlayNodes !== '') {
-      warnings.push(`the overlay archives of ${report.missingOverlayNodes} are missing on disk, and their node scripts load them: they stop at boot; run \`disklessset overlay build\``);
+      warnings.push(`the overlay archives of ${report.missingOverlayNodes} are missing on disk (or not whole files), and their node scripts load them: they stop at boot; run \`disklessset overlay build\``);
     }
     for (const { problem, nodes } of report.overlayProblems) {
       warnings.push(escapeControls(`the overlays of ${nodes} could not be rendered (they keep their last published archive, or none): ${problem}; fix it, then run \`disklessset overlay build\``));

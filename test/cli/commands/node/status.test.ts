@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { overlayArchivePath } from '../../../../src/boot/boot-paths.js';
 import { makeTempRoot } from '../../../helpers/temp-root.js';
@@ -58,8 +58,13 @@ test('node status warns of an overlay archive deleted by hand that a change of a
     assert.equal((await cli(['node', 'set', 'c1', '--var', 'rack=r1'])).exitCode, 0);
     const warned = await cli(['node', 'status', '--json']);
     assert.equal(JSON.parse(warned.stdout).missingOverlayNodes, 'c2');
-    assert.match(warned.stderr, /the overlay archives of c2 are missing on disk, and their node scripts load them: they stop at boot; run `disklessset overlay build`/);
+    assert.match(warned.stderr, /the overlay archives of c2 are missing on disk \(or not whole files\), and their node scripts load them: they stop at boot; run `disklessset overlay build`/);
     assert.equal((await cli(['node', 'status', 'c3'])).stderr, '', 'only the nodes asked for');
+    // Another node's archive, or an emptied file, in its place stops the node just the same.
+    await rm(overlayArchivePath(services.paths, 'c1'));
+    await symlink('c3.img', overlayArchivePath(services.paths, 'c1'));
+    await writeFile(overlayArchivePath(services.paths, 'c3'), '');
+    assert.equal(JSON.parse((await cli(['node', 'status', '--json'])).stdout).missingOverlayNodes, 'c[1-3]');
     assert.equal((await cli(['overlay', 'build'])).exitCode, 0);
     assert.equal((await cli(['node', 'status'])).stderr, '');
   } finally {
