@@ -39,15 +39,30 @@ export function identify(pid = process.pid): ProcessIdentity {
   return { pid, startTime: readStartTime(pid), bootId: readBootId() };
 }
 
-/** Whether a process with this pid exists (whoever owns it). */
+/**
+ * Whether `pid` is a zombie: it has exited and waits for its parent to reap
+ * it (state `Z` in /proc/PID/stat). A command killed by SIGKILL stays one
+ * until then, and a slow parent (a container's init) may take seconds.
+ */
+function isZombie(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The state follows the command name, which is in parentheses and may itself hold ") ".
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) === 'Z';
+  } catch {
+    return false;
+  }
+}
+
+/** Whether a process with this pid exists (whoever owns it) and has not exited (a zombie counts as gone). */
 export function pidExists(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
     // EPERM: the process exists but belongs to someone else.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
+    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false;
   }
+  return !isZombie(pid);
 }
 
 /**
