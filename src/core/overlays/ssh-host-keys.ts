@@ -10,13 +10,14 @@
  * nodes no longer in the inventory ({@link pruneHostKeys}), and
  * {@link HostKeyStore.rotate} replaces a node's keys by new ones.
  */
-import { chmod, link, mkdir, mkdtemp, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { chmod, link, mkdir, mkdtemp, readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Paths } from '../paths.js';
 import { withLock } from '../state/lock.js';
 import { run } from '../../system/runner.js';
 import { isNodeName } from '../../nodeset/index.js';
 import type { OverlayEntry } from './rendered.js';
+import { readKeyFile, requireRealKeysDir } from './host-key-files.js';
 
 /** The key types made for every node (RSA left out: slow to make for 10,000 nodes, and every current client takes these). */
 export const HOST_KEY_TYPES = ['ed25519', 'ecdsa'] as const;
@@ -56,7 +57,9 @@ export class HostKeyStore {
   /**
    * The keys of `node`, made first if it has none (unless `generate` is false:
    * then undefined when any is missing).
-   * @throws UsageError E_NODE_NAME; CommandError when ssh-keygen is missing or fails.
+   * @throws UsageError E_NODE_NAME; CommandError when ssh-keygen is missing or fails;
+   *   OperationError E_HOST_KEYS_LINK when the keys folder or the node's is a symbolic link
+   *   or not a folder, E_HOST_KEY_FILE when a key file is not a regular file of sane size.
    */
   async keys(node: string, options: { generate?: boolean } = {}): Promise<HostKey[] | undefined> {
     const dir = this.paths.nodeHostKeysDir(node);
@@ -76,12 +79,15 @@ export class HostKeyStore {
    * keys are made in a scratch folder, the old folder is renamed away and the
    * new one renamed into place. A kill leaves the old keys, the new ones, or
    * (between the two renames) none, and the next render then makes new ones.
-   * @throws UsageError E_NODE_NAME; CommandError when ssh-keygen fails (the old keys stay).
+   * @throws UsageError E_NODE_NAME; CommandError when ssh-keygen fails (the old keys stay);
+   *   OperationError E_HOST_KEYS_LINK when the keys folder or the node's is a symbolic link or not a folder.
    */
   async rotate(node: string): Promise<HostKey[]> {
     const dir = this.paths.nodeHostKeysDir(node);
     await this.ensureKeysDir();
     return withLock(lockOf(this.paths, node), async () => {
+      // Refused like a render would: the keys behind a link are the user's to move back first.
+      await requireRealKeysDir(dir);
       const scratch = await mkdtemp(join(this.paths.overlayKeysDir, `.tmp-${node}-`));
       const old = join(this.paths.overlayKeysDir, `.tmp-${node}-oldkey`);
       try {
@@ -103,16 +109,20 @@ export class HostKeyStore {
   private async ensureKeysDir(): Promise<void> {
     await mkdir(this.paths.locksDir, { recursive: true });
     await mkdir(this.paths.overlayKeysDir, { recursive: true, mode: 0o700 });
+    // mkdir accepts a link to a folder: checked before the chmod, which would follow it.
+    await requireRealKeysDir(this.paths.overlayKeysDir, 'the nodes\' keys');
     await chmod(this.paths.overlayKeysDir, 0o700);
   }
 
   private async read(dir: string): Promise<HostKey[] | undefined> {
+    // The keys folder first: a link at it would lead to another node's folder of the same name.
+    if (!await requireRealKeysDir(this.paths.overlayKeysDir, 'the nodes\' keys') || !await requireRealKeysDir(dir)) return undefined;
     const keys: HostKey[] = [];
     for (const type of HOST_KEY_TYPES) {
       const privateFile = join(dir, fileName(type));
       const publicFile = `${privateFile}.pub`;
       try {
-        keys.push({ type, privateFile, publicFile, privateKey: await readFile(privateFile), publicKey: (await readFile(publicFile, 'utf8')).trim() });
+        keys.push({ type, privateFile, publicFile, privateKey: await readKeyFile(privateFile), publicKey: (await readKeyFile(publicFile)).toString('utf8').trim() });
       } catch (error) {
         if (isMissing(error)) return undefined;
         throw error;
@@ -123,8 +133,8 @@ export class HostKeyStore {
 
   private async hasPair(privateFile: string): Promise<boolean> {
     try {
-      await readFile(`${privateFile}.pub`);
-      await readFile(privateFile);
+      await readKeyFile(`${privateFile}.pub`);
+      await readKeyFile(privateFile);
       return true;
     } catch (error) {
       if (isMissing(error)) return false;
@@ -174,15 +184,13 @@ async function makeKey(node: string, type: HostKeyType, file: string): Promise<v
  * leftovers of killed generations of such nodes. A node's folder is first
  * renamed to a leftover name, then deleted: a kill leaves a whole folder or a
  * leftover that the next call removes, never a half pair under the node's name.
+ * A node's folder that is a symbolic link is removed as a link (rename and rm do not follow it).
+ * @throws OperationError E_HOST_KEYS_LINK when the keys folder is a symbolic link or not a
+ *   folder: nothing is removed through it.
  */
 export async function pruneHostKeys(paths: Paths, keep: ReadonlySet<string>): Promise<void> {
-  let names: string[];
-  try {
-    names = await readdir(paths.overlayKeysDir);
-  } catch (error) {
-    if (isMissing(error)) return;
-    throw error;
-  }
+  if (!await requireRealKeysDir(paths.overlayKeysDir, 'the nodes\' keys')) return;
+  const names = await readdir(paths.overlayKeysDir);
   for (const name of names) {
     const leftover = SCRATCH.exec(name);
     if (leftover) {
