@@ -14,8 +14,15 @@
  * served. Written in the regex subset JavaScript, PCRE (nginx) and APR
  * (Apache) share; no quote, brace or semicolon, so it can go into a config
  * file as is. Case-insensitive by the `i` flag (`~*` in nginx, `(?i)` in Apache).
+ *
+ * The tool's own temporary names are dotfiles (`.<name>.tmp-<pid>-<hex>`,
+ * `.<name>.stale-<pid>-<hex>` from `temporarySibling`, `.tmp-<node>-…` for
+ * host keys), hidden by `(^|/)\.`. Beyond that only a name ending in `.tmp`
+ * or in the exact temporary suffix `.tmp-<pid>-<hex>` is hidden: a node
+ * named `node01.tmp-cluster.example.com` has its script and overlay
+ * (`….tmp-cluster.example.com.ipxe`, `.img`) served like any other.
  */
-export const HIDDEN_PATH_SOURCE = String.raw`(^|/)\.|\.lock(/|$)|\.ya?ml$|\.tmp(-[^/]*)?$|~$|\.(swp|bak|orig|rej)$|(^|/)(owner|boot-assignments|api-tokens)\.json$`;
+export const HIDDEN_PATH_SOURCE = String.raw`(^|/)\.|\.lock(/|$)|\.ya?ml$|\.tmp(-[0-9]+-[0-9a-f]+)?$|~$|\.(swp|bak|orig|rej)$|(^|/)(owner|boot-assignments|api-tokens)\.json$`;
 
 const HIDDEN_PATH = new RegExp(HIDDEN_PATH_SOURCE, 'i');
 

@@ -60,13 +60,39 @@ export const HIDDEN_FILES = [
   'images/demo/.squashfs.img.new',
   'images/demo.lock/owner.json',
   'nodes/.n1.ipxe.tmp-123-abcd',
+  'nodes/.node01.tmp-cluster.example.com.ipxe.tmp-4242-0a1b2c3d',
+  'overlays/.node01.tmp-cluster.example.com.img.stale-4242-0a1b2c3d',
+  'overlays/.g1.tmp-4242-0a1b2c3d/n1.img',
   'nodes/n2.ipxe.tmp',
+  'nodes/n5.ipxe.tmp-4242-0a1b2c3d',
   'nodes/n3.ipxe~',
   'nodes/.n4.ipxe.swp',
   'images/demo/boot.ipxe.bak',
   'boot-assignments.json',
   '.htpasswd',
 ];
+
+/**
+ * Node scripts and overlays of valid node names with `.tmp` inside (an FQDN
+ * such as `node01.tmp-cluster.example.com`): served, although they look a bit
+ * like temporary files.
+ */
+export const TMP_LOOKING_FILES = [
+  'nodes/node01.tmp-cluster.example.com.ipxe',
+  'overlays/node01.tmp-cluster.example.com.img',
+  'nodes/a.tmp.ipxe',
+  'overlays/a.tmp.img',
+  'nodes/x.tmp-y.example.com.ipxe',
+  'nodes/x.tmp-1-ab.example.com.ipxe',
+];
+
+/** Writes every {@link TMP_LOOKING_FILES} file (world-readable, content `#!ipxe`) under `diskless`. */
+export async function writeTmpLookingFiles(diskless: string): Promise<void> {
+  for (const file of TMP_LOOKING_FILES) {
+    await mkdir(join(diskless, file, '..'), { recursive: true });
+    await writeFile(join(diskless, file), '#!ipxe\n', { mode: 0o644 });
+  }
+}
 
 /** Writes every hidden file (world-readable, so only the name refuses it) under `diskless`. */
 export async function writeHiddenFiles(diskless: string): Promise<void> {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { renderHttpConfig } from '../../src/serve/http-config.js';
-import { HIDDEN_FILES, fetchAnswer, makeBootTree, writeHiddenFiles } from '../helpers/serve-fixture.js';
+import { HIDDEN_FILES, TMP_LOOKING_FILES, fetchAnswer, makeBootTree, writeHiddenFiles, writeTmpLookingFiles } from '../helpers/serve-fixture.js';
 import { freeLoopbackPort, startNginx } from '../helpers/nginx-harness.js';
 
 test('the nginx snippet makes the real nginx serve the boot tree', async () => {
@@ -11,6 +11,7 @@ test('the nginx snippet makes the real nginx serve the boot tree', async () => {
   try {
     await chmod(tree.base, 0o755); // nginx workers run unprivileged
     await writeHiddenFiles(tree.diskless);
+    await writeTmpLookingFiles(tree.diskless);
     await writeFile(join(tree.diskless, 'images', 'demo', 'private.img'), 'private\n');
     await chmod(join(tree.diskless, 'images', 'demo', 'private.img'), 0o600);
     const workDir = join(tree.base, 'nginx');
@@ -36,6 +37,10 @@ test('the nginx snippet makes the real nginx serve the boot tree', async () => {
       for (const file of HIDDEN_FILES) {
         const hidden = await fetchAnswer(base, `/preboot_execution_environment/diskless/${file}`);
         assert.equal(hidden.status, 404, `nginx must refuse ${file} like disklessset serve`);
+      }
+      for (const file of TMP_LOOKING_FILES) {
+        const served = await fetchAnswer(base, `/preboot_execution_environment/diskless/${file}`);
+        assert.equal(served.status, 200, `nginx must serve ${file} like disklessset serve`);
       }
       const privateFile = await fetchAnswer(base, '/preboot_execution_environment/diskless/images/demo/private.img');
       assert.notEqual(privateFile.status, 200, 'a file that is not world-readable is not served');
@@ -68,6 +73,7 @@ test('the Apache snippet aliases the boot tree with no listing and text/plain iP
   const denied = new RegExp(deny, 'i');
   for (const file of HIDDEN_FILES) assert.ok(denied.test(`/preboot_execution_environment/diskless/${file}`), file);
   assert.ok(!denied.test('/preboot_execution_environment/diskless/images/demo/squashfs.img'));
+  for (const file of TMP_LOOKING_FILES) assert.ok(!denied.test(`/preboot_execution_environment/diskless/${file}`), file);
   assert.doesNotMatch(plain, /Listen/);
   const hosted = renderHttpConfig('apache', { documentRoot: '/var/www/html', listen: '10.1.0.1', port: 8080 });
   assert.match(hosted, /^Listen 10\.1\.0\.1:8080$/m);

@@ -4,7 +4,7 @@ import { chmod, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BootServer } from '../../src/serve/static-server.js';
 import { isHiddenPath } from '../../src/serve/served-names.js';
-import { HIDDEN_FILES, fetchAnswer, makeBootTree, startServer, writeHiddenFiles, type BootTree } from '../helpers/serve-fixture.js';
+import { HIDDEN_FILES, TMP_LOOKING_FILES, fetchAnswer, makeBootTree, startServer, writeHiddenFiles, writeTmpLookingFiles, type BootTree } from '../helpers/serve-fixture.js';
 
 let tree: BootTree;
 let boot: BootServer;
@@ -13,6 +13,7 @@ const DISKLESS = '/preboot_execution_environment/diskless';
 before(async () => {
   tree = await makeBootTree();
   await writeHiddenFiles(tree.diskless);
+  await writeTmpLookingFiles(tree.diskless);
   await writeFile(join(tree.diskless, 'images', 'demo', 'private.img'), 'private\n');
   await chmod(join(tree.diskless, 'images', 'demo', 'private.img'), 0o600);
   await writeFile(join(tree.diskless, 'images', 'demo', 'empty.ipxe'), '');
@@ -55,6 +56,14 @@ test('boot files next to the hidden ones are still served', async () => {
   assert.equal((await fetchAnswer(boot.url, `${DISKLESS}/kernels/vmlinuz-6.1.0-18-amd64`, { method: 'HEAD' })).status, 200);
 });
 
+test('node scripts and overlays of node names with .tmp inside (FQDNs) are served', async () => {
+  for (const file of TMP_LOOKING_FILES) {
+    for (const method of ['GET', 'HEAD']) {
+      assert.equal((await fetchAnswer(boot.url, `${DISKLESS}/${file}`, { method })).status, 200, `${method} ${file}`);
+    }
+  }
+});
+
 test('a Range request on an empty file is answered 200 with an empty body, as nginx does', async () => {
   for (const range of ['bytes=0-', 'bytes=0-0', 'bytes=-1', 'bytes=5-10']) {
     const answer = await fetchAnswer(boot.url, `${DISKLESS}/images/demo/empty.ipxe`, { headers: { Range: range } });
@@ -71,4 +80,22 @@ test('the hidden-name rule matches by segment, not by accident', () => {
   assert.equal(isHiddenPath('preboot_execution_environment/diskless/images/lockers/boot.ipxe'), false);
   assert.equal(isHiddenPath('preboot_execution_environment/diskless/images/a.lock'), true);
   assert.equal(isHiddenPath('a/.git/config'), true);
+});
+
+test('the hidden-name rule hides the tool\'s temporary names, not node names with .tmp inside', () => {
+  const served = ['nodes/node01.tmp-cluster.example.com.ipxe', 'overlays/node01.tmp-cluster.example.com.img',
+    'nodes/a.tmp.ipxe', 'overlays/a.tmp.img', 'nodes/x.tmp-y.example.com.ipxe', 'NODES/X.TMP-Y.EXAMPLE.COM.IPXE',
+    'nodes/x.tmp-1-ab.example.com.ipxe', 'images/a.tmp-b/boot.ipxe', 'nodes/n1.tmp-cluster'];
+  for (const path of served) assert.equal(isHiddenPath(`preboot_execution_environment/diskless/${path}`), false, path);
+  const hidden = [
+    // temporarySibling: `.<name>.tmp-<pid>-<hex>` and `.<name>.stale-<pid>-<hex>`, files and generation folders.
+    'nodes/.node01.tmp-cluster.example.com.ipxe.tmp-4242-0a1b2c3d',
+    'overlays/.node01.tmp-cluster.example.com.img.tmp-4242-0a1b2c3d',
+    'overlays/.node01.tmp-cluster.example.com.img.stale-4242-0a1b2c3d',
+    'overlays/.g1.tmp-4242-0a1b2c3d/node01.tmp-cluster.example.com.img',
+    'images/a/.squashfs.img.tmp-4242-0a1b2c3d',
+    // The same suffix without the dot, and `*.tmp` in any case.
+    'nodes/n1.ipxe.tmp-4242-0a1b2c3d', 'nodes/N1.IPXE.TMP-4242-0A1B2C3D', 'nodes/n1.ipxe.tmp', 'nodes/a.tmp', 'nodes/A.TMP',
+  ];
+  for (const path of hidden) assert.equal(isHiddenPath(`preboot_execution_environment/diskless/${path}`), true, path);
 });
