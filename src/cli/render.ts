@@ -6,12 +6,12 @@
  * (names, node sets, sizes, times) is plain ASCII whose width is its length.
  */
 
-/** A value on one line: control characters (the newlines of a multi-line message) become spaces; null is `-`. */
+/** A value on one line: control characters (the newlines of a multi-line message, a terminal's escape sequences) become spaces; null is `-`. */
 export function oneLine(value: unknown): string {
   if (value === null || value === undefined || value === '') return '-';
   const text = Array.isArray(value) ? (value.length === 0 ? '-' : value.map(String).join(', ')) : String(value);
   // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim() || '-';
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ').trim() || '-';
 }
 
 /** Rows as aligned columns (two spaces apart) under an upper-case header; every cell is put on one line. */

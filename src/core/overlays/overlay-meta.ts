@@ -85,7 +85,8 @@ export function parseOverlayMeta(text: string, overlay: string): OverlayMeta {
     throw metaError(overlay, (error as Error).message.replace(/ in overlay\.yml of overlay .*?(;|$)/, '$1'), (error as UsageError).hint);
   }
   if (top.description !== undefined) {
-    if (typeof top.description !== 'string' || /[\n\r\0]/.test(top.description)) throw metaError(overlay, 'description must be one line of text');
+    // eslint-disable-next-line no-control-regex -- a newline or a terminal's escape sequence would reach listings
+    if (typeof top.description !== 'string' || /[\u0000-\u001f\u007f-\u009f]/.test(top.description)) throw metaError(overlay, 'description must be one line of text, without control characters');
     meta.description = top.description;
   }
   const files = top.files ?? {};

@@ -1,4 +1,5 @@
 /** `disklessset node list|show`: what the inventory says of each node, profiles applied, and when `serve` last saw it. */
+import { escapeControls } from '../../../errors/index.js';
 import { listNodes, showNode, type NodeRow } from '../../../core/nodes/node-operations.js';
 import type { CommandSpec } from '../../command.js';
 import { renderColumns } from '../../render.js';
@@ -44,6 +45,7 @@ export const nodeShow: CommandSpec = {
     }
     for (const [key, value] of Object.entries(node.attributes.vars ?? {})) lines.push(`  vars.${key}: ${value}  [${node.origins.vars?.[key] ?? ''}]`);
     if (node.missingProfiles.length) lines.push(`  missing profiles: ${node.missingProfiles.join(', ')}`);
-    return { data: node, text: lines.join('\n') };
+    // Values come from nodes.yml, which anyone with a text editor can fill with a terminal's escape sequences.
+    return { data: node, text: lines.map(escapeControls).join('\n') };
   },
 };
