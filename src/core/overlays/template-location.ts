@@ -155,6 +155,38 @@ export function unclosedAtEnd(library: NunjucksInternals, text: string): Blame |
 }
 
 /**
+ * The `{{` or `{%` tag in which the parser failed at `line`, `column` (from
+ * 1) with "expected variable/block end": a tag left open swallows the text
+ * of the next lines, and the parser notices only there.
+ * @returns the tag's line, with a detail when it is never closed; undefined when no tag starts before.
+ */
+export function openTagBefore(library: NunjucksInternals, text: string, line: number, column: number): Blame | undefined {
+  const tokenizer = library.lexer.lex(text);
+  const before = (token: Token): boolean => token.lineno + 1 < line || (token.lineno + 1 === line && token.colno + 1 < column);
+  let open: { line: number; closer: string; name: string; closed: boolean } | undefined;
+  for (;;) {
+    let token: Token | null;
+    try {
+      token = tokenizer.nextToken();
+    } catch {
+      break;
+    }
+    if (!token || (open?.closed && !before(token))) break;
+    if (token.type === 'block-start' || token.type === 'variable-start') {
+      if (!before(token)) break;
+      open = { line: token.lineno + 1, closer: token.type === 'block-start' ? '%}' : '}}', name: '', closed: false };
+    } else if (open && !open.closed && (token.type === 'block-end' || token.type === 'variable-end')) {
+      open.closed = true;
+      if (open.name === 'raw' || open.name === 'verbatim') skipRaw(tokenizer, open.name);
+    } else if (open?.closer === '%}' && open.name === '' && token.type === 'symbol') {
+      open.name = token.value;
+    }
+  }
+  if (!open) return undefined;
+  return open.closed ? { line: open.line } : { line: open.line, detail: `${open.closer === '%}' ? '{%' : '{{'} is not closed (no ${open.closer})` };
+}
+
+/**
  * The line (from 1) where the nesting of blocks, brackets and operator
  * chains first goes past SANE_DEPTH, for a template that exhausted the stack.
  * @returns undefined when it never does.

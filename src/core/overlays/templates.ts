@@ -14,7 +14,8 @@ import type nunjucksModule from 'nunjucks';
 import { UsageError } from '../../errors/index.js';
 import type { TemplateContext } from './context.js';
 import type { SourceFile } from './sources.js';
-import { deepNestingLine, firstNonUtf8Line, SANE_DEPTH, trackRuntimeLines, unclosedAtEnd, type NunjucksInternals } from './template-location.js';
+import { installBudget, MAX_OUTPUT, startRender, type BudgetInternals } from './template-budget.js';
+import { deepNestingLine, firstNonUtf8Line, openTagBefore, SANE_DEPTH, trackRuntimeLines, unclosedAtEnd, type NunjucksInternals } from './template-location.js';
 
 /**
  * Properties no template may read. Through them a template reaches the
@@ -66,14 +67,18 @@ async function loadNunjucks(): Promise<Nunjucks> {
   if (nunjucks) return nunjucks;
   guardRuntime((library as unknown as { runtime: NunjucksRuntime }).runtime);
   trackRuntimeLines(library as unknown as NunjucksInternals);
-  nunjucks = { library, environment: new library.Environment([], { autoescape: false, throwOnUndefined: true }) };
+  const environment = new library.Environment([], { autoescape: false, throwOnUndefined: true });
+  installBudget(library as unknown as BudgetInternals, environment);
+  nunjucks = { library, environment };
   return nunjucks;
 }
 
 const FIX_HINT = 'fix the template (docs/overlays.md lists the variables it can use; `default(...)` gives a value to an optional one)';
+const SECRET_DETAIL = 'error in a secret template (its text is not shown)';
+const SECRET_HINT = 'the file is marked secret in overlay.yml, so nunjucks\' message (which may quote the template) is not shown or stored: check that line of the source file';
 
 /** The one-line E_OVERLAY_TEMPLATE (no line when none is known). */
-function templateError(overlay: string, file: SourceFile, line: number | undefined, detail: string, hint = FIX_HINT): UsageError {
+function fileError(overlay: string, file: SourceFile, line: number | undefined, detail: string, hint = FIX_HINT): UsageError {
   const where = line === undefined ? '' : `, line ${line}`;
   return new UsageError('E_OVERLAY_TEMPLATE', `overlay ${overlay}, file ${file.sourcePath}${where}: ${detail}`, hint);
 }
@@ -84,6 +89,9 @@ function templateError(overlay: string, file: SourceFile, line: number | undefin
  * without one is located here in `text` (see template-location.ts).
  */
 function nunjucksError(overlay: string, file: SourceFile, text: string, library: NunjucksInternals, error: unknown): UsageError {
+  // nunjucks quotes the template (`Unable to call "..."`, `unknown block tag: ...`), and the message is stored and shown: a secret file's keeps only its line.
+  const refuse = (line: number | undefined, detail: string): UsageError =>
+    file.secret ? fileError(overlay, file, line, SECRET_DETAIL, SECRET_HINT) : fileError(overlay, file, line, detail);
   const message = error instanceof Error ? error.message : String(error);
   const located = /\[Line (\d+)(?:, Column \d+)?\]\s*\n([\s\S]*)$/.exec(message);
   const lines = (located?.[2] ?? message).split('\n').map((line) => line.trim()).filter(Boolean);
@@ -93,12 +101,21 @@ function nunjucksError(overlay: string, file: SourceFile, text: string, library:
   // Blocks nested by the thousand exhaust the parser's stack (a RangeError with no line).
   if (/Maximum call stack size exceeded/.test(detail)) {
     const deep = deepNestingLine(library, text);
-    if (deep !== undefined) return templateError(overlay, file, deep, `expressions or blocks are nested too deeply (over ${SANE_DEPTH} levels from here)`);
-    if (!located) return templateError(overlay, file, undefined, 'expressions or blocks are nested too deeply');
+    if (deep !== undefined) return refuse(deep, `expressions or blocks are nested too deeply (over ${SANE_DEPTH} levels from here)`);
+    if (!located) return refuse(undefined, 'expressions or blocks are nested too deeply');
   }
-  if (located) return templateError(overlay, file, Number(located[1]), detail);
+  if (located) {
+    const line = Number(located[1]);
+    // A tag never closed is noticed where the parser runs into the next line's text: blame the tag.
+    if (/^expected (?:variable|block) end/.test(detail)) {
+      const column = Number(/\[Line \d+, Column (\d+)\]/.exec(message)?.[1] ?? 1);
+      const open = openTagBefore(library, text, line, column);
+      if (open) return refuse(open.line, open.detail ?? detail);
+    }
+    return refuse(line, detail);
+  }
   const blame = unclosedAtEnd(library, text);
-  return templateError(overlay, file, blame?.line, blame?.detail ?? detail);
+  return refuse(blame?.line, blame?.detail ?? detail);
 }
 
 /** Wraps `value` so that reading any of its properties sets `touched.value`. */
@@ -135,7 +152,7 @@ export class OverlayTemplate {
     // Decoding would silently turn each invalid byte into U+FFFD in the node's file.
     const badLine = firstNonUtf8Line(data);
     if (badLine !== undefined) {
-      throw templateError(overlay, file, badLine, 'is not UTF-8 text',
+      throw fileError(overlay, file, badLine, 'is not UTF-8 text',
         'convert it to UTF-8 (e.g. `iconv -f latin1 -t utf-8`), or deliver it as a plain file: without .j2 it is copied byte for byte');
     }
     try {
@@ -160,11 +177,17 @@ export class OverlayTemplate {
   }
 
   private run(context: TemplateContext): Buffer {
+    let text: string;
     try {
-      return Buffer.from(this.template.render(context as unknown as object), 'utf8');
+      startRender();
+      text = this.template.render(context as unknown as object);
     } catch (error) {
       throw this.error(error);
     }
+    // The budget counts characters as they are added; a text of many multi-byte characters is caught here.
+    const output = Buffer.from(text, 'utf8');
+    if (output.length > MAX_OUTPUT) throw fileError(this.overlay, this.file, undefined, `the rendered text is over ${MAX_OUTPUT / 1024 / 1024} MiB`);
+    return output;
   }
 
   /** The E_OVERLAY_TEMPLATE of a nunjucks error of this template (its text is decoded again, on failure only). */
