@@ -106,3 +106,15 @@ test('overlay render --path of a file that is not UTF-8 text says so, and --json
     await root.cleanup();
   }
 });
+
+test('overlay render of a node set is refused with the count, not reported as a missing node', async () => {
+  const root = await makeTempRoot();
+  try {
+    assert.equal((await root.cli(['node', 'add', 'c[01-02]'])).exitCode, 0);
+    const result = await root.cli(['overlay', 'render', 'c[01-02]']);
+    assert.equal(result.exitCode, 2);
+    assert.match(result.stderr, /overlay render shows one node, and c\[01-02\] names 2; name one of them, e\.g\. `disklessset overlay render c01`/);
+  } finally {
+    await root.cleanup();
+  }
+});

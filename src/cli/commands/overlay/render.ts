@@ -4,7 +4,8 @@
  * file's content is printed only when it is not secret.
  */
 import { isUtf8 } from 'node:buffer';
-import { NotFoundError } from '../../../errors/index.js';
+import { NotFoundError, UsageError } from '../../../errors/index.js';
+import { expandNodeNames } from '../../../nodeset/index.js';
 import { modeText, normaliseOverlayPath } from '../../../core/overlays/index.js';
 import type { CommandSpec } from '../../command.js';
 import { renderColumns } from '../../render.js';
@@ -16,7 +17,9 @@ export const overlayRender: CommandSpec = {
   args: [{ name: 'NODE', required: true, completes: 'nodes' }],
   options: [{ name: 'path', type: 'string', description: 'print the content of this one file', valueName: 'FILE' }],
   async run({ services }, { args, options }) {
-    const node = String(args.NODE);
+    // One node: a node set here would be looked up as one name and reported missing.
+    const [node = '', ...more] = expandNodeNames(String(args.NODE));
+    if (more.length > 0) throw new UsageError('E_OVERLAY_ONE_NODE', `overlay render shows one node, and ${String(args.NODE)} names ${more.length + 1}`, `name one of them, e.g. \`disklessset overlay render ${node}\``);
     const wanted = options.path === undefined ? undefined : normaliseOverlayPath(String(options.path), '(--path)');
     const [rendered] = await services.overlays.renderWithOrigins([node]);
     if (!rendered) throw new NotFoundError('E_NODE_NOT_FOUND', `${node} not in the inventory`, 'see `disklessset node list`');
