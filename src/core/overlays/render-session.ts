@@ -61,8 +61,8 @@ export class RenderSession {
 
   constructor(private readonly inputs: SessionInputs) {}
 
-  /** The overlay named `name`, read once per session. */
-  load(name: string, where = ''): Promise<LoadedOverlay> {
+  /** The overlay named `name`, read once per session; async so that an unknown name rejects (E_OVERLAY_UNKNOWN) for `.catch` to skip its node. */
+  async load(name: string, where = ''): Promise<LoadedOverlay> {
     const source = requireSource(this.inputs.sources, name, where);
     let loaded = this.loaded.get(name);
     if (!loaded) {

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { lstat, mkdir, mkdtemp, readdir, readFile, rename, rm, symlink, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { overlayCliOk, withOverlayRoot } from '../../helpers/overlay-renderer.js';
 import { overlayArchivePath, overlayGenerationDir, overlayGenerationsDir, overlayManifestFile } from '../../../src/boot/boot-paths.js';
 import { servedArchives } from '../../../src/boot/overlays/archive-files.js';
@@ -118,3 +119,24 @@ test('a build of some nodes also brings back the archive deleted by hand of anot
   await cli(root, 'overlay', 'build', 'n01');
   assert.deepEqual(await readFile(overlayArchivePath(paths, 'n03')), before);
 }));
+
+test('a site overlay folder deleted by hand isolates only the node listing it: the others still follow a change', async () => {
+  const root = await makeTempRoot();
+  try {
+    const services = await root.services();
+    await services.images.create('DemoImage', 'alpha', { message: 'hello' });
+    await mkdir(join(services.paths.overlaysDir, 'site', 'etc'), { recursive: true });
+    await writeFile(join(services.paths.overlaysDir, 'site', 'etc', 'motd'), 'hello\n');
+    const cli = (...argv: string[]) => runCli(argv, { root: root.root });
+    assert.equal((await cli('node', 'add', 'c[1-3]', '--image', 'alpha')).exitCode, 0);
+    assert.equal((await cli('node', 'set', 'c1', '--overlay', 'site', '--overlay', 'hostname')).exitCode, 0);
+    await rm(join(services.paths.overlaysDir, 'site'), { recursive: true });
+    const change = await cli('node', 'set', 'c3', '--ip', '10.0.0.3');
+    assert.equal(change.exitCode, 0);
+    assert.match(change.stderr, /the overlays of c1 were not updated .*no overlay named site/);
+    const hosts = gunzipSync(await readFile(overlayArchivePath(services.paths, 'c2'))).toString('latin1');
+    assert.match(hosts, /10\.0\.0\.3\tc3/, 'c2\'s /etc/hosts has c3\'s new address');
+  } finally {
+    await root.cleanup();
+  }
+});
