@@ -143,6 +143,54 @@ export function installBudget(library: BudgetInternals, environment: nunjucksMod
   for (const name of ['center', 'indent']) {
     environment.addFilter(name, widthGuard(name, environment.getFilter(name) as (...args: unknown[]) => unknown));
   }
+  guardExpressions(library);
+  for (const [name, filter] of Object.entries((environment as unknown as { filters: Record<string, (...args: unknown[]) => unknown> }).filters)) {
+    environment.addFilter(name, chargedFilter(filter));
+  }
+}
+
+/** Items of a filter's input charged as one step: `s | list | sort` over a long text costs its length, not one call. */
+const ITEMS_PER_STEP = 100;
+
+/** `filter` charged for the size of its input, its result held to the output limit. */
+function chargedFilter(filter: (...args: unknown[]) => unknown) {
+  return function (this: unknown, ...args: unknown[]): unknown {
+    spend(1 + Math.floor(items(args[0]) / ITEMS_PER_STEP));
+    const result = filter.apply(this, args);
+    if (Array.isArray(result) && result.length > MAX_OUTPUT) throw tooLong();
+    return checked(result);
+  };
+}
+
+type Emitting = { _emit(code: string): void; compile(node: unknown, frame: unknown): void; fail(message: string, lineno?: number, colno?: number): never };
+interface ExpressionNode { value?: unknown; left: unknown; right: unknown; lineno: number; colno: number }
+
+/**
+ * Refuses regular expression literals (`r/(a+)+$/`: a pattern may take
+ * exponential time on a short text, and no count stops it), and sends `~` and
+ * `+` through the runtime so that a text doubled in a loop is refused once
+ * it passes the output limit rather than when memory runs out.
+ */
+function guardExpressions(library: BudgetInternals): void {
+  const prototype = library.compiler.Compiler.prototype;
+  const compileLiteral = prototype.compileLiteral as ((this: Emitting, node: ExpressionNode, frame: unknown) => void) | undefined;
+  if (typeof compileLiteral !== 'function') throw new Error('nunjucks has no Compiler.compileLiteral: its literals changed');
+  prototype.compileLiteral = function (this: Emitting, node: ExpressionNode, frame: unknown) {
+    if (node.value instanceof RegExp) this.fail('regular expressions (r/.../) are not available in overlay templates: use the replace filter with a plain text', node.lineno, node.colno);
+    compileLiteral.call(this, node, frame);
+  };
+  for (const [method, helper] of [['compileConcat', 'overlayConcat'], ['compileAdd', 'overlayAdd']] as const) {
+    prototype[method] = function (this: Emitting, node: ExpressionNode, frame: unknown) {
+      this._emit(`runtime.${helper}(`);
+      this.compile(node.left, frame);
+      this._emit(', ');
+      this.compile(node.right, frame);
+      this._emit(')');
+    };
+  }
+  const runtime = library.runtime as unknown as Record<string, (a: unknown, b: unknown) => unknown>;
+  runtime.overlayConcat = (a, b) => checked(`${String(a)}${String(b)}`);
+  runtime.overlayAdd = (a, b) => checked((a as number) + (b as number));
 }
 
 interface OutputNode { lineno: number; colno: number; children: { typename?: string; value?: unknown }[] }
