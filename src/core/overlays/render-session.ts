@@ -16,7 +16,7 @@ import { hostnameEntries, hostsText } from './hostname.js';
 import { networkEntries } from './network.js';
 import { parentsOf } from './overlay-paths.js';
 import type { OverlayEntry, RenderedOverlay } from './rendered.js';
-import { loadOverlay, requireSource, type LoadedOverlay, type OverlaySource, type SourceFile } from './sources.js';
+import { loadOverlay, requireNodeSize, requireSource, type LoadedOverlay, type OverlaySource, type SourceFile } from './sources.js';
 import { hostKeyEntries, type HostKeyStore } from './ssh-host-keys.js';
 import { OverlayTemplate } from './templates.js';
 import { treeFingerprint } from './tree-fingerprint.js';
@@ -96,6 +96,7 @@ export class RenderSession {
       }
     }
     const sorted = this.withParents(node.name, entries, origins);
+    requireNodeSize(node.name, sorted);
     for (const entry of sorted) {
       hash.update(JSON.stringify([entry.path, entry.kind, entry.mode, entry.uid, entry.gid, entry.target ?? null, entry.secret, entry.data ? this.dataDigest(entry.data) : null]));
     }

@@ -105,6 +105,21 @@ export const MAX_TEMPLATE_BYTES = 1024 * 1024;
  */
 export const MAX_FILE_BYTES = 64 * 1024 * 1024;
 
+/** The most one node's overlays may deliver in all, in bytes (see {@link MAX_FILE_BYTES}: the node unpacks them into RAM). */
+export const MAX_NODE_BYTES = 256 * 1024 * 1024;
+
+/**
+ * Refuses the entries of `node` when their files add up to more than {@link MAX_NODE_BYTES}.
+ * @throws UsageError E_OVERLAY_PATH naming the node and the total.
+ */
+export function requireNodeSize(node: string, entries: readonly OverlayEntry[]): void {
+  const total = entries.reduce((sum, entry) => sum + (entry.data?.length ?? 0), 0);
+  if (total > MAX_NODE_BYTES) {
+    throw new UsageError('E_OVERLAY_PATH', `node ${node}: its overlays deliver ${(total / 1048576).toFixed(0)} MiB of files, over the ${MAX_NODE_BYTES / 1048576} MiB limit of one node's archive`,
+      'put large files in the image itself, or give this node fewer overlays');
+  }
+}
+
 function pathError(overlay: string, sourcePath: string, what: string, hint = 'overlays hold files, folders and symbolic links only; fix or remove it'): UsageError {
   return new UsageError('E_OVERLAY_PATH', `overlay ${overlay}: ${sourcePath} ${what}`, hint);
 }
@@ -140,7 +155,8 @@ async function walk(overlay: OverlaySource, dir: string, rel: string, builtin: b
     const base = { path, sourcePath, ...owner, template, secret: false };
     if (stats.isSymbolicLink()) {
       const target = await readlink(full);
-      if (target === '' || target.length > 1024 || target.includes('\0')) throw pathError(overlay.name, sourcePath, 'is a symbolic link with an unusable target');
+      // eslint-disable-next-line no-control-regex -- a control character would reach terminals (overlay render) and the node's file system
+      if (target === '' || target.length > 1024 || /[\u0000-\u001f\u007f-\u009f]/.test(target)) throw pathError(overlay.name, sourcePath, 'is a symbolic link with an unusable target (empty, over 1024 characters, or with control characters)');
       out.push({ ...base, kind: 'symlink', mode: 0o777, target });
     } else if (stats.isDirectory()) {
       out.push({ ...base, kind: 'dir', mode: builtin ? 0o755 : stats.mode & 0o7777 });

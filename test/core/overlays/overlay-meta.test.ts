@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, truncate, writeFile } from 'node:fs/promises';
+import { mkdir, symlink, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { makeTempRoot } from '../../helpers/temp-root.js';
 import { parseOverlayMeta } from '../../../src/core/overlays/overlay-meta.js';
@@ -42,4 +42,18 @@ test('a plain overlay file over the size limit is refused by name before it is r
   await writeFile(big, '');
   await truncate(big, MAX_FILE_BYTES + 1);
   await assert.rejects(render(), (error: Error & { code?: string }) => error.code === 'E_OVERLAY_PATH' && /overlay site: etc\/big\.bin is 64\.0 MiB, over the 64 MiB limit of overlay files/.test(error.message));
+}));
+
+test('one node\'s overlays over 256 MiB in all are refused, naming the node: each file under the limit is not enough', () => withSite('', async (render, dir) => {
+  for (const index of [1, 2, 3, 4, 5]) {
+    const file = join(dir, 'etc', `part${index}.bin`);
+    await writeFile(file, '');
+    await truncate(file, 60 * 1024 * 1024);
+  }
+  await assert.rejects(render(), (error: Error & { code?: string }) => error.code === 'E_OVERLAY_PATH' && /node n1: its overlays deliver 300 MiB of files, over the 256 MiB limit of one node's archive/.test(error.message));
+}));
+
+test('a symbolic link whose target holds control characters is refused (it would reach terminals and the node)', () => withSite('', async (render, dir) => {
+  await symlink('/x\u001b[31mRED\nNEWLINE', join(dir, 'etc', 'evil'));
+  await assert.rejects(render(), (error: Error & { code?: string }) => error.code === 'E_OVERLAY_PATH' && /etc\/evil is a symbolic link with an unusable target/.test(error.message));
 }));
