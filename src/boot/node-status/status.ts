@@ -79,6 +79,9 @@ export interface NodeStatusReport {
   unrenderedOverlayNodes: string;
   unrenderedOverlayNodeCount: number;
   overlayProblems: { problem: string; nodes: string }[];
+  /** Nodes of the report whose secret archive `serve` gives to no address, their registered address being another node's too (folded). */
+  sharedAddressNodes: string;
+  sharedAddressNodeCount: number;
 }
 
 /** Current ETag of the image's published root image when `file` is a versioned one (else undefined). */
@@ -230,6 +233,7 @@ export async function nodeStatus(services: CoreServices, nodeSet?: string, optio
     missingOverlayNodes: foldNodes(overlays.missing), missingOverlayNodeCount: overlays.missing.length,
     unrenderedOverlayNodes: foldNodes(unrendered), unrenderedOverlayNodeCount: unrendered.length,
     overlayProblems: [...overlays.unrendered].map(([problem, nodes]) => ({ problem, nodes: foldNodes(nodes) })),
+    sharedAddressNodes: foldNodes(overlays.sharedAddress), sharedAddressNodeCount: overlays.sharedAddress.length,
     nodes: foldNodes(names), nodeCount: names.length,
     staleNodes: foldNodes(stale), staleNodeCount: stale.length,
     neverBootedNodes: foldNodes(never), neverBootedNodeCount: never.length,

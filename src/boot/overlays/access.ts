@@ -28,7 +28,8 @@ export function plainAddress(address: string): string {
 }
 
 /** Addresses registered for more than one node of `manifest`. */
-function sharedAddresses(manifest: OverlayManifest): Set<string> {
+/** Addresses (plain form) that two or more recorded archives name: the rule gives secrets to neither node. */
+export function sharedAddresses(manifest: OverlayManifest): Set<string> {
   const seen = new Set<string>();
   const shared = new Set<string>();
   for (const entry of Object.values(manifest.nodes)) {

@@ -9,6 +9,7 @@
 import { lstatSync } from 'node:fs';
 import type { Paths } from '../../core/paths.js';
 import { overlayArchivePath } from '../boot-paths.js';
+import { plainAddress, sharedAddresses } from './access.js';
 import { archivedNodes } from './archive-files.js';
 import { readManifest } from './overlay-state.js';
 
@@ -18,6 +19,8 @@ export interface OverlayHealth {
   missing: string[];
   /** Nodes not rendered by the last builds, by one-line problem, in the order asked. */
   unrendered: Map<string, string[]>;
+  /** Nodes whose secret archive no address gets: their registered address is another node's too (a hand edit of nodes.yml). */
+  sharedAddress: string[];
 }
 
 /**
@@ -37,10 +40,14 @@ export async function overlayHealth(paths: Paths, nodes: readonly string[]): Pro
   const archived = published ? new Set(await archivedNodes(paths)) : new Set<string>();
   const unrendered = new Map<string, string[]>();
   const missing: string[] = [];
+  const shared = sharedAddresses(manifest);
+  const sharedAddress: string[] = [];
   for (const node of nodes) {
+    const record = published ? manifest.nodes[node] : undefined;
+    if (record?.secret === true && record.ip !== undefined && shared.has(plainAddress(record.ip))) sharedAddress.push(node);
     if (published && Object.hasOwn(manifest.nodes, node) && !(archived.has(node) && wholeArchive(paths, node))) missing.push(node);
     const problem = manifest.failed && Object.hasOwn(manifest.failed, node) ? manifest.failed[node] : undefined;
     if (problem !== undefined) unrendered.set(problem, [...unrendered.get(problem) ?? [], node]);
   }
-  return { missing, unrendered };
+  return { missing, unrendered, sharedAddress };
 }

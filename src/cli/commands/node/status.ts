@@ -47,6 +47,9 @@ export const nodeStatusCommand: CommandSpec = {
     if (report.missingOverlayNodes !== '') {
       warnings.push(`the overlay archives of ${report.missingOverlayNodes} are missing on disk (or not whole files), and their node scripts load them: they stop at boot; run \`disklessset overlay build\``);
     }
+    if (report.sharedAddressNodes !== '') {
+      warnings.push(`${report.sharedAddressNodes} share a registered address with another node, so serve gives their secret overlay archives to no address: they stop at boot; give each node its own address in nodes.yml`);
+    }
     for (const { problem, nodes } of report.overlayProblems) {
       warnings.push(escapeControls(`the overlays of ${nodes} could not be rendered (they keep their last published archive, or none): ${problem}; fix it, then run \`disklessset overlay build\``));
     }

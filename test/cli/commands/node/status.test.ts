@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { overlayArchivePath } from '../../../../src/boot/boot-paths.js';
 import { makeTempRoot } from '../../../helpers/temp-root.js';
@@ -98,6 +98,29 @@ test('node status keeps telling the nodes whose overlays could not be rendered a
     const fixed = await cli(['node', 'status', '--json']);
     assert.equal(JSON.parse(fixed.stdout).unrenderedOverlayNodeCount, 0);
     assert.equal(fixed.stderr, '');
+  } finally {
+    await t.cleanup();
+  }
+});
+
+test('node status warns of nodes given one address by a hand edit: serve gives their secret archives to neither', async () => {
+  const t = await makeTempRoot();
+  const cli = (args: string[]) => runCli(args, { root: t.root });
+  try {
+    const services = await t.services();
+    await services.images.create('DemoImage', 'alpha', { message: 'hello' });
+    const site = join(services.paths.overlaysDir, 'munge');
+    await mkdir(join(site, 'etc'), { recursive: true });
+    await writeFile(join(site, 'etc', 'munge.key'), 'secret\n');
+    await writeFile(join(site, 'overlay.yml'), 'files:\n  /etc/munge.key: {secret: true}\n');
+    assert.equal((await cli(['node', 'add', 'c1', '--image', 'alpha', '--overlay', 'munge', '--ip', '10.0.0.1'])).exitCode, 0);
+    assert.equal((await cli(['node', 'add', 'c2', '--image', 'alpha', '--overlay', 'munge', '--ip', '10.0.0.2'])).exitCode, 0);
+    assert.equal((await cli(['node', 'status'])).stderr, '');
+    await writeFile(services.paths.inventoryFile, (await readFile(services.paths.inventoryFile, 'utf8')).replace('10.0.0.2', '10.0.0.1'));
+    assert.equal((await cli(['node', 'list'])).exitCode, 0, 'the next command follows the hand edit');
+    const result = await cli(['node', 'status', '--json']);
+    assert.equal(JSON.parse(result.stdout).sharedAddressNodes, 'c[1-2]');
+    assert.match(result.stderr, /c\[1-2\] share a registered address with another node, so serve gives their secret overlay archives to no address/);
   } finally {
     await t.cleanup();
   }
