@@ -33,8 +33,8 @@ const INPUTS_REVISION = 'inputs-1';
 export interface SessionInputs {
   sources: ReadonlyMap<string, OverlaySource>;
   accounts: AccountResolver;
-  /** The host key store, or a stand-in giving placeholder keys (a check before a change is committed makes no key). */
-  keys: Pick<HostKeyStore, 'keys'>;
+  /** The host key store, or a stand-in giving placeholder keys (a check before a change is committed makes no key, and its renders are kept for the publication only without keys: no `fingerprint`). */
+  keys: Pick<HostKeyStore, 'keys'> & Partial<Pick<HostKeyStore, 'fingerprint'>>;
   server: ServerContext;
   /** The inventory (for the `inventory` list and /etc/hosts). */
   document: InventoryDocument;
@@ -104,10 +104,9 @@ export class RenderSession {
   }
 
   /**
-   * The digest of everything rendering `effective` reads (see
-   * OverlayRenderer.inputDigests), or undefined when it cannot be known
-   * without rendering: the ssh-host-keys overlay reads key files, and an
-   * overlay that cannot be loaded must fail in the render, with its message.
+   * The digest of everything rendering `effective` reads (see OverlayRenderer.inputDigests; key files
+   * by their listing, HostKeyStore.fingerprint), or undefined when it cannot be known without rendering:
+   * keys given without a fingerprint (a check's placeholders), an overlay that cannot be loaded (it fails in the render).
    */
   async inputsDigest(effective: EffectiveNode): Promise<string | undefined> {
     return (await this.inputsDigests([effective])).get(effective.name);
@@ -144,8 +143,9 @@ export class RenderSession {
     const hash = createHash('sha256').update(JSON.stringify([INPUTS_REVISION, sortedVars(node), this.inputs.server]));
     for (const name of node.overlays) {
       const overlay = ready.get(name);
-      if (overlay === undefined || overlay.source.generator === 'ssh-host-keys') return undefined;
-      hash.update(`\n${name}:${overlay.digest}`);
+      const keys = overlay?.source.generator === 'ssh-host-keys' ? this.inputs.keys.fingerprint?.(node.name) ?? null : '';
+      if (overlay === undefined || keys === null) return undefined;
+      hash.update(`\n${name}:${overlay.digest}${keys === '' ? '' : `\nkeys:${keys}`}`);
       if (this.readsInventory(overlay)) hash.update(`\ninventory:${this.hostsDigest()}`);
     }
     return hash.digest('hex');

@@ -10,6 +10,7 @@
  * nodes no longer in the inventory ({@link pruneHostKeys}), and
  * {@link HostKeyStore.rotate} replaces a node's keys by new ones.
  */
+import { lstatSync } from 'node:fs';
 import { chmod, link, mkdir, mkdtemp, readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Paths } from '../paths.js';
@@ -53,6 +54,20 @@ function isMissing(error: unknown): boolean {
 /** Makes and reads nodes' SSH host keys. */
 export class HostKeyStore {
   constructor(private readonly paths: Paths) {}
+
+  /**
+   * What the key files of `node` (a valid node name) are now, without reading
+   * them: inode, size, modification and change times of each ('-' when
+   * missing). Part of the node's rendering inputs, so that an unchanged node
+   * with keys is not rendered again (render-session.ts); a rotation gives new files.
+   */
+  fingerprint(node: string): string {
+    const dir = this.paths.nodeHostKeysDir(node);
+    return HOST_KEY_TYPES.flatMap((type) => [fileName(type), `${fileName(type)}.pub`]).map((name) => {
+      const stats = lstatSync(join(dir, name), { throwIfNoEntry: false });
+      return stats ? `${stats.ino}:${stats.size}:${stats.mtimeMs}:${stats.ctimeMs}` : '-';
+    }).join(' ');
+  }
 
   /**
    * The keys of `node`, made first if it has none (unless `generate` is false:

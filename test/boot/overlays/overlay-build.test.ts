@@ -189,3 +189,20 @@ test('a new server_address in diskless.yml, or an edited /etc/passwd, is followe
   await repairServices(reopened);
   assert.equal(archiveUid(await archiveText(reopened, 'm1'), '/etc/srv'), 902);
 }));
+
+test('nodes with host keys are not rendered again by a change of another node; a rotation renders the rotated node, whose archive holds its new key', () => withNodes(async (services, counter) => {
+  await services.inventory.changeNodes('m[1-3]', { set: { overlays: ['hostname', 'ssh-host-keys'] } });
+  await services.inventory.changeNodes('m1', { vars: { rack: 'c' } });
+  counter.take();
+  await services.inventory.changeNodes('m2', { vars: { rack: 'd' } });
+  assert.deepEqual(counter.take(), ['m2'], 'm1 and m3 keep the inputs recorded with their key files\' listing');
+  const before = (await services.overlays.hostKeys(['m3'])).get('m3')?.[0]?.publicKey ?? '';
+  assert.ok(before.length > 20);
+  await services.overlayDelivery?.rotateHostKeys(['m3']);
+  assert.ok(counter.take().includes('m3'), 'the rotated node is rendered');
+  const after = (await services.overlays.hostKeys(['m3'])).get('m3')?.[0]?.publicKey ?? '';
+  assert.notEqual(after, before);
+  const archive = await archiveText(services, 'm3');
+  assert.ok(archive.includes(after.split(' ')[1] ?? '-'), 'the archive holds the new public key');
+  assert.ok(!archive.includes(before.split(' ')[1] ?? '-'));
+}));
