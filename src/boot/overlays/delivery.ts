@@ -55,6 +55,7 @@ export class OverlayDelivery {
     const onFailure = (node: string, error: Error & { code: string }): void => {
       const problem = error.message.split('\n')[0] ?? '';
       // Without isolation the first node that fails refuses the build (nothing written yet), named in the one line.
+      if (!isolate && !(error instanceof UsageError)) throw error;
       if (!isolate) throw new UsageError(error.code, problem.startsWith(`node ${node}:`) ? problem : `node ${node}: ${problem}`, (error as UsageError).hint);
       failures.set(problem, [...failures.get(problem) ?? [], node]);
     };

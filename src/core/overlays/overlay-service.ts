@@ -4,7 +4,9 @@
  * overlay names a change to the inventory brings, and give a node's SSH host
  * keys. Every call reads the inventory and the overlay sources afresh.
  */
-import { NotFoundError, UsageError } from '../../errors/index.js';
+import { DisklessError, NotFoundError, UsageError } from '../../errors/index.js';
+
+const NODE_KEY_ERRORS = new Set(['E_HOST_KEY_FILE', 'E_HOST_KEYS_LINK']);
 import { foldNodes } from '../../nodeset/index.js';
 import type { DisklessConfig } from '../config.js';
 import { validateOverlayName } from '../names.js';
@@ -125,7 +127,9 @@ class Overlays implements OverlayService {
         if (purpose === 'check' && inputs !== undefined) this.memo.keep(name, inputs, result);
         results.push(result);
       } catch (error) {
-        if (!(error instanceof UsageError) || !onFailure) throw error;
+        // A node's own bad key folder or file stops that node only, as a template error does.
+        const nodeOnly = error instanceof UsageError || (error instanceof DisklessError && NODE_KEY_ERRORS.has(error.code));
+        if (!nodeOnly || !onFailure) throw error;
         onFailure(name, error);
       }
     }

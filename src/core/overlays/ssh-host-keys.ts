@@ -64,8 +64,9 @@ export class HostKeyStore {
   fingerprint(node: string): string {
     const dir = this.paths.nodeHostKeysDir(node);
     return HOST_KEY_TYPES.flatMap((type) => [fileName(type), `${fileName(type)}.pub`]).map((name) => {
-      const stats = lstatSync(join(dir, name), { throwIfNoEntry: false });
-      return stats ? `${stats.ino}:${stats.size}:${stats.mtimeMs}:${stats.ctimeMs}` : '-';
+      // '!': the node's folder is a file (ENOTDIR) or unreadable, which the render reports for this node alone.
+      const stats = (() => { try { return lstatSync(join(dir, name), { throwIfNoEntry: false }) ?? '-'; } catch { return '!'; } })();
+      return typeof stats === 'string' ? stats : `${stats.ino}:${stats.size}:${stats.mtimeMs}:${stats.ctimeMs}`;
     }).join(' ');
   }
 

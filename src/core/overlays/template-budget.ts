@@ -79,10 +79,10 @@ function guardedRange(original: (...args: unknown[]) => unknown) {
   };
 }
 
-/** A filter whose width argument may not exceed MAX_OUTPUT (`"" | center(1e9)` makes a GiB from nothing). */
+/** A filter whose size argument may not exceed MAX_FILTER_SIZE (`"" | center(1e9)` makes a GiB from nothing, `slice(1e9)` a billion lists). */
 function widthGuard(name: string, filter: (...args: unknown[]) => unknown) {
   return function (this: unknown, value: unknown, width: unknown, ...rest: unknown[]): unknown {
-    if (Number(width) > MAX_OUTPUT) throw new Error(`${name}(${String(width)}) is wider than the ${MIB} MiB limit of a rendered file`);
+    if (Number(width) > MAX_FILTER_SIZE) throw new Error(`${name}(${String(width)}) is over the ${MAX_FILTER_SIZE.toLocaleString('en')} allowed`);
     return filter.call(this, value, width, ...rest);
   };
 }
@@ -108,10 +108,14 @@ export function installBudget(library: BudgetInternals, environment: nunjucksMod
   // A method (`"x".repeat(n)`) may also be called by another (`list.map(...)`), not through callWrap.
   const memberLookup = runtime.memberLookup.bind(runtime);
   runtime.memberLookup = (object, key) => {
+    // These turn a text into a regular expression: one call may take exponential time (see guardExpressions).
+    if (typeof object === 'string' && PATTERN_METHODS.has(String(key))) throw new Error(`"${String(key)}" cannot be called in an overlay template: it reads its argument as a regular expression`);
     const value = memberLookup(object, key);
     if (typeof value !== 'function') return value;
     return (...args: unknown[]) => {
-      spend(1);
+      // Charged for the text or list it works on, before the work: `s.split("")` of 16 MiB would build 16 million items first.
+      spend(1 + Math.floor(items(object) / ITEMS_PER_METHOD_STEP));
+      if (args.some((arg) => typeof arg === 'number' && arg > MAX_RANGE_ITEMS * 10)) throw new Error(`${String(key)}(${args.map(String).join(', ').slice(0, 40)}) asks for more than ${(MAX_RANGE_ITEMS * 10).toLocaleString('en')} characters or items`);
       return checked((value as (...a: unknown[]) => unknown)(...args));
     };
   };
@@ -140,9 +144,14 @@ export function installBudget(library: BudgetInternals, environment: nunjucksMod
     compileOutput.call(this, node, frame);
   };
   environment.addGlobal('range', guardedRange(environment.getGlobal('range') as (...args: unknown[]) => unknown));
-  for (const name of ['center', 'indent']) {
+  for (const name of ['center', 'indent', 'slice', 'batch']) {
     environment.addFilter(name, widthGuard(name, environment.getFilter(name) as (...args: unknown[]) => unknown));
   }
+  const striptags = environment.getFilter('striptags') as (...args: unknown[]) => unknown;
+  environment.addFilter('striptags', function (this: unknown, value: unknown, ...rest: unknown[]) {
+    if (lengthOf(value) > MAX_STRIPTAGS_INPUT) throw new Error(`striptags of ${lengthOf(value).toLocaleString('en')} characters, over the ${MAX_STRIPTAGS_INPUT.toLocaleString('en')} allowed`);
+    return striptags.call(this, value, ...rest);
+  });
   guardExpressions(library);
   for (const [name, filter] of Object.entries((environment as unknown as { filters: Record<string, (...args: unknown[]) => unknown> }).filters)) {
     environment.addFilter(name, chargedFilter(filter));
@@ -151,6 +160,13 @@ export function installBudget(library: BudgetInternals, environment: nunjucksMod
 
 /** Items of a filter's input charged as one step: `s | list | sort` over a long text costs its length, not one call. */
 const ITEMS_PER_STEP = 100;
+/** The same for a method called on a text or list; dearer, since a method's work is not known (`split`, `sort`). */
+const ITEMS_PER_METHOD_STEP = 10;
+const PATTERN_METHODS = new Set(['match', 'matchAll', 'search']);
+/** Filters whose number argument sizes their result (`center(1e9)`, `slice(1e9)`): refused past this. */
+const MAX_FILTER_SIZE = 100_000;
+/** striptags takes time growing with the square of its input's length. */
+const MAX_STRIPTAGS_INPUT = 64 * 1024;
 
 /** `filter` charged for the size of its input, its result held to the output limit. */
 function chargedFilter(filter: (...args: unknown[]) => unknown) {

@@ -140,3 +140,28 @@ test('a site overlay folder deleted by hand isolates only the node listing it: t
     await root.cleanup();
   }
 });
+
+test('one node\'s damaged key folder (a link in it, or a file in its place) stops that node only: the others follow a change', async () => {
+  const root = await makeTempRoot();
+  try {
+    const services = await root.services();
+    await services.images.create('DemoImage', 'alpha', { message: 'hello' });
+    const cli = (...argv: string[]) => runCli(argv, { root: root.root });
+    assert.equal((await cli('node', 'add', 'c[1-4]', '--image', 'alpha', '--overlay', 'hostname', '--overlay', 'ssh-host-keys')).exitCode, 0);
+    const keys = services.paths.nodeHostKeysDir('c2');
+    await rm(join(keys, 'ssh_host_ed25519_key.pub'));
+    await symlink(join(services.paths.nodeHostKeysDir('c3'), 'ssh_host_ed25519_key.pub'), join(keys, 'ssh_host_ed25519_key.pub'));
+    await rm(services.paths.nodeHostKeysDir('c4'), { recursive: true });
+    await writeFile(services.paths.nodeHostKeysDir('c4'), 'not a folder');
+    const change = await cli('node', 'set', 'c3', '--ip', '10.0.0.3');
+    assert.equal(change.exitCode, 0, change.stderr);
+    assert.match(change.stderr, /c2 .*symbolic link/);
+    const hosts = gunzipSync(await readFile(overlayArchivePath(services.paths, 'c1'))).toString('latin1');
+    assert.match(hosts, /10\.0\.0\.3\tc3/, 'c1 follows the change');
+    const build = await cli('overlay', 'build');
+    assert.notEqual(build.exitCode, 0, 'overlay build names the damaged node instead of skipping it');
+    assert.match(build.stderr, /c2|c4/);
+  } finally {
+    await root.cleanup();
+  }
+});
